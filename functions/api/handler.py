@@ -1,0 +1,145 @@
+"""Caseworker REST API. Every route works on the caller's own council only: the council comes from
+the identity token's groups, never from the request, so a case of another council answers 404."""
+
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import ForbiddenError, NotFoundError
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.adapters.aws import intake_service, store_for
+from shared.adapters.case_store import CaseStore, StaleVersion
+from shared.domain.application import Application
+from shared.domain.case import Stage
+from shared.resources import API_MAX_BODY_BYTES, Role
+from shared.service.intake import IntakeOutcome, IntakeStatus, ReplayNotAllowed
+from shared.service.tenancy import Caller, NoCouncilAccess, caller_from_claims
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = APIGatewayRestResolver(enable_validation=True)
+
+CASE_ID = Annotated[str, Path(pattern=r"^[A-Z0-9-]{6,64}$")]
+PARKED_ID = Annotated[str, Path(pattern=r"^P-[0-9A-F-]{6,40}$")]
+KEYING_ROLES = (Role.CASEWORKER, Role.TEAM_LEADER, Role.COUNCIL_ADMIN)
+
+
+def json_response(status: HTTPStatus, body: Any) -> Response:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def current_caller() -> Caller:
+    claims = app.current_event.request_context.authorizer.claims or {}
+    caller = caller_from_claims(claims)
+    logger.append_keys(council_code=caller.council_code, user=caller.user)
+    return caller
+
+
+def council_store(caller: Caller) -> CaseStore:
+    if caller.council_code is None:
+        raise ForbiddenError("this action needs a council account")
+    return store_for(caller.council_code)
+
+
+def parked_store(caller: Caller) -> CaseStore:
+    """Council staff see their council's parked applications; national administrators those of unknown councils."""
+    if caller.national_admin:
+        return store_for(None)
+    if not caller.has_any(*KEYING_ROLES):
+        raise ForbiddenError("replaying applications needs the caseworker, team leader or council admin role")
+    return store_for(caller.council_code)
+
+
+@app.post("/applications", summary="Key in an application received on paper, by phone or in person")
+def submit_application(application: Application) -> Response[IntakeOutcome]:
+    caller = current_caller()
+    if not caller.has_any(*KEYING_ROLES):
+        raise ForbiddenError("keying in applications needs the caseworker, team leader or council admin role")
+    if application.council_code != caller.council_code:
+        raise ForbiddenError(f"council_code must be your council, {caller.council_code}")
+    outcome = intake_service().accept(application, actor=caller.actor)
+    status = HTTPStatus.CREATED if outcome.status is IntakeStatus.CREATED else HTTPStatus.OK
+    return json_response(status, outcome.model_dump(mode="json"))
+
+
+@app.get("/cases", summary="One page of a work queue, oldest first")
+def list_cases(
+    stage: Annotated[Stage, Query()] = Stage.RECEIVED,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> dict:
+    store = council_store(current_caller())
+    cases, next_cursor = store.by_stage(stage, limit=limit, after=cursor)
+    return {
+        "cases": [
+            {"case_id": case.case_id, "stage": case.stage.value, "received_at": case.received_at.isoformat(),
+             "application_type": case.application.application_type.value, "channel": case.application.channel.value,
+             "missing": [item.code.value for item in case.missing]}
+            for case in cases
+        ],
+        "cursor": next_cursor,
+    }
+
+
+@app.get("/cases/<case_id>", summary="A case with its missing items and history")
+def get_case(case_id: CASE_ID) -> dict:
+    store = council_store(current_caller())
+    case = store.get(case_id)
+    if case is None:
+        raise NotFoundError(f"no case {case_id}")
+    logger.append_keys(case_id=case_id)
+    return {"case": case.model_dump(mode="json"), "history": [entry.model_dump(mode="json") for entry in store.history(case_id)]}
+
+
+@app.get("/parked", summary="Applications that could not become cases, with the reasons")
+def list_parked(
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> dict:
+    items, next_cursor = parked_store(current_caller()).parked(limit=limit, after=cursor)
+    return {"parked": [item.model_dump(mode="json") for item in items], "cursor": next_cursor}
+
+
+@app.get("/parked/<parked_id>", summary="One parked application")
+def get_parked(parked_id: PARKED_ID) -> dict:
+    parked = parked_store(current_caller()).get_parked(parked_id)
+    if parked is None:
+        raise NotFoundError(f"no parked application {parked_id}")
+    return parked.model_dump(mode="json")
+
+
+@app.post("/parked/<parked_id>/replay", summary="Try a parked application again, as it was or corrected")
+def replay_parked(parked_id: PARKED_ID, corrected: Annotated[dict[str, Any] | None, Body()] = None) -> Response[IntakeOutcome]:
+    caller = current_caller()
+    outcome = intake_service().replay(parked_store(caller), parked_id, corrected, actor=caller.actor)
+    if outcome is None:
+        raise NotFoundError(f"no parked application {parked_id}")
+    if outcome.status is IntakeStatus.PARKED:
+        return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, outcome.model_dump(mode="json"))
+    return json_response(HTTPStatus.CREATED if outcome.status is IntakeStatus.CREATED else HTTPStatus.OK, outcome.model_dump(mode="json"))
+
+
+@app.exception_handler(NoCouncilAccess)
+def no_council_access(error: NoCouncilAccess) -> Response:
+    return json_response(HTTPStatus.FORBIDDEN, {"statusCode": 403, "message": str(error)})
+
+
+@app.exception_handler((ReplayNotAllowed, StaleVersion))
+def conflict(error: Exception) -> Response:
+    return json_response(HTTPStatus.CONFLICT, {"statusCode": 409, "message": str(error)})
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    body = event.get("body") or ""
+    if len(body.encode("utf-8")) > API_MAX_BODY_BYTES:
+        return {"statusCode": 413, "headers": {"Content-Type": "application/json"},
+                "body": f'{{"statusCode": 413, "message": "request body over {API_MAX_BODY_BYTES} bytes"}}'}
+    return app.resolve(event, context)

@@ -1,0 +1,57 @@
+"""Ingest: submitted applications arrive from the EventBridge rule through SQS, in batches.
+
+Each record is processed on its own (a failure returns only that record to the queue), and
+idempotently on the application id, so a redelivered event never makes a second case.
+"""
+
+import os
+
+from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
+from shared.adapters.aws import intake_service
+from shared.resources import Env
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+processor = BatchProcessor(event_type=EventType.SQS)
+idempotency_config = IdempotencyConfig(event_key_jmespath="application_id", expires_after_seconds=24 * 3600)
+persistence = DynamoDBPersistenceLayer(table_name=os.environ[Env.IDEMPOTENCY_TABLE])
+
+
+@idempotent_function(data_keyword_argument="detail", persistence_store=persistence, config=idempotency_config)
+def ingest_application(detail: object, source: str) -> dict:
+    return intake_service().receive(detail, source=source).model_dump(mode="json")
+
+
+def record_handler(record: SQSRecord) -> dict:
+    try:
+        event = EventBridgeModel.model_validate_json(record.body)
+    except ValidationError:
+        # Not an EventBridge envelope (so no application id to be idempotent on): park the raw body.
+        outcome = intake_service().receive(record.body, source="queue:unrecognised-message").model_dump(mode="json")
+    else:
+        outcome = ingest_application(detail=event.detail, source=f"event:{event.source}")
+    logger.info(
+        "application ingested",
+        extra={"status": outcome["status"], "council_code": outcome["council_code"], "case_id": outcome["case_id"], "parked_id": outcome["parked_id"]},
+    )
+    with single_metric(name="ApplicationsIngested", unit=MetricUnit.Count, value=1, namespace=metrics.namespace) as metric:
+        metric.add_dimension(name="outcome", value=outcome["status"])
+        metric.add_dimension(name="council", value=outcome["council_code"] or "UNKNOWN")
+    return outcome
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    idempotency_config.register_lambda_context(context)
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

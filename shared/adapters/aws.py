@@ -1,0 +1,41 @@
+"""Real adapters wired from the Lambda environment; built once per process, on first use."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+
+import boto3
+
+from shared.adapters.case_store import CaseStore
+from shared.adapters.workflows import WorkflowStarter
+from shared.domain.council import CouncilRegistry, load_councils
+from shared.resources import Env, council_table_name
+from shared.service.intake import IntakeService
+
+
+@cache
+def councils() -> CouncilRegistry:
+    return load_councils()
+
+
+@cache
+def _dynamodb():
+    return boto3.client("dynamodb")
+
+
+def store_for(council_code: str | None) -> CaseStore:
+    """The store of one council's own table; None gives the table of applications for unknown councils."""
+    table = council_table_name(council_code) if council_code else os.environ[Env.UNROUTED_TABLE]
+    return CaseStore(_dynamodb(), table)
+
+
+@cache
+def workflow_starter() -> WorkflowStarter:
+    return WorkflowStarter(boto3.client("stepfunctions"), json.loads(os.environ[Env.WORKFLOW_ARNS]))
+
+
+@cache
+def intake_service() -> IntakeService:
+    return IntakeService(councils(), store_for, workflow_starter())

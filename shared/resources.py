@@ -1,0 +1,206 @@
+"""Names and shapes of every AWS resource, defined once.
+
+The CDK app (infra/), the handlers (functions/), the local stack and the tests all read these
+values; nothing here imports AWS libraries, so the domain can use it too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+STATEMACHINES_DIR = PROJECT_ROOT / "statemachines"
+PREFIX = "casework"
+DEFAULT_REGION = "eu-west-2"
+
+
+# ---------------------------------------------------------------- DynamoDB
+@dataclass(frozen=True)
+class IndexSpec:
+    name: str
+    partition_key: str
+    sort_key: str
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Key schema shared by every council table (single-table design)."""
+
+    partition_key: str = "pk"
+    sort_key: str = "sk"
+    indexes: tuple[IndexSpec, ...] = ()
+    ttl_attribute: str | None = None
+
+
+# GSI1: work queue by stage (and the parked-application queue), oldest first.
+# GSI2: work queue by assignee, oldest first.
+STAGE_INDEX = IndexSpec(name="gsi1-stage", partition_key="gsi1pk", sort_key="gsi1sk")
+ASSIGNEE_INDEX = IndexSpec(name="gsi2-assignee", partition_key="gsi2pk", sort_key="gsi2sk")
+CASE_TABLE_LAYOUT = TableLayout(indexes=(STAGE_INDEX, ASSIGNEE_INDEX))
+
+# Powertools Idempotency's default attribute names; its key is "id".
+IDEMPOTENCY_TABLE_LAYOUT = TableLayout(partition_key="id", sort_key="", ttl_attribute="expiration")
+
+
+def council_table_name(council_code: str) -> str:
+    return f"{PREFIX}-council-{council_code.lower()}"
+
+
+# Applications whose council is not in this deployment are parked here (same layout as a council table).
+UNROUTED_TABLE_NAME = f"{PREFIX}-unrouted-intake"
+IDEMPOTENCY_TABLE_NAME = f"{PREFIX}-idempotency"
+
+
+# ---------------------------------------------------------------- Events and queues
+@dataclass(frozen=True)
+class EventSpec:
+    source: str
+    detail_type: str
+
+    @property
+    def pattern(self) -> dict:
+        return {"source": [self.source], "detail-type": [self.detail_type]}
+
+
+EVENT_BUS_NAME = f"{PREFIX}-applications"
+APPLICATION_SUBMITTED = EventSpec(source="casework.intake", detail_type="Application Submitted")
+INTAKE_RULE_NAME = f"{PREFIX}-application-submitted"
+INTAKE_QUEUE_NAME = f"{PREFIX}-intake"
+INTAKE_DLQ_NAME = f"{PREFIX}-intake-dlq"
+INTAKE_MAX_RECEIVE_COUNT = 5
+INTAKE_VISIBILITY_TIMEOUT_SECONDS = 180
+INTAKE_BATCH_SIZE = 10
+
+
+# ---------------------------------------------------------------- Buckets
+EVIDENCE_BUCKET_LOCAL_NAME = f"{PREFIX}-evidence-local"
+PRINT_DROP_BUCKET_LOCAL_NAME = f"{PREFIX}-print-drop-local"
+
+
+# ---------------------------------------------------------------- Environment variables the handlers read
+class Env(StrEnum):
+    IDEMPOTENCY_TABLE = "IDEMPOTENCY_TABLE"
+    UNROUTED_TABLE = "UNROUTED_TABLE"
+    EVIDENCE_BUCKET = "EVIDENCE_BUCKET"
+    WORKFLOW_ARNS = "WORKFLOW_ARNS"  # JSON object: workflow key -> state machine ARN
+
+
+# ---------------------------------------------------------------- Workflows
+class WorkflowKey(StrEnum):
+    APPLICATION = "application"
+    REPLACEMENT = "replacement"
+    CANCELLATION = "cancellation"
+    PRINT_DISPATCH = "print-dispatch"
+
+
+@dataclass(frozen=True)
+class WorkflowSpec:
+    key: WorkflowKey
+    definition_file: str
+    description: str
+
+    @property
+    def state_machine_name(self) -> str:
+        return f"{PREFIX}-{self.key.value}"
+
+    @property
+    def definition_path(self) -> Path:
+        return STATEMACHINES_DIR / self.definition_file
+
+
+WORKFLOWS: tuple[WorkflowSpec, ...] = (
+    WorkflowSpec(WorkflowKey.APPLICATION, "blue-badge-application.asl.json", "New and renewal Blue Badge applications"),
+    WorkflowSpec(WorkflowKey.REPLACEMENT, "blue-badge-replacement.asl.json", "Replacement of a lost, stolen, damaged or undelivered badge"),
+    WorkflowSpec(WorkflowKey.CANCELLATION, "blue-badge-cancellation.asl.json", "Cancellation of a badge"),
+    WorkflowSpec(WorkflowKey.PRINT_DISPATCH, "print-dispatch.asl.json", "Nightly print batches to the badge supplier"),
+)
+WORKFLOWS_BY_KEY = {workflow.key: workflow for workflow in WORKFLOWS}
+
+# Application type -> the workflow that carries it.
+WORKFLOW_FOR_APPLICATION_TYPE = {
+    "NEW": WorkflowKey.APPLICATION,
+    "RENEW": WorkflowKey.APPLICATION,
+    "REPLACE": WorkflowKey.REPLACEMENT,
+    "CANCEL": WorkflowKey.CANCELLATION,
+}
+
+
+# ---------------------------------------------------------------- Lambda functions
+@dataclass(frozen=True)
+class FunctionSpec:
+    key: str
+    handler: str  # module path, dotted, ending in the handler name
+    description: str
+    environment: tuple[Env, ...] = field(default_factory=tuple)
+
+    @property
+    def function_name(self) -> str:
+        return f"{PREFIX}-{self.key}"
+
+    @property
+    def substitution_key(self) -> str:
+        """Placeholder name for this function's ARN in ASL definitions, e.g. ${WorkflowStepFunctionArn}."""
+        return "".join(part.capitalize() for part in self.key.split("-")) + "FunctionArn"
+
+
+INGEST_FUNCTION = FunctionSpec(
+    key="ingest",
+    handler="functions.ingest.handler.lambda_handler",
+    description="Validates submitted applications from the intake queue and opens cases",
+    environment=(Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS),
+)
+API_FUNCTION = FunctionSpec(
+    key="api",
+    handler="functions.api.handler.lambda_handler",
+    description="Caseworker REST API",
+    environment=(Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS, Env.EVIDENCE_BUCKET),
+)
+WORKFLOW_STEP_FUNCTION = FunctionSpec(
+    key="workflow-step",
+    handler="functions.workflow_step.handler.lambda_handler",
+    description="Case updates performed by workflow task states",
+)
+FUNCTIONS: tuple[FunctionSpec, ...] = (INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION)
+# ASL files reference these functions by placeholder; the CDK app and the local stack substitute them.
+WORKFLOW_TASK_FUNCTIONS: tuple[FunctionSpec, ...] = (WORKFLOW_STEP_FUNCTION,)
+
+
+def render_definition(workflow: WorkflowSpec, substitutions: dict[str, str]) -> str:
+    """Fill ${Placeholders} in an ASL file the way CDK's definition_substitutions does."""
+    text = workflow.definition_path.read_text(encoding="utf-8")
+    for key, value in substitutions.items():
+        text = text.replace("${" + key + "}", value)
+    if "${" in text:
+        raise ValueError(f"{workflow.definition_file}: unsubstituted placeholder in {text[text.index('${'):][:60]!r}")
+    json.loads(text)  # must stay valid JSON
+    return text
+
+
+# ---------------------------------------------------------------- Identity
+class Role(StrEnum):
+    CASEWORKER = "caseworker"
+    TEAM_LEADER = "team-leader"
+    ASSESSOR = "assessor"
+    READ_ONLY = "read-only"
+    COUNCIL_ADMIN = "council-admin"
+
+
+NATIONAL_ADMIN_GROUP = "national-admin"
+USER_POOL_NAME = f"{PREFIX}-staff"
+USER_POOL_CLIENT_NAME = f"{PREFIX}-web"
+GROUP_SEPARATOR = "--"
+
+
+def council_group(council_code: str, role: Role) -> str:
+    """Cognito group that grants `role` in one council, e.g. NORTHSHIRE--caseworker."""
+    return f"{council_code}{GROUP_SEPARATOR}{role.value}"
+
+
+# ---------------------------------------------------------------- Schedules and API
+PRINT_DISPATCH_SCHEDULE = "cron(30 0 * * ? *)"  # 00:30, clear of the 01:00-02:00 clock change
+PRINT_DISPATCH_TIMEZONE = "Europe/London"
+API_NAME = f"{PREFIX}-api"
+API_MAX_BODY_BYTES = 256 * 1024

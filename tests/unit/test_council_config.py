@@ -1,0 +1,67 @@
+import copy
+import json
+
+import pytest
+
+from shared.domain.council import COUNCILS_FILE, CouncilConfigError, parse_councils
+
+ENTRIES = json.loads(COUNCILS_FILE.read_text())
+
+
+def with_change(position: int, field: str, value) -> list[dict]:
+    entries = copy.deepcopy(ENTRIES)
+    node = entries[position]
+    *parents, leaf = field.split(".")
+    for part in parents:
+        node = node[part]
+    node[leaf] = value
+    return entries
+
+
+def test_shipped_councils_are_valid_and_at_least_two():
+    registry = parse_councils(ENTRIES)
+    assert len(registry) >= 2
+    assert registry.get("VALEWYE").language_code == "EW"
+    assert registry.get("NORTHSHIRE").charges_fee
+
+
+def test_a_third_council_is_one_more_entry():
+    third = copy.deepcopy(ENTRIES[0]) | {"code": "EASTMOOR", "name": "Eastmoor Borough Council"}
+    assert parse_councils([*ENTRIES, third]).codes[-1] == "EASTMOOR"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("nation", "FRA", "field 'nation'"),
+        ("badge_fee_pence", 1500, "exceeds the ENG maximum of 1000"),
+        ("contact.email", "not-an-email", "field 'contact.email'"),
+        ("collection_address.postcode", "ZZ", "field 'collection_address.postcode'"),
+        ("kpi.days_to_decision", 0, "field 'kpi.days_to_decision'"),
+        ("signpost_url", "nowhere", "field 'signpost_url'"),
+    ],
+)
+def test_bad_entry_names_council_and_field(field, value, message):
+    with pytest.raises(CouncilConfigError) as caught:
+        parse_councils(with_change(0, field, value))
+    assert "council 'NORTHSHIRE'" in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_missing_field_and_bad_code_are_named():
+    entries = copy.deepcopy(ENTRIES)
+    del entries[1]["kpi"]
+    with pytest.raises(CouncilConfigError, match=r"council 'VALEWYE': field 'kpi': Field required"):
+        parse_councils(entries)
+    with pytest.raises(CouncilConfigError, match=r"council 'lower': field 'code'"):
+        parse_councils(with_change(0, "code", "lower"))
+
+
+def test_duplicate_codes_are_refused():
+    with pytest.raises(CouncilConfigError, match="appears more than once"):
+        parse_councils([ENTRIES[0], ENTRIES[0]])
+
+
+def test_welsh_councils_cannot_charge():
+    with pytest.raises(CouncilConfigError, match="exceeds the WLS maximum of 0"):
+        parse_councils(with_change(1, "badge_fee_pence", 500))
