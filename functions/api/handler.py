@@ -129,12 +129,12 @@ def no_council_access(error: NoCouncilAccess) -> Response:
     return json_response(HTTPStatus.FORBIDDEN, {"statusCode": 403, "message": str(error)})
 
 
-@app.exception_handler((ReplayNotAllowed, StaleVersion))
+@app.exception_handler([ReplayNotAllowed, StaleVersion])
 def conflict(error: Exception) -> Response:
     return json_response(HTTPStatus.CONFLICT, {"statusCode": 409, "message": str(error)})
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:

@@ -22,7 +22,7 @@ class WorkflowStepRequest(BaseModel):
     case_id: str = Field(min_length=1, max_length=64)
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @event_parser(model=WorkflowStepRequest)
 def lambda_handler(request: WorkflowStepRequest, context: LambdaContext) -> dict:

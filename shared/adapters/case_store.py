@@ -90,7 +90,8 @@ class CaseStore:
     def create(self, case: Case, audit: AuditEntry) -> None:
         """Write a new case with its audit entry, application marker and search keys, all or nothing."""
         application_id = case.application.application_id
-        marker = {PK: f"APPLICATION#{application_id}", SK: "APPLICATION", "case_id": case.case_id}
+        marker_key = {PK: f"APPLICATION#{application_id}", SK: "APPLICATION"}
+        marker = marker_key | {"case_id": case.case_id}
         lookups = [{PK: key, SK: f"CASE#{case.case_id}", "case_id": case.case_id} for key in lookup_keys(case)]
         items = [
             self._put(self._case_item(case), new_only=True),
@@ -103,7 +104,7 @@ class CaseStore:
         except ClientError as error:
             reasons = error.response.get("CancellationReasons") or []
             if len(reasons) > 1 and reasons[1].get("Code") == "ConditionalCheckFailed":
-                existing = self._get_item(marker)
+                existing = self._get_item(marker_key)
                 raise DuplicateApplication(application_id, existing["case_id"] if existing else "unknown") from None
             raise
 

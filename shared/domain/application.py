@@ -11,10 +11,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.domain.council import COUNCIL_CODE_PATTERN
-from shared.domain.postcode import normalise_nino, normalise_postcode
+from shared.domain.formats import Email, normalise_nino, normalise_postcode
 
 BADGE_NUMBER_PATTERN = r"^[0-9A-HJK]{6}$"
 
@@ -206,7 +206,7 @@ class Organisation(Model):
 
 class Contact(Model):
     full_name: Text | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{7,20}$")] | None = None
     relationship: Annotated[str, Field(max_length=50)] | None = Field(default=None, description="SELF, or the representative's relationship")
 

@@ -14,7 +14,7 @@ from shared.domain.application import (
     Party,
 )
 from shared.domain.council import CouncilConfig
-from shared.domain.postcode import is_valid_nino, is_valid_postcode
+from shared.domain.formats import is_valid_nino, is_valid_postcode
 
 
 class MissingCode(StrEnum):

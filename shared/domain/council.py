@@ -7,9 +7,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
-from shared.domain.postcode import UK_POSTCODE_PATTERN
+from shared.domain.formats import Email, UK_POSTCODE_PATTERN
 
 COUNCIL_CODE_PATTERN = r"^[A-Z][A-Z0-9]{2,9}$"
 CouncilCode = Annotated[str, Field(pattern=COUNCIL_CODE_PATTERN, description="Short upper-case council code")]
@@ -37,7 +37,7 @@ class _Strict(BaseModel):
 
 class Contact(_Strict):
     phone: str = Field(pattern=r"^\+?[0-9 ]{10,16}$")
-    email: EmailStr
+    email: Email
     web: HttpUrl
 
 

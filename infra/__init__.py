@@ -1,0 +1,1 @@
+"""AWS CDK v2 app for the Casework platform (one stack, councils as tenants)."""

@@ -1,0 +1,98 @@
+"""CDK app entry point: `python -m infra.app` (what cdk.json runs) or `python infra/app.py`.
+
+Context (all optional, `-c name=value` or cdk.json):
+  councilsFile            path of the council config (default shared/config/councils.json)
+  region                  deployment region (default shared.resources.DEFAULT_REGION)
+  logLevel                LOG_LEVEL of every function (default INFO)
+  powertoolsLayerVersion  version of the public Powertools layer (default pinned in infra/constructs/functions.py)
+  alarmEmail              address subscribed to the alarm topic
+  nag                     "false" to skip cdk-nag (default on)
+The account comes from CDK_DEFAULT_ACCOUNT (set by the CDK CLI when credentials exist); without it the
+stack is environment-agnostic in account and still synthesises offline.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    # Run as a script: Python put infra/ first on sys.path, where infra/constructs would shadow the
+    # `constructs` library. Put the project root there instead.
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import aws_cdk as cdk
+
+from infra.constructs.functions import POWERTOOLS_LAYER_VERSION
+from infra.nag import add_nag_checks
+from infra.stack import CaseworkStack
+from shared.domain.council import COUNCILS_FILE, CouncilConfigError, CouncilRegistry, load_councils
+from shared.resources import DEFAULT_REGION, PREFIX
+
+STACK_ID = "Casework"
+
+# CDK feature flags this app relies on. Set here rather than only in cdk.json so that the tests, which
+# build the app in-process, synthesise exactly what `cdk synth` does.
+FEATURE_FLAGS = {
+    # Grant S3 server-access-log delivery through the log bucket's policy instead of the legacy
+    # LogDeliveryWrite ACL (which would need ACLs enabled on the bucket).
+    "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True,
+    # With a KMS-encrypted queue CDK otherwise grants events.amazonaws.com SendMessage with no condition
+    # at all; with this flag the grant is limited to rules in this account (aws:SourceAccount).
+    "@aws-cdk/aws-events:eventsTargetQueueSameAccount": True,
+}
+
+
+def _flag(value: object, default: bool) -> bool:
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() not in ("false", "0", "no", "off")
+
+
+def build_app(
+    councils: CouncilRegistry | None = None,
+    *,
+    councils_file: Path | str | None = None,
+    outdir: str | None = None,
+    context: dict | None = None,
+    nag: bool | None = None,
+) -> tuple[cdk.App, CaseworkStack]:
+    """Build the app and its stack. Councils come from `councils`, else `councils_file`, else context
+    `councilsFile`, else the default config; an invalid entry raises CouncilConfigError."""
+    app = cdk.App(outdir=outdir or os.environ.get("CDK_OUTDIR") or "cdk.out", context={**FEATURE_FLAGS, **(context or {})})
+    ctx = app.node.try_get_context
+
+    if councils is None:
+        path = councils_file or ctx("councilsFile") or COUNCILS_FILE
+        councils = load_councils(Path(path))
+
+    stack = CaseworkStack(
+        app,
+        STACK_ID,
+        stack_name=PREFIX,
+        description="Casework: multi-council Blue Badge case management",
+        env=cdk.Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=ctx("region") or DEFAULT_REGION),
+        councils=councils,
+        log_level=str(ctx("logLevel") or "INFO"),
+        powertools_layer_version=int(ctx("powertoolsLayerVersion") or POWERTOOLS_LAYER_VERSION),
+        alarm_email=ctx("alarmEmail"),
+    )
+    if _flag(nag if nag is not None else ctx("nag"), default=True):
+        add_nag_checks(app)
+    return app, stack
+
+
+def main() -> None:
+    try:
+        app, _ = build_app()
+    except CouncilConfigError as error:
+        print(f"Council configuration error: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Building blocks of the Casework stack, one concern per module."""

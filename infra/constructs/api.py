@@ -1,0 +1,253 @@
+"""Staff identity (Cognito) and the caseworker REST API (API Gateway + WAF)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from shared.domain.council import CouncilConfig
+from shared.resources import (
+    API_NAME,
+    NATIONAL_ADMIN_GROUP,
+    PREFIX,
+    USER_POOL_CLIENT_NAME,
+    USER_POOL_NAME,
+    Role,
+    council_group,
+)
+
+API_STAGE_NAME = "v1"
+API_RATE_LIMIT_PER_SECOND = 50
+API_BURST_LIMIT = 100
+WAF_REQUESTS_PER_IP_PER_5_MIN = 2000  # councils' staff often share one outbound IP
+
+
+def _pascal(value: str) -> str:
+    return "".join(part.capitalize() for part in value.replace("_", "-").split("-"))
+
+
+class StaffIdentity(Construct):
+    """User pool for council staff: admin-created accounts only, TOTP MFA, groups per council and role."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, councils: Iterable[CouncilConfig]) -> None:
+        super().__init__(scope, construct_id)
+
+        self.user_pool = cognito.UserPool(
+            self,
+            "UserPool",
+            user_pool_name=USER_POOL_NAME,
+            self_sign_up_enabled=False,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            standard_attributes=cognito.StandardAttributes(
+                email=cognito.StandardAttribute(required=True, mutable=True)
+            ),
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+                temp_password_validity=Duration.days(3),
+            ),
+            mfa=cognito.Mfa.REQUIRED,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            # Plus tier: threat protection (compromised-credential and adaptive authentication) enforced
+            # for staff who can read applicants' health information.
+            feature_plan=cognito.FeaturePlan.PLUS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+
+        self.client = self.user_pool.add_client(
+            "WebClient",
+            user_pool_client_name=USER_POOL_CLIENT_NAME,
+            generate_secret=False,
+            auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
+            disable_o_auth=True,
+            prevent_user_existence_errors=True,
+            enable_token_revocation=True,
+            id_token_validity=Duration.hours(1),
+            access_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.hours(12),
+        )
+
+        self.groups: dict[str, cognito.CfnUserPoolGroup] = {}
+        for council in councils:
+            for role in Role:
+                name = council_group(council.code, role)
+                self.groups[name] = cognito.CfnUserPoolGroup(
+                    self,
+                    f"Group{council.code}{_pascal(role.value)}",
+                    user_pool_id=self.user_pool.user_pool_id,
+                    group_name=name,
+                    description=f"{role.value} at {council.name}",
+                )
+        self.groups[NATIONAL_ADMIN_GROUP] = cognito.CfnUserPoolGroup(
+            self,
+            "GroupNationalAdmin",
+            user_pool_id=self.user_pool.user_pool_id,
+            group_name=NATIONAL_ADMIN_GROUP,
+            description="Platform administrators across all councils",
+            precedence=0,
+        )
+
+
+class CaseworkApi(Construct):
+    """REST API proxying every path to the api function behind a Cognito authorizer and a WAF web ACL."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        handler: lambda_.IFunction,
+        user_pool: cognito.IUserPool,
+        key: kms.IKey,
+        log_retention: logs.RetentionDays,
+    ) -> None:
+        super().__init__(scope, construct_id)
+
+        self.access_logs = logs.LogGroup(
+            self,
+            "AccessLogs",
+            log_group_name=f"/aws/apigateway/{API_NAME}/access",
+            retention=log_retention,
+            encryption_key=key,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+
+        self.rest_api = apigw.RestApi(
+            self,
+            "RestApi",
+            rest_api_name=API_NAME,
+            description="Caseworker REST API",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            # Execution logging (below) needs the account-level API Gateway CloudWatch role.
+            cloud_watch_role=True,
+            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
+            deploy_options=apigw.StageOptions(
+                stage_name=API_STAGE_NAME,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=True,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=True,
+                ),
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                data_trace_enabled=False,  # request/response bodies hold personal data
+                metrics_enabled=True,
+                tracing_enabled=True,
+                throttling_rate_limit=API_RATE_LIMIT_PER_SECOND,
+                throttling_burst_limit=API_BURST_LIMIT,
+            ),
+        )
+
+        # The stack exports the URL as ApiUrl; drop RestApi's automatic duplicate output.
+        self.rest_api.node.try_remove_child("Endpoint")
+
+        authorizer = apigw.CognitoUserPoolsAuthorizer(
+            self, "Authorizer", cognito_user_pools=[user_pool], authorizer_name=f"{PREFIX}-staff"
+        )
+        validator = self.rest_api.add_request_validator(
+            "RequestValidator",
+            request_validator_name=f"{PREFIX}-basic",
+            validate_request_parameters=True,
+            validate_request_body=True,
+        )
+        integration = apigw.LambdaIntegration(handler, proxy=True, allow_test_invoke=False)
+        method_options = apigw.MethodOptions(
+            authorizer=authorizer,
+            authorization_type=apigw.AuthorizationType.COGNITO,
+            request_validator=validator,
+        )
+        self.rest_api.root.add_method("ANY", integration, **_as_kwargs(method_options))
+        self.rest_api.root.add_resource("{proxy+}").add_method("ANY", integration, **_as_kwargs(method_options))
+
+        self.web_acl = wafv2.CfnWebACL(
+            self,
+            "WebAcl",
+            name=f"{PREFIX}-api",
+            scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=_visibility(f"{PREFIX}-api"),
+            rules=[
+                _managed_rule(
+                    "AWSManagedRulesCommonRuleSet",
+                    priority=0,
+                    # The body-size rule blocks bodies over 8 KB; application payloads are larger and the
+                    # api function enforces its own limit (API_MAX_BODY_BYTES), so count instead of block.
+                    count_only=("SizeRestrictions_BODY",),
+                ),
+                _managed_rule("AWSManagedRulesKnownBadInputsRuleSet", priority=1),
+                wafv2.CfnWebACL.RuleProperty(
+                    name="rate-limit-per-ip",
+                    priority=2,
+                    action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                    statement=wafv2.CfnWebACL.StatementProperty(
+                        rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                            aggregate_key_type="IP", limit=WAF_REQUESTS_PER_IP_PER_5_MIN
+                        )
+                    ),
+                    visibility_config=_visibility("rate-limit-per-ip"),
+                ),
+            ],
+        )
+        wafv2.CfnWebACLAssociation(
+            self,
+            "WebAclAssociation",
+            resource_arn=self.rest_api.deployment_stage.stage_arn,
+            web_acl_arn=self.web_acl.attr_arn,
+        )
+
+
+def _as_kwargs(options: apigw.MethodOptions) -> dict:
+    return {
+        "authorizer": options.authorizer,
+        "authorization_type": options.authorization_type,
+        "request_validator": options.request_validator,
+    }
+
+
+def _visibility(metric_name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+    return wafv2.CfnWebACL.VisibilityConfigProperty(
+        cloud_watch_metrics_enabled=True, metric_name=metric_name, sampled_requests_enabled=True
+    )
+
+
+def _managed_rule(name: str, *, priority: int, count_only: tuple[str, ...] = ()) -> wafv2.CfnWebACL.RuleProperty:
+    return wafv2.CfnWebACL.RuleProperty(
+        name=name,
+        priority=priority,
+        override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+        statement=wafv2.CfnWebACL.StatementProperty(
+            managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                vendor_name="AWS",
+                name=name,
+                rule_action_overrides=[
+                    wafv2.CfnWebACL.RuleActionOverrideProperty(
+                        name=rule, action_to_use=wafv2.CfnWebACL.RuleActionProperty(count={})
+                    )
+                    for rule in count_only
+                ]
+                or None,
+            )
+        ),
+        visibility_config=_visibility(name),
+    )

@@ -1,0 +1,159 @@
+"""Lambda functions for every FunctionSpec: one code asset, the public Powertools layer, own roles and log groups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aws_cdk import Duration, IgnoreMode, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.constructs.security import PlatformKey
+from shared.resources import FUNCTIONS, PROJECT_ROOT, Env, FunctionSpec
+
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+ARCHITECTURE = lambda_.Architecture.ARM_64
+
+# Public "Powertools for AWS Lambda (Python) V3" layer, published by AWS from account 017000801446 in
+# every commercial region, one layer per Python version and architecture. Besides Powertools it ships
+# its extras - pydantic v2 (parser), aws-xray-sdk (tracer), fastjsonschema (validation) - so the code
+# asset carries only our own packages. It does NOT ship boto3 (the runtime provides it) nor
+# email-validator. The layer version is pinned; override with `-c powertoolsLayerVersion=<n>`.
+POWERTOOLS_LAYER_ACCOUNT = "017000801446"
+POWERTOOLS_LAYER_NAME = "AWSLambdaPowertoolsPythonV3-python313-arm64"
+POWERTOOLS_LAYER_VERSION = 27
+
+
+def powertools_layer_arn(region: str, version: int = POWERTOOLS_LAYER_VERSION) -> str:
+    return f"arn:aws:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:{POWERTOOLS_LAYER_NAME}:{version}"
+
+
+# The code asset is the project root filtered down to the two packages the handlers import.
+# Glob rules are applied in order (last match wins); "*" and ".*" (glob stars skip dot-names) drop
+# everything first, so directories such as .venv, node_modules, cdk.out, tests and web are skipped
+# without being walked.
+ASSET_EXCLUDES = (
+    "*",
+    ".*",
+    "!shared",
+    "!shared/**",
+    "!functions",
+    "!functions/**",
+    "__pycache__",
+    "*.pyc",
+    ".DS_Store",
+)
+
+
+@dataclass(frozen=True)
+class Sizing:
+    memory_mb: int
+    timeout_seconds: int
+
+
+# Ingest runs under an SQS visibility timeout of 180 s: AWS advises a visibility timeout of at least six
+# times the function timeout, hence 30 s. API Gateway stops waiting after 29 s.
+SIZING = {
+    "ingest": Sizing(memory_mb=512, timeout_seconds=30),
+    "api": Sizing(memory_mb=512, timeout_seconds=25),
+    "workflow-step": Sizing(memory_mb=512, timeout_seconds=30),
+}
+DEFAULT_SIZING = Sizing(memory_mb=512, timeout_seconds=30)
+
+METRICS_NAMESPACE = "Casework"
+
+
+class AppFunctions(Construct):
+    """Creates a function per spec in FUNCTIONS. Environment values are supplied per Env name."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        log_retention: logs.RetentionDays,
+        log_level: str,
+        platform_key: PlatformKey,
+        layer_version: int = POWERTOOLS_LAYER_VERSION,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        region = Stack.of(self).region
+
+        self.code = lambda_.Code.from_asset(str(PROJECT_ROOT), exclude=list(ASSET_EXCLUDES), ignore_mode=IgnoreMode.GLOB)
+        self.layer = lambda_.LayerVersion.from_layer_version_arn(
+            self, "PowertoolsLayer", powertools_layer_arn(region, layer_version)
+        )
+
+        self.functions: dict[str, lambda_.Function] = {}
+        self.roles: dict[str, iam.Role] = {}
+        self.log_groups: dict[str, logs.LogGroup] = {}
+        self._specs: dict[str, FunctionSpec] = {}
+        for spec in FUNCTIONS:
+            construct_name = _pascal(spec.key)
+            sizing = SIZING.get(spec.key, DEFAULT_SIZING)
+            # Own role without the AWSLambdaBasicExecutionRole managed policy: it may write only to its
+            # own log group. CDK adds the X-Ray statement because tracing is active.
+            role = iam.Role(
+                self,
+                f"{construct_name}Role",
+                assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                description=f"Execution role of {spec.function_name}",
+            )
+            role.add_to_policy(platform_key.data_statement())
+            log_group = logs.LogGroup(
+                self,
+                f"{construct_name}Logs",
+                log_group_name=f"/aws/lambda/{spec.function_name}",
+                retention=log_retention,
+                encryption_key=platform_key.key,
+                removal_policy=RemovalPolicy.RETAIN,
+            )
+            log_group.grant_write(role)
+            function = lambda_.Function(
+                self,
+                construct_name,
+                function_name=spec.function_name,
+                description=spec.description,
+                handler=spec.handler,
+                runtime=RUNTIME,
+                architecture=ARCHITECTURE,
+                code=self.code,
+                layers=[self.layer],
+                role=role,
+                log_group=log_group,
+                memory_size=sizing.memory_mb,
+                timeout=Duration.seconds(sizing.timeout_seconds),
+                tracing=lambda_.Tracing.ACTIVE,
+                environment={
+                    "POWERTOOLS_SERVICE_NAME": spec.function_name,
+                    "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+                    "LOG_LEVEL": log_level,
+                },
+            )
+            self.functions[spec.key] = function
+            self.roles[spec.key] = role
+            self.log_groups[spec.key] = log_group
+            self._specs[spec.key] = spec
+
+    def specs(self) -> list[FunctionSpec]:
+        return list(self._specs.values())
+
+    def needing(self, env: Env) -> list[tuple[FunctionSpec, lambda_.Function, iam.Role]]:
+        """The functions whose spec lists `env` - they also need the permissions that go with it."""
+        return [(spec, self.functions[key], self.roles[key]) for key, spec in self._specs.items() if env in spec.environment]
+
+    def set_environment(self, values: Mapping[Env, str]) -> None:
+        """Set each function's spec.environment variables; every listed Env must have a value."""
+        for key, spec in self._specs.items():
+            missing = [env.value for env in spec.environment if env not in values]
+            if missing:
+                raise ValueError(f"{spec.function_name}: no value for environment variable(s) {', '.join(missing)}")
+            for env in spec.environment:
+                self.functions[key].add_environment(env.value, values[env])
+
+
+def _pascal(key: str) -> str:
+    return "".join(part.capitalize() for part in key.replace("_", "-").split("-"))

@@ -1,0 +1,61 @@
+"""Application intake: EventBridge bus -> rule -> encrypted SQS queue (with DLQ)."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from shared.resources import (
+    APPLICATION_SUBMITTED,
+    EVENT_BUS_NAME,
+    INTAKE_DLQ_NAME,
+    INTAKE_MAX_RECEIVE_COUNT,
+    INTAKE_QUEUE_NAME,
+    INTAKE_RULE_NAME,
+    INTAKE_VISIBILITY_TIMEOUT_SECONDS,
+)
+
+
+class Intake(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, key: kms.IKey) -> None:
+        super().__init__(scope, construct_id)
+
+        self.bus = events.EventBus(self, "Bus", event_bus_name=EVENT_BUS_NAME, description="Submitted Blue Badge applications")
+
+        self.dead_letter_queue = sqs.Queue(
+            self,
+            "DeadLetterQueue",
+            queue_name=INTAKE_DLQ_NAME,
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=key,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        self.queue = sqs.Queue(
+            self,
+            "Queue",
+            queue_name=INTAKE_QUEUE_NAME,
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=key,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(INTAKE_VISIBILITY_TIMEOUT_SECONDS),
+            retention_period=Duration.days(4),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letter_queue, max_receive_count=INTAKE_MAX_RECEIVE_COUNT),
+        )
+
+        pattern = APPLICATION_SUBMITTED.pattern
+        # The SQS target adds the queue-policy statement for events.amazonaws.com (scoped to this rule)
+        # and, because the queue is encrypted with our CMK, the matching key-policy statement.
+        self.rule = events.Rule(
+            self,
+            "ApplicationSubmitted",
+            event_bus=self.bus,
+            rule_name=INTAKE_RULE_NAME,
+            description="Routes submitted applications to the intake queue",
+            event_pattern=events.EventPattern(source=pattern["source"], detail_type=pattern["detail-type"]),
+            targets=[targets.SqsQueue(self.queue)],
+        )

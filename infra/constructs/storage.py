@@ -1,0 +1,183 @@
+"""DynamoDB tables (one per council plus the platform tables) and S3 buckets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from shared.domain.council import CouncilConfig
+from shared.resources import (
+    CASE_TABLE_LAYOUT,
+    IDEMPOTENCY_TABLE_LAYOUT,
+    IDEMPOTENCY_TABLE_NAME,
+    UNROUTED_TABLE_NAME,
+    TableLayout,
+    council_table_name,
+)
+
+# Item-level read/write, spelled out (no dynamodb:* wildcards). Scan is included because "read" for a
+# council's own table includes reports; there is no table-management action here.
+TABLE_READ_WRITE_ACTIONS = (
+    "dynamodb:BatchGetItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:UpdateItem",
+)
+
+
+def _string(name: str) -> dynamodb.Attribute:
+    return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING)
+
+
+class LaidOutTable:
+    """A table together with the layout it was built from (for index ARNs in IAM statements)."""
+
+    def __init__(self, table: dynamodb.Table, layout: TableLayout):
+        self.table = table
+        self.layout = layout
+
+    @property
+    def arns(self) -> list[str]:
+        arn = self.table.table_arn
+        return [arn, *(f"{arn}/index/{index.name}" for index in self.layout.indexes)]
+
+
+def read_write_statement(tables: Iterable[LaidOutTable]) -> iam.PolicyStatement:
+    return iam.PolicyStatement(
+        actions=list(TABLE_READ_WRITE_ACTIONS),
+        resources=[arn for table in tables for arn in table.arns],
+    )
+
+
+class CaseTables(Construct):
+    """A case table per council (the tenant boundary), the unrouted-intake table and the idempotency table."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, councils: Iterable[CouncilConfig], key: kms.IKey) -> None:
+        super().__init__(scope, construct_id)
+        self._key = key
+
+        # Construct ids carry the council code, so adding a council never renames existing tables.
+        self.council_tables: dict[str, LaidOutTable] = {
+            council.code: self._table(f"Council{council.code}", council_table_name(council.code), CASE_TABLE_LAYOUT, retain=True)
+            for council in councils
+        }
+        self.unrouted = self._table("Unrouted", UNROUTED_TABLE_NAME, CASE_TABLE_LAYOUT, retain=True)
+        # Idempotency records are short-lived (TTL) and reproducible, so this table may go with the stack.
+        self.idempotency = self._table("Idempotency", IDEMPOTENCY_TABLE_NAME, IDEMPOTENCY_TABLE_LAYOUT, retain=False)
+
+    @property
+    def case_tables(self) -> list[LaidOutTable]:
+        """Every table with the case layout: all council tables and the unrouted table."""
+        return [*self.council_tables.values(), self.unrouted]
+
+    def _table(self, construct_id: str, table_name: str, layout: TableLayout, *, retain: bool) -> LaidOutTable:
+        table = dynamodb.Table(
+            self,
+            construct_id,
+            table_name=table_name,
+            partition_key=_string(layout.partition_key),
+            sort_key=_string(layout.sort_key) if layout.sort_key else None,
+            time_to_live_attribute=layout.ttl_attribute,
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=self._key,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=retain,
+            removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
+        )
+        for index in layout.indexes:
+            table.add_global_secondary_index(
+                index_name=index.name,
+                partition_key=_string(index.partition_key),
+                sort_key=_string(index.sort_key),
+                projection_type=dynamodb.ProjectionType.ALL,
+            )
+        return LaidOutTable(table, layout)
+
+
+class Buckets(Construct):
+    """Access-log bucket (SSE-S3, as S3 server access logging requires), evidence and print-drop buckets (CMK)."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, key: kms.IKey) -> None:
+        super().__init__(scope, construct_id)
+
+        self.access_logs = s3.Bucket(
+            self,
+            "AccessLogs",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            versioned=True,
+            removal_policy=RemovalPolicy.RETAIN,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="access-logs-retention",
+                    transitions=[
+                        s3.Transition(storage_class=s3.StorageClass.INFREQUENT_ACCESS, transition_after=Duration.days(30))
+                    ],
+                    expiration=Duration.days(400),
+                    noncurrent_version_expiration=Duration.days(30),
+                    abort_incomplete_multipart_upload_after=Duration.days(7),
+                )
+            ],
+        )
+
+        # Supporting evidence (proof of identity, medical letters): kept, moved to infrequent access once
+        # the decision is long made; overwritten/deleted versions are recoverable for 90 days.
+        self.evidence = self._data_bucket(
+            "Evidence",
+            key,
+            s3.LifecycleRule(
+                id="evidence-tiering",
+                transitions=[
+                    s3.Transition(storage_class=s3.StorageClass.INFREQUENT_ACCESS, transition_after=Duration.days(90))
+                ],
+                noncurrent_version_expiration=Duration.days(90),
+                abort_incomplete_multipart_upload_after=Duration.days(7),
+            ),
+        )
+        # Print batches for the badge supplier are transient: gone after 90 days, old versions after 7.
+        self.print_drop = self._data_bucket(
+            "PrintDrop",
+            key,
+            s3.LifecycleRule(
+                id="print-batches-expiry",
+                expiration=Duration.days(90),
+                noncurrent_version_expiration=Duration.days(7),
+                abort_incomplete_multipart_upload_after=Duration.days(1),
+            ),
+        )
+
+    def _data_bucket(self, construct_id: str, key: kms.IKey, lifecycle: s3.LifecycleRule) -> s3.Bucket:
+        return s3.Bucket(
+            self,
+            construct_id,
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=key,
+            bucket_key_enabled=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            versioned=True,
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix=f"{construct_id.lower()}/",
+            removal_policy=RemovalPolicy.RETAIN,
+            lifecycle_rules=[lifecycle],
+        )

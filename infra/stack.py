@@ -1,0 +1,193 @@
+"""The Casework stack: every council's tables, intake, functions, workflows, API, identity and monitoring."""
+
+from __future__ import annotations
+
+from aws_cdk import CfnOutput, Stack, Tags
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.constructs.api import CaseworkApi, StaffIdentity
+from infra.constructs.functions import POWERTOOLS_LAYER_NAME, POWERTOOLS_LAYER_VERSION, RUNTIME, AppFunctions
+from infra.constructs.intake import Intake
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.security import PlatformKey
+from infra.constructs.storage import Buckets, CaseTables, read_write_statement
+from infra.constructs.workflows import Workflows
+from infra.nag import acknowledge
+from shared.domain.council import CouncilRegistry
+from shared.resources import (
+    API_FUNCTION,
+    INGEST_FUNCTION,
+    INTAKE_BATCH_SIZE,
+    PREFIX,
+    WORKFLOW_TASK_FUNCTIONS,
+    Env,
+)
+
+NAG = "AwsSolutions::AwsSolutions"  # prefix of cdk-nag 3 rule ids in Validations acknowledgements
+LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
+INGEST_MAX_CONCURRENCY = 5  # caps parallel intake so a burst of submissions cannot swamp the tables
+
+
+class CaseworkStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        councils: CouncilRegistry,
+        log_level: str = "INFO",
+        powertools_layer_version: int = POWERTOOLS_LAYER_VERSION,
+        alarm_email: str | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        Tags.of(self).add("project", PREFIX)
+
+        self.councils = councils
+        platform_key = PlatformKey(self, "Encryption")
+        key = platform_key.key
+        self.key = key
+
+        self.tables = CaseTables(self, "Tables", councils=councils, key=key)
+        self.buckets = Buckets(self, "Buckets", key=key)
+        self.intake = Intake(self, "Intake", key=key)
+
+        self.functions = AppFunctions(
+            self,
+            "Functions",
+            log_retention=LOG_RETENTION,
+            log_level=log_level,
+            platform_key=platform_key,
+            layer_version=powertools_layer_version,
+        )
+        functions = self.functions.functions
+
+        # Every case function reads and writes every council table and the unrouted table.
+        for role in self.functions.roles.values():
+            role.add_to_policy(read_write_statement(self.tables.case_tables))
+        for _, _, role in self.functions.needing(Env.IDEMPOTENCY_TABLE):
+            role.add_to_policy(read_write_statement([self.tables.idempotency]))
+        for _, _, role in self.functions.needing(Env.EVIDENCE_BUCKET):
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["s3:GetObject", "s3:PutObject"], resources=[self.buckets.evidence.arn_for_objects("*")]
+                )
+            )
+
+        ingest = functions[INGEST_FUNCTION.key]
+        ingest.add_event_source(
+            event_sources.SqsEventSource(
+                self.intake.queue,
+                batch_size=INTAKE_BATCH_SIZE,
+                report_batch_item_failures=True,
+                max_concurrency=INGEST_MAX_CONCURRENCY,
+            )
+        )
+
+        # State machines reference the task functions; ingest and api reference the state machines.
+        # The task function (workflow-step) must therefore not need WORKFLOW_ARNS.
+        self.workflows = Workflows(
+            self,
+            "Workflows",
+            task_functions={spec.substitution_key: functions[spec.key] for spec in WORKFLOW_TASK_FUNCTIONS},
+            key=key,
+            log_retention=LOG_RETENTION,
+        )
+        for _, function, _ in self.functions.needing(Env.WORKFLOW_ARNS):
+            for state_machine in self.workflows.case_workflows:
+                state_machine.grant_start_execution(function)
+
+        workflow_arns = {key_.value: sm.state_machine_arn for key_, sm in self.workflows.state_machines.items()}
+        self.functions.set_environment(
+            {
+                Env.IDEMPOTENCY_TABLE: self.tables.idempotency.table.table_name,
+                Env.UNROUTED_TABLE: self.tables.unrouted.table.table_name,
+                Env.EVIDENCE_BUCKET: self.buckets.evidence.bucket_name,
+                Env.WORKFLOW_ARNS: self.to_json_string(workflow_arns),
+            }
+        )
+
+        self.identity = StaffIdentity(self, "Identity", councils=councils)
+        self.api = CaseworkApi(
+            self,
+            "Api",
+            handler=functions[API_FUNCTION.key],
+            user_pool=self.identity.user_pool,
+            key=key,
+            log_retention=LOG_RETENTION,
+        )
+
+        self.monitoring = Monitoring(
+            self,
+            "Monitoring",
+            key=key,
+            intake_queue=self.intake.queue,
+            dead_letter_queue=self.intake.dead_letter_queue,
+            functions=functions,
+            state_machines={k.value: sm for k, sm in self.workflows.state_machines.items()},
+            rest_api=self.api.rest_api,
+            alarm_email=alarm_email,
+        )
+
+        self._outputs()
+        self._acknowledge_findings()
+
+    def _outputs(self) -> None:
+        outputs = {
+            "ApiUrl": self.api.rest_api.url,
+            "UserPoolId": self.identity.user_pool.user_pool_id,
+            "UserPoolClientId": self.identity.client.user_pool_client_id,
+            "EventBusName": self.intake.bus.event_bus_name,
+            "EvidenceBucketName": self.buckets.evidence.bucket_name,
+            "PrintDropBucketName": self.buckets.print_drop.bucket_name,
+            "AccessLogsBucketName": self.buckets.access_logs.bucket_name,
+            "AlarmTopicArn": self.monitoring.topic.topic_arn,
+        }
+        for name, value in outputs.items():
+            CfnOutput(self, name, value=value)
+
+    def _acknowledge_findings(self) -> None:
+        """cdk-nag findings that are accepted by design, each with its reason (see infra/nag.py)."""
+        for role in self.functions.roles.values():
+            acknowledge(
+                role,
+                f"{NAG}-IAM5[Resource::*]",
+                "Only the X-Ray statement CDK adds for active tracing (xray:PutTraceSegments, "
+                "xray:PutTelemetryRecords) uses Resource '*': those actions support no resource-level "
+                "permissions. Table, key, log-group, queue and state-machine statements name their ARNs.",
+            )
+        for function in self.functions.functions.values():
+            acknowledge(
+                function,
+                f"{NAG}-L1",
+                f"Runtime pinned to {RUNTIME.name} to match the Powertools layer built for it "
+                f"({POWERTOOLS_LAYER_NAME}, with compiled pydantic-core); runtime and layer are upgraded together, "
+                "deliberately, after the handlers are tested on the new Python.",
+            )
+        for state_machine in self.workflows.state_machines.values():
+            acknowledge(
+                state_machine.role,
+                f"{NAG}-IAM5[Resource::*]",
+                "Resource '*' comes only from what logging level ALL and X-Ray tracing require: CloudWatch Logs "
+                "vended-delivery actions (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, "
+                "DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, "
+                "DescribeLogGroups) and xray:PutTraceSegments/PutTelemetryRecords/GetSamplingRules/"
+                "GetSamplingTargets, none of which support resource-level permissions.",
+            )
+        for _, _, role in self.functions.needing(Env.EVIDENCE_BUCKET):
+            acknowledge(
+                role,
+                f"{NAG}-IAM5[Resource::<{self.get_logical_id(self.buckets.evidence.node.default_child)}.Arn>/*]",
+                "Evidence object keys are created per case at run time, so the grant covers the objects of this "
+                "one bucket - and only s3:GetObject and s3:PutObject (no list, no delete, no bucket actions).",
+            )
+        acknowledge(
+            self.api.rest_api.node.find_child("CloudWatchRole"),
+            f"{NAG}-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+            "This is API Gateway's account-level logging role, needed for stage execution logging (APIG6). "
+            "AmazonAPIGatewayPushToCloudWatchLogs is the AWS-documented policy for it and tracks the log "
+            "actions API Gateway needs; only apigateway.amazonaws.com can assume the role.",
+        )

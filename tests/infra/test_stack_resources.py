@@ -1,0 +1,352 @@
+"""What the synthesised template must contain (CDK assertions on the session's one synth)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_cdk.assertions import Match
+
+from shared.domain.council import load_councils
+from shared.resources import (
+    API_NAME,
+    APPLICATION_SUBMITTED,
+    CASE_TABLE_LAYOUT,
+    EVENT_BUS_NAME,
+    FUNCTIONS,
+    IDEMPOTENCY_TABLE_NAME,
+    INTAKE_BATCH_SIZE,
+    INTAKE_DLQ_NAME,
+    INTAKE_MAX_RECEIVE_COUNT,
+    INTAKE_QUEUE_NAME,
+    INTAKE_RULE_NAME,
+    INTAKE_VISIBILITY_TIMEOUT_SECONDS,
+    NATIONAL_ADMIN_GROUP,
+    PRINT_DISPATCH_SCHEDULE,
+    PRINT_DISPATCH_TIMEZONE,
+    UNROUTED_TABLE_NAME,
+    USER_POOL_CLIENT_NAME,
+    USER_POOL_NAME,
+    WORKFLOWS,
+    Env,
+    Role,
+    WorkflowKey,
+    council_group,
+    council_table_name,
+)
+
+pytestmark = pytest.mark.slow
+
+COUNCILS = load_councils()
+
+
+def _case_table_properties(table_name: str) -> dict:
+    layout = CASE_TABLE_LAYOUT
+    return {
+        "TableName": table_name,
+        "KeySchema": [
+            {"AttributeName": layout.partition_key, "KeyType": "HASH"},
+            {"AttributeName": layout.sort_key, "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": Match.array_with(
+            [
+                {
+                    "IndexName": index.name,
+                    "KeySchema": [
+                        {"AttributeName": index.partition_key, "KeyType": "HASH"},
+                        {"AttributeName": index.sort_key, "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+                for index in layout.indexes
+            ]
+        ),
+        "BillingMode": "PAY_PER_REQUEST",
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+        "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": Match.any_value()},
+        "DeletionProtectionEnabled": True,
+    }
+
+
+@pytest.mark.parametrize("code", COUNCILS.codes)
+def test_one_case_table_per_council_with_the_shared_layout(synthesised, code):
+    synthesised.template.has_resource(
+        "AWS::DynamoDB::Table",
+        {
+            "Properties": _case_table_properties(council_table_name(code)),
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+        },
+    )
+
+
+def test_tables_are_the_councils_plus_the_platform_tables(synthesised):
+    names = sorted(r["Properties"]["TableName"] for r in synthesised.resources("AWS::DynamoDB::Table").values())
+    expected = sorted([*(council_table_name(c) for c in COUNCILS.codes), UNROUTED_TABLE_NAME, IDEMPOTENCY_TABLE_NAME])
+    assert names == expected
+
+
+def test_unrouted_table_has_the_case_layout(synthesised):
+    synthesised.template.has_resource(
+        "AWS::DynamoDB::Table",
+        {"Properties": _case_table_properties(UNROUTED_TABLE_NAME), "DeletionPolicy": "Retain"},
+    )
+
+
+def test_idempotency_table_keys_on_id_with_ttl(synthesised):
+    synthesised.template.has_resource_properties(
+        "AWS::DynamoDB::Table",
+        {
+            "TableName": IDEMPOTENCY_TABLE_NAME,
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
+            "SSESpecification": Match.object_like({"SSEType": "KMS"}),
+        },
+    )
+
+
+def test_kms_key_rotates(synthesised):
+    synthesised.template.has_resource_properties("AWS::KMS::Key", {"EnableKeyRotation": True})
+
+
+def test_buckets_are_private_encrypted_versioned_and_logged(synthesised):
+    buckets = synthesised.resources("AWS::S3::Bucket")
+    assert len(buckets) == 3
+    algorithms = []
+    for bucket in buckets.values():
+        props = bucket["Properties"]
+        assert props["PublicAccessBlockConfiguration"] == {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        }
+        assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+        assert props["LifecycleConfiguration"]["Rules"]
+        algorithm = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+        algorithms.append(algorithm["SSEAlgorithm"])
+        if algorithm["SSEAlgorithm"] == "aws:kms":
+            assert "LoggingConfiguration" in props  # data buckets log to the access-log bucket
+    assert sorted(algorithms) == ["AES256", "aws:kms", "aws:kms"]
+    # every bucket policy denies plain-HTTP access
+    for policy in synthesised.resources("AWS::S3::BucketPolicy").values():
+        statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        assert any(s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool") == {"aws:SecureTransport": "false"} for s in statements)
+
+
+def test_intake_rule_routes_submitted_applications_to_the_queue(synthesised):
+    synthesised.template.has_resource_properties("AWS::Events::EventBus", {"Name": EVENT_BUS_NAME})
+    synthesised.template.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "Name": INTAKE_RULE_NAME,
+            "EventPattern": APPLICATION_SUBMITTED.pattern,
+            "Targets": [Match.object_like({"Arn": {"Fn::GetAtt": [Match.string_like_regexp("IntakeQueue"), "Arn"]}})],
+        },
+    )
+
+
+def test_intake_queue_is_encrypted_with_dlq_redrive(synthesised):
+    queues = {r["Properties"]["QueueName"]: (k, r["Properties"]) for k, r in synthesised.resources("AWS::SQS::Queue").items()}
+    dlq_id, dlq = queues[INTAKE_DLQ_NAME]
+    _, queue = queues[INTAKE_QUEUE_NAME]
+    assert queue["VisibilityTimeout"] == INTAKE_VISIBILITY_TIMEOUT_SECONDS
+    assert queue["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": [dlq_id, "Arn"]},
+        "maxReceiveCount": INTAKE_MAX_RECEIVE_COUNT,
+    }
+    for props in (queue, dlq):
+        assert "KmsMasterKeyId" in props
+
+
+def test_eventbridge_may_send_to_the_intake_queue(synthesised):
+    synthesised.template.has_resource_properties(
+        "AWS::SQS::QueuePolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [Match.object_like({"Action": Match.array_with(["sqs:SendMessage"]), "Principal": {"Service": "events.amazonaws.com"}})]
+                )
+            }
+        },
+    )
+    key_policy = next(iter(synthesised.resources("AWS::KMS::Key").values()))["Properties"]["KeyPolicy"]
+    assert any(s.get("Principal") == {"Service": "events.amazonaws.com"} for s in key_policy["Statement"])
+
+
+def test_ingest_consumes_the_queue_reporting_partial_batch_failures(synthesised):
+    synthesised.template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        {
+            "BatchSize": INTAKE_BATCH_SIZE,
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            "EventSourceArn": {"Fn::GetAtt": [Match.string_like_regexp("IntakeQueue"), "Arn"]},
+        },
+    )
+
+
+@pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda s: s.key)
+def test_function_matches_its_spec(synthesised, spec):
+    functions = {r["Properties"]["FunctionName"]: r["Properties"] for r in synthesised.resources("AWS::Lambda::Function").values()}
+    props = functions[spec.function_name]
+    assert props["Handler"] == spec.handler
+    assert props["Runtime"] in ("python3.12", "python3.13")
+    assert props["Architectures"] == ["arm64"]
+    assert props["TracingConfig"] == {"Mode": "Active"}
+    assert len(props["Layers"]) == 1 and ":017000801446:layer:AWSLambdaPowertoolsPythonV3-" in props["Layers"][0]
+    variables = props["Environment"]["Variables"]
+    assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "Casework"
+    assert {"POWERTOOLS_SERVICE_NAME", "LOG_LEVEL"} <= set(variables)
+    assert {env.value for env in spec.environment} <= set(variables)
+    assert "LoggingConfig" in props
+
+
+def test_workflow_arns_map_every_workflow_key(synthesised):
+    functions = [r["Properties"] for r in synthesised.resources("AWS::Lambda::Function").values()]
+    with_arns = [f for f in functions if Env.WORKFLOW_ARNS.value in f["Environment"]["Variables"]]
+    assert with_arns
+    for props in with_arns:
+        joined = props["Environment"]["Variables"][Env.WORKFLOW_ARNS.value]["Fn::Join"][1]
+        literal = "".join(part if isinstance(part, str) else "ARN" for part in joined)
+        assert set(json.loads(literal)) == {key.value for key in WorkflowKey}
+
+
+def test_functions_share_one_small_code_asset(synthesised):
+    keys = {r["Properties"]["Code"]["S3Key"] for r in synthesised.resources("AWS::Lambda::Function").values()}
+    assert len(keys) == 1
+    asset_dir = synthesised.outdir / f"asset.{keys.pop().removesuffix('.zip')}"
+    top_level = sorted(p.name for p in asset_dir.iterdir())
+    assert top_level == ["functions", "shared"]
+    files = [p for p in asset_dir.rglob("*") if p.is_file()]
+    assert not [p for p in files if "__pycache__" in p.parts or p.suffix == ".pyc"]
+    assert sum(p.stat().st_size for p in files) < 2_000_000
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda w: w.key.value)
+def test_state_machines_are_standard_logged_and_traced(synthesised, workflow):
+    synthesised.template.has_resource_properties(
+        "AWS::StepFunctions::StateMachine",
+        {
+            "StateMachineName": workflow.state_machine_name,
+            "StateMachineType": "STANDARD",
+            "LoggingConfiguration": Match.object_like({"Level": "ALL"}),
+            "TracingConfiguration": {"Enabled": True},
+        },
+    )
+
+
+def test_state_machine_log_groups_are_encrypted(synthesised):
+    for name in (w.state_machine_name for w in WORKFLOWS):
+        synthesised.template.has_resource_properties(
+            "AWS::Logs::LogGroup",
+            {"LogGroupName": Match.string_like_regexp(f"{name}$"), "KmsKeyId": Match.any_value(), "RetentionInDays": Match.any_value()},
+        )
+
+
+def test_task_placeholders_are_substituted(synthesised):
+    machines = {r["Properties"]["StateMachineName"]: r["Properties"] for r in synthesised.resources("AWS::StepFunctions::StateMachine").values()}
+    for workflow in WORKFLOWS:
+        text = workflow.definition_path.read_text()
+        for placeholder in (p for p in ("WorkflowStepFunctionArn",) if "${" + p + "}" in text):
+            assert placeholder in machines[workflow.state_machine_name]["DefinitionSubstitutions"]
+
+
+def test_every_api_method_uses_the_cognito_authorizer(synthesised):
+    methods = synthesised.resources("AWS::ApiGateway::Method")
+    assert len(methods) == 2  # ANY / and ANY /{proxy+}
+    for method in methods.values():
+        props = method["Properties"]
+        assert props["AuthorizationType"] == "COGNITO_USER_POOLS"
+        assert "AuthorizerId" in props and "RequestValidatorId" in props
+        assert props["Integration"]["Type"] == "AWS_PROXY"
+    synthesised.template.has_resource_properties("AWS::ApiGateway::Authorizer", {"Type": "COGNITO_USER_POOLS"})
+    synthesised.template.has_resource_properties("AWS::ApiGateway::RestApi", {"Name": API_NAME})
+
+
+def test_api_stage_throttles_logs_and_has_a_web_acl(synthesised):
+    synthesised.template.has_resource_properties(
+        "AWS::ApiGateway::Stage",
+        {
+            "AccessLogSetting": Match.object_like({"DestinationArn": Match.any_value()}),
+            "MethodSettings": [Match.object_like({"ThrottlingRateLimit": Match.any_value(), "ThrottlingBurstLimit": Match.any_value()})],
+        },
+    )
+    synthesised.template.has_resource_properties(
+        "AWS::WAFv2::WebACL",
+        {
+            "Scope": "REGIONAL",
+            "Rules": Match.array_with(
+                [Match.object_like({"Statement": {"ManagedRuleGroupStatement": Match.object_like({"Name": "AWSManagedRulesCommonRuleSet"})}})]
+            ),
+        },
+    )
+    synthesised.template.resource_count_is("AWS::WAFv2::WebACLAssociation", 1)
+
+
+def test_user_pool_and_client(synthesised):
+    synthesised.template.has_resource_properties(
+        "AWS::Cognito::UserPool",
+        {
+            "UserPoolName": USER_POOL_NAME,
+            "AdminCreateUserConfig": Match.object_like({"AllowAdminCreateUserOnly": True}),
+            "MfaConfiguration": "ON",
+        },
+    )
+    synthesised.template.has_resource_properties(
+        "AWS::Cognito::UserPoolClient",
+        {
+            "ClientName": USER_POOL_CLIENT_NAME,
+            "GenerateSecret": False,
+            "ExplicitAuthFlows": Match.array_with(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"]),
+        },
+    )
+
+
+def test_a_group_per_council_and_role_plus_national_admin(synthesised):
+    names = {r["Properties"]["GroupName"] for r in synthesised.resources("AWS::Cognito::UserPoolGroup").values()}
+    expected = {council_group(code, role) for code in COUNCILS.codes for role in Role} | {NATIONAL_ADMIN_GROUP}
+    assert names == expected
+
+
+def test_print_schedule_starts_only_the_print_dispatch_workflow(synthesised):
+    synthesised.template.has_resource_properties(
+        "AWS::Scheduler::Schedule",
+        {
+            "ScheduleExpression": PRINT_DISPATCH_SCHEDULE,
+            "ScheduleExpressionTimezone": PRINT_DISPATCH_TIMEZONE,
+            "FlexibleTimeWindow": {"Mode": "OFF"},
+            "Target": Match.object_like({"Arn": {"Ref": Match.string_like_regexp("WorkflowsPrintDispatch")}}),
+        },
+    )
+    statements = [
+        statement
+        for policy in synthesised.resources("AWS::IAM::Policy").values()
+        if "PrintDispatchScheduleRole" in json.dumps(policy["Properties"]["Roles"])
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    assert len(statements) == 1
+    assert statements[0]["Action"] == "states:StartExecution"
+    assert statements[0]["Resource"]["Ref"].startswith("WorkflowsPrintDispatch")
+
+
+def test_alarms_notify_an_encrypted_topic(synthesised):
+    synthesised.template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
+    alarms = synthesised.resources("AWS::CloudWatch::Alarm")
+    # DLQ, intake age, one per function, one per workflow, API 5xx
+    assert len(alarms) == 2 + len(FUNCTIONS) + len(WORKFLOWS) + 1
+    for alarm in alarms.values():
+        assert alarm["Properties"]["AlarmActions"]
+    synthesised.template.resource_count_is("AWS::CloudWatch::Dashboard", 1)
+
+
+def test_outputs(synthesised):
+    assert set(synthesised.template_json["Outputs"]) == {
+        "ApiUrl",
+        "UserPoolId",
+        "UserPoolClientId",
+        "EventBusName",
+        "EvidenceBucketName",
+        "PrintDropBucketName",
+        "AccessLogsBucketName",
+        "AlarmTopicArn",
+    }

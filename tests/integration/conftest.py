@@ -1,0 +1,105 @@
+"""The local stack on moto in-process: the same provisioning, handlers and ASL as `./dev run`."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from infra.local.bridge import call_handler, install_lambda_bridge, lambda_context
+from infra.local.http_api import proxy_event
+from infra.local.provision import LocalResources, provision
+from infra.local.pump import IntakePump
+from shared.domain.council import load_councils
+from shared.resources import API_FUNCTION, APPLICATION_SUBMITTED, DEFAULT_REGION, Role, council_group
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[LocalResources]:
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        install_lambda_bridge()
+        resources = provision(boto3.session.Session(region_name=DEFAULT_REGION), load_councils())
+        yield resources
+        # Let executions finish while their tables still exist, so none fails at teardown.
+        sfn = boto3.client("stepfunctions", region_name=DEFAULT_REGION)
+        for arn in resources.state_machine_arns.values():
+            for execution in sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]:
+                wait_for_execution(sfn, arn, execution["name"])
+
+
+@pytest.fixture(scope="session")
+def clients(stack):
+    return {name: boto3.client(name, region_name=DEFAULT_REGION) for name in ("dynamodb", "events", "sqs", "stepfunctions")}
+
+
+@pytest.fixture(scope="session")
+def pump(stack, clients) -> IntakePump:
+    return IntakePump(clients["sqs"], stack.intake_queue_url, stack.intake_queue_arn)
+
+
+class Intake:
+    """Publishes applications as the national service does, and lets the event source mapping run."""
+
+    def __init__(self, events, pump: IntakePump, stack: LocalResources):
+        self._events, self._pump, self._stack = events, pump, stack
+
+    def publish(self, *details: Any) -> None:
+        entries = [
+            {"EventBusName": self._stack.event_bus_name, "Source": APPLICATION_SUBMITTED.source,
+             "DetailType": APPLICATION_SUBMITTED.detail_type, "Detail": json.dumps(detail)}
+            for detail in details
+        ]
+        assert self._events.put_events(Entries=entries)["FailedEntryCount"] == 0
+
+    def deliver(self, *details: Any):
+        self.publish(*details)
+        stats = self._pump.drain(max_seconds=30)
+        assert stats.drained, stats
+        return stats
+
+
+@pytest.fixture
+def intake(clients, pump, stack) -> Intake:
+    return Intake(clients["events"], pump, stack)
+
+
+class Api:
+    """Calls the API handler with the event API Gateway builds after its Cognito authorizer."""
+
+    def __init__(self, groups: list[str], user: str):
+        self.claims = {"sub": user, "email": user, "cognito:username": user, "cognito:groups": ",".join(groups)}
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        from functions.api.handler import lambda_handler
+
+        raw = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        event = proxy_event(method, path, [("Content-Type", "application/json")], raw, "127.0.0.1", self.claims, "localhost")
+        response = lambda_handler(event, lambda_context(API_FUNCTION))
+        return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
+
+
+@pytest.fixture(scope="session")
+def api_as(stack):
+    def make(council: str | None, *roles: Role, user: str | None = None, groups: list[str] | None = None) -> Api:
+        return Api(groups if groups is not None else [council_group(council, role) for role in roles], user or f"{council or 'x'}.user@example.gov.uk")
+    return make
+
+
+def wait_for_execution(sfn, state_machine_arn: str, name: str, timeout: float = 20) -> dict:
+    arn = state_machine_arn.replace(":stateMachine:", ":execution:") + f":{name}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        execution = sfn.describe_execution(executionArn=arn)
+        if execution["status"] != "RUNNING":
+            return execution
+        time.sleep(0.1)
+    raise AssertionError(f"execution {name} still running after {timeout}s")
+
+
+def invoke(function, event):
+    return call_handler(function.handler, event, lambda_context(function))

@@ -1,0 +1,149 @@
+"""Intake end to end on moto: bus -> rule -> queue -> ingest handler -> council table -> workflow (real ASL)."""
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from shared.adapters.aws import store_for
+from shared.adapters.case_store import CaseStore
+from shared.domain.case import ParkedStatus, Stage
+from shared.resources import WorkflowKey, council_table_name
+from tests.factories import REMOVE, complete_application
+from tests.integration.conftest import wait_for_execution
+
+
+def case_id_for(application_id: str, council: str) -> str | None:
+    """The case of an application, found by the marker item (a GetItem)."""
+    store = store_for(council)
+    item = store._client.get_item(
+        TableName=store.table_name, Key={"pk": {"S": f"APPLICATION#{application_id}"}, "sk": {"S": "APPLICATION"}}
+    ).get("Item")
+    return item["case_id"]["S"] if item else None
+
+
+def items_of_application(clients, table: str, application_id: str) -> int:
+    return clients["dynamodb"].query(
+        TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": f"APPLICATION#{application_id}"}}
+    )["Count"]
+
+
+def test_complete_online_application_becomes_a_case_and_its_workflow_screens_it(intake, stack, clients):
+    application = complete_application("NORTHSHIRE")
+    intake.deliver(application)
+
+    case_id = case_id_for(application["application_id"], "NORTHSHIRE")
+    assert case_id and case_id.startswith("NORTHSHIRE-")
+    execution = wait_for_execution(clients["stepfunctions"], stack.state_machine_arns[WorkflowKey.APPLICATION], case_id)
+    assert execution["status"] == "SUCCEEDED", execution
+    case = store_for("NORTHSHIRE").get(case_id)
+    assert case.missing == []
+    assert case.stage is Stage.SCREENING
+    assert case.version == 2
+    history = store_for("NORTHSHIRE").history(case_id)
+    assert [entry.action for entry in history] == ["CASE_OPENED", "STAGE_CHANGED"]
+    assert history[0].actor == "event:casework.intake"
+    assert history[1].before == {"stage": "RECEIVED"} and history[1].after == {"stage": "SCREENING"}
+
+
+def test_case_is_written_to_its_own_council_table_only(intake, clients):
+    application = complete_application("VALEWYE", payment=REMOVE)
+    intake.deliver(application)
+    assert items_of_application(clients, council_table_name("VALEWYE"), application["application_id"]) == 1
+    assert items_of_application(clients, council_table_name("NORTHSHIRE"), application["application_id"]) == 0
+
+
+def test_incomplete_application_lists_what_is_missing_and_waits_for_information(intake, stack, clients):
+    application = complete_application("NORTHSHIRE", evidence=[], holder__nino=REMOVE)
+    intake.deliver(application)
+    case_id = case_id_for(application["application_id"], "NORTHSHIRE")
+    wait_for_execution(clients["stepfunctions"], stack.state_machine_arns[WorkflowKey.APPLICATION], case_id)
+    case = store_for("NORTHSHIRE").get(case_id)
+    assert [item.code.value for item in case.missing] == [
+        "PROOF_OF_IDENTITY", "PROOF_OF_ADDRESS", "PHOTO", "NINO", "PROOF_OF_ELIGIBILITY"]
+    assert case.stage is Stage.AWAITING_INFORMATION
+    queue, _ = store_for("NORTHSHIRE").by_stage(Stage.AWAITING_INFORMATION, limit=100)
+    assert case_id in [queued.case_id for queued in queue]
+
+
+def test_replacement_and_cancellation_start_their_own_workflows(intake, stack, clients):
+    replacement = complete_application("NORTHSHIRE", application_type="REPLACE", replace_reason="STOLE",
+                                       crime_reference="CR/123/26", existing_badge_number="AB12CD", eligibility=REMOVE)
+    cancellation = complete_application("NORTHSHIRE", application_type="CANCEL", cancel_reason="DECEASE",
+                                        existing_badge_number="AB12CE", evidence=[], eligibility=REMOVE)
+    intake.deliver(replacement, cancellation)
+    for application, workflow in ((replacement, WorkflowKey.REPLACEMENT), (cancellation, WorkflowKey.CANCELLATION)):
+        case_id = case_id_for(application["application_id"], "NORTHSHIRE")
+        execution = wait_for_execution(clients["stepfunctions"], stack.state_machine_arns[workflow], case_id)
+        assert execution["status"] == "SUCCEEDED"
+    assert store_for("NORTHSHIRE").lookup("BADGE", "AB12CD") == [case_id_for(replacement["application_id"], "NORTHSHIRE")]
+
+
+def test_same_event_twice_makes_one_case(intake):
+    application = complete_application("NORTHSHIRE")
+    intake.deliver(application, application)
+    intake.deliver(application)
+    case_id = case_id_for(application["application_id"], "NORTHSHIRE")
+    history = store_for("NORTHSHIRE").history(case_id)
+    assert [entry.action for entry in history].count("CASE_OPENED") == 1
+
+
+def test_marker_refuses_a_second_case_even_after_idempotency_expired(intake, stack, clients):
+    application = complete_application("NORTHSHIRE")
+    intake.deliver(application)
+    # Forget the idempotency record, as its 24 h expiry would.
+    for item in clients["dynamodb"].scan(TableName=stack.idempotency_table)["Items"]:
+        clients["dynamodb"].delete_item(TableName=stack.idempotency_table, Key={"id": item["id"]})
+    intake.deliver(application)
+    case_ids = {entry.case_id for entry in store_for("NORTHSHIRE").history(case_id_for(application["application_id"], "NORTHSHIRE"))}
+    assert len(case_ids) == 1
+    assert store_for("NORTHSHIRE").lookup("NINO", "AB123456C").count(case_ids.pop()) == 1
+
+
+def parked_items(council: str | None) -> list:
+    items, _ = store_for(council).parked(limit=100)
+    return items
+
+
+def test_malformed_application_is_parked_with_its_reasons_in_its_council(intake):
+    application = complete_application("NORTHSHIRE", eligibility__code="FLYING", holder__date_of_birth="2999-01-01")
+    intake.deliver(application)
+    [parked] = [item for item in parked_items("NORTHSHIRE") if item.payload.get("application_id") == application["application_id"]]
+    assert {reason.field for reason in parked.reasons} == {"eligibility.code", "holder.date_of_birth"}
+    assert parked.status is ParkedStatus.PARKED
+    assert case_id_for(application["application_id"], "NORTHSHIRE") is None
+
+
+def test_unknown_council_is_parked_for_national_administrators(intake):
+    application = complete_application("ATLANTIS")
+    intake.deliver(application)
+    [parked] = [item for item in parked_items(None) if item.payload.get("application_id") == application["application_id"]]
+    assert parked.council_code is None
+    assert parked.reasons[0].field == "council_code"
+    assert "ATLANTIS" in parked.reasons[0].message
+
+
+def test_a_message_that_is_not_an_event_is_parked_not_lost(stack, clients, pump):
+    clients["sqs"].send_message(QueueUrl=stack.intake_queue_url, MessageBody="this is not json")
+    pump.drain(max_seconds=30)
+    assert "this is not json" in [item.payload for item in parked_items(None)]
+
+
+def test_a_passing_failure_returns_only_that_record_to_the_queue(intake, stack, clients, pump, monkeypatch):
+    failing, passing = complete_application("NORTHSHIRE"), complete_application("NORTHSHIRE")
+    original_create = CaseStore.create
+
+    def throttled_for_one(self, case, audit):
+        if case.application.application_id == failing["application_id"]:
+            raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "TransactWriteItems")
+        return original_create(self, case, audit)
+
+    monkeypatch.setattr(CaseStore, "create", throttled_for_one)
+    intake.publish(failing, passing)
+    stats = pump.pump_once()
+    assert (stats.received, stats.succeeded, stats.failed) == (2, 1, 1)
+    assert case_id_for(passing["application_id"], "NORTHSHIRE")
+    # The throttling passes; SQS makes the message visible again and the retry opens the case.
+    monkeypatch.setattr(CaseStore, "create", original_create)
+    assert pump.drain(max_seconds=30).drained
+    assert case_id_for(failing["application_id"], "NORTHSHIRE")
