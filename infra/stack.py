@@ -13,10 +13,11 @@ from infra.constructs.functions import POWERTOOLS_LAYER_NAME, POWERTOOLS_LAYER_V
 from infra.constructs.intake import Intake
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.security import PlatformKey
-from infra.constructs.storage import Buckets, CaseTables, read_write_statement
+from infra.constructs.storage import Buckets, CaseTables, council_tables_statement, read_write_statement
 from infra.constructs.workflows import Workflows
 from infra.nag import acknowledge
 from shared.domain.council import CouncilRegistry
+from shared.resources import COUNCIL_TABLE_PREFIX
 from shared.resources import (
     API_FUNCTION,
     INGEST_FUNCTION,
@@ -65,9 +66,11 @@ class CaseworkStack(Stack):
         )
         functions = self.functions.functions
 
-        # Every case function reads and writes every council table and the unrouted table.
+        # Every case function reads and writes every council table and the unrouted table; which council a
+        # request may touch is decided from the caller's identity in the handlers (shared/service/tenancy.py).
         for role in self.functions.roles.values():
-            role.add_to_policy(read_write_statement(self.tables.case_tables))
+            role.add_to_policy(council_tables_statement(self))
+            role.add_to_policy(read_write_statement([self.tables.unrouted]))
         for _, _, role in self.functions.needing(Env.IDEMPOTENCY_TABLE):
             role.add_to_policy(read_write_statement([self.tables.idempotency]))
         for _, _, role in self.functions.needing(Env.EVIDENCE_BUCKET):
@@ -159,6 +162,17 @@ class CaseworkStack(Stack):
                 "xray:PutTelemetryRecords) uses Resource '*': those actions support no resource-level "
                 "permissions. Table, key, log-group, queue and state-machine statements name their ARNs.",
             )
+        council_tables = f"arn:<AWS::Partition>:dynamodb:{self.region}:<AWS::AccountId>:table/{COUNCIL_TABLE_PREFIX}*"
+        for role in self.functions.roles.values():
+            for resource in (council_tables, f"{council_tables}/index/*"):
+                acknowledge(
+                    role,
+                    f"{NAG}-IAM5[Resource::{resource}]",
+                    "Council tables are granted by their name prefix so that a role's policy stays one size as "
+                    "councils are added (one ARN per table and index exceeds IAM's policy size near 30 councils). "
+                    "The prefix matches only this deployment's council tables, the actions are item-level only, "
+                    "and which council a request may touch is enforced from the caller's identity.",
+                )
         for function in self.functions.functions.values():
             acknowledge(
                 function,

@@ -45,8 +45,11 @@ CASE_TABLE_LAYOUT = TableLayout(indexes=(STAGE_INDEX, ASSIGNEE_INDEX))
 IDEMPOTENCY_TABLE_LAYOUT = TableLayout(partition_key="id", sort_key="", ttl_attribute="expiration")
 
 
+COUNCIL_TABLE_PREFIX = f"{PREFIX}-council-"
+
+
 def council_table_name(council_code: str) -> str:
-    return f"{PREFIX}-council-{council_code.lower()}"
+    return f"{COUNCIL_TABLE_PREFIX}{council_code.lower()}"
 
 
 # Applications whose council is not in this deployment are parked here (same layout as a council table).

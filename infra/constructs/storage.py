@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -14,6 +14,7 @@ from constructs import Construct
 from shared.domain.council import CouncilConfig
 from shared.resources import (
     CASE_TABLE_LAYOUT,
+    COUNCIL_TABLE_PREFIX,
     IDEMPOTENCY_TABLE_LAYOUT,
     IDEMPOTENCY_TABLE_NAME,
     UNROUTED_TABLE_NAME,
@@ -59,6 +60,13 @@ def read_write_statement(tables: Iterable[LaidOutTable]) -> iam.PolicyStatement:
         actions=list(TABLE_READ_WRITE_ACTIONS),
         resources=[arn for table in tables for arn in table.arns],
     )
+
+
+def council_tables_statement(scope: Construct) -> iam.PolicyStatement:
+    """Item access to every council table by name prefix, so a role's policy keeps one size however many
+    councils are deployed (listing each table and index ARN passes IAM's policy size limit at ~30 councils)."""
+    tables = Stack.of(scope).format_arn(service="dynamodb", resource="table", resource_name=f"{COUNCIL_TABLE_PREFIX}*")
+    return iam.PolicyStatement(actions=list(TABLE_READ_WRITE_ACTIONS), resources=[tables, f"{tables}/index/*"])
 
 
 class CaseTables(Construct):

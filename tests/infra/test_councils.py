@@ -35,6 +35,10 @@ def test_a_third_council_adds_one_table_and_its_groups_and_renames_nothing(synth
     # Existing resources keep their logical ids, so adding a council never replaces another's table.
     assert set(synthesised.template_json["Resources"]) <= set(bigger.template_json["Resources"])
 
+    # Function policies grant council tables by prefix: they do not grow with the number of councils.
+    policies = lambda s: {k: r["Properties"]["PolicyDocument"] for k, r in s.resources("AWS::IAM::Policy").items()}  # noqa: E731
+    assert policies(bigger) == policies(synthesised)
+
 
 def _bad_config(tmp_path, field: str, value) -> str:
     entries = copy.deepcopy(ENTRIES)
