@@ -12,7 +12,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.aws import intake_service, store_for
-from shared.adapters.case_store import CaseStore, StaleVersion
+from shared.adapters.case_store import CaseStore, InvalidCursor, StaleVersion
 from shared.domain.application import Application
 from shared.domain.case import Stage
 from shared.resources import API_MAX_BODY_BYTES, Role
@@ -127,6 +127,11 @@ def replay_parked(parked_id: PARKED_ID, corrected: Annotated[dict[str, Any] | No
 @app.exception_handler(NoCouncilAccess)
 def no_council_access(error: NoCouncilAccess) -> Response:
     return json_response(HTTPStatus.FORBIDDEN, {"statusCode": 403, "message": str(error)})
+
+
+@app.exception_handler(InvalidCursor)
+def bad_cursor(error: InvalidCursor) -> Response:
+    return json_response(HTTPStatus.BAD_REQUEST, {"statusCode": 400, "message": f"query parameter 'cursor': {error}"})
 
 
 @app.exception_handler([ReplayNotAllowed, StaleVersion])

@@ -11,6 +11,7 @@ Every access is a GetItem, a Query or a transaction; every change is conditional
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 from typing import Any
@@ -34,6 +35,26 @@ class DuplicateApplication(Exception):
     def __init__(self, application_id: str, existing_case_id: str):
         super().__init__(f"application {application_id} is already case {existing_case_id}")
         self.existing_case_id = existing_case_id
+
+
+class InvalidCursor(ValueError):
+    """A page cursor that this store did not hand out."""
+
+
+def encode_cursor(last_key: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(last_key, sort_keys=True).encode()).decode()
+
+
+def decode_cursor(cursor: str, key_names: set[str]) -> dict[str, Any]:
+    try:
+        last_key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidCursor("cursor is not one this API returned") from None
+    if not isinstance(last_key, dict) or set(last_key) != key_names or not all(
+        isinstance(value, dict) and set(value) == {"S"} and isinstance(value["S"], str) for value in last_key.values()
+    ):
+        raise InvalidCursor("cursor is not one this API returned")
+    return last_key
 
 
 class StaleVersion(Exception):
@@ -75,6 +96,10 @@ def _marshal(item: dict[str, Any]) -> dict[str, Any]:
 
 def _unmarshal(item: dict[str, Any]) -> dict[str, Any]:
     return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+def _sort_key_of(index_name: str) -> str:
+    return next(index.sort_key for index in CASE_TABLE_LAYOUT.indexes if index.name == index_name)
 
 
 def _condition_failed(error: ClientError) -> bool:
@@ -235,7 +260,7 @@ class CaseStore:
             "Limit": limit,
         }
         if after:
-            kwargs["ExclusiveStartKey"] = json.loads(after)
+            kwargs["ExclusiveStartKey"] = decode_cursor(after, {PK, SK, key_attribute, _sort_key_of(index)})
         response = self._client.query(**kwargs)
-        cursor = json.dumps(response["LastEvaluatedKey"], sort_keys=True) if "LastEvaluatedKey" in response else None
+        cursor = encode_cursor(response["LastEvaluatedKey"]) if "LastEvaluatedKey" in response else None
         return [_unmarshal(item) for item in response["Items"]], cursor

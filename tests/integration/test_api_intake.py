@@ -85,6 +85,9 @@ def test_queue_lists_cases_by_stage_with_pages(api_as, stack, clients):
     received = [case["received_at"] for case in listed]
     assert received == sorted(received)
     assert api.call("GET", "/cases?stage=NOT_A_STAGE")[0] == 422
+    for forged in ("not-base64!", "eyJhIjogMX0=", quote(cursor or "x")):
+        status, body = api.call("GET", f"/cases?stage=SCREENING&cursor={forged}")
+        assert status == 400 and "cursor" in body["message"]
     assert api.call("GET", "/cases?limit=1000")[0] == 422
 
 
