@@ -1,4 +1,5 @@
-"""The Casework stack: every council's tables, intake, functions, workflows, API, identity and monitoring."""
+"""The Casework stack: platform tables, intake, functions, workflows, API, identity and monitoring, with each
+council's table and staff groups in a nested council shard (infra/constructs/councils.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.constructs.api import CaseworkApi, StaffIdentity
+from infra.constructs.councils import CouncilShards
 from infra.constructs.functions import POWERTOOLS_LAYER_NAME, POWERTOOLS_LAYER_VERSION, RUNTIME, AppFunctions
 from infra.constructs.intake import Intake
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.security import PlatformKey
-from infra.constructs.storage import Buckets, CaseTables, council_tables_statement, read_write_statement
+from infra.constructs.storage import Buckets, PlatformTables, council_tables_statement, read_write_statement
 from infra.constructs.workflows import Workflows
 from infra.nag import acknowledge
 from shared.domain.council import CouncilRegistry
@@ -52,7 +54,7 @@ class CaseworkStack(Stack):
         key = platform_key.key
         self.key = key
 
-        self.tables = CaseTables(self, "Tables", councils=councils, key=key)
+        self.tables = PlatformTables(self, "Tables", key=key)
         self.buckets = Buckets(self, "Buckets", key=key)
         self.intake = Intake(self, "Intake", key=key)
 
@@ -113,7 +115,12 @@ class CaseworkStack(Stack):
             }
         )
 
-        self.identity = StaffIdentity(self, "Identity", councils=councils)
+        self.identity = StaffIdentity(self, "Identity")
+        # Each council's table and groups, in nested stacks: the parent must not grow with the councils.
+        # Only the CMK's ARN and the user pool's id cross into the shards (as nested-stack parameters).
+        self.council_shards = CouncilShards(
+            self, "Councils", councils=councils, key=key, user_pool_id=self.identity.user_pool.user_pool_id
+        )
         self.api = CaseworkApi(
             self,
             "Api",

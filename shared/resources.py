@@ -6,6 +6,7 @@ values; nothing here imports AWS libraries, so the domain can use it too.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -50,6 +51,22 @@ COUNCIL_TABLE_PREFIX = f"{PREFIX}-council-"
 
 def council_table_name(council_code: str) -> str:
     return f"{COUNCIL_TABLE_PREFIX}{council_code.lower()}"
+
+
+# Each council's own resources (its table and its Cognito groups, ~6 per council) live in one of this many
+# nested stacks ("shards"), so that no template nears CloudFormation's 500-resource limit: 210 councils
+# make 23-30 per shard (at most ~180 resources), and a shard holds ~80 councils before it nears the limit.
+# A council's shard is a stable hash of its code alone (council_shard), never its position in the config,
+# so adding or removing another council never moves its table to another stack - a move would replace a
+# RETAINed table with a fixed name, which fails the deploy. For the same reason NEVER change this number
+# once deployed: it would move most councils to a different shard.
+COUNCIL_SHARDS = 8
+
+
+def council_shard(council_code: str) -> int:
+    """The shard (0 .. COUNCIL_SHARDS-1) whose nested stack holds this council's resources. SHA-256 rather
+    than hash(), which is salted per process for strings."""
+    return int(hashlib.sha256(council_code.encode("utf-8")).hexdigest(), 16) % COUNCIL_SHARDS
 
 
 # Applications whose council is not in this deployment are parked here (same layout as a council table).

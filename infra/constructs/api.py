@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
@@ -35,9 +33,12 @@ def _pascal(value: str) -> str:
 
 
 class StaffIdentity(Construct):
-    """User pool for council staff: admin-created accounts only, TOTP MFA, groups per council and role."""
+    """User pool for council staff: admin-created accounts only, TOTP MFA, and the national-admin group.
 
-    def __init__(self, scope: Construct, construct_id: str, *, councils: Iterable[CouncilConfig]) -> None:
+    The groups per council and role (`council_groups`) live with each council's table in its council shard
+    (infra/constructs/councils.py), so the number of councils does not grow this stack."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
 
         self.user_pool = cognito.UserPool(
@@ -82,18 +83,7 @@ class StaffIdentity(Construct):
             refresh_token_validity=Duration.hours(12),
         )
 
-        self.groups: dict[str, cognito.CfnUserPoolGroup] = {}
-        for council in councils:
-            for role in Role:
-                name = council_group(council.code, role)
-                self.groups[name] = cognito.CfnUserPoolGroup(
-                    self,
-                    f"Group{council.code}{_pascal(role.value)}",
-                    user_pool_id=self.user_pool.user_pool_id,
-                    group_name=name,
-                    description=f"{role.value} at {council.name}",
-                )
-        self.groups[NATIONAL_ADMIN_GROUP] = cognito.CfnUserPoolGroup(
+        self.national_admin_group = cognito.CfnUserPoolGroup(
             self,
             "GroupNationalAdmin",
             user_pool_id=self.user_pool.user_pool_id,
@@ -101,6 +91,20 @@ class StaffIdentity(Construct):
             description="Platform administrators across all councils",
             precedence=0,
         )
+
+
+def council_groups(scope: Construct, council: CouncilConfig, *, user_pool_id: str) -> dict[str, cognito.CfnUserPoolGroup]:
+    """One Cognito group per role in `council` (e.g. NORTHSHIRE--caseworker), in the user pool `user_pool_id`."""
+    return {
+        council_group(council.code, role): cognito.CfnUserPoolGroup(
+            scope,
+            f"Group{_pascal(role.value)}",
+            user_pool_id=user_pool_id,
+            group_name=council_group(council.code, role),
+            description=f"{role.value} at {council.name}",
+        )
+        for role in Role
+    }
 
 
 class CaseworkApi(Construct):

@@ -1,4 +1,5 @@
-"""DynamoDB tables (one per council plus the platform tables) and S3 buckets."""
+"""DynamoDB tables (the platform tables here; each council's table is built with `case_table` in its
+council shard, infra/constructs/councils.py) and S3 buckets."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from shared.domain.council import CouncilConfig
 from shared.resources import (
     CASE_TABLE_LAYOUT,
     COUNCIL_TABLE_PREFIX,
@@ -19,7 +19,6 @@ from shared.resources import (
     IDEMPOTENCY_TABLE_NAME,
     UNROUTED_TABLE_NAME,
     TableLayout,
-    council_table_name,
 )
 
 # Item-level read/write, spelled out (no dynamodb:* wildcards). Scan is included because "read" for a
@@ -69,52 +68,48 @@ def council_tables_statement(scope: Construct) -> iam.PolicyStatement:
     return iam.PolicyStatement(actions=list(TABLE_READ_WRITE_ACTIONS), resources=[tables, f"{tables}/index/*"])
 
 
-class CaseTables(Construct):
-    """A case table per council (the tenant boundary), the unrouted-intake table and the idempotency table."""
-
-    def __init__(self, scope: Construct, construct_id: str, *, councils: Iterable[CouncilConfig], key: kms.IKey) -> None:
-        super().__init__(scope, construct_id)
-        self._key = key
-
-        # Construct ids carry the council code, so adding a council never renames existing tables.
-        self.council_tables: dict[str, LaidOutTable] = {
-            council.code: self._table(f"Council{council.code}", council_table_name(council.code), CASE_TABLE_LAYOUT, retain=True)
-            for council in councils
-        }
-        self.unrouted = self._table("Unrouted", UNROUTED_TABLE_NAME, CASE_TABLE_LAYOUT, retain=True)
-        # Idempotency records are short-lived (TTL) and reproducible, so this table may go with the stack.
-        self.idempotency = self._table("Idempotency", IDEMPOTENCY_TABLE_NAME, IDEMPOTENCY_TABLE_LAYOUT, retain=False)
-
-    @property
-    def case_tables(self) -> list[LaidOutTable]:
-        """Every table with the case layout: all council tables and the unrouted table."""
-        return [*self.council_tables.values(), self.unrouted]
-
-    def _table(self, construct_id: str, table_name: str, layout: TableLayout, *, retain: bool) -> LaidOutTable:
-        table = dynamodb.Table(
-            self,
-            construct_id,
-            table_name=table_name,
-            partition_key=_string(layout.partition_key),
-            sort_key=_string(layout.sort_key) if layout.sort_key else None,
-            time_to_live_attribute=layout.ttl_attribute,
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
-            encryption_key=self._key,
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
-            deletion_protection=retain,
-            removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
+def case_table(
+    scope: Construct, construct_id: str, table_name: str, layout: TableLayout, *, key: kms.IKey, retain: bool
+) -> LaidOutTable:
+    """A pay-per-request table encrypted with the platform CMK, with point-in-time recovery and the layout's
+    indexes. `retain`: deletion protection on, and kept (not deleted) when removed from its stack."""
+    table = dynamodb.Table(
+        scope,
+        construct_id,
+        table_name=table_name,
+        partition_key=_string(layout.partition_key),
+        sort_key=_string(layout.sort_key) if layout.sort_key else None,
+        time_to_live_attribute=layout.ttl_attribute,
+        billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+        encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryption_key=key,
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=True
+        ),
+        deletion_protection=retain,
+        removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
+    )
+    for index in layout.indexes:
+        table.add_global_secondary_index(
+            index_name=index.name,
+            partition_key=_string(index.partition_key),
+            sort_key=_string(index.sort_key),
+            projection_type=dynamodb.ProjectionType.ALL,
         )
-        for index in layout.indexes:
-            table.add_global_secondary_index(
-                index_name=index.name,
-                partition_key=_string(index.partition_key),
-                sort_key=_string(index.sort_key),
-                projection_type=dynamodb.ProjectionType.ALL,
-            )
-        return LaidOutTable(table, layout)
+    return LaidOutTable(table, layout)
+
+
+class PlatformTables(Construct):
+    """The tables every council shares: unrouted intake and idempotency. (Council tables live in the council
+    shards' nested stacks; functions reach them through council_tables_statement, by name prefix.)"""
+
+    def __init__(self, scope: Construct, construct_id: str, *, key: kms.IKey) -> None:
+        super().__init__(scope, construct_id)
+        self.unrouted = case_table(self, "Unrouted", UNROUTED_TABLE_NAME, CASE_TABLE_LAYOUT, key=key, retain=True)
+        # Idempotency records are short-lived (TTL) and reproducible, so this table may go with the stack.
+        self.idempotency = case_table(
+            self, "Idempotency", IDEMPOTENCY_TABLE_NAME, IDEMPOTENCY_TABLE_LAYOUT, key=key, retain=False
+        )
 
 
 class Buckets(Construct):

@@ -1,11 +1,16 @@
-"""Synthesise the CDK app once per session (cdk-nag on), exactly as `cdk synth` builds it."""
+"""Synthesise the CDK app once per session (cdk-nag on), exactly as `cdk synth` builds it.
+
+The app writes the parent stack's template (Casework.template.json) and one nested template per council
+shard in use (Casework…Shard<n>….nested.template.json); tests read the files from the cloud assembly.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -16,6 +21,26 @@ from aws_cdk.assertions import Template  # noqa: E402
 
 from infra.app import STACK_ID, build_app  # noqa: E402
 from infra.stack import CaseworkStack  # noqa: E402
+from shared.resources import council_shard  # noqa: E402
+
+
+@dataclass
+class SynthesisedTemplate:
+    """One template file of the cloud assembly."""
+
+    path: Path
+    json: dict = field(repr=False)
+
+    @classmethod
+    def read(cls, path: Path) -> SynthesisedTemplate:
+        return cls(path, json.loads(path.read_text(encoding="utf-8")))
+
+    @cached_property
+    def template(self) -> Template:
+        return Template.from_json(self.json)
+
+    def resources(self, resource_type: str) -> dict[str, dict]:
+        return {k: r for k, r in self.json["Resources"].items() if r["Type"] == resource_type}
 
 
 @dataclass
@@ -27,9 +52,27 @@ class Synthesised:
     template_json: dict
     template: Template
     seconds: float
+    shards: dict[int, SynthesisedTemplate]  # council shard -> its nested stack's template
 
     def resources(self, resource_type: str) -> dict[str, dict]:
+        """Resources of this type in the parent stack's template."""
         return {k: r for k, r in self.template_json["Resources"].items() if r["Type"] == resource_type}
+
+    def shard_resources(self, resource_type: str) -> dict[str, dict]:
+        """Resources of this type in all council shards' templates, keyed by '<shard>/<logical id>'."""
+        return {
+            f"{shard}/{logical_id}": resource
+            for shard, template in self.shards.items()
+            for logical_id, resource in template.resources(resource_type).items()
+        }
+
+    def shard_of(self, council_code: str) -> SynthesisedTemplate:
+        return self.shards[council_shard(council_code)]
+
+    @property
+    def template_paths(self) -> list[Path]:
+        """Every template in the cloud assembly (parent and nested)."""
+        return sorted(self.outdir.glob("*.template.json"))
 
 
 def synthesise(outdir: Path, **kwargs) -> Synthesised:
@@ -39,7 +82,8 @@ def synthesise(outdir: Path, **kwargs) -> Synthesised:
     seconds = time.perf_counter() - started
     template_path = outdir / f"{STACK_ID}.template.json"
     template_json = json.loads(template_path.read_text())
-    return Synthesised(app, stack, outdir, template_path, template_json, Template.from_json(template_json), seconds)
+    shards = {n: SynthesisedTemplate.read(outdir / shard.template_file) for n, shard in stack.council_shards.shards.items()}
+    return Synthesised(app, stack, outdir, template_path, template_json, Template.from_json(template_json), seconds, shards)
 
 
 @pytest.fixture(scope="session")

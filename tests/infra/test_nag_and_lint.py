@@ -1,12 +1,16 @@
-"""cdk-nag (AWS Solutions) leaves nothing unacknowledged; cfn-lint finds no errors."""
+"""cdk-nag (AWS Solutions) leaves nothing unacknowledged, in the parent stack and the nested council shards;
+cfn-lint finds no errors in any template of the cloud assembly."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from aws_cdk import aws_sqs as sqs
 from cfnlint.api import ManualArgs, lint_file
 
+from infra.app import build_app
 from infra.nag import ACKNOWLEDGED_RULES_METADATA_KEY, MIN_REASON_LENGTH
 
 pytestmark = pytest.mark.slow
@@ -59,7 +63,32 @@ def test_acknowledgements_in_construct_metadata_all_carry_reasons(synthesised):
             assert len(str(reason).strip()) >= MIN_REASON_LENGTH, (path, rule_id)
 
 
-def test_cfn_lint_reports_no_errors(synthesised):
-    matches = lint_file(synthesised.template_path, config=ManualArgs(regions=[synthesised.stack.region]))
-    errors = [f"{m.rule.id} {m.message} at {'/'.join(map(str, m.path))}" for m in matches if m.rule.id.startswith("E")]
+def test_cdk_nag_checks_the_nested_council_shards_too(tmp_path):
+    # A deliberately non-compliant queue inside a council shard must fail the synth: the shards' resources
+    # are checked, not only the parent's.
+    app, stack = build_app(outdir=str(tmp_path), nag=True)
+    shard = next(iter(stack.council_shards.shards.values()))
+    sqs.Queue(shard, "CanaryQueue")  # no DLQ (SQS3), no SSL enforcement (SQS4)
+    with pytest.raises(Exception, match="ValidationFailed"):
+        app.synth()
+    violations = json.loads((tmp_path / "validation-report.json").read_text())["pluginReports"][0]["violations"]
+    paths = {c["constructPath"] for v in violations for c in v["violatingConstructs"]}
+    assert paths == {f"{shard.node.path}/CanaryQueue/Resource"}
+
+
+def lint_errors(template_path: Path, region: str) -> list[str]:
+    matches = lint_file(template_path, config=ManualArgs(regions=[region]))
+    return [
+        f"{template_path.name}: {m.rule.id} {m.message} at {'/'.join(map(str, m.path))}"
+        for m in matches
+        if m.rule.id.startswith("E")
+    ]
+
+
+def test_cfn_lint_reports_no_errors_in_any_template(synthesised):
+    paths = synthesised.template_paths
+    # The parent and one nested template per council shard in use: nothing unlinted, nothing unexpected.
+    assert {p.name for p in paths} == {synthesised.template_path.name} | {t.path.name for t in synthesised.shards.values()}
+    assert len(paths) == 1 + len(synthesised.shards)
+    errors = [error for path in paths for error in lint_errors(path, synthesised.stack.region)]
     assert errors == []

@@ -1,4 +1,5 @@
-"""What the synthesised template must contain (CDK assertions on the session's one synth)."""
+"""What the synthesised templates must contain (CDK assertions on the session's one synth): the parent stack's,
+and the council shards' nested templates for each council's table and groups."""
 
 from __future__ import annotations
 
@@ -70,20 +71,23 @@ def _case_table_properties(table_name: str) -> dict:
 
 @pytest.mark.parametrize("code", COUNCILS.codes)
 def test_one_case_table_per_council_with_the_shared_layout(synthesised, code):
-    synthesised.template.has_resource(
+    # In its council shard's nested template, encrypted with the parent's CMK (passed in as a parameter).
+    shard = synthesised.shard_of(code)
+    shard.template.has_resource(
         "AWS::DynamoDB::Table",
         {
-            "Properties": _case_table_properties(council_table_name(code)),
+            "Properties": _case_table_properties(council_table_name(code))
+            | {"SSESpecification": {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": {"Ref": Match.string_like_regexp("EncryptionKey")}}},
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
         },
     )
 
 
-def test_tables_are_the_councils_plus_the_platform_tables(synthesised):
-    names = sorted(r["Properties"]["TableName"] for r in synthesised.resources("AWS::DynamoDB::Table").values())
-    expected = sorted([*(council_table_name(c) for c in COUNCILS.codes), UNROUTED_TABLE_NAME, IDEMPOTENCY_TABLE_NAME])
-    assert names == expected
+def test_the_parent_holds_the_platform_tables_and_the_shards_the_council_tables(synthesised):
+    table_names = lambda resources: sorted(r["Properties"]["TableName"] for r in resources.values())  # noqa: E731
+    assert table_names(synthesised.resources("AWS::DynamoDB::Table")) == sorted([UNROUTED_TABLE_NAME, IDEMPOTENCY_TABLE_NAME])
+    assert table_names(synthesised.shard_resources("AWS::DynamoDB::Table")) == sorted(council_table_name(c) for c in COUNCILS.codes)
 
 
 def test_unrouted_table_has_the_case_layout(synthesised):
@@ -302,10 +306,15 @@ def test_user_pool_and_client(synthesised):
     )
 
 
-def test_a_group_per_council_and_role_plus_national_admin(synthesised):
-    names = {r["Properties"]["GroupName"] for r in synthesised.resources("AWS::Cognito::UserPoolGroup").values()}
-    expected = {council_group(code, role) for code in COUNCILS.codes for role in Role} | {NATIONAL_ADMIN_GROUP}
-    assert names == expected
+def test_a_group_per_council_and_role_in_the_shards_plus_national_admin_in_the_parent(synthesised):
+    names = lambda resources: {r["Properties"]["GroupName"] for r in resources.values()}  # noqa: E731
+    assert names(synthesised.resources("AWS::Cognito::UserPoolGroup")) == {NATIONAL_ADMIN_GROUP}
+    assert names(synthesised.shard_resources("AWS::Cognito::UserPoolGroup")) == {
+        council_group(code, role) for code in COUNCILS.codes for role in Role
+    }
+    # Each shard's groups belong to the parent's user pool, whose id the parent passes in as a parameter.
+    for group in synthesised.shard_resources("AWS::Cognito::UserPoolGroup").values():
+        assert group["Properties"]["UserPoolId"]["Ref"].startswith("referencetoCaseworkIdentityUserPool")
 
 
 def test_print_schedule_starts_only_the_print_dispatch_workflow(synthesised):
