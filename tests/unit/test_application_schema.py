@@ -53,3 +53,10 @@ def test_cross_field_rules_explain_themselves():
 def test_published_json_schema_is_current():
     """The JSON Schema in schemas/ is what partners build against; regenerate with `python -m shared.schemas`."""
     assert json.loads(SCHEMA_FILE.read_text()) == Application.model_json_schema()
+
+
+def test_published_openapi_document_is_current():
+    """schemas/openapi.json is generated from the API routes; regenerate with `python -m functions.api.openapi`."""
+    from functions.api.openapi import OPENAPI_FILE, document
+
+    assert json.loads(OPENAPI_FILE.read_text()) == document()
