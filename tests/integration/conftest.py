@@ -19,7 +19,7 @@ from shared.domain.council import load_councils
 from shared.resources import API_FUNCTION, APPLICATION_SUBMITTED, DEFAULT_REGION, Role, council_group
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack() -> Iterator[LocalResources]:
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         install_lambda_bridge()
@@ -32,12 +32,12 @@ def stack() -> Iterator[LocalResources]:
                 wait_for_execution(sfn, arn, execution["name"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def clients(stack):
     return {name: boto3.client(name, region_name=DEFAULT_REGION) for name in ("dynamodb", "events", "sqs", "stepfunctions")}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def pump(stack, clients) -> IntakePump:
     return IntakePump(clients["sqs"], stack.intake_queue_url, stack.intake_queue_arn)
 
@@ -83,7 +83,7 @@ class Api:
         return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def api_as(stack):
     def make(council: str | None, *roles: Role, user: str | None = None, groups: list[str] | None = None) -> Api:
         return Api(groups if groups is not None else [council_group(council, role) for role in roles], user or f"{council or 'x'}.user@example.gov.uk")

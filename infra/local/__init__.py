@@ -1,0 +1,24 @@
+"""The local runtime: the whole serverless system on moto 5.2.5, built from shared/resources.py.
+
+Modules: provision (create the resources), bridge (run real handlers for moto's Lambda), pump (the SQS
+event source mapping), http_api (API Gateway + Cognito authorizer stand-in), seed (demo users and
+applications), __main__ (`python -m infra.local`).
+
+Where moto needed bridging or a workaround (keep this list and the README in step):
+- Lambda code only runs in Docker: bridge.install_lambda_bridge replaces LambdaFunction._invoke_lambda with
+  an in-process call of the handler named by the function's Handler (Step Functions' lambda:invoke uses it).
+- EventBridge -> SQS: moto's delivered envelope lacks "account", which Powertools' EventBridgeModel
+  requires: install_lambda_bridge restores AWS's envelope template.
+- DynamoDB backend is not thread-safe (TransactWriteItems deep-copies tables while other threads write):
+  install_lambda_bridge serialises DynamoDB requests.
+- SQS event source mappings are never polled: pump.IntakePump does it (ReportBatchItemFailures semantics).
+- API Gateway Lambda-proxy integrations and Cognito authorizers are not implemented: http_api.LocalApi.
+  POST /local/token is local-only (USER_PASSWORD_AUTH) and has no AWS counterpart.
+- Cognito ID tokens carry no user attributes unless the app client lists ReadAttributes (AWS includes all
+  readable ones by default): provision names email and email_verified.
+- Step Functions executes only when enabled (mock_aws config, or POST /moto-api/config before state machines
+  are created), and in server mode tasks call localhost:MOTO_PORT: __main__ does both in that order.
+- moto's Lambda requires its role to exist in IAM: provision creates one local role.
+Deliberate local differences: intake visibility timeout 2 s (AWS 180 s); Lambda timeouts are not enforced;
+no X-Ray; EventBridge Scheduler never fires (start the print-dispatch state machine by hand); no CORS preflight.
+"""

@@ -1,0 +1,198 @@
+"""`python -m infra.local`: the whole system on a local moto server, with demo data.
+
+Order matters: MOTO_PORT before moto's server starts (tasks inside executions call localhost:MOTO_PORT),
+Step Functions execution switched on before the state machines are created, the bridge installed in
+this process because the moto server runs in it, and the environment set before handlers are imported.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()  # before the heavy imports, so the reported start-up time includes them
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+import urllib.request  # noqa: E402
+from collections import Counter  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+from shared.resources import APPLICATION_SUBMITTED  # noqa: E402  (names only, no AWS libraries)
+
+if TYPE_CHECKING:
+    from infra.local.provision import LocalResources
+    from infra.local.seed import SeedReport
+    from shared.domain.council import CouncilRegistry
+
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m infra.local", description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8080, help="port of the local REST API (default 8080)")
+    parser.add_argument("--moto-port", type=int, default=4566, help="port of the moto server (default 4566)")
+    parser.add_argument("--host", default="127.0.0.1", help="interface for both servers (default 127.0.0.1)")
+    parser.add_argument("--no-seed", action="store_true", help="no demo logins or applications")
+    parser.add_argument("--exit-after-start", action="store_true", help="start, seed, print, then shut down (smoke test)")
+    return parser.parse_args(argv)
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto server: one line per AWS call otherwise
+    logging.getLogger("infra.local").setLevel(logging.INFO)  # local API requests and authorizer refusals
+    for port in (args.moto_port, args.port):
+        if not _port_free(args.host, port):
+            print(f"port {port} on {args.host} is in use; choose another with --port / --moto-port", file=sys.stderr)
+            return 2
+
+    endpoint = f"http://{args.host}:{args.moto_port}"
+    os.environ["MOTO_PORT"] = str(args.moto_port)
+    os.environ["AWS_ENDPOINT_URL"] = endpoint  # every boto3 client in this process (handlers too) talks to moto
+    os.environ.update(DUMMY_CREDENTIALS)
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from infra.local.bridge import install_lambda_bridge
+    from infra.local.http_api import TOKEN_PATH, LocalApi
+    from infra.local.provision import provision
+    from infra.local.pump import IntakePump
+    from infra.local.seed import seed
+    from shared.domain.council import load_councils
+    from shared.resources import DEFAULT_REGION
+
+    # SIGTERM behaves like Ctrl-C, so either one stops everything cleanly, during start-up too. SIGINT is set
+    # explicitly because a shell starts background jobs with it ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
+    moto = ThreadedMotoServer(ip_address=args.host, port=args.moto_port, verbose=False)
+    moto.start()
+    api: LocalApi | None = None
+    pump: IntakePump | None = None
+    try:
+        _enable_step_functions_execution(endpoint)
+        install_lambda_bridge()
+        session = boto3.session.Session(region_name=DEFAULT_REGION)
+        councils = load_councils()
+        resources = provision(session, councils)
+        pump = IntakePump(session.client("sqs"), resources.intake_queue_url, resources.intake_queue_arn)
+        report = seed(session, resources, councils, pump) if not args.no_seed else None
+        pump.start()
+        api = LocalApi(session.client("cognito-idp"), resources.user_pool_id, resources.user_pool_client_id, args.host, args.port)
+        api.start()
+
+        startup_seconds = time.perf_counter() - STARTED
+        _print_banner(api.url, endpoint, resources, councils, report, TOKEN_PATH, startup_seconds)
+        if not args.exit_after_start:
+            threading.Event().wait()  # until Ctrl-C or SIGTERM
+    except KeyboardInterrupt:
+        print("\nstopping...", flush=True)
+    finally:
+        if api is not None:
+            api.stop()
+        if pump is not None:
+            pump.stop()
+        moto.stop()
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _enable_step_functions_execution(endpoint: str) -> None:
+    """moto only runs state machine definitions when this is on, and decides when a state machine is created."""
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/config",
+        data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+
+
+def _print_banner(
+    api_url: str, endpoint: str, resources: LocalResources, councils: CouncilRegistry, report: SeedReport | None,
+    token_path: str, startup_seconds: float,
+) -> None:
+    first = next(iter(councils))
+    sample = {
+        "application_id": "LOCAL-EVENT-0001", "application_type": "NEW", "party": "PERSON", "channel": "PAPER",
+        "council_code": first.code, "submitted_at": "2026-11-23T09:00:00Z",
+        "holder": {"forenames": "Sam", "surname": "Sample", "date_of_birth": "1950-01-01",
+                   "address": {"line1": "1 High Street", "town": first.collection_address.town, "postcode": first.collection_address.postcode}},
+        "contact": {"email": "sam@example.com"},
+        "eligibility": {"code": "BLIND"},
+    }
+    event_entry = [{"EventBusName": resources.event_bus_name, "Source": APPLICATION_SUBMITTED.source,
+                    "DetailType": APPLICATION_SUBMITTED.detail_type, "Detail": json.dumps(sample)}]
+    table = resources.council_tables[first.code]
+    lines = [
+        "",
+        "Casework local stack is running (moto; nothing leaves this machine).",
+        f"  REST API (local API Gateway stand-in): {api_url}",
+        f"  moto endpoint (all AWS APIs):          {endpoint}",
+        f"  region {resources.region}, credentials AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing",
+        "",
+    ]
+    if report is not None:
+        caseworker = next(user.username for user in report.users if user.council_code == first.code)
+        password = report.password
+        by_outcome = Counter(demo.expected.value for demo in report.applications)
+        lines += [
+            f"Seeded {len(report.applications)} applications through bus -> queue -> ingest "
+            f"(expected: {', '.join(f'{count} {name}' for name, count in sorted(by_outcome.items()))}); "
+            f"pump: {report.pump.succeeded} ok, {report.pump.failed} retried; workflows settled: {report.workflows_settled}",
+            f"Demo logins (password for all: {password}):",
+            *[f"  {user.username:<40} {', '.join(user.groups)}" for user in report.users],
+            "",
+            "Get a token (LOCAL-ONLY endpoint; in AWS the hosted UI / SRP sign-in does this):",
+            f"  TOKEN=$(curl -s -X POST {api_url}{token_path} -H 'Content-Type: application/json' "
+            f"-d '{{\"username\": \"{caseworker}\", \"password\": \"{password}\"}}' "
+            "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"IdToken\"])')",
+            f"  curl -s -H \"Authorization: Bearer $TOKEN\" '{api_url}/cases?stage=SCREENING'",
+            "",
+            "Key in an application as that caseworker (API):",
+            f"  curl -s -X POST {api_url}/applications -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
+            f"-d '{json.dumps({**sample, 'application_id': 'LOCAL-KEYED-0001'})}'",
+            "",
+        ]
+    lines += [
+        "Submit an application as the national service does (event on the bus; change application_id to send another):",
+        f"  aws --endpoint-url {endpoint} --region {resources.region} events put-events --entries '{json.dumps(event_entry)}'",
+        f"  aws --endpoint-url {endpoint} --region {resources.region} dynamodb scan --table-name {table}",
+        f"  aws --endpoint-url {endpoint} --region {resources.region} sqs get-queue-attributes --queue-url {resources.intake_dlq_url} --attribute-names All",
+        "",
+        f"Started in {startup_seconds:.1f} s. Ctrl-C stops.",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    exit_code = main()
+    # Servers and threads are stopped by now. Skip the interpreter's final teardown of moto's in-memory
+    # state (about a second of garbage collection that achieves nothing).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exit_code)

@@ -1,0 +1,314 @@
+"""Create, in moto, every resource that shared/resources.py names: the same definitions the CDK app uses.
+
+Works against whatever the boto3 clients point at: `moto.mock_aws(...)` in-process (tests) or a moto
+server (`AWS_ENDPOINT_URL`, see __main__). Step Functions execution must already be switched on in
+moto when this runs, because moto decides per state machine at creation time whether it executes.
+Provisioning expects an empty moto backend; it does not reconcile existing resources.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from shared.domain.council import CouncilRegistry
+from shared.resources import (
+    APPLICATION_SUBMITTED,
+    CASE_TABLE_LAYOUT,
+    DEFAULT_REGION,
+    EVENT_BUS_NAME,
+    EVIDENCE_BUCKET_LOCAL_NAME,
+    FUNCTIONS,
+    IDEMPOTENCY_TABLE_LAYOUT,
+    IDEMPOTENCY_TABLE_NAME,
+    INTAKE_DLQ_NAME,
+    INTAKE_MAX_RECEIVE_COUNT,
+    INTAKE_QUEUE_NAME,
+    INTAKE_RULE_NAME,
+    NATIONAL_ADMIN_GROUP,
+    PREFIX,
+    PRINT_DROP_BUCKET_LOCAL_NAME,
+    UNROUTED_TABLE_NAME,
+    USER_POOL_CLIENT_NAME,
+    USER_POOL_NAME,
+    WORKFLOW_TASK_FUNCTIONS,
+    WORKFLOWS,
+    Env,
+    Role,
+    TableLayout,
+    WorkflowKey,
+    council_group,
+    council_table_name,
+    render_definition,
+)
+
+ClientFactory = Callable[[str], Any]
+
+# AWS uses INTAKE_VISIBILITY_TIMEOUT_SECONDS (180 s, six times the function timeout). Locally a failed
+# message should come back within seconds, so retries and the move to the DLQ can be watched and tested.
+LOCAL_VISIBILITY_TIMEOUT_SECONDS = 2
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+LAMBDA_RUNTIME = "python3.12"
+METRICS_NAMESPACE = "Casework"
+# One role for the stand-in functions and state machines: moto's Lambda refuses a role that IAM does not
+# know, and moto enforces no permissions, so finer roles would only pretend to test IAM.
+LOCAL_ROLE_NAME = f"{PREFIX}-local-execution"
+_TRUST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+
+
+@dataclass(frozen=True)
+class LocalResources:
+    """Names, URLs and ARNs of what `provision` created; pass it to the pump, HTTP adapter and seed."""
+
+    region: str
+    council_tables: dict[str, str]  # council code -> table name
+    unrouted_table: str
+    idempotency_table: str
+    evidence_bucket: str
+    print_drop_bucket: str
+    event_bus_name: str
+    event_bus_arn: str
+    intake_rule_name: str
+    intake_queue_url: str
+    intake_queue_arn: str
+    intake_dlq_url: str
+    intake_dlq_arn: str
+    function_arns: dict[str, str]  # FunctionSpec.key -> ARN
+    state_machine_arns: dict[WorkflowKey, str]
+    user_pool_id: str
+    user_pool_client_id: str
+    ses_identities: tuple[str, ...]
+    execution_role_arn: str  # the role given to the functions and state machines
+
+    @property
+    def workflow_arns_json(self) -> str:
+        """The value of Env.WORKFLOW_ARNS."""
+        return handler_environment(self.state_machine_arns)[Env.WORKFLOW_ARNS.value]
+
+    def handler_environment(self) -> dict[str, str]:
+        return handler_environment(self.state_machine_arns)
+
+
+def handler_environment(state_machine_arns: dict[WorkflowKey, str]) -> dict[str, str]:
+    """Every Env variable, with the values the CDK app gives the functions."""
+    return {
+        Env.IDEMPOTENCY_TABLE.value: IDEMPOTENCY_TABLE_NAME,
+        Env.UNROUTED_TABLE.value: UNROUTED_TABLE_NAME,
+        Env.EVIDENCE_BUCKET.value: EVIDENCE_BUCKET_LOCAL_NAME,
+        Env.WORKFLOW_ARNS.value: json.dumps({key.value: arn for key, arn in state_machine_arns.items()}),
+    }
+
+
+def client_factory(session_or_clients: boto3.session.Session | ClientFactory | None = None) -> ClientFactory:
+    """A boto3 Session (clients made in DEFAULT_REGION), a `service name -> client` callable, or None."""
+    if session_or_clients is None:
+        session_or_clients = boto3.session.Session()
+    if isinstance(session_or_clients, boto3.session.Session):
+        session = session_or_clients
+        return lambda service: session.client(service, region_name=DEFAULT_REGION)
+    return session_or_clients
+
+
+def provision(session_or_clients: boto3.session.Session | ClientFactory | None, councils: CouncilRegistry) -> LocalResources:
+    clients = client_factory(session_or_clients)
+    role_arn = _create_role(clients("iam"))
+
+    dynamodb = clients("dynamodb")
+    council_tables = {council.code: council_table_name(council.code) for council in councils}
+    for table in council_tables.values():
+        _create_table(dynamodb, table, CASE_TABLE_LAYOUT)
+    _create_table(dynamodb, UNROUTED_TABLE_NAME, CASE_TABLE_LAYOUT)
+    _create_table(dynamodb, IDEMPOTENCY_TABLE_NAME, IDEMPOTENCY_TABLE_LAYOUT)
+
+    s3 = clients("s3")
+    for bucket in (EVIDENCE_BUCKET_LOCAL_NAME, PRINT_DROP_BUCKET_LOCAL_NAME):
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": DEFAULT_REGION})
+
+    sqs = clients("sqs")
+    dlq_url = sqs.create_queue(QueueName=INTAKE_DLQ_NAME, Attributes={"MessageRetentionPeriod": str(DLQ_RETENTION_SECONDS)})["QueueUrl"]
+    dlq_arn = _queue_arn(sqs, dlq_url)
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(INTAKE_MAX_RECEIVE_COUNT)}
+    queue_url = sqs.create_queue(
+        QueueName=INTAKE_QUEUE_NAME,
+        Attributes={"VisibilityTimeout": str(LOCAL_VISIBILITY_TIMEOUT_SECONDS), "RedrivePolicy": json.dumps(redrive)},
+    )["QueueUrl"]
+    queue_arn = _queue_arn(sqs, queue_url)
+
+    # Rule -> queue -> pump -> ingest: moto's EventBridge delivers to SQS (not to Lambda), as the AWS design does.
+    events = clients("events")
+    bus_arn = events.create_event_bus(Name=EVENT_BUS_NAME)["EventBusArn"]
+    events.put_rule(
+        Name=INTAKE_RULE_NAME,
+        EventBusName=EVENT_BUS_NAME,
+        EventPattern=json.dumps(APPLICATION_SUBMITTED.pattern),
+        State="ENABLED",
+    )
+    events.put_targets(Rule=INTAKE_RULE_NAME, EventBusName=EVENT_BUS_NAME, Targets=[{"Id": "intake-queue", "Arn": queue_arn}])
+
+    # State machine ARNs follow from their names, so the functions get WORKFLOW_ARNS in their
+    # environment before the state machines (which need the function ARNs) exist, as in the CDK app.
+    account = role_arn.split(":")[4]
+    state_machine_arns = {workflow.key: _state_machine_arn(account, workflow.state_machine_name) for workflow in WORKFLOWS}
+    function_arns = _create_functions(clients("lambda"), role_arn, handler_environment(state_machine_arns))
+    sfn = clients("stepfunctions")
+    substitutions = {function.substitution_key: function_arns[function.key] for function in WORKFLOW_TASK_FUNCTIONS}
+    for workflow in WORKFLOWS:
+        created = sfn.create_state_machine(
+            name=workflow.state_machine_name,
+            definition=render_definition(workflow, substitutions),
+            roleArn=role_arn,
+            type="STANDARD",
+        )["stateMachineArn"]
+        if created != state_machine_arns[workflow.key]:
+            raise RuntimeError(f"state machine ARN {created} differs from the expected {state_machine_arns[workflow.key]}")
+
+    user_pool_id, client_id = _create_user_pool(clients("cognito-idp"), councils)
+
+    ses = clients("ses")
+    identities = tuple(str(council.contact.email) for council in councils)
+    for email in identities:
+        ses.verify_email_identity(EmailAddress=email)  # moto verifies at once
+
+    resources = LocalResources(
+        region=DEFAULT_REGION,
+        council_tables=council_tables,
+        unrouted_table=UNROUTED_TABLE_NAME,
+        idempotency_table=IDEMPOTENCY_TABLE_NAME,
+        evidence_bucket=EVIDENCE_BUCKET_LOCAL_NAME,
+        print_drop_bucket=PRINT_DROP_BUCKET_LOCAL_NAME,
+        event_bus_name=EVENT_BUS_NAME,
+        event_bus_arn=bus_arn,
+        intake_rule_name=INTAKE_RULE_NAME,
+        intake_queue_url=queue_url,
+        intake_queue_arn=queue_arn,
+        intake_dlq_url=dlq_url,
+        intake_dlq_arn=dlq_arn,
+        function_arns=function_arns,
+        state_machine_arns=state_machine_arns,
+        user_pool_id=user_pool_id,
+        user_pool_client_id=client_id,
+        ses_identities=identities,
+        execution_role_arn=role_arn,
+    )
+    apply_handler_environment(resources)
+    return resources
+
+
+def apply_handler_environment(resources: LocalResources) -> None:
+    """Set os.environ as Lambda would for the handlers, which run in this process.
+
+    One process hosts all functions, so the variables are the union of what each function gets.
+    """
+    os.environ.update(resources.handler_environment())
+    os.environ.update(
+        {
+            "POWERTOOLS_SERVICE_NAME": PREFIX,
+            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon locally
+            "AWS_DEFAULT_REGION": resources.region,
+            "AWS_REGION": resources.region,  # Lambda sets both
+        }
+    )
+
+
+def _create_role(iam: Any) -> str:
+    return iam.create_role(RoleName=LOCAL_ROLE_NAME, AssumeRolePolicyDocument=json.dumps(_TRUST_POLICY))["Role"]["Arn"]
+
+
+def _create_table(dynamodb: Any, name: str, layout: TableLayout) -> None:
+    key_schema = [{"AttributeName": layout.partition_key, "KeyType": "HASH"}]
+    if layout.sort_key:
+        key_schema.append({"AttributeName": layout.sort_key, "KeyType": "RANGE"})
+    attributes = [layout.partition_key, layout.sort_key]
+    indexes = []
+    for index in layout.indexes:
+        attributes += [index.partition_key, index.sort_key]
+        indexes.append(
+            {
+                "IndexName": index.name,
+                "KeySchema": [
+                    {"AttributeName": index.partition_key, "KeyType": "HASH"},
+                    {"AttributeName": index.sort_key, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},  # CDK's default for a GSI
+            }
+        )
+    definitions = [{"AttributeName": name_, "AttributeType": "S"} for name_ in dict.fromkeys(attributes) if name_]
+    extra = {"GlobalSecondaryIndexes": indexes} if indexes else {}
+    dynamodb.create_table(TableName=name, KeySchema=key_schema, AttributeDefinitions=definitions, BillingMode="PAY_PER_REQUEST", **extra)
+    if layout.ttl_attribute:
+        dynamodb.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": layout.ttl_attribute}
+        )
+
+
+def _queue_arn(sqs: Any, queue_url: str) -> str:
+    return sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def _state_machine_arn(account: str, name: str) -> str:
+    return f"arn:aws:states:{DEFAULT_REGION}:{account}:stateMachine:{name}"
+
+
+def _placeholder_zip() -> bytes:
+    """Code for moto's function record only: infra.local.bridge runs the real handler from this repository."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("README.txt", "Local stand-in; the handler named by Handler is imported from the repository.\n")
+    return buffer.getvalue()
+
+
+def _create_functions(lambda_client: Any, role_arn: str, environment: dict[str, str]) -> dict[str, str]:
+    code = _placeholder_zip()
+    arns: dict[str, str] = {}
+    for function in FUNCTIONS:
+        arns[function.key] = lambda_client.create_function(
+            FunctionName=function.function_name,
+            Runtime=LAMBDA_RUNTIME,
+            Role=role_arn,
+            Handler=function.handler,
+            Code={"ZipFile": code},
+            Description=function.description,
+            Environment={"Variables": {env.value: environment[env.value] for env in function.environment}},
+        )["FunctionArn"]
+    return arns
+
+
+def _create_user_pool(cognito: Any, councils: CouncilRegistry) -> tuple[str, str]:
+    pool_id = cognito.create_user_pool(
+        PoolName=USER_POOL_NAME,
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},  # staff accounts only, no self sign-up
+        AutoVerifiedAttributes=["email"],
+    )["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=USER_POOL_CLIENT_NAME,
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        # Cognito puts every readable attribute in the ID token when ReadAttributes is unset; moto puts none,
+        # so name the ones the API reads (the email is the caller's user name).
+        ReadAttributes=["email", "email_verified"],
+    )["UserPoolClient"]["ClientId"]
+    for council in councils:
+        for role in Role:
+            cognito.create_group(
+                UserPoolId=pool_id, GroupName=council_group(council.code, role), Description=f"{council.name}: {role.value}"
+            )
+    cognito.create_group(UserPoolId=pool_id, GroupName=NATIONAL_ADMIN_GROUP, Description="National administrators")
+    return pool_id, client_id
