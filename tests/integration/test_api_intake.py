@@ -31,8 +31,11 @@ def test_same_validation_as_the_bus_names_each_bad_field(api_as):
     application = complete_application("NORTHSHIRE", eligibility__code="FLYING", holder__date_of_birth="2999-01-01")
     status, body = api_as("NORTHSHIRE", *CASEWORKER).call("POST", "/applications", application)
     assert status == 422
-    fields = {".".join(str(part) for part in error["loc"][1:]) for error in body["detail"]}
-    assert {"eligibility.code", "holder.date_of_birth"} <= fields
+    reasons = {error["field"]: error["message"] for error in body["errors"]}
+    assert set(reasons) == {"eligibility.code", "holder.date_of_birth"}
+    assert "date of birth is in the future" in reasons["holder.date_of_birth"]
+    status, body = api_as("NORTHSHIRE", *CASEWORKER).call("POST", "/applications", b"{not json")
+    assert status == 422 and body["errors"][0]["field"] == "(body)"
 
 
 def test_keying_twice_gives_the_same_case(api_as):
