@@ -147,3 +147,17 @@ def test_a_passing_failure_returns_only_that_record_to_the_queue(intake, stack, 
     monkeypatch.setattr(CaseStore, "create", original_create)
     assert pump.drain(max_seconds=30).drained
     assert case_id_for(failing["application_id"], "NORTHSHIRE")
+
+
+def test_an_application_that_keeps_failing_is_kept_in_the_dead_letter_queue(intake, stack, clients, pump, monkeypatch):
+    stuck = complete_application("NORTHSHIRE")
+
+    def always_throttled(self, case, audit):
+        raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "TransactWriteItems")
+
+    monkeypatch.setattr(CaseStore, "create", always_throttled)
+    intake.publish(stuck)
+    pump.drain(max_seconds=60)  # each try fails; after INTAKE_MAX_RECEIVE_COUNT tries SQS moves it aside
+    messages = clients["sqs"].receive_message(QueueUrl=stack.intake_dlq_url, MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(message["Body"])["detail"]["application_id"] for message in messages] == [stuck["application_id"]]
+    assert case_id_for(stuck["application_id"], "NORTHSHIRE") is None
