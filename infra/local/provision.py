@@ -96,11 +96,6 @@ class LocalResources:
     ses_identities: tuple[str, ...]
     execution_role_arn: str  # the role given to the functions and state machines
 
-    @property
-    def workflow_arns_json(self) -> str:
-        """The value of Env.WORKFLOW_ARNS."""
-        return handler_environment(self.state_machine_arns)[Env.WORKFLOW_ARNS.value]
-
     def handler_environment(self) -> dict[str, str]:
         return handler_environment(self.state_machine_arns)
 

@@ -119,7 +119,7 @@ def test_state_machines_for_every_workflow_call_the_workflow_step_function(aws, 
         assert "${" not in described["definition"]
         if "lambda:invoke" in described["definition"]:
             assert resources.function_arns[WORKFLOW_STEP_FUNCTION.key] in described["definition"]
-    assert json.loads(resources.workflow_arns_json) == {key.value: arn for key, arn in resources.state_machine_arns.items()}
+    assert json.loads(resources.handler_environment()[Env.WORKFLOW_ARNS]) == {key.value: arn for key, arn in resources.state_machine_arns.items()}
 
 
 def test_user_pool_has_client_and_a_group_per_council_role(aws, resources, councils):
@@ -135,7 +135,7 @@ def test_handler_environment_is_set_for_in_process_handlers(module_stack):
     assert environ[Env.IDEMPOTENCY_TABLE] == IDEMPOTENCY_TABLE_NAME
     assert environ[Env.UNROUTED_TABLE] == UNROUTED_TABLE_NAME
     assert environ[Env.EVIDENCE_BUCKET] == EVIDENCE_BUCKET_LOCAL_NAME
-    assert json.loads(environ[Env.WORKFLOW_ARNS]) == json.loads(resources.workflow_arns_json)
+    assert json.loads(environ[Env.WORKFLOW_ARNS]) == json.loads(resources.handler_environment()[Env.WORKFLOW_ARNS])
     assert environ["POWERTOOLS_METRICS_NAMESPACE"] == "Casework"
     assert environ["POWERTOOLS_TRACE_DISABLED"] == "true"
     assert environ["AWS_DEFAULT_REGION"] == DEFAULT_REGION
