@@ -19,9 +19,9 @@ from infra.constructs.storage import Buckets, PlatformTables, council_tables_sta
 from infra.constructs.workflows import Workflows
 from infra.nag import acknowledge
 from shared.domain.council import CouncilRegistry
-from shared.resources import COUNCIL_TABLE_PREFIX
 from shared.resources import (
     API_FUNCTION,
+    COUNCIL_TABLE_PREFIX,
     INGEST_FUNCTION,
     INTAKE_BATCH_SIZE,
     PREFIX,
@@ -104,6 +104,9 @@ class CaseworkStack(Stack):
         for _, function, _ in self.functions.needing(Env.WORKFLOW_ARNS):
             for state_machine in self.workflows.case_workflows:
                 state_machine.grant_start_execution(function)
+        # The API resumes a workflow waiting for missing information (SendTaskSuccess on that state machine).
+        for state_machine in self.workflows.case_workflows:
+            state_machine.grant_task_response(functions[API_FUNCTION.key])
 
         workflow_arns = {key_.value: sm.state_machine_arn for key_, sm in self.workflows.state_machines.items()}
         self.functions.set_environment(

@@ -12,11 +12,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.aws import intake_service, store_for
+from shared.adapters.aws import councils, intake_service, store_for, workflows
 from shared.adapters.case_store import CaseStore, InvalidCursor, StaleVersion
 from shared.domain.application import Application
-from shared.domain.case import Stage
+from shared.domain.case import Case, Stage, utcnow
 from shared.resources import API_MAX_BODY_BYTES, Role
+from shared.service.information import InvalidSupply, NotWaitingForInformation, SuppliedInformation, record_supplied
 from shared.service.intake import IntakeOutcome, IntakeStatus, ReplayNotAllowed
 from shared.service.tenancy import Caller, NoCouncilAccess, caller_from_claims
 
@@ -28,6 +29,12 @@ app = APIGatewayRestResolver(enable_validation=True)
 CASE_ID = Annotated[str, Path(pattern=r"^[A-Z0-9-]{6,64}$")]
 PARKED_ID = Annotated[str, Path(pattern=r"^P-[0-9A-F-]{6,40}$")]
 KEYING_ROLES = (Role.CASEWORKER, Role.TEAM_LEADER, Role.COUNCIL_ADMIN)
+CASE_EDITING_ROLES = KEYING_ROLES
+
+
+def case_view(case: Case) -> dict:
+    """A case as staff see it: the workflow's callback token stays inside the platform."""
+    return case.model_dump(mode="json", exclude={"task_token"})
 
 
 def json_response(status: HTTPStatus, body: Any) -> Response:
@@ -94,7 +101,19 @@ def get_case(case_id: CASE_ID) -> dict:
     if case is None:
         raise NotFoundError(f"no case {case_id}")
     logger.append_keys(case_id=case_id)
-    return {"case": case.model_dump(mode="json"), "history": [entry.model_dump(mode="json") for entry in store.history(case_id)]}
+    return {"case": case_view(case), "history": [entry.model_dump(mode="json") for entry in store.history(case_id)]}
+
+
+@app.post("/cases/<case_id>/supplied", summary="Record missing information the applicant supplied; the workflow continues")
+def supply_information(case_id: CASE_ID, supplied: SuppliedInformation) -> dict:
+    caller = current_caller()
+    if not caller.has_any(*CASE_EDITING_ROLES):
+        raise ForbiddenError("recording supplied information needs the caseworker, team leader or council admin role")
+    logger.append_keys(case_id=case_id)
+    case = record_supplied(council_store(caller), councils().get(caller.council_code), workflows(), case_id, supplied, caller.actor, utcnow())
+    if case is None:
+        raise NotFoundError(f"no case {case_id}")
+    return {"case": case_view(case)}
 
 
 @app.get("/parked", summary="Applications that could not become cases, with the reasons")
@@ -136,6 +155,12 @@ def invalid_request(error: RequestValidationError) -> Response:
     return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, {"statusCode": 422, "message": "the request is not valid", "errors": problems})
 
 
+@app.exception_handler(InvalidSupply)
+def invalid_supply(error: InvalidSupply) -> Response:
+    errors = [{"field": reason.field, "location": "body", "message": reason.message} for reason in error.reasons]
+    return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, {"statusCode": 422, "message": "the supplied information is not valid", "errors": errors})
+
+
 @app.exception_handler(NoCouncilAccess)
 def no_council_access(error: NoCouncilAccess) -> Response:
     return json_response(HTTPStatus.FORBIDDEN, {"statusCode": 403, "message": str(error)})
@@ -146,7 +171,7 @@ def bad_cursor(error: InvalidCursor) -> Response:
     return json_response(HTTPStatus.BAD_REQUEST, {"statusCode": 400, "message": f"query parameter 'cursor': {error}"})
 
 
-@app.exception_handler([ReplayNotAllowed, StaleVersion])
+@app.exception_handler([ReplayNotAllowed, StaleVersion, NotWaitingForInformation])
 def conflict(error: Exception) -> Response:
     return json_response(HTTPStatus.CONFLICT, {"statusCode": 409, "message": str(error)})
 

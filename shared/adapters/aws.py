@@ -9,7 +9,7 @@ from functools import cache
 import boto3
 
 from shared.adapters.case_store import CaseStore
-from shared.adapters.workflows import WorkflowStarter
+from shared.adapters.workflows import Workflows
 from shared.domain.council import CouncilRegistry, load_councils
 from shared.resources import Env, council_table_name
 from shared.service.intake import IntakeService
@@ -32,10 +32,10 @@ def store_for(council_code: str | None) -> CaseStore:
 
 
 @cache
-def workflow_starter() -> WorkflowStarter:
-    return WorkflowStarter(boto3.client("stepfunctions"), json.loads(os.environ[Env.WORKFLOW_ARNS]))
+def workflows() -> Workflows:
+    return Workflows(boto3.client("stepfunctions"), json.loads(os.environ[Env.WORKFLOW_ARNS]))
 
 
 @cache
 def intake_service() -> IntakeService:
-    return IntakeService(councils(), store_for, workflow_starter())
+    return IntakeService(councils(), store_for, workflows())

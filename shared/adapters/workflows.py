@@ -1,4 +1,4 @@
-"""Starting case workflows in Step Functions."""
+"""Starting case workflows in Step Functions, and resuming their waiting steps."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from shared.resources import WorkflowKey
 
 
-class WorkflowStarter:
+class Workflows:
     def __init__(self, client: Any, state_machine_arns: dict[str, str]):
         self._client = client
         self._arns = state_machine_arns
@@ -29,3 +29,7 @@ class WorkflowStarter:
                 return False
             raise
         return True
+
+    def resume(self, task_token: str, output: dict[str, Any]) -> None:
+        """Complete the callback task that is waiting with this token."""
+        self._client.send_task_success(taskToken=task_token, output=json.dumps(output))

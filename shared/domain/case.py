@@ -16,15 +16,17 @@ from shared.resources import WORKFLOW_FOR_APPLICATION_TYPE, WorkflowKey
 
 class Stage(StrEnum):
     RECEIVED = "RECEIVED"  # written by intake, workflow not yet at its first step
-    AWAITING_INFORMATION = "AWAITING_INFORMATION"
-    SCREENING = "SCREENING"
+    AWAITING_INFORMATION = "AWAITING_INFORMATION"  # the applicant has been asked for the missing items
+    SCREENING = "SCREENING"  # complete: eligibility screening, assessment and decision follow
+    WITHDRAWN = "WITHDRAWN"  # closed: the missing information did not arrive in time
 
 
-# Which stage may follow which; the workflow issue extends this table.
+# Which stage may follow which; the assessment and decision stages extend this table.
 TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.RECEIVED: frozenset({Stage.AWAITING_INFORMATION, Stage.SCREENING}),
-    Stage.AWAITING_INFORMATION: frozenset({Stage.SCREENING}),
+    Stage.AWAITING_INFORMATION: frozenset({Stage.SCREENING, Stage.WITHDRAWN}),
     Stage.SCREENING: frozenset(),
+    Stage.WITHDRAWN: frozenset(),
 }
 
 
@@ -57,6 +59,10 @@ class Case(BaseModel):
     version: int = 1
     assignee: str | None = None
     priority: int = Field(default=50, ge=0, le=100)
+    # The callback token of the workflow step waiting on this case (e.g. for missing information);
+    # internal to the platform, never shown to users.
+    task_token: str | None = Field(default=None, repr=False)
+    information_due: datetime | None = None
 
     @classmethod
     def open(cls, application: Application, missing: list[MissingItem], now: datetime) -> Case:
@@ -73,7 +79,11 @@ class Case(BaseModel):
     def moved_to(self, stage: Stage, now: datetime) -> Case:
         if stage not in TRANSITIONS[self.stage]:
             raise TransitionNotAllowed(f"case {self.case_id} cannot move from {self.stage.value} to {stage.value}")
-        return self.model_copy(update={"stage": stage, "updated_at": now, "version": self.version + 1})
+        return self.changed(now, stage=stage, task_token=None)
+
+    def changed(self, now: datetime, **fields: Any) -> Case:
+        """A copy with `fields` changed, one version on (what a conditional save expects)."""
+        return self.model_copy(update=fields | {"updated_at": now, "version": self.version + 1})
 
     def first_working_stage(self) -> Stage:
         return Stage.AWAITING_INFORMATION if self.missing else Stage.SCREENING

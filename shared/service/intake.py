@@ -14,11 +14,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from shared.adapters.case_store import CaseStore, DuplicateApplication
-from shared.adapters.workflows import WorkflowStarter
+from shared.adapters.workflows import Workflows
 from shared.domain.application import Application
 from shared.domain.case import AuditEntry, Case, ParkedApplication, ParkedStatus, ParkReason, utcnow
 from shared.domain.completeness import MissingItem, missing_items
-from shared.domain.council import CouncilRegistry
+from shared.domain.council import CouncilConfig, CouncilRegistry
 
 
 class IntakeStatus(StrEnum):
@@ -55,7 +55,7 @@ class IntakeService:
         self,
         councils: CouncilRegistry,
         store_for: StoreFor,
-        workflows: WorkflowStarter,
+        workflows: Workflows,
         clock: Callable[[], datetime] = utcnow,
     ):
         self._councils = councils
@@ -94,7 +94,7 @@ class IntakeService:
             case, status = existing, IntakeStatus.DUPLICATE
         # Started on every delivery: if an earlier delivery wrote the case but died before this line,
         # the repeat starts the workflow; the execution name (the case id) makes a second start a no-op.
-        self._workflows.start(case.workflow, case.case_id, {"council_code": case.council_code, "case_id": case.case_id})
+        self._workflows.start(case.workflow, case.case_id, workflow_input(case, council))
         return IntakeOutcome(status=status, council_code=case.council_code, case_id=case.case_id, missing=case.missing)
 
     def replay(self, store: CaseStore, parked_id: str, corrected: Any | None, actor: str) -> IntakeOutcome | None:
@@ -143,6 +143,15 @@ class IntakeService:
         )
         self._store_for(code).park(parked)
         return IntakeOutcome(status=IntakeStatus.PARKED, council_code=code, parked_id=parked.parked_id, reasons=reasons)
+
+
+def workflow_input(case: Case, council: CouncilConfig) -> dict[str, Any]:
+    """What a case workflow execution starts with; the council's settings travel with it."""
+    return {
+        "council_code": case.council_code,
+        "case_id": case.case_id,
+        "information_timeout_seconds": council.information_request_days * 24 * 3600,
+    }
 
 
 def _unknown_council(code: str) -> ParkReason:

@@ -359,3 +359,20 @@ def test_outputs(synthesised):
         "AccessLogsBucketName",
         "AlarmTopicArn",
     }
+
+
+def test_api_may_resume_waiting_case_workflows_only(synthesised):
+    """The missing-information loop: the API completes the callback task with SendTaskSuccess."""
+    statements = [
+        statement
+        for key, policy in synthesised.resources("AWS::IAM::Policy").items()
+        if key.startswith("FunctionsApiRole")
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if "states:SendTaskSuccess" in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
+    ]
+    assert statements, "the api role cannot resume workflows"
+    resumable = json.dumps([statement["Resource"] for statement in statements])
+    for workflow in WORKFLOWS:
+        logical_id = next(k for k, r in synthesised.resources("AWS::StepFunctions::StateMachine").items()
+                          if r["Properties"]["StateMachineName"] == workflow.state_machine_name)
+        assert (logical_id in resumable) == (workflow.key is not WorkflowKey.PRINT_DISPATCH), workflow.key

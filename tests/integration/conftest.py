@@ -15,6 +15,7 @@ from infra.local.bridge import call_handler, install_lambda_bridge, lambda_conte
 from infra.local.http_api import proxy_event
 from infra.local.provision import LocalResources, provision
 from infra.local.pump import IntakePump
+from infra.local.seed import wait_for_workflows
 from shared.domain.council import load_councils
 from shared.resources import API_FUNCTION, APPLICATION_SUBMITTED, DEFAULT_REGION, Role, council_group
 
@@ -25,11 +26,13 @@ def stack() -> Iterator[LocalResources]:
         install_lambda_bridge()
         resources = provision(boto3.session.Session(region_name=DEFAULT_REGION), load_councils())
         yield resources
-        # Let executions finish while their tables still exist, so none fails at teardown.
+        # Executions still waiting for a callback (missing information) are stopped, as a person would;
+        # wait_for_workflows first lets those mid-step finish while their tables still exist.
         sfn = boto3.client("stepfunctions", region_name=DEFAULT_REGION)
+        wait_for_workflows(sfn, resources.state_machine_arns.values(), timeout_seconds=5)
         for arn in resources.state_machine_arns.values():
             for execution in sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]:
-                wait_for_execution(sfn, arn, execution["name"])
+                sfn.stop_execution(executionArn=execution["executionArn"])
 
 
 @pytest.fixture(scope="package")
@@ -99,6 +102,17 @@ def wait_for_execution(sfn, state_machine_arn: str, name: str, timeout: float = 
             return execution
         time.sleep(0.1)
     raise AssertionError(f"execution {name} still running after {timeout}s")
+
+
+def wait_until(check, timeout: float = 20, what: str = "condition"):
+    """Poll `check` until it returns something truthy; workflows run in moto's threads."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"{what} not reached after {timeout}s")
 
 
 def invoke(function, event):

@@ -10,7 +10,7 @@ from shared.adapters.case_store import CaseStore
 from shared.domain.case import ParkedStatus, Stage
 from shared.resources import WorkflowKey, council_table_name
 from tests.factories import REMOVE, complete_application
-from tests.integration.conftest import wait_for_execution
+from tests.integration.conftest import wait_for_execution, wait_until
 
 
 def case_id_for(application_id: str, council: str) -> str | None:
@@ -57,11 +57,11 @@ def test_incomplete_application_lists_what_is_missing_and_waits_for_information(
     application = complete_application("NORTHSHIRE", evidence=[], holder__nino=REMOVE)
     intake.deliver(application)
     case_id = case_id_for(application["application_id"], "NORTHSHIRE")
-    wait_for_execution(clients["stepfunctions"], stack.state_machine_arns[WorkflowKey.APPLICATION], case_id)
-    case = store_for("NORTHSHIRE").get(case_id)
+    case = wait_until(lambda: (found := store_for("NORTHSHIRE").get(case_id)).task_token and found, what="information request")
     assert [item.code.value for item in case.missing] == [
         "PROOF_OF_IDENTITY", "PROOF_OF_ADDRESS", "PHOTO", "NINO", "PROOF_OF_ELIGIBILITY"]
     assert case.stage is Stage.AWAITING_INFORMATION
+    assert (case.information_due - case.received_at).days == 28  # Northshire's information_request_days
     queue, _ = store_for("NORTHSHIRE").by_stage(Stage.AWAITING_INFORMATION, limit=100)
     assert case_id in [queued.case_id for queued in queue]
 

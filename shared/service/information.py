@@ -1,0 +1,86 @@
+"""The missing-information loop, caseworker side: record what the applicant supplied and resume the workflow."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from shared.adapters.case_store import CaseStore
+from shared.adapters.workflows import Workflows
+from shared.domain.application import Application, EvidenceRef
+from shared.domain.case import AuditEntry, Case, ParkReason, Stage
+from shared.domain.completeness import missing_items
+from shared.domain.council import CouncilConfig
+from shared.service.intake import reasons_from
+
+# What identifies an application cannot be "supplied" later.
+FIXED_FIELDS = ("application_id", "council_code", "application_type", "party", "channel", "submitted_at")
+
+
+class SuppliedInformation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: int = Field(ge=1, description="The case version the caseworker saw; a newer one answers 409")
+    changes: dict[str, Any] = Field(default_factory=dict, description="Application fields to change, as a JSON merge patch (RFC 7386)")
+    evidence: list[EvidenceRef] = Field(default_factory=list, max_length=20, description="Documents received, added to the evidence list")
+
+
+class NotWaitingForInformation(Exception):
+    pass
+
+
+class InvalidSupply(ValueError):
+    def __init__(self, reasons: list[ParkReason]):
+        super().__init__("; ".join(f"{reason.field}: {reason.message}" for reason in reasons))
+        self.reasons = reasons
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386: objects merge key by key, null removes a key, anything else replaces."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
+
+
+def record_supplied(
+    store: CaseStore, council: CouncilConfig, workflows: Workflows, case_id: str,
+    supplied: SuppliedInformation, actor: str, now: datetime,
+) -> Case | None:
+    """Apply what was supplied, recheck completeness, save (conditionally, audited) and resume the workflow.
+
+    None when there is no such case in this council's table.
+    """
+    case = store.get(case_id)
+    if case is None:
+        return None
+    if case.stage is not Stage.AWAITING_INFORMATION or not case.task_token:
+        raise NotWaitingForInformation(f"case {case_id} is at {case.stage.value} and not waiting for information")
+    fixed = [field for field in FIXED_FIELDS if field in supplied.changes]
+    if fixed:
+        raise InvalidSupply([ParkReason(field=f"changes.{field}", message="cannot be changed once received") for field in fixed])
+    document = merge_patch(case.application.model_dump(mode="json"), supplied.changes)
+    document["evidence"] = document.get("evidence", []) + [item.model_dump(mode="json") for item in supplied.evidence]
+    try:
+        application = Application.model_validate(document)
+    except ValidationError as error:
+        raise InvalidSupply(reasons_from(error)) from None
+    missing = missing_items(application, council)
+    updated = case.changed(now, application=application, missing=missing, task_token=None)
+    audit = AuditEntry(
+        case_id=case_id, at=now, actor=actor, action="INFORMATION_SUPPLIED",
+        before={"missing": [item.code.value for item in case.missing]},
+        after={"missing": [item.code.value for item in missing], "changed": sorted(supplied.changes),
+               "evidence_added": [item.type.value for item in supplied.evidence]},
+    )
+    store.save(updated, expected_version=supplied.expected_version, audit=audit)
+    # After the save, so the workflow's recheck reads what was supplied.
+    workflows.resume(case.task_token, {"supplied_by": actor})
+    return updated

@@ -1,0 +1,108 @@
+"""The missing-information loop through the real application workflow (callback task) and the API."""
+
+import json
+
+from shared.adapters.aws import councils, store_for
+from shared.domain.application import Application
+from shared.domain.case import AuditEntry, Case, Stage, utcnow
+from shared.domain.completeness import missing_items
+from shared.resources import Role, WorkflowKey
+from tests.factories import REMOVE, complete_application
+from tests.integration.conftest import wait_for_execution, wait_until
+
+PHOTO = {"type": "PHOTO", "key": "uploads/new-photo.jpg"}
+PROOF_OF_ADDRESS = {"type": "PROOF_ADD", "key": "uploads/bank-statement.pdf"}
+
+
+def waiting_case(council: str, case_id: str, after_version: int = 0) -> Case:
+    """The case once the workflow has asked for information (it holds the callback token)."""
+    def asked():
+        case = store_for(council).get(case_id)
+        return case if case.task_token and case.version > after_version else None
+    return wait_until(asked, what=f"information request on {case_id}")
+
+
+def keyed_in(api, **overrides) -> str:
+    status, body = api.call("POST", "/applications", complete_application("NORTHSHIRE", channel="PAPER", **overrides))
+    assert status == 201, body
+    return body["case_id"]
+
+
+def test_supplying_part_loops_and_supplying_the_rest_moves_to_screening(api_as, stack, clients):
+    api = api_as("NORTHSHIRE", Role.CASEWORKER)
+    evidence = [item for item in complete_application()["evidence"] if item["type"] not in ("PHOTO", "PROOF_ADD")]
+    case_id = keyed_in(api, evidence=evidence, holder__nino=REMOVE)
+    case = waiting_case("NORTHSHIRE", case_id)
+    assert [item.code.value for item in case.missing] == ["PROOF_OF_ADDRESS", "PHOTO", "NINO"]
+
+    status, body = api.call("POST", f"/cases/{case_id}/supplied", {"expected_version": case.version, "evidence": [PHOTO]})
+    assert status == 200, body
+    assert [item["code"] for item in body["case"]["missing"]] == ["PROOF_OF_ADDRESS", "NINO"]
+    assert "task_token" not in body["case"]
+
+    # The workflow rechecks, finds items still missing, and asks again with a new token.
+    case = waiting_case("NORTHSHIRE", case_id, after_version=body["case"]["version"])
+    assert case.stage is Stage.AWAITING_INFORMATION
+    status, body = api.call("POST", f"/cases/{case_id}/supplied", {
+        "expected_version": case.version, "evidence": [PROOF_OF_ADDRESS], "changes": {"holder": {"nino": "ab 12 34 56 c"}}})
+    assert status == 200 and body["case"]["missing"] == []
+
+    execution = wait_for_execution(clients["stepfunctions"], stack.state_machine_arns[WorkflowKey.APPLICATION], case_id)
+    assert execution["status"] == "SUCCEEDED"
+    case = store_for("NORTHSHIRE").get(case_id)
+    assert case.stage is Stage.SCREENING and case.application.holder.nino == "AB123456C"
+    actions = [entry.action for entry in store_for("NORTHSHIRE").history(case_id)]
+    assert actions == ["CASE_OPENED", "STAGE_CHANGED", "INFORMATION_REQUESTED", "INFORMATION_SUPPLIED",
+                       "INFORMATION_REQUESTED", "INFORMATION_SUPPLIED", "STAGE_CHANGED"]
+
+
+def test_a_stale_version_is_refused_and_nothing_changes(api_as):
+    api = api_as("NORTHSHIRE", Role.CASEWORKER)
+    case = waiting_case("NORTHSHIRE", keyed_in(api, evidence=[]))
+    status, body = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version - 1, "evidence": [PHOTO]})
+    assert status == 409
+    assert store_for("NORTHSHIRE").get(case.case_id).version == case.version
+
+
+def test_supplied_changes_are_validated_field_by_field(api_as):
+    api = api_as("NORTHSHIRE", Role.CASEWORKER)
+    case = waiting_case("NORTHSHIRE", keyed_in(api, evidence=[]))
+    status, body = api.call("POST", f"/cases/{case.case_id}/supplied",
+                            {"expected_version": case.version, "changes": {"holder": {"date_of_birth": "2999-01-01"}}})
+    assert status == 422 and body["errors"][0]["field"] == "holder.date_of_birth"
+    status, body = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "changes": {"council_code": "VALEWYE"}})
+    assert status == 422 and body["errors"][0]["field"] == "changes.council_code"
+    status, body = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": [{"type": "SELFIE", "key": "x"}]})
+    assert status == 422 and body["errors"][0]["field"] == "evidence.0.type"
+
+
+def test_only_the_councils_own_editors_can_supply(api_as):
+    case = waiting_case("NORTHSHIRE", keyed_in(api_as("NORTHSHIRE", Role.CASEWORKER), evidence=[]))
+    supply = {"expected_version": case.version, "evidence": [PHOTO]}
+    assert api_as("VALEWYE", Role.CASEWORKER).call("POST", f"/cases/{case.case_id}/supplied", supply)[0] == 404
+    assert api_as("NORTHSHIRE", Role.READ_ONLY).call("POST", f"/cases/{case.case_id}/supplied", supply)[0] == 403
+
+
+def test_a_complete_case_is_not_waiting_for_information(api_as, stack, clients):
+    api = api_as("NORTHSHIRE", Role.CASEWORKER)
+    case_id = keyed_in(api)
+    wait_for_execution(clients["stepfunctions"], stack.state_machine_arns[WorkflowKey.APPLICATION], case_id)
+    status, body = api.call("POST", f"/cases/{case_id}/supplied", {"expected_version": 2, "evidence": [PHOTO]})
+    assert status == 409 and "not waiting for information" in body["message"]
+
+
+def test_no_reply_by_the_due_date_withdraws_the_case(stack, clients):
+    """The real ASL with a 1-second wait: the callback times out and the case closes as withdrawn."""
+    council = councils().get("VALEWYE")
+    application = Application.model_validate(complete_application("VALEWYE", evidence=[], payment=REMOVE))
+    now = utcnow()
+    case = Case.open(application, missing_items(application, council), now)
+    store_for("VALEWYE").create(case, AuditEntry(case_id=case.case_id, at=now, actor="test", action="CASE_OPENED"))
+    arn = stack.state_machine_arns[WorkflowKey.APPLICATION]
+    clients["stepfunctions"].start_execution(stateMachineArn=arn, name=case.case_id, input=json.dumps(
+        {"council_code": "VALEWYE", "case_id": case.case_id, "information_timeout_seconds": 1}))
+    execution = wait_for_execution(clients["stepfunctions"], arn, case.case_id, timeout=30)
+    assert execution["status"] == "SUCCEEDED"
+    closed = store_for("VALEWYE").get(case.case_id)
+    assert closed.stage is Stage.WITHDRAWN and closed.task_token is None
+    assert [entry.action for entry in store_for("VALEWYE").history(case.case_id)][-2:] == ["INFORMATION_REQUESTED", "STAGE_CHANGED"]
