@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from shared.domain.application import Application
+from shared.domain.case import Case
+from shared.domain.completeness import MissingCode, MissingItem
+from shared.domain.council import load_councils
+from shared.domain.notifications import (
+    DEFAULT_TEMPLATES,
+    WELSH_VERSION_NOTE,
+    EmailTemplate,
+    NotificationKind,
+    compose,
+    format_date,
+)
+from tests.factories import REMOVE, complete_application
+
+COUNCILS = load_councils()
+NORTHSHIRE = COUNCILS.get("NORTHSHIRE")
+VALEWYE = COUNCILS.get("VALEWYE")
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+REPLY_BY = date(2026, 12, 23)
+
+
+def make_case(council_code: str = "NORTHSHIRE", missing: list[MissingItem] | None = None, **overrides) -> Case:
+    application = Application.model_validate(complete_application(council_code, **overrides))
+    return Case.open(application, missing or [], NOW)
+
+
+def compose_any(kind: NotificationKind, council=NORTHSHIRE, case: Case | None = None, **kwargs):
+    """compose() with the inputs each kind needs."""
+    case = case or make_case(council.code)
+    defaults = {
+        NotificationKind.INFORMATION_REQUESTED: {"missing": [MissingItem.of(MissingCode.PHOTO)], "reply_by": REPLY_BY},
+        NotificationKind.INFORMATION_REMINDER: {"missing": [MissingItem.of(MissingCode.PHOTO)], "reply_by": REPLY_BY},
+        NotificationKind.WITHDRAWN: {"reply_by": REPLY_BY},
+        NotificationKind.DECISION_REFUSED: {"reasons": ["You do not get the qualifying rate of PIP."]},
+    }.get(kind, {})
+    return compose(kind, council, case, **{**defaults, **kwargs})
+
+
+EXPECTED_SUBJECT = {
+    NotificationKind.RECEIVED: "We have received your Blue Badge application",
+    NotificationKind.INFORMATION_REQUESTED: "We need more information for your Blue Badge application",
+    NotificationKind.INFORMATION_REMINDER: "Reminder: we still need information",
+    NotificationKind.WITHDRAWN: "Your Blue Badge application has been closed",
+    NotificationKind.DECISION_APPROVED: "Your Blue Badge application has been approved",
+    NotificationKind.DECISION_REFUSED: "Decision on your Blue Badge application",
+    NotificationKind.BADGE_ORDERED: "Your Blue Badge has been ordered",
+}
+
+
+def test_every_kind_has_a_default_template():
+    assert set(DEFAULT_TEMPLATES) == set(NotificationKind)
+
+
+@pytest.mark.parametrize("kind", list(NotificationKind))
+def test_each_kind_composes_with_subject_and_personalisation(kind):
+    case = make_case()
+    message = compose_any(kind, case=case)
+
+    assert message.subject.startswith(EXPECTED_SUBJECT[kind])
+    assert case.case_id in message.subject
+    assert message.to == "ada@example.com"
+    assert message.sender == message.reply_to == "bluebadge@northshire.example.gov.uk"
+    body = message.body_text
+    assert body.startswith("Dear Ada Lovelace,\n")
+    assert case.case_id in body
+    assert "Northshire County Council" in body
+    assert "01632 960001" in body
+    assert "https://northshire.example.gov.uk/blue-badge" in body
+    assert "$" not in body and "$" not in message.subject  # every placeholder was filled
+    assert WELSH_VERSION_NOTE not in body
+
+
+def test_information_requested_lists_each_missing_item_and_the_reply_by_date():
+    missing = [MissingItem.of(MissingCode.PHOTO), MissingItem.of(MissingCode.NINO), MissingItem.of(MissingCode.PROOF_OF_ADDRESS)]
+    message = compose(NotificationKind.INFORMATION_REQUESTED, NORTHSHIRE, make_case(), missing=missing, reply_by=REPLY_BY)
+
+    lines = message.body_text.splitlines()
+    for item in missing:
+        assert f"- {item.description}" in lines
+    bullets = [line for line in lines if line.startswith("- ")]
+    assert bullets == [f"- {item.description}" for item in missing]
+    assert "by 23 December 2026" in message.body_text
+
+
+def test_information_requested_defaults_to_the_cases_missing_items():
+    case = make_case(missing=[MissingItem.of(MissingCode.FEE)])
+    message = compose(NotificationKind.INFORMATION_REQUESTED, NORTHSHIRE, case, reply_by=REPLY_BY)
+    assert "- Payment of the badge fee" in message.body_text.splitlines()
+
+
+def test_reminder_lists_missing_items_and_date():
+    message = compose_any(NotificationKind.INFORMATION_REMINDER, missing=[MissingItem.of(MissingCode.PHOTO)])
+    assert "- A recent passport-style photo of the badge holder" in message.body_text.splitlines()
+    assert "23 December 2026" in message.body_text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(date(2026, 12, 23), "23 December 2026"), (date(2027, 1, 5), "5 January 2027"), (date(2026, 3, 1), "1 March 2026")],
+)
+def test_dates_are_written_gov_uk_style(value, expected):
+    assert format_date(value) == expected
+
+
+def test_refusal_lists_reasons_and_explains_review_and_signpost():
+    reasons = ["You do not get the qualifying rate of PIP.", "The assessment found you can walk safely."]
+    message = compose(NotificationKind.DECISION_REFUSED, NORTHSHIRE, make_case(), reasons=reasons)
+
+    lines = message.body_text.splitlines()
+    for reason in reasons:
+        assert f"- {reason}" in lines
+    assert "review" in message.body_text
+    assert "within 28 days" in message.body_text
+    assert "https://northshire.example.gov.uk/parking-support" in message.body_text
+
+
+def test_withdrawn_says_why_and_how_to_reapply():
+    message = compose(NotificationKind.WITHDRAWN, NORTHSHIRE, make_case(), reply_by=REPLY_BY)
+    body = message.body_text
+    assert "closed your Blue Badge application" in body
+    assert "did not get the information we asked for by 23 December 2026" in body
+    assert "apply again" in body
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"contact__email": REMOVE}, {"contact": REMOVE}],
+    ids=["no email", "no contact"],
+)
+def test_no_contact_email_means_no_email(overrides):
+    case = make_case(**overrides)
+    assert compose(NotificationKind.RECEIVED, NORTHSHIRE, case) is None
+
+
+def test_organisation_application_addresses_the_organisation():
+    case = make_case(
+        party="ORG",
+        holder=REMOVE,
+        eligibility=REMOVE,
+        evidence=[],
+        organisation={"name": "Northby Community Transport", "number_of_badges": 4,
+                      "address": {"line1": "1 Depot Road", "town": "Northby", "postcode": "NE1 4XF"}},
+        contact={"full_name": "Sam Driver", "email": "transport@example.org"},
+    )
+    message = compose(NotificationKind.DECISION_APPROVED, NORTHSHIRE, case)
+    assert message.to == "transport@example.org"
+    assert message.body_text.startswith("Dear Northby Community Transport,\n")
+
+
+def test_falls_back_to_the_holders_name_without_a_contact_name():
+    case = make_case(contact={"email": "rep@example.com"}, holder__forenames="Grace", holder__surname="Hopper")
+    assert compose(NotificationKind.RECEIVED, NORTHSHIRE, case).body_text.startswith("Dear Grace Hopper,\n")
+
+
+def test_a_template_override_replaces_only_that_kind():
+    override = {NotificationKind.RECEIVED: EmailTemplate(
+        subject="Thanks from $council_name ($case_reference)",
+        body="Hello $name. Ring $council_phone.",
+    )}
+    case = make_case()
+
+    received = compose(NotificationKind.RECEIVED, NORTHSHIRE, case, templates=override)
+    approved = compose(NotificationKind.DECISION_APPROVED, NORTHSHIRE, case, templates=override)
+
+    assert received.subject == f"Thanks from Northshire County Council ({case.case_id})"
+    assert received.body_text == "Hello Ada Lovelace. Ring 01632 960001.\n"
+    assert approved.subject.startswith(EXPECTED_SUBJECT[NotificationKind.DECISION_APPROVED])
+
+
+def test_an_override_with_an_unknown_placeholder_fails_loudly():
+    override = {NotificationKind.RECEIVED: EmailTemplate(subject="Hi", body="Dear $nmae")}
+    with pytest.raises(KeyError):
+        compose(NotificationKind.RECEIVED, NORTHSHIRE, make_case(), templates=override)
+
+
+@pytest.mark.parametrize("kind", list(NotificationKind))
+def test_welsh_councils_offer_a_welsh_version(kind):
+    message = compose_any(kind, council=VALEWYE, case=make_case("VALEWYE"))
+    assert message.body_text.splitlines()[0] == WELSH_VERSION_NOTE
+    assert "Vale of Wye Council" in message.body_text
+    assert message.sender == "bathodynlas@valewye.example.gov.uk"
+
+
+@pytest.mark.parametrize(
+    ("kind", "kwargs"),
+    [
+        (NotificationKind.INFORMATION_REQUESTED, {"missing": [MissingItem.of(MissingCode.PHOTO)]}),  # no reply_by
+        (NotificationKind.INFORMATION_REQUESTED, {"reply_by": REPLY_BY}),  # nothing missing
+        (NotificationKind.WITHDRAWN, {}),
+        (NotificationKind.DECISION_REFUSED, {"reasons": ["  "]}),
+    ],
+)
+def test_required_inputs_are_checked(kind, kwargs):
+    with pytest.raises(ValueError):
+        compose(kind, NORTHSHIRE, make_case(), **kwargs)
