@@ -25,6 +25,7 @@ from shared.resources import (
     INGEST_FUNCTION,
     INTAKE_BATCH_SIZE,
     PREFIX,
+    WORKFLOW_STEP_FUNCTION,
     WORKFLOW_TASK_FUNCTIONS,
     Env,
 )
@@ -104,6 +105,10 @@ class CaseworkStack(Stack):
         for _, function, _ in self.functions.needing(Env.WORKFLOW_ARNS):
             for state_machine in self.workflows.case_workflows:
                 state_machine.grant_start_execution(function)
+        # Workflow steps email applicants from their council's verified SES identity.
+        self.functions.roles[WORKFLOW_STEP_FUNCTION.key].add_to_policy(
+            iam.PolicyStatement(actions=["ses:SendEmail"], resources=[self.format_arn(service="ses", resource="identity", resource_name="*")])
+        )
         # The API resumes a workflow waiting for missing information (SendTaskSuccess on that state machine).
         for state_machine in self.workflows.case_workflows:
             state_machine.grant_task_response(functions[API_FUNCTION.key])
@@ -183,6 +188,13 @@ class CaseworkStack(Stack):
                     "The prefix matches only this deployment's council tables, the actions are item-level only, "
                     "and which council a request may touch is enforced from the caller's identity.",
                 )
+        acknowledge(
+            self.functions.roles[WORKFLOW_STEP_FUNCTION.key],
+            f"{NAG}-IAM5[Resource::arn:<AWS::Partition>:ses:{self.region}:<AWS::AccountId>:identity/*]",
+            "Applicants are emailed from their own council's address, one verified SES identity per council; "
+            "naming each would grow the policy with every council. Only ses:SendEmail is granted, and SES "
+            "sends only from identities verified in this account.",
+        )
         for function in self.functions.functions.values():
             acknowledge(
                 function,

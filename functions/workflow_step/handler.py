@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field, model_validator
 
-from shared.adapters.aws import store_for
+from shared.adapters.aws import notifier, store_for
 from shared.domain.case import utcnow
 from shared.domain.council import COUNCIL_CODE_PATTERN
 from shared.service import workflow_steps
@@ -38,12 +38,12 @@ def lambda_handler(request: WorkflowStepRequest, context: LambdaContext) -> dict
     store, now = store_for(request.council_code), utcnow()
     match request.action:
         case "open_case":
-            case = workflow_steps.open_case(store, request.case_id, now)
+            case = workflow_steps.open_case(store, notifier(), request.case_id, now)
         case "request_information":
-            case = workflow_steps.request_information(store, request.case_id, request.task_token, request.timeout_seconds, now)
+            case = workflow_steps.request_information(store, notifier(), request.case_id, request.task_token, request.timeout_seconds, now)
         case "recheck_information":
             case = workflow_steps.recheck_information(store, request.case_id, now)
         case "withdraw":
-            case = workflow_steps.withdraw(store, request.case_id, now)
+            case = workflow_steps.withdraw(store, notifier(), request.case_id, now)
     logger.info("workflow step done", extra={"stage": case.stage.value})
     return {"stage": case.stage.value, "missing": [item.code.value for item in case.missing]}

@@ -9,10 +9,12 @@ from functools import cache
 import boto3
 
 from shared.adapters.case_store import CaseStore
+from shared.adapters.email import SesEmailSender
 from shared.adapters.workflows import Workflows
 from shared.domain.council import CouncilRegistry, load_councils
 from shared.resources import Env, council_table_name
 from shared.service.intake import IntakeService
+from shared.service.notify import Notifier
 
 
 @cache
@@ -39,3 +41,8 @@ def workflows() -> Workflows:
 @cache
 def intake_service() -> IntakeService:
     return IntakeService(councils(), store_for, workflows())
+
+
+@cache
+def notifier() -> Notifier:
+    return Notifier(SesEmailSender(boto3.client("ses")), councils())

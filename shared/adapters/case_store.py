@@ -150,6 +150,10 @@ class CaseStore:
                 raise StaleVersion(f"case {case.case_id} changed since version {expected_version}") from None
             raise
 
+    def append_audit(self, audit: AuditEntry) -> None:
+        """An entry that records something about the case without changing it (a notification sent)."""
+        self._client.put_item(**self._put(self._audit_item(audit), new_only=True)["Put"])
+
     def history(self, case_id: str) -> list[AuditEntry]:
         items = self._query_all(
             KeyConditionExpression="#pk = :pk AND begins_with(#sk, :audit)",

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 
 from shared.adapters.case_store import CaseStore
 from shared.domain.case import AuditEntry, Case, Stage
+from shared.domain.notifications import NotificationKind
+from shared.service.notify import Notifier
 
 WORKFLOW_ACTOR = "workflow"
 
@@ -32,16 +34,21 @@ def _move(store: CaseStore, case: Case, stage: Stage, now: datetime) -> Case:
     return moved
 
 
-def open_case(store: CaseStore, case_id: str, now: datetime) -> Case:
-    """Move a RECEIVED case to its first working stage."""
+def open_case(store: CaseStore, notifier: Notifier, case_id: str, now: datetime) -> Case:
+    """Move a RECEIVED case to its first working stage and tell the applicant it arrived."""
     case = _load(store, case_id)
     if case.stage is not Stage.RECEIVED:
         return case
-    return _move(store, case, case.first_working_stage(), now)
+    opened = _move(store, case, case.first_working_stage(), now)
+    notifier.notify(store, opened, NotificationKind.RECEIVED, now)
+    return opened
 
 
-def request_information(store: CaseStore, case_id: str, task_token: str, timeout_seconds: int, now: datetime) -> Case:
-    """Record that the workflow waits for the missing items, with the token that resumes it and the date due."""
+def request_information(
+    store: CaseStore, notifier: Notifier, case_id: str, task_token: str, timeout_seconds: int, now: datetime
+) -> Case:
+    """Record that the workflow waits for the missing items (with the token that resumes it and the date
+    due), and ask the applicant for each of them."""
     case = _load(store, case_id)
     if case.stage is not Stage.AWAITING_INFORMATION:
         raise ValueError(f"case {case_id} is at {case.stage.value}, not waiting for information")
@@ -50,6 +57,7 @@ def request_information(store: CaseStore, case_id: str, task_token: str, timeout
     audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="INFORMATION_REQUESTED",
                        after={"missing": [item.code.value for item in case.missing], "due": due.isoformat()})
     store.save(waiting, expected_version=case.version, audit=audit)
+    notifier.notify(store, waiting, NotificationKind.INFORMATION_REQUESTED, now, reply_by=due.date())
     return waiting
 
 
@@ -61,9 +69,11 @@ def recheck_information(store: CaseStore, case_id: str, now: datetime) -> Case:
     return case
 
 
-def withdraw(store: CaseStore, case_id: str, now: datetime) -> Case:
-    """The information did not arrive in time: close the case as withdrawn."""
+def withdraw(store: CaseStore, notifier: Notifier, case_id: str, now: datetime) -> Case:
+    """The information did not arrive in time: close the case as withdrawn and tell the applicant."""
     case = _load(store, case_id)
     if case.stage is Stage.WITHDRAWN:
         return case
-    return _move(store, case, Stage.WITHDRAWN, now)
+    withdrawn = _move(store, case, Stage.WITHDRAWN, now)
+    notifier.notify(store, withdrawn, NotificationKind.WITHDRAWN, now, reply_by=(case.information_due or now).date())
+    return withdrawn

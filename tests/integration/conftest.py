@@ -115,5 +115,19 @@ def wait_until(check, timeout: float = 20, what: str = "condition"):
     raise AssertionError(f"{what} not reached after {timeout}s")
 
 
+def case_actions(store, case_id: str) -> list[str]:
+    """The case's history without notification entries: what changed the case."""
+    return [entry.action for entry in store.history(case_id) if not entry.action.startswith("NOTIFICATION")]
+
+
+def emails_to(address: str) -> list:
+    """Mail moto's SES accepted for an address (what a real SES would have sent)."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    return [message for message in ses_backends[DEFAULT_ACCOUNT_ID][DEFAULT_REGION].sent_messages
+            if address in (message.destinations.get("ToAddresses") or [])]
+
+
 def invoke(function, event):
     return call_handler(function.handler, event, lambda_context(function))

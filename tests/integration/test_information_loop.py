@@ -8,7 +8,7 @@ from shared.domain.case import AuditEntry, Case, Stage, utcnow
 from shared.domain.completeness import missing_items
 from shared.resources import Role, WorkflowKey
 from tests.factories import REMOVE, complete_application
-from tests.integration.conftest import wait_for_execution, wait_until
+from tests.integration.conftest import case_actions, emails_to, wait_for_execution, wait_until
 
 PHOTO = {"type": "PHOTO", "key": "uploads/new-photo.jpg"}
 PROOF_OF_ADDRESS = {"type": "PROOF_ADD", "key": "uploads/bank-statement.pdf"}
@@ -51,9 +51,15 @@ def test_supplying_part_loops_and_supplying_the_rest_moves_to_screening(api_as, 
     assert execution["status"] == "SUCCEEDED"
     case = store_for("NORTHSHIRE").get(case_id)
     assert case.stage is Stage.SCREENING and case.application.holder.nino == "AB123456C"
-    actions = [entry.action for entry in store_for("NORTHSHIRE").history(case_id)]
-    assert actions == ["CASE_OPENED", "STAGE_CHANGED", "INFORMATION_REQUESTED", "INFORMATION_SUPPLIED",
-                       "INFORMATION_REQUESTED", "INFORMATION_SUPPLIED", "STAGE_CHANGED"]
+    assert case_actions(store_for("NORTHSHIRE"), case_id) == [
+        "CASE_OPENED", "STAGE_CHANGED", "INFORMATION_REQUESTED", "INFORMATION_SUPPLIED",
+        "INFORMATION_REQUESTED", "INFORMATION_SUPPLIED", "STAGE_CHANGED"]
+    # The applicant was told it arrived, then asked twice, each time for what was still missing.
+    emails = [mail for mail in emails_to("ada@example.com") if case_id in mail.body]
+    assert len(emails) == 3
+    first_request, second_request = emails[1].body, emails[2].body
+    assert "A recent passport-style photo" in first_request and "A recent passport-style photo" not in second_request
+    assert "Proof of address" in second_request
 
 
 def test_a_stale_version_is_refused_and_nothing_changes(api_as):
@@ -105,4 +111,24 @@ def test_no_reply_by_the_due_date_withdraws_the_case(stack, clients):
     assert execution["status"] == "SUCCEEDED"
     closed = store_for("VALEWYE").get(case.case_id)
     assert closed.stage is Stage.WITHDRAWN and closed.task_token is None
-    assert [entry.action for entry in store_for("VALEWYE").history(case.case_id)][-2:] == ["INFORMATION_REQUESTED", "STAGE_CHANGED"]
+    assert case_actions(store_for("VALEWYE"), case.case_id)[-2:] == ["INFORMATION_REQUESTED", "STAGE_CHANGED"]
+    [received, request, withdrawn] = [mail for mail in emails_to("ada@example.com") if case.case_id in mail.body]
+    assert "Welsh" in withdrawn.body or "Cymraeg" in withdrawn.body
+    assert len({received.subject, request.subject, withdrawn.subject}) == 3
+
+
+def test_an_email_that_cannot_be_sent_is_recorded_and_the_case_goes_on(api_as, stack, clients, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    from shared.adapters.email import SesEmailSender
+
+    def rejected(self, message):
+        raise ClientError({"Error": {"Code": "MessageRejected", "Message": "Email address is not verified."}}, "SendEmail")
+
+    monkeypatch.setattr(SesEmailSender, "send", rejected)
+    case_id = keyed_in(api_as("NORTHSHIRE", Role.CASEWORKER))
+    execution = wait_for_execution(clients["stepfunctions"], stack.state_machine_arns[WorkflowKey.APPLICATION], case_id)
+    assert execution["status"] == "SUCCEEDED"
+    assert store_for("NORTHSHIRE").get(case_id).stage is Stage.SCREENING
+    [failed] = [entry for entry in store_for("NORTHSHIRE").history(case_id) if entry.action == "NOTIFICATION_FAILED"]
+    assert failed.after["kind"] == "RECEIVED" and "not verified" in failed.after["error"]

@@ -10,7 +10,7 @@ from shared.adapters.case_store import CaseStore
 from shared.domain.case import ParkedStatus, Stage
 from shared.resources import WorkflowKey, council_table_name
 from tests.factories import REMOVE, complete_application
-from tests.integration.conftest import wait_for_execution, wait_until
+from tests.integration.conftest import emails_to, wait_for_execution, wait_until
 
 
 def case_id_for(application_id: str, council: str) -> str | None:
@@ -41,9 +41,12 @@ def test_complete_online_application_becomes_a_case_and_its_workflow_screens_it(
     assert case.stage is Stage.SCREENING
     assert case.version == 2
     history = store_for("NORTHSHIRE").history(case_id)
-    assert [entry.action for entry in history] == ["CASE_OPENED", "STAGE_CHANGED"]
+    assert [entry.action for entry in history] == ["CASE_OPENED", "STAGE_CHANGED", "NOTIFICATION_SENT"]
     assert history[0].actor == "event:casework.intake"
     assert history[1].before == {"stage": "RECEIVED"} and history[1].after == {"stage": "SCREENING"}
+    assert history[2].after["kind"] == "RECEIVED" and history[2].after["delivered"] is True
+    [email] = [mail for mail in emails_to(application["contact"]["email"]) if case_id in mail.body]
+    assert email.source == "bluebadge@northshire.example.gov.uk"
 
 
 def test_case_is_written_to_its_own_council_table_only(intake, clients):
