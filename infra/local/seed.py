@@ -403,19 +403,31 @@ def publish_applications(events: Any, payloads: Iterable[dict[str, Any]], event_
 
 
 def wait_for_workflows(sfn: Any, state_machine_arns: Iterable[str], timeout_seconds: float = 30.0) -> bool:
-    """Wait until no execution is RUNNING; False if some still are after the timeout."""
+    """Wait until every execution has finished or is waiting for a callback (a person's step, such as the
+    applicant's missing information); False if some are still busy after the timeout."""
     deadline = time.monotonic() + timeout_seconds
     arns = list(state_machine_arns)
     while True:
-        running = sum(
-            len(sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]) for arn in arns
-        )
-        if running == 0:
+        busy = [
+            execution["executionArn"]
+            for arn in arns
+            for execution in sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]
+            if not _waiting_for_callback(sfn, execution["executionArn"])
+        ]
+        if not busy:
             return True
         if time.monotonic() >= deadline:
-            log.warning("%d workflow executions still running after %.0f s", running, timeout_seconds)
+            log.warning("%d workflow executions still busy after %.0f s", len(busy), timeout_seconds)
             return False
         time.sleep(0.2)
+
+
+def _waiting_for_callback(sfn: Any, execution_arn: str) -> bool:
+    """A callback task's last event is TaskSubmitted: the task is out and the token is awaited.
+
+    The latest event is picked by id: moto ignores reverseOrder and maxResults."""
+    events = sfn.get_execution_history(executionArn=execution_arn, reverseOrder=True)["events"]
+    return bool(events) and max(events, key=lambda event: event["id"])["type"] == "TaskSubmitted"
 
 
 @dataclass
