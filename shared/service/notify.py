@@ -5,11 +5,12 @@ An email that cannot be sent never blocks the case: the failure is recorded wher
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from shared.adapters.case_store import CaseStore
 from shared.adapters.email import EmailSender, deliver
-from shared.domain.case import AuditEntry, Case
+from shared.domain.case import AuditEntry, Case, utcnow
 from shared.domain.council import CouncilRegistry
 from shared.domain.notifications import NotificationKind, compose
 
@@ -17,11 +18,12 @@ NOTIFIER_ACTOR = "notifications"
 
 
 class Notifier:
-    def __init__(self, sender: EmailSender, councils: CouncilRegistry):
+    def __init__(self, sender: EmailSender, councils: CouncilRegistry, clock: Callable[[], datetime] = utcnow):
         self._sender = sender
         self._councils = councils
+        self._clock = clock
 
-    def notify(self, store: CaseStore, case: Case, kind: NotificationKind, now: datetime, reply_by: date | None = None) -> None:
+    def notify(self, store: CaseStore, case: Case, kind: NotificationKind, reply_by: date | None = None) -> None:
         message = compose(kind, self._councils.get(case.council_code), case, reply_by=reply_by)
         if message is None:
             action, detail = "NOTIFICATION_NOT_SENT", {"kind": kind.value, "reason": "no contact email: write to the applicant by post"}
@@ -29,4 +31,5 @@ class Notifier:
             outcome = deliver(self._sender, message, kind)
             action = "NOTIFICATION_SENT" if outcome.delivered else "NOTIFICATION_FAILED"
             detail = outcome.model_dump(mode="json", exclude={"to"}) | {"subject": message.subject}
-        store.append_audit(AuditEntry(case_id=case.case_id, at=now, actor=NOTIFIER_ACTOR, action=action, after=detail))
+        # Stamped when sent, so in the history it follows the change that caused it.
+        store.append_audit(AuditEntry(case_id=case.case_id, at=self._clock(), actor=NOTIFIER_ACTOR, action=action, after=detail))

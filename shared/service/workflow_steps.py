@@ -40,7 +40,7 @@ def open_case(store: CaseStore, notifier: Notifier, case_id: str, now: datetime)
     if case.stage is not Stage.RECEIVED:
         return case
     opened = _move(store, case, case.first_working_stage(), now)
-    notifier.notify(store, opened, NotificationKind.RECEIVED, now)
+    notifier.notify(store, opened, NotificationKind.RECEIVED)
     return opened
 
 
@@ -57,7 +57,7 @@ def request_information(
     audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="INFORMATION_REQUESTED",
                        after={"missing": [item.code.value for item in case.missing], "due": due.isoformat()})
     store.save(waiting, expected_version=case.version, audit=audit)
-    notifier.notify(store, waiting, NotificationKind.INFORMATION_REQUESTED, now, reply_by=due.date())
+    notifier.notify(store, waiting, NotificationKind.INFORMATION_REQUESTED, reply_by=due.date())
     return waiting
 
 
@@ -75,5 +75,5 @@ def withdraw(store: CaseStore, notifier: Notifier, case_id: str, now: datetime) 
     if case.stage is Stage.WITHDRAWN:
         return case
     withdrawn = _move(store, case, Stage.WITHDRAWN, now)
-    notifier.notify(store, withdrawn, NotificationKind.WITHDRAWN, now, reply_by=(case.information_due or now).date())
+    notifier.notify(store, withdrawn, NotificationKind.WITHDRAWN, reply_by=(case.information_due or now).date())
     return withdrawn
