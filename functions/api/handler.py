@@ -11,12 +11,15 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.adapters.aws import councils, intake_service, store_for, workflows
 from shared.adapters.case_store import CaseStore, InvalidCursor, StaleVersion
 from shared.domain.application import Application
 from shared.domain.case import Case, Stage, utcnow
-from shared.resources import API_MAX_BODY_BYTES, Role
+from shared.domain.formats import Email
+from shared.resources import API_MAX_BODY_BYTES
+from shared.service.casework import EDITING_ROLES, AssignmentNotAllowed, assign, view_case
 from shared.service.information import InvalidSupply, NotWaitingForInformation, SuppliedInformation, record_supplied
 from shared.service.intake import IntakeOutcome, IntakeStatus, ReplayNotAllowed
 from shared.service.tenancy import Caller, NoCouncilAccess, caller_from_claims
@@ -28,8 +31,7 @@ app = APIGatewayRestResolver(enable_validation=True)
 
 CASE_ID = Annotated[str, Path(pattern=r"^[A-Z0-9-]{6,64}$")]
 PARKED_ID = Annotated[str, Path(pattern=r"^P-[0-9A-F-]{6,40}$")]
-KEYING_ROLES = (Role.CASEWORKER, Role.TEAM_LEADER, Role.COUNCIL_ADMIN)
-CASE_EDITING_ROLES = KEYING_ROLES
+KEYING_ROLES = EDITING_ROLES
 
 
 def case_view(case: Case) -> dict:
@@ -75,19 +77,24 @@ def submit_application(application: Application) -> Response[IntakeOutcome]:
     return json_response(status, outcome.model_dump(mode="json"))
 
 
-@app.get("/cases", summary="One page of a work queue, oldest first")
+@app.get("/cases", summary="One page of a work queue, oldest first: a stage's, or one person's (assignee, 'me' for yours)")
 def list_cases(
     stage: Annotated[Stage, Query()] = Stage.RECEIVED,
+    assignee: Annotated[str | None, Query(max_length=254)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> dict:
-    store = council_store(current_caller())
-    cases, next_cursor = store.by_stage(stage, limit=limit, after=cursor)
+    caller = current_caller()
+    store = council_store(caller)
+    if assignee is None:
+        cases, next_cursor = store.by_stage(stage, limit=limit, after=cursor)
+    else:
+        cases, next_cursor = store.by_assignee(caller.user if assignee == "me" else assignee, limit=limit, after=cursor)
     return {
         "cases": [
             {"case_id": case.case_id, "stage": case.stage.value, "received_at": case.received_at.isoformat(),
              "application_type": case.application.application_type.value, "channel": case.application.channel.value,
-             "missing": [item.code.value for item in case.missing]}
+             "assignee": case.assignee, "missing": [item.code.value for item in case.missing]}
             for case in cases
         ],
         "cursor": next_cursor,
@@ -96,18 +103,36 @@ def list_cases(
 
 @app.get("/cases/<case_id>", summary="A case with its missing items and history")
 def get_case(case_id: CASE_ID) -> dict:
-    store = council_store(current_caller())
-    case = store.get(case_id)
+    caller = current_caller()
+    logger.append_keys(case_id=case_id)
+    viewed = view_case(council_store(caller), case_id, caller, utcnow())
+    if viewed is None:
+        raise NotFoundError(f"no case {case_id}")
+    case, history = viewed
+    return {"case": case_view(case), "history": [entry.model_dump(mode="json") for entry in history]}
+
+
+class Assignment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: int = Field(ge=1, description="The case version the caller saw; a newer one answers 409")
+    assignee: Email | None = Field(description="Who works the case (their sign-in email); null releases it")
+
+
+@app.post("/cases/<case_id>/assignment", summary="Claim or release a case; team leaders give it to someone")
+def assign_case(case_id: CASE_ID, assignment: Assignment) -> dict:
+    caller = current_caller()
+    logger.append_keys(case_id=case_id)
+    case = assign(council_store(caller), case_id, assignment.assignee, assignment.expected_version, caller, utcnow())
     if case is None:
         raise NotFoundError(f"no case {case_id}")
-    logger.append_keys(case_id=case_id)
-    return {"case": case_view(case), "history": [entry.model_dump(mode="json") for entry in store.history(case_id)]}
+    return {"case": case_view(case)}
 
 
 @app.post("/cases/<case_id>/supplied", summary="Record missing information the applicant supplied; the workflow continues")
 def supply_information(case_id: CASE_ID, supplied: SuppliedInformation) -> dict:
     caller = current_caller()
-    if not caller.has_any(*CASE_EDITING_ROLES):
+    if not caller.has_any(*EDITING_ROLES):
         raise ForbiddenError("recording supplied information needs the caseworker, team leader or council admin role")
     logger.append_keys(case_id=case_id)
     case = record_supplied(council_store(caller), councils().get(caller.council_code), workflows(), case_id, supplied, caller.actor, utcnow())
@@ -161,8 +186,8 @@ def invalid_supply(error: InvalidSupply) -> Response:
     return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, {"statusCode": 422, "message": "the supplied information is not valid", "errors": errors})
 
 
-@app.exception_handler(NoCouncilAccess)
-def no_council_access(error: NoCouncilAccess) -> Response:
+@app.exception_handler([NoCouncilAccess, AssignmentNotAllowed])
+def no_council_access(error: PermissionError) -> Response:
     return json_response(HTTPStatus.FORBIDDEN, {"statusCode": 403, "message": str(error)})
 
 

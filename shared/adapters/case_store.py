@@ -73,6 +73,10 @@ def stage_queue_key(stage: Stage) -> str:
     return f"STAGE#{stage.value}"
 
 
+def assignee_queue_key(assignee: str) -> str:
+    return f"ASSIGNEE#{assignee}"
+
+
 def lookup_keys(case: Case) -> list[str]:
     """Search keys of a case, each a partition of its own so that a search is one Query."""
     application = case.application
@@ -167,6 +171,11 @@ class CaseStore:
         page = self._query_page(STAGE_INDEX.name, STAGE_INDEX.partition_key, stage_queue_key(stage), limit, after)
         return [Case.model_validate_json(item["body"]) for item in page[0]], page[1]
 
+    def by_assignee(self, assignee: str, limit: int = 50, after: str | None = None) -> tuple[list[Case], str | None]:
+        """One page of the cases a person works, oldest first."""
+        page = self._query_page(ASSIGNEE_INDEX.name, ASSIGNEE_INDEX.partition_key, assignee_queue_key(assignee), limit, after)
+        return [Case.model_validate_json(item["body"]) for item in page[0]], page[1]
+
     def lookup(self, kind: str, value: str) -> list[str]:
         items = self._query_all(
             KeyConditionExpression="#pk = :pk",
@@ -212,7 +221,7 @@ class CaseStore:
             STAGE_INDEX.sort_key: f"{case.received_at.isoformat()}#{case.case_id}",
         }
         if case.assignee:
-            item[ASSIGNEE_INDEX.partition_key] = f"ASSIGNEE#{case.assignee}"
+            item[ASSIGNEE_INDEX.partition_key] = assignee_queue_key(case.assignee)
             item[ASSIGNEE_INDEX.sort_key] = f"{case.received_at.isoformat()}#{case.case_id}"
         return item
 

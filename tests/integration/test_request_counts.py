@@ -62,4 +62,4 @@ def test_requests_for_reading_a_case(api_as, stack, clients, dynamodb_calls):
     dynamodb_calls.clear()
     assert api.call("GET", f"/cases/{body['case_id']}")[0] == 200
     print(f"\nDynamoDB requests, GET /cases/{{id}}: {dict(dynamodb_calls)}")
-    assert dict(dynamodb_calls) == {"GetItem": 1, "Query": 1}
+    assert dict(dynamodb_calls) == {"GetItem": 1, "PutItem": 1, "Query": 1}  # the case, the view entry, the history
