@@ -31,7 +31,6 @@ app = APIGatewayRestResolver(enable_validation=True)
 
 CASE_ID = Annotated[str, Path(pattern=r"^[A-Z0-9-]{6,64}$")]
 PARKED_ID = Annotated[str, Path(pattern=r"^P-[0-9A-F-]{6,40}$")]
-KEYING_ROLES = EDITING_ROLES
 
 
 def case_view(case: Case) -> dict:
@@ -41,6 +40,16 @@ def case_view(case: Case) -> dict:
 
 def json_response(status: HTTPStatus, body: Any) -> Response:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def unprocessable(message: str, errors: list[dict]) -> Response:
+    """422 naming each bad field and why: {field, location, message} per problem."""
+    return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, {"statusCode": 422, "message": message, "errors": errors})
+
+
+def require_editor(caller: Caller, doing: str) -> None:
+    if not caller.has_any(*EDITING_ROLES):
+        raise ForbiddenError(f"{doing} needs the caseworker, team leader or council admin role")
 
 
 def current_caller() -> Caller:
@@ -60,16 +69,14 @@ def parked_store(caller: Caller) -> CaseStore:
     """Council staff see their council's parked applications; national administrators those of unknown councils."""
     if caller.national_admin:
         return store_for(None)
-    if not caller.has_any(*KEYING_ROLES):
-        raise ForbiddenError("replaying applications needs the caseworker, team leader or council admin role")
+    require_editor(caller, "replaying applications")
     return store_for(caller.council_code)
 
 
 @app.post("/applications", summary="Key in an application received on paper, by phone or in person")
 def submit_application(application: Application) -> Response[IntakeOutcome]:
     caller = current_caller()
-    if not caller.has_any(*KEYING_ROLES):
-        raise ForbiddenError("keying in applications needs the caseworker, team leader or council admin role")
+    require_editor(caller, "keying in applications")
     if application.council_code != caller.council_code:
         raise ForbiddenError(f"council_code must be your council, {caller.council_code}")
     outcome = intake_service().accept(application, actor=caller.actor)
@@ -94,7 +101,7 @@ def list_cases(
         "cases": [
             {"case_id": case.case_id, "stage": case.stage.value, "received_at": case.received_at.isoformat(),
              "application_type": case.application.application_type.value, "channel": case.application.channel.value,
-             "assignee": case.assignee, "missing": [item.code.value for item in case.missing]}
+             "assignee": case.assignee, "missing": case.missing_codes}
             for case in cases
         ],
         "cursor": next_cursor,
@@ -132,8 +139,7 @@ def assign_case(case_id: CASE_ID, assignment: Assignment) -> dict:
 @app.post("/cases/<case_id>/supplied", summary="Record missing information the applicant supplied; the workflow continues")
 def supply_information(case_id: CASE_ID, supplied: SuppliedInformation) -> dict:
     caller = current_caller()
-    if not caller.has_any(*EDITING_ROLES):
-        raise ForbiddenError("recording supplied information needs the caseworker, team leader or council admin role")
+    require_editor(caller, "recording supplied information")
     logger.append_keys(case_id=case_id)
     case = record_supplied(council_store(caller), councils().get(caller.council_code), workflows(), case_id, supplied, caller.actor, utcnow())
     if case is None:
@@ -177,13 +183,13 @@ def invalid_request(error: RequestValidationError) -> Response:
          "location": problem["loc"][0], "message": problem.get("msg", problem["type"])}
         for problem in error.errors()
     ]
-    return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, {"statusCode": 422, "message": "the request is not valid", "errors": problems})
+    return unprocessable("the request is not valid", problems)
 
 
 @app.exception_handler(InvalidSupply)
 def invalid_supply(error: InvalidSupply) -> Response:
     errors = [{"field": reason.field, "location": "body", "message": reason.message} for reason in error.reasons]
-    return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, {"statusCode": 422, "message": "the supplied information is not valid", "errors": errors})
+    return unprocessable("the supplied information is not valid", errors)
 
 
 @app.exception_handler([NoCouncilAccess, AssignmentNotAllowed])

@@ -46,4 +46,4 @@ def lambda_handler(request: WorkflowStepRequest, context: LambdaContext) -> dict
         case "withdraw":
             case = workflow_steps.withdraw(store, notifier(), request.case_id, now)
     logger.info("workflow step done", extra={"stage": case.stage.value})
-    return {"stage": case.stage.value, "missing": [item.code.value for item in case.missing]}
+    return {"stage": case.stage.value, "missing": case.missing_codes}

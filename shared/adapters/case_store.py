@@ -14,18 +14,20 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from typing import Any
+from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from shared.domain.case import AuditEntry, Case, ParkedApplication, ParkedStatus, Stage
-from shared.resources import ASSIGNEE_INDEX, CASE_TABLE_LAYOUT, STAGE_INDEX
+from shared.resources import ASSIGNEE_INDEX, CASE_TABLE_LAYOUT, STAGE_INDEX, IndexSpec
 
 PK, SK = CASE_TABLE_LAYOUT.partition_key, CASE_TABLE_LAYOUT.sort_key
 CASE_SK = "CASE"
 PARKED_SK = "PARKED"
 PARKED_QUEUE = "PARKED"
+
+PageItem = TypeVar("PageItem", Case, ParkedApplication)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -102,10 +104,6 @@ def _unmarshal(item: dict[str, Any]) -> dict[str, Any]:
     return {name: _deserializer.deserialize(value) for name, value in item.items()}
 
 
-def _sort_key_of(index_name: str) -> str:
-    return next(index.sort_key for index in CASE_TABLE_LAYOUT.indexes if index.name == index_name)
-
-
 def _condition_failed(error: ClientError) -> bool:
     return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
 
@@ -168,13 +166,11 @@ class CaseStore:
 
     def by_stage(self, stage: Stage, limit: int = 50, after: str | None = None) -> tuple[list[Case], str | None]:
         """One page of a stage's queue, oldest first; `after` is the opaque cursor of the previous page."""
-        page = self._query_page(STAGE_INDEX.name, STAGE_INDEX.partition_key, stage_queue_key(stage), limit, after)
-        return [Case.model_validate_json(item["body"]) for item in page[0]], page[1]
+        return self._query_page(Case, STAGE_INDEX, stage_queue_key(stage), limit, after)
 
     def by_assignee(self, assignee: str, limit: int = 50, after: str | None = None) -> tuple[list[Case], str | None]:
         """One page of the cases a person works, oldest first."""
-        page = self._query_page(ASSIGNEE_INDEX.name, ASSIGNEE_INDEX.partition_key, assignee_queue_key(assignee), limit, after)
-        return [Case.model_validate_json(item["body"]) for item in page[0]], page[1]
+        return self._query_page(Case, ASSIGNEE_INDEX, assignee_queue_key(assignee), limit, after)
 
     def lookup(self, kind: str, value: str) -> list[str]:
         items = self._query_all(
@@ -193,8 +189,7 @@ class CaseStore:
         return ParkedApplication.model_validate_json(item["body"]) if item else None
 
     def parked(self, limit: int = 50, after: str | None = None) -> tuple[list[ParkedApplication], str | None]:
-        page = self._query_page(STAGE_INDEX.name, STAGE_INDEX.partition_key, PARKED_QUEUE, limit, after)
-        return [ParkedApplication.model_validate_json(item["body"]) for item in page[0]], page[1]
+        return self._query_page(ParkedApplication, STAGE_INDEX, PARKED_QUEUE, limit, after)
 
     def update_parked(self, parked: ParkedApplication, expected_version: int) -> None:
         item = self._parked_item(parked)
@@ -262,18 +257,19 @@ class CaseStore:
             kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def _query_page(
-        self, index: str, key_attribute: str, key_value: str, limit: int, after: str | None
-    ) -> tuple[list[dict[str, Any]], str | None]:
+        self, model: type[PageItem], index: IndexSpec, key_value: str, limit: int, after: str | None
+    ) -> tuple[list[PageItem], str | None]:
+        """One page of an index partition, parsed as `model`, with the opaque cursor of the next page."""
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
-            "IndexName": index,
+            "IndexName": index.name,
             "KeyConditionExpression": "#k = :v",
-            "ExpressionAttributeNames": {"#k": key_attribute},
+            "ExpressionAttributeNames": {"#k": index.partition_key},
             "ExpressionAttributeValues": {":v": {"S": key_value}},
             "Limit": limit,
         }
         if after:
-            kwargs["ExclusiveStartKey"] = decode_cursor(after, {PK, SK, key_attribute, _sort_key_of(index)})
+            kwargs["ExclusiveStartKey"] = decode_cursor(after, {PK, SK, index.partition_key, index.sort_key})
         response = self._client.query(**kwargs)
         cursor = encode_cursor(response["LastEvaluatedKey"]) if "LastEvaluatedKey" in response else None
-        return [_unmarshal(item) for item in response["Items"]], cursor
+        return [model.model_validate_json(_unmarshal(item)["body"]) for item in response["Items"]], cursor

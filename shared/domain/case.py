@@ -85,6 +85,10 @@ class Case(BaseModel):
         """A copy with `fields` changed, one version on (what a conditional save expects)."""
         return self.model_copy(update=fields | {"updated_at": now, "version": self.version + 1})
 
+    @property
+    def missing_codes(self) -> list[str]:
+        return [item.code.value for item in self.missing]
+
     def first_working_stage(self) -> Stage:
         return Stage.AWAITING_INFORMATION if self.missing else Stage.SCREENING
 

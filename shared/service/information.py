@@ -72,12 +72,11 @@ def record_supplied(
         application = Application.model_validate(document)
     except ValidationError as error:
         raise InvalidSupply(reasons_from(error)) from None
-    missing = missing_items(application, council)
-    updated = case.changed(now, application=application, missing=missing, task_token=None)
+    updated = case.changed(now, application=application, missing=missing_items(application, council), task_token=None)
     audit = AuditEntry(
         case_id=case_id, at=now, actor=actor, action="INFORMATION_SUPPLIED",
-        before={"missing": [item.code.value for item in case.missing]},
-        after={"missing": [item.code.value for item in missing], "changed": sorted(supplied.changes),
+        before={"missing": case.missing_codes},
+        after={"missing": updated.missing_codes, "changed": sorted(supplied.changes),
                "evidence_added": [item.type.value for item in supplied.evidence]},
     )
     store.save(updated, expected_version=supplied.expected_version, audit=audit)

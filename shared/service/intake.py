@@ -82,7 +82,7 @@ class IntakeService:
             at=now,
             actor=actor,
             action="CASE_OPENED",
-            after={"stage": case.stage.value, "missing": [item.code.value for item in case.missing], "note": note},
+            after={"stage": case.stage.value, "missing": case.missing_codes, "note": note},
         )
         try:
             store.create(case, audit)

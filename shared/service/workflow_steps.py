@@ -55,7 +55,7 @@ def request_information(
     due = now + timedelta(seconds=timeout_seconds)
     waiting = case.changed(now, task_token=task_token, information_due=due)
     audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="INFORMATION_REQUESTED",
-                       after={"missing": [item.code.value for item in case.missing], "due": due.isoformat()})
+                       after={"missing": case.missing_codes, "due": due.isoformat()})
     store.save(waiting, expected_version=case.version, audit=audit)
     notifier.notify(store, waiting, NotificationKind.INFORMATION_REQUESTED, reply_by=due.date())
     return waiting
