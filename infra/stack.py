@@ -12,6 +12,7 @@ from constructs import Construct
 from infra.constructs.api import CaseworkApi, StaffIdentity
 from infra.constructs.councils import CouncilShards
 from infra.constructs.functions import POWERTOOLS_LAYER_NAME, POWERTOOLS_LAYER_VERSION, RUNTIME, AppFunctions
+from infra.constructs.housekeeping import Housekeeping
 from infra.constructs.intake import Intake
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.security import PlatformKey
@@ -25,6 +26,7 @@ from shared.resources import (
     INGEST_FUNCTION,
     INTAKE_BATCH_SIZE,
     PREFIX,
+    REMINDERS_FUNCTION,
     WORKFLOW_STEP_FUNCTION,
     WORKFLOW_TASK_FUNCTIONS,
     Env,
@@ -33,6 +35,7 @@ from shared.resources import (
 NAG = "AwsSolutions::AwsSolutions"  # prefix of cdk-nag 3 rule ids in Validations acknowledgements
 LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
 INGEST_MAX_CONCURRENCY = 5  # caps parallel intake so a burst of submissions cannot swamp the tables
+EMAILING_FUNCTIONS = (WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION)  # email applicants through SES
 
 
 class CaseworkStack(Stack):
@@ -71,11 +74,18 @@ class CaseworkStack(Stack):
 
         # Every case function reads and writes every council table and the unrouted table; which council a
         # request may touch is decided from the caller's identity in the handlers (shared/service/tenancy.py).
-        for role in self.functions.roles.values():
+        # (The reminders job gets a narrower grant of its own: infra/constructs/housekeeping.py.)
+        for function_key, role in self.functions.roles.items():
+            if function_key == REMINDERS_FUNCTION.key:
+                continue
             role.add_to_policy(council_tables_statement(self))
             role.add_to_policy(read_write_statement([self.tables.unrouted]))
         for _, _, role in self.functions.needing(Env.IDEMPOTENCY_TABLE):
             role.add_to_policy(read_write_statement([self.tables.idempotency]))
+        for _, _, role in self.functions.needing(Env.BADGE_NUMBER_TABLE):
+            role.add_to_policy(
+                iam.PolicyStatement(actions=["dynamodb:UpdateItem"], resources=[self.tables.badge_numbers.table.table_arn])
+            )
         for _, _, role in self.functions.needing(Env.EVIDENCE_BUCKET):
             role.add_to_policy(
                 iam.PolicyStatement(
@@ -105,10 +115,12 @@ class CaseworkStack(Stack):
         for _, function, _ in self.functions.needing(Env.WORKFLOW_ARNS):
             for state_machine in self.workflows.case_workflows:
                 state_machine.grant_start_execution(function)
-        # Workflow steps email applicants from their council's verified SES identity.
-        self.functions.roles[WORKFLOW_STEP_FUNCTION.key].add_to_policy(
-            iam.PolicyStatement(actions=["ses:SendEmail"], resources=[self.format_arn(service="ses", resource="identity", resource_name="*")])
-        )
+        # Workflow steps and reminders email applicants from their council's verified SES identity.
+        for spec in EMAILING_FUNCTIONS:
+            self.functions.roles[spec.key].add_to_policy(
+                iam.PolicyStatement(actions=["ses:SendEmail"], resources=[self.format_arn(service="ses", resource="identity", resource_name="*")])
+            )
+        self.housekeeping = Housekeeping(self, "Housekeeping", reminders=functions[REMINDERS_FUNCTION.key])
         # The API resumes a workflow waiting for missing information (SendTaskSuccess on that state machine).
         for state_machine in self.workflows.case_workflows:
             state_machine.grant_task_response(functions[API_FUNCTION.key])
@@ -120,6 +132,7 @@ class CaseworkStack(Stack):
                 Env.UNROUTED_TABLE: self.tables.unrouted.table.table_name,
                 Env.EVIDENCE_BUCKET: self.buckets.evidence.bucket_name,
                 Env.WORKFLOW_ARNS: self.to_json_string(workflow_arns),
+                Env.BADGE_NUMBER_TABLE: self.tables.badge_numbers.table.table_name,
             }
         )
 
@@ -188,13 +201,14 @@ class CaseworkStack(Stack):
                     "The prefix matches only this deployment's council tables, the actions are item-level only, "
                     "and which council a request may touch is enforced from the caller's identity.",
                 )
-        acknowledge(
-            self.functions.roles[WORKFLOW_STEP_FUNCTION.key],
-            f"{NAG}-IAM5[Resource::arn:<AWS::Partition>:ses:{self.region}:<AWS::AccountId>:identity/*]",
-            "Applicants are emailed from their own council's address, one verified SES identity per council; "
-            "naming each would grow the policy with every council. Only ses:SendEmail is granted, and SES "
-            "sends only from identities verified in this account.",
-        )
+        for spec in EMAILING_FUNCTIONS:
+            acknowledge(
+                self.functions.roles[spec.key],
+                f"{NAG}-IAM5[Resource::arn:<AWS::Partition>:ses:{self.region}:<AWS::AccountId>:identity/*]",
+                "Applicants are emailed from their own council's address, one verified SES identity per council; "
+                "naming each would grow the policy with every council. Only ses:SendEmail is granted, and SES "
+                "sends only from identities verified in this account.",
+            )
         for function in self.functions.functions.values():
             acknowledge(
                 function,

@@ -36,11 +36,18 @@ class TableLayout:
     ttl_attribute: str | None = None
 
 
-# GSI1: work queue by stage (and the parked-application queue), oldest first.
-# GSI2: work queue by assignee, oldest first.
+# Work queues, each a Query on one index (filters not in an index's key are applied to that Query):
+# GSI1: by stage, oldest first (also the parked-application queue and the ORDERED badges per print batch).
+# GSI2: by assignee; GSI3: stage + application type; GSI4: stage + eligibility route; GSI6: by the
+# assessor a case is referred to - all oldest first. GSI5: by stage, highest priority first, then oldest.
 STAGE_INDEX = IndexSpec(name="gsi1-stage", partition_key="gsi1pk", sort_key="gsi1sk")
 ASSIGNEE_INDEX = IndexSpec(name="gsi2-assignee", partition_key="gsi2pk", sort_key="gsi2sk")
-CASE_TABLE_LAYOUT = TableLayout(indexes=(STAGE_INDEX, ASSIGNEE_INDEX))
+TYPE_INDEX = IndexSpec(name="gsi3-type", partition_key="gsi3pk", sort_key="gsi3sk")
+ROUTE_INDEX = IndexSpec(name="gsi4-route", partition_key="gsi4pk", sort_key="gsi4sk")
+PRIORITY_INDEX = IndexSpec(name="gsi5-priority", partition_key="gsi5pk", sort_key="gsi5sk")
+REFERRAL_INDEX = IndexSpec(name="gsi6-referral", partition_key="gsi6pk", sort_key="gsi6sk")
+# CloudFormation adds at most one GSI to an existing table per deployment: add new indexes one release at a time.
+CASE_TABLE_LAYOUT = TableLayout(indexes=(STAGE_INDEX, ASSIGNEE_INDEX, TYPE_INDEX, ROUTE_INDEX, PRIORITY_INDEX, REFERRAL_INDEX))
 
 # Powertools Idempotency's default attribute names; its key is "id".
 IDEMPOTENCY_TABLE_LAYOUT = TableLayout(partition_key="id", sort_key="", ttl_attribute="expiration")
@@ -72,6 +79,9 @@ def council_shard(council_code: str) -> int:
 # Applications whose council is not in this deployment are parked here (same layout as a council table).
 UNROUTED_TABLE_NAME = f"{PREFIX}-unrouted-intake"
 IDEMPOTENCY_TABLE_NAME = f"{PREFIX}-idempotency"
+# One counter for the whole deployment, so badge numbers are unique across councils (shared.domain.badge).
+BADGE_NUMBER_TABLE_NAME = f"{PREFIX}-badge-numbers"
+BADGE_NUMBER_TABLE_LAYOUT = TableLayout(partition_key="id", sort_key="")
 
 
 # ---------------------------------------------------------------- Events and queues
@@ -106,6 +116,7 @@ class Env(StrEnum):
     UNROUTED_TABLE = "UNROUTED_TABLE"
     EVIDENCE_BUCKET = "EVIDENCE_BUCKET"
     WORKFLOW_ARNS = "WORKFLOW_ARNS"  # JSON object: workflow key -> state machine ARN
+    BADGE_NUMBER_TABLE = "BADGE_NUMBER_TABLE"
 
 
 # ---------------------------------------------------------------- Workflows
@@ -182,8 +193,14 @@ WORKFLOW_STEP_FUNCTION = FunctionSpec(
     key="workflow-step",
     handler="functions.workflow_step.handler.lambda_handler",
     description="Case updates performed by workflow task states",
+    environment=(Env.BADGE_NUMBER_TABLE,),
 )
-FUNCTIONS: tuple[FunctionSpec, ...] = (INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION)
+REMINDERS_FUNCTION = FunctionSpec(
+    key="reminders",
+    handler="functions.reminders.handler.lambda_handler",
+    description="Daily: reminds applicants before their missing information is due",
+)
+FUNCTIONS: tuple[FunctionSpec, ...] = (INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION)
 # ASL files reference these functions by placeholder; the CDK app and the local stack substitute them.
 WORKFLOW_TASK_FUNCTIONS: tuple[FunctionSpec, ...] = (WORKFLOW_STEP_FUNCTION,)
 
@@ -220,7 +237,11 @@ def council_group(council_code: str, role: Role) -> str:
 
 
 # ---------------------------------------------------------------- Schedules and API
+SCHEDULE_TIMEZONE = "Europe/London"  # schedules follow UK local time through the clock changes
 PRINT_DISPATCH_SCHEDULE = "cron(30 0 * * ? *)"  # 00:30, clear of the 01:00-02:00 clock change
-PRINT_DISPATCH_TIMEZONE = "Europe/London"
+PRINT_DISPATCH_TIMEZONE = SCHEDULE_TIMEZONE
+# 07:00: the reminder is waiting in the morning, and the run is clear of the 01:00-02:00 clock change
+# (no day skipped or run twice).
+REMINDER_SCHEDULE = "cron(0 7 * * ? *)"
 API_NAME = f"{PREFIX}-api"
 API_MAX_BODY_BYTES = 256 * 1024

@@ -1,6 +1,7 @@
 """Caseworker REST API. Every route works on the caller's own council only: the council comes from
 the identity token's groups, never from the request, so a case of another council answers 404."""
 
+from datetime import date, timedelta
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -11,17 +12,36 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.adapters.aws import councils, intake_service, store_for, workflows
-from shared.adapters.case_store import CaseStore, InvalidCursor, StaleVersion
-from shared.domain.application import Application
+from shared.adapters.case_store import CaseStore, InvalidCursor, QueueFilter, QueueOrder, StaleVersion
+from shared.domain.application import Application, ApplicationType, EligibilityCode
+from shared.domain.badge import BADGE_NUMBER_PATTERN, BadgeRuleError
 from shared.domain.case import Case, Stage, utcnow
 from shared.domain.formats import Email
-from shared.resources import API_MAX_BODY_BYTES
-from shared.service.casework import EDITING_ROLES, AssignmentNotAllowed, assign, view_case
+from shared.resources import API_MAX_BODY_BYTES, Role
+from shared.service import decisions
+from shared.service.casework import (
+    EDITING_ROLES,
+    ActionNotAllowed,
+    BadgeNotChangeable,
+    BulkAssignment,
+    CancelBadgeInput,
+    NoteInput,
+    add_note,
+    assign,
+    assign_many,
+    cancel_badge,
+    refer,
+    set_priority,
+    view_case,
+    visible_case,
+)
 from shared.service.information import InvalidSupply, NotWaitingForInformation, SuppliedInformation, record_supplied
-from shared.service.intake import IntakeOutcome, IntakeStatus, ReplayNotAllowed
+from shared.service.intake import IntakeOutcome, IntakeStatus, ReplayNotAllowed, reasons_from
+from shared.service.people import SearchKind, person_view, search
+from shared.service.replacement import ReplaceBadgeInput, replacement_application
 from shared.service.tenancy import Caller, NoCouncilAccess, caller_from_claims
 
 logger = Logger()
@@ -30,6 +50,7 @@ metrics = Metrics()
 app = APIGatewayRestResolver(enable_validation=True)
 
 CASE_ID = Annotated[str, Path(pattern=r"^[A-Z0-9-]{6,64}$")]
+BADGE_NUMBER = Annotated[str, Path(pattern=BADGE_NUMBER_PATTERN)]
 PARKED_ID = Annotated[str, Path(pattern=r"^P-[0-9A-F-]{6,40}$")]
 
 
@@ -50,6 +71,12 @@ def unprocessable(message: str, errors: list[dict]) -> Response:
 def require_editor(caller: Caller, doing: str) -> None:
     if not caller.has_any(*EDITING_ROLES):
         raise ForbiddenError(f"{doing} needs the caseworker, team leader or council admin role")
+
+
+def found(case: Case | None, case_id: str) -> dict:
+    if case is None:
+        raise NotFoundError(f"no case {case_id}")
+    return {"case": case_view(case)}
 
 
 def current_caller() -> Caller:
@@ -84,39 +111,89 @@ def submit_application(application: Application) -> Response[IntakeOutcome]:
     return json_response(status, outcome.model_dump(mode="json"))
 
 
-@app.get("/cases", summary="One page of a work queue, oldest first: a stage's, or one person's (assignee, 'me' for yours)")
+@app.get("/cases", summary="One page of a work queue: by stage, type, eligibility route, assignee ('me' for yours), age and priority")
 def list_cases(
-    stage: Annotated[Stage, Query()] = Stage.RECEIVED,
+    stage: Annotated[Stage | None, Query(description="Required unless assignee is given")] = None,
+    application_type: Annotated[ApplicationType | None, Query()] = None,
+    route: Annotated[EligibilityCode | None, Query(description="Eligibility route")] = None,
     assignee: Annotated[str | None, Query(max_length=254)] = None,
+    older_than_days: Annotated[int | None, Query(ge=0, le=3650, description="Only cases received more than this many days ago")] = None,
+    min_priority: Annotated[int | None, Query(ge=0, le=100)] = None,
+    sort: Annotated[QueueOrder, Query()] = QueueOrder.OLDEST,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> dict:
     caller = current_caller()
     store = council_store(caller)
-    if assignee is None:
-        cases, next_cursor = store.by_stage(stage, limit=limit, after=cursor)
-    else:
-        cases, next_cursor = store.by_assignee(caller.user if assignee == "me" else assignee, limit=limit, after=cursor)
-    return {
-        "cases": [
-            {"case_id": case.case_id, "stage": case.stage.value, "received_at": case.received_at.isoformat(),
-             "application_type": case.application.application_type.value, "channel": case.application.channel.value,
-             "assignee": case.assignee, "missing": case.missing_codes}
-            for case in cases
-        ],
-        "cursor": next_cursor,
-    }
+    # Assessors work only on the cases referred to them.
+    referred_to = caller.user if not caller.has_any(*EDITING_ROLES, Role.READ_ONLY) else None
+    if stage is None and assignee is None and referred_to is None:
+        return unprocessable("the request is not valid", [{"field": "stage", "location": "query", "message": "give a stage or an assignee"}])
+    wanted = QueueFilter(
+        stage=stage, application_type=application_type, route=route, referred_to=referred_to,
+        assignee=None if referred_to else (caller.user if assignee == "me" else assignee),
+        received_before=utcnow() - timedelta(days=older_than_days) if older_than_days is not None else None,
+        min_priority=min_priority, order=sort,
+    )
+    cases, next_cursor = store.queue(wanted, limit=limit, after=cursor)
+    return {"cases": [queue_entry(case) for case in cases], "cursor": next_cursor}
 
 
-@app.get("/cases/<case_id>", summary="A case with its missing items and history")
+def queue_entry(case: Case) -> dict:
+    eligibility = case.application.eligibility
+    return {"case_id": case.case_id, "stage": case.stage.value, "received_at": case.received_at.isoformat(),
+            "application_type": case.application.application_type.value, "channel": case.application.channel.value,
+            "route": eligibility.code.value if eligibility else None, "priority": case.priority, "version": case.version,
+            "assignee": case.assignee, "referred_to": case.referred_to, "missing": case.missing_codes,
+            "needs_attention": case.needs_attention}
+
+
+@app.get("/cases/<case_id>", summary="Everything about a case: application, missing items, evidence, notes, history and badges")
 def get_case(case_id: CASE_ID) -> dict:
     caller = current_caller()
     logger.append_keys(case_id=case_id)
-    viewed = view_case(council_store(caller), case_id, caller, utcnow())
-    if viewed is None:
+    loaded = view_case(council_store(caller), case_id, caller, utcnow())
+    if loaded is None:
         raise NotFoundError(f"no case {case_id}")
-    case, history = viewed
-    return {"case": case_view(case), "history": [entry.model_dump(mode="json") for entry in history]}
+    return {
+        "case": case_view(loaded.case),
+        "notes": [note.model_dump(mode="json") for note in loaded.notes],
+        "badges": [badge.model_dump(mode="json") for badge in loaded.badges],
+        "history": [entry.model_dump(mode="json") for entry in loaded.history],
+    }
+
+
+@app.get("/cases/<case_id>/person", summary="The single view of the case's person: earlier applications, badges, possible duplicates")
+def get_person(case_id: CASE_ID) -> dict:
+    caller = current_caller()
+    require_staff(caller, "seeing a person's other cases")
+    store = council_store(caller)
+    case = visible_case(store, case_id, caller)
+    if case is None:
+        raise NotFoundError(f"no case {case_id}")
+    return person_view(store, case).model_dump(mode="json")
+
+
+@app.get("/search", summary="Find cases by badge number, surname + date of birth, postcode or NI number")
+def search_cases(
+    kind: Annotated[SearchKind, Query()],
+    value: Annotated[str, Query(min_length=2, max_length=100)],
+    date_of_birth: Annotated[date | None, Query(description="Required with kind=PERSON (value is the surname)")] = None,
+) -> dict:
+    caller = current_caller()
+    require_staff(caller, "searching")
+    try:
+        results = search(council_store(caller), kind, value, date_of_birth)
+    except (ValueError, BadgeRuleError) as error:
+        field = "date_of_birth" if kind is SearchKind.PERSON and date_of_birth is None else "value"
+        return unprocessable("the search is not valid", [{"field": field, "location": "query", "message": str(error)}])
+    return {"results": [result.model_dump(mode="json") for result in results]}
+
+
+def require_staff(caller: Caller, doing: str) -> None:
+    """Council staff other than assessors (who see only the cases referred to them)."""
+    if not caller.has_any(*EDITING_ROLES, Role.READ_ONLY):
+        raise ForbiddenError(f"{doing} needs a caseworker, team leader, council admin or read-only role")
 
 
 class Assignment(BaseModel):
@@ -130,10 +207,124 @@ class Assignment(BaseModel):
 def assign_case(case_id: CASE_ID, assignment: Assignment) -> dict:
     caller = current_caller()
     logger.append_keys(case_id=case_id)
-    case = assign(council_store(caller), case_id, assignment.assignee, assignment.expected_version, caller, utcnow())
-    if case is None:
+    return found(assign(council_store(caller), case_id, assignment.assignee, assignment.expected_version, caller, utcnow()), case_id)
+
+
+@app.post("/assignments", summary="Team leaders: give many cases to someone (or release them); each case answers on its own")
+def assign_cases(assignment: BulkAssignment) -> dict:
+    caller = current_caller()
+    results = assign_many(council_store(caller), assignment, caller, utcnow())
+    return {"results": [result.model_dump(mode="json") for result in results]}
+
+
+class PriorityChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: int = Field(ge=1)
+    priority: int = Field(ge=0, le=100, description="0 lowest, 100 most urgent; 50 by default")
+
+
+@app.post("/cases/<case_id>/priority", summary="Team leaders: override a case's priority")
+def change_priority(case_id: CASE_ID, change: PriorityChange) -> dict:
+    caller = current_caller()
+    return found(set_priority(council_store(caller), case_id, change.priority, change.expected_version, caller, utcnow()), case_id)
+
+
+class Referral(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: int = Field(ge=1)
+    assessor: Email | None = Field(description="The assessor's sign-in email; null withdraws the referral")
+
+
+@app.post("/cases/<case_id>/referral", summary="Refer a case at assessment to an assessor")
+def refer_case(case_id: CASE_ID, referral: Referral) -> dict:
+    caller = current_caller()
+    return found(refer(council_store(caller), case_id, referral.assessor, referral.expected_version, caller, utcnow()), case_id)
+
+
+@app.post("/cases/<case_id>/notes", summary="Add a note to a case")
+def note_case(case_id: CASE_ID, note: NoteInput) -> Response[dict]:
+    caller = current_caller()
+    added = add_note(council_store(caller), case_id, note.text, caller, utcnow())
+    if added is None:
         raise NotFoundError(f"no case {case_id}")
-    return {"case": case_view(case)}
+    return json_response(HTTPStatus.CREATED, {"note": added.model_dump(mode="json")})
+
+
+@app.post("/cases/<case_id>/proof-check", summary="Automatic routes: record the check of the proof of eligibility")
+def check_proof(case_id: CASE_ID, check: decisions.ProofCheckInput) -> dict:
+    caller = current_caller()
+    return found(decisions.record_proof_check(council_store(caller), workflows(), case_id, check, caller, utcnow()), case_id)
+
+
+@app.post("/cases/<case_id>/assessment", summary="Further-assessment routes: record the assessment (caseworkers, or the assessor it is referred to)")
+def assess(case_id: CASE_ID, assessment: decisions.AssessmentInput) -> dict:
+    caller = current_caller()
+    return found(decisions.record_assessment(council_store(caller), workflows(), case_id, assessment, caller, utcnow()), case_id)
+
+
+@app.post("/cases/<case_id>/decision", summary="Approve (with the badge's start and delivery) or refuse (with reasons)")
+def decide(case_id: CASE_ID, decision: decisions.DecisionInput) -> dict:
+    caller = current_caller()
+    return found(decisions.decide(council_store(caller), workflows(), case_id, decision, caller, utcnow()), case_id)
+
+
+@app.post("/cases/<case_id>/payment", summary="Record the badge fee paid for an approved case")
+def pay(case_id: CASE_ID, payment: decisions.PaymentInput) -> dict:
+    caller = current_caller()
+    council = councils().get(caller.council_code) if caller.council_code else None
+    if council is None:
+        raise ForbiddenError("this action needs a council account")
+    return found(decisions.record_payment(council_store(caller), workflows(), council, case_id, payment, caller, utcnow()), case_id)
+
+
+@app.post("/cases/<case_id>/review-request", summary="Record the applicant's request for a review of the refusal")
+def ask_for_review(case_id: CASE_ID, request: decisions.ReviewRequestInput) -> dict:
+    caller = current_caller()
+    return found(decisions.request_review(council_store(caller), workflows(), case_id, request, caller, utcnow()), case_id)
+
+
+@app.post("/cases/<case_id>/review", summary="Uphold or overturn a refusal (not by the caseworker who refused)")
+def review_refusal(case_id: CASE_ID, review: decisions.ReviewInput) -> dict:
+    caller = current_caller()
+    return found(decisions.review(council_store(caller), workflows(), case_id, review, caller, utcnow()), case_id)
+
+
+@app.get("/badges/<badge_number>", summary="A badge of your council")
+def get_badge(badge_number: BADGE_NUMBER) -> dict:
+    caller = current_caller()
+    require_staff(caller, "seeing badges")
+    badge = council_store(caller).get_badge(badge_number)
+    if badge is None:
+        raise NotFoundError(f"no badge {badge_number}")
+    return {"badge": badge.model_dump(mode="json")}
+
+
+@app.post("/badges/<badge_number>/cancel", summary="Cancel a badge with a reason")
+def cancel(badge_number: BADGE_NUMBER, request: CancelBadgeInput) -> dict:
+    caller = current_caller()
+    badge = cancel_badge(council_store(caller), badge_number, request, caller, utcnow())
+    if badge is None:
+        raise NotFoundError(f"no badge {badge_number}")
+    return {"badge": badge.model_dump(mode="json")}
+
+
+@app.post("/badges/<badge_number>/replace", summary="Open a replacement for a lost, stolen, damaged or undelivered badge")
+def replace(badge_number: BADGE_NUMBER, request: ReplaceBadgeInput) -> Response[IntakeOutcome]:
+    caller = current_caller()
+    require_editor(caller, "replacing a badge")
+    store = council_store(caller)
+    badge = store.get_badge(badge_number)
+    if badge is None:
+        raise NotFoundError(f"no badge {badge_number}")
+    try:
+        application = replacement_application(badge, store.get(badge.case_id), request, utcnow())
+    except ValidationError as error:
+        return unprocessable("the replacement cannot be made from this badge", [
+            {"field": reason.field, "location": "badge", "message": reason.message} for reason in reasons_from(error)])
+    outcome = intake_service().accept(application, actor=caller.actor)
+    return json_response(HTTPStatus.CREATED if outcome.status is IntakeStatus.CREATED else HTTPStatus.OK, outcome.model_dump(mode="json"))
 
 
 @app.post("/cases/<case_id>/supplied", summary="Record missing information the applicant supplied; the workflow continues")
@@ -142,9 +333,7 @@ def supply_information(case_id: CASE_ID, supplied: SuppliedInformation) -> dict:
     require_editor(caller, "recording supplied information")
     logger.append_keys(case_id=case_id)
     case = record_supplied(council_store(caller), councils().get(caller.council_code), workflows(), case_id, supplied, caller.actor, utcnow())
-    if case is None:
-        raise NotFoundError(f"no case {case_id}")
-    return {"case": case_view(case)}
+    return found(case, case_id)
 
 
 @app.get("/parked", summary="Applications that could not become cases, with the reasons")
@@ -192,7 +381,13 @@ def invalid_supply(error: InvalidSupply) -> Response:
     return unprocessable("the supplied information is not valid", errors)
 
 
-@app.exception_handler([NoCouncilAccess, AssignmentNotAllowed])
+@app.exception_handler([decisions.InvalidStep, BadgeNotChangeable])
+def refused_by_rule(error: decisions.InvalidStep | BadgeNotChangeable) -> Response:
+    message = error.message if isinstance(error, decisions.InvalidStep) else error.reason
+    return unprocessable("a rule refuses this", [{"field": error.field, "location": "body", "message": message}])
+
+
+@app.exception_handler([NoCouncilAccess, ActionNotAllowed])
 def no_council_access(error: PermissionError) -> Response:
     return json_response(HTTPStatus.FORBIDDEN, {"statusCode": 403, "message": str(error)})
 
@@ -202,7 +397,7 @@ def bad_cursor(error: InvalidCursor) -> Response:
     return json_response(HTTPStatus.BAD_REQUEST, {"statusCode": 400, "message": f"query parameter 'cursor': {error}"})
 
 
-@app.exception_handler([ReplayNotAllowed, StaleVersion, NotWaitingForInformation])
+@app.exception_handler([ReplayNotAllowed, StaleVersion, NotWaitingForInformation, decisions.StepNotOpen])
 def conflict(error: Exception) -> Response:
     return json_response(HTTPStatus.CONFLICT, {"statusCode": 409, "message": str(error)})
 

@@ -7,26 +7,44 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field, model_validator
 
-from shared.adapters.aws import notifier, store_for
-from shared.domain.case import utcnow
+from shared.adapters.aws import badge_numbers, councils, notifier, store_for
+from shared.domain.case import HUMAN_STAGES, Stage, utcnow
 from shared.domain.council import COUNCIL_CODE_PATTERN
 from shared.service import workflow_steps
 
 logger = Logger()
 tracer = Tracer()
 
+CALLBACK_ACTIONS = ("request_information", "wait")
+
+
+class StepError(BaseModel):
+    """What a Catch puts in the state (`ResultPath: $.error`)."""
+
+    Error: str = Field(default="", max_length=256)
+    Cause: str = Field(default="", max_length=32768)
+
 
 class WorkflowStepRequest(BaseModel):
-    action: Literal["open_case", "request_information", "recheck_information", "withdraw"]
+    action: Literal[
+        "open_case", "request_information", "recheck_information", "withdraw", "screen", "wait",
+        "check_fee", "order_badge", "cancel_badge", "close_refused", "flag_attention",
+    ]
     council_code: str = Field(pattern=COUNCIL_CODE_PATTERN)
     case_id: str = Field(min_length=1, max_length=64)
     task_token: str | None = Field(default=None, max_length=4096)
     timeout_seconds: int | None = Field(default=None, gt=0)
+    stage: Stage | None = None
+    error: StepError | None = None
 
     @model_validator(mode="after")
-    def callback_needs_token(self) -> "WorkflowStepRequest":
-        if self.action == "request_information" and not (self.task_token and self.timeout_seconds):
-            raise ValueError("request_information needs task_token and timeout_seconds")
+    def what_each_action_needs(self) -> "WorkflowStepRequest":
+        if self.action in CALLBACK_ACTIONS and not self.task_token:
+            raise ValueError(f"{self.action} needs task_token")
+        if self.action == "request_information" and not self.timeout_seconds:
+            raise ValueError("request_information needs timeout_seconds")
+        if self.action == "wait" and self.stage not in HUMAN_STAGES:
+            raise ValueError(f"wait needs a stage where people act: {', '.join(sorted(HUMAN_STAGES))}")
         return self
 
 
@@ -35,15 +53,33 @@ class WorkflowStepRequest(BaseModel):
 @event_parser(model=WorkflowStepRequest)
 def lambda_handler(request: WorkflowStepRequest, context: LambdaContext) -> dict:
     logger.append_keys(council_code=request.council_code, case_id=request.case_id, action=request.action)
-    store, now = store_for(request.council_code), utcnow()
+    store, now, case_id = store_for(request.council_code), utcnow(), request.case_id
     match request.action:
         case "open_case":
-            case = workflow_steps.open_case(store, notifier(), request.case_id, now)
+            case = workflow_steps.open_case(store, notifier(), case_id, now)
         case "request_information":
-            case = workflow_steps.request_information(store, notifier(), request.case_id, request.task_token, request.timeout_seconds, now)
+            case = workflow_steps.request_information(store, notifier(), case_id, request.task_token, request.timeout_seconds, now)
         case "recheck_information":
-            case = workflow_steps.recheck_information(store, request.case_id, now)
+            case = workflow_steps.recheck_information(store, case_id, now)
         case "withdraw":
-            case = workflow_steps.withdraw(store, notifier(), request.case_id, now)
+            case = workflow_steps.withdraw(store, notifier(), case_id, now)
+        case "screen":
+            route = workflow_steps.screen(store, case_id)
+            logger.info("screened", extra={"route_to": route.value})
+            return {"route_to": route.value}
+        case "wait":
+            case = workflow_steps.wait_for_people(store, notifier(), case_id, request.stage, request.task_token, now)
+        case "check_fee":
+            due = workflow_steps.check_fee(store, notifier(), councils().get(request.council_code), case_id, now)
+            return {"fee_due": due}
+        case "order_badge":
+            case = workflow_steps.order_badge(store, badge_numbers(), notifier(), case_id, now)
+        case "cancel_badge":
+            case = workflow_steps.cancel_badge(store, case_id, now)
+        case "close_refused":
+            case = workflow_steps.close_refused(store, notifier(), case_id, now)
+        case "flag_attention":
+            error = request.error or StepError()
+            case = workflow_steps.flag_attention(store, case_id, error.Error, error.Cause, now)
     logger.info("workflow step done", extra={"stage": case.stage.value})
     return {"stage": case.stage.value, "missing": case.missing_codes}

@@ -60,6 +60,9 @@ SIZING = {
     "ingest": Sizing(memory_mb=512, timeout_seconds=30),
     "api": Sizing(memory_mb=512, timeout_seconds=25),
     "workflow-step": Sizing(memory_mb=512, timeout_seconds=30),
+    # One run works through every council in turn, so it gets Lambda's maximum; a run cut short is retried
+    # (asynchronous invocation) and skips the cases already marked as reminded.
+    "reminders": Sizing(memory_mb=512, timeout_seconds=900),
 }
 DEFAULT_SIZING = Sizing(memory_mb=512, timeout_seconds=30)
 

@@ -15,6 +15,8 @@ from constructs import Construct
 from shared.resources import (
     CASE_TABLE_LAYOUT,
     COUNCIL_TABLE_PREFIX,
+    BADGE_NUMBER_TABLE_LAYOUT,
+    BADGE_NUMBER_TABLE_NAME,
     IDEMPOTENCY_TABLE_LAYOUT,
     IDEMPOTENCY_TABLE_NAME,
     UNROUTED_TABLE_NAME,
@@ -100,7 +102,7 @@ def case_table(
 
 
 class PlatformTables(Construct):
-    """The tables every council shares: unrouted intake and idempotency. (Council tables live in the council
+    """The tables every council shares: unrouted intake, idempotency and the badge-number counter. (Council tables live in the council
     shards' nested stacks; functions reach them through council_tables_statement, by name prefix.)"""
 
     def __init__(self, scope: Construct, construct_id: str, *, key: kms.IKey) -> None:
@@ -109,6 +111,10 @@ class PlatformTables(Construct):
         # Idempotency records are short-lived (TTL) and reproducible, so this table may go with the stack.
         self.idempotency = case_table(
             self, "Idempotency", IDEMPOTENCY_TABLE_NAME, IDEMPOTENCY_TABLE_LAYOUT, key=key, retain=False
+        )
+        # Losing the counter would reissue badge numbers: retained like the case tables.
+        self.badge_numbers = case_table(
+            self, "BadgeNumbers", BADGE_NUMBER_TABLE_NAME, BADGE_NUMBER_TABLE_LAYOUT, key=key, retain=True
         )
 
 

@@ -20,5 +20,6 @@ Where moto needed bridging or a workaround (keep this list and the README in ste
   are created), and in server mode tasks call localhost:MOTO_PORT: __main__ does both in that order.
 - moto's Lambda requires its role to exist in IAM: provision creates one local role.
 Deliberate local differences: intake visibility timeout 2 s (AWS 180 s); Lambda timeouts are not enforced;
-no X-Ray; EventBridge Scheduler never fires (start the print-dispatch state machine by hand); no CORS preflight.
+no X-Ray; EventBridge Scheduler never fires (start the print-dispatch state machine by hand; run the
+information reminders with `python -m infra.local.reminders`); no CORS preflight.
 """

@@ -26,6 +26,8 @@ from shared.resources import (
     EVENT_BUS_NAME,
     EVIDENCE_BUCKET_LOCAL_NAME,
     FUNCTIONS,
+    BADGE_NUMBER_TABLE_LAYOUT,
+    BADGE_NUMBER_TABLE_NAME,
     IDEMPOTENCY_TABLE_LAYOUT,
     IDEMPOTENCY_TABLE_NAME,
     INTAKE_DLQ_NAME,
@@ -107,6 +109,7 @@ def handler_environment(state_machine_arns: dict[WorkflowKey, str]) -> dict[str,
         Env.UNROUTED_TABLE.value: UNROUTED_TABLE_NAME,
         Env.EVIDENCE_BUCKET.value: EVIDENCE_BUCKET_LOCAL_NAME,
         Env.WORKFLOW_ARNS.value: json.dumps({key.value: arn for key, arn in state_machine_arns.items()}),
+        Env.BADGE_NUMBER_TABLE.value: BADGE_NUMBER_TABLE_NAME,
     }
 
 
@@ -130,6 +133,7 @@ def provision(session_or_clients: boto3.session.Session | ClientFactory | None, 
         _create_table(dynamodb, table, CASE_TABLE_LAYOUT)
     _create_table(dynamodb, UNROUTED_TABLE_NAME, CASE_TABLE_LAYOUT)
     _create_table(dynamodb, IDEMPOTENCY_TABLE_NAME, IDEMPOTENCY_TABLE_LAYOUT)
+    _create_table(dynamodb, BADGE_NUMBER_TABLE_NAME, BADGE_NUMBER_TABLE_LAYOUT)
 
     s3 = clients("s3")
     for bucket in (EVIDENCE_BUCKET_LOCAL_NAME, PRINT_DROP_BUCKET_LOCAL_NAME):

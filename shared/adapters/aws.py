@@ -8,6 +8,7 @@ from functools import cache
 
 import boto3
 
+from shared.adapters.badge_numbers import BadgeNumbers
 from shared.adapters.case_store import CaseStore
 from shared.adapters.email import SesEmailSender
 from shared.adapters.workflows import Workflows
@@ -46,3 +47,8 @@ def intake_service() -> IntakeService:
 @cache
 def notifier() -> Notifier:
     return Notifier(SesEmailSender(boto3.client("ses")), councils())
+
+
+@cache
+def badge_numbers() -> BadgeNumbers:
+    return BadgeNumbers(_dynamodb(), os.environ[Env.BADGE_NUMBER_TABLE])

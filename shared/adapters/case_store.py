@@ -1,10 +1,13 @@
 """DynamoDB access for one council's table (single-table design; layout in shared.resources).
 
-Items in a council table:
-  CASE#<id> / CASE              the case (GSI1: stage queue, GSI2: assignee queue)
+Items in a council table (everything about a case shares its partition, so one Query reads it all):
+  CASE#<id> / CASE              the case (GSI1-6: the work queues, see shared.resources)
   CASE#<id> / AUDIT#<at>#<n>     audit entries, oldest first
+  CASE#<id> / NOTE#<at>#<n>      caseworkers' notes
+  CASE#<id> / BADGE#<number>     a badge ordered by the case (GSI1 while ORDERED: its print batch)
   APPLICATION#<id> / APPLICATION marks an application id as taken: one case per application
   LOOKUP#<kind>#<value> / CASE#<id>  search keys (NI number, postcode, surname+birth date, badge)
+  LOOKUP#BADGE#<number> / BADGE  which case ordered a badge
   PARKED#<id> / PARKED          an application that could not become a case (GSI1: parked queue)
 Every access is a GetItem, a Query or a transaction; every change is conditional.
 """
@@ -14,13 +17,27 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from shared.domain.case import AuditEntry, Case, ParkedApplication, ParkedStatus, Stage
-from shared.resources import ASSIGNEE_INDEX, CASE_TABLE_LAYOUT, STAGE_INDEX, IndexSpec
+from shared.domain.application import ApplicationType, EligibilityCode
+from shared.domain.badge import Badge, BadgeStatus
+from shared.domain.case import AuditEntry, Case, Note, ParkedApplication, ParkedStatus, Stage
+from shared.resources import (
+    ASSIGNEE_INDEX,
+    CASE_TABLE_LAYOUT,
+    PRIORITY_INDEX,
+    REFERRAL_INDEX,
+    ROUTE_INDEX,
+    STAGE_INDEX,
+    TYPE_INDEX,
+    IndexSpec,
+)
 
 PK, SK = CASE_TABLE_LAYOUT.partition_key, CASE_TABLE_LAYOUT.sort_key
 CASE_SK = "CASE"
@@ -77,6 +94,68 @@ def stage_queue_key(stage: Stage) -> str:
 
 def assignee_queue_key(assignee: str) -> str:
     return f"ASSIGNEE#{assignee}"
+
+
+def type_queue_key(stage: Stage, application_type: ApplicationType) -> str:
+    return f"STAGE#{stage.value}#TYPE#{application_type.value}"
+
+
+def route_queue_key(stage: Stage, route: EligibilityCode) -> str:
+    return f"STAGE#{stage.value}#ROUTE#{route.value}"
+
+
+def referral_queue_key(assessor: str) -> str:
+    return f"REFERRED#{assessor}"
+
+
+def print_queue_key(badge: Badge) -> str:
+    return f"PRINT#{badge.batch_type.value}"
+
+
+def badge_key(case_id: str, badge_number: str) -> dict[str, str]:
+    return {PK: f"CASE#{case_id}", SK: f"BADGE#{badge_number}"}
+
+
+def badge_owner_key(badge_number: str) -> dict[str, str]:
+    return {PK: f"LOOKUP#BADGE#{badge_number}", SK: "BADGE"}
+
+
+class QueueOrder(StrEnum):
+    OLDEST = "oldest"
+    NEWEST = "newest"
+    PRIORITY = "priority"  # highest priority first, then oldest
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which cases a work queue shows. The most selective filter picks the index; the rest filter that Query."""
+
+    stage: Stage | None = None
+    application_type: ApplicationType | None = None
+    route: EligibilityCode | None = None
+    assignee: str | None = None
+    referred_to: str | None = None
+    received_before: datetime | None = None  # "older than": received before this instant
+    min_priority: int | None = None
+    order: QueueOrder = QueueOrder.OLDEST
+
+    def __post_init__(self) -> None:
+        if self.stage is None and self.assignee is None and self.referred_to is None:
+            raise ValueError("a queue needs a stage, an assignee or an assessor")
+
+
+@dataclass
+class CaseFile:
+    """Everything stored about one case, read in one Query."""
+
+    case: Case
+    history: list[AuditEntry] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    badges: list[Badge] = field(default_factory=list)
+
+
+def _queue_sort_key(case: Case) -> str:
+    return f"{case.received_at.astimezone(UTC).isoformat()}#{case.case_id}"
 
 
 def lookup_keys(case: Case) -> list[str]:
@@ -141,16 +220,8 @@ class CaseStore:
 
     def save(self, case: Case, expected_version: int, audit: AuditEntry) -> None:
         """Replace the case if nobody changed it since `expected_version` was read; audit in the same transaction."""
-        put = self._put(self._case_item(case))
-        put["Put"]["ConditionExpression"] = "version = :expected"
-        put["Put"]["ExpressionAttributeValues"] = {":expected": {"N": str(expected_version)}}
-        try:
-            self._client.transact_write_items(TransactItems=[put, self._put(self._audit_item(audit))])
-        except ClientError as error:
-            reasons = error.response.get("CancellationReasons") or []
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                raise StaleVersion(f"case {case.case_id} changed since version {expected_version}") from None
-            raise
+        self._transact([self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))],
+                       "case", case.case_id)
 
     def append_audit(self, audit: AuditEntry) -> None:
         """An entry that records something about the case without changing it (a notification sent)."""
@@ -164,13 +235,95 @@ class CaseStore:
         )
         return [AuditEntry.model_validate_json(item["body"]) for item in items]
 
+    def load(self, case_id: str) -> CaseFile | None:
+        """The case with its history, notes and badges: one Query on the case's partition."""
+        items = self._query_all(
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeNames={"#pk": PK},
+            ExpressionAttributeValues={":pk": {"S": f"CASE#{case_id}"}},
+        )
+        by_kind: dict[str, list[str]] = {}
+        for item in items:
+            by_kind.setdefault(item[SK].split("#", 1)[0], []).append(item["body"])
+        if CASE_SK not in by_kind:
+            return None
+        return CaseFile(
+            case=Case.model_validate_json(by_kind[CASE_SK][0]),
+            history=[AuditEntry.model_validate_json(body) for body in by_kind.get("AUDIT", [])],
+            notes=[Note.model_validate_json(body) for body in by_kind.get("NOTE", [])],
+            badges=[Badge.model_validate_json(body) for body in by_kind.get("BADGE", [])],
+        )
+
+    def add_note(self, note: Note, audit: AuditEntry) -> None:
+        """A note and its audit entry, on condition the case exists."""
+        item = {PK: f"CASE#{note.case_id}", SK: f"NOTE#{note.at.isoformat()}#{secrets.token_hex(4)}", "body": note.model_dump_json()}
+        exists = {"ConditionCheck": {"TableName": self.table_name, "Key": _marshal(case_key(note.case_id)),
+                                     "ConditionExpression": "attribute_exists(#pk)", "ExpressionAttributeNames": {"#pk": PK}}}
+        self._transact([exists, self._put(item, new_only=True), self._put(self._audit_item(audit))], "case", note.case_id)
+
     def by_stage(self, stage: Stage, limit: int = 50, after: str | None = None) -> tuple[list[Case], str | None]:
         """One page of a stage's queue, oldest first; `after` is the opaque cursor of the previous page."""
         return self._query_page(Case, STAGE_INDEX, stage_queue_key(stage), limit, after)
 
-    def by_assignee(self, assignee: str, limit: int = 50, after: str | None = None) -> tuple[list[Case], str | None]:
-        """One page of the cases a person works, oldest first."""
-        return self._query_page(Case, ASSIGNEE_INDEX, assignee_queue_key(assignee), limit, after)
+    def queue(self, wanted: QueueFilter, limit: int = 50, after: str | None = None) -> tuple[list[Case], str | None]:
+        """One page of a work queue: a Query on the index that matches the most selective filter."""
+        filters: dict[str, tuple[str, Any]] = {}  # attribute -> (operator, value) for what the key does not cover
+        if wanted.assignee is not None:
+            index, key = ASSIGNEE_INDEX, assignee_queue_key(wanted.assignee)
+        elif wanted.referred_to is not None:
+            index, key = REFERRAL_INDEX, referral_queue_key(wanted.referred_to)
+        elif wanted.order is QueueOrder.PRIORITY:
+            index, key = PRIORITY_INDEX, stage_queue_key(wanted.stage)
+        elif wanted.application_type is not None:
+            index, key = TYPE_INDEX, type_queue_key(wanted.stage, wanted.application_type)
+        elif wanted.route is not None:
+            index, key = ROUTE_INDEX, route_queue_key(wanted.stage, wanted.route)
+        else:
+            index, key = STAGE_INDEX, stage_queue_key(wanted.stage)
+        keyed_by_stage = index in (PRIORITY_INDEX, TYPE_INDEX, ROUTE_INDEX, STAGE_INDEX)
+        if wanted.stage is not None and not keyed_by_stage:
+            filters["stage"] = ("=", wanted.stage.value)
+        if wanted.application_type is not None and index is not TYPE_INDEX:
+            filters["application_type"] = ("=", wanted.application_type.value)
+        if wanted.route is not None and index is not ROUTE_INDEX:
+            filters["route"] = ("=", wanted.route.value)
+        if wanted.min_priority is not None:
+            filters["priority"] = (">=", wanted.min_priority)
+        before = wanted.received_before.astimezone(UTC).isoformat() if wanted.received_before else None
+        sort_condition = None
+        if before is not None:
+            if index is PRIORITY_INDEX:
+                filters["received_at"] = ("<", before)
+            else:
+                sort_condition = ("<", before)
+        return self._query_page(Case, index, key, limit, after, sort_condition=sort_condition, filters=filters,
+                                ascending=wanted.order is not QueueOrder.NEWEST)
+
+    # ------------------------------------------------------------ badges
+    def get_badge(self, badge_number: str) -> Badge | None:
+        """A badge by number: which case ordered it, then the badge itself (two GetItems)."""
+        owner = self._get_item(badge_owner_key(badge_number))
+        if owner is None:
+            return None
+        item = self._get_item(badge_key(owner["case_id"], badge_number))
+        return Badge.model_validate_json(item["body"]) if item else None
+
+    def order_badges(
+        self, case: Case, expected_version: int, badges: list[Badge], audit: AuditEntry, replaced: Badge | None = None
+    ) -> None:
+        """Save the case with its new badges (and the badge they replace), all or nothing."""
+        writes = [self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))]
+        for badge in badges:
+            writes.append(self._put(self._badge_item(badge), new_only=True))
+            writes.append(self._put(badge_owner_key(badge.badge_number) | {"case_id": badge.case_id}, new_only=True))
+        if replaced is not None:  # already moved to REPLACED, one version on from the one read
+            writes.append(self._conditional_put(self._badge_item(replaced), replaced.version - 1))
+        self._transact(writes, "case", case.case_id)
+
+    def save_badge(self, badge: Badge, expected_version: int, audit: AuditEntry) -> None:
+        """Change a badge's status if nobody changed it since `expected_version`; audited on its case."""
+        self._transact([self._conditional_put(self._badge_item(badge), expected_version), self._put(self._audit_item(audit))],
+                       "badge", badge.badge_number)
 
     def lookup(self, kind: str, value: str) -> list[str]:
         items = self._query_all(
@@ -208,16 +361,43 @@ class CaseStore:
     # ------------------------------------------------------------ item shapes
     @staticmethod
     def _case_item(case: Case) -> dict[str, Any]:
+        application = case.application
+        route = application.eligibility.code if application.eligibility else None
+        by_age = _queue_sort_key(case)
         item = case_key(case.case_id) | {
             "body": case.model_dump_json(),
             "version": case.version,
+            # Plain attributes that queue Queries filter on.
             "stage": case.stage.value,
+            "application_type": application.application_type.value,
+            "priority": case.priority,
+            "received_at": case.received_at.astimezone(UTC).isoformat(),
             STAGE_INDEX.partition_key: stage_queue_key(case.stage),
-            STAGE_INDEX.sort_key: f"{case.received_at.isoformat()}#{case.case_id}",
+            STAGE_INDEX.sort_key: by_age,
+            TYPE_INDEX.partition_key: type_queue_key(case.stage, application.application_type),
+            TYPE_INDEX.sort_key: by_age,
+            PRIORITY_INDEX.partition_key: stage_queue_key(case.stage),
+            PRIORITY_INDEX.sort_key: f"{100 - case.priority:03d}#{by_age}",
         }
+        if route is not None:
+            item["route"] = route.value
+            item[ROUTE_INDEX.partition_key] = route_queue_key(case.stage, route)
+            item[ROUTE_INDEX.sort_key] = by_age
         if case.assignee:
             item[ASSIGNEE_INDEX.partition_key] = assignee_queue_key(case.assignee)
-            item[ASSIGNEE_INDEX.sort_key] = f"{case.received_at.isoformat()}#{case.case_id}"
+            item[ASSIGNEE_INDEX.sort_key] = by_age
+        if case.referred_to:
+            item[REFERRAL_INDEX.partition_key] = referral_queue_key(case.referred_to)
+            item[REFERRAL_INDEX.sort_key] = by_age
+        return item
+
+    @staticmethod
+    def _badge_item(badge: Badge) -> dict[str, Any]:
+        item = badge_key(badge.case_id, badge.badge_number) | {"body": badge.model_dump_json(), "version": badge.version,
+                                                               "status": badge.status.value}
+        if badge.status is BadgeStatus.ORDERED:  # the print batch collects ORDERED badges; others leave the queue
+            item[STAGE_INDEX.partition_key] = print_queue_key(badge)
+            item[STAGE_INDEX.sort_key] = f"{badge.ordered_at.astimezone(UTC).isoformat()}#{badge.badge_number}"
         return item
 
     @staticmethod
@@ -242,6 +422,22 @@ class CaseStore:
             put["ExpressionAttributeNames"] = {"#pk": PK}
         return {"Put": put}
 
+    def _conditional_put(self, item: dict[str, Any], expected_version: int) -> dict[str, Any]:
+        put = self._put(item)
+        put["Put"]["ConditionExpression"] = "version = :expected"
+        put["Put"]["ExpressionAttributeValues"] = {":expected": {"N": str(expected_version)}}
+        return put
+
+    def _transact(self, writes: list[dict[str, Any]], kind: str, name: str) -> None:
+        """Write all or nothing; a failed condition on any item means someone changed it first."""
+        try:
+            self._client.transact_write_items(TransactItems=writes)
+        except ClientError as error:
+            reasons = error.response.get("CancellationReasons") or []
+            if any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons):
+                raise StaleVersion(f"{kind} {name} was changed by someone else; reload it and try again") from None
+            raise
+
     def _get_item(self, key: dict[str, str]) -> dict[str, Any] | None:
         response = self._client.get_item(TableName=self.table_name, Key=_marshal(key), ConsistentRead=True)
         return _unmarshal(response["Item"]) if "Item" in response else None
@@ -257,17 +453,38 @@ class CaseStore:
             kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def _query_page(
-        self, model: type[PageItem], index: IndexSpec, key_value: str, limit: int, after: str | None
+        self, model: type[PageItem], index: IndexSpec, key_value: str, limit: int, after: str | None, *,
+        sort_condition: tuple[str, str] | None = None, filters: dict[str, tuple[str, Any]] | None = None,
+        ascending: bool = True,
     ) -> tuple[list[PageItem], str | None]:
-        """One page of an index partition, parsed as `model`, with the opaque cursor of the next page."""
+        """One page of an index partition, parsed as `model`, with the opaque cursor of the next page.
+
+        `sort_condition` (operator, value) narrows the sort key; `filters` (attribute -> operator, value)
+        filter the page after it is read (so a filtered page may hold fewer than `limit`: follow the cursor).
+        """
+        names = {"#k": index.partition_key}
+        values: dict[str, Any] = {":v": {"S": key_value}}
+        condition = "#k = :v"
+        if sort_condition is not None:
+            names["#s"] = index.sort_key
+            values[":s"] = {"S": sort_condition[1]}
+            condition += f" AND #s {sort_condition[0]} :s"
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": index.name,
-            "KeyConditionExpression": "#k = :v",
-            "ExpressionAttributeNames": {"#k": index.partition_key},
-            "ExpressionAttributeValues": {":v": {"S": key_value}},
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
             "Limit": limit,
+            "ScanIndexForward": ascending,
         }
+        if filters:
+            clauses = []
+            for position, (attribute, (operator, value)) in enumerate(sorted(filters.items())):
+                names[f"#f{position}"] = attribute
+                values[f":f{position}"] = _serializer.serialize(value)
+                clauses.append(f"#f{position} {operator} :f{position}")
+            kwargs["FilterExpression"] = " AND ".join(clauses)
         if after:
             kwargs["ExclusiveStartKey"] = decode_cursor(after, {PK, SK, index.partition_key, index.sort_key})
         response = self._client.query(**kwargs)

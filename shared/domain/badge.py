@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -28,6 +28,7 @@ from shared.domain.application import (
     CancelReason,
     EligibilityCode,
     Gender,
+    Holder,
     ReplaceReason,
 )
 
@@ -669,3 +670,42 @@ def ensure_one_badge(
             f"the person already has a live badge: {listed}; a person gets exactly one badge "
             f"(a renewal may be ordered once the current badge expires within {renewal_window.days} days)",
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# The badge record
+# ---------------------------------------------------------------------------------------------
+
+
+class Badge(_Frozen):
+    """One ordered badge, with what the print extract needs copied at order time (the badge is printed
+    as ordered, even if the application is corrected later)."""
+
+    badge_number: str = Field(pattern=BADGE_NUMBER_PATTERN)
+    council_code: str
+    case_id: str
+    status: BadgeStatus = BadgeStatus.ORDERED
+    status_reason: str | None = None
+    start_date: date
+    expiry_date: date
+    deliver_to: DeliverTo
+    delivery_option: DeliveryOption
+    batch_type: PrintBatchType
+    eligibility: EligibilityCode | None = None
+    holder: Holder | None = None
+    organisation_name: str | None = None
+    photo_key: str | None = None
+    replaces: str | None = Field(default=None, description="The badge number this one replaces")
+    replaced_by: str | None = None
+    ordered_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+    def moved_to(self, status: BadgeStatus, now: datetime, today: date, reason: str | None = None, **fields) -> Badge:
+        """The badge in its new status: the status machine, the expiry and the reason rules all apply."""
+        target = badge_transition(self.status, status, expiry=self.expiry_date, today=today)
+        checked = end_reason(target, reason)
+        return self.model_copy(update=fields | {
+            "status": target, "status_reason": checked.value if checked else None,
+            "updated_at": now, "version": self.version + 1,
+        })

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.domain.application import Application
+from shared.domain.application import Application, LongText, Text
+from shared.domain.badge import DeliverTo, DeliveryOption, batch_type
 from shared.domain.completeness import MissingItem
 from shared.resources import WORKFLOW_FOR_APPLICATION_TYPE, WorkflowKey
 
@@ -17,17 +18,39 @@ from shared.resources import WORKFLOW_FOR_APPLICATION_TYPE, WorkflowKey
 class Stage(StrEnum):
     RECEIVED = "RECEIVED"  # written by intake, workflow not yet at its first step
     AWAITING_INFORMATION = "AWAITING_INFORMATION"  # the applicant has been asked for the missing items
-    SCREENING = "SCREENING"  # complete: eligibility screening, assessment and decision follow
+    SCREENING = "SCREENING"  # complete: the workflow routes it by eligibility
+    PROOF_CHECK = "PROOF_CHECK"  # automatic route: a caseworker checks the proof of eligibility
+    ASSESSMENT = "ASSESSMENT"  # further-assessment route: a caseworker or an assessor assesses
+    DECISION = "DECISION"  # a caseworker approves or refuses
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"  # approved; the council's fee is not paid yet
+    ORDERED = "ORDERED"  # closed: the badge is ordered for the nightly print batch
+    REFUSED = "REFUSED"  # refused; a review may be asked for within the review window
+    REVIEW = "REVIEW"  # a different caseworker reconsiders the refusal
+    BADGE_CANCELLED = "BADGE_CANCELLED"  # closed: a cancellation request was carried out
     WITHDRAWN = "WITHDRAWN"  # closed: the missing information did not arrive in time
 
 
-# Which stage may follow which; the assessment and decision stages extend this table.
+# Which stage may follow which (the workflows drive the moves; this table refuses any other).
 TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.RECEIVED: frozenset({Stage.AWAITING_INFORMATION, Stage.SCREENING}),
     Stage.AWAITING_INFORMATION: frozenset({Stage.SCREENING, Stage.WITHDRAWN}),
-    Stage.SCREENING: frozenset(),
+    Stage.SCREENING: frozenset({Stage.PROOF_CHECK, Stage.ASSESSMENT, Stage.DECISION}),
+    Stage.PROOF_CHECK: frozenset({Stage.DECISION}),
+    Stage.ASSESSMENT: frozenset({Stage.DECISION}),
+    Stage.DECISION: frozenset({Stage.AWAITING_PAYMENT, Stage.ORDERED, Stage.REFUSED, Stage.BADGE_CANCELLED}),
+    Stage.AWAITING_PAYMENT: frozenset({Stage.ORDERED}),
+    Stage.REFUSED: frozenset({Stage.REVIEW}),
+    Stage.REVIEW: frozenset({Stage.REFUSED, Stage.AWAITING_PAYMENT, Stage.ORDERED}),
+    Stage.ORDERED: frozenset(),
+    Stage.BADGE_CANCELLED: frozenset(),
     Stage.WITHDRAWN: frozenset(),
 }
+# Stages at which a person must act (each a workflow callback task whose token the case holds).
+HUMAN_STAGES = frozenset({
+    Stage.AWAITING_INFORMATION, Stage.PROOF_CHECK, Stage.ASSESSMENT, Stage.DECISION,
+    Stage.AWAITING_PAYMENT, Stage.REFUSED, Stage.REVIEW,
+})
+CLOSED_STAGES = frozenset({Stage.ORDERED, Stage.BADGE_CANCELLED, Stage.WITHDRAWN})
 
 
 class TransitionNotAllowed(ValueError):
@@ -43,6 +66,80 @@ def new_case_id(council_code: str, now: datetime) -> str:
     alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
     suffix = "".join(secrets.choice(alphabet) for _ in range(6))
     return f"{council_code}-{now:%y%m%d}-{suffix}"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class ProofCheck(_Record):
+    """Automatic routes: a caseworker looked at the proof of eligibility (award letter, sight register)."""
+
+    confirmed: bool
+    notes: LongText | None = None
+    by: str
+    at: datetime
+
+
+class AssessmentOutcome(StrEnum):
+    ELIGIBLE = "ELIGIBLE"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+
+
+class Assessment(_Record):
+    """Further-assessment routes: the desk or mobility assessment and its recommendation."""
+
+    outcome: AssessmentOutcome
+    summary: LongText
+    by: str
+    at: datetime
+
+
+class BadgeOrder(_Record):
+    """How the approved badge is to be ordered."""
+
+    start_date: date | None = Field(default=None, description="First day of the badge; today when not given. Never in the past")
+    deliver_to: DeliverTo = DeliverTo.HOME
+    delivery_option: DeliveryOption = DeliveryOption.STANDARD
+
+    @model_validator(mode="after")
+    def deliverable(self) -> BadgeOrder:
+        batch_type(self.deliver_to, self.delivery_option)  # refuses fast delivery to the council
+        return self
+
+
+class DecisionOutcome(StrEnum):
+    APPROVE = "APPROVE"
+    REFUSE = "REFUSE"
+
+
+Reasons = Annotated[list[Text], Field(max_length=10)]
+
+
+class Decision(_Record):
+    outcome: DecisionOutcome
+    reasons: Reasons = Field(default_factory=list)
+    order: BadgeOrder | None = None
+    by: str
+    at: datetime
+
+
+class ReviewOutcome(StrEnum):
+    UPHOLD = "UPHOLD"  # the refusal stands
+    OVERTURN = "OVERTURN"  # the badge is approved after all
+
+
+class Review(_Record):
+    """The review of a refusal: asked for by the applicant, decided by a caseworker other than the one who refused."""
+
+    requested_at: datetime
+    requested_by: str
+    grounds: LongText
+    outcome: ReviewOutcome | None = None
+    reasons: Reasons = Field(default_factory=list)
+    order: BadgeOrder | None = None
+    by: str | None = None
+    at: datetime | None = None
 
 
 class Case(BaseModel):
@@ -63,6 +160,15 @@ class Case(BaseModel):
     # internal to the platform, never shown to users.
     task_token: str | None = Field(default=None, repr=False)
     information_due: datetime | None = None
+    reminder_sent_at: datetime | None = None
+    referred_to: str | None = Field(default=None, description="The assessor the case is referred to")
+    proof_check: ProofCheck | None = None
+    assessment: Assessment | None = None
+    decision: Decision | None = None
+    review_due: date | None = None
+    review: Review | None = None
+    badge_numbers: list[str] = Field(default_factory=list)
+    needs_attention: str | None = Field(default=None, description="Why the workflow stopped; cleared when it moves on")
 
     @classmethod
     def open(cls, application: Application, missing: list[MissingItem], now: datetime) -> Case:
@@ -104,6 +210,17 @@ class AuditEntry(BaseModel):
     action: str
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
+
+
+class Note(BaseModel):
+    """A caseworker's note on a case (kept beside the case, never edited: a correction is a new note)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case_id: str
+    at: datetime
+    by: str
+    text: str
 
 
 class ParkReason(BaseModel):

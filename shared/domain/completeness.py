@@ -13,7 +13,7 @@ from shared.domain.application import (
     EvidenceType,
     Party,
 )
-from shared.domain.council import CouncilConfig
+from shared.domain.council import CouncilConfig, FeeTiming
 from shared.domain.formats import is_valid_nino, is_valid_postcode
 
 
@@ -84,7 +84,7 @@ def missing_items(application: Application, council: CouncilConfig) -> list[Miss
         codes.append(MissingCode.CONTACT)
     if application.application_type is not ApplicationType.REPLACE:
         codes += _eligibility_gaps(application)
-    if council.charges_fee and not _fee_paid(application, council):
+    if council.charges_fee and council.fee_taken_on is FeeTiming.APPLICATION and not _fee_paid(application, council):
         codes.append(MissingCode.FEE)
     return [MissingItem.of(code) for code in codes]
 

@@ -22,6 +22,11 @@ class Nation(StrEnum):
     NIR = "NIR"
 
 
+class FeeTiming(StrEnum):
+    APPLICATION = "APPLICATION"  # paid with the application: an unpaid fee is a missing item
+    APPROVAL = "APPROVAL"  # asked for once approved, so nobody pays for a refusal
+
+
 class ClockType(StrEnum):
     STANDARD = "Standard"
     WALLET = "Wallet"
@@ -61,16 +66,27 @@ class CouncilConfig(_Strict):
     collection_address: PostalAddress
     badge_fee_pence: int = Field(ge=0)
     takes_online_payment: bool = False
+    fee_taken_on: FeeTiming = FeeTiming.APPLICATION
     clock_type: ClockType = ClockType.STANDARD
     signpost_url: HttpUrl
     kpi: KpiTargets
     information_request_days: int = Field(default=28, ge=7, le=90, description="How long to wait for missing information")
+    information_reminder_days: int = Field(default=7, ge=1, le=30, description="Days before the information deadline that the applicant is reminded")
 
     @model_validator(mode="after")
     def fee_within_nation_limit(self) -> CouncilConfig:
         limit = MAX_FEE_PENCE[self.nation]
         if self.badge_fee_pence > limit:
             raise ValueError(f"badge_fee_pence {self.badge_fee_pence} exceeds the {self.nation.value} maximum of {limit}")
+        return self
+
+    @model_validator(mode="after")
+    def reminder_before_deadline(self) -> CouncilConfig:
+        if self.information_reminder_days >= self.information_request_days:
+            raise ValueError(
+                f"information_reminder_days {self.information_reminder_days} must be smaller than "
+                f"information_request_days {self.information_request_days}"
+            )
         return self
 
     @property

@@ -31,6 +31,7 @@ class NotificationKind(StrEnum):
     DECISION_APPROVED = "DECISION_APPROVED"
     DECISION_REFUSED = "DECISION_REFUSED"
     BADGE_ORDERED = "BADGE_ORDERED"
+    REVIEW_UPHELD = "REVIEW_UPHELD"  # the review confirmed the refusal
 
 
 class EmailMessage(BaseModel):
@@ -164,6 +165,23 @@ Other help
 You may be able to get other help with parking and getting around. Find out more at $signpost_url
 """ + _FOOTER,
     ),
+    NotificationKind.REVIEW_UPHELD: EmailTemplate(
+        subject="The review of your Blue Badge decision - reference $case_reference",
+        body="""Dear $name,
+
+We have reviewed our decision on your Blue Badge application, as you asked. A different member of staff
+looked at your application and everything you sent us again.
+
+We are sorry, but the decision stays the same. This is because:
+
+$reasons
+
+You can apply again if your circumstances change.
+
+Other help
+You may be able to get other help with parking and getting around. Find out more at $signpost_url
+""" + _FOOTER,
+    ),
     NotificationKind.BADGE_ORDERED: EmailTemplate(
         subject="Your Blue Badge has been ordered - reference $case_reference",
         body="""Dear $name,
@@ -231,8 +249,8 @@ def compose(
         raise ValueError(f"{kind.value} email needs a reply_by date")
     if kind in _NEEDS_MISSING and not missing_list:
         raise ValueError(f"{kind.value} email needs at least one missing item")
-    if kind is NotificationKind.DECISION_REFUSED and not reason_list:
-        raise ValueError("DECISION_REFUSED email needs at least one reason")
+    if kind in (NotificationKind.DECISION_REFUSED, NotificationKind.REVIEW_UPHELD) and not reason_list:
+        raise ValueError(f"{kind.value} email needs at least one reason")
 
     template = {**DEFAULT_TEMPLATES, **(templates or {})}[kind]
     fields = {

@@ -1,30 +1,65 @@
-"""Caseworker actions on a case that are not workflow steps: reading it (logged) and who works it."""
+"""Caseworker actions on a case that are not workflow steps: reading it (logged), who works it, its
+priority, notes, referral to an assessor, and cancelling a badge."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from shared.adapters.case_store import CaseStore
-from shared.domain.case import AuditEntry, Case
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.adapters.case_store import CaseFile, CaseStore, StaleVersion
+from shared.domain.application import CancelReason, LongText
+from shared.domain.badge import Badge, BadgeRuleError, BadgeStatus
+from shared.domain.case import AuditEntry, Case, Note, Stage
+from shared.domain.formats import Email
 from shared.resources import Role
 from shared.service.tenancy import Caller
 
-# Who may give a case to someone else; everyone who edits cases may claim or release their own.
+# Who may give a case to someone else or change its priority; everyone who edits cases may claim or release their own.
 ALLOCATING_ROLES = (Role.TEAM_LEADER, Role.COUNCIL_ADMIN)
 EDITING_ROLES = (Role.CASEWORKER, Role.TEAM_LEADER, Role.COUNCIL_ADMIN)
+MAX_BULK = 100
 
 
-class AssignmentNotAllowed(PermissionError):
+class ActionNotAllowed(PermissionError):
     pass
 
 
-def view_case(store: CaseStore, case_id: str, caller: Caller, now: datetime) -> tuple[Case, list[AuditEntry]] | None:
-    """The case and its history; the read itself is logged (who viewed what, for complaints and audits)."""
+def can_see(caller: Caller, case: Case) -> bool:
+    """Assessors see only the cases referred to them; everyone else in the council sees all its cases."""
+    if caller.has_any(*EDITING_ROLES, Role.READ_ONLY):
+        return True
+    return caller.has_any(Role.ASSESSOR) and case.referred_to == caller.user
+
+
+def require(caller: Caller, roles: tuple[Role, ...], doing: str) -> None:
+    if not caller.has_any(*roles):
+        raise ActionNotAllowed(f"{doing} needs one of the roles: {', '.join(role.value for role in roles)}")
+
+
+def visible_case(store: CaseStore, case_id: str, caller: Caller) -> Case | None:
+    """The case if it is in this council's table and the caller may see it (None answers 404 either way)."""
     case = store.get(case_id)
-    if case is None:
+    return case if case is not None and can_see(caller, case) else None
+
+
+def view_case(store: CaseStore, case_id: str, caller: Caller, now: datetime) -> CaseFile | None:
+    """The case with its history, notes and badges; the read itself is logged (who viewed what)."""
+    loaded = store.load(case_id)
+    if loaded is None or not can_see(caller, loaded.case):
         return None
-    store.append_audit(AuditEntry(case_id=case_id, at=now, actor=caller.actor, action="CASE_VIEWED"))
-    return case, store.history(case_id)
+    viewed = AuditEntry(case_id=case_id, at=now, actor=caller.actor, action="CASE_VIEWED")
+    store.append_audit(viewed)
+    loaded.history.append(viewed)
+    return loaded
+
+
+def _change(store: CaseStore, case: Case, expected_version: int, caller: Caller, now: datetime, action: str, **fields) -> Case:
+    updated = case.changed(now, **fields)
+    audit = AuditEntry(case_id=case.case_id, at=now, actor=caller.actor, action=action,
+                       before={name: getattr(case, name) for name in fields}, after=fields)
+    store.save(updated, expected_version=expected_version, audit=audit)
+    return updated
 
 
 def assign(store: CaseStore, case_id: str, assignee: str | None, expected_version: int, caller: Caller, now: datetime) -> Case | None:
@@ -33,12 +68,104 @@ def assign(store: CaseStore, case_id: str, assignee: str | None, expected_versio
     if case is None:
         return None
     if not caller.has_any(*ALLOCATING_ROLES):
-        if not caller.has_any(*EDITING_ROLES):
-            raise AssignmentNotAllowed("working on cases needs the caseworker, team leader or council admin role")
+        require(caller, EDITING_ROLES, "working on cases")
         if assignee not in (None, caller.user) or case.assignee not in (None, caller.user):
-            raise AssignmentNotAllowed("only a team leader can give a case to someone else or take it from them")
-    updated = case.changed(now, assignee=assignee)
-    audit = AuditEntry(case_id=case_id, at=now, actor=caller.actor, action="ASSIGNED",
-                       before={"assignee": case.assignee}, after={"assignee": assignee})
-    store.save(updated, expected_version=expected_version, audit=audit)
-    return updated
+            raise ActionNotAllowed("only a team leader can give a case to someone else or take it from them")
+    return _change(store, case, expected_version, caller, now, "ASSIGNED", assignee=assignee)
+
+
+class CaseVersion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: str = Field(pattern=r"^[A-Z0-9-]{6,64}$")
+    expected_version: int = Field(ge=1)
+
+
+class BulkAssignment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assignee: Email | None = Field(description="Who works the cases; null releases them")
+    cases: list[CaseVersion] = Field(min_length=1, max_length=MAX_BULK)
+
+
+class BulkResult(BaseModel):
+    case_id: str
+    status: int  # 200 done, 404 no such case, 409 changed since read
+    message: str | None = None
+
+
+def assign_many(store: CaseStore, request: BulkAssignment, caller: Caller, now: datetime) -> list[BulkResult]:
+    """Team leaders reassign a caseload; each case is its own conditional write, so one stale case fails alone."""
+    require(caller, ALLOCATING_ROLES, "reassigning cases in bulk")
+    results = []
+    for item in request.cases:
+        try:
+            case = assign(store, item.case_id, request.assignee, item.expected_version, caller, now)
+            results.append(BulkResult(case_id=item.case_id, status=200) if case else
+                           BulkResult(case_id=item.case_id, status=404, message=f"no case {item.case_id}"))
+        except StaleVersion as error:
+            results.append(BulkResult(case_id=item.case_id, status=409, message=str(error)))
+    return results
+
+
+def set_priority(store: CaseStore, case_id: str, priority: int, expected_version: int, caller: Caller, now: datetime) -> Case | None:
+    require(caller, ALLOCATING_ROLES, "overriding priority")
+    case = store.get(case_id)
+    return _change(store, case, expected_version, caller, now, "PRIORITY_CHANGED", priority=priority) if case else None
+
+
+def refer(store: CaseStore, case_id: str, assessor: str | None, expected_version: int, caller: Caller, now: datetime) -> Case | None:
+    """Refer a case to an assessor (who then sees it and may record the assessment), or withdraw the referral."""
+    require(caller, EDITING_ROLES, "referring a case to an assessor")
+    case = store.get(case_id)
+    if case is None:
+        return None
+    if assessor is not None and case.stage is not Stage.ASSESSMENT:
+        raise ActionNotAllowed(f"case {case_id} is at {case.stage.value}; only a case at ASSESSMENT can be referred")
+    return _change(store, case, expected_version, caller, now, "REFERRED", referred_to=assessor)
+
+
+class NoteInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: LongText
+
+
+def add_note(store: CaseStore, case_id: str, text: str, caller: Caller, now: datetime) -> Note | None:
+    """Staff who work the case (and an assessor it is referred to) add notes; read-only staff do not."""
+    require(caller, (*EDITING_ROLES, Role.ASSESSOR), "adding notes")
+    case = visible_case(store, case_id, caller)
+    if case is None:
+        return None
+    note = Note(case_id=case_id, at=now, by=caller.user, text=text)
+    store.add_note(note, AuditEntry(case_id=case_id, at=now, actor=caller.actor, action="NOTE_ADDED", after={"length": len(text)}))
+    return note
+
+
+class CancelBadgeInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: int = Field(ge=1, description="The badge version the caller saw; a newer one answers 409")
+    reason: CancelReason
+
+
+class BadgeNotChangeable(ValueError):
+    def __init__(self, error: BadgeRuleError):
+        super().__init__(str(error))
+        self.field, self.reason = error.field, error.reason
+
+
+def cancel_badge(store: CaseStore, badge_number: str, given: CancelBadgeInput, caller: Caller, now: datetime) -> Badge | None:
+    """Cancel a badge straight away (misuse, death reported, no longer needed), audited on the case that ordered it."""
+    require(caller, EDITING_ROLES, "cancelling a badge")
+    badge = store.get_badge(badge_number)
+    if badge is None:
+        return None
+    try:
+        cancelled = badge.moved_to(BadgeStatus.CANCELLED, now, now.date(), reason=given.reason.value)
+    except BadgeRuleError as error:
+        raise BadgeNotChangeable(error) from None
+    store.save_badge(cancelled, given.expected_version, AuditEntry(
+        case_id=badge.case_id, at=now, actor=caller.actor, action="BADGE_CANCELLED",
+        before={"badge": badge_number, "status": badge.status.value}, after={"status": cancelled.status.value, "reason": given.reason.value}))
+    return cancelled

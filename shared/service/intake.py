@@ -19,6 +19,7 @@ from shared.domain.application import Application
 from shared.domain.case import AuditEntry, Case, ParkedApplication, ParkedStatus, ParkReason, utcnow
 from shared.domain.completeness import MissingItem, missing_items
 from shared.domain.council import CouncilConfig, CouncilRegistry
+from shared.domain.notifications import REVIEW_DAYS
 
 
 class IntakeStatus(StrEnum):
@@ -145,12 +146,16 @@ class IntakeService:
         return IntakeOutcome(status=IntakeStatus.PARKED, council_code=code, parked_id=parked.parked_id, reasons=reasons)
 
 
+DAY_SECONDS = 24 * 3600
+
+
 def workflow_input(case: Case, council: CouncilConfig) -> dict[str, Any]:
     """What a case workflow execution starts with; the council's settings travel with it."""
     return {
         "council_code": case.council_code,
         "case_id": case.case_id,
-        "information_timeout_seconds": council.information_request_days * 24 * 3600,
+        "information_timeout_seconds": council.information_request_days * DAY_SECONDS,
+        "review_window_seconds": REVIEW_DAYS * DAY_SECONDS,
     }
 
 

@@ -5,7 +5,7 @@ An email that cannot be sent never blocks the case: the failure is recorded wher
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from shared.adapters.case_store import CaseStore
@@ -23,8 +23,10 @@ class Notifier:
         self._councils = councils
         self._clock = clock
 
-    def notify(self, store: CaseStore, case: Case, kind: NotificationKind, reply_by: date | None = None) -> None:
-        message = compose(kind, self._councils.get(case.council_code), case, reply_by=reply_by)
+    def notify(
+        self, store: CaseStore, case: Case, kind: NotificationKind, reply_by: date | None = None, reasons: Iterable[str] = ()
+    ) -> None:
+        message = compose(kind, self._councils.get(case.council_code), case, reply_by=reply_by, reasons=reasons)
         if message is None:
             action, detail = "NOTIFICATION_NOT_SENT", {"kind": kind.value, "reason": "no contact email: write to the applicant by post"}
         else:

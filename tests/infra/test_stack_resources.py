@@ -15,6 +15,7 @@ from shared.resources import (
     CASE_TABLE_LAYOUT,
     EVENT_BUS_NAME,
     FUNCTIONS,
+    BADGE_NUMBER_TABLE_NAME,
     IDEMPOTENCY_TABLE_NAME,
     INTAKE_BATCH_SIZE,
     INTAKE_DLQ_NAME,
@@ -86,7 +87,7 @@ def test_one_case_table_per_council_with_the_shared_layout(synthesised, code):
 
 def test_the_parent_holds_the_platform_tables_and_the_shards_the_council_tables(synthesised):
     table_names = lambda resources: sorted(r["Properties"]["TableName"] for r in resources.values())  # noqa: E731
-    assert table_names(synthesised.resources("AWS::DynamoDB::Table")) == sorted([UNROUTED_TABLE_NAME, IDEMPOTENCY_TABLE_NAME])
+    assert table_names(synthesised.resources("AWS::DynamoDB::Table")) == sorted([UNROUTED_TABLE_NAME, IDEMPOTENCY_TABLE_NAME, BADGE_NUMBER_TABLE_NAME])
     assert table_names(synthesised.shard_resources("AWS::DynamoDB::Table")) == sorted(council_table_name(c) for c in COUNCILS.codes)
 
 
@@ -107,6 +108,20 @@ def test_idempotency_table_keys_on_id_with_ttl(synthesised):
             "SSESpecification": Match.object_like({"SSEType": "KMS"}),
         },
     )
+
+
+def test_badge_number_counter_is_retained_and_only_the_workflow_step_may_move_it(synthesised):
+    synthesised.template.has_resource(
+        "AWS::DynamoDB::Table",
+        {"Properties": {"TableName": BADGE_NUMBER_TABLE_NAME, "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]},
+         "DeletionPolicy": "Retain"},
+    )
+    counter_users = [
+        name for name, policy in synthesised.resources("AWS::IAM::Policy").items()
+        if any("dynamodb:UpdateItem" == statement["Action"] and "BadgeNumbers" in json.dumps(statement["Resource"])
+               for statement in policy["Properties"]["PolicyDocument"]["Statement"])
+    ]
+    assert len(counter_users) == 1 and "WorkflowStep" in counter_users[0]
 
 
 def test_kms_key_rotates(synthesised):

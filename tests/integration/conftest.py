@@ -115,6 +115,18 @@ def wait_until(check, timeout: float = 20, what: str = "condition"):
     raise AssertionError(f"{what} not reached after {timeout}s")
 
 
+def wait_for_step(store, case_id: str, stage, timeout: float = 20):
+    """The case once its workflow stands at `stage`: waiting for a person there (token stored), or closed there."""
+    from shared.domain.case import HUMAN_STAGES
+
+    def arrived():
+        case = store.get(case_id)
+        if case is not None and case.stage is stage and (case.task_token or stage not in HUMAN_STAGES):
+            return case
+        return None
+    return wait_until(arrived, timeout, what=f"case {case_id} waiting at {stage.value}")
+
+
 def case_actions(store, case_id: str) -> list[str]:
     """The case's history without notification entries: what changed the case."""
     return [entry.action for entry in store.history(case_id) if not entry.action.startswith("NOTIFICATION")]

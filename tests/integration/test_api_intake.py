@@ -2,9 +2,11 @@
 
 from urllib.parse import quote
 
-from shared.resources import NATIONAL_ADMIN_GROUP, Role, WorkflowKey
+from shared.adapters.aws import store_for
+from shared.domain.case import Stage
+from shared.resources import NATIONAL_ADMIN_GROUP, Role
 from tests.factories import complete_application
-from tests.integration.conftest import wait_for_execution
+from tests.integration.conftest import wait_for_step
 
 CASEWORKER = (Role.CASEWORKER,)
 
@@ -75,10 +77,10 @@ def test_queue_lists_cases_by_stage_with_pages(api_as, stack, clients):
     api = api_as("VALEWYE", *CASEWORKER)
     created = [api.call("POST", "/applications", complete_application("VALEWYE"))[1]["case_id"] for _ in range(3)]
     for case_id in created:
-        wait_for_execution(clients["stepfunctions"], stack.state_machine_arns[WorkflowKey.APPLICATION], case_id)
+        wait_for_step(store_for("VALEWYE"), case_id, Stage.PROOF_CHECK)
     listed, cursor = [], None
     while True:
-        status, page = api.call("GET", "/cases?stage=SCREENING&limit=2" + (f"&cursor={quote(cursor)}" if cursor else ""))
+        status, page = api.call("GET", "/cases?stage=PROOF_CHECK&limit=2" + (f"&cursor={quote(cursor)}" if cursor else ""))
         assert status == 200 and len(page["cases"]) <= 2
         listed += page["cases"]
         cursor = page["cursor"]
@@ -89,7 +91,7 @@ def test_queue_lists_cases_by_stage_with_pages(api_as, stack, clients):
     assert received == sorted(received)
     assert api.call("GET", "/cases?stage=NOT_A_STAGE")[0] == 422
     for forged in ("not-base64!", "eyJhIjogMX0=", quote(cursor or "x")):
-        status, body = api.call("GET", f"/cases?stage=SCREENING&cursor={forged}")
+        status, body = api.call("GET", f"/cases?stage=PROOF_CHECK&cursor={forged}")
         assert status == 400 and "cursor" in body["message"]
     assert api.call("GET", "/cases?limit=1000")[0] == 422
 

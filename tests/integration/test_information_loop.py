@@ -8,7 +8,7 @@ from shared.domain.case import AuditEntry, Case, Stage, utcnow
 from shared.domain.completeness import missing_items
 from shared.resources import Role, WorkflowKey
 from tests.factories import REMOVE, complete_application
-from tests.integration.conftest import case_actions, emails_to, wait_for_execution, wait_until
+from tests.integration.conftest import case_actions, emails_to, wait_for_execution, wait_for_step, wait_until
 
 PHOTO = {"type": "PHOTO", "key": "uploads/new-photo.jpg"}
 PROOF_OF_ADDRESS = {"type": "PROOF_ADD", "key": "uploads/bank-statement.pdf"}
@@ -47,13 +47,11 @@ def test_supplying_part_loops_and_supplying_the_rest_moves_to_screening(api_as, 
         "expected_version": case.version, "evidence": [PROOF_OF_ADDRESS], "changes": {"holder": {"nino": "ab 12 34 56 c"}}})
     assert status == 200 and body["case"]["missing"] == []
 
-    execution = wait_for_execution(clients["stepfunctions"], stack.state_machine_arns[WorkflowKey.APPLICATION], case_id)
-    assert execution["status"] == "SUCCEEDED"
-    case = store_for("NORTHSHIRE").get(case_id)
-    assert case.stage is Stage.SCREENING and case.application.holder.nino == "AB123456C"
+    case = wait_for_step(store_for("NORTHSHIRE"), case_id, Stage.PROOF_CHECK)  # screened: PIP is an automatic route
+    assert case.application.holder.nino == "AB123456C"
     assert case_actions(store_for("NORTHSHIRE"), case_id) == [
         "CASE_OPENED", "STAGE_CHANGED", "INFORMATION_REQUESTED", "INFORMATION_SUPPLIED",
-        "INFORMATION_REQUESTED", "INFORMATION_SUPPLIED", "STAGE_CHANGED"]
+        "INFORMATION_REQUESTED", "INFORMATION_SUPPLIED", "STAGE_CHANGED", "STAGE_CHANGED"]
     # The applicant was told it arrived, then asked twice, each time for what was still missing.
     emails = [mail for mail in emails_to("ada@example.com") if case_id in mail.body]
     assert len(emails) == 3
@@ -91,9 +89,8 @@ def test_only_the_councils_own_editors_can_supply(api_as):
 
 def test_a_complete_case_is_not_waiting_for_information(api_as, stack, clients):
     api = api_as("NORTHSHIRE", Role.CASEWORKER)
-    case_id = keyed_in(api)
-    wait_for_execution(clients["stepfunctions"], stack.state_machine_arns[WorkflowKey.APPLICATION], case_id)
-    status, body = api.call("POST", f"/cases/{case_id}/supplied", {"expected_version": 2, "evidence": [PHOTO]})
+    case = wait_for_step(store_for("NORTHSHIRE"), keyed_in(api), Stage.PROOF_CHECK)
+    status, body = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": [PHOTO]})
     assert status == 409 and "not waiting for information" in body["message"]
 
 
@@ -106,7 +103,7 @@ def test_no_reply_by_the_due_date_withdraws_the_case(stack, clients):
     store_for("VALEWYE").create(case, AuditEntry(case_id=case.case_id, at=now, actor="test", action="CASE_OPENED"))
     arn = stack.state_machine_arns[WorkflowKey.APPLICATION]
     clients["stepfunctions"].start_execution(stateMachineArn=arn, name=case.case_id, input=json.dumps(
-        {"council_code": "VALEWYE", "case_id": case.case_id, "information_timeout_seconds": 1}))
+        {"council_code": "VALEWYE", "case_id": case.case_id, "information_timeout_seconds": 1, "review_window_seconds": 1}))
     execution = wait_for_execution(clients["stepfunctions"], arn, case.case_id, timeout=30)
     assert execution["status"] == "SUCCEEDED"
     closed = store_for("VALEWYE").get(case.case_id)
@@ -127,8 +124,6 @@ def test_an_email_that_cannot_be_sent_is_recorded_and_the_case_goes_on(api_as, s
 
     monkeypatch.setattr(SesEmailSender, "send", rejected)
     case_id = keyed_in(api_as("NORTHSHIRE", Role.CASEWORKER))
-    execution = wait_for_execution(clients["stepfunctions"], stack.state_machine_arns[WorkflowKey.APPLICATION], case_id)
-    assert execution["status"] == "SUCCEEDED"
-    assert store_for("NORTHSHIRE").get(case_id).stage is Stage.SCREENING
+    wait_for_step(store_for("NORTHSHIRE"), case_id, Stage.PROOF_CHECK)
     [failed] = [entry for entry in store_for("NORTHSHIRE").history(case_id) if entry.action == "NOTIFICATION_FAILED"]
     assert failed.after["kind"] == "RECEIVED" and "not verified" in failed.after["error"]

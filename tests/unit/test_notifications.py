@@ -38,6 +38,7 @@ def compose_any(kind: NotificationKind, council=NORTHSHIRE, case: Case | None = 
         NotificationKind.INFORMATION_REMINDER: {"missing": [MissingItem.of(MissingCode.PHOTO)], "reply_by": REPLY_BY},
         NotificationKind.WITHDRAWN: {"reply_by": REPLY_BY},
         NotificationKind.DECISION_REFUSED: {"reasons": ["You do not get the qualifying rate of PIP."]},
+        NotificationKind.REVIEW_UPHELD: {"reasons": ["Your walking assessment does not meet the criteria."]},
     }.get(kind, {})
     return compose(kind, council, case, **{**defaults, **kwargs})
 
@@ -50,6 +51,7 @@ EXPECTED_SUBJECT = {
     NotificationKind.DECISION_APPROVED: "Your Blue Badge application has been approved",
     NotificationKind.DECISION_REFUSED: "Decision on your Blue Badge application",
     NotificationKind.BADGE_ORDERED: "Your Blue Badge has been ordered",
+    NotificationKind.REVIEW_UPHELD: "The review of your Blue Badge decision",
 }
 
 
@@ -194,6 +196,7 @@ def test_welsh_councils_offer_a_welsh_version(kind):
         (NotificationKind.INFORMATION_REQUESTED, {"reply_by": REPLY_BY}),  # nothing missing
         (NotificationKind.WITHDRAWN, {}),
         (NotificationKind.DECISION_REFUSED, {"reasons": ["  "]}),
+        (NotificationKind.REVIEW_UPHELD, {"reasons": []}),
     ],
 )
 def test_required_inputs_are_checked(kind, kwargs):

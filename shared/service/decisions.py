@@ -1,0 +1,221 @@
+"""The human steps of a case workflow, caseworker side: each records what a person decided on the case
+(conditionally, audited) and resumes the workflow task waiting at that stage.
+
+Each returns None when the case is not in the caller's council table (the API answers 404).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.adapters.case_store import CaseStore
+from shared.adapters.workflows import Workflows
+from shared.domain.application import ApplicationType, LongText, Payment, Text
+from shared.domain.badge import BadgeRuleError, ExistingBadge, ensure_one_badge
+from shared.domain.case import (
+    Assessment,
+    AssessmentOutcome,
+    AuditEntry,
+    BadgeOrder,
+    Case,
+    Decision,
+    DecisionOutcome,
+    ProofCheck,
+    Reasons,
+    Review,
+    ReviewOutcome,
+    Stage,
+)
+from shared.domain.council import CouncilConfig
+from shared.domain.ordering import badge_terms
+from shared.resources import Role
+from shared.service.casework import EDITING_ROLES, ActionNotAllowed, can_see, require
+from shared.service.people import badges_of_person
+from shared.service.tenancy import Caller
+
+
+class StepNotOpen(Exception):
+    """The case is not at the step the request is for (or nobody is waiting for it): HTTP 409."""
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    expected_version: int = Field(ge=1, description="The case version the caller saw; a newer one answers 409")
+
+
+class ProofCheckInput(_Input):
+    confirmed: bool = Field(description="The proof shows the automatic criterion is met")
+    notes: LongText | None = None
+
+
+class AssessmentInput(_Input):
+    outcome: AssessmentOutcome
+    summary: LongText = Field(description="What the assessment found and why")
+
+
+def _reasons_for(outcome: str, refusing: bool, reasons: list[str]) -> None:
+    if refusing and not reasons:
+        raise ValueError(f"reasons: at least one reason is required to {outcome} (the applicant is told them)")
+
+
+class DecisionInput(_Input):
+    outcome: DecisionOutcome
+    reasons: Reasons = Field(default_factory=list, description="Required to refuse: each is emailed to the applicant")
+    order: BadgeOrder = Field(default_factory=BadgeOrder, description="Start date and delivery of the badge, when approving")
+
+    @model_validator(mode="after")
+    def refusal_has_reasons(self) -> DecisionInput:
+        _reasons_for("refuse", self.outcome is DecisionOutcome.REFUSE, self.reasons)
+        return self
+
+
+class PaymentInput(_Input):
+    amount_pence: int = Field(ge=1, le=100000)
+    reference: Text
+    method: str = Field(default="CARD", max_length=30)
+
+
+class ReviewRequestInput(_Input):
+    grounds: LongText = Field(description="Why the applicant thinks the refusal is wrong")
+
+
+class ReviewInput(_Input):
+    outcome: ReviewOutcome
+    reasons: Reasons = Field(default_factory=list, description="Required to uphold the refusal")
+    order: BadgeOrder = Field(default_factory=BadgeOrder, description="Start date and delivery, when overturning")
+
+    @model_validator(mode="after")
+    def upheld_has_reasons(self) -> ReviewInput:
+        _reasons_for("uphold the refusal", self.outcome is ReviewOutcome.UPHOLD, self.reasons)
+        return self
+
+
+class InvalidStep(ValueError):
+    """The request is well-formed but a rule refuses it; `field` names the input at fault (HTTP 422)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _complete(
+    store: CaseStore, workflows: Workflows, case: Case, stage: Stage, expected_version: int, caller: Caller, now: datetime,
+    action: str, record: dict[str, Any], output: dict[str, Any],
+) -> Case:
+    """Save what was decided at `stage` (conditional on the version the caller saw) and resume the workflow."""
+    if case.stage is not stage or not case.task_token:
+        raise StepNotOpen(f"case {case.case_id} is at {case.stage.value}, not waiting for {stage.value.lower().replace('_', ' ')}")
+    updated = case.changed(now, task_token=None, **record)
+    audit = AuditEntry(case_id=case.case_id, at=now, actor=caller.actor, action=action,
+                       before={"stage": case.stage.value},
+                       after={name: value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+                              for name, value in record.items()})
+    store.save(updated, expected_version=expected_version, audit=audit)
+    # After the save, so the next workflow step reads what was decided.
+    workflows.resume(case.task_token, output)
+    return updated
+
+
+def record_proof_check(store: CaseStore, workflows: Workflows, case_id: str, given: ProofCheckInput, caller: Caller, now: datetime) -> Case | None:
+    require(caller, EDITING_ROLES, "checking proof of eligibility")
+    case = store.get(case_id)
+    if case is None:
+        return None
+    check = ProofCheck(confirmed=given.confirmed, notes=given.notes, by=caller.user, at=now)
+    return _complete(store, workflows, case, Stage.PROOF_CHECK, given.expected_version, caller, now, "PROOF_CHECKED",
+                     {"proof_check": check}, {"confirmed": given.confirmed})
+
+
+def record_assessment(store: CaseStore, workflows: Workflows, case_id: str, given: AssessmentInput, caller: Caller, now: datetime) -> Case | None:
+    """Caseworkers assess any case; an assessor only the cases referred to them."""
+    require(caller, (*EDITING_ROLES, Role.ASSESSOR), "recording an assessment")
+    case = store.get(case_id)
+    if case is None or not can_see(caller, case):
+        return None
+    assessment = Assessment(outcome=given.outcome, summary=given.summary, by=caller.user, at=now)
+    return _complete(store, workflows, case, Stage.ASSESSMENT, given.expected_version, caller, now, "ASSESSED",
+                     {"assessment": assessment}, {"outcome": given.outcome.value})
+
+
+def _check_order(store: CaseStore, case: Case, order: BadgeOrder, now: datetime, field: str) -> None:
+    """Refuse an approval whose badge could not be ordered, now rather than in the night's workflow."""
+    application = case.application
+    if application.application_type is ApplicationType.CANCEL:
+        if store.get_badge(application.existing_badge_number) is None:
+            raise InvalidStep("existing_badge_number", f"badge {application.existing_badge_number} is not a badge of this council")
+        return
+    replacing = store.get_badge(application.existing_badge_number) if application.application_type is ApplicationType.REPLACE else None
+    try:
+        badge_terms(application, order, now.date(), replacing)
+        if application.application_type is not ApplicationType.REPLACE:
+            others = [ExistingBadge(badge_number=badge.badge_number, status=badge.status, expiry_date=badge.expiry_date)
+                      for badge in badges_of_person(store, case)]
+            ensure_one_badge(others, now.date())
+    except BadgeRuleError as error:
+        raise InvalidStep(error.field if error.field in ("existing_badges", "existing_badge_number") else f"{field}.{error.field}",
+                          error.reason) from None
+
+
+def decide(store: CaseStore, workflows: Workflows, case_id: str, given: DecisionInput, caller: Caller, now: datetime) -> Case | None:
+    require(caller, EDITING_ROLES, "deciding a case")
+    case = store.get(case_id)
+    if case is None:
+        return None
+    approving = given.outcome is DecisionOutcome.APPROVE
+    if approving and case.stage is Stage.DECISION:
+        _check_order(store, case, given.order, now, "order")
+    decision = Decision(outcome=given.outcome, reasons=given.reasons, order=given.order if approving else None, by=caller.user, at=now)
+    return _complete(store, workflows, case, Stage.DECISION, given.expected_version, caller, now, "DECIDED",
+                     {"decision": decision}, {"outcome": given.outcome.value})
+
+
+def record_payment(
+    store: CaseStore, workflows: Workflows, council: CouncilConfig, case_id: str, given: PaymentInput, caller: Caller, now: datetime,
+) -> Case | None:
+    require(caller, EDITING_ROLES, "recording a payment")
+    case = store.get(case_id)
+    if case is None:
+        return None
+    if given.amount_pence < council.badge_fee_pence:
+        raise InvalidStep("amount_pence", f"{given.amount_pence} is less than the badge fee of {council.badge_fee_pence} pence")
+    payment = Payment(amount_pence=given.amount_pence, reference=given.reference, paid=True, method=given.method)
+    application = case.application.model_copy(update={"payment": payment})
+    return _complete(store, workflows, case, Stage.AWAITING_PAYMENT, given.expected_version, caller, now, "PAYMENT_RECORDED",
+                     {"application": application}, {"amount_pence": given.amount_pence})
+
+
+def request_review(store: CaseStore, workflows: Workflows, case_id: str, given: ReviewRequestInput, caller: Caller, now: datetime) -> Case | None:
+    """The applicant asked (by phone, letter or email) for the refusal to be looked at again."""
+    require(caller, EDITING_ROLES, "recording a review request")
+    case = store.get(case_id)
+    if case is None:
+        return None
+    review = Review(requested_at=now, requested_by=caller.user, grounds=given.grounds)
+    return _complete(store, workflows, case, Stage.REFUSED, given.expected_version, caller, now, "REVIEW_REQUESTED",
+                     {"review": review}, {"requested": True})
+
+
+def review(store: CaseStore, workflows: Workflows, case_id: str, given: ReviewInput, caller: Caller, now: datetime) -> Case | None:
+    """A caseworker other than the one who refused upholds or overturns the refusal."""
+    require(caller, EDITING_ROLES, "reviewing a refusal")
+    case = store.get(case_id)
+    if case is None:
+        return None
+    if case.decision is not None and case.decision.by == caller.user:
+        raise ActionNotAllowed(f"{caller.user} refused this case; a different caseworker must review it")
+    if case.review is None or case.stage is not Stage.REVIEW:
+        raise StepNotOpen(f"case {case_id} is at {case.stage.value}, not waiting for review")
+    overturning = given.outcome is ReviewOutcome.OVERTURN
+    if overturning:
+        _check_order(store, case, given.order, now, "order")
+    reviewed = case.review.model_copy(update={
+        "outcome": given.outcome, "reasons": given.reasons, "order": given.order if overturning else None, "by": caller.user, "at": now,
+    })
+    return _complete(store, workflows, case, Stage.REVIEW, given.expected_version, caller, now, "REVIEWED",
+                     {"review": reviewed}, {"outcome": given.outcome.value})
+
