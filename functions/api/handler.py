@@ -3,6 +3,7 @@ the identity token's groups, never from the request, so a case of another counci
 
 from datetime import date, timedelta
 from http import HTTPStatus
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -252,22 +253,26 @@ def note_case(case_id: CASE_ID, note: NoteInput) -> Response[dict]:
     return json_response(HTTPStatus.CREATED, {"note": added.model_dump(mode="json")})
 
 
+def human_step(step: Callable[..., Case | None], case_id: str, given: BaseModel) -> dict:
+    """Record a person's step on the caller's council's case and resume its workflow."""
+    caller = current_caller()
+    logger.append_keys(case_id=case_id)
+    return found(step(council_store(caller), workflows(), case_id, given, caller, utcnow()), case_id)
+
+
 @app.post("/cases/<case_id>/proof-check", summary="Automatic routes: record the check of the proof of eligibility")
 def check_proof(case_id: CASE_ID, check: decisions.ProofCheckInput) -> dict:
-    caller = current_caller()
-    return found(decisions.record_proof_check(council_store(caller), workflows(), case_id, check, caller, utcnow()), case_id)
+    return human_step(decisions.record_proof_check, case_id, check)
 
 
 @app.post("/cases/<case_id>/assessment", summary="Further-assessment routes: record the assessment (caseworkers, or the assessor it is referred to)")
 def assess(case_id: CASE_ID, assessment: decisions.AssessmentInput) -> dict:
-    caller = current_caller()
-    return found(decisions.record_assessment(council_store(caller), workflows(), case_id, assessment, caller, utcnow()), case_id)
+    return human_step(decisions.record_assessment, case_id, assessment)
 
 
 @app.post("/cases/<case_id>/decision", summary="Approve (with the badge's start and delivery) or refuse (with reasons)")
 def decide(case_id: CASE_ID, decision: decisions.DecisionInput) -> dict:
-    caller = current_caller()
-    return found(decisions.decide(council_store(caller), workflows(), case_id, decision, caller, utcnow()), case_id)
+    return human_step(decisions.decide, case_id, decision)
 
 
 @app.post("/cases/<case_id>/payment", summary="Record the badge fee paid for an approved case")
@@ -281,14 +286,12 @@ def pay(case_id: CASE_ID, payment: decisions.PaymentInput) -> dict:
 
 @app.post("/cases/<case_id>/review-request", summary="Record the applicant's request for a review of the refusal")
 def ask_for_review(case_id: CASE_ID, request: decisions.ReviewRequestInput) -> dict:
-    caller = current_caller()
-    return found(decisions.request_review(council_store(caller), workflows(), case_id, request, caller, utcnow()), case_id)
+    return human_step(decisions.request_review, case_id, request)
 
 
 @app.post("/cases/<case_id>/review", summary="Uphold or overturn a refusal (not by the caseworker who refused)")
 def review_refusal(case_id: CASE_ID, review: decisions.ReviewInput) -> dict:
-    caller = current_caller()
-    return found(decisions.review(council_store(caller), workflows(), case_id, review, caller, utcnow()), case_id)
+    return human_step(decisions.review, case_id, review)
 
 
 @app.get("/badges/<badge_number>", summary="A badge of your council")

@@ -120,6 +120,10 @@ def badge_owner_key(badge_number: str) -> dict[str, str]:
     return {PK: f"LOOKUP#BADGE#{badge_number}", SK: "BADGE"}
 
 
+# Two items per badge (the badge and its owner key); the case, its audit entry and a replaced badge fit beside.
+BADGES_PER_TRANSACTION = 45
+
+
 class QueueOrder(StrEnum):
     OLDEST = "oldest"
     NEWEST = "newest"
@@ -311,14 +315,24 @@ class CaseStore:
     def order_badges(
         self, case: Case, expected_version: int, badges: list[Badge], audit: AuditEntry, replaced: Badge | None = None
     ) -> None:
-        """Save the case with its new badges (and the badge they replace), all or nothing."""
+        """Save the case with its new badges (and the badge they replace).
+
+        A transaction holds at most 100 items, so an organisation's large order writes its first badges in
+        transactions of their own and the last ones with the case; a retry finds those already written
+        (CaseFile.badges) and orders only the rest.
+        """
+        *earlier, last = [badges[start:start + BADGES_PER_TRANSACTION] for start in range(0, len(badges), BADGES_PER_TRANSACTION)] or [[]]
+        for chunk in earlier:
+            self._transact([write for badge in chunk for write in self._new_badge_writes(badge)], "case", case.case_id)
         writes = [self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))]
-        for badge in badges:
-            writes.append(self._put(self._badge_item(badge), new_only=True))
-            writes.append(self._put(badge_owner_key(badge.badge_number) | {"case_id": badge.case_id}, new_only=True))
+        writes += [write for badge in last for write in self._new_badge_writes(badge)]
         if replaced is not None:  # already moved to REPLACED, one version on from the one read
             writes.append(self._conditional_put(self._badge_item(replaced), replaced.version - 1))
         self._transact(writes, "case", case.case_id)
+
+    def _new_badge_writes(self, badge: Badge) -> list[dict[str, Any]]:
+        return [self._put(self._badge_item(badge), new_only=True),
+                self._put(badge_owner_key(badge.badge_number) | {"case_id": badge.case_id}, new_only=True)]
 
     def save_badge(self, badge: Badge, expected_version: int, audit: AuditEntry) -> None:
         """Change a badge's status if nobody changed it since `expected_version`; audited on its case."""

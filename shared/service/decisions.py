@@ -57,20 +57,27 @@ class AssessmentInput(_Input):
     summary: LongText = Field(description="What the assessment found and why")
 
 
-def _reasons_for(outcome: str, refusing: bool, reasons: list[str]) -> None:
-    if refusing and not reasons:
-        raise ValueError(f"reasons: at least one reason is required to {outcome} (the applicant is told them)")
+class _OutcomeInput(_Input):
+    """A decision or a review: refusing needs reasons (the applicant is told them); approving orders a badge."""
 
-
-class DecisionInput(_Input):
-    outcome: DecisionOutcome
     reasons: Reasons = Field(default_factory=list, description="Required to refuse: each is emailed to the applicant")
     order: BadgeOrder = Field(default_factory=BadgeOrder, description="Start date and delivery of the badge, when approving")
 
+    def refusing(self) -> bool:
+        raise NotImplementedError
+
     @model_validator(mode="after")
-    def refusal_has_reasons(self) -> DecisionInput:
-        _reasons_for("refuse", self.outcome is DecisionOutcome.REFUSE, self.reasons)
+    def refusal_has_reasons(self) -> _OutcomeInput:
+        if self.refusing() and not self.reasons:
+            raise ValueError("reasons: at least one reason is required to refuse (the applicant is told them)")
         return self
+
+
+class DecisionInput(_OutcomeInput):
+    outcome: DecisionOutcome
+
+    def refusing(self) -> bool:
+        return self.outcome is DecisionOutcome.REFUSE
 
 
 class PaymentInput(_Input):
@@ -83,15 +90,11 @@ class ReviewRequestInput(_Input):
     grounds: LongText = Field(description="Why the applicant thinks the refusal is wrong")
 
 
-class ReviewInput(_Input):
-    outcome: ReviewOutcome
-    reasons: Reasons = Field(default_factory=list, description="Required to uphold the refusal")
-    order: BadgeOrder = Field(default_factory=BadgeOrder, description="Start date and delivery, when overturning")
+class ReviewInput(_OutcomeInput):
+    outcome: ReviewOutcome = Field(description="UPHOLD keeps the refusal (reasons required); OVERTURN approves (order)")
 
-    @model_validator(mode="after")
-    def upheld_has_reasons(self) -> ReviewInput:
-        _reasons_for("uphold the refusal", self.outcome is ReviewOutcome.UPHOLD, self.reasons)
-        return self
+    def refusing(self) -> bool:
+        return self.outcome is ReviewOutcome.UPHOLD
 
 
 class InvalidStep(ValueError):

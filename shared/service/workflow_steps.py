@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from shared.adapters.badge_numbers import BadgeNumbers
 from shared.adapters.case_store import CaseStore
 from shared.domain.application import ApplicationType
-from shared.domain.badge import BadgeStatus
+from shared.domain.badge import BadgeStatus, batch_type
 from shared.domain.case import AuditEntry, BadgeOrder, Case, DecisionOutcome, ReviewOutcome, Stage
 from shared.domain.council import CouncilConfig
 from shared.domain.notifications import NotificationKind
@@ -127,23 +127,28 @@ def approved_order(case: Case) -> BadgeOrder:
 def order_badge(store: CaseStore, numbers: BadgeNumbers, notifier: Notifier, case_id: str, now: datetime) -> Case:
     """Give the approved case its badge number(s) and order them for the nightly print; a replacement
     marks the old badge REPLACED in the same transaction."""
-    case = _load(store, case_id)
+    loaded = store.load(case_id)
+    if loaded is None:
+        raise CaseNotFound(f"case {case_id} is not in {store.table_name}")
+    case = loaded.case
     if case.stage is Stage.ORDERED:
         return case
     order = approved_order(case)
     application = case.application
     replacing = store.get_badge(application.existing_badge_number) if application.application_type is ApplicationType.REPLACE else None
     terms = badge_terms(application, order, now.date(), replacing)
-    badges = new_badges(case, order, terms, numbers.issue(badges_wanted(application)), now, replacing)
+    already = loaded.badges  # written by an earlier attempt of a large order that did not finish
+    badges = new_badges(case, order, terms, numbers.issue(badges_wanted(application) - len(already)), now, replacing)
     replaced = None
     if replacing is not None:
         replaced = replacing.moved_to(BadgeStatus.REPLACED, now, now.date(), reason=application.replace_reason,
                                       replaced_by=badges[0].badge_number)
-    ordered = case.moved_to(Stage.ORDERED, now).model_copy(update={"badge_numbers": [badge.badge_number for badge in badges]})
+    numbers_ordered = [badge.badge_number for badge in [*already, *badges]]
+    ordered = case.moved_to(Stage.ORDERED, now).model_copy(update={"badge_numbers": numbers_ordered})
     audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="BADGE_ORDERED",
                        before={"stage": case.stage.value},
                        after={"stage": Stage.ORDERED.value, "badges": ordered.badge_numbers, "start_date": terms.start_date.isoformat(),
-                              "expiry_date": terms.expiry_date.isoformat(), "batch_type": badges[0].batch_type.value,
+                              "expiry_date": terms.expiry_date.isoformat(), "batch_type": batch_type(order.deliver_to, order.delivery_option).value,
                               "replaces": replacing.badge_number if replacing else None})
     store.order_badges(ordered, case.version, badges, audit, replaced)
     notifier.notify(store, ordered, NotificationKind.BADGE_ORDERED)

@@ -369,3 +369,18 @@ def test_decision_input_is_checked_field_by_field(caseworker):
     future = (date.today() + timedelta(days=10)).isoformat()
     act(caseworker, case_id, "decision", {"outcome": "APPROVE", "order": {"start_date": future}})
     assert at(case_id, Stage.ORDERED)
+
+
+def test_an_organisation_order_larger_than_one_transaction_gets_every_badge(caseworker):
+    application = complete_application(
+        NORTHSHIRE, channel="PAPER", party="ORG", holder=REMOVE, eligibility=REMOVE, evidence=[],
+        organisation={"name": f"Dial-a-Ride {random.randint(0, 10**6)}", "number_of_badges": 120,
+                      "address": {"line1": "1 Depot Road", "town": "Northby", "postcode": "NE1 4XF"}})
+    case_id = key_in(caseworker, application)
+    at(case_id, Stage.DECISION)
+    act(caseworker, case_id, "decision", {"outcome": "APPROVE", "order": {"deliver_to": "COUNCIL"}})
+    case = at(case_id, Stage.ORDERED)
+    loaded = store_for(NORTHSHIRE).load(case_id)
+    assert len(case.badge_numbers) == 120 == len(set(case.badge_numbers)) == len(loaded.badges)
+    assert {badge.organisation_name for badge in loaded.badges} == {application["organisation"]["name"]}
+    assert all(badge.holder is None and badge.batch_type.value == "LA" for badge in loaded.badges)
