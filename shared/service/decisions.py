@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from shared.adapters.case_store import CaseStore
 from shared.adapters.workflows import Workflows
 from shared.domain.application import ApplicationType, LongText, Payment, Text
-from shared.domain.badge import BadgeRuleError, ExistingBadge, ensure_one_badge
+from shared.domain.badge import BadgeRuleError, BadgeStatus, ExistingBadge, badge_transition, ensure_one_badge
 from shared.domain.case import (
     Assessment,
     AssessmentOutcome,
@@ -149,8 +149,13 @@ def _check_order(store: CaseStore, case: Case, order: BadgeOrder, now: datetime,
     """Refuse an approval whose badge could not be ordered, now rather than in the night's workflow."""
     application = case.application
     if application.application_type is ApplicationType.CANCEL:
-        if store.get_badge(application.existing_badge_number) is None:
+        badge = store.get_badge(application.existing_badge_number)
+        if badge is None:
             raise InvalidStep("existing_badge_number", f"badge {application.existing_badge_number} is not a badge of this council")
+        try:
+            badge_transition(badge.status, BadgeStatus.CANCELLED, expiry=badge.expiry_date, today=now.date())
+        except BadgeRuleError as error:
+            raise InvalidStep("existing_badge_number", error.reason) from None
         return
     replacing = store.get_badge(application.existing_badge_number) if application.application_type is ApplicationType.REPLACE else None
     try:

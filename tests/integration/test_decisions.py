@@ -312,6 +312,18 @@ def test_cancelling_a_badge_directly_and_through_a_cancellation_request(casework
     assert badge.status is BadgeStatus.CANCELLED and badge.status_reason == "DECEASE"
     assert caseworker.call("GET", "/badges/000000")[0] == 404
 
+    # A request to cancel a badge that is already cancelled is refused at the decision, saying why.
+    again = complete_application(NORTHSHIRE, application_type="CANCEL", cancel_reason="NOLONG",
+                                 existing_badge_number=first["badge_number"], evidence=[], eligibility=REMOVE)
+    case_id = key_in(caseworker, again)
+    at(case_id, Stage.DECISION)
+    answer = act(caseworker, case_id, "decision", {"outcome": "APPROVE"}, expected=422)
+    assert answer["errors"][0]["field"] == "existing_badge_number" and "CANCELLED" in answer["errors"][0]["message"]
+    act(caseworker, case_id, "decision", {"outcome": "REFUSE", "reasons": ["The badge is already cancelled."]})
+    assert execution_status(stack, clients, WorkflowKey.CANCELLATION, case_id) == "SUCCEEDED"
+    closed = store_for(NORTHSHIRE).get(case_id)
+    assert closed.stage is Stage.REFUSED and closed.task_token is None  # no review of a cancellation request
+
 
 def test_the_one_badge_rule_refuses_a_second_badge_for_the_same_person(caseworker):
     person = someone_new()
