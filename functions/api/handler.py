@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import ForbiddenError, NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -19,7 +19,7 @@ from shared.adapters.aws import councils, intake_service, store_for, workflows
 from shared.adapters.case_store import CaseStore, InvalidCursor, QueueFilter, QueueOrder, StaleVersion
 from shared.domain.application import Application, ApplicationType, EligibilityCode
 from shared.domain.badge import BADGE_NUMBER_PATTERN, BadgeRuleError
-from shared.domain.case import Case, Stage, utcnow
+from shared.domain.case import Case, ExpectedVersion, Stage, utcnow
 from shared.domain.formats import Email
 from shared.resources import API_MAX_BODY_BYTES, Role
 from shared.service import decisions
@@ -126,8 +126,10 @@ def list_cases(
 ) -> dict:
     caller = current_caller()
     store = council_store(caller)
-    # Assessors work only on the cases referred to them.
+    # Assessors work only on the cases referred to them: by default those waiting for their assessment.
     referred_to = caller.user if not caller.has_any(*EDITING_ROLES, Role.READ_ONLY) else None
+    if referred_to and stage is None:
+        stage = Stage.ASSESSMENT
     if stage is None and assignee is None and referred_to is None:
         return unprocessable("the request is not valid", [{"field": "stage", "location": "query", "message": "give a stage or an assignee"}])
     wanted = QueueFilter(
@@ -136,6 +138,9 @@ def list_cases(
         received_before=utcnow() - timedelta(days=older_than_days) if older_than_days is not None else None,
         min_priority=min_priority, order=sort,
     )
+    if wanted.order is QueueOrder.PRIORITY and (wanted.assignee or wanted.referred_to):
+        return unprocessable("the request is not valid", [{"field": "sort", "location": "query",
+                                                            "message": "a person's queue is sorted by age (oldest or newest); sort by priority within a stage"}])
     cases, next_cursor = store.queue(wanted, limit=limit, after=cursor)
     return {"cases": [queue_entry(case) for case in cases], "cursor": next_cursor}
 
@@ -200,7 +205,7 @@ def require_staff(caller: Caller, doing: str) -> None:
 class Assignment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    expected_version: int = Field(ge=1, description="The case version the caller saw; a newer one answers 409")
+    expected_version: ExpectedVersion
     assignee: Email | None = Field(description="Who works the case (their sign-in email); null releases it")
 
 
@@ -221,7 +226,7 @@ def assign_cases(assignment: BulkAssignment) -> dict:
 class PriorityChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    expected_version: int = Field(ge=1)
+    expected_version: ExpectedVersion
     priority: int = Field(ge=0, le=100, description="0 lowest, 100 most urgent; 50 by default")
 
 
@@ -234,7 +239,7 @@ def change_priority(case_id: CASE_ID, change: PriorityChange) -> dict:
 class Referral(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    expected_version: int = Field(ge=1)
+    expected_version: ExpectedVersion
     assessor: Email | None = Field(description="The assessor's sign-in email; null withdraws the referral")
 
 
@@ -376,6 +381,19 @@ def invalid_request(error: RequestValidationError) -> Response:
         for problem in error.errors()
     ]
     return unprocessable("the request is not valid", problems)
+
+
+@app.exception_handler(RequestUnsupportedContentType)
+def unsupported_content(error: RequestUnsupportedContentType) -> Response:
+    return json_response(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, {"statusCode": 415, "message": "send the body as application/json"})
+
+
+@app.exception_handler([RecursionError, UnicodeDecodeError, ValueError])
+def unreadable_request(error: Exception) -> Response:
+    """A body the parser cannot read at all (nested too deep, not UTF-8, a multipart without a boundary)."""
+    logger.info("unreadable request", extra={"error": type(error).__name__})
+    reason = "nested too deeply" if isinstance(error, RecursionError) else "not UTF-8" if isinstance(error, UnicodeDecodeError) else str(error)[:200]
+    return json_response(HTTPStatus.BAD_REQUEST, {"statusCode": 400, "message": f"the request body cannot be read: {reason}"})
 
 
 @app.exception_handler(InvalidSupply)

@@ -20,6 +20,7 @@ import socket  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 import urllib.request  # noqa: E402
+import warnings  # noqa: E402
 from collections import Counter  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
     from shared.domain.council import CouncilRegistry
 
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+# Powertools warns when a request published no business metric (every GET does not); in AWS that is a
+# log line, here it would clutter the terminal.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -164,6 +170,8 @@ def _print_banner(
             f"Seeded {len(report.applications)} applications through bus -> queue -> ingest "
             f"(expected: {', '.join(f'{count} {name}' for name, count in sorted(by_outcome.items()))}); "
             f"pump: {report.pump.succeeded} ok, {report.pump.failed} retried; workflows settled: {report.workflows_settled}",
+            "Demo cases by stage, taken on through the API by the demo staff:",
+            *[f"  {council}: {', '.join(f'{count} {stage}' for stage, count in stages.items())}" for council, stages in report.stages.items()],
             f"Demo logins (password for all: {password}):",
             *[f"  {user.username:<40} {', '.join(user.groups)}" for user in report.users],
             "",
@@ -171,7 +179,7 @@ def _print_banner(
             f"  TOKEN=$(curl -s -X POST {api_url}{token_path} -H 'Content-Type: application/json' "
             f"-d '{{\"username\": \"{caseworker}\", \"password\": \"{password}\"}}' "
             "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"IdToken\"])')",
-            f"  curl -s -H \"Authorization: Bearer $TOKEN\" '{api_url}/cases?stage=SCREENING'",
+            f"  curl -s -H \"Authorization: Bearer $TOKEN\" '{api_url}/cases?stage=PROOF_CHECK'",
             "",
             "Key in an application as that caseworker (API):",
             f"  curl -s -X POST {api_url}/applications -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "

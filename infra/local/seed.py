@@ -1,28 +1,38 @@
 """Demo data for the local stack: staff logins, and applications sent through the real intake path.
 
 Applications are PUBLISHED on the event bus (rule -> queue -> pump -> ingest handler), never written to
-tables directly, so seeding exercises the same path as the national service's events.
+tables directly, so seeding exercises the same path as the national service's events. A few cases per
+council are then taken further through the real API handler (as the demo logins), so every stage of the
+workflows has a case to look at; the replacement and cancellation requests are published last, naming
+badges ordered that way.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import random
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from infra.local.bridge import call_handler, lambda_context
+from infra.local.http_api import proxy_event
 from infra.local.provision import ClientFactory, LocalResources, client_factory
 from infra.local.pump import IntakePump, PumpStats
+from shared.adapters.case_store import CaseStore
 from shared.domain.application import Application
+from shared.domain.badge import Badge, BadgeStatus
+from shared.domain.case import CLOSED_STAGES, AuditEntry, Case, Stage
 from shared.domain.completeness import missing_items
 from shared.domain.council import CouncilConfig, CouncilRegistry
 from shared.domain.formats import is_valid_postcode
-from shared.resources import APPLICATION_SUBMITTED, EVENT_BUS_NAME, NATIONAL_ADMIN_GROUP, Role, council_group
+from shared.resources import API_FUNCTION, APPLICATION_SUBMITTED, EVENT_BUS_NAME, NATIONAL_ADMIN_GROUP, Role, council_group
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +91,7 @@ class DemoApplication:
     label: str
     expected: Expected
     missing: tuple[str, ...] = ()  # MissingCode values, for a case awaiting information
+    scenario: str = ""  # the label in _scenarios() it was built from ("" for the parked ones)
 
     @property
     def application_id(self) -> str:
@@ -109,6 +120,7 @@ class _Maker:
         self.today = now.date()
         # Addresses near the council: the letters of its own postcode's area, e.g. "NE" from "NE1 4XF".
         self.postcode_area = "".join(ch for ch in council.collection_address.postcode.split(" ")[0] if ch.isalpha())
+        self.people: set[object] = set()  # (surname, date of birth) pairs and NI numbers already used
 
     def postcode(self) -> str:
         inward = f"{self.rng.randint(1, 9)}{self.rng.choice(_POSTCODE_INWARD_LETTERS)}{self.rng.choice(_POSTCODE_INWARD_LETTERS)}"
@@ -133,6 +145,16 @@ class _Maker:
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def holder(self, child: bool = False) -> dict[str, Any]:
+        """Someone no other demo application of this council is: the decision allows one live badge per
+        person (same NI number, or same surname and date of birth)."""
+        while True:
+            holder = self._someone(child)
+            keys = {(holder["surname"], holder["date_of_birth"]), holder.get("nino")} - {None}
+            if not keys & self.people:
+                self.people |= keys
+                return holder
+
+    def _someone(self, child: bool) -> dict[str, Any]:
         forename, surname = self.rng.choice(_FORENAMES), self.rng.choice(_SURNAMES)
         holder = {
             "title": None if child else self.rng.choice(["Mr", "Mrs", "Ms", "Mx", "Dr"]),
@@ -317,7 +339,7 @@ def demo_applications(
             payload = build(maker, f"DEMO-{council.code}-{number + 1:03d}", variant)
             missing = tuple(item.code.value for item in missing_items(Application.model_validate(payload), council))
             expected = Expected.AWAITING_INFORMATION if missing else Expected.SCREENING
-            demo.append(DemoApplication(payload, f"{council.code}: {label}", expected, missing))
+            demo.append(DemoApplication(payload, f"{council.code}: {label}", expected, missing, scenario=label))
     first = next(iter(councils))
     malformed = scenarios[0][1](_Maker(rng, first, now), f"DEMO-{first.code}-BADCODE", 0)
     malformed["eligibility"]["code"] = "JETPACK"
@@ -430,14 +452,207 @@ def _waiting_for_callback(sfn: Any, execution_arn: str) -> bool:
     return bool(events) and max(events, key=lambda event: event["id"])["type"] == "TaskSubmitted"
 
 
+# ---------------------------------------------------------------- Taking demo cases further, through the API
+@dataclass(frozen=True)
+class Step:
+    """One action on a demo case: POST /cases/{case_id}/{action} as the council's demo login for `by`."""
+
+    action: str
+    body: dict[str, Any]  # a Role value stands for the email of that role's demo login (the referral's assessor)
+    then: Stage  # where the case waits, or closes, afterwards
+    by: Role = Role.CASEWORKER
+
+
+def _approve(**order: str) -> Step:
+    return Step("decision", {"outcome": "APPROVE", "order": order}, Stage.ORDERED)
+
+
+def _not_eligible(summary: str, by: Role = Role.CASEWORKER) -> Step:
+    return Step("assessment", {"outcome": "NOT_ELIGIBLE", "summary": summary}, Stage.DECISION, by)
+
+
+def _refuse(reason: str) -> Step:
+    return Step("decision", {"outcome": "REFUSE", "reasons": [reason]}, Stage.REFUSED)
+
+
+_PROOF_SEEN = Step("proof-check", {"confirmed": True, "notes": "Award letter seen; name and dates match the application"}, Stage.DECISION)
+_REFER = Step("referral", {"assessor": Role.ASSESSOR}, Stage.ASSESSMENT)
+
+# Per scenario of _scenarios(): the steps from its first human step to the stage the demo shows. The others
+# stay where the workflow put them: the blind applicant at PROOF_CHECK, the child at ASSESSMENT (not referred),
+# the incomplete ones waiting for information, and the replacement and cancellation (published later) at DECISION.
+JOURNEYS: dict[str, tuple[Step, ...]] = {
+    "PIP, complete": (_PROOF_SEEN, _approve(deliver_to="HOME", delivery_option="FAST")),  # ORDERED, then issued
+    "DLA, complete": (_PROOF_SEEN, _approve(deliver_to="COUNCIL")),  # ORDERED, then issued
+    "Organisation": (_approve(),),  # ORDERED: one badge per vehicle asked for
+    "Armed forces award, renewal": (_PROOF_SEEN,),  # DECISION
+    "Walking difficulty, further assessment": (_REFER,),  # ASSESSMENT, in the demo assessor's queue
+    "Arms disability, further assessment": (  # REFUSED, waiting for a review request
+        _REFER,
+        _not_eligible("Desk assessment: drives an adapted car and uses the council's pay-by-phone parking.", Role.ASSESSOR),
+        _refuse("You can operate pay-by-phone parking, so you meet neither arms criterion."),
+    ),
+    "Hidden disability, renewal": (  # REVIEW: review it as the team leader (not the caseworker who refused)
+        _not_eligible("No evidence of a very considerable difficulty when walking; the letter predates the last award."),
+        _refuse("The evidence does not show a risk to your safety when walking near traffic."),
+        Step("review-request", {"grounds": "My new care plan from the mental health team shows the risk near roads."}, Stage.REVIEW),
+    ),
+}
+# A demo replacement or cancellation request names the badge ordered for another scenario's applicant (and is
+# made for that person). A replacement needs an ISSUED badge; a cancellation could also name an ORDERED one.
+BADGE_OF: dict[str, str] = {"Replacement (lost or stolen)": "PIP, complete", "Cancellation": "DLA, complete"}
+PRINT_SUPPLIER_ACTOR = "demo:print-supplier"
+
+
+def call_api(user: DemoUser, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    """The real API handler, in-process, given the event API Gateway passes once its Cognito authorizer
+    accepted `user`'s ID token (claims as strings, groups comma-separated): the path the local API serves."""
+    claims = {"sub": user.username, "email": user.username, "email_verified": "true", "token_use": "id",
+              "cognito:username": user.username, "cognito:groups": ",".join(user.groups)}
+    raw = b"" if body is None else json.dumps(body).encode()
+    event = proxy_event(method, path, [("Content-Type", "application/json")], raw, "127.0.0.1", claims, "localhost")
+    response, errored = call_handler(API_FUNCTION.handler, event, lambda_context(API_FUNCTION))
+    if errored:
+        raise RuntimeError(f"API handler failed on {method} {path}: {response}")
+    return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
+
+
+@dataclass
+class _Journey:
+    application_id: str
+    council_code: str
+    store: CaseStore
+    case_id: str
+    steps: list[Step]
+
+    def take_step(self, logins: dict[tuple[str | None, Role | None], DemoUser]) -> Step:
+        step = self.steps.pop(0)
+        body = {name: logins[self.council_code, value].username if isinstance(value, Role) else value for name, value in step.body.items()}
+        version = self.store.get(self.case_id).version  # as a caseworker would have read it
+        status, answer = call_api(logins[self.council_code, step.by], "POST", f"/cases/{self.case_id}/{step.action}",
+                                  {"expected_version": version, **body})
+        if status != 200:
+            raise RuntimeError(f"demo step {step.action} on {self.case_id} answered {status}: {answer}")
+        return step
+
+
+def _settled(store: CaseStore, case_id: str) -> Case | None:
+    """The case once its workflow waits for a person again (the callback token is stored) or has closed it."""
+    case = store.get(case_id)
+    return case if case is not None and (case.task_token or case.stage in CLOSED_STAGES) else None
+
+
+def _cases(store: CaseStore, stages: Iterable[Stage]) -> list[Case]:
+    found: list[Case] = []
+    for stage in stages:
+        after: str | None = None
+        while True:
+            page, after = store.by_stage(stage, limit=100, after=after)
+            found += page
+            if after is None:
+                break
+    return found
+
+
+def advance_cases(
+    stores: dict[str, CaseStore], users: Iterable[DemoUser], applications: Iterable[DemoApplication], timeout_seconds: float = 30.0,
+) -> dict[str, str]:
+    """Take each demo case with a journey through its steps, as the demo staff would through the API; returns
+    application id -> case id for them. In waves (one step of every case, then wait for all), so the waits
+    for the workflows overlap. A case whose workflow does not settle in time is left where it is, with a warning."""
+    logins = {(user.council_code, user.role): user for user in users}
+    waiting = {case.application.application_id: case.case_id
+               for store in stores.values() for case in _cases(store, (Stage.PROOF_CHECK, Stage.ASSESSMENT, Stage.DECISION))}
+    journeys = []
+    for demo in applications:
+        if demo.scenario in JOURNEYS and demo.application_id in waiting:
+            code = demo.payload["council_code"]
+            journeys.append(_Journey(demo.application_id, code, stores[code], waiting[demo.application_id], list(JOURNEYS[demo.scenario])))
+    case_ids = {journey.application_id: journey.case_id for journey in journeys}
+    while journeys:
+        pending = {id(journey): (journey, journey.take_step(logins)) for journey in journeys}
+        deadline = time.monotonic() + timeout_seconds
+        while pending and time.monotonic() < deadline:
+            for key, (journey, step) in list(pending.items()):
+                case = _settled(journey.store, journey.case_id)
+                if case is None:
+                    continue
+                if case.stage is not step.then:
+                    raise RuntimeError(f"demo case {case.case_id} is at {case.stage.value} after {step.action}, not {step.then.value}")
+                del pending[key]
+            time.sleep(0.1 if pending else 0)
+        for journey, step in pending.values():
+            log.warning("demo case %s not at %s %.0f s after %s; left there", journey.case_id, step.then.value, timeout_seconds, step.action)
+            journey.steps.clear()
+        journeys = [journey for journey in journeys if journey.steps]
+    return case_ids
+
+
+def issue_badge(store: CaseStore, badge_number: str, now: datetime) -> Badge:
+    """ORDERED -> PROCESSED -> ISSUED, as the print supplier's confirmation will record it. This stands in for
+    the print results until the print issue lands (the seed should then run a print batch instead)."""
+    badge = store.get_badge(badge_number)
+    if badge is None:
+        raise LookupError(f"no badge {badge_number}")
+    for status in (BadgeStatus.PROCESSED, BadgeStatus.ISSUED):
+        moved = badge.moved_to(status, now, now.date())
+        store.save_badge(moved, badge.version, AuditEntry(
+            case_id=badge.case_id, at=now, actor=PRINT_SUPPLIER_ACTOR, action=f"BADGE_{status.value}",
+            before={"badge": badge_number, "status": badge.status.value}, after={"status": moved.status.value}))
+        badge = moved
+    return badge
+
+
+def referencing(request: DemoApplication, source: DemoApplication, badge_number: str) -> DemoApplication:
+    """The replacement or cancellation request made about `source`'s applicant and the badge ordered for them."""
+    payload = {**request.payload, "existing_badge_number": badge_number, "holder": source.payload["holder"]}
+    if payload["application_type"] == "REPLACE":
+        payload["contact"] = source.payload["contact"]  # the holder asks, as for a replacement keyed at the counter
+    return dataclasses.replace(request, payload=payload)
+
+
+def reference_real_badges(
+    stores: dict[str, CaseStore], applications: list[DemoApplication], case_ids: dict[str, str], now: datetime,
+) -> list[DemoApplication]:
+    """Issue the badge each replacement or cancellation request is about, and make the request name it.
+    A request whose source case was not ordered keeps its made-up badge number."""
+    by_scenario = {(demo.payload["council_code"], demo.scenario): demo for demo in applications}
+    result = []
+    for demo in applications:
+        if demo.scenario in BADGE_OF:
+            code = demo.payload["council_code"]
+            source = by_scenario[code, BADGE_OF[demo.scenario]]  # generated earlier: scenarios cycle in order
+            case = stores[code].get(case_ids[source.application_id]) if source.application_id in case_ids else None
+            if case is not None and case.badge_numbers:
+                issue_badge(stores[code], case.badge_numbers[0], now)
+                demo = referencing(demo, source, case.badge_numbers[0])
+            else:
+                log.warning("%s: no ordered badge to name; published with a made-up badge number", demo.label)
+        result.append(demo)
+    return result
+
+
+def stage_counts(store: CaseStore) -> Counter[str]:
+    return Counter(case.stage.value for case in _cases(store, Stage))
+
+
 @dataclass
 class SeedReport:
     users: list[DemoUser]
-    applications: list[DemoApplication]
+    applications: list[DemoApplication]  # as published (the replacement and cancellation naming real badges)
     evidence_objects: int
     pump: PumpStats
     workflows_settled: bool
     password: str = field(default=DEMO_PASSWORD, repr=False)
+    stages: dict[str, Counter[str]] = field(default_factory=dict)  # council code -> cases per stage
+
+
+def _deliver(clients: ClientFactory, resources: LocalResources, pump: IntakePump, applications: list[DemoApplication],
+             drain_seconds: float) -> tuple[PumpStats, bool]:
+    """Publish, let the pump hand the events to ingest, and wait for the workflows it started."""
+    publish_applications(clients("events"), (demo.payload for demo in applications), resources.event_bus_name)
+    stats = pump.drain(max_seconds=drain_seconds)
+    return stats, wait_for_workflows(clients("stepfunctions"), resources.state_machine_arns.values())
 
 
 def seed(
@@ -449,15 +664,28 @@ def seed(
     random_seed: int = 42,
     password: str = DEMO_PASSWORD,
     drain_seconds: float = 60.0,
+    advance: bool = True,
 ) -> SeedReport:
-    """Create the demo logins, upload evidence placeholders, publish the applications, drain the pump
-    and wait for the workflows the ingest handler started."""
+    """Create the demo logins, upload evidence placeholders, publish the applications, drain the pump and
+    wait for the workflows the ingest handler started. With `advance` (it needs the real ingest handler),
+    take some cases further through the API, issue the badges the replacement and cancellation requests are
+    about, and publish those requests last."""
     clients: ClientFactory = client_factory(session_or_clients)
     users = demo_users(councils)
     create_demo_users(clients("cognito-idp"), resources.user_pool_id, users, password)
     applications = demo_applications(councils, count_per_council, random_seed)
     evidence_objects = upload_evidence(clients("s3"), resources.evidence_bucket, applications)
-    publish_applications(clients("events"), (demo.payload for demo in applications), resources.event_bus_name)
-    stats = pump.drain(max_seconds=drain_seconds)
-    settled = wait_for_workflows(clients("stepfunctions"), resources.state_machine_arns.values())
-    return SeedReport(users, applications, evidence_objects, stats, settled, password)
+    # Published last, once the badges they are about exist.
+    later = {demo.application_id for demo in applications if advance and demo.scenario in BADGE_OF}
+    stats, settled = _deliver(clients, resources, pump, [demo for demo in applications if demo.application_id not in later], drain_seconds)
+    stores = {code: CaseStore(clients("dynamodb"), table) for code, table in resources.council_tables.items()}
+    if advance:
+        case_ids = advance_cases(stores, users, applications)
+        applications = reference_real_badges(stores, applications, case_ids, datetime.now(UTC))
+        more, settled_too = _deliver(clients, resources, pump, [demo for demo in applications if demo.application_id in later], drain_seconds)
+        stats.add(more)
+        stats.drained, settled = stats.drained and more.drained, settled and settled_too
+    stages = {code: stage_counts(store) for code, store in stores.items()}
+    log.info("Demo cases by stage (a REVIEW is for a caseworker other than the one who refused, e.g. the team leader): %s",
+             "; ".join(f"{code}: {', '.join(f'{counts[stage]} {stage}' for stage in Stage if counts[stage])}" for code, counts in stages.items()))
+    return SeedReport(users, applications, evidence_objects, stats, settled, password, stages)

@@ -174,6 +174,9 @@ def lookup_keys(case: Case) -> list[str]:
             keys.append(f"LOOKUP#POSTCODE#{holder.address.postcode.replace(' ', '')}")
         if holder.surname and holder.date_of_birth:
             keys.append(f"LOOKUP#PERSON#{holder.surname.upper()}#{holder.date_of_birth.isoformat()}")
+    organisation = application.organisation
+    if organisation is not None and organisation.address and organisation.address.postcode:
+        keys.append(f"LOOKUP#POSTCODE#{organisation.address.postcode.replace(' ', '')}")
     if application.existing_badge_number:
         keys.append(f"LOOKUP#BADGE#{application.existing_badge_number}")
     return keys
@@ -294,13 +297,13 @@ class CaseStore:
         if wanted.min_priority is not None:
             filters["priority"] = (">=", wanted.min_priority)
         before = wanted.received_before.astimezone(UTC).isoformat() if wanted.received_before else None
-        sort_condition = None
+        sort_before = None
         if before is not None:
             if index is PRIORITY_INDEX:
                 filters["received_at"] = ("<", before)
             else:
-                sort_condition = ("<", before)
-        return self._query_page(Case, index, key, limit, after, sort_condition=sort_condition, filters=filters,
+                sort_before = before
+        return self._query_page(Case, index, key, limit, after, sort_before=sort_before, filters=filters,
                                 ascending=wanted.order is not QueueOrder.NEWEST)
 
     # ------------------------------------------------------------ badges
@@ -468,21 +471,21 @@ class CaseStore:
 
     def _query_page(
         self, model: type[PageItem], index: IndexSpec, key_value: str, limit: int, after: str | None, *,
-        sort_condition: tuple[str, str] | None = None, filters: dict[str, tuple[str, Any]] | None = None,
+        sort_before: str | None = None, filters: dict[str, tuple[str, Any]] | None = None,
         ascending: bool = True,
     ) -> tuple[list[PageItem], str | None]:
         """One page of an index partition, parsed as `model`, with the opaque cursor of the next page.
 
-        `sort_condition` (operator, value) narrows the sort key; `filters` (attribute -> operator, value)
+        `sort_before` keeps sort keys below it; `filters` (attribute -> operator, value)
         filter the page after it is read (so a filtered page may hold fewer than `limit`: follow the cursor).
         """
         names = {"#k": index.partition_key}
         values: dict[str, Any] = {":v": {"S": key_value}}
         condition = "#k = :v"
-        if sort_condition is not None:
+        if sort_before is not None:
             names["#s"] = index.sort_key
-            values[":s"] = {"S": sort_condition[1]}
-            condition += f" AND #s {sort_condition[0]} :s"
+            values[":s"] = {"S": sort_before}
+            condition += " AND #s < :s"
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": index.name,
@@ -500,7 +503,12 @@ class CaseStore:
                 clauses.append(f"#f{position} {operator} :f{position}")
             kwargs["FilterExpression"] = " AND ".join(clauses)
         if after:
-            kwargs["ExclusiveStartKey"] = decode_cursor(after, {PK, SK, index.partition_key, index.sort_key})
+            start = decode_cursor(after, {PK, SK, index.partition_key, index.sort_key})
+            # A cursor from another queue would start outside this Query's key range, which DynamoDB refuses.
+            sort_value = start[index.sort_key]["S"]
+            if start[index.partition_key]["S"] != key_value or (sort_before is not None and not sort_value < sort_before):
+                raise InvalidCursor("cursor belongs to another queue")
+            kwargs["ExclusiveStartKey"] = start
         response = self._client.query(**kwargs)
         cursor = encode_cursor(response["LastEvaluatedKey"]) if "LastEvaluatedKey" in response else None
         return [model.model_validate_json(_unmarshal(item)["body"]) for item in response["Items"]], cursor

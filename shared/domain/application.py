@@ -291,7 +291,7 @@ class EvidenceRef(Model):
 
 
 class Payment(Model):
-    amount_pence: int = Field(ge=0, le=100000)
+    amount_pence: int = Field(ge=0, le=2_000_000)  # up to 999 badges at the highest fee
     reference: Text | None = None
     paid: bool = False
     method: Annotated[str, Field(max_length=30)] | None = None
@@ -334,6 +334,13 @@ class Application(Model):
         if self.submitted_at.tzinfo is None:
             raise ValueError("submitted_at must carry a time zone (e.g. 2026-11-23T10:00:00Z)")
         return self
+
+    @property
+    def badges_wanted(self) -> int:
+        """An organisation orders the number of badges it asked for; a person, or a replacement, one."""
+        if self.organisation is not None and self.application_type is not ApplicationType.REPLACE:
+            return self.organisation.number_of_badges
+        return 1
 
     def evidence_of(self, evidence_type: EvidenceType) -> list[EvidenceRef]:
         return [item for item in self.evidence if item.type is evidence_type]

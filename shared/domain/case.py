@@ -142,6 +142,10 @@ class Review(_Record):
     at: datetime | None = None
 
 
+# What a caller sends back of the version it read; bounded so that nothing beyond a DynamoDB number reaches a condition.
+ExpectedVersion = Annotated[int, Field(ge=1, le=2**53, description="The version the caller saw; a newer one answers 409")]
+
+
 class Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

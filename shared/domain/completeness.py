@@ -84,7 +84,7 @@ def missing_items(application: Application, council: CouncilConfig) -> list[Miss
         codes.append(MissingCode.CONTACT)
     if application.application_type is not ApplicationType.REPLACE:
         codes += _eligibility_gaps(application)
-    if council.charges_fee and council.fee_taken_on is FeeTiming.APPLICATION and not _fee_paid(application, council):
+    if council.charges_fee and council.fee_taken_on is FeeTiming.APPLICATION and not fee_paid(application, council):
         codes.append(MissingCode.FEE)
     return [MissingItem.of(code) for code in codes]
 
@@ -146,6 +146,11 @@ def _eligibility_gaps(application: Application) -> list[MissingCode]:
     return gaps
 
 
-def _fee_paid(application: Application, council: CouncilConfig) -> bool:
+def fee_for(application: Application, council: CouncilConfig) -> int:
+    """The council's fee is per badge: an organisation ordering several pays for each."""
+    return council.badge_fee_pence * application.badges_wanted
+
+
+def fee_paid(application: Application, council: CouncilConfig) -> bool:
     payment = application.payment
-    return payment is not None and payment.paid and payment.amount_pence >= council.badge_fee_pence
+    return payment is not None and payment.paid and payment.amount_pence >= fee_for(application, council)

@@ -20,7 +20,8 @@ from shared.domain.badge import (
     replacement_dates,
 )
 from shared.domain.case import BadgeOrder, Case, Stage
-from shared.domain.council import CouncilConfig, FeeTiming
+from shared.domain.completeness import fee_paid
+from shared.domain.council import CouncilConfig
 
 
 def stage_after_screening(application: Application) -> Stage:
@@ -36,17 +37,7 @@ def stage_after_screening(application: Application) -> Stage:
 def fee_due(application: Application, council: CouncilConfig) -> bool:
     """Whether the council's fee is still to be paid before the badge can be ordered (councils that take
     it with the application have it checked as a missing item already; this is the guard before ordering)."""
-    if not council.charges_fee:
-        return False
-    payment = application.payment
-    return not (payment is not None and payment.paid and payment.amount_pence >= council.badge_fee_pence)
-
-
-def badges_wanted(application: Application) -> int:
-    """An organisation orders the number of badges it asked for; a replacement replaces one badge."""
-    if application.organisation is not None and application.application_type is not ApplicationType.REPLACE:
-        return application.organisation.number_of_badges
-    return 1
+    return council.charges_fee and not fee_paid(application, council)
 
 
 def badge_terms(application: Application, order: BadgeOrder, today: date, replacing: Badge | None = None) -> BadgeDates:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.adapters.case_store import CaseFile, CaseStore, StaleVersion
 from shared.domain.application import CancelReason, LongText
 from shared.domain.badge import Badge, BadgeRuleError, BadgeStatus
-from shared.domain.case import AuditEntry, Case, Note, Stage
+from shared.domain.case import AuditEntry, Case, ExpectedVersion, Note, Stage
 from shared.domain.formats import Email
 from shared.resources import Role
 from shared.service.tenancy import Caller
@@ -78,7 +78,7 @@ class CaseVersion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     case_id: str = Field(pattern=r"^[A-Z0-9-]{6,64}$")
-    expected_version: int = Field(ge=1)
+    expected_version: ExpectedVersion
 
 
 class BulkAssignment(BaseModel):
@@ -145,7 +145,7 @@ def add_note(store: CaseStore, case_id: str, text: str, caller: Caller, now: dat
 class CancelBadgeInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    expected_version: int = Field(ge=1, description="The badge version the caller saw; a newer one answers 409")
+    expected_version: ExpectedVersion = Field(description="The badge version the caller saw; a newer one answers 409")
     reason: CancelReason
 
 

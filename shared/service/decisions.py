@@ -23,12 +23,14 @@ from shared.domain.case import (
     Case,
     Decision,
     DecisionOutcome,
+    ExpectedVersion,
     ProofCheck,
     Reasons,
     Review,
     ReviewOutcome,
     Stage,
 )
+from shared.domain.completeness import fee_for
 from shared.domain.council import CouncilConfig
 from shared.domain.ordering import badge_terms
 from shared.resources import Role
@@ -44,7 +46,7 @@ class StepNotOpen(Exception):
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    expected_version: int = Field(ge=1, description="The case version the caller saw; a newer one answers 409")
+    expected_version: ExpectedVersion
 
 
 class ProofCheckInput(_Input):
@@ -81,7 +83,7 @@ class DecisionInput(_OutcomeInput):
 
 
 class PaymentInput(_Input):
-    amount_pence: int = Field(ge=1, le=100000)
+    amount_pence: int = Field(ge=1, le=2_000_000)
     reference: Text
     method: str = Field(default="CARD", max_length=30)
 
@@ -189,8 +191,9 @@ def record_payment(
     case = store.get(case_id)
     if case is None:
         return None
-    if given.amount_pence < council.badge_fee_pence:
-        raise InvalidStep("amount_pence", f"{given.amount_pence} is less than the badge fee of {council.badge_fee_pence} pence")
+    due = fee_for(case.application, council)
+    if given.amount_pence < due:
+        raise InvalidStep("amount_pence", f"{given.amount_pence} is less than the fee of {due} pence ({council.badge_fee_pence} per badge)")
     payment = Payment(amount_pence=given.amount_pence, reference=given.reference, paid=True, method=given.method)
     application = case.application.model_copy(update={"payment": payment})
     return _complete(store, workflows, case, Stage.AWAITING_PAYMENT, given.expected_version, caller, now, "PAYMENT_RECORDED",

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from shared.adapters.case_store import CaseStore
 from shared.adapters.workflows import Workflows
 from shared.domain.application import Application, EvidenceRef
-from shared.domain.case import AuditEntry, Case, ParkReason, Stage
+from shared.domain.case import AuditEntry, Case, ExpectedVersion, ParkReason, Stage
 from shared.domain.completeness import missing_items
 from shared.domain.council import CouncilConfig
 from shared.service.intake import reasons_from
@@ -22,7 +22,7 @@ FIXED_FIELDS = ("application_id", "council_code", "application_type", "party", "
 class SuppliedInformation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    expected_version: int = Field(ge=1, description="The case version the caseworker saw; a newer one answers 409")
+    expected_version: ExpectedVersion
     changes: dict[str, Any] = Field(default_factory=dict, description="Application fields to change, as a JSON merge patch (RFC 7386)")
     evidence: list[EvidenceRef] = Field(default_factory=list, max_length=20, description="Documents received, added to the evidence list")
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from shared.adapters.case_store import CaseStore, lookup_keys
 from shared.domain.formats import normalise_nino, normalise_postcode
-from shared.domain.badge import Badge, normalise_badge_number
+from shared.domain.badge import Badge, BadgeRuleError, is_valid_badge_number, normalise_badge_number
 from shared.domain.case import CLOSED_STAGES, Case
 
 MAX_RESULTS = 50
@@ -55,7 +55,10 @@ def search_key(kind: SearchKind, value: str, date_of_birth: date | None = None) 
     """The lookup value for a search, normalised the way intake wrote it."""
     match kind:
         case SearchKind.BADGE:
-            return normalise_badge_number(value)
+            number = normalise_badge_number(value)
+            if not is_valid_badge_number(number):
+                raise BadgeRuleError("value", f"{value!r} is not a badge number: 6 characters from 0-9, A-H, J, K")
+            return number
         case SearchKind.NINO:
             return normalise_nino(value)
         case SearchKind.POSTCODE:

@@ -14,7 +14,7 @@ from shared.domain.badge import BadgeStatus, batch_type
 from shared.domain.case import AuditEntry, BadgeOrder, Case, DecisionOutcome, ReviewOutcome, Stage
 from shared.domain.council import CouncilConfig
 from shared.domain.notifications import NotificationKind
-from shared.domain.ordering import badge_terms, badges_wanted, fee_due, new_badges, stage_after_screening
+from shared.domain.ordering import badge_terms, fee_due, new_badges, stage_after_screening
 from shared.service.notify import Notifier
 
 WORKFLOW_ACTOR = "workflow"
@@ -138,7 +138,7 @@ def order_badge(store: CaseStore, numbers: BadgeNumbers, notifier: Notifier, cas
     replacing = store.get_badge(application.existing_badge_number) if application.application_type is ApplicationType.REPLACE else None
     terms = badge_terms(application, order, now.date(), replacing)
     already = loaded.badges  # written by an earlier attempt of a large order that did not finish
-    badges = new_badges(case, order, terms, numbers.issue(badges_wanted(application) - len(already)), now, replacing)
+    badges = new_badges(case, order, terms, numbers.issue(application.badges_wanted - len(already)), now, replacing)
     replaced = None
     if replacing is not None:
         replaced = replacing.moved_to(BadgeStatus.REPLACED, now, now.date(), reason=application.replace_reason,

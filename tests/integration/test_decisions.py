@@ -387,7 +387,8 @@ def test_an_organisation_order_larger_than_one_transaction_gets_every_badge(case
     application = complete_application(
         NORTHSHIRE, channel="PAPER", party="ORG", holder=REMOVE, eligibility=REMOVE, evidence=[],
         organisation={"name": f"Dial-a-Ride {random.randint(0, 10**6)}", "number_of_badges": 120,
-                      "address": {"line1": "1 Depot Road", "town": "Northby", "postcode": "NE1 4XF"}})
+                      "address": {"line1": "1 Depot Road", "town": "Northby", "postcode": "NE1 4XF"}},
+        payment={"amount_pence": 120 * 1000, "paid": True, "reference": "PAY-120"})  # the fee is per badge
     case_id = key_in(caseworker, application)
     at(case_id, Stage.DECISION)
     act(caseworker, case_id, "decision", {"outcome": "APPROVE", "order": {"deliver_to": "COUNCIL"}})

@@ -8,12 +8,15 @@ from pydantic import ValidationError
 
 from infra.local.pump import IntakePump
 from infra.local.seed import (
+    BADGE_OF,
     DEMO_PASSWORD,
+    JOURNEYS,
     NATIONAL_ADMIN_USERNAME,
     UNKNOWN_COUNCIL_CODE,
     Expected,
     demo_applications,
     demo_users,
+    referencing,
     seed,
     tiny_jpeg,
     tiny_pdf,
@@ -76,6 +79,36 @@ def test_same_seed_same_applications(councils, demo):
     assert [item.payload for item in demo_applications(councils, now=NOW, seed=7)] != [item.payload for item in demo]
 
 
+def test_each_council_has_distinct_people(demo):
+    """The decision allows one live badge per person: same NI number, or same surname and date of birth."""
+    for code in {item.payload["council_code"] for item in demo}:
+        holders = [item.payload["holder"] for item in demo if item.payload["council_code"] == code and "holder" in item.payload]
+        assert len({(holder["surname"], holder["date_of_birth"]) for holder in holders}) == len(holders)
+        ninos = [holder["nino"] for holder in holders if "nino" in holder]
+        assert len(set(ninos)) == len(ninos)
+
+
+def test_journeys_and_badge_references_name_scenarios_of_every_council(demo, councils):
+    for code in councils.codes:
+        scenarios = {item.scenario for item in demo if item.payload["council_code"] == code}
+        assert set(JOURNEYS) | set(BADGE_OF) | set(BADGE_OF.values()) <= scenarios
+
+
+def test_a_request_made_about_another_applicants_badge(demo):
+    [pip, replacement, cancellation] = [
+        next(item for item in demo if item.payload["council_code"] == "NORTHSHIRE" and item.scenario == scenario)
+        for scenario in ("PIP, complete", "Replacement (lost or stolen)", "Cancellation")
+    ]
+    replacing = referencing(replacement, pip, "123456")
+    assert replacing.payload["existing_badge_number"] == "123456" and replacing.application_id == replacement.application_id
+    assert replacing.payload["holder"] == pip.payload["holder"] and replacing.payload["contact"] == pip.payload["contact"]
+    cancelling = referencing(cancellation, pip, "123456")
+    assert cancelling.payload["holder"] == pip.payload["holder"] and cancelling.payload["contact"] == cancellation.payload["contact"]
+    for made in (replacing, cancelling):
+        assert Application.model_validate(made.payload).existing_badge_number == "123456"
+    assert replacement.payload["existing_badge_number"] != "123456"  # the original is left as it was
+
+
 def test_demo_users_one_per_council_role_and_a_national_admin(councils):
     users = demo_users(councils)
     groups = {group for user in users for group in user.groups}
@@ -95,7 +128,7 @@ def test_placeholder_files_are_well_formed():
 def test_seed_publishes_through_bus_queue_and_pump(aws, resources, councils):
     collect = FunctionSpec(key="test-ingest", handler="tests.local.standins.collect_applications", description="stand-in")
     pump = IntakePump(aws.client("sqs"), resources.intake_queue_url, resources.intake_queue_arn, function=collect)
-    report = seed(aws, resources, councils, pump, count_per_council=3)
+    report = seed(aws, resources, councils, pump, count_per_council=3, advance=False)  # the stand-in opens no cases
 
     assert report.pump.drained and report.pump.failed == 0 and report.workflows_settled
     assert sorted(detail["application_id"] for detail in standins.received) == sorted(item.application_id for item in report.applications)

@@ -85,9 +85,29 @@ def test_several_gaps_are_listed_in_a_stable_order():
 def test_organisation_needs_address_not_photo_or_personal_eligibility():
     organisation = {"name": "Northby Community Transport", "number_of_badges": 4,
                     "address": {"line1": "1 Depot Road", "town": "Northby", "postcode": "NE2 1AB"}}
-    base = {"party": "ORG", "holder": REMOVE, "evidence": [], "eligibility": REMOVE, "organisation": organisation}
+    base = {"party": "ORG", "holder": REMOVE, "evidence": [], "eligibility": REMOVE, "organisation": organisation,
+            "payment__amount_pence": 4000}
     assert missing(**base) == []
     assert missing(**base | {"organisation__address": REMOVE}) == [MissingCode.ORGANISATION_ADDRESS]
+
+
+def test_the_fee_is_per_badge():
+    organisation = {"name": "Northby Community Transport", "number_of_badges": 4,
+                    "address": {"line1": "1 Depot Road", "town": "Northby", "postcode": "NE2 1AB"}}
+    base = {"party": "ORG", "holder": REMOVE, "evidence": [], "eligibility": REMOVE, "organisation": organisation}
+    assert missing(**base | {"payment__amount_pence": 3999}) == [MissingCode.FEE]
+    assert missing(**base | {"payment__amount_pence": 4000}) == []
+
+
+def test_a_council_that_takes_the_fee_on_approval_does_not_ask_for_it_first():
+    from shared.domain.council import FeeTiming
+    from shared.domain.ordering import fee_due
+
+    on_approval = ENGLISH.model_copy(update={"fee_taken_on": FeeTiming.APPROVAL})
+    assert missing(on_approval, payment=REMOVE) == []
+    unpaid = Application.model_validate(complete_application(payment=REMOVE))
+    assert fee_due(unpaid, on_approval) and not fee_due(unpaid, WELSH)
+    assert not fee_due(Application.model_validate(complete_application()), on_approval)
 
 
 def test_replacement_needs_a_photo_but_no_fresh_proofs():
