@@ -110,16 +110,18 @@ class InvalidStep(ValueError):
 
 def _complete(
     store: CaseStore, workflows: Workflows, case: Case, stage: Stage, expected_version: int, caller: Caller, now: datetime,
-    action: str, record: dict[str, Any], output: dict[str, Any],
+    action: str, record: dict[str, Any], output: dict[str, Any], audited: dict[str, Any] | None = None,
 ) -> Case:
-    """Save what was decided at `stage` (conditional on the version the caller saw) and resume the workflow."""
+    """Save what was decided at `stage` (conditional on the version the caller saw) and resume the workflow.
+
+    The audit entry holds `record` (or `audited`, where the record is larger than what changed)."""
     if case.stage is not stage or not case.task_token:
         raise StepNotOpen(f"case {case.case_id} is at {case.stage.value}, not waiting for {stage.value.lower().replace('_', ' ')}")
     updated = case.changed(now, task_token=None, **record)
     audit = AuditEntry(case_id=case.case_id, at=now, actor=caller.actor, action=action,
                        before={"stage": case.stage.value},
                        after={name: value.model_dump(mode="json") if isinstance(value, BaseModel) else value
-                              for name, value in record.items()})
+                              for name, value in (audited or record).items()})
     store.save(updated, expected_version=expected_version, audit=audit)
     # After the save, so the next workflow step reads what was decided.
     workflows.resume(case.task_token, output)
@@ -197,7 +199,7 @@ def record_payment(
     payment = Payment(amount_pence=given.amount_pence, reference=given.reference, paid=True, method=given.method)
     application = case.application.model_copy(update={"payment": payment})
     return _complete(store, workflows, case, Stage.AWAITING_PAYMENT, given.expected_version, caller, now, "PAYMENT_RECORDED",
-                     {"application": application}, {"amount_pence": given.amount_pence})
+                     {"application": application}, {"amount_pence": given.amount_pence}, audited={"payment": payment})
 
 
 def request_review(store: CaseStore, workflows: Workflows, case_id: str, given: ReviewRequestInput, caller: Caller, now: datetime) -> Case | None:
