@@ -13,6 +13,7 @@ from constructs import IConstruct
 
 ACKNOWLEDGED_RULES_METADATA_KEY = Validations.ACKNOWLEDGED_RULES_METADATA_KEY
 MIN_REASON_LENGTH = 40
+NAG = "AwsSolutions::AwsSolutions"  # prefix of cdk-nag 3 rule ids in Validations acknowledgements
 
 
 def add_nag_checks(app: App) -> None:

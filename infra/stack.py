@@ -16,9 +16,10 @@ from infra.constructs.housekeeping import Housekeeping
 from infra.constructs.intake import Intake
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.security import PlatformKey
+from infra.constructs.supplier_sftp import SupplierSftp
 from infra.constructs.storage import Buckets, PlatformTables, council_tables_statement, read_write_statement
 from infra.constructs.workflows import Workflows
-from infra.nag import acknowledge
+from infra.nag import NAG, acknowledge
 from shared.domain.council import CouncilRegistry
 from shared.resources import (
     API_FUNCTION,
@@ -26,13 +27,14 @@ from shared.resources import (
     INGEST_FUNCTION,
     INTAKE_BATCH_SIZE,
     PREFIX,
+    PRINT_DISPATCH_FUNCTION,
     REMINDERS_FUNCTION,
+    SUPPLIER_OUTBOX,
     WORKFLOW_STEP_FUNCTION,
     WORKFLOW_TASK_FUNCTIONS,
     Env,
 )
 
-NAG = "AwsSolutions::AwsSolutions"  # prefix of cdk-nag 3 rule ids in Validations acknowledgements
 LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
 INGEST_MAX_CONCURRENCY = 5  # caps parallel intake so a burst of submissions cannot swamp the tables
 EMAILING_FUNCTIONS = (WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION)  # email applicants through SES
@@ -86,12 +88,17 @@ class CaseworkStack(Stack):
             role.add_to_policy(
                 iam.PolicyStatement(actions=["dynamodb:UpdateItem"], resources=[self.tables.badge_numbers.table.table_arn])
             )
-        for _, _, role in self.functions.needing(Env.EVIDENCE_BUCKET):
-            role.add_to_policy(
-                iam.PolicyStatement(
-                    actions=["s3:GetObject", "s3:PutObject"], resources=[self.buckets.evidence.arn_for_objects("*")]
-                )
-            )
+        for spec, _, role in self.functions.needing(Env.EVIDENCE_BUCKET):
+            # The print dispatch only reads photos; the API also stores uploads.
+            actions = ["s3:GetObject"] if spec.key == PRINT_DISPATCH_FUNCTION.key else ["s3:GetObject", "s3:PutObject"]
+            role.add_to_policy(iam.PolicyStatement(actions=actions, resources=[self.buckets.evidence.arn_for_objects("*")]))
+        for _, _, role in self.functions.needing(Env.PRINT_BATCH_TABLE):
+            role.add_to_policy(read_write_statement([self.tables.print_batches]))
+        for _, _, role in self.functions.needing(Env.PRINT_DROP_BUCKET):
+            # Extracts go only into the supplier's outbox (multipart uploads; HeadObject to resume a run).
+            role.add_to_policy(iam.PolicyStatement(
+                actions=["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
+                resources=[self.buckets.print_drop.arn_for_objects(f"{SUPPLIER_OUTBOX}*")]))
 
         ingest = functions[INGEST_FUNCTION.key]
         ingest.add_event_source(
@@ -121,6 +128,8 @@ class CaseworkStack(Stack):
                 iam.PolicyStatement(actions=["ses:SendEmail"], resources=[self.format_arn(service="ses", resource="identity", resource_name="*")])
             )
         self.housekeeping = Housekeeping(self, "Housekeeping", reminders=functions[REMINDERS_FUNCTION.key])
+        self.supplier_sftp = SupplierSftp(self, "SupplierSftp", bucket=self.buckets.print_drop, key=key,
+                                          public_key=self.node.try_get_context("supplierSshPublicKey"))
         # The API resumes a workflow waiting for missing information (SendTaskSuccess on that state machine).
         for state_machine in self.workflows.case_workflows:
             state_machine.grant_task_response(functions[API_FUNCTION.key])
@@ -133,6 +142,8 @@ class CaseworkStack(Stack):
                 Env.EVIDENCE_BUCKET: self.buckets.evidence.bucket_name,
                 Env.WORKFLOW_ARNS: self.to_json_string(workflow_arns),
                 Env.BADGE_NUMBER_TABLE: self.tables.badge_numbers.table.table_name,
+                Env.PRINT_BATCH_TABLE: self.tables.print_batches.table.table_name,
+                Env.PRINT_DROP_BUCKET: self.buckets.print_drop.bucket_name,
             }
         )
 
@@ -233,6 +244,13 @@ class CaseworkStack(Stack):
                 f"{NAG}-IAM5[Resource::<{self.get_logical_id(self.buckets.evidence.node.default_child)}.Arn>/*]",
                 "Evidence object keys are created per case at run time, so the grant covers the objects of this "
                 "one bucket - and only s3:GetObject and s3:PutObject (no list, no delete, no bucket actions).",
+            )
+        for _, _, role in self.functions.needing(Env.PRINT_DROP_BUCKET):
+            acknowledge(
+                role,
+                f"{NAG}-IAM5[Resource::<{self.get_logical_id(self.buckets.print_drop.node.default_child)}.Arn>/{SUPPLIER_OUTBOX}*]",
+                "Each night's extract files are named at run time, so the grant covers the objects under the "
+                "supplier's outbox folder of this one bucket - Put, Get and AbortMultipartUpload only.",
             )
         acknowledge(
             self.api.rest_api.node.find_child("CloudWatchRole"),

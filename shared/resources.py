@@ -82,6 +82,9 @@ IDEMPOTENCY_TABLE_NAME = f"{PREFIX}-idempotency"
 # One counter for the whole deployment, so badge numbers are unique across councils (shared.domain.badge).
 BADGE_NUMBER_TABLE_NAME = f"{PREFIX}-badge-numbers"
 BADGE_NUMBER_TABLE_LAYOUT = TableLayout(partition_key="id", sort_key="")
+# Print batches of the whole deployment (one extract file per batch covers every council).
+PRINT_BATCH_TABLE_NAME = f"{PREFIX}-print-batches"
+PRINT_BATCH_TABLE_LAYOUT = TableLayout(partition_key="batch_id", sort_key="")
 
 
 # ---------------------------------------------------------------- Events and queues
@@ -108,6 +111,11 @@ INTAKE_BATCH_SIZE = 10
 # ---------------------------------------------------------------- Buckets
 EVIDENCE_BUCKET_LOCAL_NAME = f"{PREFIX}-evidence-local"
 PRINT_DROP_BUCKET_LOCAL_NAME = f"{PREFIX}-print-drop-local"
+# The supplier's folders in the print drop bucket (its SFTP home through AWS Transfer Family is "supplier/").
+SUPPLIER_FOLDER = "supplier/"
+SUPPLIER_OUTBOX = f"{SUPPLIER_FOLDER}to-supplier/"  # extracts, for the supplier to collect
+SUPPLIER_INBOX = f"{SUPPLIER_FOLDER}from-supplier/"  # confirmation and rejection files the supplier drops
+RESULTS_QUARANTINE = "quarantine/"  # result files that could not be applied, with the reason (not the supplier's)
 
 
 # ---------------------------------------------------------------- Environment variables the handlers read
@@ -117,6 +125,8 @@ class Env(StrEnum):
     EVIDENCE_BUCKET = "EVIDENCE_BUCKET"
     WORKFLOW_ARNS = "WORKFLOW_ARNS"  # JSON object: workflow key -> state machine ARN
     BADGE_NUMBER_TABLE = "BADGE_NUMBER_TABLE"
+    PRINT_BATCH_TABLE = "PRINT_BATCH_TABLE"
+    PRINT_DROP_BUCKET = "PRINT_DROP_BUCKET"
 
 
 # ---------------------------------------------------------------- Workflows
@@ -200,9 +210,15 @@ REMINDERS_FUNCTION = FunctionSpec(
     handler="functions.reminders.handler.lambda_handler",
     description="Daily: reminds applicants before their missing information is due",
 )
-FUNCTIONS: tuple[FunctionSpec, ...] = (INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION)
+PRINT_DISPATCH_FUNCTION = FunctionSpec(
+    key="print-dispatch",
+    handler="functions.print_dispatch.handler.lambda_handler",
+    description="Writes the nightly print extracts, delivers them to the supplier and marks the badges PROCESSED",
+    environment=(Env.PRINT_BATCH_TABLE, Env.PRINT_DROP_BUCKET, Env.EVIDENCE_BUCKET),
+)
+FUNCTIONS: tuple[FunctionSpec, ...] = (INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_DISPATCH_FUNCTION)
 # ASL files reference these functions by placeholder; the CDK app and the local stack substitute them.
-WORKFLOW_TASK_FUNCTIONS: tuple[FunctionSpec, ...] = (WORKFLOW_STEP_FUNCTION,)
+WORKFLOW_TASK_FUNCTIONS: tuple[FunctionSpec, ...] = (WORKFLOW_STEP_FUNCTION, PRINT_DISPATCH_FUNCTION)
 
 
 def render_definition(workflow: WorkflowSpec, substitutions: dict[str, str]) -> str:

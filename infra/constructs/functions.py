@@ -63,6 +63,9 @@ SIZING = {
     # One run works through every council in turn, so it gets Lambda's maximum; a run cut short is retried
     # (asynchronous invocation) and skips the cases already marked as reminded.
     "reminders": Sizing(memory_mb=512, timeout_seconds=900),
+    # One batch type for every council per invocation, streamed (memory stays flat); a run cut short is
+    # retried by the state machine and resumes where it stopped (shared/domain/printing.py).
+    "print-dispatch": Sizing(memory_mb=1024, timeout_seconds=900),
 }
 DEFAULT_SIZING = Sizing(memory_mb=512, timeout_seconds=30)
 

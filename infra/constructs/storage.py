@@ -19,6 +19,8 @@ from shared.resources import (
     BADGE_NUMBER_TABLE_NAME,
     IDEMPOTENCY_TABLE_LAYOUT,
     IDEMPOTENCY_TABLE_NAME,
+    PRINT_BATCH_TABLE_LAYOUT,
+    PRINT_BATCH_TABLE_NAME,
     UNROUTED_TABLE_NAME,
     TableLayout,
 )
@@ -115,6 +117,10 @@ class PlatformTables(Construct):
         # Losing the counter would reissue badge numbers: retained like the case tables.
         self.badge_numbers = case_table(
             self, "BadgeNumbers", BADGE_NUMBER_TABLE_NAME, BADGE_NUMBER_TABLE_LAYOUT, key=key, retain=True
+        )
+        # Which badges went in which file to the printer: kept, as the record of what was sent.
+        self.print_batches = case_table(
+            self, "PrintBatches", PRINT_BATCH_TABLE_NAME, PRINT_BATCH_TABLE_LAYOUT, key=key, retain=True
         )
 
 

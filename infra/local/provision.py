@@ -28,6 +28,8 @@ from shared.resources import (
     FUNCTIONS,
     BADGE_NUMBER_TABLE_LAYOUT,
     BADGE_NUMBER_TABLE_NAME,
+    PRINT_BATCH_TABLE_LAYOUT,
+    PRINT_BATCH_TABLE_NAME,
     IDEMPOTENCY_TABLE_LAYOUT,
     IDEMPOTENCY_TABLE_NAME,
     INTAKE_DLQ_NAME,
@@ -110,6 +112,8 @@ def handler_environment(state_machine_arns: dict[WorkflowKey, str]) -> dict[str,
         Env.EVIDENCE_BUCKET.value: EVIDENCE_BUCKET_LOCAL_NAME,
         Env.WORKFLOW_ARNS.value: json.dumps({key.value: arn for key, arn in state_machine_arns.items()}),
         Env.BADGE_NUMBER_TABLE.value: BADGE_NUMBER_TABLE_NAME,
+        Env.PRINT_BATCH_TABLE.value: PRINT_BATCH_TABLE_NAME,
+        Env.PRINT_DROP_BUCKET.value: PRINT_DROP_BUCKET_LOCAL_NAME,
     }
 
 
@@ -134,6 +138,7 @@ def provision(session_or_clients: boto3.session.Session | ClientFactory | None, 
     _create_table(dynamodb, UNROUTED_TABLE_NAME, CASE_TABLE_LAYOUT)
     _create_table(dynamodb, IDEMPOTENCY_TABLE_NAME, IDEMPOTENCY_TABLE_LAYOUT)
     _create_table(dynamodb, BADGE_NUMBER_TABLE_NAME, BADGE_NUMBER_TABLE_LAYOUT)
+    _create_table(dynamodb, PRINT_BATCH_TABLE_NAME, PRINT_BATCH_TABLE_LAYOUT)
 
     s3 = clients("s3")
     for bucket in (EVIDENCE_BUCKET_LOCAL_NAME, PRINT_DROP_BUCKET_LOCAL_NAME):

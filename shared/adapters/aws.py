@@ -11,11 +11,13 @@ import boto3
 from shared.adapters.badge_numbers import BadgeNumbers
 from shared.adapters.case_store import CaseStore
 from shared.adapters.email import SesEmailSender
+from shared.adapters.print_store import Photos, PrintBatches, S3Upload
 from shared.adapters.workflows import Workflows
 from shared.domain.council import CouncilRegistry, load_councils
 from shared.resources import Env, council_table_name
 from shared.service.intake import IntakeService
 from shared.service.notify import Notifier
+from shared.service.print_dispatch import PrintDesk
 
 
 @cache
@@ -52,3 +54,33 @@ def notifier() -> Notifier:
 @cache
 def badge_numbers() -> BadgeNumbers:
     return BadgeNumbers(_dynamodb(), os.environ[Env.BADGE_NUMBER_TABLE])
+
+
+@cache
+def _s3():
+    return boto3.client("s3")
+
+
+def _exists(bucket: str, key: str) -> bool:
+    from botocore.exceptions import ClientError
+
+    try:
+        _s3().head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
+
+
+@cache
+def print_desk() -> PrintDesk:
+    drop = os.environ[Env.PRINT_DROP_BUCKET]
+    return PrintDesk(
+        councils=councils(),
+        store_for=store_for,
+        batches=PrintBatches(_dynamodb(), os.environ[Env.PRINT_BATCH_TABLE]),
+        open_upload=lambda key: S3Upload(_s3(), drop, key),
+        exists=lambda key: _exists(drop, key),
+        photos=Photos(_s3(), os.environ[Env.EVIDENCE_BUCKET]),
+    )

@@ -26,7 +26,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from shared.domain.application import ApplicationType, EligibilityCode
-from shared.domain.badge import Badge, BadgeStatus
+from shared.domain.badge import Badge, BadgeStatus, PrintBatchType
 from shared.domain.case import AuditEntry, Case, Note, ParkedApplication, ParkedStatus, Stage
 from shared.resources import (
     ASSIGNEE_INDEX,
@@ -44,7 +44,7 @@ CASE_SK = "CASE"
 PARKED_SK = "PARKED"
 PARKED_QUEUE = "PARKED"
 
-PageItem = TypeVar("PageItem", Case, ParkedApplication)
+PageItem = TypeVar("PageItem", Case, ParkedApplication, Badge)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -108,8 +108,15 @@ def referral_queue_key(assessor: str) -> str:
     return f"REFERRED#{assessor}"
 
 
-def print_queue_key(badge: Badge) -> str:
-    return f"PRINT#{badge.batch_type.value}"
+def print_queue_key(batch_type: PrintBatchType) -> str:
+    return f"PRINT#{batch_type.value}"
+
+
+def batch_queue_key(batch_id: str) -> str:
+    return f"BATCH#{batch_id}"
+
+
+REJECTED_QUEUE = "PRINT_REJECTED"
 
 
 def badge_key(case_id: str, badge_number: str) -> dict[str, str]:
@@ -337,6 +344,27 @@ class CaseStore:
         return [self._put(self._badge_item(badge), new_only=True),
                 self._put(badge_owner_key(badge.badge_number) | {"case_id": badge.case_id}, new_only=True)]
 
+    def print_queue(self, batch_type: PrintBatchType, limit: int = 100, after: str | None = None) -> tuple[list[Badge], str | None]:
+        """ORDERED badges of one batch type that no print batch has taken yet, oldest order first."""
+        return self._query_page(Badge, STAGE_INDEX, print_queue_key(batch_type), limit, after)
+
+    def batch_badges(self, batch_id: str, limit: int = 100, after: str | None = None) -> tuple[list[Badge], str | None]:
+        """The badges a print batch took, in the order they were ordered."""
+        return self._query_page(Badge, STAGE_INDEX, batch_queue_key(batch_id), limit, after)
+
+    def rejected_badges(self, limit: int = 50, after: str | None = None) -> tuple[list[Badge], str | None]:
+        """Badges the printer rejected, for a caseworker to correct and order again."""
+        return self._query_page(Badge, STAGE_INDEX, REJECTED_QUEUE, limit, after)
+
+    def put_badge(self, badge: Badge, expected_version: int) -> None:
+        """Bookkeeping that changes no status (a batch taking a badge): conditional, without an audit entry."""
+        try:
+            self._client.put_item(**self._conditional_put(self._badge_item(badge), expected_version)["Put"])
+        except ClientError as error:
+            if _condition_failed(error):
+                raise StaleVersion(f"badge {badge.badge_number} was changed by someone else") from None
+            raise
+
     def save_badge(self, badge: Badge, expected_version: int, audit: AuditEntry) -> None:
         """Change a badge's status if nobody changed it since `expected_version`; audited on its case."""
         self._transact([self._conditional_put(self._badge_item(badge), expected_version), self._put(self._audit_item(audit))],
@@ -412,8 +440,17 @@ class CaseStore:
     def _badge_item(badge: Badge) -> dict[str, Any]:
         item = badge_key(badge.case_id, badge.badge_number) | {"body": badge.model_dump_json(), "version": badge.version,
                                                                "status": badge.status.value}
-        if badge.status is BadgeStatus.ORDERED:  # the print batch collects ORDERED badges; others leave the queue
-            item[STAGE_INDEX.partition_key] = print_queue_key(badge)
+        # GSI1 holds the print queues: ORDERED badges no batch has taken (by batch type), the badges of each
+        # batch (to write, mark, re-send and match results), and the badges the printer rejected.
+        queue = None
+        if badge.batch_id is not None and badge.status in (BadgeStatus.ORDERED, BadgeStatus.PROCESSED):
+            queue = batch_queue_key(badge.batch_id)
+        elif badge.status is BadgeStatus.ORDERED:
+            queue = print_queue_key(badge.batch_type)
+        elif badge.status is BadgeStatus.REJECT:
+            queue = REJECTED_QUEUE
+        if queue is not None:
+            item[STAGE_INDEX.partition_key] = queue
             item[STAGE_INDEX.sort_key] = f"{badge.ordered_at.astimezone(UTC).isoformat()}#{badge.badge_number}"
         return item
 

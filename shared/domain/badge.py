@@ -697,6 +697,9 @@ class Badge(_Frozen):
     photo_key: str | None = None
     replaces: str | None = Field(default=None, description="The badge number this one replaces")
     replaced_by: str | None = None
+    batch_id: str | None = Field(default=None, description="The print batch that took (or sent) this badge")
+    print_problem: str | None = Field(default=None, description="Why the last print run skipped it, or the printer rejected it")
+    dispatched_on: date | None = Field(default=None, description="When the printer posted it (ISSUED)")
     ordered_at: datetime
     updated_at: datetime
     version: int = 1

@@ -23,8 +23,10 @@ EXPECTED_ACKNOWLEDGED_RULES = {
 }
 EXPECTED_ACKNOWLEDGED_PREFIXES = (
     "AwsSolutions-IAM5[Resource::<BucketsEvidence",  # evidence objects: Get/Put only
+    "AwsSolutions-IAM5[Resource::<BucketsPrintDrop",  # extracts under the supplier's outbox folder only
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:",  # council tables by name prefix: one policy size for any number of councils
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:",  # SendEmail from any council's verified identity
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:",  # Transfer Family session logs, its log groups only
 )
 
 

@@ -17,6 +17,7 @@ from shared.resources import (
     FUNCTIONS,
     BADGE_NUMBER_TABLE_NAME,
     IDEMPOTENCY_TABLE_NAME,
+    PRINT_BATCH_TABLE_NAME,
     INTAKE_BATCH_SIZE,
     INTAKE_DLQ_NAME,
     INTAKE_MAX_RECEIVE_COUNT,
@@ -87,7 +88,7 @@ def test_one_case_table_per_council_with_the_shared_layout(synthesised, code):
 
 def test_the_parent_holds_the_platform_tables_and_the_shards_the_council_tables(synthesised):
     table_names = lambda resources: sorted(r["Properties"]["TableName"] for r in resources.values())  # noqa: E731
-    assert table_names(synthesised.resources("AWS::DynamoDB::Table")) == sorted([UNROUTED_TABLE_NAME, IDEMPOTENCY_TABLE_NAME, BADGE_NUMBER_TABLE_NAME])
+    assert table_names(synthesised.resources("AWS::DynamoDB::Table")) == sorted([UNROUTED_TABLE_NAME, IDEMPOTENCY_TABLE_NAME, BADGE_NUMBER_TABLE_NAME, PRINT_BATCH_TABLE_NAME])
     assert table_names(synthesised.shard_resources("AWS::DynamoDB::Table")) == sorted(council_table_name(c) for c in COUNCILS.codes)
 
 

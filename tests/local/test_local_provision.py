@@ -17,12 +17,14 @@ from shared.resources import (
     INTAKE_MAX_RECEIVE_COUNT,
     INTAKE_RULE_NAME,
     NATIONAL_ADMIN_GROUP,
+    PRINT_DISPATCH_FUNCTION,
     PRINT_DROP_BUCKET_LOCAL_NAME,
     UNROUTED_TABLE_NAME,
     WORKFLOW_STEP_FUNCTION,
     WORKFLOWS,
     Env,
     Role,
+    WorkflowKey,
     council_group,
     council_table_name,
 )
@@ -110,15 +112,15 @@ def test_functions_exist_for_every_spec_with_handler_and_environment(aws, resour
         assert set(variables) == {env.value for env in spec.environment}
 
 
-def test_state_machines_for_every_workflow_call_the_workflow_step_function(aws, resources):
+def test_state_machines_for_every_workflow_call_their_task_function(aws, resources):
     sfn = aws.client("stepfunctions")
     assert set(resources.state_machine_arns) == {workflow.key for workflow in WORKFLOWS}
     for workflow in WORKFLOWS:
         described = sfn.describe_state_machine(stateMachineArn=resources.state_machine_arns[workflow.key])
         assert described["name"] == workflow.state_machine_name
         assert "${" not in described["definition"]
-        if "lambda:invoke" in described["definition"]:
-            assert resources.function_arns[WORKFLOW_STEP_FUNCTION.key] in described["definition"]
+        task_function = PRINT_DISPATCH_FUNCTION if workflow.key is WorkflowKey.PRINT_DISPATCH else WORKFLOW_STEP_FUNCTION
+        assert resources.function_arns[task_function.key] in described["definition"]
     assert json.loads(resources.handler_environment()[Env.WORKFLOW_ARNS]) == {key.value: arn for key, arn in resources.state_machine_arns.items()}
 
 

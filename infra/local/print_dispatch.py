@@ -1,0 +1,62 @@
+"""`python -m infra.local.print_dispatch`: run the nightly print dispatch now, against a running `./dev run`.
+
+EventBridge Scheduler never fires in moto, so this starts the print-dispatch state machine as an operator
+would (a run on demand), waits for it, and prints each batch and where its extract landed. `--resend BATCH_ID`
+sends a delivered batch again as a new file marked ReExtract yes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+
+from infra.local.__main__ import DUMMY_CREDENTIALS, parse_args as stack_args
+from shared.resources import DEFAULT_REGION, PRINT_DISPATCH_FUNCTION, PRINT_DROP_BUCKET_LOCAL_NAME, SUPPLIER_OUTBOX, WORKFLOWS_BY_KEY, WorkflowKey
+
+
+def run_dispatch(sfn: Any, timeout_seconds: float = 300) -> dict:
+    """Start the print-dispatch state machine and return its output once it ends."""
+    name = WORKFLOWS_BY_KEY[WorkflowKey.PRINT_DISPATCH].state_machine_name
+    [machine] = [m for m in sfn.list_state_machines()["stateMachines"] if m["name"] == name]
+    execution_arn = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], name=f"on-demand-{datetime.now(UTC):%Y%m%dT%H%M%S}",
+                                        input="{}")["executionArn"]
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        execution = sfn.describe_execution(executionArn=execution_arn)
+        if execution["status"] != "RUNNING":
+            if execution["status"] != "SUCCEEDED":
+                raise RuntimeError(f"print dispatch {execution['status']}: {execution.get('error')} {execution.get('cause')}")
+            return json.loads(execution["output"])
+        time.sleep(0.5)
+    raise RuntimeError(f"print dispatch still running after {timeout_seconds} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    stack = stack_args([])  # the local stack's defaults
+    parser = argparse.ArgumentParser(prog="python -m infra.local.print_dispatch", description=__doc__.splitlines()[0])
+    parser.add_argument("--resend", metavar="BATCH_ID", help="send this delivered batch again (ReExtract yes)")
+    parser.add_argument("--moto-port", type=int, default=stack.moto_port, help=f"moto port of the local stack (default {stack.moto_port})")
+    parser.add_argument("--host", default=stack.host, help=f"host of the local stack (default {stack.host})")
+    args = parser.parse_args(argv)
+    session = boto3.session.Session(region_name=DEFAULT_REGION, aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                                    aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    endpoint = f"http://{args.host}:{args.moto_port}"
+    if args.resend:
+        response = session.client("lambda", endpoint_url=endpoint).invoke(
+            FunctionName=PRINT_DISPATCH_FUNCTION.function_name, Payload=json.dumps({"action": "resend", "batch_id": args.resend}))
+        print(json.dumps(json.loads(response["Payload"].read()), indent=2))
+        return 1 if "FunctionError" in response else 0
+    output = run_dispatch(session.client("stepfunctions", endpoint_url=endpoint))
+    for batch in output["batches"]:
+        where = f"s3://{PRINT_DROP_BUCKET_LOCAL_NAME}/{SUPPLIER_OUTBOX}{batch['filename']}" if batch["filename"] else "(nothing to print)"
+        print(f"{batch['batch_id']:32} {batch['status']:9} {batch['written']:5} sent {batch['skipped']:3} skipped  {where}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

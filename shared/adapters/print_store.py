@@ -1,0 +1,120 @@
+"""Print batches (platform table) and the print drop bucket: streamed extract uploads and evidence photos."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from shared.adapters.case_store import StaleVersion
+from shared.domain.printing import PrintBatch
+from shared.resources import PRINT_BATCH_TABLE_LAYOUT
+
+KEY = PRINT_BATCH_TABLE_LAYOUT.partition_key
+
+
+class PrintBatches:
+    def __init__(self, client: Any, table_name: str):
+        self._client = client
+        self._table_name = table_name
+
+    def get(self, batch_id: str) -> PrintBatch | None:
+        item = self._client.get_item(TableName=self._table_name, Key={KEY: {"S": batch_id}}, ConsistentRead=True).get("Item")
+        return PrintBatch.model_validate_json(item["body"]["S"]) if item else None
+
+    def create(self, batch: PrintBatch) -> PrintBatch:
+        """The new batch, or the one a previous attempt of the same run created."""
+        try:
+            self._client.put_item(TableName=self._table_name, Item=self._item(batch),
+                                  ConditionExpression="attribute_not_exists(#key)", ExpressionAttributeNames={"#key": KEY})
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return self.get(batch.batch_id)  # type: ignore[return-value]
+        return batch
+
+    def save(self, batch: PrintBatch, expected_version: int) -> None:
+        try:
+            self._client.put_item(TableName=self._table_name, Item=self._item(batch), ConditionExpression="version = :expected",
+                                  ExpressionAttributeValues={":expected": {"N": str(expected_version)}})
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise StaleVersion(f"print batch {batch.batch_id} changed since version {expected_version}") from None
+            raise
+
+    @staticmethod
+    def _item(batch: PrintBatch) -> dict[str, Any]:
+        return {KEY: {"S": batch.batch_id}, "body": {"S": batch.model_dump_json()}, "version": {"N": str(batch.version)},
+                "status": {"S": batch.status.value}}
+
+
+class S3Upload(io.RawIOBase):
+    """A write-only stream into one S3 object by multipart upload: memory holds one part at a time.
+
+    Nothing is visible under the key until close() completes the upload; abort() (or an error inside a
+    `with` block) leaves nothing behind.
+    """
+
+    PART_SIZE = 8 * 1024 * 1024  # S3 parts are at least 5 MiB, except the last
+
+    def __init__(self, s3: Any, bucket: str, key: str, content_type: str = "application/xml"):
+        super().__init__()
+        self._s3, self._bucket, self._key = s3, bucket, key
+        # Encrypted by the bucket's default (the platform CMK).
+        self._upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key, ContentType=content_type)["UploadId"]
+        self._buffer = bytearray()
+        self._parts: list[dict[str, Any]] = []
+        self.bytes_written = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        self._buffer += data
+        self.bytes_written += len(data)
+        if len(self._buffer) >= self.PART_SIZE:
+            self._send_part()
+        return len(data)
+
+    def _send_part(self) -> None:
+        number = len(self._parts) + 1
+        response = self._s3.upload_part(Bucket=self._bucket, Key=self._key, UploadId=self._upload_id,
+                                        PartNumber=number, Body=bytes(self._buffer))
+        self._parts.append({"PartNumber": number, "ETag": response["ETag"]})
+        self._buffer.clear()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        if self._buffer or not self._parts:
+            self._send_part()
+        self._s3.complete_multipart_upload(Bucket=self._bucket, Key=self._key, UploadId=self._upload_id,
+                                           MultipartUpload={"Parts": self._parts})
+        super().close()
+
+    def abort(self) -> None:
+        if not self.closed:
+            self._s3.abort_multipart_upload(Bucket=self._bucket, Key=self._key, UploadId=self._upload_id)
+            super().close()
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class Photos:
+    """Badge photos from the evidence bucket (the key the application's PHOTO evidence names)."""
+
+    def __init__(self, s3: Any, bucket: str):
+        self._s3, self._bucket = s3, bucket
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                return None
+            raise

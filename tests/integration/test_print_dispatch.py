@@ -1,0 +1,144 @@
+"""The nightly print dispatch through the real print-dispatch state machine on moto: extracts in the supplier's
+outbox, badges PROCESSED exactly once, skipped badges back in the queue with the reason, re-sends."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+import boto3
+import pytest
+from lxml import etree
+
+from infra.local.seed import tiny_jpeg
+from shared.adapters.aws import store_for
+from shared.domain.badge import BadgeStatus
+from shared.resources import (
+    DEFAULT_REGION,
+    EVIDENCE_BUCKET_LOCAL_NAME,
+    PRINT_DISPATCH_FUNCTION,
+    PRINT_DROP_BUCKET_LOCAL_NAME,
+    SUPPLIER_OUTBOX,
+    Role,
+    WorkflowKey,
+)
+from tests.integration.conftest import invoke, wait_for_execution
+from tests.integration.test_decisions import NORTHSHIRE, order_a_badge, someone_new
+
+XSD = etree.XMLSchema(etree.parse("schemas/print/badge-print-extract.xsd"))
+PHOTO_KEY = "uploads/photo.jpg"  # what the test applications name as their photo
+
+
+@pytest.fixture(scope="module")
+def s3(stack):
+    client = boto3.client("s3", region_name=DEFAULT_REGION)
+    client.put_object(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Key=PHOTO_KEY, Body=tiny_jpeg())
+    return client
+
+
+@pytest.fixture
+def caseworker(api_as):
+    return api_as(NORTHSHIRE, Role.CASEWORKER, user="print.tester@northshire.example.gov.uk")
+
+
+def run_dispatch(stack, clients, scheduled_time: str | None = None) -> dict:
+    """Start the print-dispatch state machine as the schedule (or an operator) does, and wait for it."""
+    arn = stack.state_machine_arns[WorkflowKey.PRINT_DISPATCH]
+    name = f"print-{datetime.now(UTC):%H%M%S%f}"
+    payload = {"scheduled_time": scheduled_time} if scheduled_time else {}
+    clients["stepfunctions"].start_execution(stateMachineArn=arn, name=name, input=json.dumps(payload))
+    execution = wait_for_execution(clients["stepfunctions"], arn, name, timeout=60)
+    assert execution["status"] == "SUCCEEDED", execution
+    return {batch["batch_id"].rsplit("-", 1)[1]: batch for batch in json.loads(execution["output"])["batches"]}
+
+
+def extract(s3, filename: str) -> etree._Element:
+    body = s3.get_object(Bucket=PRINT_DROP_BUCKET_LOCAL_NAME, Key=SUPPLIER_OUTBOX + filename)["Body"].read()
+    document = etree.fromstring(body)
+    XSD.assertValid(document)
+    assert body.startswith(b"<?xml version=\"1.0\" encoding=\"windows-1252\"")
+    return document
+
+
+def badge_numbers_in(document: etree._Element) -> set[str]:
+    return {element.text for element in document.iter("BadgeIdentifier")}
+
+
+def outbox(s3) -> set[str]:
+    listed = s3.list_objects_v2(Bucket=PRINT_DROP_BUCKET_LOCAL_NAME, Prefix=SUPPLIER_OUTBOX).get("Contents", [])
+    return {item["Key"].removeprefix(SUPPLIER_OUTBOX) for item in listed}
+
+
+def test_a_night_run_sends_each_ordered_badge_once_and_marks_it_processed(caseworker, stack, clients, s3):
+    _, home = order_a_badge(caseworker, someone_new())
+    _, fast = order_a_badge(caseworker, someone_new(), {"deliver_to": "HOME", "delivery_option": "FAST"})
+    _, collect = order_a_badge(caseworker, someone_new(), {"deliver_to": "COUNCIL"})
+    night = "2026-11-24T00:30:00Z"
+
+    batches = run_dispatch(stack, clients, night)
+    for badge, batch_type in ((home, "STANDARD"), (fast, "FASTTRACK"), (collect, "LA")):
+        batch = batches[batch_type]
+        assert batch["status"] == "COMPLETE" and batch["batch_id"] == f"20261124T003000Z-{batch_type}"
+        assert re.fullmatch(rf"BADGEEXTRACT_\d{{14}}_{batch_type}\.xml", batch["filename"])
+        assert badge["badge_number"] in badge_numbers_in(extract(s3, batch["filename"]))
+        stored = store_for(NORTHSHIRE).get_badge(badge["badge_number"])
+        assert stored.status is BadgeStatus.PROCESSED and stored.batch_id == batch["batch_id"]
+    files = outbox(s3)
+
+    # The same night again (the schedule's retry): nothing is sent twice, nothing changes.
+    again = run_dispatch(stack, clients, night)
+    assert {kind: batch["status"] for kind, batch in again.items()} == {"STANDARD": "COMPLETE", "FASTTRACK": "COMPLETE", "LA": "COMPLETE"}
+    assert outbox(s3) == files
+    # A run on demand finds nothing left to print for these badges.
+    later = run_dispatch(stack, clients)
+    for batch in later.values():
+        if batch["filename"]:
+            assert not badge_numbers_in(extract(s3, batch["filename"])) & {home["badge_number"], fast["badge_number"], collect["badge_number"]}
+
+
+def test_a_badge_that_cannot_be_printed_is_skipped_reported_and_stays_ordered(caseworker, stack, clients, s3):
+    _, printable = order_a_badge(caseworker, someone_new())
+    _, no_photo = order_a_badge(caseworker, someone_new(evidence=[
+        {"type": "PROOF_ELIG", "key": "uploads/pip-letter.pdf"}, {"type": "PROOF_ID", "key": "uploads/passport.jpg"},
+        {"type": "PROOF_ADD", "key": "uploads/council-tax.pdf"}, {"type": "PHOTO", "key": "uploads/missing-photo.jpg"}]))
+    batches = run_dispatch(stack, clients, "2026-11-25T00:30:00Z")
+    standard = batches["STANDARD"]
+    assert standard["skipped"] >= 1
+    numbers = badge_numbers_in(extract(s3, standard["filename"]))
+    assert printable["badge_number"] in numbers and no_photo["badge_number"] not in numbers
+    skipped = store_for(NORTHSHIRE).get_badge(no_photo["badge_number"])
+    assert skipped.status is BadgeStatus.ORDERED and skipped.batch_id is None and "photo" in skipped.print_problem.lower()
+    history = store_for(NORTHSHIRE).history(skipped.case_id)
+    assert [entry.after["reason"] for entry in history if entry.action == "PRINT_SKIPPED"] == [skipped.print_problem]
+
+
+def test_a_delivered_batch_can_be_sent_again_marked_as_a_re_extract(caseworker, stack, clients, s3):
+    _, badge = order_a_badge(caseworker, someone_new())
+    batch = run_dispatch(stack, clients, "2026-11-26T00:30:00Z")["STANDARD"]
+    before = outbox(s3)
+    answer, failed = invoke(PRINT_DISPATCH_FUNCTION, {"action": "resend", "batch_id": batch["batch_id"]})
+    assert not failed and answer["batch_id"] == batch["batch_id"]
+    [re_sent] = outbox(s3) - before
+    document = extract(s3, re_sent)
+    assert document.findtext("Batch/ReExtract") == "yes"
+    assert badge["badge_number"] in badge_numbers_in(document)
+
+
+def test_a_run_that_fails_after_delivering_resumes_without_sending_twice(caseworker, stack, clients, s3, monkeypatch):
+    from shared.service import print_dispatch
+
+    _, badge = order_a_badge(caseworker, someone_new())
+    real = print_dispatch._mark_processed
+    monkeypatch.setattr(print_dispatch, "_mark_processed", lambda *args: (_ for _ in ()).throw(RuntimeError("table throttled")))
+    run_at = "2026-11-27T00:30:00Z"
+    error, failed = invoke(PRINT_DISPATCH_FUNCTION, {"action": "dispatch", "batch_type": "STANDARD", "run_at": run_at})
+    assert failed and "table throttled" in json.dumps(error)
+    stored = store_for(NORTHSHIRE).get_badge(badge["badge_number"])
+    assert stored.status is BadgeStatus.ORDERED and stored.batch_id  # in the delivered file, not yet marked
+    files = outbox(s3)
+
+    monkeypatch.setattr(print_dispatch, "_mark_processed", real)
+    answer, failed = invoke(PRINT_DISPATCH_FUNCTION, {"action": "dispatch", "batch_type": "STANDARD", "run_at": run_at})
+    assert not failed and answer["status"] == "COMPLETE" and outbox(s3) == files
+    assert store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED

@@ -1,0 +1,98 @@
+"""A real SSH/SFTP server (asyncssh) on 127.0.0.1 for tests, in a background thread with its own event loop.
+
+Public-key sign-in only, SFTP only, chrooted to a directory. Faults a test can switch on: drop the
+connection once a session has received some bytes of file data, or hold every write until shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+
+class LoopbackSftpServer:
+    def __init__(self, root: Path, host_key: asyncssh.SSHKey, authorized_keys: list[asyncssh.SSHKey]):
+        self.root = root
+        self.port = 0
+        self.drop_after_bytes: int | None = None  # abort the connection once a session has been sent this much data
+        self.stall_writes = False  # hold every write until the server stops (the client's timeout must fire)
+        self.auth_attempts: list[str] = []  # usernames that began authentication
+        self.sftp_sessions = 0
+        self._host_key = host_key
+        self._authorized = asyncssh.import_authorized_keys(
+            "".join(key.export_public_key("openssh").decode() for key in authorized_keys))
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="loopback-sftp", daemon=True)
+        self._acceptor: asyncssh.SSHAcceptor | None = None
+        self._release: asyncio.Event | None = None
+
+    def __enter__(self) -> LoopbackSftpServer:
+        self._thread.start()
+        self._acceptor = self._run(self._listen())
+        self.port = self._acceptor.get_port()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._run(self._shutdown())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+        self._loop.close()
+
+    def files(self) -> dict[str, bytes]:
+        """Every file under the root, by path relative to it."""
+        return {str(path.relative_to(self.root)): path.read_bytes() for path in sorted(self.root.rglob("*")) if path.is_file()}
+
+    def _run(self, coroutine: Any, timeout: float = 10) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    async def _listen(self) -> asyncssh.SSHAcceptor:
+        self._release = asyncio.Event()
+        server = self
+
+        class Auth(asyncssh.SSHServer):
+            def begin_auth(self, username: str) -> bool:
+                server.auth_attempts.append(username)
+                return True  # authentication required: the authorised keys decide
+
+        return await asyncssh.listen(
+            "127.0.0.1", 0,  # a free port, loopback only
+            server_host_keys=[self._host_key],
+            authorized_client_keys=self._authorized,
+            server_factory=Auth,
+            sftp_factory=lambda channel: _FaultySftp(channel, self),
+            password_auth=False, kbdint_auth=False, allow_scp=False,
+        )
+
+    async def _shutdown(self) -> None:
+        assert self._acceptor is not None and self._release is not None
+        self._release.set()
+        self._acceptor.close()
+        await self._acceptor.wait_closed()
+        current = asyncio.current_task()
+        pending = [task for task in asyncio.all_tasks() if task is not current]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+
+class _FaultySftp(asyncssh.SFTPServer):
+    def __init__(self, channel: asyncssh.SSHServerChannel, server: LoopbackSftpServer):
+        super().__init__(channel, chroot=str(server.root).encode())
+        server.sftp_sessions += 1
+        self._server = server
+        self._received = 0
+
+    async def write(self, file_obj: object, offset: int, data: bytes) -> int:
+        server = self._server
+        if server.stall_writes:
+            assert server._release is not None
+            await server._release.wait()
+        self._received += len(data)
+        if server.drop_after_bytes is not None and self._received > server.drop_after_bytes:
+            self.connection.abort()  # as if the link dropped: no reply, nothing more read
+            raise asyncssh.SFTPConnectionLost("connection dropped by the test")
+        return super().write(file_obj, offset, data)  # type: ignore[return-value]
