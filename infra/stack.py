@@ -7,6 +7,8 @@ from aws_cdk import CfnOutput, Stack, Tags
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_notifications as s3n
 from constructs import Construct
 
 from infra.constructs.api import CaseworkApi, StaffIdentity
@@ -28,7 +30,11 @@ from shared.resources import (
     INTAKE_BATCH_SIZE,
     PREFIX,
     PRINT_DISPATCH_FUNCTION,
+    PRINT_RESULTS_FUNCTION,
     REMINDERS_FUNCTION,
+    RESULTS_PROCESSED,
+    RESULTS_QUARANTINE,
+    SUPPLIER_INBOX,
     SUPPLIER_OUTBOX,
     WORKFLOW_STEP_FUNCTION,
     WORKFLOW_TASK_FUNCTIONS,
@@ -37,7 +43,13 @@ from shared.resources import (
 
 LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
 INGEST_MAX_CONCURRENCY = 5  # caps parallel intake so a burst of submissions cannot swamp the tables
-EMAILING_FUNCTIONS = (WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION)  # email applicants through SES
+EMAILING_FUNCTIONS = (WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_RESULTS_FUNCTION)  # email applicants (and councils) through SES
+# What each function may do in the badge-number table: the workflow step takes numbers from the counter and records
+# where each ordered badge lives (a Put in the order's transaction); the print results only read where a badge lives.
+BADGE_NUMBER_TABLE_ACTIONS = {
+    WORKFLOW_STEP_FUNCTION.key: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+    PRINT_RESULTS_FUNCTION.key: ["dynamodb:GetItem"],
+}
 
 
 class CaseworkStack(Stack):
@@ -81,12 +93,13 @@ class CaseworkStack(Stack):
             if function_key == REMINDERS_FUNCTION.key:
                 continue
             role.add_to_policy(council_tables_statement(self))
-            role.add_to_policy(read_write_statement([self.tables.unrouted]))
+            if function_key != PRINT_RESULTS_FUNCTION.key:  # results name badges that are in council tables only
+                role.add_to_policy(read_write_statement([self.tables.unrouted]))
         for _, _, role in self.functions.needing(Env.IDEMPOTENCY_TABLE):
             role.add_to_policy(read_write_statement([self.tables.idempotency]))
-        for _, _, role in self.functions.needing(Env.BADGE_NUMBER_TABLE):
+        for spec, _, role in self.functions.needing(Env.BADGE_NUMBER_TABLE):
             role.add_to_policy(
-                iam.PolicyStatement(actions=["dynamodb:UpdateItem"], resources=[self.tables.badge_numbers.table.table_arn])
+                iam.PolicyStatement(actions=BADGE_NUMBER_TABLE_ACTIONS[spec.key], resources=[self.tables.badge_numbers.table.table_arn])
             )
         for spec, _, role in self.functions.needing(Env.EVIDENCE_BUCKET):
             # The print dispatch only reads photos; the API also stores uploads.
@@ -94,11 +107,19 @@ class CaseworkStack(Stack):
             role.add_to_policy(iam.PolicyStatement(actions=actions, resources=[self.buckets.evidence.arn_for_objects("*")]))
         for _, _, role in self.functions.needing(Env.PRINT_BATCH_TABLE):
             role.add_to_policy(read_write_statement([self.tables.print_batches]))
-        for _, _, role in self.functions.needing(Env.PRINT_DROP_BUCKET):
-            # Extracts go only into the supplier's outbox (multipart uploads; HeadObject to resume a run).
-            role.add_to_policy(iam.PolicyStatement(
-                actions=["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
-                resources=[self.buckets.print_drop.arn_for_objects(f"{SUPPLIER_OUTBOX}*")]))
+        for spec, _, role in self.functions.needing(Env.PRINT_DROP_BUCKET):
+            for actions, folders in self._print_drop_access(spec):
+                role.add_to_policy(iam.PolicyStatement(
+                    actions=actions, resources=[self.buckets.print_drop.arn_for_objects(f"{folder}*") for folder in folders]))
+        # ListBucket (the bucket, no objects) only so that reading a result file that an earlier delivery of the same
+        # S3 event already moved answers 404 (NoSuchKey) rather than 403: S3 hides absence from those who cannot list.
+        self.functions.roles[PRINT_RESULTS_FUNCTION.key].add_to_policy(
+            iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.buckets.print_drop.bucket_arn]))
+
+        # Each file the supplier drops in its inbox (by SFTP, through Transfer Family) invokes the print results.
+        self.buckets.print_drop.add_event_notification(
+            s3.EventType.OBJECT_CREATED, s3n.LambdaDestination(functions[PRINT_RESULTS_FUNCTION.key]),
+            s3.NotificationKeyFilter(prefix=SUPPLIER_INBOX))
 
         ingest = functions[INGEST_FUNCTION.key]
         ingest.add_event_source(
@@ -177,6 +198,15 @@ class CaseworkStack(Stack):
         self._outputs()
         self._acknowledge_findings()
 
+    @staticmethod
+    def _print_drop_access(spec) -> list[tuple[list[str], list[str]]]:
+        """(actions, folders) a function may use in the print drop bucket."""
+        if spec.key == PRINT_RESULTS_FUNCTION.key:
+            # Read and remove the supplier's result files; write them (and a quarantine reason) only where they are moved.
+            return [(["s3:GetObject", "s3:DeleteObject"], [SUPPLIER_INBOX]), (["s3:PutObject"], [RESULTS_QUARANTINE, RESULTS_PROCESSED])]
+        # Extracts go only into the supplier's outbox (multipart uploads; HeadObject to resume a run).
+        return [(["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"], [SUPPLIER_OUTBOX])]
+
     def _outputs(self) -> None:
         outputs = {
             "ApiUrl": self.api.rest_api.url,
@@ -245,13 +275,36 @@ class CaseworkStack(Stack):
                 "Evidence object keys are created per case at run time, so the grant covers the objects of this "
                 "one bucket - and only s3:GetObject and s3:PutObject (no list, no delete, no bucket actions).",
             )
-        for _, _, role in self.functions.needing(Env.PRINT_DROP_BUCKET):
+        print_drop = self.get_logical_id(self.buckets.print_drop.node.default_child)
+        for spec, _, role in self.functions.needing(Env.PRINT_DROP_BUCKET):
+            if spec.key == PRINT_RESULTS_FUNCTION.key:
+                for folder in (SUPPLIER_INBOX, RESULTS_QUARANTINE, RESULTS_PROCESSED):
+                    acknowledge(
+                        role,
+                        f"{NAG}-IAM5[Resource::<{print_drop}.Arn>/{folder}*]",
+                        "The supplier names its result files, so the grant covers the objects under one folder of this "
+                        "one bucket: Get and Delete in its inbox, Put only in the quarantine and processed folders the "
+                        "files are moved to. (ListBucket is granted on the bucket alone, so a gone file answers 404.)",
+                    )
+                continue
             acknowledge(
                 role,
-                f"{NAG}-IAM5[Resource::<{self.get_logical_id(self.buckets.print_drop.node.default_child)}.Arn>/{SUPPLIER_OUTBOX}*]",
+                f"{NAG}-IAM5[Resource::<{print_drop}.Arn>/{SUPPLIER_OUTBOX}*]",
                 "Each night's extract files are named at run time, so the grant covers the objects under the "
                 "supplier's outbox folder of this one bucket - Put, Get and AbortMultipartUpload only.",
             )
+        # CDK's singleton handler of Custom::S3BucketNotifications (the print drop bucket's notification to print-results).
+        for child in self.node.children:
+            if child.node.id.startswith("BucketNotificationsHandler"):
+                acknowledge(
+                    child,
+                    f"{NAG}-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+                    "CDK's own deploy-time handler that puts the print drop bucket's notification configuration (supplier "
+                    "inbox -> print-results). CDK builds its role with AWSLambdaBasicExecutionRole (write to its own "
+                    "CloudWatch log group) and offers no way to swap it; only Lambda can assume the role, and its one other "
+                    "permission is s3:PutBucketNotification on the print drop bucket alone. S3 notifications without it "
+                    "would need a hand-made cycle between the bucket, the function and its invoke permission.",
+                )
         acknowledge(
             self.api.rest_api.node.find_child("CloudWatchRole"),
             f"{NAG}-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",

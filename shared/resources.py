@@ -116,6 +116,7 @@ SUPPLIER_FOLDER = "supplier/"
 SUPPLIER_OUTBOX = f"{SUPPLIER_FOLDER}to-supplier/"  # extracts, for the supplier to collect
 SUPPLIER_INBOX = f"{SUPPLIER_FOLDER}from-supplier/"  # confirmation and rejection files the supplier drops
 RESULTS_QUARANTINE = "quarantine/"  # result files that could not be applied, with the reason (not the supplier's)
+RESULTS_PROCESSED = "processed/"  # result files applied, kept as the record of what changed (not the supplier's)
 
 
 # ---------------------------------------------------------------- Environment variables the handlers read
@@ -216,7 +217,15 @@ PRINT_DISPATCH_FUNCTION = FunctionSpec(
     description="Writes the nightly print extracts, delivers them to the supplier and marks the badges PROCESSED",
     environment=(Env.PRINT_BATCH_TABLE, Env.PRINT_DROP_BUCKET, Env.EVIDENCE_BUCKET),
 )
-FUNCTIONS: tuple[FunctionSpec, ...] = (INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_DISPATCH_FUNCTION)
+PRINT_RESULTS_FUNCTION = FunctionSpec(
+    key="print-results",
+    handler="functions.print_results.handler.lambda_handler",
+    description="Applies the print supplier's confirmation and rejection files as they arrive in its inbox folder",
+    environment=(Env.BADGE_NUMBER_TABLE, Env.PRINT_DROP_BUCKET),
+)
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_RESULTS_FUNCTION,
+)
 # ASL files reference these functions by placeholder; the CDK app and the local stack substitute them.
 WORKFLOW_TASK_FUNCTIONS: tuple[FunctionSpec, ...] = (WORKFLOW_STEP_FUNCTION, PRINT_DISPATCH_FUNCTION)
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from shared.adapters.aws import councils, intake_service, store_for, workflows
 from shared.adapters.case_store import CaseStore, InvalidCursor, QueueFilter, QueueOrder, StaleVersion
 from shared.domain.application import Application, ApplicationType, EligibilityCode
-from shared.domain.badge import BADGE_NUMBER_PATTERN, BadgeRuleError
+from shared.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeRuleError, BadgeStatus
 from shared.domain.case import Case, ExpectedVersion, Stage, utcnow
 from shared.domain.formats import Email
 from shared.resources import API_MAX_BODY_BYTES, Role
@@ -30,11 +30,13 @@ from shared.service.casework import (
     BulkAssignment,
     CancelBadgeInput,
     NoteInput,
+    ReorderBadgeInput,
     add_note,
     assign,
     assign_many,
     cancel_badge,
     refer,
+    reorder_badge,
     set_priority,
     view_case,
     visible_case,
@@ -72,6 +74,12 @@ def unprocessable(message: str, errors: list[dict]) -> Response:
 def require_editor(caller: Caller, doing: str) -> None:
     if not caller.has_any(*EDITING_ROLES):
         raise ForbiddenError(f"{doing} needs the caseworker, team leader or council admin role")
+
+
+def badge_found(badge: Badge | None, badge_number: str) -> dict:
+    if badge is None:
+        raise NotFoundError(f"no badge {badge_number}")
+    return {"badge": badge.model_dump(mode="json")}
 
 
 def found(case: Case | None, case_id: str) -> dict:
@@ -299,23 +307,38 @@ def review_refusal(case_id: CASE_ID, review: decisions.ReviewInput) -> dict:
     return human_step(decisions.review, case_id, review)
 
 
+@app.get("/badges", summary="Your council's badges the printer rejected (status=REJECT), oldest order first, to correct and order again")
+def list_badges(
+    status: Annotated[BadgeStatus, Query(description="REJECT: the only status listed (find other badges by number or by case)")],
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> dict:
+    caller = current_caller()
+    require_staff(caller, "seeing badges")
+    if status is not BadgeStatus.REJECT:
+        return unprocessable("the request is not valid", [{"field": "status", "location": "query",
+                                                            "message": "only REJECT badges are listed; find other badges by number or by case"}])
+    badges, next_cursor = council_store(caller).rejected_badges(limit=limit, after=cursor)
+    return {"badges": [badge.model_dump(mode="json") for badge in badges], "cursor": next_cursor}
+
+
 @app.get("/badges/<badge_number>", summary="A badge of your council")
 def get_badge(badge_number: BADGE_NUMBER) -> dict:
     caller = current_caller()
     require_staff(caller, "seeing badges")
-    badge = council_store(caller).get_badge(badge_number)
-    if badge is None:
-        raise NotFoundError(f"no badge {badge_number}")
-    return {"badge": badge.model_dump(mode="json")}
+    return badge_found(council_store(caller).get_badge(badge_number), badge_number)
 
 
 @app.post("/badges/<badge_number>/cancel", summary="Cancel a badge with a reason")
 def cancel(badge_number: BADGE_NUMBER, request: CancelBadgeInput) -> dict:
     caller = current_caller()
-    badge = cancel_badge(council_store(caller), badge_number, request, caller, utcnow())
-    if badge is None:
-        raise NotFoundError(f"no badge {badge_number}")
-    return {"badge": badge.model_dump(mode="json")}
+    return badge_found(cancel_badge(council_store(caller), badge_number, request, caller, utcnow()), badge_number)
+
+
+@app.post("/badges/<badge_number>/reorder", summary="Order again a badge the printer rejected, with corrections to the holder's details")
+def reorder(badge_number: BADGE_NUMBER, request: ReorderBadgeInput) -> dict:
+    caller = current_caller()
+    return badge_found(reorder_badge(council_store(caller), badge_number, request, caller, utcnow()), badge_number)
 
 
 @app.post("/badges/<badge_number>/replace", summary="Open a replacement for a lost, stolen, damaged or undelivered badge")

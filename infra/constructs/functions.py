@@ -66,6 +66,9 @@ SIZING = {
     # One batch type for every council per invocation, streamed (memory stays flat); a run cut short is
     # retried by the state machine and resumes where it stopped (shared/domain/printing.py).
     "print-dispatch": Sizing(memory_mb=1024, timeout_seconds=900),
+    # One result file per invocation, read whole (at most 20 MiB), a few DynamoDB calls and an email per badge. A run
+    # cut short is retried by S3's asynchronous invocation and skips the badges already done (results apply once).
+    "print-results": Sizing(memory_mb=512, timeout_seconds=900),
 }
 DEFAULT_SIZING = Sizing(memory_mb=512, timeout_seconds=30)
 

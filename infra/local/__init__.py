@@ -2,7 +2,8 @@
 
 Modules: provision (create the resources), bridge (run real handlers for moto's Lambda), pump (the SQS
 event source mapping), http_api (API Gateway + Cognito authorizer stand-in), seed (demo users and
-applications), __main__ (`python -m infra.local`).
+applications), print_dispatch and print_results (the nightly run and the S3 notification of the supplier's
+result files, on demand), __main__ (`python -m infra.local`).
 
 Where moto needed bridging or a workaround (keep this list and the README in step):
 - Lambda code only runs in Docker: bridge.install_lambda_bridge replaces LambdaFunction._invoke_lambda with
@@ -19,6 +20,11 @@ Where moto needed bridging or a workaround (keep this list and the README in ste
 - Step Functions executes only when enabled (mock_aws config, or POST /moto-api/config before state machines
   are created), and in server mode tasks call localhost:MOTO_PORT: __main__ does both in that order.
 - moto's Lambda requires its role to exist in IAM: provision creates one local role.
+- S3 -> Lambda notifications: moto invokes the function synchronously inside the request that wrote the object,
+  swallows its errors (no retry), sends an event without userIdentity/requestParameters/responseElements/sequencer,
+  and a function that moves the new object away breaks the uploader's CompleteMultipartUpload (NoSuchKey). So no
+  notification is configured locally: `python -m infra.local.print_results` (print_results.deliver_inbox) lists the
+  supplier's inbox and invokes print-results with the S3 event for each file, as S3 would.
 Deliberate local differences: intake visibility timeout 2 s (AWS 180 s); Lambda timeouts are not enforced;
 no X-Ray; EventBridge Scheduler never fires (start the print-dispatch state machine by hand; run the
 information reminders with `python -m infra.local.reminders`); no CORS preflight.

@@ -7,16 +7,14 @@ sends a delivered batch again as a new file marked ReExtract yes.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 
-from infra.local.__main__ import DUMMY_CREDENTIALS, parse_args as stack_args
-from shared.resources import DEFAULT_REGION, PRINT_DISPATCH_FUNCTION, PRINT_DROP_BUCKET_LOCAL_NAME, SUPPLIER_OUTBOX, WORKFLOWS_BY_KEY, WorkflowKey
+from infra.local.commands import command_parser, stack_clients
+from shared.resources import PRINT_DISPATCH_FUNCTION, PRINT_DROP_BUCKET_LOCAL_NAME, SUPPLIER_OUTBOX, WORKFLOWS_BY_KEY, WorkflowKey
 
 
 def run_dispatch(sfn: Any, timeout_seconds: float = 300) -> dict:
@@ -37,21 +35,16 @@ def run_dispatch(sfn: Any, timeout_seconds: float = 300) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    stack = stack_args([])  # the local stack's defaults
-    parser = argparse.ArgumentParser(prog="python -m infra.local.print_dispatch", description=__doc__.splitlines()[0])
+    parser = command_parser("print_dispatch", __doc__)
     parser.add_argument("--resend", metavar="BATCH_ID", help="send this delivered batch again (ReExtract yes)")
-    parser.add_argument("--moto-port", type=int, default=stack.moto_port, help=f"moto port of the local stack (default {stack.moto_port})")
-    parser.add_argument("--host", default=stack.host, help=f"host of the local stack (default {stack.host})")
     args = parser.parse_args(argv)
-    session = boto3.session.Session(region_name=DEFAULT_REGION, aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                                    aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
-    endpoint = f"http://{args.host}:{args.moto_port}"
+    clients = stack_clients(args)
     if args.resend:
-        response = session.client("lambda", endpoint_url=endpoint).invoke(
+        response = clients("lambda").invoke(
             FunctionName=PRINT_DISPATCH_FUNCTION.function_name, Payload=json.dumps({"action": "resend", "batch_id": args.resend}))
         print(json.dumps(json.loads(response["Payload"].read()), indent=2))
         return 1 if "FunctionError" in response else 0
-    output = run_dispatch(session.client("stepfunctions", endpoint_url=endpoint))
+    output = run_dispatch(clients("stepfunctions"))
     for batch in output["batches"]:
         where = f"s3://{PRINT_DROP_BUCKET_LOCAL_NAME}/{SUPPLIER_OUTBOX}{batch['filename']}" if batch["filename"] else "(nothing to print)"
         print(f"{batch['batch_id']:32} {batch['status']:9} {batch['written']:5} sent {batch['skipped']:3} skipped  {where}")

@@ -11,13 +11,14 @@ import boto3
 from shared.adapters.badge_numbers import BadgeNumbers
 from shared.adapters.case_store import CaseStore
 from shared.adapters.email import SesEmailSender
-from shared.adapters.print_store import Photos, PrintBatches, S3Upload
+from shared.adapters.print_store import Photos, PrintBatches, ResultFiles, S3Upload
 from shared.adapters.workflows import Workflows
 from shared.domain.council import CouncilRegistry, load_councils
 from shared.resources import Env, council_table_name
 from shared.service.intake import IntakeService
 from shared.service.notify import Notifier
 from shared.service.print_dispatch import PrintDesk
+from shared.service.print_results import ResultsDesk
 
 
 @cache
@@ -84,3 +85,9 @@ def print_desk() -> PrintDesk:
         exists=lambda key: _exists(drop, key),
         photos=Photos(_s3(), os.environ[Env.EVIDENCE_BUCKET]),
     )
+
+
+@cache
+def results_desk() -> ResultsDesk:
+    return ResultsDesk(store_for=store_for, owners=badge_numbers(), files=ResultFiles(_s3(), os.environ[Env.PRINT_DROP_BUCKET]),
+                       notifier=notifier())

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -127,8 +128,9 @@ def badge_owner_key(badge_number: str) -> dict[str, str]:
     return {PK: f"LOOKUP#BADGE#{badge_number}", SK: "BADGE"}
 
 
-# Two items per badge (the badge and its owner key); the case, its audit entry and a replaced badge fit beside.
-BADGES_PER_TRANSACTION = 45
+# Three items per badge (the badge, its owner key here and its owner item in the badge-number table); the case,
+# its audit entry and a replaced badge fit beside, within DynamoDB's 100 items per transaction.
+BADGES_PER_TRANSACTION = 32
 
 
 class QueueOrder(StrEnum):
@@ -323,9 +325,14 @@ class CaseStore:
         return Badge.model_validate_json(item["body"]) if item else None
 
     def order_badges(
-        self, case: Case, expected_version: int, badges: list[Badge], audit: AuditEntry, replaced: Badge | None = None
+        self, case: Case, expected_version: int, badges: list[Badge], audit: AuditEntry, replaced: Badge | None = None,
+        owner_write: Callable[[Badge], dict[str, Any]] | None = None,
     ) -> None:
         """Save the case with its new badges (and the badge they replace).
+
+        `owner_write` gives, per new badge, a write into another table in the same transaction: where the badge
+        lives, in the deployment's badge-number table (BadgeNumbers.owner_write), which the print supplier's
+        results (badge numbers only) are matched by.
 
         A transaction holds at most 100 items, so an organisation's large order writes its first badges in
         transactions of their own and the last ones with the case; a retry finds those already written
@@ -333,16 +340,17 @@ class CaseStore:
         """
         *earlier, last = [badges[start:start + BADGES_PER_TRANSACTION] for start in range(0, len(badges), BADGES_PER_TRANSACTION)] or [[]]
         for chunk in earlier:
-            self._transact([write for badge in chunk for write in self._new_badge_writes(badge)], "case", case.case_id)
+            self._transact([write for badge in chunk for write in self._new_badge_writes(badge, owner_write)], "case", case.case_id)
         writes = [self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))]
-        writes += [write for badge in last for write in self._new_badge_writes(badge)]
+        writes += [write for badge in last for write in self._new_badge_writes(badge, owner_write)]
         if replaced is not None:  # already moved to REPLACED, one version on from the one read
             writes.append(self._conditional_put(self._badge_item(replaced), replaced.version - 1))
         self._transact(writes, "case", case.case_id)
 
-    def _new_badge_writes(self, badge: Badge) -> list[dict[str, Any]]:
-        return [self._put(self._badge_item(badge), new_only=True),
-                self._put(badge_owner_key(badge.badge_number) | {"case_id": badge.case_id}, new_only=True)]
+    def _new_badge_writes(self, badge: Badge, owner_write: Callable[[Badge], dict[str, Any]] | None) -> list[dict[str, Any]]:
+        writes = [self._put(self._badge_item(badge), new_only=True),
+                  self._put(badge_owner_key(badge.badge_number) | {"case_id": badge.case_id}, new_only=True)]
+        return writes + ([owner_write(badge)] if owner_write is not None else [])
 
     def print_queue(self, batch_type: PrintBatchType, limit: int = 100, after: str | None = None) -> tuple[list[Badge], str | None]:
         """ORDERED badges of one batch type that no print batch has taken yet, oldest order first."""
@@ -355,6 +363,13 @@ class CaseStore:
     def rejected_badges(self, limit: int = 50, after: str | None = None) -> tuple[list[Badge], str | None]:
         """Badges the printer rejected, for a caseworker to correct and order again."""
         return self._query_page(Badge, STAGE_INDEX, REJECTED_QUEUE, limit, after)
+
+    def save_badges(self, changes: list[tuple[Badge, int]], audits: list[AuditEntry] = ()) -> None:
+        """Several badge changes (each conditional on the version read) and their audit entries, all or nothing:
+        StaleVersion if any badge changed, and then none is saved. At most 100 items together."""
+        writes = [self._conditional_put(self._badge_item(badge), expected) for badge, expected in changes]
+        writes += [self._put(self._audit_item(audit)) for audit in audits]
+        self._transact(writes, "badges", ", ".join(badge.badge_number for badge, _ in changes[:3]))
 
     def put_badge(self, badge: Badge, expected_version: int) -> None:
         """Bookkeeping that changes no status (a batch taking a badge): conditional, without an audit entry."""

@@ -118,3 +118,32 @@ class Photos:
             if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
                 return None
             raise
+
+
+class ResultFiles:
+    """The supplier's result files in the print drop bucket: read one, and move it out of the inbox when done."""
+
+    def __init__(self, s3: Any, bucket: str):
+        self._s3, self.bucket = s3, bucket
+
+    def read(self, key: str, max_bytes: int) -> bytes | None:
+        """The file's bytes (at most `max_bytes` + 1, enough to tell it is too large); None if it is gone (an earlier
+        delivery of the same event moved it already)."""
+        try:
+            body = self._s3.get_object(Bucket=self.bucket, Key=key)["Body"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                return None
+            raise
+        with body:
+            return body.read(max_bytes + 1)
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def move(self, source: str, target: str, metadata: dict[str, str] | None = None) -> None:
+        """Copy within the bucket (with new user metadata if given), then delete the original. Repeating it after a
+        failure is harmless: the copy is written again (the bucket is versioned) and the delete of a gone key succeeds."""
+        extra = {"Metadata": metadata, "MetadataDirective": "REPLACE"} if metadata is not None else {}
+        self._s3.copy_object(Bucket=self.bucket, Key=target, CopySource={"Bucket": self.bucket, "Key": source}, **extra)
+        self._s3.delete_object(Bucket=self.bucket, Key=source)

@@ -1,4 +1,5 @@
-"""Emails to applicants about their case: what each one says, built from council config and the case.
+"""Emails to applicants about their case (and to the council about a badge for collection): what each one says,
+built from council config and the case.
 
 Pure domain: no AWS here. The adapter in shared/adapters/email.py sends an EmailMessage.
 
@@ -32,6 +33,12 @@ class NotificationKind(StrEnum):
     DECISION_REFUSED = "DECISION_REFUSED"
     BADGE_ORDERED = "BADGE_ORDERED"
     REVIEW_UPHELD = "REVIEW_UPHELD"  # the review confirmed the refusal
+    BADGE_POSTED = "BADGE_POSTED"  # the printer posted the badge to the holder's home
+    BADGE_FOR_COLLECTION = "BADGE_FOR_COLLECTION"  # to the COUNCIL: the printer posted it a badge to hand over
+
+
+# Kinds addressed to the council's own Blue Badge team (its contact email), not to the applicant.
+COUNCIL_KINDS = frozenset({NotificationKind.BADGE_FOR_COLLECTION})
 
 
 class EmailMessage(BaseModel):
@@ -67,6 +74,8 @@ TEMPLATE_FIELDS = (
     "missing_items",  # one "- description" line per missing item
     "reasons",  # one "- reason" line per refusal reason
     "review_days",
+    "badge_numbers",  # the badges concerned, comma-separated; empty when the kind is not about badges
+    "dispatched_on",  # e.g. "21 November 2026": when the printer posted them; empty when the kind does not need one
 )
 
 REVIEW_DAYS = 28  # a refusal review is usually requested within 28 days (domain notes)
@@ -191,9 +200,38 @@ We have ordered your Blue Badge. It will be printed and sent to you by post.
 Contact us if it has not arrived within 3 weeks.
 """ + _FOOTER,
     ),
+    NotificationKind.BADGE_POSTED: EmailTemplate(
+        subject="Your Blue Badge has been posted - reference $case_reference",
+        body="""Dear $name,
+
+Your Blue Badge has been printed and was posted to you on $dispatched_on. It should arrive within 5 working days.
+
+Badge number: $badge_numbers
+
+When it arrives, check the details on it are right. Contact us if anything on it is wrong, or if it has
+not arrived within 2 weeks. Do not use a badge with the wrong details on it.
+""" + _FOOTER,
+    ),
+    # To the council's Blue Badge team: the wording is for staff, so no applicant footer.
+    NotificationKind.BADGE_FOR_COLLECTION: EmailTemplate(
+        subject="Blue Badge for collection posted to $council_name - case $case_reference",
+        body="""Dear Blue Badge team,
+
+The print supplier posted a Blue Badge to $council_name on $dispatched_on, for the applicant to collect.
+
+Badge number: $badge_numbers
+Case: $case_reference
+Applicant: $name
+
+When it arrives, contact the applicant to arrange collection. The case shows their contact details.
+
+Casework platform (automatic message)
+""",
+    ),
 }
 
 _NEEDS_REPLY_BY = frozenset({NotificationKind.INFORMATION_REQUESTED, NotificationKind.INFORMATION_REMINDER, NotificationKind.WITHDRAWN})
+_NEEDS_DISPATCH = frozenset({NotificationKind.BADGE_POSTED, NotificationKind.BADGE_FOR_COLLECTION})
 _NEEDS_MISSING = frozenset({NotificationKind.INFORMATION_REQUESTED, NotificationKind.INFORMATION_REMINDER})
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
@@ -227,21 +265,29 @@ def compose(
     missing: Iterable[MissingItem] = (),
     reasons: Iterable[str] = (),
     reply_by: date | None = None,
+    badge_numbers: Iterable[str] = (),
+    dispatched_on: date | None = None,
     templates: Mapping[NotificationKind, EmailTemplate] | None = None,
 ) -> EmailMessage | None:
     """Build the email for one event on a case, in the council's wording.
 
     Returns None when the application has no contact email address: the council then writes to
-    the applicant by post instead (the caller should record that no email was sent).
+    the applicant by post instead (the caller should record that no email was sent). A kind in
+    COUNCIL_KINDS goes to the council's contact email instead, so it is always built.
 
     missing defaults to the case's own missing items; INFORMATION_REQUESTED and INFORMATION_REMINDER
     need at least one, and they and WITHDRAWN need reply_by. DECISION_REFUSED needs at least one
-    reason (a refusal must give reasons). templates overrides DEFAULT_TEMPLATES kind by kind.
+    reason (a refusal must give reasons). BADGE_POSTED and BADGE_FOR_COLLECTION need badge_numbers
+    and dispatched_on. templates overrides DEFAULT_TEMPLATES kind by kind.
     Raises ValueError when a required input is missing, KeyError for an unknown template placeholder.
     """
     contact = case.application.contact
-    if contact is None or not contact.email:
+    if kind in COUNCIL_KINDS:
+        to = str(council.contact.email)
+    elif contact is None or not contact.email:
         return None
+    else:
+        to = str(contact.email)
 
     missing_list = list(missing) or list(case.missing)
     reason_list = [reason.strip() for reason in reasons if reason and reason.strip()]
@@ -251,6 +297,9 @@ def compose(
         raise ValueError(f"{kind.value} email needs at least one missing item")
     if kind in (NotificationKind.DECISION_REFUSED, NotificationKind.REVIEW_UPHELD) and not reason_list:
         raise ValueError(f"{kind.value} email needs at least one reason")
+    numbers = list(badge_numbers)
+    if kind in _NEEDS_DISPATCH and (not numbers or dispatched_on is None):
+        raise ValueError(f"{kind.value} email needs the badge numbers and the dispatch date")
 
     template = {**DEFAULT_TEMPLATES, **(templates or {})}[kind]
     fields = {
@@ -265,12 +314,14 @@ def compose(
         "missing_items": "\n".join(f"- {item.description}" for item in missing_list),
         "reasons": "\n".join(f"- {reason}" for reason in reason_list),
         "review_days": str(REVIEW_DAYS),
+        "badge_numbers": ", ".join(numbers),
+        "dispatched_on": format_date(dispatched_on) if dispatched_on else "",
     }
     body = Template(template.body).substitute(fields).strip() + "\n"
-    if council.nation is Nation.WLS:
+    if council.nation is Nation.WLS and kind not in COUNCIL_KINDS:
         body = f"{WELSH_VERSION_NOTE}\n\n{body}"
     return EmailMessage(
-        to=str(contact.email),
+        to=to,
         reply_to=str(council.contact.email),
         sender=str(council.contact.email),
         subject=Template(template.subject).substitute(fields),

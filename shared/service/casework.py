@@ -1,5 +1,5 @@
 """Caseworker actions on a case that are not workflow steps: reading it (logged), who works it, its
-priority, notes, referral to an assessor, and cancelling a badge."""
+priority, notes, referral to an assessor, cancelling a badge, and ordering again a badge the printer rejected."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.adapters.case_store import CaseFile, CaseStore, StaleVersion
-from shared.domain.application import CancelReason, LongText
-from shared.domain.badge import Badge, BadgeRuleError, BadgeStatus
+from shared.domain.application import CancelReason, Holder, LongText
+from shared.domain.badge import Badge, BadgeRuleError, BadgeStatus, is_expired
 from shared.domain.case import AuditEntry, Case, ExpectedVersion, Note, Stage
 from shared.domain.formats import Email
 from shared.resources import Role
@@ -161,6 +161,9 @@ def cancel_badge(store: CaseStore, badge_number: str, given: CancelBadgeInput, c
     badge = store.get_badge(badge_number)
     if badge is None:
         return None
+    if badge.status is BadgeStatus.ORDERED and badge.batch_id is not None:
+        raise BadgeNotChangeable(BadgeRuleError("status", f"the badge is in print batch {badge.batch_id}, being sent to the "
+                                                          "printer: cancel it once the printer has answered"))
     try:
         cancelled = badge.moved_to(BadgeStatus.CANCELLED, now, now.date(), reason=given.reason.value)
     except BadgeRuleError as error:
@@ -169,3 +172,52 @@ def cancel_badge(store: CaseStore, badge_number: str, given: CancelBadgeInput, c
         case_id=badge.case_id, at=now, actor=caller.actor, action="BADGE_CANCELLED",
         before={"badge": badge_number, "status": badge.status.value}, after={"status": cancelled.status.value, "reason": given.reason.value}))
     return cancelled
+
+
+class ReorderBadgeInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: ExpectedVersion = Field(description="The badge version the caller saw; a newer one answers 409")
+    holder: Holder | None = Field(default=None, description="Corrections to the holder's details printed on the badge: only the "
+                                  "fields given change (within address too); null clears a field")
+
+
+def _corrected_holder(badge: Badge, corrections: Holder | None) -> tuple[Holder | None, dict]:
+    """The badge's holder with the corrections applied, and what changed (field -> new value)."""
+    if corrections is None:
+        return badge.holder, {}
+    given = corrections.model_dump(exclude_unset=True)
+    if not given:
+        return badge.holder, {}
+    if badge.holder is None:
+        raise BadgeNotChangeable(BadgeRuleError("holder", "an organisation's badge has no holder to correct"))
+    merged = badge.holder.model_dump()
+    for name, value in given.items():
+        merged[name] = {**merged["address"], **value} if name == "address" and merged.get("address") and value else value
+    holder = Holder.model_validate(merged)
+    changed = {name: value for name, value in holder.model_dump(mode="json").items()
+               if value != badge.holder.model_dump(mode="json").get(name)}
+    return holder, changed
+
+
+def reorder_badge(store: CaseStore, badge_number: str, given: ReorderBadgeInput, caller: Caller, now: datetime) -> Badge | None:
+    """A badge the printer rejected, corrected and ordered again: REJECT -> ORDERED, out of its old batch and back in
+    the print queue for the next night's run, the printer's problem cleared; audited on the case that ordered it."""
+    require(caller, EDITING_ROLES, "ordering a badge again")
+    badge = store.get_badge(badge_number)
+    if badge is None:
+        return None
+    if badge.version != given.expected_version:
+        raise StaleVersion(f"badge {badge_number} is at version {badge.version}, not {given.expected_version}: reload it and try again")
+    if badge.status is BadgeStatus.REJECT and is_expired(badge.expiry_date, now.date()):
+        raise BadgeNotChangeable(BadgeRuleError("expiry_date", f"the badge expired on {badge.expiry_date}; order a renewal instead"))
+    holder, corrected = _corrected_holder(badge, given.holder)
+    try:
+        reordered = badge.moved_to(BadgeStatus.ORDERED, now, now.date(), batch_id=None, print_problem=None, holder=holder)
+    except BadgeRuleError as error:
+        raise BadgeNotChangeable(error) from None
+    store.save_badge(reordered, given.expected_version, AuditEntry(
+        case_id=badge.case_id, at=now, actor=caller.actor, action="BADGE_REORDERED",
+        before={"badge": badge_number, "status": badge.status.value, "print_problem": badge.print_problem, "batch": badge.batch_id},
+        after={"status": reordered.status.value, "corrected": corrected}))
+    return reordered

@@ -1,4 +1,5 @@
-"""Tell the applicant what happened on their case; the outcome goes into the case's history.
+"""Tell the applicant what happened on their case (or the council, for a badge it hands over); the outcome goes
+into the case's history.
 
 An email that cannot be sent never blocks the case: the failure is recorded where caseworkers see it.
 """
@@ -24,9 +25,11 @@ class Notifier:
         self._clock = clock
 
     def notify(
-        self, store: CaseStore, case: Case, kind: NotificationKind, reply_by: date | None = None, reasons: Iterable[str] = ()
+        self, store: CaseStore, case: Case, kind: NotificationKind, reply_by: date | None = None, reasons: Iterable[str] = (),
+        badge_numbers: Iterable[str] = (), dispatched_on: date | None = None,
     ) -> None:
-        message = compose(kind, self._councils.get(case.council_code), case, reply_by=reply_by, reasons=reasons)
+        message = compose(kind, self._councils.get(case.council_code), case, reply_by=reply_by, reasons=reasons,
+                          badge_numbers=badge_numbers, dispatched_on=dispatched_on)
         if message is None:
             action, detail = "NOTIFICATION_NOT_SENT", {"kind": kind.value, "reason": "no contact email: write to the applicant by post"}
         else:

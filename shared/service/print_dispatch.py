@@ -4,7 +4,9 @@ the supplier's folder, the badges then marked PROCESSED. Each step is safe to re
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,8 +20,17 @@ from shared.domain.print_extract import PrintItem, extract_filename, write_extra
 from shared.domain.printing import BatchStatus, PrintBatch, SkippedBadge, batch_id_for
 from shared.resources import SUPPLIER_OUTBOX
 
+logger = logging.getLogger(__name__)
+
 DISPATCH_ACTOR = "print-dispatch"
 PAGE = 100
+WORKERS = 16  # requests in flight: each badge costs a few small DynamoDB and S3 calls, so a run waits on I/O
+CLAIMS_PER_TRANSACTION = 100  # DynamoDB's limit of items in a transaction
+MARKS_PER_TRANSACTION = 50  # a badge and its audit entry each
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 @dataclass(frozen=True)
@@ -34,11 +45,11 @@ class PrintDesk:
     photos: Photos
 
 
-def _pages(fetch: Callable[..., tuple[list[Any], str | None]], *args: Any) -> Iterator[Any]:
+def _pages(fetch: Callable[..., tuple[list[Any], str | None]], *args: Any) -> Iterator[list[Any]]:
     cursor: str | None = None
     while True:
         items, cursor = fetch(*args, limit=PAGE, after=cursor)
-        yield from items
+        yield items
         if cursor is None:
             return
 
@@ -49,54 +60,74 @@ def dispatch(desk: PrintDesk, batch_type: PrintBatchType, run_id: str, now: Call
     # The file name is fixed when the batch is made, so that a resumed run can tell it was delivered.
     batch = desk.batches.create(PrintBatch(batch_id=batch_id_for(run_id, batch_type), batch_type=batch_type, run_id=run_id,
                                            filename=extract_filename(at, batch_type), updated_at=at))
-    if batch.status is BatchStatus.CLAIMING:
-        batch = _claim(desk, batch, now())
-    if batch.status is BatchStatus.CLAIMED:
-        batch = _deliver(desk, batch, now)
-    if batch.status is BatchStatus.DELIVERED:
-        batch = _mark_processed(desk, batch, now)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        if batch.status is BatchStatus.CLAIMING:
+            batch = _claim(desk, pool, batch, now())
+        if batch.status is BatchStatus.CLAIMED:
+            batch = _deliver(desk, pool, batch, now)
+        if batch.status is BatchStatus.DELIVERED:
+            batch = _mark_processed(desk, pool, batch, now)
     return batch
 
 
-def _claim(desk: PrintDesk, batch: PrintBatch, now: datetime) -> PrintBatch:
+def _claim(desk: PrintDesk, pool: ThreadPoolExecutor, batch: PrintBatch, now: datetime) -> PrintBatch:
     """Take every ORDERED badge of the batch type that no batch has taken: one conditional write per badge."""
     claimed = dict(batch.claimed)
     for council in desk.councils:
         store = desk.store_for(council.code)
-        for badge in _pages(store.print_queue, batch.batch_type):
+
+        def taken(badge: Badge) -> Badge:
+            return badge.model_copy(update={"batch_id": batch.batch_id, "version": badge.version + 1, "updated_at": now})
+
+        def take(badge: Badge) -> bool:
             try:
-                store.put_badge(badge.model_copy(update={"batch_id": batch.batch_id, "version": badge.version + 1, "updated_at": now}),
-                                badge.version)
+                store.put_badge(taken(badge), badge.version)
             except StaleVersion:
-                continue  # changed since the queue was read (cancelled, or taken by another run)
-            claimed[council.code] = claimed.get(council.code, 0) + 1
+                return False  # changed since the queue was read (cancelled, or taken by another run)
+            return True
+
+        def take_all(chunk: list[Badge]) -> int:
+            try:  # one transaction for the chunk; if any badge changed meanwhile, badge by badge
+                store.save_badges([(taken(badge), badge.version) for badge in chunk])
+                return len(chunk)
+            except StaleVersion:
+                return sum(map(take, chunk))
+
+        for page in _pages(store.print_queue, batch.batch_type):
+            count = sum(pool.map(take_all, _chunks(page, CLAIMS_PER_TRANSACTION)))
+            if count:
+                claimed[council.code] = claimed.get(council.code, 0) + count
     status = BatchStatus.CLAIMED if claimed else BatchStatus.COMPLETE  # nothing to print: no file
     updated = batch.moved_to(status, now, claimed=claimed)
     desk.batches.save(updated, batch.version)
     return updated
 
 
-def _items(desk: PrintDesk, store: CaseStore, batch_id: str, wanted: Callable[[Badge], bool]) -> Iterator[PrintItem]:
-    """The batch's badges with their photos (fetched one at a time, so memory stays flat)."""
+def _items(desk: PrintDesk, pool: ThreadPoolExecutor, store: CaseStore, batch_id: str, wanted: Callable[[Badge], bool]) -> Iterator[PrintItem]:
+    """The batch's badges with their photos, a page at a time (photos fetched side by side, in order), so
+    memory holds one page of photos at most."""
     organisation_addresses: dict[str, Any] = {}
-    for badge in _pages(store.batch_badges, batch_id):
-        if not wanted(badge):
-            continue
-        letter_address = None
-        if badge.organisation_name is not None:
-            if badge.case_id not in organisation_addresses:
-                case = store.get(badge.case_id)
-                organisation = case.application.organisation if case else None
-                organisation_addresses[badge.case_id] = organisation.address if organisation else None
-            letter_address = organisation_addresses[badge.case_id]
-        photo = desk.photos.get(badge.photo_key) if badge.photo_key else None
-        yield PrintItem(badge=badge, photo=photo, letter_address=letter_address)
+
+    def letter_address(badge: Badge) -> Any:
+        if badge.organisation_name is None:
+            return None
+        if badge.case_id not in organisation_addresses:
+            case = store.get(badge.case_id)
+            organisation = case.application.organisation if case else None
+            organisation_addresses[badge.case_id] = organisation.address if organisation else None
+        return organisation_addresses[badge.case_id]
+
+    for page in _pages(store.batch_badges, batch_id):
+        badges = [badge for badge in page if wanted(badge)]
+        photos = pool.map(lambda badge: desk.photos.get(badge.photo_key) if badge.photo_key else None, badges)
+        for badge, photo in zip(badges, photos, strict=True):
+            yield PrintItem(badge=badge, photo=photo, letter_address=letter_address(badge))
 
 
-def _write(desk: PrintDesk, batch: PrintBatch, key: str, filename: str, re_extract: bool, wanted: Callable[[Badge], bool],
-           before_close: Callable[[list[SkippedBadge]], None]) -> list[SkippedBadge]:
+def _write(desk: PrintDesk, pool: ThreadPoolExecutor, batch: PrintBatch, key: str, filename: str, re_extract: bool,
+           wanted: Callable[[Badge], bool], before_close: Callable[[list[SkippedBadge]], None]) -> list[SkippedBadge]:
     councils: list[tuple[CouncilConfig, Iterator[PrintItem]]] = [
-        (council, _items(desk, desk.store_for(council.code), batch.batch_id, wanted)) for council in desk.councils
+        (council, _items(desk, pool, desk.store_for(council.code), batch.batch_id, wanted)) for council in desk.councils
     ]
     with desk.open_upload(key) as upload:
         report = write_extract(upload, filename, re_extract, councils)
@@ -104,14 +135,14 @@ def _write(desk: PrintDesk, batch: PrintBatch, key: str, filename: str, re_extra
     return report.skipped
 
 
-def _deliver(desk: PrintDesk, batch: PrintBatch, now: Callable[[], datetime]) -> PrintBatch:
+def _deliver(desk: PrintDesk, pool: ThreadPoolExecutor, batch: PrintBatch, now: Callable[[], datetime]) -> PrintBatch:
     """Write the extract into the supplier's folder. Skipped badges go back to the queue, with the reason, before
     the file appears, so that the badges left in the batch are exactly those in the file."""
     filename = batch.filename
     key = SUPPLIER_OUTBOX + filename
     skipped = batch.skipped
     if not desk.exists(key):  # else an earlier attempt delivered it and stopped before recording that
-        skipped = _write(desk, batch, key, filename, False, lambda badge: badge.status is BadgeStatus.ORDERED,
+        skipped = _write(desk, pool, batch, key, filename, False, lambda badge: badge.status is BadgeStatus.ORDERED,
                          lambda found: _release(desk, batch, found, now()))
     updated = batch.moved_to(BatchStatus.DELIVERED, now(), filename=filename, skipped=skipped)
     desk.batches.save(updated, batch.version)
@@ -131,19 +162,36 @@ def _release(desk: PrintDesk, batch: PrintBatch, skipped: list[SkippedBadge], no
             after={"badge": badge.badge_number, "batch": batch.batch_id, "reason": item.reason}))
 
 
-def _mark_processed(desk: PrintDesk, batch: PrintBatch, now: Callable[[], datetime]) -> PrintBatch:
+def _mark_processed(desk: PrintDesk, pool: ThreadPoolExecutor, batch: PrintBatch, now: Callable[[], datetime]) -> PrintBatch:
     written: dict[str, int] = {}
     for council in desk.councils:
         store = desk.store_for(council.code)
-        for badge in _pages(store.batch_badges, batch.batch_id):
-            if badge.status is BadgeStatus.ORDERED:
-                at = now()
-                processed = badge.moved_to(BadgeStatus.PROCESSED, at, at.date(), print_problem=None)
-                store.save_badge(processed, badge.version, AuditEntry(
-                    case_id=badge.case_id, at=at, actor=DISPATCH_ACTOR, action="BADGE_PROCESSED",
-                    before={"badge": badge.badge_number, "status": badge.status.value},
-                    after={"status": processed.status.value, "batch": batch.batch_id, "file": batch.filename}))
-            written[council.code] = written.get(council.code, 0) + 1
+
+        def mark(chunk: list[Badge]) -> None:
+            at = now()
+            changes, audits = [], []
+            for badge in chunk:
+                if badge.status is not BadgeStatus.ORDERED:
+                    continue  # marked by an earlier attempt
+                changes.append((badge.moved_to(BadgeStatus.PROCESSED, at, at.date(), print_problem=None), badge.version))
+                audits.append(AuditEntry(case_id=badge.case_id, at=at, actor=DISPATCH_ACTOR, action="BADGE_PROCESSED",
+                                         before={"badge": badge.badge_number, "status": badge.status.value},
+                                         after={"status": BadgeStatus.PROCESSED.value, "batch": batch.batch_id, "file": batch.filename}))
+            if not changes:
+                return
+            try:
+                store.save_badges(changes, audits)
+            except StaleVersion:  # one was changed meanwhile: the others, one by one
+                for change, audit in zip(changes, audits, strict=True):
+                    try:
+                        store.save_badges([change], [audit])
+                    except StaleVersion:
+                        logger.warning("badge %s changed while its batch was sent; left as it is", change[0].badge_number)
+
+        for page in _pages(store.batch_badges, batch.batch_id):
+            list(pool.map(mark, _chunks(page, MARKS_PER_TRANSACTION)))  # list(): raise the first failure here
+            if page:
+                written[council.code] = written.get(council.code, 0) + len(page)
     updated = batch.moved_to(BatchStatus.COMPLETE, now(), written=written)
     desk.batches.save(updated, batch.version)
     return updated
@@ -164,8 +212,9 @@ def resend(desk: PrintDesk, batch_id: str, now: Callable[[], datetime]) -> Print
     # File names carry the second they were made: one made in the same second as another takes the next free one.
     filename = next(name for offset in range(60)
                     if not desk.exists(SUPPLIER_OUTBOX + (name := extract_filename(at + timedelta(seconds=offset), batch.batch_type))))
-    _write(desk, batch, SUPPLIER_OUTBOX + filename, filename, True,
-           lambda badge: badge.status in (BadgeStatus.ORDERED, BadgeStatus.PROCESSED), lambda found: None)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        _write(desk, pool, batch, SUPPLIER_OUTBOX + filename, filename, True,
+               lambda badge: badge.status in (BadgeStatus.ORDERED, BadgeStatus.PROCESSED), lambda found: None)
     updated = batch.model_copy(update={"re_extracts": [*batch.re_extracts, filename], "updated_at": at, "version": batch.version + 1})
     desk.batches.save(updated, batch.version)
     return updated

@@ -150,7 +150,7 @@ def order_badge(store: CaseStore, numbers: BadgeNumbers, notifier: Notifier, cas
                        after={"stage": Stage.ORDERED.value, "badges": ordered.badge_numbers, "start_date": terms.start_date.isoformat(),
                               "expiry_date": terms.expiry_date.isoformat(), "batch_type": batch_type(order.deliver_to, order.delivery_option).value,
                               "replaces": replacing.badge_number if replacing else None})
-    store.order_badges(ordered, case.version, badges, audit, replaced)
+    store.order_badges(ordered, case.version, badges, audit, replaced, owner_write=numbers.owner_write)
     notifier.notify(store, ordered, NotificationKind.BADGE_ORDERED)
     return ordered
 

@@ -27,6 +27,11 @@ from shared.resources import (
     NATIONAL_ADMIN_GROUP,
     PRINT_DISPATCH_SCHEDULE,
     PRINT_DISPATCH_TIMEZONE,
+    PRINT_RESULTS_FUNCTION,
+    RESULTS_PROCESSED,
+    RESULTS_QUARANTINE,
+    SUPPLIER_INBOX,
+    SUPPLIER_OUTBOX,
     UNROUTED_TABLE_NAME,
     USER_POOL_CLIENT_NAME,
     USER_POOL_NAME,
@@ -41,6 +46,22 @@ from shared.resources import (
 pytestmark = pytest.mark.slow
 
 COUNCILS = load_councils()
+
+
+def app_functions(synthesised) -> dict[str, dict]:
+    """Our functions (one per FunctionSpec) by logical id: not CDK's own deploy-time handlers (S3 notifications)."""
+    names = {spec.function_name for spec in FUNCTIONS}
+    return {key: resource for key, resource in synthesised.resources("AWS::Lambda::Function").items()
+            if resource["Properties"].get("FunctionName") in names}
+
+
+def role_statements(synthesised, role_prefix: str) -> list[dict]:
+    return [statement for key, policy in synthesised.resources("AWS::IAM::Policy").items() if key.startswith(role_prefix)
+            for statement in policy["Properties"]["PolicyDocument"]["Statement"]]
+
+
+def _actions(statement: dict) -> list[str]:
+    return statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
 
 
 def _case_table_properties(table_name: str) -> dict:
@@ -119,10 +140,14 @@ def test_badge_number_counter_is_retained_and_only_the_workflow_step_may_move_it
     )
     counter_users = [
         name for name, policy in synthesised.resources("AWS::IAM::Policy").items()
-        if any("dynamodb:UpdateItem" == statement["Action"] and "BadgeNumbers" in json.dumps(statement["Resource"])
+        if any("dynamodb:UpdateItem" in _actions(statement) and "BadgeNumbers" in json.dumps(statement["Resource"])
                for statement in policy["Properties"]["PolicyDocument"]["Statement"])
     ]
     assert len(counter_users) == 1 and "WorkflowStep" in counter_users[0]
+    # The print results only read where a badge lives (the owner items the order writes).
+    [reading] = [statement for statement in role_statements(synthesised, "FunctionsPrintResultsRole")
+                 if "BadgeNumbers" in json.dumps(statement["Resource"])]
+    assert _actions(reading) == ["dynamodb:GetItem"]
 
 
 def test_kms_key_rotates(synthesised):
@@ -207,7 +232,7 @@ def test_ingest_consumes_the_queue_reporting_partial_batch_failures(synthesised)
 
 @pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda s: s.key)
 def test_function_matches_its_spec(synthesised, spec):
-    functions = {r["Properties"]["FunctionName"]: r["Properties"] for r in synthesised.resources("AWS::Lambda::Function").values()}
+    functions = {r["Properties"]["FunctionName"]: r["Properties"] for r in app_functions(synthesised).values()}
     props = functions[spec.function_name]
     assert props["Handler"] == spec.handler
     assert props["Runtime"] in ("python3.12", "python3.13")
@@ -222,7 +247,7 @@ def test_function_matches_its_spec(synthesised, spec):
 
 
 def test_workflow_arns_map_every_workflow_key(synthesised):
-    functions = [r["Properties"] for r in synthesised.resources("AWS::Lambda::Function").values()]
+    functions = [r["Properties"] for r in app_functions(synthesised).values()]
     with_arns = [f for f in functions if Env.WORKFLOW_ARNS.value in f["Environment"]["Variables"]]
     assert with_arns
     for props in with_arns:
@@ -232,7 +257,7 @@ def test_workflow_arns_map_every_workflow_key(synthesised):
 
 
 def test_functions_share_one_small_code_asset(synthesised):
-    keys = {r["Properties"]["Code"]["S3Key"] for r in synthesised.resources("AWS::Lambda::Function").values()}
+    keys = {r["Properties"]["Code"]["S3Key"] for r in app_functions(synthesised).values()}
     assert len(keys) == 1
     asset_dir = synthesised.outdir / f"asset.{keys.pop().removesuffix('.zip')}"
     top_level = sorted(p.name for p in asset_dir.iterdir())
@@ -392,3 +417,39 @@ def test_api_may_resume_waiting_case_workflows_only(synthesised):
         logical_id = next(k for k, r in synthesised.resources("AWS::StepFunctions::StateMachine").items()
                           if r["Properties"]["StateMachineName"] == workflow.state_machine_name)
         assert (logical_id in resumable) == (workflow.key is not WorkflowKey.PRINT_DISPATCH), workflow.key
+
+
+def test_files_the_supplier_drops_in_its_inbox_invoke_the_print_results(synthesised):
+    [notification] = synthesised.resources("Custom::S3BucketNotifications").values()
+    assert notification["Properties"]["BucketName"]["Ref"].startswith("BucketsPrintDrop")
+    [target] = notification["Properties"]["NotificationConfiguration"]["LambdaFunctionConfigurations"]
+    assert target["Events"] == ["s3:ObjectCreated:*"]
+    assert target["Filter"] == {"Key": {"FilterRules": [{"Name": "prefix", "Value": SUPPLIER_INBOX}]}}
+    assert target["LambdaFunctionArn"]["Fn::GetAtt"][0].startswith("FunctionsPrintResults")
+    synthesised.template.has_resource_properties("AWS::Lambda::Permission", {
+        "Principal": "s3.amazonaws.com", "SourceAccount": {"Ref": "AWS::AccountId"},
+        "SourceArn": {"Fn::GetAtt": [Match.string_like_regexp("BucketsPrintDrop"), "Arn"]},
+        "FunctionName": {"Fn::GetAtt": [Match.string_like_regexp("FunctionsPrintResults"), "Arn"]}})
+
+
+def test_the_print_results_may_only_read_and_remove_inbox_files_and_write_where_they_are_moved(synthesised):
+    statements = role_statements(synthesised, "FunctionsPrintResultsRole")
+    by_folder: dict[str, set[str]] = {}
+    for statement in statements:
+        if not any(action.startswith("s3:") for action in _actions(statement)):
+            continue
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        for resource in resources:
+            folder = resource["Fn::Join"][1][1] if "Fn::Join" in resource else "(bucket)"
+            assert "BucketsPrintDrop" in json.dumps(resource)
+            by_folder.setdefault(folder, set()).update(_actions(statement))
+    assert by_folder == {
+        f"/{SUPPLIER_INBOX}*": {"s3:GetObject", "s3:DeleteObject"},
+        f"/{RESULTS_QUARANTINE}*": {"s3:PutObject"},
+        f"/{RESULTS_PROCESSED}*": {"s3:PutObject"},
+        "(bucket)": {"s3:ListBucket"},
+    }
+    assert SUPPLIER_OUTBOX not in json.dumps(statements)
+    assert "TablesUnrouted" not in json.dumps(statements)  # council tables only
+    assert any("ses:SendEmail" in _actions(statement) for statement in statements)
+    assert PRINT_RESULTS_FUNCTION.function_name in {r["Properties"]["FunctionName"] for r in app_functions(synthesised).values()}

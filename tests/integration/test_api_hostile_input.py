@@ -104,6 +104,7 @@ PLAUSIBLE = {
     "/cases/{case_id}/review": {"outcome": "UPHOLD", "reasons": ["fuzz"]},
     "/cases/{case_id}/supplied": {"evidence": []},
     "/badges/{badge_number}/cancel": {"reason": "REVOKE"},
+    "/badges/{badge_number}/reorder": {"holder": {"forenames": "Fuzz", "address": {"postcode": "NE1 4XF"}}},
 }
 WRONG_TYPES = {
     "expected_version": "one", "assignee": 42, "assessor": ["x"], "priority": "high", "text": {"a": 1}, "outcome": True,
@@ -230,6 +231,9 @@ QUERIES = [
     "/search?kind=BADGE&value=%00%00%00", "/search?kind=BADGE&value=" + quote("../../"), "/search?kind=nino&value=AB123456C",
     "/parked?limit=0", "/parked?limit=abc", "/parked?cursor=garbage", "/parked?cursor=" + cursor_of({"pk": {"S": "x"}}),
     "/badges/%00", "/cases/%00/person",
+    "/badges", "/badges?status=", "/badges?status=ISSUED", "/badges?status=reject", "/badges?status=REJECT&limit=0",
+    "/badges?status=REJECT&cursor=garbage", "/badges?status=REJECT&cursor=" + cursor_of({"pk": {"S": "x"}}),
+    "/badges?status=REJECT&cursor=" + cursor_of({"pk": {"S": "x"}, "sk": {"S": "y"}, "gsi1pk": {"S": "STAGE#DECISION"}, "gsi1sk": {"S": "y"}}),
 ]
 
 

@@ -9,6 +9,7 @@ from shared.domain.case import Case
 from shared.domain.completeness import MissingCode, MissingItem
 from shared.domain.council import load_councils
 from shared.domain.notifications import (
+    COUNCIL_KINDS,
     DEFAULT_TEMPLATES,
     WELSH_VERSION_NOTE,
     EmailTemplate,
@@ -23,6 +24,8 @@ NORTHSHIRE = COUNCILS.get("NORTHSHIRE")
 VALEWYE = COUNCILS.get("VALEWYE")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 REPLY_BY = date(2026, 12, 23)
+DISPATCHED = date(2026, 11, 21)
+APPLICANT_KINDS = [kind for kind in NotificationKind if kind not in COUNCIL_KINDS]
 
 
 def make_case(council_code: str = "NORTHSHIRE", missing: list[MissingItem] | None = None, **overrides) -> Case:
@@ -39,6 +42,8 @@ def compose_any(kind: NotificationKind, council=NORTHSHIRE, case: Case | None = 
         NotificationKind.WITHDRAWN: {"reply_by": REPLY_BY},
         NotificationKind.DECISION_REFUSED: {"reasons": ["You do not get the qualifying rate of PIP."]},
         NotificationKind.REVIEW_UPHELD: {"reasons": ["Your walking assessment does not meet the criteria."]},
+        NotificationKind.BADGE_POSTED: {"badge_numbers": ["AB12CD"], "dispatched_on": DISPATCHED},
+        NotificationKind.BADGE_FOR_COLLECTION: {"badge_numbers": ["AB12CD"], "dispatched_on": DISPATCHED},
     }.get(kind, {})
     return compose(kind, council, case, **{**defaults, **kwargs})
 
@@ -52,6 +57,8 @@ EXPECTED_SUBJECT = {
     NotificationKind.DECISION_REFUSED: "Decision on your Blue Badge application",
     NotificationKind.BADGE_ORDERED: "Your Blue Badge has been ordered",
     NotificationKind.REVIEW_UPHELD: "The review of your Blue Badge decision",
+    NotificationKind.BADGE_POSTED: "Your Blue Badge has been posted",
+    NotificationKind.BADGE_FOR_COLLECTION: "Blue Badge for collection posted to Northshire County Council",
 }
 
 
@@ -59,7 +66,7 @@ def test_every_kind_has_a_default_template():
     assert set(DEFAULT_TEMPLATES) == set(NotificationKind)
 
 
-@pytest.mark.parametrize("kind", list(NotificationKind))
+@pytest.mark.parametrize("kind", APPLICANT_KINDS)
 def test_each_kind_composes_with_subject_and_personalisation(kind):
     case = make_case()
     message = compose_any(kind, case=case)
@@ -181,7 +188,7 @@ def test_an_override_with_an_unknown_placeholder_fails_loudly():
         compose(NotificationKind.RECEIVED, NORTHSHIRE, make_case(), templates=override)
 
 
-@pytest.mark.parametrize("kind", list(NotificationKind))
+@pytest.mark.parametrize("kind", APPLICANT_KINDS)
 def test_welsh_councils_offer_a_welsh_version(kind):
     message = compose_any(kind, council=VALEWYE, case=make_case("VALEWYE"))
     assert message.body_text.splitlines()[0] == WELSH_VERSION_NOTE
@@ -197,8 +204,34 @@ def test_welsh_councils_offer_a_welsh_version(kind):
         (NotificationKind.WITHDRAWN, {}),
         (NotificationKind.DECISION_REFUSED, {"reasons": ["  "]}),
         (NotificationKind.REVIEW_UPHELD, {"reasons": []}),
+        (NotificationKind.BADGE_POSTED, {"badge_numbers": ["AB12CD"]}),  # no dispatch date
+        (NotificationKind.BADGE_FOR_COLLECTION, {"dispatched_on": DISPATCHED}),  # no badge
     ],
 )
 def test_required_inputs_are_checked(kind, kwargs):
     with pytest.raises(ValueError):
         compose(kind, NORTHSHIRE, make_case(), **kwargs)
+
+
+def test_badge_posted_says_when_and_which_badge():
+    message = compose_any(NotificationKind.BADGE_POSTED, badge_numbers=["AB12CD", "AB12CE"])
+    assert "posted to you on 21 November 2026" in message.body_text
+    assert "Badge number: AB12CD, AB12CE" in message.body_text.splitlines()
+
+
+@pytest.mark.parametrize("council", [NORTHSHIRE, VALEWYE], ids=lambda council: council.code)
+def test_a_badge_for_collection_goes_to_the_councils_own_team(council):
+    case = make_case(council.code, contact=REMOVE)  # sent whether or not the applicant has an email address
+    message = compose_any(NotificationKind.BADGE_FOR_COLLECTION, council=council, case=case)
+    assert message.to == message.sender == message.reply_to == str(council.contact.email)
+    assert message.subject == f"Blue Badge for collection posted to {council.name} - case {case.case_id}"
+    lines = message.body_text.splitlines()
+    assert lines[0] == "Dear Blue Badge team,"  # staff wording: no Welsh-version note, no applicant footer
+    assert "Badge number: AB12CD" in lines and f"Case: {case.case_id}" in lines and "Applicant: Ada Lovelace" in lines
+    assert "on 21 November 2026" in message.body_text and "$" not in message.body_text
+
+
+def test_a_council_may_word_the_collection_email_its_own_way():
+    override = {NotificationKind.BADGE_FOR_COLLECTION: EmailTemplate(subject="Collect $badge_numbers", body="For $name, posted $dispatched_on.")}
+    message = compose_any(NotificationKind.BADGE_FOR_COLLECTION, templates=override)
+    assert (message.subject, message.body_text) == ("Collect AB12CD", "For Ada Lovelace, posted 21 November 2026.\n")
