@@ -27,12 +27,11 @@ from infra.local.provision import ClientFactory, LocalResources, client_factory
 from infra.local.pump import IntakePump, PumpStats
 from shared.adapters.case_store import CaseStore
 from shared.domain.application import Application
-from shared.domain.badge import Badge, BadgeStatus
-from shared.domain.case import CLOSED_STAGES, AuditEntry, Case, Stage
+from shared.domain.case import CLOSED_STAGES, Case, Stage
 from shared.domain.completeness import missing_items
 from shared.domain.council import CouncilConfig, CouncilRegistry
 from shared.domain.formats import is_valid_postcode
-from shared.resources import API_FUNCTION, APPLICATION_SUBMITTED, EVENT_BUS_NAME, NATIONAL_ADMIN_GROUP, Role, council_group
+from shared.resources import API_FUNCTION, APPLICATION_SUBMITTED, EVENT_BUS_NAME, NATIONAL_ADMIN_GROUP, SUPPLIER_INBOX, Role, council_group
 
 log = logging.getLogger(__name__)
 
@@ -501,7 +500,6 @@ JOURNEYS: dict[str, tuple[Step, ...]] = {
 # A demo replacement or cancellation request names the badge ordered for another scenario's applicant (and is
 # made for that person). A replacement needs an ISSUED badge; a cancellation could also name an ORDERED one.
 BADGE_OF: dict[str, str] = {"Replacement (lost or stolen)": "PIP, complete", "Cancellation": "DLA, complete"}
-PRINT_SUPPLIER_ACTOR = "demo:print-supplier"
 
 
 def call_api(user: DemoUser, method: str, path: str, body: Any = None) -> tuple[int, Any]:
@@ -588,19 +586,20 @@ def advance_cases(
     return case_ids
 
 
-def issue_badge(store: CaseStore, badge_number: str, now: datetime) -> Badge:
-    """ORDERED -> PROCESSED -> ISSUED, as the print supplier's confirmation will record it. This stands in for
-    the print results until the print issue lands (the seed should then run a print batch instead)."""
-    badge = store.get_badge(badge_number)
-    if badge is None:
-        raise LookupError(f"no badge {badge_number}")
-    for status in (BadgeStatus.PROCESSED, BadgeStatus.ISSUED):
-        moved = badge.moved_to(status, now, now.date())
-        store.save_badge(moved, badge.version, AuditEntry(
-            case_id=badge.case_id, at=now, actor=PRINT_SUPPLIER_ACTOR, action=f"BADGE_{status.value}",
-            before={"badge": badge_number, "status": badge.status.value}, after={"status": moved.status.value}))
-        badge = moved
-    return badge
+def print_and_confirm(clients: ClientFactory, resources: LocalResources, badge_numbers: list[str], now: datetime) -> None:
+    """The real print path: tonight's dispatch takes every ORDERED demo badge (they become PROCESSED), then the
+    supplier's confirmation for `badge_numbers` arrives in its inbox and is applied (they become ISSUED)."""
+    from infra.local.print_dispatch import run_dispatch
+    from infra.local.print_results import deliver_inbox
+
+    run_dispatch(clients("stepfunctions"))
+    entries = "".join(f"<Confirmation><BadgeIdentifier>{number}</BadgeIdentifier><Cancellation>no</Cancellation>"
+                      f"<DispatchedDate>{now:%Y-%m-%d}</DispatchedDate></Confirmation>" for number in badge_numbers)
+    body = f'<?xml version="1.0" encoding="UTF-8"?><BadgePrintConfirmations>{entries}</BadgePrintConfirmations>'
+    clients("s3").put_object(Bucket=resources.print_drop_bucket, Key=f"{SUPPLIER_INBOX}demo-confirmation-{now:%Y%m%d%H%M%S}.xml", Body=body.encode())
+    for answer in deliver_inbox(clients("s3"), clients("lambda"), resources.print_drop_bucket):
+        if answer["failed"]:
+            raise RuntimeError(f"demo confirmation not applied: {answer['answer']}")
 
 
 def referencing(request: DemoApplication, source: DemoApplication, badge_number: str) -> DemoApplication:
@@ -612,11 +611,13 @@ def referencing(request: DemoApplication, source: DemoApplication, badge_number:
 
 
 def reference_real_badges(
-    stores: dict[str, CaseStore], applications: list[DemoApplication], case_ids: dict[str, str], now: datetime,
+    clients: ClientFactory, resources: LocalResources, stores: dict[str, CaseStore], applications: list[DemoApplication],
+    case_ids: dict[str, str], now: datetime,
 ) -> list[DemoApplication]:
-    """Issue the badge each replacement or cancellation request is about, and make the request name it.
+    """Print and issue the badge each replacement or cancellation request is about, and make the request name it.
     A request whose source case was not ordered keeps its made-up badge number."""
     by_scenario = {(demo.payload["council_code"], demo.scenario): demo for demo in applications}
+    to_issue: list[str] = []
     result = []
     for demo in applications:
         if demo.scenario in BADGE_OF:
@@ -624,11 +625,12 @@ def reference_real_badges(
             source = by_scenario[code, BADGE_OF[demo.scenario]]  # generated earlier: scenarios cycle in order
             case = stores[code].get(case_ids[source.application_id]) if source.application_id in case_ids else None
             if case is not None and case.badge_numbers:
-                issue_badge(stores[code], case.badge_numbers[0], now)
+                to_issue.append(case.badge_numbers[0])
                 demo = referencing(demo, source, case.badge_numbers[0])
             else:
                 log.warning("%s: no ordered badge to name; published with a made-up badge number", demo.label)
         result.append(demo)
+    print_and_confirm(clients, resources, to_issue, now)
     return result
 
 
@@ -681,7 +683,7 @@ def seed(
     stores = {code: CaseStore(clients("dynamodb"), table) for code, table in resources.council_tables.items()}
     if advance:
         case_ids = advance_cases(stores, users, applications)
-        applications = reference_real_badges(stores, applications, case_ids, datetime.now(UTC))
+        applications = reference_real_badges(clients, resources, stores, applications, case_ids, datetime.now(UTC))
         more, settled_too = _deliver(clients, resources, pump, [demo for demo in applications if demo.application_id in later], drain_seconds)
         stats.add(more)
         stats.drained, settled = stats.drained and more.drained, settled and settled_too

@@ -34,6 +34,17 @@ class PrintBatches:
             return self.get(batch.batch_id)  # type: ignore[return-value]
         return batch
 
+    def reserve_filename(self, filename: str, batch_id: str) -> bool:
+        """Take a file name for one batch: False if another batch has it (names carry only the second)."""
+        try:
+            self._client.put_item(TableName=self._table_name, Item={KEY: {"S": f"FILE#{filename}"}, "reserved_by": {"S": batch_id}},
+                                  ConditionExpression="attribute_not_exists(#key)", ExpressionAttributeNames={"#key": KEY})
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def save(self, batch: PrintBatch, expected_version: int) -> None:
         try:
             self._client.put_item(TableName=self._table_name, Item=self._item(batch), ConditionExpression="version = :expected",

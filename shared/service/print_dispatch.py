@@ -56,10 +56,14 @@ def _pages(fetch: Callable[..., tuple[list[Any], str | None]], *args: Any) -> It
 
 def dispatch(desk: PrintDesk, batch_type: PrintBatchType, run_id: str, now: Callable[[], datetime]) -> PrintBatch:
     """Run (or resume) the batch of this type for the run `run_id`."""
-    at = now()
-    # The file name is fixed when the batch is made, so that a resumed run can tell it was delivered.
-    batch = desk.batches.create(PrintBatch(batch_id=batch_id_for(run_id, batch_type), batch_type=batch_type, run_id=run_id,
-                                           filename=extract_filename(at, batch_type), updated_at=at))
+    batch_id = batch_id_for(run_id, batch_type)
+    batch = desk.batches.get(batch_id)
+    if batch is None:
+        # The file name is fixed (and reserved) when the batch is made, so that a resumed run can tell its own
+        # file was delivered - and no other batch made in the same second can take that name.
+        at = now()
+        batch = desk.batches.create(PrintBatch(batch_id=batch_id, batch_type=batch_type, run_id=run_id,
+                                               filename=_free_filename(desk, at, batch_type, batch_id), updated_at=at))
     with ThreadPoolExecutor(WORKERS) as pool:
         if batch.status is BatchStatus.CLAIMING:
             batch = _claim(desk, pool, batch, now())
@@ -197,6 +201,15 @@ def _mark_processed(desk: PrintDesk, pool: ThreadPoolExecutor, batch: PrintBatch
     return updated
 
 
+def _free_filename(desk: PrintDesk, at: datetime, batch_type: PrintBatchType, batch_id: str) -> str:
+    """File names carry the second they were made: a file made in the same second as another takes the next free one."""
+    for offset in range(3600):
+        name = extract_filename(at + timedelta(seconds=offset), batch_type)
+        if desk.batches.reserve_filename(name, batch_id):
+            return name
+    raise RuntimeError(f"no free {batch_type.value} extract name in the hour after {at}")
+
+
 class NotResendable(ValueError):
     pass
 
@@ -209,9 +222,7 @@ def resend(desk: PrintDesk, batch_id: str, now: Callable[[], datetime]) -> Print
     if batch.sent_file is None:
         raise NotResendable(f"print batch {batch_id} is {batch.status.value}: only a delivered batch can be sent again")
     at = now()
-    # File names carry the second they were made: one made in the same second as another takes the next free one.
-    filename = next(name for offset in range(60)
-                    if not desk.exists(SUPPLIER_OUTBOX + (name := extract_filename(at + timedelta(seconds=offset), batch.batch_type))))
+    filename = _free_filename(desk, at, batch.batch_type, batch.batch_id)
     with ThreadPoolExecutor(WORKERS) as pool:
         _write(desk, pool, batch, SUPPLIER_OUTBOX + filename, filename, True,
                lambda badge: badge.status in (BadgeStatus.ORDERED, BadgeStatus.PROCESSED), lambda found: None)

@@ -142,3 +142,19 @@ def test_a_run_that_fails_after_delivering_resumes_without_sending_twice(casewor
     answer, failed = invoke(PRINT_DISPATCH_FUNCTION, {"action": "dispatch", "batch_type": "STANDARD", "run_at": run_at})
     assert not failed and answer["status"] == "COMPLETE" and outbox(s3) == files
     assert store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
+
+
+def test_two_runs_in_the_same_second_write_two_files(caseworker, stack, clients, s3):
+    """File names carry only the second: the second batch takes the next free name, never the first one's file."""
+    from shared.adapters.aws import print_desk
+    from shared.domain.badge import PrintBatchType
+    from shared.service.print_dispatch import dispatch
+
+    instant = datetime(2026, 11, 28, 0, 30, tzinfo=UTC)
+    _, first = order_a_badge(caseworker, someone_new())
+    one = dispatch(print_desk(), PrintBatchType.STANDARD, "same-second-1", lambda: instant)
+    _, second = order_a_badge(caseworker, someone_new())
+    two = dispatch(print_desk(), PrintBatchType.STANDARD, "same-second-2", lambda: instant)
+    assert one.filename != two.filename
+    assert first["badge_number"] in badge_numbers_in(extract(s3, one.filename))
+    assert second["badge_number"] in badge_numbers_in(extract(s3, two.filename))

@@ -11,7 +11,7 @@ import pytest
 
 from infra.local.provision import client_factory
 from infra.local.pump import IntakePump
-from infra.local.seed import BADGE_OF, PRINT_SUPPLIER_ACTOR, DemoUser, Expected, SeedReport, call_api, seed, wait_for_workflows
+from infra.local.seed import BADGE_OF, DemoUser, Expected, SeedReport, call_api, seed, wait_for_workflows
 from shared.adapters.case_store import CaseStore
 from shared.domain.badge import BadgeStatus
 from shared.domain.case import Case, Stage
@@ -84,7 +84,9 @@ def test_replacement_and_cancellation_name_issued_badges_and_can_be_approved(see
             badge = store.get_badge(number)
             assert badge is not None and badge.status is BadgeStatus.ISSUED, (request.label, number)
             assert badge.holder.surname == request.payload["holder"]["surname"]
-            assert PRINT_SUPPLIER_ACTOR in {entry.actor for entry in store.history(badge.case_id)}
+            # Issued through the real print path: tonight's dispatch, then the supplier's confirmation.
+            actions = [entry.action for entry in store.history(badge.case_id)]
+            assert actions.index("BADGE_PROCESSED") < actions.index("BADGE_ISSUED"), actions
             case = case_of(store, request.application_id)
             assert case.stage is Stage.DECISION and case.task_token, (request.label, case.stage)
 
