@@ -11,7 +11,7 @@ import boto3
 from shared.adapters.badge_numbers import BadgeNumbers
 from shared.adapters.case_store import CaseStore
 from shared.adapters.email import SesEmailSender
-from shared.adapters.print_store import Photos, PrintBatches, ResultFiles, S3Upload
+from shared.adapters.print_store import Photos, PrintBatches, ResultFiles, S3Upload, object_exists
 from shared.adapters.workflows import Workflows
 from shared.domain.council import CouncilRegistry, load_councils
 from shared.resources import Env, council_table_name
@@ -62,18 +62,6 @@ def _s3():
     return boto3.client("s3")
 
 
-def _exists(bucket: str, key: str) -> bool:
-    from botocore.exceptions import ClientError
-
-    try:
-        _s3().head_object(Bucket=bucket, Key=key)
-    except ClientError as error:
-        if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
-            return False
-        raise
-    return True
-
-
 @cache
 def print_desk() -> PrintDesk:
     drop = os.environ[Env.PRINT_DROP_BUCKET]
@@ -82,7 +70,7 @@ def print_desk() -> PrintDesk:
         store_for=store_for,
         batches=PrintBatches(_dynamodb(), os.environ[Env.PRINT_BATCH_TABLE]),
         open_upload=lambda key: S3Upload(_s3(), drop, key),
-        exists=lambda key: _exists(drop, key),
+        exists=lambda key: object_exists(_s3(), drop, key),
         photos=Photos(_s3(), os.environ[Env.EVIDENCE_BUCKET]),
     )
 

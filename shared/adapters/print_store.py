@@ -60,6 +60,21 @@ class PrintBatches:
                 "status": {"S": batch.status.value}}
 
 
+def object_missing(error: ClientError) -> bool:
+    """S3 answers a missing key with NoSuchKey (GetObject) or a bare 404 (HeadObject)."""
+    return error.response["Error"]["Code"] in ("NoSuchKey", "404", "NotFound")
+
+
+def object_exists(s3: Any, bucket: str, key: str) -> bool:
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if object_missing(error):
+            return False
+        raise
+    return True
+
+
 class S3Upload(io.RawIOBase):
     """A write-only stream into one S3 object by multipart upload: memory holds one part at a time.
 
@@ -126,7 +141,7 @@ class Photos:
         try:
             return self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
         except ClientError as error:
-            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+            if object_missing(error):
                 return None
             raise
 
@@ -143,7 +158,7 @@ class ResultFiles:
         try:
             body = self._s3.get_object(Bucket=self.bucket, Key=key)["Body"]
         except ClientError as error:
-            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+            if object_missing(error):
                 return None
             raise
         with body:

@@ -705,8 +705,12 @@ class Badge(_Frozen):
     version: int = 1
 
     def moved_to(self, status: BadgeStatus, now: datetime, today: date, reason: str | None = None, **fields) -> Badge:
-        """The badge in its new status: the status machine, the expiry and the reason rules all apply."""
+        """The badge in its new status: the status machine, the expiry and the reason rules all apply; a badge a
+        print batch has taken goes nowhere but to the printer until the printer has answered."""
         target = badge_transition(self.status, status, expiry=self.expiry_date, today=today)
+        if self.status is BadgeStatus.ORDERED and self.batch_id is not None and target is not BadgeStatus.PROCESSED:
+            raise BadgeTransitionError("status", f"the badge is in print batch {self.batch_id}, being sent to the printer: "
+                                                 f"it can become {target.value} once the printer has answered")
         checked = end_reason(target, reason)
         return self.model_copy(update=fields | {
             "status": target, "status_reason": checked.value if checked else None,

@@ -161,9 +161,6 @@ def cancel_badge(store: CaseStore, badge_number: str, given: CancelBadgeInput, c
     badge = store.get_badge(badge_number)
     if badge is None:
         return None
-    if badge.status is BadgeStatus.ORDERED and badge.batch_id is not None:
-        raise BadgeNotChangeable(BadgeRuleError("status", f"the badge is in print batch {badge.batch_id}, being sent to the "
-                                                          "printer: cancel it once the printer has answered"))
     try:
         cancelled = badge.moved_to(BadgeStatus.CANCELLED, now, now.date(), reason=given.reason.value)
     except BadgeRuleError as error:

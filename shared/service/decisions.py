@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from shared.adapters.case_store import CaseStore
 from shared.adapters.workflows import Workflows
 from shared.domain.application import ApplicationType, LongText, Payment, Text
-from shared.domain.badge import BadgeRuleError, BadgeStatus, ExistingBadge, badge_transition, ensure_one_badge
+from shared.domain.badge import BadgeRuleError, BadgeStatus, ExistingBadge, ensure_one_badge
 from shared.domain.case import (
     Assessment,
     AssessmentOutcome,
@@ -156,8 +156,8 @@ def _check_order(store: CaseStore, case: Case, order: BadgeOrder, now: datetime,
         badge = store.get_badge(application.existing_badge_number)
         if badge is None:
             raise InvalidStep("existing_badge_number", f"badge {application.existing_badge_number} is not a badge of this council")
-        try:
-            badge_transition(badge.status, BadgeStatus.CANCELLED, expiry=badge.expiry_date, today=now.date())
+        try:  # the rules the cancellation workflow will apply (BadgeStatus, expiry, print batch, reason)
+            badge.moved_to(BadgeStatus.CANCELLED, now, now.date(), reason=application.cancel_reason)
         except BadgeRuleError as error:
             raise InvalidStep("existing_badge_number", error.reason) from None
         return

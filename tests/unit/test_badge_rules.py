@@ -588,3 +588,19 @@ def test_existing_badges_need_a_valid_number_and_status():
         ExistingBadge(badge_number="AB12CI", status="ISSUED", expiry_date=TODAY)
     with pytest.raises(ValidationError):
         ExistingBadge(badge_number="AB12CD", status="EXPIRED", expiry_date=TODAY)
+
+
+def test_a_badge_a_print_batch_has_taken_only_goes_to_the_printer():
+    from datetime import UTC, datetime
+
+    from shared.domain.badge import Badge, BadgeTransitionError, DeliverTo, DeliveryOption, PrintBatchType
+
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    badge = Badge(badge_number="AB12CD", council_code="NORTHSHIRE", case_id="NORTHSHIRE-261123-X", start_date=now.date(),
+                  expiry_date=now.date() + timedelta(days=900), deliver_to=DeliverTo.HOME, delivery_option=DeliveryOption.STANDARD,
+                  batch_type=PrintBatchType.STANDARD, ordered_at=now, updated_at=now, batch_id="20261124T003000Z-STANDARD")
+    with pytest.raises(BadgeTransitionError, match="print batch 20261124T003000Z-STANDARD"):
+        badge.moved_to(BadgeStatus.CANCELLED, now, now.date(), reason="REVOKE")
+    assert badge.moved_to(BadgeStatus.PROCESSED, now, now.date()).status is BadgeStatus.PROCESSED
+    unclaimed = badge.model_copy(update={"batch_id": None})
+    assert unclaimed.moved_to(BadgeStatus.CANCELLED, now, now.date(), reason="REVOKE").status is BadgeStatus.CANCELLED
