@@ -6,6 +6,11 @@ Context (all optional, `-c name=value` or cdk.json):
   logLevel                LOG_LEVEL of every function (default INFO)
   powertoolsLayerVersion  version of the public Powertools layer (default pinned in infra/constructs/functions.py)
   alarmEmail              address subscribed to the alarm topic
+  webDomainName           the web UI's own domain (e.g. casework.northshire.gov.uk), with webCertificateArn: an
+  webCertificateArn       ACM certificate for it in us-east-1. Without them the UI is on CloudFront's own name.
+  supplierPush            the print supplier's own SFTP server, as JSON ({"host", "port", "username", "remote_dir",
+                          "host_key"}; shared/adapters/sftp.py SftpTarget): each night's extracts are pushed there too
+  supplierSshPublicKey    the supplier's public key for its Transfer Family user (collecting from our SFTP)
   nag                     "false" to skip cdk-nag (default on)
 The account comes from CDK_DEFAULT_ACCOUNT (set by the CDK CLI when credentials exist); without it the
 stack is environment-agnostic in account and still synthesises offline.

@@ -18,8 +18,10 @@ from infra.constructs.housekeeping import Housekeeping
 from infra.constructs.intake import Intake
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.security import PlatformKey
-from infra.constructs.supplier_sftp import SupplierSftp
+from infra.constructs.supplier_sftp import SupplierPushKey, SupplierSftp, supplier_push_target
 from infra.constructs.storage import Buckets, PlatformTables, council_tables_statement, read_write_statement
+from infra.constructs.web import WebHosting
+from shared.domain.reply import EVIDENCE_CASE_FOLDER, REPLY_UPLOAD_PREFIX
 from infra.constructs.workflows import Workflows
 from infra.nag import NAG, acknowledge
 from shared.domain.council import CouncilRegistry
@@ -30,12 +32,14 @@ from shared.resources import (
     INTAKE_BATCH_SIZE,
     PREFIX,
     PRINT_DISPATCH_FUNCTION,
+    PRINT_PUSH_FUNCTION,
     PRINT_RESULTS_FUNCTION,
     REMINDERS_FUNCTION,
     RESULTS_PROCESSED,
     RESULTS_QUARANTINE,
     SUPPLIER_INBOX,
     SUPPLIER_OUTBOX,
+    WEB_FUNCTION,
     WORKFLOW_STEP_FUNCTION,
     WORKFLOW_TASK_FUNCTIONS,
     Env,
@@ -88,9 +92,10 @@ class CaseworkStack(Stack):
 
         # Every case function reads and writes every council table and the unrouted table; which council a
         # request may touch is decided from the caller's identity in the handlers (shared/service/tenancy.py).
-        # (The reminders job gets a narrower grant of its own: infra/constructs/housekeeping.py.)
+        # (The reminders job gets a narrower grant of its own: infra/constructs/housekeeping.py; the print push
+        # touches no case at all.)
         for function_key, role in self.functions.roles.items():
-            if function_key == REMINDERS_FUNCTION.key:
+            if function_key in (REMINDERS_FUNCTION.key, PRINT_PUSH_FUNCTION.key):
                 continue
             role.add_to_policy(council_tables_statement(self))
             if function_key != PRINT_RESULTS_FUNCTION.key:  # results name badges that are in council tables only
@@ -105,6 +110,9 @@ class CaseworkStack(Stack):
             # The print dispatch only reads photos; the API also stores uploads.
             actions = ["s3:GetObject"] if spec.key == PRINT_DISPATCH_FUNCTION.key else ["s3:GetObject", "s3:PutObject"]
             role.add_to_policy(iam.PolicyStatement(actions=actions, resources=[self.buckets.evidence.arn_for_objects("*")]))
+        # The reply page deletes an applicant's upload that turns out not to be a JPEG, PNG or PDF (and nothing else).
+        self.functions.roles[WEB_FUNCTION.key].add_to_policy(iam.PolicyStatement(
+            actions=["s3:DeleteObject"], resources=[self.buckets.evidence.arn_for_objects(f"{EVIDENCE_CASE_FOLDER}*/{REPLY_UPLOAD_PREFIX}*")]))
         for _, _, role in self.functions.needing(Env.PRINT_BATCH_TABLE):
             role.add_to_policy(read_write_statement([self.tables.print_batches]))
         for spec, _, role in self.functions.needing(Env.PRINT_DROP_BUCKET):
@@ -149,11 +157,30 @@ class CaseworkStack(Stack):
                 iam.PolicyStatement(actions=["ses:SendEmail"], resources=[self.format_arn(service="ses", resource="identity", resource_name="*")])
             )
         self.housekeeping = Housekeeping(self, "Housekeeping", reminders=functions[REMINDERS_FUNCTION.key])
+        # The supplier's own SFTP server, if it runs one (deployment configuration): the print push sends it each extract.
+        supplier_push = supplier_push_target(self.node.try_get_context("supplierPush"))
+        self.supplier_push_key = (SupplierPushKey(self, "SupplierPushKey", key=key, reader=self.functions.roles[PRINT_PUSH_FUNCTION.key])
+                                  if supplier_push else None)
         self.supplier_sftp = SupplierSftp(self, "SupplierSftp", bucket=self.buckets.print_drop, key=key,
                                           public_key=self.node.try_get_context("supplierSshPublicKey"))
-        # The API resumes a workflow waiting for missing information (SendTaskSuccess on that state machine).
+        # The API and the web UI resume a workflow waiting for missing information (SendTaskSuccess on that state machine).
         for state_machine in self.workflows.case_workflows:
             state_machine.grant_task_response(functions[API_FUNCTION.key])
+            state_machine.grant_task_response(functions[WEB_FUNCTION.key])
+
+        self.identity = StaffIdentity(self, "Identity")
+        self.web = WebHosting(
+            self,
+            "Web",
+            handler=functions[WEB_FUNCTION.key],
+            key=key,
+            access_logs_bucket=self.buckets.access_logs,
+            log_retention=LOG_RETENTION,
+            domain_name=self.node.try_get_context("webDomainName"),
+            certificate_arn=self.node.try_get_context("webCertificateArn"),
+        )
+        for _, _, role in self.functions.needing(Env.WEB_SESSION_TABLE):
+            role.add_to_policy(read_write_statement([self.web.sessions]))
 
         workflow_arns = {key_.value: sm.state_machine_arn for key_, sm in self.workflows.state_machines.items()}
         self.functions.set_environment(
@@ -165,10 +192,16 @@ class CaseworkStack(Stack):
                 Env.BADGE_NUMBER_TABLE: self.tables.badge_numbers.table.table_name,
                 Env.PRINT_BATCH_TABLE: self.tables.print_batches.table.table_name,
                 Env.PRINT_DROP_BUCKET: self.buckets.print_drop.bucket_name,
+                # Empty without a supplier server: the dispatch then marks badges once the file is in the supplier's folder.
+                Env.SUPPLIER_PUSH: supplier_push.model_dump_json() if supplier_push else "",
+                Env.SUPPLIER_PUSH_KEY_SECRET: self.supplier_push_key.secret.secret_arn if self.supplier_push_key else "",
+                Env.WEB_SESSION_TABLE: self.web.sessions.table.table_name,
+                Env.USER_POOL_ID: self.identity.user_pool.user_pool_id,
+                Env.WEB_CLIENT_ID: self.identity.client.user_pool_client_id,
+                Env.WEB_BASE_URL: self.web.base_url,
             }
         )
 
-        self.identity = StaffIdentity(self, "Identity")
         # Each council's table and groups, in nested stacks: the parent must not grow with the councils.
         # Only the CMK's ARN and the user pool's id cross into the shards (as nested-stack parameters).
         self.council_shards = CouncilShards(
@@ -182,6 +215,8 @@ class CaseworkStack(Stack):
             key=key,
             log_retention=LOG_RETENTION,
         )
+        # The web API's stage logs through the account's API Gateway CloudWatch role, which the caseworker API sets.
+        self.web.rest_api.deployment_stage.node.add_dependency(self.api.rest_api.node.find_child("Account"))
 
         self.monitoring = Monitoring(
             self,
@@ -204,6 +239,8 @@ class CaseworkStack(Stack):
         if spec.key == PRINT_RESULTS_FUNCTION.key:
             # Read and remove the supplier's result files; write them (and a quarantine reason) only where they are moved.
             return [(["s3:GetObject", "s3:DeleteObject"], [SUPPLIER_INBOX]), (["s3:PutObject"], [RESULTS_QUARANTINE, RESULTS_PROCESSED])]
+        if spec.key == PRINT_PUSH_FUNCTION.key:
+            return [(["s3:GetObject"], [SUPPLIER_OUTBOX])]  # reads the extracts it sends on, nothing else
         # Extracts go only into the supplier's outbox (multipart uploads; HeadObject to resume a run).
         return [(["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"], [SUPPLIER_OUTBOX])]
 
@@ -217,6 +254,7 @@ class CaseworkStack(Stack):
             "PrintDropBucketName": self.buckets.print_drop.bucket_name,
             "AccessLogsBucketName": self.buckets.access_logs.bucket_name,
             "AlarmTopicArn": self.monitoring.topic.topic_arn,
+            "WebUrl": self.web.base_url,
         }
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)
@@ -275,6 +313,14 @@ class CaseworkStack(Stack):
                 "Evidence object keys are created per case at run time, so the grant covers the objects of this "
                 "one bucket - and only s3:GetObject and s3:PutObject (no list, no delete, no bucket actions).",
             )
+        acknowledge(
+            self.functions.roles[WEB_FUNCTION.key],
+            f"{NAG}-IAM5[Resource::<{self.get_logical_id(self.buckets.evidence.node.default_child)}.Arn>/"
+            f"{EVIDENCE_CASE_FOLDER}*/{REPLY_UPLOAD_PREFIX}*]",
+            "An applicant's upload is named per case and at random when the reply page signs its POST, so the delete "
+            "(of a file that proves not to be a JPEG, PNG or PDF) covers only applicants' uploads under the case folders "
+            "of this one bucket; documents from intake and staff cannot be deleted.",
+        )
         print_drop = self.get_logical_id(self.buckets.print_drop.node.default_child)
         for spec, _, role in self.functions.needing(Env.PRINT_DROP_BUCKET):
             if spec.key == PRINT_RESULTS_FUNCTION.key:
@@ -291,7 +337,9 @@ class CaseworkStack(Stack):
                 role,
                 f"{NAG}-IAM5[Resource::<{print_drop}.Arn>/{SUPPLIER_OUTBOX}*]",
                 "Each night's extract files are named at run time, so the grant covers the objects under the "
-                "supplier's outbox folder of this one bucket - Put, Get and AbortMultipartUpload only.",
+                "supplier's outbox folder of this one bucket - "
+                + ("GetObject only, to stream each extract on to the supplier's own server."
+                   if spec.key == PRINT_PUSH_FUNCTION.key else "Put, Get and AbortMultipartUpload only."),
             )
         # CDK's singleton handler of Custom::S3BucketNotifications (the print drop bucket's notification to print-results).
         for child in self.node.children:

@@ -84,7 +84,9 @@ BADGE_NUMBER_TABLE_NAME = f"{PREFIX}-badge-numbers"
 BADGE_NUMBER_TABLE_LAYOUT = TableLayout(partition_key="id", sort_key="")
 # Print batches of the whole deployment (one extract file per batch covers every council).
 PRINT_BATCH_TABLE_NAME = f"{PREFIX}-print-batches"
-PRINT_BATCH_TABLE_LAYOUT = TableLayout(partition_key="batch_id", sort_key="")
+# Sparse: only batches not yet COMPLETE carry its keys, so the next run finds those a dead run left with one Query.
+UNFINISHED_BATCH_INDEX = IndexSpec(name="gsi1-unfinished", partition_key="unfinished", sort_key="updated_at")
+PRINT_BATCH_TABLE_LAYOUT = TableLayout(partition_key="batch_id", sort_key="", indexes=(UNFINISHED_BATCH_INDEX,))
 
 
 # ---------------------------------------------------------------- Events and queues
@@ -117,6 +119,8 @@ SUPPLIER_OUTBOX = f"{SUPPLIER_FOLDER}to-supplier/"  # extracts, for the supplier
 SUPPLIER_INBOX = f"{SUPPLIER_FOLDER}from-supplier/"  # confirmation and rejection files the supplier drops
 RESULTS_QUARANTINE = "quarantine/"  # result files that could not be applied, with the reason (not the supplier's)
 RESULTS_PROCESSED = "processed/"  # result files applied, kept as the record of what changed (not the supplier's)
+# The client key the print push signs in to the supplier's own SFTP server with (created only when a push is configured).
+SUPPLIER_PUSH_KEY_SECRET_NAME = f"{PREFIX}/print-supplier-sftp-key"
 
 
 # ---------------------------------------------------------------- Environment variables the handlers read
@@ -128,6 +132,12 @@ class Env(StrEnum):
     BADGE_NUMBER_TABLE = "BADGE_NUMBER_TABLE"
     PRINT_BATCH_TABLE = "PRINT_BATCH_TABLE"
     PRINT_DROP_BUCKET = "PRINT_DROP_BUCKET"
+    WEB_SESSION_TABLE = "WEB_SESSION_TABLE"
+    USER_POOL_ID = "USER_POOL_ID"
+    WEB_CLIENT_ID = "WEB_CLIENT_ID"  # the user pool app client the web UI signs staff in with
+    WEB_BASE_URL = "WEB_BASE_URL"  # where the web UI is reached (links in emails)
+    SUPPLIER_PUSH = "SUPPLIER_PUSH"  # JSON of the supplier's own SFTP server (shared.adapters.sftp.SftpTarget); empty: no push
+    SUPPLIER_PUSH_KEY_SECRET = "SUPPLIER_PUSH_KEY_SECRET"  # the secret holding the push's client private key
 
 
 # ---------------------------------------------------------------- Workflows
@@ -177,6 +187,7 @@ class FunctionSpec:
     handler: str  # module path, dotted, ending in the handler name
     description: str
     environment: tuple[Env, ...] = field(default_factory=tuple)
+    layers: tuple[str, ...] = ()  # keys of DEPENDENCY_LAYERS this function imports
 
     @property
     def function_name(self) -> str:
@@ -204,18 +215,26 @@ WORKFLOW_STEP_FUNCTION = FunctionSpec(
     key="workflow-step",
     handler="functions.workflow_step.handler.lambda_handler",
     description="Case updates performed by workflow task states",
-    environment=(Env.BADGE_NUMBER_TABLE,),
+    environment=(Env.BADGE_NUMBER_TABLE, Env.WEB_BASE_URL),  # WEB_BASE_URL: the reply link in the information request
 )
 REMINDERS_FUNCTION = FunctionSpec(
     key="reminders",
     handler="functions.reminders.handler.lambda_handler",
     description="Daily: reminds applicants before their missing information is due",
+    environment=(Env.WEB_BASE_URL,),  # the reply link in the reminder
 )
 PRINT_DISPATCH_FUNCTION = FunctionSpec(
     key="print-dispatch",
     handler="functions.print_dispatch.handler.lambda_handler",
     description="Writes the nightly print extracts, delivers them to the supplier and marks the badges PROCESSED",
-    environment=(Env.PRINT_BATCH_TABLE, Env.PRINT_DROP_BUCKET, Env.EVIDENCE_BUCKET),
+    environment=(Env.PRINT_BATCH_TABLE, Env.PRINT_DROP_BUCKET, Env.EVIDENCE_BUCKET, Env.SUPPLIER_PUSH),
+)
+PRINT_PUSH_FUNCTION = FunctionSpec(
+    key="print-push",
+    handler="functions.print_push.handler.lambda_handler",
+    description="Pushes a delivered print extract by SFTP to the supplier's own server (host key pinned)",
+    environment=(Env.PRINT_BATCH_TABLE, Env.PRINT_DROP_BUCKET, Env.SUPPLIER_PUSH, Env.SUPPLIER_PUSH_KEY_SECRET),
+    layers=("sftp",),
 )
 PRINT_RESULTS_FUNCTION = FunctionSpec(
     key="print-results",
@@ -223,11 +242,28 @@ PRINT_RESULTS_FUNCTION = FunctionSpec(
     description="Applies the print supplier's confirmation and rejection files as they arrive in its inbox folder",
     environment=(Env.BADGE_NUMBER_TABLE, Env.PRINT_DROP_BUCKET),
 )
+WEB_FUNCTION = FunctionSpec(
+    key="web",
+    handler="functions.web.handler.lambda_handler",
+    description="The caseworker web UI and the applicant's reply page (server-rendered GOV.UK Frontend pages)",
+    environment=(
+        Env.WEB_SESSION_TABLE, Env.USER_POOL_ID, Env.WEB_CLIENT_ID, Env.WEB_BASE_URL, Env.EVIDENCE_BUCKET,
+        Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS,
+    ),
+    layers=("web",),
+)
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_RESULTS_FUNCTION,
+    WEB_FUNCTION, PRINT_PUSH_FUNCTION,
 )
+# Third-party packages a function needs beyond the Powertools layer and the runtime, as Lambda layers
+# (infra/dependency_layers.py builds them; the versions are pyproject.toml's pins).
+DEPENDENCY_LAYERS: dict[str, tuple[str, ...]] = {
+    "web": ("jinja2", "govuk-frontend-jinja"),
+    "sftp": ("paramiko",),
+}
 # ASL files reference these functions by placeholder; the CDK app and the local stack substitute them.
-WORKFLOW_TASK_FUNCTIONS: tuple[FunctionSpec, ...] = (WORKFLOW_STEP_FUNCTION, PRINT_DISPATCH_FUNCTION)
+WORKFLOW_TASK_FUNCTIONS: tuple[FunctionSpec, ...] = (WORKFLOW_STEP_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_PUSH_FUNCTION)
 
 
 def render_definition(workflow: WorkflowSpec, substitutions: dict[str, str]) -> str:
@@ -270,3 +306,10 @@ PRINT_DISPATCH_TIMEZONE = SCHEDULE_TIMEZONE
 REMINDER_SCHEDULE = "cron(0 7 * * ? *)"
 API_NAME = f"{PREFIX}-api"
 API_MAX_BODY_BYTES = 256 * 1024
+
+# ---------------------------------------------------------------- Web UI
+WEB_API_NAME = f"{PREFIX}-web"
+WEB_SESSION_TABLE_NAME = f"{PREFIX}-web-sessions"
+WEB_SESSION_TABLE_LAYOUT = TableLayout(partition_key="pk", sort_key="", ttl_attribute="expires_at")
+WEB_ASSETS_PATH = "/assets/"  # GOV.UK Frontend's and our own CSS, JS, fonts and images (S3 behind CloudFront)
+WEB_MAX_BODY_BYTES = 256 * 1024

@@ -1,7 +1,7 @@
 """Caseworker REST API. Every route works on the caller's own council only: the council comes from
 the identity token's groups, never from the request, so a case of another council answers 404."""
 
-from datetime import date, timedelta
+from datetime import date
 from http import HTTPStatus
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -13,38 +13,42 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupp
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.adapters.aws import councils, intake_service, store_for, workflows
-from shared.adapters.case_store import CaseStore, InvalidCursor, QueueFilter, QueueOrder, StaleVersion
+from shared.adapters.case_store import CaseStore, InvalidCursor, QueueOrder, StaleVersion
 from shared.domain.application import Application, ApplicationType, EligibilityCode
 from shared.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeRuleError, BadgeStatus
 from shared.domain.case import Case, ExpectedVersion, Stage, utcnow
-from shared.domain.formats import Email
 from shared.resources import API_MAX_BODY_BYTES, Role
 from shared.service import decisions
 from shared.service.casework import (
     EDITING_ROLES,
     ActionNotAllowed,
+    AssignmentInput,
     BadgeNotChangeable,
     BulkAssignment,
     CancelBadgeInput,
     NoteInput,
+    ReferralInput,
     ReorderBadgeInput,
+    ReplacementNotPossible,
     add_note,
     assign,
     assign_many,
     cancel_badge,
     refer,
     reorder_badge,
+    replace_badge,
     set_priority,
     view_case,
     visible_case,
 )
 from shared.service.information import InvalidSupply, NotWaitingForInformation, SuppliedInformation, record_supplied
-from shared.service.intake import IntakeOutcome, IntakeStatus, ReplayNotAllowed, reasons_from
+from shared.service.intake import IntakeOutcome, IntakeStatus, ReplayNotAllowed
 from shared.service.people import SearchKind, person_view, search
-from shared.service.replacement import ReplaceBadgeInput, replacement_application
+from shared.service.queues import QueueNotAllowed, QueueQuery, queue_filter
+from shared.service.replacement import ReplaceBadgeInput
 from shared.service.tenancy import Caller, NoCouncilAccess, caller_from_claims
 
 logger = Logger()
@@ -134,21 +138,12 @@ def list_cases(
 ) -> dict:
     caller = current_caller()
     store = council_store(caller)
-    # Assessors work only on the cases referred to them: by default those waiting for their assessment.
-    referred_to = caller.user if not caller.has_any(*EDITING_ROLES, Role.READ_ONLY) else None
-    if referred_to and stage is None:
-        stage = Stage.ASSESSMENT
-    if stage is None and assignee is None and referred_to is None:
-        return unprocessable("the request is not valid", [{"field": "stage", "location": "query", "message": "give a stage or an assignee"}])
-    wanted = QueueFilter(
-        stage=stage, application_type=application_type, route=route, referred_to=referred_to,
-        assignee=None if referred_to else (caller.user if assignee == "me" else assignee),
-        received_before=utcnow() - timedelta(days=older_than_days) if older_than_days is not None else None,
-        min_priority=min_priority, order=sort,
-    )
-    if wanted.order is QueueOrder.PRIORITY and (wanted.assignee or wanted.referred_to):
-        return unprocessable("the request is not valid", [{"field": "sort", "location": "query",
-                                                            "message": "a person's queue is sorted by age (oldest or newest); sort by priority within a stage"}])
+    query = QueueQuery(stage=stage, application_type=application_type, route=route, assignee=assignee,
+                       older_than_days=older_than_days, min_priority=min_priority, sort=sort)
+    try:
+        wanted = queue_filter(query, caller, utcnow())
+    except QueueNotAllowed as refused:
+        return unprocessable("the request is not valid", [{"field": refused.field, "location": "query", "message": str(refused)}])
     cases, next_cursor = store.queue(wanted, limit=limit, after=cursor)
     return {"cases": [queue_entry(case) for case in cases], "cursor": next_cursor}
 
@@ -210,15 +205,8 @@ def require_staff(caller: Caller, doing: str) -> None:
         raise ForbiddenError(f"{doing} needs a caseworker, team leader, council admin or read-only role")
 
 
-class Assignment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    expected_version: ExpectedVersion
-    assignee: Email | None = Field(description="Who works the case (their sign-in email); null releases it")
-
-
 @app.post("/cases/<case_id>/assignment", summary="Claim or release a case; team leaders give it to someone")
-def assign_case(case_id: CASE_ID, assignment: Assignment) -> dict:
+def assign_case(case_id: CASE_ID, assignment: AssignmentInput) -> dict:
     caller = current_caller()
     logger.append_keys(case_id=case_id)
     return found(assign(council_store(caller), case_id, assignment.assignee, assignment.expected_version, caller, utcnow()), case_id)
@@ -244,15 +232,8 @@ def change_priority(case_id: CASE_ID, change: PriorityChange) -> dict:
     return found(set_priority(council_store(caller), case_id, change.priority, change.expected_version, caller, utcnow()), case_id)
 
 
-class Referral(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    expected_version: ExpectedVersion
-    assessor: Email | None = Field(description="The assessor's sign-in email; null withdraws the referral")
-
-
 @app.post("/cases/<case_id>/referral", summary="Refer a case at assessment to an assessor")
-def refer_case(case_id: CASE_ID, referral: Referral) -> dict:
+def refer_case(case_id: CASE_ID, referral: ReferralInput) -> dict:
     caller = current_caller()
     return found(refer(council_store(caller), case_id, referral.assessor, referral.expected_version, caller, utcnow()), case_id)
 
@@ -307,6 +288,12 @@ def review_refusal(case_id: CASE_ID, review: decisions.ReviewInput) -> dict:
     return human_step(decisions.review, case_id, review)
 
 
+@app.post("/cases/<case_id>/information-request",
+          summary="At a proof check, assessment or decision: ask the applicant for missing items; the case is screened again once answered")
+def ask_for_information(case_id: CASE_ID, request: decisions.InformationRequestInput) -> dict:
+    return human_step(decisions.request_information, case_id, request)
+
+
 @app.get("/badges", summary="Your council's badges the printer rejected (status=REJECT), oldest order first, to correct and order again")
 def list_badges(
     status: Annotated[BadgeStatus, Query(description="REJECT: the only status listed (find other badges by number or by case)")],
@@ -345,16 +332,13 @@ def reorder(badge_number: BADGE_NUMBER, request: ReorderBadgeInput) -> dict:
 def replace(badge_number: BADGE_NUMBER, request: ReplaceBadgeInput) -> Response[IntakeOutcome]:
     caller = current_caller()
     require_editor(caller, "replacing a badge")
-    store = council_store(caller)
-    badge = store.get_badge(badge_number)
-    if badge is None:
-        raise NotFoundError(f"no badge {badge_number}")
     try:
-        application = replacement_application(badge, store.get(badge.case_id), request, utcnow())
-    except ValidationError as error:
+        outcome = replace_badge(council_store(caller), intake_service(), badge_number, request, caller, utcnow())
+    except ReplacementNotPossible as error:
         return unprocessable("the replacement cannot be made from this badge", [
-            {"field": reason.field, "location": "badge", "message": reason.message} for reason in reasons_from(error)])
-    outcome = intake_service().accept(application, actor=caller.actor)
+            {"field": reason.field, "location": "badge", "message": reason.message} for reason in error.reasons])
+    if outcome is None:
+        raise NotFoundError(f"no badge {badge_number}")
     return json_response(HTTPStatus.CREATED if outcome.status is IntakeStatus.CREATED else HTTPStatus.OK, outcome.model_dump(mode="json"))
 
 

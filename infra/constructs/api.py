@@ -122,15 +122,7 @@ class CaseworkApi(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
 
-        self.access_logs = logs.LogGroup(
-            self,
-            "AccessLogs",
-            log_group_name=f"/aws/apigateway/{API_NAME}/access",
-            retention=log_retention,
-            encryption_key=key,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-
+        self.access_logs = access_log_group(self, API_NAME, key=key, log_retention=log_retention)
         self.rest_api = apigw.RestApi(
             self,
             "RestApi",
@@ -140,27 +132,7 @@ class CaseworkApi(Construct):
             # Execution logging (below) needs the account-level API Gateway CloudWatch role.
             cloud_watch_role=True,
             cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
-            deploy_options=apigw.StageOptions(
-                stage_name=API_STAGE_NAME,
-                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
-                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
-                    caller=True,
-                    http_method=True,
-                    ip=True,
-                    protocol=True,
-                    request_time=True,
-                    resource_path=True,
-                    response_length=True,
-                    status=True,
-                    user=True,
-                ),
-                logging_level=apigw.MethodLoggingLevel.ERROR,
-                data_trace_enabled=False,  # request/response bodies hold personal data
-                metrics_enabled=True,
-                tracing_enabled=True,
-                throttling_rate_limit=API_RATE_LIMIT_PER_SECOND,
-                throttling_burst_limit=API_BURST_LIMIT,
-            ),
+            deploy_options=logged_stage_options(self.access_logs),
         )
 
         # The stack exports the URL as ApiUrl; drop RestApi's automatic duplicate output.
@@ -184,41 +156,89 @@ class CaseworkApi(Construct):
         self.rest_api.root.add_method("ANY", integration, **_as_kwargs(method_options))
         self.rest_api.root.add_resource("{proxy+}").add_method("ANY", integration, **_as_kwargs(method_options))
 
-        self.web_acl = wafv2.CfnWebACL(
-            self,
-            "WebAcl",
-            name=f"{PREFIX}-api",
-            scope="REGIONAL",
-            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-            visibility_config=_visibility(f"{PREFIX}-api"),
-            rules=[
-                _managed_rule(
-                    "AWSManagedRulesCommonRuleSet",
-                    priority=0,
-                    # The body-size rule blocks bodies over 8 KB; application payloads are larger and the
-                    # api function enforces its own limit (API_MAX_BODY_BYTES), so count instead of block.
-                    count_only=("SizeRestrictions_BODY",),
+        self.web_acl = regional_web_acl(self, name=f"{PREFIX}-api", stage=self.rest_api.deployment_stage)
+
+
+def access_log_group(scope: Construct, api_name: str, *, key: kms.IKey, log_retention: logs.RetentionDays) -> logs.LogGroup:
+    return logs.LogGroup(
+        scope,
+        "AccessLogs",
+        log_group_name=f"/aws/apigateway/{api_name}/access",
+        retention=log_retention,
+        encryption_key=key,
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+
+
+def logged_stage_options(access_logs: logs.ILogGroup) -> apigw.StageOptions:
+    """The stage every REST API of the platform gets: JSON access logs, error execution logs without bodies, metrics,
+    X-Ray and throttling. Execution logging needs the account's API Gateway CloudWatch role (CaseworkApi creates it)."""
+    return apigw.StageOptions(
+        stage_name=API_STAGE_NAME,
+        access_log_destination=apigw.LogGroupLogDestination(access_logs),
+        access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+            caller=True,
+            http_method=True,
+            ip=True,
+            protocol=True,
+            request_time=True,
+            resource_path=True,
+            response_length=True,
+            status=True,
+            user=True,
+        ),
+        logging_level=apigw.MethodLoggingLevel.ERROR,
+        data_trace_enabled=False,  # request/response bodies hold personal data
+        metrics_enabled=True,
+        tracing_enabled=True,
+        throttling_rate_limit=API_RATE_LIMIT_PER_SECOND,
+        throttling_burst_limit=API_BURST_LIMIT,
+    )
+
+
+def regional_web_acl(scope: Construct, *, name: str, stage: apigw.Stage, behind_cloudfront: bool = False) -> wafv2.CfnWebACL:
+    """AWS's common and known-bad-input rule sets and a rate limit per client IP, on one API stage.
+
+    `behind_cloudfront`: the stage is reached through CloudFront, so the connection's source is a CloudFront edge
+    shared by many people; the rate limit then counts the first address in X-Forwarded-For, the client's as
+    CloudFront saw it. A client can put its own address first (CloudFront appends to a header the client sent), which
+    moves its requests to another count but cannot hide a flood from the managed rules; a first entry that is not an
+    IP address is blocked (fallback MATCH)."""
+    web_acl = wafv2.CfnWebACL(
+        scope,
+        "WebAcl",
+        name=name,
+        scope="REGIONAL",
+        default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+        visibility_config=_visibility(name),
+        rules=[
+            _managed_rule(
+                "AWSManagedRulesCommonRuleSet",
+                priority=0,
+                # The body-size rule blocks bodies over 8 KB; application payloads and long forms are larger and
+                # the functions enforce their own limits (API_MAX_BODY_BYTES, WEB_MAX_BODY_BYTES), so count instead.
+                count_only=("SizeRestrictions_BODY",),
+            ),
+            _managed_rule("AWSManagedRulesKnownBadInputsRuleSet", priority=1),
+            wafv2.CfnWebACL.RuleProperty(
+                name="rate-limit-per-ip",
+                priority=2,
+                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                        aggregate_key_type="FORWARDED_IP" if behind_cloudfront else "IP",
+                        forwarded_ip_config=wafv2.CfnWebACL.ForwardedIPConfigurationProperty(
+                            header_name="X-Forwarded-For", fallback_behavior="MATCH"
+                        ) if behind_cloudfront else None,
+                        limit=WAF_REQUESTS_PER_IP_PER_5_MIN,
+                    )
                 ),
-                _managed_rule("AWSManagedRulesKnownBadInputsRuleSet", priority=1),
-                wafv2.CfnWebACL.RuleProperty(
-                    name="rate-limit-per-ip",
-                    priority=2,
-                    action=wafv2.CfnWebACL.RuleActionProperty(block={}),
-                    statement=wafv2.CfnWebACL.StatementProperty(
-                        rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                            aggregate_key_type="IP", limit=WAF_REQUESTS_PER_IP_PER_5_MIN
-                        )
-                    ),
-                    visibility_config=_visibility("rate-limit-per-ip"),
-                ),
-            ],
-        )
-        wafv2.CfnWebACLAssociation(
-            self,
-            "WebAclAssociation",
-            resource_arn=self.rest_api.deployment_stage.stage_arn,
-            web_acl_arn=self.web_acl.attr_arn,
-        )
+                visibility_config=_visibility("rate-limit-per-ip"),
+            ),
+        ],
+    )
+    wafv2.CfnWebACLAssociation(scope, "WebAclAssociation", resource_arn=stage.stage_arn, web_acl_arn=web_acl.attr_arn)
+    return web_acl
 
 
 def _as_kwargs(options: apigw.MethodOptions) -> dict:

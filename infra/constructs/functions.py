@@ -12,6 +12,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.constructs.security import PlatformKey
+from infra.dependency_layers import build_layer
 from shared.resources import FUNCTIONS, PROJECT_ROOT, Env, FunctionSpec
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
@@ -31,9 +32,9 @@ def powertools_layer_arn(region: str, version: int = POWERTOOLS_LAYER_VERSION) -
     return f"arn:aws:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:{POWERTOOLS_LAYER_NAME}:{version}"
 
 
-# The code asset is the project root filtered down to the two packages the handlers import.
+# The code asset is the project root filtered down to the packages the handlers import (web: pages and templates).
 # Glob rules are applied in order (last match wins); "*" and ".*" (glob stars skip dot-names) drop
-# everything first, so directories such as .venv, node_modules, cdk.out, tests and web are skipped
+# everything first, so directories such as .venv, node_modules, cdk.out, build and tests are skipped
 # without being walked.
 ASSET_EXCLUDES = (
     "*",
@@ -42,6 +43,10 @@ ASSET_EXCLUDES = (
     "!shared/**",
     "!functions",
     "!functions/**",
+    "!web",
+    "!web/**",
+    "web/assets",  # Sass and JS sources: built into the CloudFront assets, not needed by the web function
+    "web/assets/**",
     "__pycache__",
     "*.pyc",
     ".DS_Store",
@@ -59,6 +64,7 @@ class Sizing:
 SIZING = {
     "ingest": Sizing(memory_mb=512, timeout_seconds=30),
     "api": Sizing(memory_mb=512, timeout_seconds=25),
+    "web": Sizing(memory_mb=512, timeout_seconds=25),  # behind API Gateway too (through CloudFront)
     "workflow-step": Sizing(memory_mb=512, timeout_seconds=30),
     # One run works through every council in turn, so it gets Lambda's maximum; a run cut short is retried
     # (asynchronous invocation) and skips the cases already marked as reminded.
@@ -96,6 +102,8 @@ class AppFunctions(Construct):
             self, "PowertoolsLayer", powertools_layer_arn(region, layer_version)
         )
 
+        self.dependency_layers: dict[str, lambda_.LayerVersion] = {}
+
         self.functions: dict[str, lambda_.Function] = {}
         self.roles: dict[str, iam.Role] = {}
         self.log_groups: dict[str, logs.LogGroup] = {}
@@ -130,7 +138,7 @@ class AppFunctions(Construct):
                 runtime=RUNTIME,
                 architecture=ARCHITECTURE,
                 code=self.code,
-                layers=[self.layer],
+                layers=[self.layer, *(self._dependency_layer(name) for name in spec.layers)],
                 role=role,
                 log_group=log_group,
                 memory_size=sizing.memory_mb,
@@ -146,6 +154,18 @@ class AppFunctions(Construct):
             self.roles[spec.key] = role
             self.log_groups[spec.key] = log_group
             self._specs[spec.key] = spec
+
+    def _dependency_layer(self, name: str) -> lambda_.LayerVersion:
+        if name not in self.dependency_layers:
+            self.dependency_layers[name] = lambda_.LayerVersion(
+                self,
+                f"{_pascal(name)}DependencyLayer",
+                code=lambda_.Code.from_asset(str(build_layer(name))),
+                compatible_runtimes=[RUNTIME],
+                compatible_architectures=[ARCHITECTURE],
+                description=f"Third-party packages of the {name} functions (pinned in pyproject.toml)",
+            )
+        return self.dependency_layers[name]
 
     def specs(self) -> list[FunctionSpec]:
         return list(self._specs.values())

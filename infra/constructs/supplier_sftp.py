@@ -1,23 +1,32 @@
-"""The print supplier's SFTP access to its folders in the print drop bucket, through AWS Transfer Family.
+"""The print supplier's SFTP access to its folders in the print drop bucket, through AWS Transfer Family; and,
+for a supplier that runs its own server, the key the print push signs in there with.
 
 A service-managed user whose home is the bucket's "supplier/" folder (a logical directory, so it cannot
 see or name anything outside it): it collects extracts from to-supplier/ and drops its confirmation and
 rejection files into from-supplier/. Its SSH public key comes from the deployment
 (`-c supplierSshPublicKey="ssh-ed25519 AAAA..."`); without one the user exists but cannot sign in.
+
+The supplier's own server is deployment configuration too (`-c supplierPush='{"host": ..., "host_key": ...}'`,
+or an object in cdk.json), validated as shared.adapters.sftp.SftpTarget at synth; the client's private key is a
+secret whose value is set once after the first deploy, never in code or context.
 """
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, Stack
+import json
+
+from aws_cdk import ArnFormat, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_transfer as transfer
 from constructs import Construct
+from pydantic import ValidationError
 
 from infra.nag import NAG, acknowledge
-
-from shared.resources import PREFIX, SUPPLIER_FOLDER, SUPPLIER_INBOX, SUPPLIER_OUTBOX
+from shared.adapters.sftp import SftpTarget
+from shared.resources import PREFIX, SUPPLIER_FOLDER, SUPPLIER_INBOX, SUPPLIER_OUTBOX, SUPPLIER_PUSH_KEY_SECRET_NAME
 
 SUPPLIER_USER_NAME = "print-supplier"
 SECURITY_POLICY = "TransferSecurityPolicy-2024-01"  # TLS/SSH algorithms without SHA-1 or CBC ciphers
@@ -84,3 +93,41 @@ class SupplierSftp(Construct):
                     "Transfer Family writes session logs to a group named after the server id (/aws/transfer/<id>), "
                     "with streams per session; the grant is limited to Transfer's log groups in this account.")
 
+
+
+class SupplierPushConfigError(ValueError):
+    pass
+
+
+def supplier_push_target(context_value: object) -> SftpTarget | None:
+    """The `supplierPush` context (an object in cdk.json, or its JSON with -c), validated; None: no push."""
+    if context_value in (None, ""):
+        return None
+    try:
+        settings = json.loads(context_value) if isinstance(context_value, str) else context_value
+        return SftpTarget.model_validate(settings)
+    except (ValueError, ValidationError) as error:
+        problems = ("; ".join(f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in error.errors())
+                    if isinstance(error, ValidationError) else str(error))
+        raise SupplierPushConfigError(f"context supplierPush: {problems}") from None
+
+
+class SupplierPushKey(Construct):
+    """The secret holding the print push's SSH client private key (OpenSSH or PEM, unencrypted: the secret is
+    encrypted with the platform key). Created with a placeholder value; set the real key once after the first deploy.
+    Only `reader` may read it (GetSecretValue on this one secret)."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, key: kms.IKey, reader: iam.IRole) -> None:
+        super().__init__(scope, construct_id)
+        self.secret = secretsmanager.Secret(
+            self, "Secret",
+            secret_name=SUPPLIER_PUSH_KEY_SECRET_NAME,
+            description="SSH private key the print push signs in to the print supplier's own SFTP server with",
+            encryption_key=key,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        reader.add_to_principal_policy(iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[self.secret.secret_arn]))
+        acknowledge(self.secret, f"{NAG}-SMG4",
+                    "An SSH client key cannot be rotated by a Lambda on our side alone: the supplier must install the new "
+                    "public key on its server first. It is rotated by hand with the supplier (put the new private key "
+                    "here once they confirm), as their key-management schedule requires.")

@@ -12,6 +12,7 @@ import time
 STARTED = time.perf_counter()  # before the heavy imports, so the reported start-up time includes them
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
@@ -29,6 +30,7 @@ from shared.resources import APPLICATION_SUBMITTED  # noqa: E402  (names only, n
 if TYPE_CHECKING:
     from infra.local.provision import LocalResources
     from infra.local.seed import SeedReport
+    from infra.local.supplier_sftp import LocalSupplier
     from shared.domain.council import CouncilRegistry
 
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -41,6 +43,7 @@ warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m infra.local", description=__doc__.splitlines()[0])
+    parser.add_argument("--web-port", type=int, default=8000, help="port of the caseworker web UI (default 8000)")
     parser.add_argument("--port", type=int, default=8080, help="port of the local REST API (default 8080)")
     parser.add_argument("--moto-port", type=int, default=4566, help="port of the moto server (default 4566)")
     parser.add_argument("--host", default="127.0.0.1", help="interface for both servers (default 127.0.0.1)")
@@ -64,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto server: one line per AWS call otherwise
     logging.getLogger("infra.local").setLevel(logging.INFO)  # local API requests and authorizer refusals
-    for port in (args.moto_port, args.port):
+    for port in (args.moto_port, args.port, args.web_port):
         if not _port_free(args.host, port):
             print(f"port {port} on {args.host} is in use; choose another with --port / --moto-port", file=sys.stderr)
             return 2
@@ -81,9 +84,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from infra.local.bridge import install_lambda_bridge
     from infra.local.http_api import TOKEN_PATH, LocalApi
-    from infra.local.provision import provision
+    from infra.local.provision import SupplierPushSettings, provision
     from infra.local.pump import IntakePump
     from infra.local.seed import seed
+    from infra.local.supplier_sftp import local_supplier
+    from infra.local.web import LocalWeb
     from shared.domain.council import load_councils
     from shared.resources import DEFAULT_REGION
 
@@ -94,31 +99,41 @@ def main(argv: list[str] | None = None) -> int:
     moto = ThreadedMotoServer(ip_address=args.host, port=args.moto_port, verbose=False)
     moto.start()
     api: LocalApi | None = None
+    web: LocalWeb | None = None
     pump: IntakePump | None = None
+    stand_ins = contextlib.ExitStack()  # servers standing in for others' systems (the print supplier's)
     try:
         _enable_step_functions_execution(endpoint)
         install_lambda_bridge()
         session = boto3.session.Session(region_name=DEFAULT_REGION)
         councils = load_councils()
-        resources = provision(session, councils)
+        # The print supplier's own SFTP server, on loopback: the print dispatch pushes each extract to it.
+        supplier = stand_ins.enter_context(local_supplier())
+        resources = provision(session, councils, web_base_url=f"http://{args.host}:{args.web_port}",
+                              supplier_push=SupplierPushSettings(supplier.target_json, supplier.client_private_key))
         pump = IntakePump(session.client("sqs"), resources.intake_queue_url, resources.intake_queue_arn)
         report = seed(session, resources, councils, pump) if not args.no_seed else None
         pump.start()
         api = LocalApi(session.client("cognito-idp"), resources.user_pool_id, resources.user_pool_client_id, args.host, args.port)
         api.start()
+        web = LocalWeb(args.host, args.web_port)
+        web.start()
 
         startup_seconds = time.perf_counter() - STARTED
-        _print_banner(api.url, endpoint, resources, councils, report, TOKEN_PATH, startup_seconds)
+        _print_banner(web.url, api.url, endpoint, resources, councils, report, TOKEN_PATH, startup_seconds, supplier)
         if not args.exit_after_start:
             threading.Event().wait()  # until Ctrl-C or SIGTERM
     except KeyboardInterrupt:
         print("\nstopping...", flush=True)
     finally:
+        if web is not None:
+            web.stop()
         if api is not None:
             api.stop()
         if pump is not None:
             pump.stop()
         moto.stop()
+        stand_ins.close()
     return 0
 
 
@@ -139,8 +154,8 @@ def _enable_step_functions_execution(endpoint: str) -> None:
 
 
 def _print_banner(
-    api_url: str, endpoint: str, resources: LocalResources, councils: CouncilRegistry, report: SeedReport | None,
-    token_path: str, startup_seconds: float,
+    web_url: str, api_url: str, endpoint: str, resources: LocalResources, councils: CouncilRegistry, report: SeedReport | None,
+    token_path: str, startup_seconds: float, supplier: LocalSupplier,
 ) -> None:
     first = next(iter(councils))
     sample = {
@@ -157,8 +172,10 @@ def _print_banner(
     lines = [
         "",
         "Casework local stack is running (moto; nothing leaves this machine).",
+        f"  Caseworker web UI:                     {web_url}   <- open this and sign in with a demo login below",
         f"  REST API (local API Gateway stand-in): {api_url}",
         f"  moto endpoint (all AWS APIs):          {endpoint}",
+        f"  print supplier's own SFTP server:      {supplier.url} (extracts pushed to it land in {supplier.upload_folder})",
         f"  region {resources.region}, credentials AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing",
         "",
     ]
@@ -172,6 +189,7 @@ def _print_banner(
             f"pump: {report.pump.succeeded} ok, {report.pump.failed} retried; workflows settled: {report.workflows_settled}",
             "Demo cases by stage, taken on through the API by the demo staff:",
             *[f"  {council}: {', '.join(f'{count} {stage}' for stage, count in stages.items())}" for council, stages in report.stages.items()],
+            *([f"An applicant's reply link (one case waiting for information; works once): {report.reply_link}"] if report.reply_link else []),
             f"Demo logins (password for all: {password}):",
             *[f"  {user.username:<40} {', '.join(user.groups)}" for user in report.users],
             "",

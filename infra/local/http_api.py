@@ -166,8 +166,35 @@ def proxy_event(
     }
 
 
-class LocalApi:
-    """ThreadingHTTPServer serving the API function. port=0 picks a free port (see .url)."""
+class LocalHttpServer:
+    """A ThreadingHTTPServer in a background thread; the handler reaches this object as `self.server.app`."""
+
+    def __init__(self, host: str, port: int, handler: type[BaseHTTPRequestHandler], thread_name: str):
+        self._server = ThreadingHTTPServer((host, port), handler)
+        self._server.daemon_threads = True
+        self._server.app = self  # type: ignore[attr-defined]
+        self._thread_name = thread_name
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> None:
+        # A short poll interval so stop() returns quickly (serve_forever checks for shutdown between polls).
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name=self._thread_name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+
+
+class LocalApi(LocalHttpServer):
+    """Serves the API function. port=0 picks a free port (see .url)."""
 
     def __init__(
         self,
@@ -182,26 +209,7 @@ class LocalApi:
         self._cognito = cognito_client
         self._app_client_id = app_client_id
         self.function = function
-        self._server = ThreadingHTTPServer((host, port), _RequestHandler)
-        self._server.daemon_threads = True
-        self._server.api = self  # type: ignore[attr-defined]
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> None:
-        # A short poll interval so stop() returns quickly (serve_forever checks for shutdown between polls).
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="local-api", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join()
+        super().__init__(host, port, _RequestHandler, "local-api")
 
     def token(self, username: str, password: str) -> tuple[int, dict[str, Any]]:
         """LOCAL-ONLY: USER_PASSWORD_AUTH sign-in, returning Cognito's AuthenticationResult."""
@@ -231,7 +239,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         log.info("%s %s", self.address_string(), format % args)
 
     def _handle(self) -> None:
-        api: LocalApi = self.server.api  # type: ignore[attr-defined]
+        api: LocalApi = self.server.app  # type: ignore[attr-defined]
         length = int(self.headers.get("Content-Length") or 0)  # chunked request bodies are not supported
         if length > API_MAX_BODY_BYTES:
             self.close_connection = True  # the body is left unread

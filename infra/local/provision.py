@@ -39,11 +39,14 @@ from shared.resources import (
     NATIONAL_ADMIN_GROUP,
     PREFIX,
     PRINT_DROP_BUCKET_LOCAL_NAME,
+    SUPPLIER_PUSH_KEY_SECRET_NAME,
     UNROUTED_TABLE_NAME,
     USER_POOL_CLIENT_NAME,
     USER_POOL_NAME,
     WORKFLOW_TASK_FUNCTIONS,
     WORKFLOWS,
+    WEB_SESSION_TABLE_LAYOUT,
+    WEB_SESSION_TABLE_NAME,
     Env,
     Role,
     TableLayout,
@@ -60,6 +63,7 @@ ClientFactory = Callable[[str], Any]
 LOCAL_VISIBILITY_TIMEOUT_SECONDS = 2
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 LAMBDA_RUNTIME = "python3.12"
+DEFAULT_LOCAL_WEB_URL = "http://127.0.0.1:8000"
 METRICS_NAMESPACE = "Casework"
 # One role for the stand-in functions and state machines: moto's Lambda refuses a role that IAM does not
 # know, and moto enforces no permissions, so finer roles would only pretend to test IAM.
@@ -97,16 +101,28 @@ class LocalResources:
     state_machine_arns: dict[WorkflowKey, str]
     user_pool_id: str
     user_pool_client_id: str
+    web_base_url: str
     ses_identities: tuple[str, ...]
     execution_role_arn: str  # the role given to the functions and state machines
+    supplier_push_target: str = ""  # the supplier's own SFTP server (SftpTarget JSON), if the print push is configured
 
     def handler_environment(self) -> dict[str, str]:
-        return handler_environment(self.state_machine_arns)
+        return handler_environment(self.state_machine_arns, self.user_pool_id, self.user_pool_client_id, self.web_base_url,
+                                   self.supplier_push_target)
 
 
-def handler_environment(state_machine_arns: dict[WorkflowKey, str]) -> dict[str, str]:
+def handler_environment(
+    state_machine_arns: dict[WorkflowKey, str], user_pool_id: str, user_pool_client_id: str, web_base_url: str,
+    supplier_push_target: str = "",
+) -> dict[str, str]:
     """Every Env variable, with the values the CDK app gives the functions."""
     return {
+        Env.SUPPLIER_PUSH.value: supplier_push_target,
+        Env.SUPPLIER_PUSH_KEY_SECRET.value: SUPPLIER_PUSH_KEY_SECRET_NAME if supplier_push_target else "",
+        Env.WEB_SESSION_TABLE.value: WEB_SESSION_TABLE_NAME,
+        Env.USER_POOL_ID.value: user_pool_id,
+        Env.WEB_CLIENT_ID.value: user_pool_client_id,
+        Env.WEB_BASE_URL.value: web_base_url,
         Env.IDEMPOTENCY_TABLE.value: IDEMPOTENCY_TABLE_NAME,
         Env.UNROUTED_TABLE.value: UNROUTED_TABLE_NAME,
         Env.EVIDENCE_BUCKET.value: EVIDENCE_BUCKET_LOCAL_NAME,
@@ -127,7 +143,14 @@ def client_factory(session_or_clients: boto3.session.Session | ClientFactory | N
     return session_or_clients
 
 
-def provision(session_or_clients: boto3.session.Session | ClientFactory | None, councils: CouncilRegistry) -> LocalResources:
+def provision(
+    session_or_clients: boto3.session.Session | ClientFactory | None,
+    councils: CouncilRegistry,
+    web_base_url: str = DEFAULT_LOCAL_WEB_URL,
+    supplier_push: SupplierPushSettings | None = None,
+) -> LocalResources:
+    """Create every resource on moto. web_base_url is where the local web UI listens (links in emails); supplier_push,
+    the supplier's own SFTP server the print dispatch pushes extracts to (none: the supplier's folder in S3 only)."""
     clients = client_factory(session_or_clients)
     role_arn = _create_role(clients("iam"))
 
@@ -139,6 +162,7 @@ def provision(session_or_clients: boto3.session.Session | ClientFactory | None, 
     _create_table(dynamodb, IDEMPOTENCY_TABLE_NAME, IDEMPOTENCY_TABLE_LAYOUT)
     _create_table(dynamodb, BADGE_NUMBER_TABLE_NAME, BADGE_NUMBER_TABLE_LAYOUT)
     _create_table(dynamodb, PRINT_BATCH_TABLE_NAME, PRINT_BATCH_TABLE_LAYOUT)
+    _create_table(dynamodb, WEB_SESSION_TABLE_NAME, WEB_SESSION_TABLE_LAYOUT)
 
     s3 = clients("s3")
     for bucket in (EVIDENCE_BUCKET_LOCAL_NAME, PRINT_DROP_BUCKET_LOCAL_NAME):
@@ -169,7 +193,10 @@ def provision(session_or_clients: boto3.session.Session | ClientFactory | None, 
     # environment before the state machines (which need the function ARNs) exist, as in the CDK app.
     account = role_arn.split(":")[4]
     state_machine_arns = {workflow.key: _state_machine_arn(account, workflow.state_machine_name) for workflow in WORKFLOWS}
-    function_arns = _create_functions(clients("lambda"), role_arn, handler_environment(state_machine_arns))
+    user_pool_id, client_id = _create_user_pool(clients("cognito-idp"), councils)
+    supplier_push_target = _configure_supplier_push(clients("secretsmanager"), supplier_push) if supplier_push else ""
+    environment = handler_environment(state_machine_arns, user_pool_id, client_id, web_base_url, supplier_push_target)
+    function_arns = _create_functions(clients("lambda"), role_arn, environment)
     sfn = clients("stepfunctions")
     substitutions = {function.substitution_key: function_arns[function.key] for function in WORKFLOW_TASK_FUNCTIONS}
     for workflow in WORKFLOWS:
@@ -181,8 +208,6 @@ def provision(session_or_clients: boto3.session.Session | ClientFactory | None, 
         )["stateMachineArn"]
         if created != state_machine_arns[workflow.key]:
             raise RuntimeError(f"state machine ARN {created} differs from the expected {state_machine_arns[workflow.key]}")
-
-    user_pool_id, client_id = _create_user_pool(clients("cognito-idp"), councils)
 
     ses = clients("ses")
     identities = tuple(str(council.contact.email) for council in councils)
@@ -207,8 +232,10 @@ def provision(session_or_clients: boto3.session.Session | ClientFactory | None, 
         state_machine_arns=state_machine_arns,
         user_pool_id=user_pool_id,
         user_pool_client_id=client_id,
+        web_base_url=web_base_url,
         ses_identities=identities,
         execution_role_arn=role_arn,
+        supplier_push_target=supplier_push_target,
     )
     apply_handler_environment(resources)
     return resources
@@ -229,6 +256,19 @@ def apply_handler_environment(resources: LocalResources) -> None:
             "AWS_REGION": resources.region,  # Lambda sets both
         }
     )
+
+
+@dataclass(frozen=True)
+class SupplierPushSettings:
+    """The supplier's own SFTP server as the print push sees it: where it is (SftpTarget JSON) and the client key."""
+
+    target_json: str
+    client_private_key: str  # held in Secrets Manager, as in AWS
+
+
+def _configure_supplier_push(secretsmanager: Any, settings: SupplierPushSettings) -> str:
+    secretsmanager.create_secret(Name=SUPPLIER_PUSH_KEY_SECRET_NAME, SecretString=settings.client_private_key)
+    return settings.target_json
 
 
 def _create_role(iam: Any) -> str:

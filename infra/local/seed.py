@@ -26,12 +26,14 @@ from infra.local.http_api import proxy_event
 from infra.local.provision import ClientFactory, LocalResources, client_factory
 from infra.local.pump import IntakePump, PumpStats
 from shared.adapters.case_store import CaseStore
+from shared.adapters.reply_links import ReplyLinks
 from shared.domain.application import Application
 from shared.domain.case import CLOSED_STAGES, Case, Stage
 from shared.domain.completeness import missing_items
 from shared.domain.council import CouncilConfig, CouncilRegistry
 from shared.domain.formats import is_valid_postcode
 from shared.resources import API_FUNCTION, APPLICATION_SUBMITTED, EVENT_BUS_NAME, NATIONAL_ADMIN_GROUP, SUPPLIER_INBOX, Role, council_group
+from shared.service.reply import link_issuer
 
 log = logging.getLogger(__name__)
 
@@ -647,6 +649,7 @@ class SeedReport:
     workflows_settled: bool
     password: str = field(default=DEMO_PASSWORD, repr=False)
     stages: dict[str, Counter[str]] = field(default_factory=dict)  # council code -> cases per stage
+    reply_link: str | None = None  # an applicant's reply link for one case waiting for information, to try the reply page
 
 
 def _deliver(clients: ClientFactory, resources: LocalResources, pump: IntakePump, applications: list[DemoApplication],
@@ -690,4 +693,14 @@ def seed(
     stages = {code: stage_counts(store) for code, store in stores.items()}
     log.info("Demo cases by stage (a REVIEW is for a caseworker other than the one who refused, e.g. the team leader): %s",
              "; ".join(f"{code}: {', '.join(f'{counts[stage]} {stage}' for stage in Stage if counts[stage])}" for code, counts in stages.items()))
-    return SeedReport(users, applications, evidence_objects, stats, settled, password, stages)
+    return SeedReport(users, applications, evidence_objects, stats, settled, password, stages,
+                      demo_reply_link(clients, resources, stores))
+
+
+def demo_reply_link(clients: ClientFactory, resources: LocalResources, stores: dict[str, CaseStore]) -> str | None:
+    """A fresh link for the first council's oldest case waiting for information (the one its email carries is
+    as good, but only the email holds it: links are stored hashed)."""
+    code = next(iter(stores))
+    waiting, _ = stores[code].by_stage(Stage.AWAITING_INFORMATION, limit=1)
+    issue = link_issuer(lambda council: ReplyLinks(clients("dynamodb"), resources.council_tables[council]), resources.web_base_url)
+    return issue(waiting[0], datetime.now(UTC)) if waiting else None

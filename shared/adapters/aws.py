@@ -7,18 +7,23 @@ import os
 from functools import cache
 
 import boto3
+from botocore.config import Config
 
 from shared.adapters.badge_numbers import BadgeNumbers
 from shared.adapters.case_store import CaseStore
 from shared.adapters.email import SesEmailSender
-from shared.adapters.print_store import Photos, PrintBatches, ResultFiles, S3Upload, object_exists
+from shared.adapters.evidence_links import EvidenceLinks
+from shared.adapters.evidence_uploads import EvidenceUploads
+from shared.adapters.print_store import ExtractFiles, Photos, PrintBatches, ResultFiles, S3Upload, object_exists
+from shared.adapters.reply_links import ReplyLinks
 from shared.adapters.workflows import Workflows
 from shared.domain.council import CouncilRegistry, load_councils
 from shared.resources import Env, council_table_name
 from shared.service.intake import IntakeService
 from shared.service.notify import Notifier
-from shared.service.print_dispatch import PrintDesk
+from shared.service.print_dispatch import PrintDesk, PushDesk
 from shared.service.print_results import ResultsDesk
+from shared.service.reply import ReplyDesk, link_issuer
 
 
 @cache
@@ -49,7 +54,20 @@ def intake_service() -> IntakeService:
 
 @cache
 def notifier() -> Notifier:
-    return Notifier(SesEmailSender(boto3.client("ses")), councils())
+    return Notifier(SesEmailSender(boto3.client("ses")), councils(),
+                    reply_links=link_issuer(reply_links_for, os.environ.get(Env.WEB_BASE_URL)))
+
+
+def reply_links_for(council_code: str) -> ReplyLinks:
+    """The applicant's reply links, kept in the council's own table."""
+    return ReplyLinks(_dynamodb(), council_table_name(council_code))
+
+
+@cache
+def reply_desk() -> ReplyDesk:
+    # Virtual-hosted addressing gives the regional S3 address (path style locally), the reply page's form action.
+    s3 = boto3.client("s3", config=Config(s3={"addressing_style": "virtual"}))
+    return ReplyDesk(councils(), store_for, reply_links_for, workflows(), EvidenceUploads(s3, os.environ[Env.EVIDENCE_BUCKET]))
 
 
 @cache
@@ -63,6 +81,11 @@ def _s3():
 
 
 @cache
+def evidence_links() -> EvidenceLinks:
+    return EvidenceLinks(_s3(), os.environ[Env.EVIDENCE_BUCKET])
+
+
+@cache
 def print_desk() -> PrintDesk:
     drop = os.environ[Env.PRINT_DROP_BUCKET]
     return PrintDesk(
@@ -73,6 +96,23 @@ def print_desk() -> PrintDesk:
         exists=lambda key: object_exists(_s3(), drop, key),
         photos=Photos(_s3(), os.environ[Env.EVIDENCE_BUCKET]),
     )
+
+
+def supplier_push_configured() -> bool:
+    """Whether this deployment pushes extracts to the supplier's own server (read per call: tests switch it)."""
+    return bool(os.environ.get(Env.SUPPLIER_PUSH))
+
+
+def push_desk() -> PushDesk:
+    """Built per invocation, so a rotated client key (or a changed server) is used at once."""
+    from shared.adapters.sftp import SftpPush, SftpTarget  # paramiko: only the print-push function carries it
+
+    if not supplier_push_configured():
+        raise RuntimeError(f"no supplier server is configured ({Env.SUPPLIER_PUSH} is empty)")
+    target = SftpTarget.model_validate_json(os.environ[Env.SUPPLIER_PUSH])
+    private_key = boto3.client("secretsmanager").get_secret_value(SecretId=os.environ[Env.SUPPLIER_PUSH_KEY_SECRET])["SecretString"]
+    return PushDesk(batches=PrintBatches(_dynamodb(), os.environ[Env.PRINT_BATCH_TABLE]),
+                    extracts=ExtractFiles(_s3(), os.environ[Env.PRINT_DROP_BUCKET]), server=SftpPush(target, private_key))
 
 
 @cache

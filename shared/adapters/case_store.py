@@ -315,6 +315,35 @@ class CaseStore:
         return self._query_page(Case, index, key, limit, after, sort_before=sort_before, filters=filters,
                                 ascending=wanted.order is not QueueOrder.NEWEST)
 
+    def count_stage(self, stage: Stage) -> int:
+        """How many cases stand at a stage: a Select=COUNT Query on the stage index (no items come back,
+        though DynamoDB still charges for reading them)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name, "IndexName": STAGE_INDEX.name, "Select": "COUNT",
+            "KeyConditionExpression": "#k = :v", "ExpressionAttributeNames": {"#k": STAGE_INDEX.partition_key},
+            "ExpressionAttributeValues": {":v": {"S": stage_queue_key(stage)}},
+        }
+        total = 0
+        while True:
+            response = self._client.query(**kwargs)
+            total += response["Count"]
+            if "LastEvaluatedKey" not in response:
+                return total
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def received_at_stage(self, stage: Stage, since: datetime | None, before: datetime) -> list[Case]:
+        """Every case at a stage received in [since, before) (since None: any time before): one Query on the
+        stage index, whose sort key starts with the time received, followed over its pages."""
+        names = {"#k": STAGE_INDEX.partition_key, "#s": STAGE_INDEX.sort_key}
+        values = {":v": {"S": stage_queue_key(stage)}, ":before": {"S": before.astimezone(UTC).isoformat()}}
+        condition = "#k = :v AND #s < :before"
+        if since is not None:
+            values[":since"] = {"S": since.astimezone(UTC).isoformat()}
+            condition = "#k = :v AND #s BETWEEN :since AND :before"  # a case received exactly at `before` sorts above it
+        items = self._query_all(IndexName=STAGE_INDEX.name, KeyConditionExpression=condition,
+                                ExpressionAttributeNames=names, ExpressionAttributeValues=values)
+        return [Case.model_validate_json(item["body"]) for item in items]
+
     # ------------------------------------------------------------ badges
     def get_badge(self, badge_number: str) -> Badge | None:
         """A badge by number: which case ordered it, then the badge itself (two GetItems)."""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
-from typing import Any
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any, BinaryIO
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.case_store import StaleVersion
-from shared.domain.printing import PrintBatch
-from shared.resources import PRINT_BATCH_TABLE_LAYOUT
+from shared.domain.printing import BatchStatus, PrintBatch
+from shared.resources import PRINT_BATCH_TABLE_LAYOUT, UNFINISHED_BATCH_INDEX
 
 KEY = PRINT_BATCH_TABLE_LAYOUT.partition_key
+UNFINISHED = "UNFINISHED"
 
 
 class PrintBatches:
@@ -54,10 +58,31 @@ class PrintBatches:
                 raise StaleVersion(f"print batch {batch.batch_id} changed since version {expected_version}") from None
             raise
 
+    def unfinished(self, updated_before: datetime) -> Iterator[PrintBatch]:
+        """Batches not COMPLETE, last changed before the given time: a Query of the sparse index, which holds only those."""
+        paginator = self._client.get_paginator("query")
+        pages = paginator.paginate(
+            TableName=self._table_name, IndexName=UNFINISHED_BATCH_INDEX.name,
+            KeyConditionExpression="#open = :open AND #at < :before",
+            ExpressionAttributeNames={"#open": UNFINISHED_BATCH_INDEX.partition_key, "#at": UNFINISHED_BATCH_INDEX.sort_key},
+            ExpressionAttributeValues={":open": {"S": UNFINISHED}, ":before": {"S": _sortable(updated_before)}},
+        )
+        for page in pages:
+            for item in page["Items"]:
+                yield PrintBatch.model_validate_json(item["body"]["S"])
+
     @staticmethod
     def _item(batch: PrintBatch) -> dict[str, Any]:
-        return {KEY: {"S": batch.batch_id}, "body": {"S": batch.model_dump_json()}, "version": {"N": str(batch.version)},
+        item = {KEY: {"S": batch.batch_id}, "body": {"S": batch.model_dump_json()}, "version": {"N": str(batch.version)},
                 "status": {"S": batch.status.value}}
+        if batch.status is not BatchStatus.COMPLETE:  # in the unfinished index until complete
+            item |= {UNFINISHED_BATCH_INDEX.partition_key: {"S": UNFINISHED}, UNFINISHED_BATCH_INDEX.sort_key: {"S": _sortable(batch.updated_at)}}
+        return item
+
+
+def _sortable(at: datetime) -> str:
+    """UTC, fixed width: index keys sort as the times do."""
+    return f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}"
 
 
 def object_missing(error: ClientError) -> bool:
@@ -129,6 +154,20 @@ class S3Upload(io.RawIOBase):
             self.close()
         else:
             self.abort()
+
+
+class ExtractFiles:
+    """Extracts in the print drop bucket, read as streams (for the push to the supplier's own server)."""
+
+    def __init__(self, s3: Any, bucket: str):
+        self._s3, self._bucket = s3, bucket
+
+    @contextlib.contextmanager
+    def open(self, key: str) -> Iterator[tuple[BinaryIO, int]]:
+        """The object's body, read as it is sent (memory holds one read), and its size."""
+        response = self._s3.get_object(Bucket=self._bucket, Key=key)
+        with contextlib.closing(response["Body"]) as body:
+            yield body, response["ContentLength"]
 
 
 class Photos:

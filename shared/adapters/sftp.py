@@ -49,7 +49,7 @@ class HostKeyMismatch(SftpPushFailed):
         )
 
 
-class RemoteFileExists(SftpPushFailed):
+class RemoteFileExists(SftpPushFailed, FileExistsError):
     """The final name is already on the server: a re-send must use a new file name."""
 
 
@@ -154,30 +154,50 @@ class SftpPush:
     def push(self, source: BinaryIO, remote_name: str) -> PushReceipt:
         """Stream source to `<remote_dir>/<remote_name>`. Raises HostKeyMismatch, RemoteFileExists or
         SftpPushFailed; after any failure nothing is left under the final name nor (best effort) the .part."""
-        target = self._target
-        final = posixpath.join(target.remote_dir, remote_file_name(remote_name))
+        final = self.remote_path(remote_name)
         part = final + PART_SUFFIX
-        where = f"{target.username}@{target.host}:{target.port}"
+        where = self._where()
         logger.info("SFTP push of %s to %s starting", final, where)
+        with self._failures_as(f"SFTP push of {final} to {where}"), self._session() as sftp:
+            if _exists(sftp, final):
+                raise RemoteFileExists(f"{final} already exists on {where}; a re-send must use a new file name")
+            try:
+                written, sha256 = _upload(sftp, source, part)
+                _publish(sftp, part, final, where)
+            except BaseException as error:
+                self._discard(sftp, part, error)
+                raise
+        logger.info("SFTP push of %s to %s done: %d bytes, sha256 %s", final, where, written, sha256)
+        return PushReceipt(host=self._target.host, remote_path=final, bytes_written=written, sha256=sha256)
+
+    def remote_path(self, remote_name: str) -> str:
+        return posixpath.join(self._target.remote_dir, remote_file_name(remote_name))
+
+    def remote_size(self, remote_name: str) -> int | None:
+        """The size of a pushed file on the server, None if it is not there (never pushed, or collected since).
+        Only a whole file ever has the final name, so this tells whether an earlier push of it completed."""
+        final = self.remote_path(remote_name)
+        with self._failures_as(f"SFTP stat of {final} on {self._where()}"), self._session() as sftp:
+            try:
+                return sftp.stat(final).st_size
+            except FileNotFoundError:
+                return None
+
+    def _where(self) -> str:
+        return f"{self._target.username}@{self._target.host}:{self._target.port}"
+
+    @contextlib.contextmanager
+    def _failures_as(self, what: str) -> Iterator[None]:
+        """Any failure as SftpPushFailed (or its subclasses), naming what failed; the cause is chained."""
         try:
-            with self._session() as sftp:
-                if _exists(sftp, final):
-                    raise RemoteFileExists(f"{final} already exists on {where}; a re-send must use a new file name")
-                try:
-                    written, sha256 = _upload(sftp, source, part)
-                    _publish(sftp, part, final, where)
-                except BaseException as error:
-                    self._discard(sftp, part, error)
-                    raise
+            yield
         except SftpPushFailed:
             raise
         except paramiko.AuthenticationException as error:
-            raise SftpPushFailed(f"SFTP push of {final} to {where} failed: the server did not accept the client key "
-                                 f"for {target.username!r}") from error
+            raise SftpPushFailed(f"{what} failed: the server did not accept the client key "
+                                 f"for {self._target.username!r}") from error
         except Exception as error:  # noqa: BLE001 - network, protocol, server and source errors alike
-            raise SftpPushFailed(f"SFTP push of {final} to {where} failed: {_describe(error)}") from error
-        logger.info("SFTP push of %s to %s done: %d bytes, sha256 %s", final, where, written, sha256)
-        return PushReceipt(host=target.host, remote_path=final, bytes_written=written, sha256=sha256)
+            raise SftpPushFailed(f"{what} failed: {_describe(error)}") from error
 
     @contextlib.contextmanager
     def _session(self) -> Iterator[paramiko.SFTPClient]:

@@ -35,9 +35,10 @@ TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.RECEIVED: frozenset({Stage.AWAITING_INFORMATION, Stage.SCREENING}),
     Stage.AWAITING_INFORMATION: frozenset({Stage.SCREENING, Stage.WITHDRAWN}),
     Stage.SCREENING: frozenset({Stage.PROOF_CHECK, Stage.ASSESSMENT, Stage.DECISION}),
-    Stage.PROOF_CHECK: frozenset({Stage.DECISION}),
-    Stage.ASSESSMENT: frozenset({Stage.DECISION}),
-    Stage.DECISION: frozenset({Stage.AWAITING_PAYMENT, Stage.ORDERED, Stage.REFUSED, Stage.BADGE_CANCELLED}),
+    # A caseworker at a proof check, assessment or decision may ask the applicant for more (InformationRequest).
+    Stage.PROOF_CHECK: frozenset({Stage.DECISION, Stage.AWAITING_INFORMATION}),
+    Stage.ASSESSMENT: frozenset({Stage.DECISION, Stage.AWAITING_INFORMATION}),
+    Stage.DECISION: frozenset({Stage.AWAITING_PAYMENT, Stage.ORDERED, Stage.REFUSED, Stage.BADGE_CANCELLED, Stage.AWAITING_INFORMATION}),
     Stage.AWAITING_PAYMENT: frozenset({Stage.ORDERED}),
     Stage.REFUSED: frozenset({Stage.REVIEW}),
     Stage.REVIEW: frozenset({Stage.REFUSED, Stage.AWAITING_PAYMENT, Stage.ORDERED}),
@@ -45,6 +46,8 @@ TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.BADGE_CANCELLED: frozenset(),
     Stage.WITHDRAWN: frozenset(),
 }
+# Where a caseworker may send a case back to the applicant for missing items.
+INFORMATION_REQUEST_STAGES = frozenset({Stage.PROOF_CHECK, Stage.ASSESSMENT, Stage.DECISION})
 # Stages at which a person must act (each a workflow callback task whose token the case holds).
 HUMAN_STAGES = frozenset({
     Stage.AWAITING_INFORMATION, Stage.PROOF_CHECK, Stage.ASSESSMENT, Stage.DECISION,
@@ -142,6 +145,15 @@ class Review(_Record):
     at: datetime | None = None
 
 
+class InformationRequest(_Record):
+    """A caseworker asked the applicant for more after screening (the items are the case's `missing` until answered)."""
+
+    items: list[MissingItem]
+    at_stage: Stage
+    by: str
+    at: datetime
+
+
 # What a caller sends back of the version it read; bounded so that nothing beyond a DynamoDB number reaches a condition.
 ExpectedVersion = Annotated[int, Field(ge=1, le=2**53, description="The version the caller saw; a newer one answers 409")]
 
@@ -171,6 +183,7 @@ class Case(BaseModel):
     decision: Decision | None = None
     review_due: date | None = None
     review: Review | None = None
+    information_request: InformationRequest | None = Field(default=None, description="The last request for more made by a caseworker")
     badge_numbers: list[str] = Field(default_factory=list)
     needs_attention: str | None = Field(default=None, description="Why the workflow stopped; cleared when it moves on")
 

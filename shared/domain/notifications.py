@@ -76,6 +76,8 @@ TEMPLATE_FIELDS = (
     "review_days",
     "badge_numbers",  # the badges concerned, comma-separated; empty when the kind is not about badges
     "dispatched_on",  # e.g. "21 November 2026": when the printer posted them; empty when the kind does not need one
+    "reply_url",  # the applicant's single-use link to send missing information online; empty when there is none
+    "reply_online",  # a paragraph offering that link (ends with a blank line); empty when there is none
 )
 
 REVIEW_DAYS = 28  # a refusal review is usually requested within 28 days (domain notes)
@@ -116,7 +118,7 @@ $missing_items
 
 Please send this to us by $reply_by.
 
-You can reply to this email or call us on $council_phone.
+${reply_online}You can reply to this email or call us on $council_phone.
 
 If we do not get this information by $reply_by, we will close your application.
 """ + _FOOTER,
@@ -129,7 +131,9 @@ We are still waiting for information about your Blue Badge application. We need:
 
 $missing_items
 
-Please send this to us by $reply_by. You can reply to this email or call us on $council_phone.
+Please send this to us by $reply_by.
+
+${reply_online}You can reply to this email or call us on $council_phone.
 
 If we do not get this information by $reply_by, we will close your application.
 """ + _FOOTER,
@@ -233,6 +237,8 @@ Casework platform (automatic message)
 _NEEDS_REPLY_BY = frozenset({NotificationKind.INFORMATION_REQUESTED, NotificationKind.INFORMATION_REMINDER, NotificationKind.WITHDRAWN})
 _NEEDS_DISPATCH = frozenset({NotificationKind.BADGE_POSTED, NotificationKind.BADGE_FOR_COLLECTION})
 _NEEDS_MISSING = frozenset({NotificationKind.INFORMATION_REQUESTED, NotificationKind.INFORMATION_REMINDER})
+# Emails that carry the applicant's single-use link to send the missing information online.
+REPLY_LINK_KINDS = _NEEDS_MISSING
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
@@ -240,6 +246,11 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 def format_date(value: date) -> str:
     """GOV.UK style, e.g. "23 December 2026" (no leading zero; independent of the locale)."""
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def _reply_online(reply_url: str, reply_by: date | None) -> str:
+    until = f", until {format_date(reply_by)}" if reply_by else ""
+    return f"You can send it to us online:\n{reply_url}\nThis link is only for you. It works once{until}.\n\n"
 
 
 def addressee(case: Case) -> str:
@@ -267,6 +278,7 @@ def compose(
     reply_by: date | None = None,
     badge_numbers: Iterable[str] = (),
     dispatched_on: date | None = None,
+    reply_url: str | None = None,
     templates: Mapping[NotificationKind, EmailTemplate] | None = None,
 ) -> EmailMessage | None:
     """Build the email for one event on a case, in the council's wording.
@@ -278,7 +290,9 @@ def compose(
     missing defaults to the case's own missing items; INFORMATION_REQUESTED and INFORMATION_REMINDER
     need at least one, and they and WITHDRAWN need reply_by. DECISION_REFUSED needs at least one
     reason (a refusal must give reasons). BADGE_POSTED and BADGE_FOR_COLLECTION need badge_numbers
-    and dispatched_on. templates overrides DEFAULT_TEMPLATES kind by kind.
+    and dispatched_on. reply_url is the applicant's single-use link for INFORMATION_REQUESTED and
+    INFORMATION_REMINDER (without one the email asks for a reply by email or phone only). templates overrides
+    DEFAULT_TEMPLATES kind by kind.
     Raises ValueError when a required input is missing, KeyError for an unknown template placeholder.
     """
     contact = case.application.contact
@@ -316,6 +330,8 @@ def compose(
         "review_days": str(REVIEW_DAYS),
         "badge_numbers": ", ".join(numbers),
         "dispatched_on": format_date(dispatched_on) if dispatched_on else "",
+        "reply_url": reply_url or "",
+        "reply_online": _reply_online(reply_url, reply_by) if reply_url and kind in REPLY_LINK_KINDS else "",
     }
     body = Template(template.body).substitute(fields).strip() + "\n"
     if council.nation is Nation.WLS and kind not in COUNCIL_KINDS:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.adapters.case_store import CaseFile, CaseStore, StaleVersion
 from shared.domain.application import CancelReason, Holder, LongText
 from shared.domain.badge import Badge, BadgeRuleError, BadgeStatus, is_expired
-from shared.domain.case import AuditEntry, Case, ExpectedVersion, Note, Stage
+from shared.domain.case import AuditEntry, Case, ExpectedVersion, Note, ParkReason, Stage
 from shared.domain.formats import Email
 from shared.resources import Role
+from shared.service.intake import IntakeOutcome, IntakeService, reasons_from
+from shared.service.replacement import ReplaceBadgeInput, replacement_application
 from shared.service.tenancy import Caller
 
 # Who may give a case to someone else or change its priority; everyone who edits cases may claim or release their own.
@@ -72,6 +74,20 @@ def assign(store: CaseStore, case_id: str, assignee: str | None, expected_versio
         if assignee not in (None, caller.user) or case.assignee not in (None, caller.user):
             raise ActionNotAllowed("only a team leader can give a case to someone else or take it from them")
     return _change(store, case, expected_version, caller, now, "ASSIGNED", assignee=assignee)
+
+
+class AssignmentInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: ExpectedVersion
+    assignee: Email | None = Field(description="Who works the case (their sign-in email); null releases it")
+
+
+class ReferralInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: ExpectedVersion
+    assessor: Email | None = Field(description="The assessor's sign-in email; null withdraws the referral")
 
 
 class CaseVersion(BaseModel):
@@ -218,3 +234,26 @@ def reorder_badge(store: CaseStore, badge_number: str, given: ReorderBadgeInput,
         before={"badge": badge_number, "status": badge.status.value, "print_problem": badge.print_problem, "batch": badge.batch_id},
         after={"status": reordered.status.value, "corrected": corrected}))
     return reordered
+
+
+class ReplacementNotPossible(ValueError):
+    """The badge's case lacks what a replacement application needs (HTTP 422, each reason naming its field)."""
+
+    def __init__(self, reasons: list[ParkReason]):
+        super().__init__("; ".join(f"{reason.field}: {reason.message}" for reason in reasons))
+        self.reasons = reasons
+
+
+def replace_badge(
+    store: CaseStore, intake: IntakeService, badge_number: str, given: ReplaceBadgeInput, caller: Caller, now: datetime,
+) -> IntakeOutcome | None:
+    """Open a replacement case for a badge of this council, built from the badge and the case that ordered it."""
+    require(caller, EDITING_ROLES, "replacing a badge")
+    badge = store.get_badge(badge_number)
+    if badge is None:
+        return None
+    try:
+        application = replacement_application(badge, store.get(badge.case_id), given, now)
+    except ValidationError as error:
+        raise ReplacementNotPossible(reasons_from(error)) from None
+    return intake.accept(application, actor=caller.actor)

@@ -23,14 +23,16 @@ from shared.domain.case import (
     Case,
     Decision,
     DecisionOutcome,
+    INFORMATION_REQUEST_STAGES,
     ExpectedVersion,
+    InformationRequest,
     ProofCheck,
     Reasons,
     Review,
     ReviewOutcome,
     Stage,
 )
-from shared.domain.completeness import fee_for
+from shared.domain.completeness import DESCRIPTIONS, MissingCode, MissingItem, fee_for
 from shared.domain.council import CouncilConfig
 from shared.domain.ordering import badge_terms
 from shared.resources import Role
@@ -99,6 +101,33 @@ class ReviewInput(_OutcomeInput):
         return self.outcome is ReviewOutcome.UPHOLD
 
 
+# What the workflow's Choice states read from a human step's output to send the case back for more information.
+REQUEST_INFORMATION = "REQUEST_INFORMATION"
+
+
+class RequestedItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: MissingCode
+    note: Text | None = Field(default=None, description="What the applicant needs to know about this item, in plain English")
+
+    def as_missing(self) -> MissingItem:
+        """The item as the applicant's email and reply page list it: the standard wording, then the caseworker's note."""
+        standard = DESCRIPTIONS[self.code]
+        return MissingItem(code=self.code, description=f"{standard}: {self.note}" if self.note else standard)
+
+
+class InformationRequestInput(_Input):
+    items: list[RequestedItem] = Field(min_length=1, max_length=len(MissingCode), description="What the applicant is asked for")
+
+    @model_validator(mode="after")
+    def each_item_once(self) -> InformationRequestInput:
+        codes = [item.code for item in self.items]
+        if len(set(codes)) != len(codes):
+            raise ValueError("items: ask for each item once")
+        return self
+
+
 class InvalidStep(ValueError):
     """The request is well-formed but a rule refuses it; `field` names the input at fault (HTTP 422)."""
 
@@ -135,7 +164,7 @@ def record_proof_check(store: CaseStore, workflows: Workflows, case_id: str, giv
         return None
     check = ProofCheck(confirmed=given.confirmed, notes=given.notes, by=caller.user, at=now)
     return _complete(store, workflows, case, Stage.PROOF_CHECK, given.expected_version, caller, now, "PROOF_CHECKED",
-                     {"proof_check": check}, {"confirmed": given.confirmed})
+                     {"proof_check": check}, {"confirmed": given.confirmed, "outcome": "CONFIRMED" if given.confirmed else "NOT_CONFIRMED"})
 
 
 def record_assessment(store: CaseStore, workflows: Workflows, case_id: str, given: AssessmentInput, caller: Caller, now: datetime) -> Case | None:
@@ -149,7 +178,7 @@ def record_assessment(store: CaseStore, workflows: Workflows, case_id: str, give
                      {"assessment": assessment}, {"outcome": given.outcome.value})
 
 
-def _check_order(store: CaseStore, case: Case, order: BadgeOrder, now: datetime, field: str) -> None:
+def check_order(store: CaseStore, case: Case, order: BadgeOrder, now: datetime, field: str) -> None:
     """Refuse an approval whose badge could not be ordered, now rather than in the night's workflow."""
     application = case.application
     if application.application_type is ApplicationType.CANCEL:
@@ -180,7 +209,7 @@ def decide(store: CaseStore, workflows: Workflows, case_id: str, given: Decision
         return None
     approving = given.outcome is DecisionOutcome.APPROVE
     if approving and case.stage is Stage.DECISION:
-        _check_order(store, case, given.order, now, "order")
+        check_order(store, case, given.order, now, "order")
     decision = Decision(outcome=given.outcome, reasons=given.reasons, order=given.order if approving else None, by=caller.user, at=now)
     return _complete(store, workflows, case, Stage.DECISION, given.expected_version, caller, now, "DECIDED",
                      {"decision": decision}, {"outcome": given.outcome.value})
@@ -225,10 +254,36 @@ def review(store: CaseStore, workflows: Workflows, case_id: str, given: ReviewIn
         raise StepNotOpen(f"case {case_id} is at {case.stage.value}, not waiting for review")
     overturning = given.outcome is ReviewOutcome.OVERTURN
     if overturning:
-        _check_order(store, case, given.order, now, "order")
+        check_order(store, case, given.order, now, "order")
     reviewed = case.review.model_copy(update={
         "outcome": given.outcome, "reasons": given.reasons, "order": given.order if overturning else None, "by": caller.user, "at": now,
     })
     return _complete(store, workflows, case, Stage.REVIEW, given.expected_version, caller, now, "REVIEWED",
                      {"review": reviewed}, {"outcome": given.outcome.value})
 
+
+
+def request_information(
+    store: CaseStore, workflows: Workflows, case_id: str, given: InformationRequestInput, caller: Caller, now: datetime,
+) -> Case | None:
+    """Send a case at a proof check, assessment or decision back to the applicant for the items chosen.
+
+    The case moves to AWAITING_INFORMATION with those items missing; the workflow then runs its missing-information
+    loop (the email, the reply, the recheck) and screens the case again once the applicant has answered."""
+    require(caller, EDITING_ROLES, "asking the applicant for information")
+    case = store.get(case_id)
+    if case is None:
+        return None
+    if case.stage not in INFORMATION_REQUEST_STAGES:
+        raise StepNotOpen(f"case {case_id} is at {case.stage.value}; information can be asked for at a proof check, assessment or decision")
+    if case.application.application_type is ApplicationType.CANCEL:
+        raise ActionNotAllowed("a cancellation request has no missing-information step: refuse it, with reasons, instead")
+    items = [item.as_missing() for item in given.items]
+    request = InformationRequest(items=items, at_stage=case.stage, by=caller.user, at=now)
+    case.moved_to(Stage.AWAITING_INFORMATION, now)  # the stage table allows it from these stages only
+    return _complete(store, workflows, case, case.stage, given.expected_version, caller, now, "INFORMATION_ASKED_FOR",
+                     {"stage": Stage.AWAITING_INFORMATION, "missing": items, "information_request": request,
+                      "information_due": None, "reminder_sent_at": None},
+                     {"outcome": REQUEST_INFORMATION},
+                     audited={"stage": Stage.AWAITING_INFORMATION.value, "missing": [item.code.value for item in items],
+                              "notes": {item.code.value: item.note for item in given.items if item.note}})

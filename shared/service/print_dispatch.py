@@ -1,5 +1,6 @@
 """The nightly print dispatch: one extract per batch type for every council's ORDERED badges, delivered to
-the supplier's folder, the badges then marked PROCESSED. Each step is safe to repeat (shared.domain.printing).
+the supplier's folder (and pushed to its own server where it runs one), the badges then marked PROCESSED.
+Each step is safe to repeat (shared.domain.printing).
 """
 
 from __future__ import annotations
@@ -9,15 +10,23 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO, Protocol
 
 from shared.adapters.case_store import CaseStore, StaleVersion
-from shared.adapters.print_store import Photos, PrintBatches, S3Upload
+from shared.adapters.print_store import ExtractFiles, Photos, PrintBatches, S3Upload
 from shared.domain.badge import Badge, BadgeStatus, PrintBatchType
 from shared.domain.case import AuditEntry
 from shared.domain.council import CouncilConfig, CouncilRegistry
 from shared.domain.print_extract import PrintItem, extract_filename, write_extract
-from shared.domain.printing import BatchStatus, PrintBatch, SkippedBadge, batch_id_for
+from shared.domain.printing import (
+    ABANDONED_AFTER,
+    BatchStatus,
+    PrintBatch,
+    PushedFile,
+    SkippedBadge,
+    batch_id_for,
+    unfinished_batch_ids,
+)
 from shared.resources import SUPPLIER_OUTBOX
 
 logger = logging.getLogger(__name__)
@@ -54,22 +63,40 @@ def _pages(fetch: Callable[..., tuple[list[Any], str | None]], *args: Any) -> It
             return
 
 
-def dispatch(desk: PrintDesk, batch_type: PrintBatchType, run_id: str, now: Callable[[], datetime]) -> PrintBatch:
-    """Run (or resume) the batch of this type for the run `run_id`."""
+def dispatch(desk: PrintDesk, batch_type: PrintBatchType, run_id: str, now: Callable[[], datetime], *,
+             push_required: bool = False) -> PrintBatch:
+    """Run (or resume) the batch of this type for the run `run_id`. With `push_required` (fixed when the batch is
+    made) it stops at DELIVERED until the file is on the supplier's own server (push), then a resume finishes it."""
     batch_id = batch_id_for(run_id, batch_type)
     batch = desk.batches.get(batch_id)
     if batch is None:
         # The file name is fixed (and reserved) when the batch is made, so that a resumed run can tell its own
         # file was delivered - and no other batch made in the same second can take that name.
         at = now()
-        batch = desk.batches.create(PrintBatch(batch_id=batch_id, batch_type=batch_type, run_id=run_id,
+        batch = desk.batches.create(PrintBatch(batch_id=batch_id, batch_type=batch_type, run_id=run_id, push_required=push_required,
                                                filename=_free_filename(desk, at, batch_type, batch_id), updated_at=at))
+    return _advance(desk, batch, now)
+
+
+def resume(desk: PrintDesk, batch_id: str, now: Callable[[], datetime]) -> PrintBatch | None:
+    """Take an existing batch as far as it can go (after its push, or one a dead run left)."""
+    batch = desk.batches.get(batch_id)
+    return _advance(desk, batch, now) if batch is not None else None
+
+
+def unfinished(desk: PrintDesk, run_id: str, now: datetime) -> list[str]:
+    """Batches earlier runs left unfinished (a run that died and was never run again): this run finishes them first.
+    A nightly Query of the print batches' sparse index of unfinished batches, never a Scan."""
+    return unfinished_batch_ids(desk.batches.unfinished(updated_before=now - ABANDONED_AFTER), run_id, now)
+
+
+def _advance(desk: PrintDesk, batch: PrintBatch, now: Callable[[], datetime]) -> PrintBatch:
     with ThreadPoolExecutor(WORKERS) as pool:
         if batch.status is BatchStatus.CLAIMING:
             batch = _claim(desk, pool, batch, now())
         if batch.status is BatchStatus.CLAIMED:
             batch = _deliver(desk, pool, batch, now)
-        if batch.status is BatchStatus.DELIVERED:
+        if batch.ready_to_mark:
             batch = _mark_processed(desk, pool, batch, now)
     return batch
 
@@ -201,6 +228,13 @@ def _mark_processed(desk: PrintDesk, pool: ThreadPoolExecutor, batch: PrintBatch
     return updated
 
 
+def summary(batch: PrintBatch) -> dict[str, Any]:
+    """What the print-dispatch state machine sees of a batch (its Choice reads awaiting_push)."""
+    return {"batch_id": batch.batch_id, "status": batch.status.value, "filename": batch.sent_file,
+            "written": sum(batch.written.values()), "skipped": len(batch.skipped), "awaiting_push": batch.awaiting_push,
+            "pushed": [file.remote_path for file in batch.pushed], "to_push": batch.files_to_push()}
+
+
 def _free_filename(desk: PrintDesk, at: datetime, batch_type: PrintBatchType, batch_id: str) -> str:
     """File names carry the second they were made: a file made in the same second as another takes the next free one."""
     for offset in range(3600):
@@ -229,3 +263,61 @@ def resend(desk: PrintDesk, batch_id: str, now: Callable[[], datetime]) -> Print
     updated = batch.model_copy(update={"re_extracts": [*batch.re_extracts, filename], "updated_at": at, "version": batch.version + 1})
     desk.batches.save(updated, batch.version)
     return updated
+
+
+class SupplierServer(Protocol):
+    """The supplier's own SFTP server (shared.adapters.sftp.SftpPush)."""
+
+    def push(self, source: BinaryIO, remote_name: str) -> Any:
+        """A receipt (remote_path, bytes_written, sha256); raises FileExistsError if the name is taken."""
+
+    def remote_size(self, remote_name: str) -> int | None: ...
+
+    def remote_path(self, remote_name: str) -> str: ...
+
+
+class NotOurFile(Exception):
+    """The server has another file under an extract's name: not ours, so never overwritten nor retried."""
+
+
+@dataclass(frozen=True)
+class PushDesk:
+    """What a push works with: the batch records, the extracts in the supplier's folder, the supplier's server."""
+
+    batches: PrintBatches
+    extracts: ExtractFiles
+    server: SupplierServer
+
+
+def push(desk: PushDesk, batch_id: str, now: Callable[[], datetime]) -> tuple[PrintBatch, list[PushedFile]]:
+    """Put the batch's files that the supplier's server lacks there (the extract, then any re-sent file), recording
+    each as it lands; safe to repeat: a file an earlier attempt pushed is found on the server and not sent again.
+    Returns the batch and the files this call pushed."""
+    batch = desk.batches.get(batch_id)
+    if batch is None:
+        raise LookupError(f"no print batch {batch_id}")
+    pushed = []
+    for filename in batch.files_to_push():
+        file = _push_file(desk, filename, now)
+        updated = batch.with_pushed(file, now())
+        desk.batches.save(updated, batch.version)
+        batch = updated
+        pushed.append(file)
+    return batch, pushed
+
+
+def _push_file(desk: PushDesk, filename: str, now: Callable[[], datetime]) -> PushedFile:
+    with desk.extracts.open(SUPPLIER_OUTBOX + filename) as (body, size):
+        try:
+            receipt = desk.server.push(body, filename)
+        except FileExistsError:
+            # The push renames a whole file into place, so a file of the extract's size under its unique name is an
+            # earlier attempt's, which stopped before recording it. Anything else is not ours to overwrite.
+            found = desk.server.remote_size(filename)
+            if found != size:
+                raise NotOurFile(f"{desk.server.remote_path(filename)} on the supplier's server is {found} bytes, "
+                                       f"the extract {size}: not this batch's file; resolve with the supplier") from None
+            logger.info("%s was pushed by an earlier attempt", filename)
+            return PushedFile(filename=filename, remote_path=desk.server.remote_path(filename), bytes_written=size, at=now())
+    return PushedFile(filename=filename, remote_path=receipt.remote_path, bytes_written=receipt.bytes_written,
+                      sha256=receipt.sha256, at=now())

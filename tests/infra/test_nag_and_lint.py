@@ -23,6 +23,20 @@ EXPECTED_ACKNOWLEDGED_RULES = {
     # CDK's deploy-time handler of the S3 bucket notification (print drop bucket -> print-results): CDK gives its
     # role the managed basic-execution policy (its own logs) and no way to replace it.
     "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+    # The web UI (infra/constructs/web.py): its pages check their own server-side session, so its API has no authorizer;
+    "AwsSolutions-APIG4",
+    "AwsSolutions-COG4",
+    # its distribution: no geo restriction (applicants reply from anywhere), WAF on the regional API behind it (a
+    # CloudFront ACL lives in us-east-1), CloudFront's default certificate unless a web domain is configured;
+    "AwsSolutions-CFR1",
+    "AwsSolutions-CFR2",
+    "AwsSolutions-CFR4",
+    # and CDK's BucketDeployment copying the built assets, which grants its function CDK's own S3 action groups.
+    "AwsSolutions-IAM5[Action::s3:GetObject*]",
+    "AwsSolutions-IAM5[Action::s3:GetBucket*]",
+    "AwsSolutions-IAM5[Action::s3:List*]",
+    "AwsSolutions-IAM5[Action::s3:DeleteObject*]",
+    "AwsSolutions-IAM5[Action::s3:Abort*]",
 }
 EXPECTED_ACKNOWLEDGED_PREFIXES = (
     "AwsSolutions-IAM5[Resource::<BucketsEvidence",  # evidence objects: Get/Put only
@@ -30,6 +44,8 @@ EXPECTED_ACKNOWLEDGED_PREFIXES = (
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:",  # council tables by name prefix: one policy size for any number of councils
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:",  # SendEmail from any council's verified identity
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:",  # Transfer Family session logs, its log groups only
+    "AwsSolutions-IAM5[Resource::<WebAssets",  # the web assets' copy at deployment, in their bucket only
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-",  # ... from CDK's asset staging bucket
 )
 
 

@@ -35,6 +35,7 @@ from shared.resources import (
     UNROUTED_TABLE_NAME,
     USER_POOL_CLIENT_NAME,
     USER_POOL_NAME,
+    WEB_SESSION_TABLE_NAME,
     WORKFLOWS,
     Env,
     Role,
@@ -109,7 +110,7 @@ def test_one_case_table_per_council_with_the_shared_layout(synthesised, code):
 
 def test_the_parent_holds_the_platform_tables_and_the_shards_the_council_tables(synthesised):
     table_names = lambda resources: sorted(r["Properties"]["TableName"] for r in resources.values())  # noqa: E731
-    assert table_names(synthesised.resources("AWS::DynamoDB::Table")) == sorted([UNROUTED_TABLE_NAME, IDEMPOTENCY_TABLE_NAME, BADGE_NUMBER_TABLE_NAME, PRINT_BATCH_TABLE_NAME])
+    assert table_names(synthesised.resources("AWS::DynamoDB::Table")) == sorted([UNROUTED_TABLE_NAME, IDEMPOTENCY_TABLE_NAME, BADGE_NUMBER_TABLE_NAME, PRINT_BATCH_TABLE_NAME, WEB_SESSION_TABLE_NAME])
     assert table_names(synthesised.shard_resources("AWS::DynamoDB::Table")) == sorted(council_table_name(c) for c in COUNCILS.codes)
 
 
@@ -156,7 +157,7 @@ def test_kms_key_rotates(synthesised):
 
 def test_buckets_are_private_encrypted_versioned_and_logged(synthesised):
     buckets = synthesised.resources("AWS::S3::Bucket")
-    assert len(buckets) == 3
+    assert len(buckets) == 5  # access logs, evidence, print drop; the web UI's assets and CloudFront's logs
     algorithms = []
     for bucket in buckets.values():
         props = bucket["Properties"]
@@ -172,7 +173,8 @@ def test_buckets_are_private_encrypted_versioned_and_logged(synthesised):
         algorithms.append(algorithm["SSEAlgorithm"])
         if algorithm["SSEAlgorithm"] == "aws:kms":
             assert "LoggingConfiguration" in props  # data buckets log to the access-log bucket
-    assert sorted(algorithms) == ["AES256", "aws:kms", "aws:kms"]
+    assert sorted(algorithms) == ["AES256", "AES256", "AES256", "aws:kms", "aws:kms"]
+    assert sum("LoggingConfiguration" not in bucket["Properties"] for bucket in buckets.values()) == 1  # all but the access logs
     # every bucket policy denies plain-HTTP access
     for policy in synthesised.resources("AWS::S3::BucketPolicy").values():
         statements = policy["Properties"]["PolicyDocument"]["Statement"]
@@ -238,7 +240,8 @@ def test_function_matches_its_spec(synthesised, spec):
     assert props["Runtime"] in ("python3.12", "python3.13")
     assert props["Architectures"] == ["arm64"]
     assert props["TracingConfig"] == {"Mode": "Active"}
-    assert len(props["Layers"]) == 1 and ":017000801446:layer:AWSLambdaPowertoolsPythonV3-" in props["Layers"][0]
+    # Powertools first, then a layer per DEPENDENCY_LAYERS key the spec names (built from pyproject.toml's pins).
+    assert len(props["Layers"]) == 1 + len(spec.layers) and ":017000801446:layer:AWSLambdaPowertoolsPythonV3-" in props["Layers"][0]
     variables = props["Environment"]["Variables"]
     assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "Casework"
     assert {"POWERTOOLS_SERVICE_NAME", "LOG_LEVEL"} <= set(variables)
@@ -261,7 +264,7 @@ def test_functions_share_one_small_code_asset(synthesised):
     assert len(keys) == 1
     asset_dir = synthesised.outdir / f"asset.{keys.pop().removesuffix('.zip')}"
     top_level = sorted(p.name for p in asset_dir.iterdir())
-    assert top_level == ["functions", "shared"]
+    assert top_level == ["functions", "shared", "web"]
     files = [p for p in asset_dir.rglob("*") if p.is_file()]
     assert not [p for p in files if "__pycache__" in p.parts or p.suffix == ".pyc"]
     assert sum(p.stat().st_size for p in files) < 2_000_000
@@ -297,8 +300,8 @@ def test_task_placeholders_are_substituted(synthesised):
 
 
 def test_every_api_method_uses_the_cognito_authorizer(synthesised):
-    methods = synthesised.resources("AWS::ApiGateway::Method")
-    assert len(methods) == 2  # ANY / and ANY /{proxy+}
+    methods = {key: method for key, method in synthesised.resources("AWS::ApiGateway::Method").items() if key.startswith("ApiRestApi")}
+    assert len(methods) == 2  # ANY / and ANY /{proxy+} (the web UI's API: test_web_hosting.py)
     for method in methods.values():
         props = method["Properties"]
         assert props["AuthorizationType"] == "COGNITO_USER_POOLS"
@@ -325,7 +328,7 @@ def test_api_stage_throttles_logs_and_has_a_web_acl(synthesised):
             ),
         },
     )
-    synthesised.template.resource_count_is("AWS::WAFv2::WebACLAssociation", 1)
+    synthesised.template.resource_count_is("AWS::WAFv2::WebACLAssociation", 2)  # the API's and the web UI's
 
 
 def test_user_pool_and_client(synthesised):
@@ -399,6 +402,7 @@ def test_outputs(synthesised):
         "PrintDropBucketName",
         "AccessLogsBucketName",
         "AlarmTopicArn",
+        "WebUrl",
     }
 
 

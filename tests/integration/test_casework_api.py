@@ -265,7 +265,7 @@ def test_a_queue_needs_a_stage_or_an_assignee(caseworker, api_as):
         for query in ("", "?application_type=NEW", "?route=PIP&sort=priority", "?older_than_days=3"):
             status, body = api.call("GET", f"/cases{query}")
             assert status == 422, (query, body)
-            assert body["errors"] == [{"field": "stage", "location": "query", "message": "give a stage or an assignee"}]
+            assert body["errors"] == [{"field": "stage", "location": "query", "message": "Choose a stage, or enter whose cases to show"}]
     # An assessor's queue is the cases referred to them: no stage needed.
     status, body = api_as(NORTHSHIRE, Role.ASSESSOR, user=unique_user("assessor")).call("GET", "/cases")
     assert status == 200 and body == {"cases": [], "cursor": None}

@@ -16,7 +16,7 @@ from shared.domain.completeness import missing_items
 from shared.domain.council import FeeTiming
 from shared.resources import Role, WorkflowKey
 from tests.factories import REMOVE, complete_application
-from tests.integration.conftest import case_actions, emails_to, wait_for_execution, wait_for_step
+from tests.integration.conftest import case_actions, emails_to, wait_for_execution, wait_for_step, wait_until
 
 CASEWORKER = "alex.caseworker@northshire.example.gov.uk"
 SECOND_CASEWORKER = "sam.caseworker@northshire.example.gov.uk"
@@ -138,7 +138,10 @@ def test_further_assessment_by_a_referred_assessor_then_refusal_review_overturns
     act(caseworker, case_id, "decision", {"outcome": "REFUSE"}, expected=422)  # a refusal needs reasons
     act(caseworker, case_id, "decision", {"outcome": "REFUSE", "reasons": ["You can walk more than 80 metres without severe pain."]})
     at(case_id, Stage.REFUSED)
-    [refusal] = [mail for mail in emails_to(application["contact"]["email"]) if mail.subject.startswith("Decision")]
+    # The workflow saves the case, then sends the email: wait for the email rather than read it at once.
+    [refusal] = wait_until(
+        lambda: [mail for mail in emails_to(application["contact"]["email"]) if mail.subject.startswith("Decision")],
+        what="the refusal email")
     assert "You can walk more than 80 metres without severe pain." in refusal.body and "review" in refusal.body
 
     act(caseworker, case_id, "review-request", {"grounds": "My consultant's letter shows I cannot walk 50 m."})
@@ -397,3 +400,54 @@ def test_an_organisation_order_larger_than_one_transaction_gets_every_badge(case
     assert len(case.badge_numbers) == 120 == len(set(case.badge_numbers)) == len(loaded.badges)
     assert {badge.organisation_name for badge in loaded.badges} == {application["organisation"]["name"]}
     assert all(badge.holder is None and badge.batch_type.value == "LA" for badge in loaded.badges)
+
+
+def test_a_caseworker_asks_for_more_and_the_answered_case_is_screened_again(caseworker, api_as):
+    """Information asked for after screening runs the same loop as at intake: the email, the reply, the recheck, screening."""
+    application = someone_new()
+    email = application["contact"]["email"]
+    case_id = key_in(caseworker, application)
+    at(case_id, Stage.PROOF_CHECK)
+    act(api_as(NORTHSHIRE, Role.READ_ONLY), case_id, "information-request", {"items": [{"code": "PHOTO"}]}, expected=403)
+    for items in ([], [{"code": "SHOE_SIZE"}], [{"code": "PHOTO"}, {"code": "PHOTO"}]):
+        act(caseworker, case_id, "information-request", {"items": items}, expected=422)
+
+    act(caseworker, case_id, "information-request", {"items": [{"code": "PROOF_OF_ELIGIBILITY", "note": "Page 2 of the award letter is missing."}]})
+    case = at(case_id, Stage.AWAITING_INFORMATION)
+    assert case.missing_codes == ["PROOF_OF_ELIGIBILITY"] and case.information_due is not None
+    assert case.information_request.at_stage is Stage.PROOF_CHECK and case.information_request.by == CASEWORKER
+    def asking() -> list:
+        return [mail for mail in emails_to(email) if mail.subject.startswith("We need more information")]
+
+    [asked] = wait_until(asking, what="the missing-information email")  # sent just after the case is saved
+    assert "Proof of eligibility, such as the benefit award letter: Page 2 of the award letter is missing." in asked.body
+
+    act(caseworker, case_id, "supplied", {"evidence": [{"type": "PROOF_ELIG", "key": "uploads/pip-letter-page-2.pdf"}]})
+    at(case_id, Stage.PROOF_CHECK)  # screened again: the automatic route comes back to the proof check
+    act(caseworker, case_id, "proof-check", {"confirmed": True})
+    at(case_id, Stage.DECISION)
+    act(caseworker, case_id, "information-request", {"items": [{"code": "PHOTO", "note": "Your face must be uncovered."}]})
+    at(case_id, Stage.AWAITING_INFORMATION)
+    act(caseworker, case_id, "supplied", {"evidence": [{"type": "PHOTO", "key": "uploads/new-photo.jpg"}]})
+    at(case_id, Stage.PROOF_CHECK)
+    actions = case_actions(store_for(NORTHSHIRE), case_id)
+    assert actions.count("INFORMATION_ASKED_FOR") == 2 and actions.count("INFORMATION_REQUESTED") == 2
+    assert len(wait_until(lambda: len(asking()) == 2 and asking(), what="the second missing-information email")) == 2
+    # Not once the case is decided.
+    act(caseworker, case_id, "proof-check", {"confirmed": True})
+    at(case_id, Stage.DECISION)
+    act(caseworker, case_id, "decision", {"outcome": "REFUSE", "reasons": ["No."]})
+    at(case_id, Stage.REFUSED)
+    act(caseworker, case_id, "information-request", {"items": [{"code": "PHOTO"}]}, expected=409)
+    assert store_for(NORTHSHIRE).get(case_id).stage is Stage.REFUSED
+
+
+def test_information_asked_for_at_an_assessment_comes_back_to_the_assessment(caseworker):
+    application = someone_new(eligibility={"code": "WALKD", "walking": {"difficulties": ["PAIN"], "speed": "SLOW", "length_of_time": "FEWMIN"}})
+    case_id = key_in(caseworker, application)
+    at(case_id, Stage.ASSESSMENT)
+    act(caseworker, case_id, "information-request", {"items": [{"code": "WALKING_DETAILS", "note": "How far can you walk?"}]})
+    at(case_id, Stage.AWAITING_INFORMATION)
+    act(caseworker, case_id, "supplied", {"changes": {"eligibility": {"walking": {"length_of_time": "LESSMIN"}}}})
+    case = at(case_id, Stage.ASSESSMENT)
+    assert case.application.eligibility.walking.length_of_time.value == "LESSMIN" and case.missing == []

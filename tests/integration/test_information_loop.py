@@ -1,6 +1,7 @@
 """The missing-information loop through the real application workflow (callback task) and the API."""
 
 import json
+import uuid
 
 from shared.adapters.aws import councils, store_for
 from shared.domain.application import Application
@@ -127,3 +128,23 @@ def test_an_email_that_cannot_be_sent_is_recorded_and_the_case_goes_on(api_as, s
     wait_for_step(store_for("NORTHSHIRE"), case_id, Stage.PROOF_CHECK)
     [failed] = [entry for entry in store_for("NORTHSHIRE").history(case_id) if entry.action == "NOTIFICATION_FAILED"]
     assert failed.after["kind"] == "RECEIVED" and "not verified" in failed.after["error"]
+
+
+def test_the_request_carries_a_reply_link_that_stops_working_once_the_information_is_recorded(api_as):
+    """The applicant's link (see tests/web/test_reply.py for its page) belongs to the round it was sent in."""
+    import re
+
+    from shared.adapters.aws import reply_desk
+    from shared.service.reply import LinkState
+
+    api = api_as("NORTHSHIRE", Role.CASEWORKER)
+    email = f"reply-{uuid.uuid4().hex[:8]}@example.com"
+    case = waiting_case("NORTHSHIRE", keyed_in(api, evidence=[], contact__email=email))
+    [request] = wait_until(lambda: [mail for mail in emails_to(email) if "/reply/" in mail.body], what="the request email")
+    token = re.search(r"/reply/(\S+)", request.body).group(1)
+    assert token.startswith(f"{case.case_id}.") and len(token) > len(case.case_id) + 30
+    assert reply_desk().open(token).state is LinkState.OPEN
+
+    status, _ = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": [PHOTO]})
+    assert status == 200
+    assert reply_desk().open(token).state is LinkState.GONE

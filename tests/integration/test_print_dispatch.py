@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
@@ -42,14 +42,20 @@ def caseworker(api_as):
     return api_as(NORTHSHIRE, Role.CASEWORKER, user="print.tester@northshire.example.gov.uk")
 
 
-def run_dispatch(stack, clients, scheduled_time: str | None = None) -> dict:
-    """Start the print-dispatch state machine as the schedule (or an operator) does, and wait for it."""
+def run_dispatch_execution(stack, clients, scheduled_time: str | None = None) -> dict:
+    """Start the print-dispatch state machine as the schedule (or an operator) does, and wait for it to succeed."""
     arn = stack.state_machine_arns[WorkflowKey.PRINT_DISPATCH]
     name = f"print-{datetime.now(UTC):%H%M%S%f}"
     payload = {"scheduled_time": scheduled_time} if scheduled_time else {}
     clients["stepfunctions"].start_execution(stateMachineArn=arn, name=name, input=json.dumps(payload))
     execution = wait_for_execution(clients["stepfunctions"], arn, name, timeout=60)
     assert execution["status"] == "SUCCEEDED", execution
+    return execution
+
+
+def run_dispatch(stack, clients, scheduled_time: str | None = None) -> dict:
+    """This run's batches by type (the last of each type: a batch an earlier run left comes first)."""
+    execution = run_dispatch_execution(stack, clients, scheduled_time)
     return {batch["batch_id"].rsplit("-", 1)[1]: batch for batch in json.loads(execution["output"])["batches"]}
 
 
@@ -158,3 +164,36 @@ def test_two_runs_in_the_same_second_write_two_files(caseworker, stack, clients,
     assert one.filename != two.filename
     assert first["badge_number"] in badge_numbers_in(extract(s3, one.filename))
     assert second["badge_number"] in badge_numbers_in(extract(s3, two.filename))
+
+
+def test_the_next_run_finishes_the_batches_a_dead_run_left(caseworker, stack, clients, s3, monkeypatch):
+    """A run that died mid-batch and was never run again: the next run (any run) finds its batches with one Query of
+    the unfinished-batch index and finishes them first, sending each file once."""
+    from shared.adapters.aws import print_desk
+    from shared.domain.badge import PrintBatchType
+    from shared.domain.printing import BatchStatus, PrintBatch
+    from shared.service import print_dispatch
+
+    hours_ago = datetime.now(UTC) - timedelta(hours=4)
+    _, delivered_badge = order_a_badge(caseworker, someone_new())
+    real = print_dispatch._mark_processed
+    monkeypatch.setattr(print_dispatch, "_mark_processed", lambda *args: (_ for _ in ()).throw(RuntimeError("the run died")))
+    with pytest.raises(RuntimeError):
+        print_dispatch.dispatch(print_desk(), PrintBatchType.STANDARD, "dead-run", lambda: hours_ago)
+    monkeypatch.setattr(print_dispatch, "_mark_processed", real)
+    # And one that died as soon as it made its batch (CLAIMING, nothing taken yet).
+    _, unclaimed_badge = order_a_badge(caseworker, someone_new(), {"deliver_to": "COUNCIL"})
+    print_desk().batches.create(PrintBatch(batch_id="dead-run-LA", batch_type=PrintBatchType.LA, run_id="dead-run",
+                                           filename="BADGEEXTRACT_20261122003000_LA.xml", updated_at=hours_ago))
+    files = outbox(s3)
+
+    batches = {batch["batch_id"]: batch for batch in json.loads(run_dispatch_execution(stack, clients)["output"])["batches"]}
+    for batch_id, badge in (("dead-run-STANDARD", delivered_badge), ("dead-run-LA", unclaimed_badge)):
+        assert batches[batch_id]["status"] == "COMPLETE"
+        assert badge["badge_number"] in badge_numbers_in(extract(s3, batches[batch_id]["filename"]))
+        assert store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
+    assert batches["dead-run-STANDARD"]["filename"] in files  # delivered before the run died: not written again
+    assert batches["dead-run-LA"]["filename"] in outbox(s3) - files
+    assert print_desk().batches.get("dead-run-STANDARD").status is BatchStatus.COMPLETE
+    left = {batch.batch_id for batch in print_desk().batches.unfinished(updated_before=datetime.now(UTC))}
+    assert not left & {"dead-run-STANDARD", "dead-run-LA"}  # out of the index: nothing left for the next run

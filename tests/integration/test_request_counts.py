@@ -168,7 +168,7 @@ def test_state_transitions_per_workflow_path(api_as, stack, clients):
     print("\nState transitions per workflow path:")
     for name, states in paths.items():
         print(f"  {name:50} {len(states):2}  {' > '.join(states)}")
-    assert len(paths["automatic route, approved, ordered"]) == 11
-    assert len(paths["one round of missing information, then ordered"]) == 14
-    assert len(paths["assessment, refused, review upholds"]) == 12
+    assert len(paths["automatic route, approved, ordered"]) == 12  # ProofChecked: the check may ask for information instead
+    assert len(paths["one round of missing information, then ordered"]) == 15
+    assert len(paths["assessment, refused, review upholds"]) == 13  # Assessed: likewise
     assert store_for(NORTHSHIRE).get(case_id).stage is Stage.ORDERED

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from shared.adapters.sftp import (
     CHUNK_SIZE, HostKeyMismatch, RemoteFileExists, SftpPush, SftpPushFailed, SftpTarget, load_private_key,
 )
-from tests.sftp_server import LoopbackSftpServer
+from infra.local.supplier_sftp import LoopbackSftpServer
 
 INBOX = "inbox"
 EXTRACT = b'<?xml version="1.0" encoding="UTF-8"?>\n<PrintBatch id="B-20260101-01"><Badge number="AB12CD"/></PrintBatch>\n'

@@ -1,4 +1,5 @@
-"""A real SSH/SFTP server (asyncssh) on 127.0.0.1 for tests, in a background thread with its own event loop.
+"""The print supplier's own SFTP server, stood in for locally: a real SSH/SFTP server (asyncssh) on 127.0.0.1, in a
+background thread with its own event loop. `./dev run` pushes the night's extracts to it; the tests push to it too.
 
 Public-key sign-in only, SFTP only, chrooted to a directory. Faults a test can switch on: drop the
 connection once a session has received some bytes of file data, or hold every write until shutdown.
@@ -7,11 +8,52 @@ connection once a session has received some bytes of file data, or hold every wr
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import shutil
+import tempfile
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import asyncssh
+
+SUPPLIER_USER = "print-supplier"
+SUPPLIER_UPLOAD_FOLDER = "upload"  # the folder the supplier collects extracts from, under its server's root
+
+
+@dataclass(frozen=True)
+class LocalSupplier:
+    """A running stand-in for the supplier's server, and what the print push needs to reach it."""
+
+    server: LoopbackSftpServer
+    upload_folder: Path  # where pushed extracts land on this machine
+    target_json: str  # shared.adapters.sftp.SftpTarget, host key pinned
+    client_private_key: str  # the push's key, which the server authorises
+
+    @property
+    def url(self) -> str:
+        target = json.loads(self.target_json)
+        return f"sftp://{target['username']}@{target['host']}:{target['port']}{target['remote_dir']}"
+
+
+@contextlib.contextmanager
+def local_supplier() -> Iterator[LocalSupplier]:
+    """Start a supplier server on a free loopback port with fresh keys (Ed25519: generated in milliseconds) and a
+    temporary folder, removed when it stops."""
+    host_key, client_key = asyncssh.generate_private_key("ssh-ed25519"), asyncssh.generate_private_key("ssh-ed25519")
+    root = Path(tempfile.mkdtemp(prefix="casework-supplier-sftp-"))
+    upload = root / SUPPLIER_UPLOAD_FOLDER
+    upload.mkdir()
+    try:
+        with LoopbackSftpServer(root, host_key, [client_key]) as server:
+            target = {"host": "127.0.0.1", "port": server.port, "username": SUPPLIER_USER, "remote_dir": f"/{SUPPLIER_UPLOAD_FOLDER}",
+                      "host_key": host_key.export_public_key("openssh").decode().strip()}
+            yield LocalSupplier(server, upload, json.dumps(target), client_key.export_private_key("openssh").decode())
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 class LoopbackSftpServer:

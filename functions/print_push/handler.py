@@ -1,0 +1,34 @@
+"""The print-dispatch state machine calls this function after a batch's extract is in the supplier's folder, when the
+supplier runs its own SFTP server: it streams the file there (host key pinned) and records it on the batch."""
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, Field
+
+from shared.adapters.aws import push_desk
+from shared.domain.case import utcnow
+from shared.service import print_dispatch
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+class PrintPushRequest(BaseModel):
+    batch_id: str = Field(min_length=1, max_length=100)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+@event_parser(model=PrintPushRequest)
+def lambda_handler(request: PrintPushRequest, context: LambdaContext) -> dict:
+    logger.append_keys(batch_id=request.batch_id)
+    batch, pushed = print_dispatch.push(push_desk(), request.batch_id, utcnow)
+    for file in pushed:
+        logger.info("extract on the supplier's server", extra={"remote_path": file.remote_path, "bytes": file.bytes_written,
+                                                                "sha256": file.sha256})
+    metrics.add_metric(name="ExtractsPushed", unit=MetricUnit.Count, value=len(pushed))
+    return print_dispatch.summary(batch)

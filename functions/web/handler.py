@@ -1,0 +1,69 @@
+"""The caseworker web UI and the applicant's reply page: server-rendered GOV.UK Frontend pages.
+
+Thin by design: the routes live in web/pages/, every request passes web/security.py's session and CSRF
+checks first, and the pages call the same services as the JSON API.
+"""
+
+from http import HTTPStatus
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import ForbiddenError, NotFoundError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.adapters.case_store import StaleVersion
+from shared.service.casework import ActionNotAllowed
+from shared.service.decisions import StepNotOpen
+from shared.service.tenancy import NoCouncilAccess
+from web.pages import ROUTERS
+from web.rendering import render_html
+from web.security import session_middleware
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = APIGatewayRestResolver()
+app.use(middlewares=[session_middleware])
+for router in ROUTERS:
+    app.include_router(router)
+
+
+def _error_page(status: HTTPStatus, title: str, message: str) -> Response:
+    return render_html("error.html", status, session=app.context.get("session"), title=title, message=message)
+
+
+@app.not_found
+def page_not_found(_: NotFoundError) -> Response:
+    return _error_page(HTTPStatus.NOT_FOUND, "Page not found", "If you typed the web address, check it is correct.")
+
+
+@app.exception_handler(NotFoundError)
+def thing_not_found(error: NotFoundError) -> Response:
+    return _error_page(HTTPStatus.NOT_FOUND, "Page not found", str(error.msg))
+
+
+@app.exception_handler(ForbiddenError)
+def not_allowed(error: ForbiddenError) -> Response:
+    return _error_page(HTTPStatus.FORBIDDEN, "You cannot do that", str(error.msg))
+
+
+@app.exception_handler([ActionNotAllowed, NoCouncilAccess])
+def refused_by_service(error: PermissionError) -> Response:
+    return _error_page(HTTPStatus.FORBIDDEN, "You cannot do that", str(error))
+
+
+@app.exception_handler([StaleVersion, StepNotOpen])
+def changed_meanwhile(error: Exception) -> Response:
+    # Optimistic locking: someone else saved the case (or moved its workflow on) since this page was loaded.
+    return _error_page(
+        HTTPStatus.CONFLICT, "This case has changed since you opened it",
+        "Someone else has updated it. Go back to the case to see the latest version, then try again.",
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

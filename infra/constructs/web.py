@@ -1,0 +1,317 @@
+"""Hosting of the caseworker web UI: a CloudFront distribution in front of the web function's REST API (pages) and an
+S3 bucket (GOV.UK Frontend's and our static assets), plus the web session table.
+
+    browser --HTTPS--> CloudFront --/assets/*--> S3 (Origin Access Control; the bucket stays private)
+                                  --anything else--> REST API (regional, WAF) --> web function (Lambda proxy)
+
+The REST API has no authorizer: sign-in and the applicant's reply pages are public, and every other page checks
+the server-side session itself (web/security.py). Locally infra/local/web.py stands in for all of this.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import DefaultStackSynthesizer, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3deploy
+from constructs import Construct
+
+from infra.constructs.api import API_STAGE_NAME, access_log_group, logged_stage_options, regional_web_acl
+from infra.constructs.storage import LaidOutTable, case_table
+from infra.nag import NAG, acknowledge
+from shared.resources import PREFIX, WEB_API_NAME, WEB_ASSETS_PATH, WEB_SESSION_TABLE_LAYOUT, WEB_SESSION_TABLE_NAME
+from web.build import STAMP, build_assets
+
+HSTS_MAX_AGE = Duration.days(730)  # two years, as the pages' own header (web/rendering.py)
+ASSET_BROWSER_CACHE = Duration.hours(1)  # as the local stand-in serves them (infra/local/web.py)
+LOG_RETENTION_DAYS = 400
+
+
+class WebHosting(Construct):
+    """The web session table, the web REST API, the asset bucket and the CloudFront distribution in front of both.
+
+    `domain_name` and `certificate_arn` (an ACM certificate in us-east-1, as CloudFront requires) give the UI the
+    council's own address and TLS 1.2 or later; without them it is served on CloudFront's *.cloudfront.net name.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        handler: lambda_.IFunction,
+        key: kms.IKey,
+        access_logs_bucket: s3.IBucket,
+        log_retention: logs.RetentionDays,
+        domain_name: str | None = None,
+        certificate_arn: str | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if bool(domain_name) != bool(certificate_arn):
+            raise ValueError("webDomainName and webCertificateArn go together: the council's domain needs its certificate")
+        self.custom_domain = domain_name
+
+        # Sessions (hashed ids) and form drafts, both expiring by TTL. Nothing here outlives its TTL by design, so the
+        # table may go with the stack.
+        self.sessions: LaidOutTable = case_table(
+            self, "Sessions", WEB_SESSION_TABLE_NAME, WEB_SESSION_TABLE_LAYOUT, key=key, retain=False
+        )
+
+        self.rest_api = self._pages_api(handler, key, log_retention)
+        self.assets = self._asset_bucket(access_logs_bucket)
+        self.distribution = self._distribution(access_logs_bucket, domain_name, certificate_arn)
+        self._deploy_assets(key, log_retention)
+        self._acknowledge_findings()
+
+    @property
+    def base_url(self) -> str:
+        """Where staff and applicants reach the UI (WEB_BASE_URL).
+
+        No dependency cycle although the function's environment names the distribution, which fronts the API that
+        invokes the function: the distribution's origin is built from the RestApi resource's id and the stage's
+        name (below), never from the stage or deployment, which are what depend on the function's methods. So
+        CloudFormation creates RestApi -> distribution -> function -> methods -> deployment -> stage.
+        """
+        domain = self.custom_domain or self.distribution.distribution_domain_name
+        return f"https://{domain}"
+
+    def _pages_api(self, handler: lambda_.IFunction, key: kms.IKey, log_retention: logs.RetentionDays) -> apigw.RestApi:
+        self.access_logs = access_log_group(self, WEB_API_NAME, key=key, log_retention=log_retention)
+        rest_api = apigw.RestApi(
+            self,
+            "RestApi",
+            rest_api_name=WEB_API_NAME,
+            description="Caseworker web UI pages (reached through CloudFront)",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            # The account-level CloudWatch role is the caseworker API's (one per account and region); the stack makes
+            # this stage wait for it.
+            cloud_watch_role=False,
+            deploy_options=logged_stage_options(self.access_logs),
+        )
+        rest_api.node.try_remove_child("Endpoint")  # the stack exports the CloudFront address instead (WebUrl)
+        validator = rest_api.add_request_validator(
+            "RequestValidator",
+            request_validator_name=f"{PREFIX}-web-basic",
+            validate_request_parameters=True,
+            validate_request_body=True,
+        )
+        integration = apigw.LambdaIntegration(handler, proxy=True, allow_test_invoke=False)
+        # No authorizer (AuthorizationType NONE): the pages check their own session cookie.
+        for resource in (rest_api.root, rest_api.root.add_resource("{proxy+}")):
+            resource.add_method("ANY", integration, authorization_type=apigw.AuthorizationType.NONE, request_validator=validator)
+        self.web_acl = regional_web_acl(self, name=f"{PREFIX}-web", stage=rest_api.deployment_stage, behind_cloudfront=True)
+        return rest_api
+
+    def _asset_bucket(self, access_logs_bucket: s3.IBucket) -> s3.Bucket:
+        # GOV.UK Frontend's and our CSS, JS and images: public content, kept private in S3 and read only by this
+        # distribution (Origin Access Control). SSE-S3 rather than the platform key, so that CloudFront needs no grant
+        # on the key that also protects the evidence.
+        return s3.Bucket(
+            self,
+            "Assets",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            versioned=True,
+            server_access_logs_bucket=access_logs_bucket,
+            server_access_logs_prefix="web-assets/",
+            removal_policy=RemovalPolicy.RETAIN,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="old-asset-versions",
+                    noncurrent_version_expiration=Duration.days(30),
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                )
+            ],
+        )
+
+    def _distribution(self, access_logs_bucket: s3.IBucket, domain_name: str | None, certificate_arn: str | None) -> cloudfront.Distribution:
+        stack = Stack.of(self)
+        security_headers = cloudfront.ResponseHeadersPolicy(
+            self,
+            "SecurityHeaders",
+            response_headers_policy_name=f"{PREFIX}-web-security-headers",
+            comment="HSTS, frame denial, nosniff and no referrer on every page and asset",
+            # The pages' Content-Security-Policy carries a nonce per response, so the web function sends it itself.
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=HSTS_MAX_AGE, include_subdomains=True, override=True
+                ),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(frame_option=cloudfront.HeadersFrameOption.DENY, override=True),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                # Reply links carry a secret token in their path: never let it leave in a Referer header.
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=True
+                ),
+            ),
+        )
+        # The stage's own address, built from the RestApi's id rather than rest_api.url (see base_url).
+        pages_origin = origins.HttpOrigin(
+            f"{self.rest_api.rest_api_id}.execute-api.{stack.region}.{stack.url_suffix}",
+            origin_path=f"/{API_STAGE_NAME}",
+            protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2],
+        )
+        pages = cloudfront.BehaviorOptions(
+            origin=pages_origin,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+            # Every page is personal and rendered per request: nothing is cached, and the origin gets the cookies,
+            # the query string and every viewer header but Host (API Gateway answers only to its own name).
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            response_headers_policy=security_headers,
+            compress=True,
+        )
+        assets = cloudfront.BehaviorOptions(
+            origin=origins.S3BucketOrigin.with_origin_access_control(self.assets),
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+            cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+            response_headers_policy=security_headers,
+            compress=True,
+        )
+        # CloudFront's standard logs are delivered with an S3 ACL, which the access-log bucket (ACLs disabled) refuses:
+        # they get a bucket of their own, itself logged to the access-log bucket.
+        self.distribution_logs = s3.Bucket(
+            self,
+            "DistributionLogs",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            versioned=True,
+            server_access_logs_bucket=access_logs_bucket,
+            server_access_logs_prefix="web-distribution-logs/",
+            removal_policy=RemovalPolicy.RETAIN,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="distribution-logs-retention",
+                    expiration=Duration.days(LOG_RETENTION_DAYS),
+                    noncurrent_version_expiration=Duration.days(30),
+                    abort_incomplete_multipart_upload_after=Duration.days(7),
+                )
+            ],
+        )
+        certificate = acm.Certificate.from_certificate_arn(self, "Certificate", certificate_arn) if certificate_arn else None
+        return cloudfront.Distribution(
+            self,
+            "Distribution",
+            comment="Casework web UI",
+            default_behavior=pages,
+            additional_behaviors={f"{WEB_ASSETS_PATH}*": assets},
+            domain_names=[domain_name] if domain_name else None,
+            certificate=certificate,
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            price_class=cloudfront.PriceClass.PRICE_CLASS_100,  # edges in Europe and North America: the users are in the UK
+            log_bucket=self.distribution_logs,
+            log_file_prefix="cloudfront/",
+            log_includes_cookies=False,  # the session cookie must never reach a log
+        )
+
+    def _deploy_assets(self, key: kms.IKey, log_retention: logs.RetentionDays) -> None:
+        """Copy the assets built from npm at synth (web/build.py) into the bucket under WEB_ASSETS_PATH, and
+        invalidate CloudFront's copies (the file names do not change between builds)."""
+        # The deployment's own role and log group, like the platform's functions: no managed policy, logs encrypted.
+        self.deployment_role = iam.Role(
+            self, "AssetDeploymentRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Copies the web UI's static assets into their bucket at deployment",
+        )
+        deployment_logs = logs.LogGroup(
+            self, "AssetDeploymentLogs", retention=log_retention, encryption_key=key, removal_policy=RemovalPolicy.DESTROY
+        )
+        deployment_logs.grant_write(self.deployment_role)
+        prefix = WEB_ASSETS_PATH.strip("/") + "/"
+        self.asset_deployment = s3deploy.BucketDeployment(
+            self,
+            "AssetDeployment",
+            sources=[s3deploy.Source.asset(str(build_assets()), exclude=[STAMP])],
+            destination_bucket=self.assets,
+            destination_key_prefix=prefix,
+            cache_control=[s3deploy.CacheControl.set_public(), s3deploy.CacheControl.max_age(ASSET_BROWSER_CACHE)],
+            distribution=self.distribution,
+            distribution_paths=[f"/{prefix}*"],
+            role=self.deployment_role,
+            log_group=deployment_logs,
+        )
+
+    def _acknowledge_findings(self) -> None:
+        """cdk-nag findings accepted by design, each with its reason (see infra/nag.py)."""
+        for method in (self.rest_api.root.node.find_child("ANY"), self.rest_api.root.get_resource("{proxy+}").node.find_child("ANY")):
+            for rule in ("APIG4", "COG4"):
+                acknowledge(
+                    method,
+                    f"{NAG}-{rule}",
+                    "The web UI's pages authenticate staff themselves: signing in (Cognito USER_PASSWORD_AUTH, from the web "
+                    "function) starts a server-side session whose random id is an HttpOnly, Secure cookie, and web/security.py "
+                    "requires a live session (and a CSRF token on every post) before any route runs, except on sign-in, the "
+                    "applicant's reply pages (single-use, expiring token links), health and the accessibility and privacy "
+                    "statements. An API Gateway authorizer needs a bearer token, which a server-rendered page cannot send.",
+                )
+        distribution = self.distribution.node.default_child
+        acknowledge(
+            distribution,
+            f"{NAG}-CFR1",
+            "No geo restriction: applicants answering a request for information (reply links) and their carers may be "
+            "anywhere, and staff are authenticated; the regional web ACL on the pages' API applies AWS's managed rule sets "
+            "and a rate limit per client.",
+        )
+        acknowledge(
+            distribution,
+            f"{NAG}-CFR2",
+            "A CloudFront web ACL must be created in us-east-1 (scope CLOUDFRONT), outside this regional stack. The same "
+            "protection applies one hop later: every page request passes the regional web ACL on the web API's stage "
+            "(AWS common and known-bad-inputs rule sets, a rate limit per client address from X-Forwarded-For); the "
+            "distribution's only other content is the static GOV.UK Frontend assets.",
+        )
+        if not self.custom_domain:
+            acknowledge(
+                distribution,
+                f"{NAG}-CFR4",
+                "No web domain is configured (context webDomainName and webCertificateArn), so the UI is served on "
+                "*.cloudfront.net with CloudFront's default certificate, whose security policy CloudFront fixes. With "
+                "the council's own domain and certificate the distribution requires TLSv1.2_2021 and this "
+                "acknowledgement is not made.",
+            )
+
+        # CDK's BucketDeployment grants its copy function these itself (not configurable); only that deploy-time
+        # function assumes the role.
+        stack = Stack.of(self)
+        staging_objects = (
+            f"arn:<AWS::Partition>:s3:::cdk-{DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-{stack.region}/*"
+        )
+        assets_objects = f"<{stack.get_logical_id(self.assets.node.default_child)}.Arn>/*"
+        for finding in (f"Resource::{staging_objects}", f"Resource::{assets_objects}", "Action::s3:GetObject*",
+                        "Action::s3:GetBucket*", "Action::s3:List*", "Action::s3:DeleteObject*", "Action::s3:Abort*"):
+            acknowledge(
+                self.deployment_role,
+                f"{NAG}-IAM5[{finding}]",
+                "CDK's BucketDeployment grants its copy function read on CDK's asset staging bucket (the zip of the built "
+                "assets) and read/write on the assets bucket, with CDK's own action groups; the role is assumed only by "
+                "that function, which runs at deployment to replace the bucket's assets/ folder.",
+            )
+        acknowledge(
+            self.deployment_role,
+            f"{NAG}-IAM5[Resource::*]",
+            "CDK's BucketDeployment grants cloudfront:CreateInvalidation and GetInvalidation on '*' (not configurable); "
+            "the deploy-time copy function uses them only to invalidate /assets/* of this distribution after a copy.",
+        )
+        for child in stack.node.children:
+            if child.node.id.startswith("Custom::CDKBucketDeployment"):
+                acknowledge(
+                    child,
+                    f"{NAG}-L1",
+                    "CDK's own deploy-time function that copies the web assets into their bucket; its runtime is chosen "
+                    "and upgraded by CDK with its bundled code, and it runs only during deployments.",
+                )

@@ -1,0 +1,278 @@
+"""axe-core (WCAG 2.0-2.2 A and AA) on every page of the UI, in the states people see: empty, filled in, with
+errors, and after sending. Each test audits a group of pages and reports every violation it found at the end,
+not just the first. Full-page screenshots of the main pages go to test-artifacts/screenshots/ under stable names
+(for the README and CI's artefacts)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from shared.resources import Role
+
+from .conftest import LocalStack, check_accessibility, demo_user, screenshot, sign_in
+from .test_journeys import (
+    CASEWORKER,
+    TEAM_LEADER,
+    action,
+    an_ordered_demo_badge,
+    case_at_decision,
+    new_case,
+    reload_until,
+    reply_link,
+    submit,
+    wait_for_stage,
+)
+
+
+class Audit:
+    """Runs axe on each page state it is shown and fails once, at the end, listing every page with violations."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.failures: list[str] = []
+        self.pages = 0
+
+    def check(self, what: str, *, heading: str | re.Pattern[str] | None = None, shot: str | None = None) -> None:
+        if heading is not None:
+            expect(self.page.get_by_role("heading", level=1)).to_have_text(heading)
+        self.pages += 1
+        try:
+            check_accessibility(self.page)
+        except pytest.fail.Exception as failed:
+            self.failures.append(f"[{what}] {failed}")
+        if shot:
+            screenshot(self.page, shot)
+
+    def visit(self, path: str, what: str, **expected) -> None:
+        self.page.goto(path)
+        self.check(what, **expected)
+
+    def done(self) -> None:
+        assert not self.failures, f"{len(self.failures)} of {self.pages} page states have violations:\n\n" + "\n\n".join(self.failures)
+
+
+def error_state(page: Page) -> None:
+    """The GOV.UK error pattern: "Error: " before the title, and the error summary, which takes the focus."""
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+
+
+@pytest.fixture
+def audit(page: Page) -> Audit:
+    return Audit(page)
+
+
+def test_pages_without_a_session(audit: Audit, page: Page):
+    audit.visit("/sign-in", "sign-in", heading="Sign in", shot="sign-in")
+    submit(page, "Sign in")
+    error_state(page)
+    audit.check("sign-in with errors")
+    audit.visit("/accessibility", "accessibility statement")
+    audit.visit("/privacy", "privacy notice")
+    audit.visit("/reply/NORTHSHIRE-261123-AAAAAA.not-a-real-secret-at-all", "reply link that does not work",
+                heading="This link does not work")
+    audit.done()
+
+
+def test_work_queues(audit: Audit, page: Page):
+    sign_in(page, CASEWORKER)
+    audit.check("My work", heading="My work", shot="my-work")
+    audit.visit("/queue", "team queue", heading="Team queue")
+    audit.visit("/queue?stage=DECISION&route=PIP&sort=newest", "team queue, filtered", heading="Team queue", shot="team-queue")
+    audit.visit("/queue?stage=DECISION&older_than_days=lots&min_priority=500", "team queue, filters with errors")
+    error_state(page)
+    page.get_by_label("Save these filters as a view").fill("")
+    submit(page, "Save view")
+    audit.check("team queue, saving a view without a name")
+    response = page.goto("/no-such-page")
+    assert response is not None and response.status == 404
+    audit.check("404 page", heading="Page not found")
+    response = page.goto("/cases/NORTHSHIRE-000000-AAAAAA")
+    assert response is not None and response.status == 404
+    audit.check("no such case")
+    audit.done()
+
+
+def test_team_leaders_bulk_actions_and_dashboard(audit: Audit, page: Page):
+    sign_in(page, TEAM_LEADER)
+    audit.visit("/queue?stage=DECISION", "team queue with bulk actions", heading="Team queue")
+    expect(page.get_by_role("button", name="Reassign selected")).to_be_visible()
+    submit(page, "Reassign selected")
+    error_state(page)
+    audit.check("bulk reassignment with nothing selected")
+    audit.visit("/dashboard", "dashboard", heading="Dashboard", shot="dashboard")
+    audit.visit("/dashboard?from-day=31&from-month=2&from-year=2026&to-day=1&to-month=1&to-year=2026", "dashboard, period with errors")
+    audit.done()
+
+
+def test_a_case_and_each_of_its_action_pages(audit: Audit, page: Page, local_stack: LocalStack):
+    proof_case, _ = new_case(local_stack)
+    decision_case = case_at_decision(local_stack)
+    wait_for_stage(local_stack, proof_case, "PROOF_CHECK")
+    sign_in(page, CASEWORKER)
+
+    page.goto(f"/cases/{proof_case}")
+    reload_until(page, action(page, "Record the proof check"), "the proof check to be open")
+    audit.check("case at proof check")
+    for number, kind in ((1, "PDF"), (4, "photo")):
+        audit.visit(f"/cases/{proof_case}/evidence/{number}", f"evidence viewer, {kind}")
+    audit.visit(f"/cases/{proof_case}/proof-check", "proof check", heading="Record the proof check")
+    submit(page, "Record the proof check")
+    error_state(page)
+    audit.check("proof check with errors")
+    audit.visit(f"/cases/{proof_case}/information-request", "asking for information", heading="Ask the applicant for information")
+    submit(page, "Send the request")
+    error_state(page)
+    audit.check("asking for information with errors")
+    audit.visit(f"/cases/{proof_case}/assignment", "taking the case", heading="Take this case")
+    page.goto(f"/cases/{proof_case}")
+    submit(page, "Add note")
+    error_state(page)
+    audit.check("a note with errors")
+
+    # The decision journey, each of its pages with its errors, to the confirmation.
+    page.goto(f"/cases/{decision_case}")
+    reload_until(page, action(page, "Decide the application"), "the decision to be open")
+    audit.check("case at decision", shot="case")
+    audit.visit(f"/cases/{decision_case}/decision", "decision: outcome", heading="Decide the application")
+    submit(page, "Continue")
+    error_state(page)
+    audit.check("decision: outcome with errors")
+    page.get_by_role("radio", name="Refuse").check()
+    submit(page, "Continue")
+    audit.check("decision: reasons")
+    submit(page, "Continue")
+    error_state(page)
+    audit.check("decision: reasons with errors")
+    page.goto(f"/cases/{decision_case}/decision")
+    page.get_by_role("radio", name="Approve and order the badge").check()
+    submit(page, "Continue")
+    audit.check("decision: order", heading="Order the badge")
+    page.get_by_role("textbox", name="Day").fill("31")
+    page.get_by_role("textbox", name="Month").fill("2")
+    page.get_by_role("textbox", name="Year").fill(str(date.today().year + 1))
+    submit(page, "Continue")
+    error_state(page)
+    audit.check("decision: order with errors")
+    for part in ("Day", "Month", "Year"):
+        page.get_by_role("textbox", name=part).fill("")
+    submit(page, "Continue")
+    audit.check("decision: check your answers", heading="Check your answers", shot="decide-check-answers")
+    submit(page, "Send the decision")
+    audit.check("decision: confirmation", heading="Decision sent", shot="decision-confirmation")
+    audit.done()
+
+
+def test_cases_at_later_stages_and_their_actions(audit: Audit, new_page: Callable[[], Page], local_stack: LocalStack):
+    """The demo cases the seed took further (only looked at, or sent empty forms, so they stay as they are)."""
+    page = new_page()
+    sign_in(page, TEAM_LEADER)
+    ordered_case, _, badge = an_ordered_demo_badge(local_stack)
+    audit.page = page
+    audit.visit(f"/cases/{ordered_case}", "case ordered, with its badge")
+    audit.visit(f"/cases/{ordered_case}/badges/{badge}/cancel", "cancelling a badge", heading=f"Cancel badge {badge}")
+    submit(page, "Cancel the badge")
+    error_state(page)
+    audit.check("cancelling a badge with errors")
+    for stage, steps in (("ASSESSMENT", ("assessment", "referral")), ("REFUSED", ("review-request",)), ("REVIEW", ("review",)),
+                         ("AWAITING_INFORMATION", ())):
+        status, queue = local_stack.api(TEAM_LEADER, "GET", f"/cases?stage={stage}")
+        assert status == 200 and queue["cases"], (stage, queue)
+        case_id = queue["cases"][0]["case_id"]
+        audit.visit(f"/cases/{case_id}", f"case at {stage}")
+        for step in steps:
+            audit.visit(f"/cases/{case_id}/{step}", f"{step} page")
+            page.locator("main form[method=post] .govuk-button").first.click()
+            page.wait_for_load_state()
+            audit.check(f"{step} page after an empty submit")
+    audit.done()
+
+
+def test_keying_in_a_new_application(audit: Audit, page: Page):
+    # The Vale Wye team leader: the journey keeps one draft per person, and no other test keys in as them.
+    sign_in(page, demo_user("VALEWYE", Role.TEAM_LEADER))
+    audit.visit("/applications/new", "new application: start", heading="Key in an application")
+    if page.get_by_role("button", name="Discard it and start again").count():
+        submit(page, "Discard it and start again")
+    else:
+        with page.expect_navigation():
+            page.get_by_role("button", name="Start now").click()
+    audit.check("new application: about the application", shot="new-application")
+    submit(page, "Continue")
+    error_state(page)
+    audit.check("new application: about the application, with errors")
+    page.get_by_role("radio", name="A new badge").check()
+    page.get_by_role("radio", name="A person").check()
+    page.get_by_role("radio", name="Paper form").check()
+    submit(page, "Continue")
+    audit.check("new application: the badge holder", heading=re.compile("badge holder"))
+    page.get_by_role("textbox", name="First names").fill("Morgan")
+    page.get_by_role("textbox", name="Last name").fill("Keyedin")
+    page.get_by_role("textbox", name="Day").fill("3")
+    page.get_by_role("textbox", name="Month").fill("4")
+    page.get_by_role("textbox", name="Year").fill("1950")
+    submit(page, "Continue")
+    audit.check("new application: address and contact")
+    page.get_by_role("textbox", name="Address line 1").fill("4 Mill Lane")
+    page.get_by_role("textbox", name="Town or city").fill("Valeby")
+    page.get_by_role("textbox", name="Postcode").fill("not a postcode")
+    submit(page, "Continue")
+    error_state(page)
+    audit.check("new application: address with errors")
+    page.get_by_role("textbox", name="Postcode").fill("NE1 4XF")
+    submit(page, "Continue")
+    audit.check("new application: reason for applying")
+    page.get_by_role("radio", name=re.compile("^Blind|severely sight impaired", re.I)).first.check()
+    submit(page, "Continue")
+    while "/check" not in page.url:  # the pages the chosen route needs, left blank (listed as missing)
+        audit.check(f"new application: {page.title()}")
+        submit(page, "Continue")
+    audit.check("new application: check your answers", heading="Check the application before creating the case")
+    with page.expect_navigation():
+        page.locator("main form .govuk-button").last.click()
+    audit.check("new application: confirmation", heading=re.compile("Application keyed in|already keyed in"))
+    audit.done()
+
+
+def test_search_and_the_single_view_of_a_person(audit: Audit, page: Page, local_stack: LocalStack):
+    case_id, holder, _ = an_ordered_demo_badge(local_stack)
+    sign_in(page, CASEWORKER)
+    audit.visit("/search", "search", heading="Search")
+    submit(page.locator("#search-badge"), "Search")
+    error_state(page)
+    audit.check("search with errors")
+    by_person = page.locator("#search-person")
+    by_person.get_by_role("textbox", name="Last name").fill(holder["surname"])
+    year, month, day = holder["date_of_birth"].split("-")
+    by_person.get_by_role("textbox", name="Day").fill(day)
+    by_person.get_by_role("textbox", name="Month").fill(month)
+    by_person.get_by_role("textbox", name="Year").fill(year)
+    submit(by_person, "Search")
+    expect(page.get_by_role("table")).to_contain_text(case_id)
+    audit.check("search results", shot="search")
+    audit.visit(f"/cases/{case_id}/person", "single view of a person", shot="person")
+    audit.done()
+
+
+def test_the_applicants_reply_page(audit: Audit, page: Page, local_stack: LocalStack):
+    case_id, _ = new_case(local_stack, without=("PHOTO",))  # screening asks for the photo at once
+    audit.visit(reply_link(local_stack, case_id), "reply page",
+                heading="Send us the information we need for the Blue Badge application", shot="reply")
+    photo = page.locator("section#photo")
+    photo.get_by_label("Choose a JPG file").set_input_files(
+        files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": b"this is not a JPEG at all"}])
+    with page.expect_navigation(url=re.compile(r"refused=photo")):
+        photo.get_by_role("button", name="Upload file").click()
+    error_state(page)
+    audit.check("reply page, upload refused")
+    page.goto(page.url.split("?")[0])
+    submit(page, "Send")
+    audit.check("reply page, sent without the photo")
+    audit.done()

@@ -1,0 +1,86 @@
+"""The print push to a supplier's own SFTP server in the CDK app: the function with its paramiko layer and least
+privilege, its configuration from the `supplierPush` context, and the client key's secret (cdk-nag clean)."""
+
+from __future__ import annotations
+
+import json
+
+import asyncssh
+import pytest
+
+from infra.constructs.supplier_sftp import SupplierPushConfigError, supplier_push_target
+from shared.resources import PRINT_PUSH_FUNCTION, SUPPLIER_OUTBOX, SUPPLIER_PUSH_KEY_SECRET_NAME, UNFINISHED_BATCH_INDEX
+from tests.infra.conftest import Synthesised, synthesise
+from tests.infra.test_stack_resources import _actions, app_functions, role_statements
+
+pytestmark = pytest.mark.slow
+
+HOST_KEY = asyncssh.generate_private_key("ssh-ed25519").export_public_key("openssh").decode().strip()
+SUPPLIER_SERVER = {"host": "sftp.printer.example", "port": 2222, "username": "casework", "remote_dir": "/upload", "host_key": HOST_KEY}
+PUSH_ROLE = "FunctionsPrintPushRole"
+
+
+@pytest.fixture(scope="module")
+def with_push(tmp_path_factory) -> Synthesised:
+    return synthesise(tmp_path_factory.mktemp("cdk.out.push"), nag=True, context={"supplierPush": SUPPLIER_SERVER})
+
+
+def push_function(synthesised) -> dict:
+    [function] = [f for f in app_functions(synthesised).values() if f["Properties"]["FunctionName"] == PRINT_PUSH_FUNCTION.function_name]
+    return function["Properties"]
+
+
+def test_the_push_function_carries_paramiko_in_its_own_layer(synthesised):
+    layers = synthesised.resources("AWS::Lambda::LayerVersion")
+    [sftp_layer] = [key for key, layer in layers.items() if "sftp" in layer["Properties"]["Description"]]
+    assert {"Ref": sftp_layer} in push_function(synthesised)["Layers"]
+    others = [f for f in app_functions(synthesised).values() if f["Properties"]["FunctionName"] != PRINT_PUSH_FUNCTION.function_name]
+    assert not [f for f in others if {"Ref": sftp_layer} in f["Properties"]["Layers"]]
+
+
+def test_without_a_supplier_server_nothing_is_pushed_and_there_is_no_secret(synthesised):
+    environment = push_function(synthesised)["Environment"]["Variables"]
+    assert environment["SUPPLIER_PUSH"] == "" and environment["SUPPLIER_PUSH_KEY_SECRET"] == ""
+    assert not synthesised.resources("AWS::SecretsManager::Secret")
+    synthesised.template.resource_count_is("AWS::Transfer::Server", 1)  # the supplier's folder by SFTP stays
+
+
+def test_the_push_may_read_extracts_and_its_batches_only(synthesised):
+    statements = role_statements(synthesised, PUSH_ROLE)
+    s3 = [statement for statement in statements if any(action.startswith("s3:") for action in _actions(statement))]
+    assert [_actions(statement) for statement in s3] == [["s3:GetObject"]]
+    assert SUPPLIER_OUTBOX in json.dumps(s3[0]["Resource"])
+    tables = json.dumps([statement["Resource"] for statement in statements if any(a.startswith("dynamodb:") for a in _actions(statement))])
+    assert "TablesPrintBatches" in tables and UNFINISHED_BATCH_INDEX.name in tables
+    assert "casework-council-" not in tables and "TablesUnrouted" not in tables  # no case, of any council
+
+
+def test_the_unfinished_batch_index_is_on_the_print_batch_table(synthesised):
+    [table] = [t for t in synthesised.resources("AWS::DynamoDB::Table").values() if t["Properties"].get("TableName") == "casework-print-batches"]
+    [index] = table["Properties"]["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == UNFINISHED_BATCH_INDEX.name
+
+
+def test_a_supplier_server_is_configured_by_context_with_its_key_in_a_secret_only_the_push_reads(with_push):
+    environment = push_function(with_push)["Environment"]["Variables"]
+    assert json.loads(environment["SUPPLIER_PUSH"]) | {"host_key": HOST_KEY} == SUPPLIER_SERVER | {
+        "connect_timeout_seconds": 15, "io_timeout_seconds": 60}
+    [(secret_id, secret)] = with_push.resources("AWS::SecretsManager::Secret").items()
+    assert secret["Properties"]["Name"] == SUPPLIER_PUSH_KEY_SECRET_NAME and "KmsKeyId" in secret["Properties"]
+    assert environment["SUPPLIER_PUSH_KEY_SECRET"] == {"Ref": secret_id}
+    readers = {key for key, policy in with_push.resources("AWS::IAM::Policy").items()
+               for statement in policy["Properties"]["PolicyDocument"]["Statement"] if "secretsmanager:GetSecretValue" in _actions(statement)}
+    assert len(readers) == 1 and next(iter(readers)).startswith(PUSH_ROLE)
+    [grant] = [s for s in role_statements(with_push, PUSH_ROLE) if "secretsmanager:GetSecretValue" in _actions(s)]
+    assert _actions(grant) == ["secretsmanager:GetSecretValue"] and grant["Resource"] == {"Ref": secret_id}
+    report = json.loads((with_push.outdir / "validation-report.json").read_text())["pluginReports"][0]
+    assert report["violations"] == []
+    assert any(finding["ruleName"] == "AwsSolutions-SMG4" for finding in report["suppressedViolations"])
+
+
+def test_a_bad_supplier_server_setting_stops_synth_naming_the_field():
+    with pytest.raises(SupplierPushConfigError, match="field 'host_key'"):
+        supplier_push_target(SUPPLIER_SERVER | {"host_key": "sftp.printer.example ssh-ed25519 AAAA"})
+    with pytest.raises(SupplierPushConfigError, match="field 'port'"):
+        supplier_push_target(json.dumps(SUPPLIER_SERVER | {"port": 0}))
+    assert supplier_push_target(None) is None and supplier_push_target("") is None

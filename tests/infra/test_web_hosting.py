@@ -1,0 +1,265 @@
+"""The web UI's hosting (infra/constructs/web.py): CloudFront in front of the web function's REST API and the asset
+bucket, the security headers, the session table, and what the web function may do."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk.assertions import Match
+
+from shared.resources import (
+    WEB_API_NAME,
+    WEB_ASSETS_PATH,
+    WEB_FUNCTION,
+    WEB_SESSION_TABLE_LAYOUT,
+    WEB_SESSION_TABLE_NAME,
+    WORKFLOWS,
+    Env,
+    WorkflowKey,
+)
+from web.build import STAMP
+
+from .conftest import synthesise
+from .test_stack_resources import _actions, app_functions, role_statements
+
+pytestmark = pytest.mark.slow
+
+ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
+
+
+def _one(synthesised, resource_type: str, prefix: str = "") -> tuple[str, dict]:
+    [(logical_id, resource)] = [(k, r) for k, r in synthesised.resources(resource_type).items() if k.startswith(prefix)]
+    return logical_id, resource
+
+
+def _distribution(synthesised) -> dict:
+    return _one(synthesised, "AWS::CloudFront::Distribution")[1]["Properties"]["DistributionConfig"]
+
+
+def _origin(config: dict, origin_id: str) -> dict:
+    [origin] = [o for o in config["Origins"] if o["Id"] == origin_id]
+    return origin
+
+
+def _logical_id(synthesised, resource_type: str, prefix: str) -> str:
+    return _one(synthesised, resource_type, prefix)[0]
+
+
+def _web_function(synthesised) -> tuple[str, dict]:
+    [(logical_id, function)] = [(k, r) for k, r in app_functions(synthesised).items()
+                                if r["Properties"]["FunctionName"] == WEB_FUNCTION.function_name]
+    return logical_id, function
+
+
+# ---------------------------------------------------------------- CloudFront
+def test_pages_go_uncached_to_the_web_api_with_cookies_query_and_headers_but_host(synthesised):
+    config = _distribution(synthesised)
+    pages = config["DefaultCacheBehavior"]
+    assert pages["CachePolicyId"] == cloudfront.CachePolicy.CACHING_DISABLED.cache_policy_id
+    assert pages["OriginRequestPolicyId"] == cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.origin_request_policy_id
+    assert pages["AllowedMethods"] == ALL_METHODS
+    assert pages["ViewerProtocolPolicy"] == "redirect-to-https"
+    origin = _origin(config, pages["TargetOriginId"])
+    # The stage's address from the RestApi's id and the stage name (no dependency on the stage: see WebHosting.base_url).
+    web_api = _logical_id(synthesised, "AWS::ApiGateway::RestApi", "WebRestApi")
+    assert origin["DomainName"]["Fn::Join"][1][0] == {"Ref": web_api}
+    assert origin["OriginPath"] == "/v1"
+    assert origin["CustomOriginConfig"] == {"OriginProtocolPolicy": "https-only", "OriginSSLProtocols": ["TLSv1.2"]}
+
+
+def test_assets_come_from_the_private_bucket_through_origin_access_control(synthesised):
+    config = _distribution(synthesised)
+    [assets] = config["CacheBehaviors"]
+    assert assets["PathPattern"] == f"{WEB_ASSETS_PATH}*"
+    assert assets["AllowedMethods"] == ["GET", "HEAD"]
+    assert assets["ViewerProtocolPolicy"] == "redirect-to-https"
+    origin = _origin(config, assets["TargetOriginId"])
+    bucket = _logical_id(synthesised, "AWS::S3::Bucket", "WebAssets")
+    assert origin["DomainName"] == {"Fn::GetAtt": [bucket, "RegionalDomainName"]}
+    oac = _logical_id(synthesised, "AWS::CloudFront::OriginAccessControl", "WebDistribution")
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": [oac, "Id"]}
+    synthesised.template.has_resource_properties("AWS::CloudFront::OriginAccessControl", {
+        "OriginAccessControlConfig": Match.object_like({"OriginAccessControlOriginType": "s3", "SigningBehavior": "always",
+                                                        "SigningProtocol": "sigv4"})})
+    # Only this distribution may read the objects; nothing else is allowed in.
+    _, policy = _one(synthesised, "AWS::S3::BucketPolicy", "WebAssets")
+    allows = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    distribution = _logical_id(synthesised, "AWS::CloudFront::Distribution", "WebDistribution")
+    assert len(allows) == 1
+    assert allows[0]["Principal"] == {"Service": "cloudfront.amazonaws.com"} and allows[0]["Action"] == "s3:GetObject"
+    assert {"Ref": distribution} in allows[0]["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Join"][1]
+
+
+def test_every_response_carries_hsts_frame_denial_nosniff_and_no_referrer(synthesised):
+    policy_id, policy = _one(synthesised, "AWS::CloudFront::ResponseHeadersPolicy")
+    assert policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"] == {
+        "StrictTransportSecurity": {"AccessControlMaxAgeSec": 63072000, "IncludeSubdomains": True, "Override": True},
+        "FrameOptions": {"FrameOption": "DENY", "Override": True},
+        "ContentTypeOptions": {"Override": True},
+        "ReferrerPolicy": {"ReferrerPolicy": "no-referrer", "Override": True},
+    }
+    config = _distribution(synthesised)
+    for behaviour in (config["DefaultCacheBehavior"], *config["CacheBehaviors"]):
+        assert behaviour["ResponseHeadersPolicyId"] == {"Ref": policy_id}
+
+
+def test_the_distribution_logs_without_cookies_to_a_private_bucket_that_is_itself_logged(synthesised):
+    config = _distribution(synthesised)
+    log_bucket, bucket = _one(synthesised, "AWS::S3::Bucket", "WebDistributionLogs")
+    assert config["Logging"] == {"Bucket": {"Fn::GetAtt": [log_bucket, "RegionalDomainName"]}, "IncludeCookies": False,
+                                 "Prefix": "cloudfront/"}
+    props = bucket["Properties"]
+    # CloudFront delivers its standard logs with an ACL grant, so this bucket (only) keeps ACLs enabled.
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    assert props["LoggingConfiguration"]["DestinationBucketName"]["Ref"].startswith("BucketsAccessLogs")
+
+
+def test_without_a_web_domain_the_distribution_uses_cloudfront_s_name(synthesised):
+    assert "Aliases" not in _distribution(synthesised) and "ViewerCertificate" not in _distribution(synthesised)
+    assert _distribution(synthesised)["HttpVersion"] == "http2and3"
+
+
+# ---------------------------------------------------------------- assets
+def test_the_asset_bucket_is_private_tls_only_encrypted_and_logged(synthesised):
+    _, bucket = _one(synthesised, "AWS::S3::Bucket", "WebAssets")
+    props = bucket["Properties"]
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    assert props["LoggingConfiguration"]["DestinationBucketName"]["Ref"].startswith("BucketsAccessLogs")
+    _, policy = _one(synthesised, "AWS::S3::BucketPolicy", "WebAssets")
+    denies = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Deny"]
+    assert any(s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in denies)
+
+
+def test_the_assets_built_from_npm_are_deployed_under_the_assets_path_and_invalidated(synthesised):
+    _, deployment = _one(synthesised, "Custom::CDKBucketDeployment")
+    props = deployment["Properties"]
+    assert props["DestinationBucketName"] == {"Ref": _logical_id(synthesised, "AWS::S3::Bucket", "WebAssets")}
+    assert props["DestinationBucketKeyPrefix"] == WEB_ASSETS_PATH.strip("/") + "/"
+    assert props["DistributionId"] == {"Ref": _logical_id(synthesised, "AWS::CloudFront::Distribution", "WebDistribution")}
+    assert props["DistributionPaths"] == [f"{WEB_ASSETS_PATH}*"]
+    assert props["SystemMetadata"] == {"cache-control": "public, max-age=3600"}
+    [source_key] = props["SourceObjectKeys"]
+    staged = synthesised.outdir / f"asset.{source_key.removesuffix('.zip')}"
+    files = {p.relative_to(staged).as_posix() for p in staged.rglob("*") if p.is_file()}
+    assert {"app.css", "app.mjs", "govuk-frontend.min.js", "images/favicon.ico"} <= files
+    assert STAMP not in files
+
+
+# ---------------------------------------------------------------- the pages' API
+def test_the_web_api_has_no_authorizer_and_proxies_every_path_to_the_web_function(synthesised):
+    web_api = _logical_id(synthesised, "AWS::ApiGateway::RestApi", "WebRestApi")
+    synthesised.template.has_resource_properties("AWS::ApiGateway::RestApi", {
+        "Name": WEB_API_NAME, "EndpointConfiguration": {"Types": ["REGIONAL"]}})
+    methods = [m["Properties"] for m in synthesised.resources("AWS::ApiGateway::Method").values()
+               if m["Properties"]["RestApiId"] == {"Ref": web_api}]
+    assert len(methods) == 2  # ANY / and ANY /{proxy+}
+    function, _ = _web_function(synthesised)
+    for method in methods:
+        assert method["HttpMethod"] == "ANY"
+        assert method["AuthorizationType"] == "NONE" and "AuthorizerId" not in method
+        assert method["Integration"]["Type"] == "AWS_PROXY"
+        assert {"Fn::GetAtt": [function, "Arn"]} in method["Integration"]["Uri"]["Fn::Join"][1]
+    assert not [a for a in synthesised.resources("AWS::ApiGateway::Authorizer").values()
+                if a["Properties"]["RestApiId"] == {"Ref": web_api}]
+
+
+def test_the_web_api_stage_throttles_logs_and_has_a_web_acl_counting_clients_behind_cloudfront(synthesised):
+    web_api = _logical_id(synthesised, "AWS::ApiGateway::RestApi", "WebRestApi")
+    stage_id, stage = _one(synthesised, "AWS::ApiGateway::Stage", "WebRestApi")
+    props = stage["Properties"]
+    assert props["RestApiId"] == {"Ref": web_api}
+    assert props["AccessLogSetting"]["DestinationArn"]["Fn::GetAtt"][0].startswith("WebAccessLogs")
+    [settings] = props["MethodSettings"]
+    assert settings["ThrottlingRateLimit"] > 0 and settings["ThrottlingBurstLimit"] > 0 and settings["DataTraceEnabled"] is False
+    # Execution logging uses the account's CloudWatch role, which the caseworker API's stack part sets up.
+    assert any(d.startswith("ApiRestApiAccount") for d in stage["DependsOn"])
+    _, association = _one(synthesised, "AWS::WAFv2::WebACLAssociation", "Web")
+    assert {"Ref": stage_id} in association["Properties"]["ResourceArn"]["Fn::Join"][1]
+    _, acl = _one(synthesised, "AWS::WAFv2::WebACL", "Web")
+    rules = {rule["Name"]: rule for rule in acl["Properties"]["Rules"]}
+    assert {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"} < set(rules)
+    rate = rules["rate-limit-per-ip"]["Statement"]["RateBasedStatement"]
+    assert rate["AggregateKeyType"] == "FORWARDED_IP"
+    assert rate["ForwardedIPConfig"] == {"HeaderName": "X-Forwarded-For", "FallbackBehavior": "MATCH"}
+
+
+# ---------------------------------------------------------------- sessions and the web function
+def test_the_session_table_is_encrypted_with_the_platform_key_expires_by_ttl_and_is_recoverable(synthesised):
+    synthesised.template.has_resource_properties("AWS::DynamoDB::Table", {
+        "TableName": WEB_SESSION_TABLE_NAME,
+        "KeySchema": [{"AttributeName": WEB_SESSION_TABLE_LAYOUT.partition_key, "KeyType": "HASH"}],
+        "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS",
+                             "KMSMasterKeyId": {"Fn::GetAtt": [Match.string_like_regexp("^EncryptionKey"), "Arn"]}},
+        "TimeToLiveSpecification": {"AttributeName": WEB_SESSION_TABLE_LAYOUT.ttl_attribute, "Enabled": True},
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+        "BillingMode": "PAY_PER_REQUEST",
+    })
+
+
+def test_the_web_function_knows_its_session_table_user_pool_client_and_public_address(synthesised):
+    _, function = _web_function(synthesised)
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert variables[Env.WEB_SESSION_TABLE] == {"Ref": _logical_id(synthesised, "AWS::DynamoDB::Table", "WebSessions")}
+    assert variables[Env.USER_POOL_ID] == {"Ref": _logical_id(synthesised, "AWS::Cognito::UserPool", "Identity")}
+    assert variables[Env.WEB_CLIENT_ID] == {"Ref": _logical_id(synthesised, "AWS::Cognito::UserPoolClient", "Identity")}
+    distribution = _logical_id(synthesised, "AWS::CloudFront::Distribution", "WebDistribution")
+    assert variables[Env.WEB_BASE_URL] == {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]}
+    assert synthesised.template_json["Outputs"]["WebUrl"]["Value"] == variables[Env.WEB_BASE_URL]
+    assert {env.value for env in WEB_FUNCTION.environment} <= set(variables)
+
+
+def test_the_web_function_may_do_what_its_pages_need_and_nothing_more(synthesised):
+    statements = role_statements(synthesised, "FunctionsWebRole")
+    granted: dict[str, set[str]] = {}  # action -> the resources (as JSON) it is granted on
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        for action in _actions(statement):
+            granted.setdefault(action, set()).update(json.dumps(resource) for resource in resources)
+    services = {action.split(":")[0] for action in granted}
+    # Sign-in is Cognito's public InitiateAuth: no cognito-idp permission. No email, no print, no other bucket.
+    assert services == {"dynamodb", "s3", "states", "kms", "logs", "xray"}
+    # Pre-signed evidence URLs (GET for the viewer, POST for the reply page), and deleting a refused reply upload.
+    assert set(a for a in granted if a.startswith("s3:")) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
+    assert all("BucketsEvidence" in resource for resource in granted["s3:GetObject"] | granted["s3:PutObject"])
+    [deletable] = granted["s3:DeleteObject"]
+    assert "BucketsEvidence" in deletable and deletable.endswith('/cases/*/reply-*"]]}')
+    tables = " ".join(granted["dynamodb:GetItem"])
+    for table in ("WebSessions", "TablesUnrouted", "TablesIdempotency", "casework-council-*"):
+        assert table in tables
+    assert "BadgeNumbers" not in tables and "PrintBatches" not in tables
+    # It starts and resumes the case workflows only, like the API; never the print dispatch.
+    machines = {r["Properties"]["StateMachineName"]: k for k, r in synthesised.resources("AWS::StepFunctions::StateMachine").items()}
+    for action in ("states:StartExecution", "states:SendTaskSuccess"):
+        for workflow in WORKFLOWS:
+            expected = workflow.key is not WorkflowKey.PRINT_DISPATCH
+            assert (json.dumps({"Ref": machines[workflow.state_machine_name]}) in granted[action]) == expected, (action, workflow.key)
+
+
+# ---------------------------------------------------------------- the council's own domain
+def test_with_a_web_domain_the_distribution_requires_tls_1_2_on_that_name(tmp_path):
+    certificate = "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000"
+    domain = "casework.northshire.example"
+    # cdk-nag on: with the council's certificate the TLS finding (CFR4) is compliant, not acknowledged.
+    synthesised = synthesise(tmp_path, nag=True, context={"webDomainName": domain, "webCertificateArn": certificate})
+    config = _distribution(synthesised)
+    assert config["Aliases"] == [domain]
+    assert config["ViewerCertificate"] == {"AcmCertificateArn": certificate, "MinimumProtocolVersion": "TLSv1.2_2021",
+                                           "SslSupportMethod": "sni-only"}
+    _, function = _web_function(synthesised)
+    assert function["Properties"]["Environment"]["Variables"][Env.WEB_BASE_URL] == f"https://{domain}"
+    report = json.loads((tmp_path / "validation-report.json").read_text())["pluginReports"][0]
+    assert not [f for f in report["suppressedViolations"] if f["ruleName"] == "AwsSolutions-CFR4"]
+
+
+def test_a_web_domain_needs_its_certificate(tmp_path):
+    from infra.app import build_app
+
+    with pytest.raises(ValueError, match="webCertificateArn"):
+        build_app(outdir=str(tmp_path), nag=False, context={"webDomainName": "casework.northshire.example"})

@@ -1,0 +1,123 @@
+"""What every signed-in page needs: the layout's context (navigation, CSRF token, session timer) and drafts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.exceptions import ForbiddenError
+from aws_lambda_powertools.event_handler.router import Router
+
+from shared.adapters.aws import councils
+from shared.domain.case import utcnow
+from shared.resources import Role
+from shared.service.casework import EDITING_ROLES
+from shared.service.tenancy import Caller
+from web.forms import Form
+from web.rendering import render_html
+from web.security import RESUME_PREFIX, current_form, current_session, draft_store
+from web.sessions import SESSION_WARNING, WebSession
+
+LEADER_ROLES = (Role.TEAM_LEADER, Role.COUNCIL_ADMIN)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    href: str
+    text: str
+    roles: tuple[Role, ...] | None = None  # None: everyone signed in to a council
+
+
+NAVIGATION = (
+    NavItem("/", "My work"),
+    NavItem("/queue", "Team queue"),
+    NavItem("/search", "Search"),
+    NavItem("/applications/new", "New application", EDITING_ROLES),
+    NavItem("/dashboard", "Dashboard", LEADER_ROLES),
+)
+
+
+def navigation(caller: Caller, path: str) -> list[dict[str, Any]]:
+    """govukServiceNavigation items for this caller; the current section is marked active."""
+    items = []
+    for item in NAVIGATION:
+        if item.roles is not None and not caller.has_any(*item.roles):
+            continue
+        current = path == item.href or (item.href != "/" and path.startswith(item.href))
+        items.append({"href": item.href, "text": item.text, "active": current, "current": path == item.href})
+    return items
+
+
+def render_page(router: Router, template: str, status: HTTPStatus = HTTPStatus.OK, **context: Any) -> Response:
+    """A signed-in page: the layout gets the session, the navigation and the timeout warning's timings."""
+    session: WebSession = current_session(router)
+    now = utcnow()
+    council = councils().get(session.council_code) if session.council_code else None
+    return render_html(
+        template,
+        status,
+        session=session,
+        caller=session.caller,
+        csrf_token=session.csrf_token,
+        navigation=navigation(session.caller, router.current_event.path),
+        session_seconds=session.seconds_left(now),
+        warn_seconds=int(SESSION_WARNING.total_seconds()),
+        councilName=council.name if council else "national",
+        **context,
+    )
+
+
+def caller(router: Router) -> Caller:
+    return current_session(router).caller
+
+
+def posted(router: Router) -> Form:
+    return current_form(router)
+
+
+def require_any(router: Router, *roles: Role, doing: str) -> Caller:
+    who = caller(router)
+    if not who.has_any(*roles):
+        raise ForbiddenError(f"{doing} needs one of these roles: {', '.join(role.value for role in roles)}")
+    return who
+
+
+@dataclass(frozen=True)
+class SavedWork:
+    fields: dict[str, list[str]]
+    saved_at: datetime
+    after_timeout: bool  # kept when the session ended mid-form, rather than saved by the person
+
+    def value(self, name: str) -> str:
+        values = self.fields.get(name)
+        return values[-1] if values else ""
+
+    def values(self, name: str) -> list[str]:
+        return list(self.fields.get(name, []))
+
+
+def saved_work(router: Router, form_path: str | None = None) -> SavedWork | None:
+    """The draft of the form at this path: work kept when the session ended, else a saved draft."""
+    user = current_session(router).user
+    path = form_path or router.current_event.path
+    store = draft_store()
+    for key, after_timeout in ((RESUME_PREFIX + path, True), (path, False)):
+        found = store.load(user, key)
+        if found:
+            return SavedWork(fields=found[0], saved_at=found[1], after_timeout=after_timeout)
+    return None
+
+
+def save_draft(router: Router, form_path: str | None = None) -> bool:
+    return draft_store().save(current_session(router).user, form_path or router.current_event.path, posted(router).without_csrf())
+
+
+def discard_drafts(router: Router, form_path: str | None = None) -> None:
+    """Once a form is sent, its drafts go."""
+    user = current_session(router).user
+    path = form_path or router.current_event.path
+    for key in (RESUME_PREFIX + path, path):
+        draft_store().discard(user, key)

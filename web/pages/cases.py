@@ -1,0 +1,703 @@
+"""The case page and the actions the workflow allows on it.
+
+Every action is its own page that posts to itself and calls the same service, with the same pydantic input, as the
+JSON API. The version of the case (or badge) the page was rendered with travels in a hidden field, so a case
+changed meanwhile answers with the "case has changed" page rather than overwriting someone else's work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.router import Router
+from pydantic import BaseModel, ValidationError
+
+from shared.adapters.aws import councils, evidence_links, intake_service, store_for, workflows
+from shared.adapters.case_store import CaseStore
+from shared.domain.application import ApplicationType, CancelReason, Channel, ReplaceReason
+from shared.domain.badge import Badge, BadgeStatus
+from shared.domain.case import (
+    HUMAN_STAGES,
+    INFORMATION_REQUEST_STAGES,
+    AssessmentOutcome,
+    AuditEntry,
+    Case,
+    DecisionOutcome,
+    ReviewOutcome,
+    Stage,
+    utcnow,
+)
+from shared.domain.completeness import DESCRIPTIONS, MissingCode, fee_for
+from shared.resources import Role
+from shared.service import decisions
+from shared.service.casework import (
+    ALLOCATING_ROLES,
+    EDITING_ROLES,
+    AssignmentInput,
+    BadgeNotChangeable,
+    CancelBadgeInput,
+    NoteInput,
+    ReferralInput,
+    ReorderBadgeInput,
+    ReplacementNotPossible,
+    add_note,
+    assign,
+    cancel_badge,
+    refer,
+    reorder_badge,
+    replace_badge,
+    view_case,
+    visible_case,
+)
+from shared.service.replacement import ReplaceBadgeInput
+from shared.service.tenancy import Caller
+from web.forms import Errors, Form, errors_from
+from web.page import caller, discard_drafts, posted, render_page, require_any, save_draft, saved_work
+from web.rendering import origin_of, redirect
+
+router = Router()
+
+CASE_ID = re.compile(r"^[A-Z0-9-]{6,64}$")
+BADGE_NUMBER = re.compile(r"^[0-9A-HJK]{6}$")
+ASSESSING_ROLES = (*EDITING_ROLES, Role.ASSESSOR)
+
+
+# ---------------------------------------------------------------- what the workflow allows now
+@dataclass(frozen=True)
+class CaseAction:
+    slug: str  # the action's page: /cases/<id>/<slug>
+    label: str
+
+
+def workflow_actions(case: Case, who: Caller) -> list[CaseAction]:
+    """The steps open on the case for this caller: the stage's own step (when its workflow task waits) and the rest.
+
+    The services refuse anything else; this only decides which buttons to show."""
+    waiting = case.task_token is not None
+    editor = who.has_any(*EDITING_ROLES)
+    actions: list[CaseAction] = []
+    if not waiting:
+        return actions
+    if editor and case.stage is Stage.PROOF_CHECK:
+        actions.append(CaseAction("proof-check", "Record the proof check"))
+    if case.stage is Stage.ASSESSMENT and (editor or (who.has_any(Role.ASSESSOR) and case.referred_to == who.user)):
+        actions.append(CaseAction("assessment", "Record the assessment"))
+    if editor and case.stage is Stage.ASSESSMENT:
+        actions.append(CaseAction("referral", "Refer to an assessor" if not case.referred_to else "Change the referral"))
+    if editor and case.stage is Stage.DECISION:
+        actions.append(CaseAction("decision", "Decide the application"))
+    if editor and case.stage is Stage.AWAITING_PAYMENT:
+        actions.append(CaseAction("payment", "Record the payment"))
+    if editor and case.stage is Stage.REFUSED and case.application.application_type is not ApplicationType.CANCEL:
+        actions.append(CaseAction("review-request", "Record a review request"))
+    if editor and case.stage is Stage.REVIEW and not (case.decision and case.decision.by == who.user):
+        actions.append(CaseAction("review", "Review the refusal"))
+    if editor and case.stage in INFORMATION_REQUEST_STAGES and case.application.application_type is not ApplicationType.CANCEL:
+        actions.append(CaseAction("information-request", "Ask the applicant for information"))
+    return actions
+
+
+def badge_actions(badge: Badge, who: Caller) -> list[CaseAction]:
+    """What may be done to a badge of the case; the badge's status rules refuse the rest with a reason."""
+    if not who.has_any(*EDITING_ROLES):
+        return []
+    actions = []
+    if badge.status is BadgeStatus.REJECT:
+        actions.append(CaseAction("reorder", "Correct and order again"))
+    if badge.status is BadgeStatus.ISSUED:
+        actions.append(CaseAction("replace", "Replace"))
+    if badge.status in (BadgeStatus.ISSUED, BadgeStatus.REJECT) or (badge.status is BadgeStatus.ORDERED and badge.batch_id is None):
+        actions.append(CaseAction("cancel", "Cancel"))
+    return actions
+
+
+# ---------------------------------------------------------------- loading
+def _store() -> CaseStore:
+    who = caller(router)
+    if who.council_code is None:
+        raise NotFoundError("cases belong to a council; sign in with a council account")
+    return store_for(who.council_code)
+
+
+def _case(case_id: str) -> Case:
+    """The caller's council's case, or 404 (another council's case, or one not referred to this assessor)."""
+    case = visible_case(_store(), case_id, caller(router)) if CASE_ID.match(case_id) else None
+    if case is None:
+        raise NotFoundError(f"There is no case {case_id}.")
+    return case
+
+
+def _badge(case: Case, badge_number: str) -> Badge:
+    badge = _store().get_badge(badge_number) if BADGE_NUMBER.match(badge_number) else None
+    if badge is None or badge.case_id != case.case_id:
+        raise NotFoundError(f"Case {case.case_id} has no badge {badge_number}.")
+    return badge
+
+
+def _version(form: Form) -> str:
+    return form.get("expected_version")
+
+
+def _check(model: type[BaseModel], data: dict[str, Any], field_ids: dict[str, str] | None = None) -> tuple[Any, Errors]:
+    """Validate with the API's own input model: the model, or the errors as GOV.UK messages."""
+    try:
+        return model.model_validate(data), Errors()
+    except ValidationError as error:
+        return None, errors_from(error, field_ids)
+
+
+def _required(form: Form, messages: dict[str, str]) -> Errors:
+    """GOV.UK's own words for a field left empty (pydantic's are for values that are wrong)."""
+    errors = Errors()
+    for name, message in messages.items():
+        if not form.all(name):
+            errors.add(name, message)
+    return errors
+
+
+def _render(template: str, **context: Any) -> Response:
+    return render_page(router, template, evidence_names=EVIDENCE_NAMES, **context)
+
+
+def _done(case_id: str, action: str) -> Response:
+    discard_drafts(router)
+    return redirect(f"/cases/{case_id}/done/{action}")
+
+
+# ---------------------------------------------------------------- the case page
+@router.get("/cases/<case_id>")
+def case_page(case_id: str) -> Response:
+    who = caller(router)
+    loaded = view_case(_store(), case_id, who, utcnow()) if CASE_ID.match(case_id) else None
+    if loaded is None:
+        raise NotFoundError(f"There is no case {case_id}.")
+    case = loaded.case
+    council = councils().get(case.council_code)
+    moving_on = case.stage in HUMAN_STAGES and case.task_token is None and not case.needs_attention
+    return _render(
+        "case/case.html", title=f"Case {case.case_id}",
+        case=case, application=case.application, notes=sorted(loaded.notes, key=lambda note: note.at, reverse=True),
+        # Views are audited too (who looked at whose data), but listed apart so the changes stay readable.
+        history=[(entry, describe(entry)) for entry in reversed(loaded.history) if entry.action != VIEWED],
+        views=[entry for entry in reversed(loaded.history) if entry.action == VIEWED],
+        badges=[(badge, badge_actions(badge, who)) for badge in loaded.badges],
+        actions=workflow_actions(case, who), moving_on=moving_on,
+        fee_pence=fee_for(case.application, council) if council and council.charges_fee else 0,
+        can_note=who.has_any(*ASSESSING_ROLES), can_assign=who.has_any(*EDITING_ROLES),
+        is_mine=case.assignee == who.user, is_leader=who.has_any(*ALLOCATING_ROLES),
+        missing_all=[(code, DESCRIPTIONS[code]) for code in MissingCode],
+    )
+
+
+VIEWED = "CASE_VIEWED"
+
+
+def describe(entry: AuditEntry) -> str:
+    """One line for the history table: what changed, from the audit entry's before and after."""
+    after = entry.after or {}
+    before = entry.before or {}
+    parts = []
+    for name, value in after.items():
+        shown = ", ".join(str(item) for item in value) if isinstance(value, list) else value
+        if isinstance(shown, dict):
+            shown = ", ".join(f"{key}: {item}" for key, item in shown.items())
+        if name in before and before[name] != value and not isinstance(before[name], (dict, list)):
+            parts.append(f"{name.replace('_', ' ')}: {before[name]} to {shown}")
+        else:
+            parts.append(f"{name.replace('_', ' ')}: {shown}")
+    return "; ".join(parts)[:300]
+
+
+@router.get("/cases/<case_id>/evidence/<index>")
+def evidence_viewer(case_id: str, index: str) -> Response:
+    """One document, shown in the page by a pre-signed link that works for a few minutes only."""
+    case = _case(case_id)
+    evidence = case.application.evidence
+    if not index.isdigit() or not 1 <= int(index) <= len(evidence):
+        raise NotFoundError(f"Case {case_id} has no document {index}.")
+    number = int(index)
+    item = evidence[number - 1]
+    link = evidence_links().link(item.key, item.content_type, item.filename)
+    return _render(
+        "case/evidence.html", title=f"{_evidence_name(item.type.value)}, case {case.case_id}",
+        evidence_origin=origin_of(link.url), case=case, item=item, number=number, count=len(evidence), link=link,
+        name=_evidence_name(item.type.value),
+    )
+
+
+EVIDENCE_NAMES = {
+    "PROOF_ELIG": "Proof of eligibility", "SUPPORT_DOCS": "Supporting document", "PROOF_ADD": "Proof of address",
+    "PROOF_ID": "Proof of identity", "PHOTO": "Photo",
+}
+
+
+def _evidence_name(evidence_type: str) -> str:
+    return EVIDENCE_NAMES.get(evidence_type, evidence_type)
+
+
+# ---------------------------------------------------------------- notes and assignment
+@router.route("/cases/<case_id>/notes", method=["GET", "POST"])
+def note(case_id: str) -> Response:
+    require_any(router, *ASSESSING_ROLES, doing="Adding a note")
+    case = _case(case_id)
+    form, errors = posted(router), Errors()
+    if router.current_event.http_method == "POST":
+        given, errors = _check(NoteInput, {"text": form.get("text")})
+        if errors and not form.get("text"):
+            errors = Errors({"text": "Enter the note"})
+        if not errors:
+            add_note(_store(), case.case_id, given.text, caller(router), utcnow())
+            return _done(case.case_id, "note")
+    return _action_page("case/note.html", "Add a note", case, errors, form)
+
+
+@router.route("/cases/<case_id>/assignment", method=["GET", "POST"])
+def assignment(case_id: str) -> Response:
+    """Claim an unassigned case, or release your own (team leaders may release anyone's)."""
+    who = require_any(router, *EDITING_ROLES, doing="Working on cases")
+    case = _case(case_id)
+    claiming = case.assignee != who.user and (case.assignee is None or who.has_any(*ALLOCATING_ROLES))
+    if router.current_event.http_method == "POST":
+        given, errors = _check(AssignmentInput, {"expected_version": _version(posted(router)), "assignee": who.user if claiming else None})
+        if errors:
+            return _action_page("case/assignment.html", "Work on this case", case, errors, posted(router), claiming=claiming)
+        assign(_store(), case.case_id, given.assignee, given.expected_version, who, utcnow())
+        return _done(case.case_id, "claimed" if claiming else "released")
+    return _action_page("case/assignment.html", "Take this case" if claiming else "Release this case", case, Errors(), posted(router),
+                        claiming=claiming)
+
+
+def _action_page(template: str, title: str, case: Case, errors: Errors, form: Form, **context: Any) -> Response:
+    """An action's form: what was posted (or kept when a session ended, or saved) fills the fields again."""
+    work = None if form.fields else saved_work(router)
+    values = form.fields or (work.fields if work else {})
+    return _render(template, status=400 if errors else 200, title=title, case=case, errors=errors,
+                       values=Form(values), **context)
+
+
+# ---------------------------------------------------------------- the steps of the workflow
+YES_NO = {"yes": True, "no": False}
+
+
+@router.route("/cases/<case_id>/proof-check", method=["GET", "POST"])
+def proof_check(case_id: str) -> Response:
+    require_any(router, *EDITING_ROLES, doing="Checking proof of eligibility")
+    case = _case(case_id)
+    form = posted(router)
+    if router.current_event.http_method == "POST":
+        errors = _required(form, {"confirmed": "Select yes if the proof shows the applicant meets the criterion"})
+        if not errors:
+            given, errors = _check(decisions.ProofCheckInput, {
+                "expected_version": _version(form), "confirmed": YES_NO.get(form.get("confirmed"), form.get("confirmed")),
+                "notes": form.get("notes") or None})
+        if not errors:
+            decisions.record_proof_check(_store(), workflows(), case.case_id, given, caller(router), utcnow())
+            return _done(case.case_id, "proof-check")
+        return _action_page("case/proof_check.html", "Record the proof check", case, errors, form)
+    return _action_page("case/proof_check.html", "Record the proof check", case, Errors(), form)
+
+
+@router.route("/cases/<case_id>/assessment", method=["GET", "POST"])
+def assessment(case_id: str) -> Response:
+    require_any(router, *ASSESSING_ROLES, doing="Recording an assessment")
+    case = _case(case_id)
+    form = posted(router)
+    errors = Errors()
+    if router.current_event.http_method == "POST":
+        errors = _required(form, {"outcome": "Select whether the applicant is eligible", "summary": "Enter what the assessment found and why"})
+        if not errors:
+            given, errors = _check(decisions.AssessmentInput, {
+                "expected_version": _version(form), "outcome": form.get("outcome"), "summary": form.get("summary")})
+        if not errors:
+            decisions.record_assessment(_store(), workflows(), case.case_id, given, caller(router), utcnow())
+            return _done(case.case_id, "assessment")
+    return _action_page("case/assessment.html", "Record the assessment", case, errors, form, outcomes=list(AssessmentOutcome))
+
+
+@router.route("/cases/<case_id>/referral", method=["GET", "POST"])
+def referral(case_id: str) -> Response:
+    require_any(router, *EDITING_ROLES, doing="Referring a case")
+    case = _case(case_id)
+    form = posted(router)
+    errors = Errors()
+    if router.current_event.http_method == "POST":
+        withdrawing = form.get("withdraw") == "yes"
+        if not withdrawing:
+            errors = _required(form, {"assessor": "Enter the assessor's email address"})
+        if not errors:
+            given, errors = _check(ReferralInput, {"expected_version": _version(form), "assessor": None if withdrawing else form.get("assessor")})
+        if not errors:
+            refer(_store(), case.case_id, given.assessor, given.expected_version, caller(router), utcnow())
+            return _done(case.case_id, "referral-withdrawn" if withdrawing else "referral")
+    return _action_page("case/referral.html", "Refer to an assessor", case, errors, form)
+
+
+@router.route("/cases/<case_id>/information-request", method=["GET", "POST"])
+def information_request(case_id: str) -> Response:
+    require_any(router, *EDITING_ROLES, doing="Asking the applicant for information")
+    case = _case(case_id)
+    form = posted(router)
+    errors = Errors()
+    if router.current_event.http_method == "POST":
+        codes = form.all("items")
+        errors = _required(form, {"items": "Select what the applicant needs to send"})
+        if not errors:
+            items = [{"code": code, "note": form.get(f"note-{code}") or None} for code in codes]
+            given, errors = _check(decisions.InformationRequestInput, {"expected_version": _version(form), "items": items},
+                                   {f"items.{number}.note": f"note-{code}" for number, code in enumerate(codes)})
+        if not errors:
+            decisions.request_information(_store(), workflows(), case.case_id, given, caller(router), utcnow())
+            return _done(case.case_id, "information-request")
+    kinds = [(code.value, DESCRIPTIONS[code]) for code in MissingCode]
+    return _action_page("case/information_request.html", "Ask the applicant for information", case, errors, form, kinds=kinds)
+
+
+def _pence(text: str) -> int | str:
+    """£10 or 10.50 as pence; anything else is passed on for the model to refuse."""
+    try:
+        amount = Decimal(text.replace("£", "").replace(",", "").strip())
+    except InvalidOperation:
+        return text
+    return int(amount * 100) if amount == amount.quantize(Decimal("0.01")) else text
+
+
+@router.route("/cases/<case_id>/payment", method=["GET", "POST"])
+def payment(case_id: str) -> Response:
+    require_any(router, *EDITING_ROLES, doing="Recording a payment")
+    case = _case(case_id)
+    council = councils().get(case.council_code)
+    form = posted(router)
+    errors = Errors()
+    if router.current_event.http_method == "POST":
+        errors = _required(form, {"amount": "Enter the amount paid", "reference": "Enter the payment reference"})
+        if not errors:
+            given, errors = _check(decisions.PaymentInput, {
+                "expected_version": _version(form), "amount_pence": _pence(form.get("amount")), "reference": form.get("reference"),
+                "method": form.get("method") or "CARD"}, {"amount_pence": "amount"})
+            if errors and "amount" in errors.by_field:
+                errors.by_field["amount"] = "Enter the amount paid in pounds and pence, like 10.00"
+        if not errors:
+            try:
+                decisions.record_payment(_store(), workflows(), council, case.case_id, given, caller(router), utcnow())
+                return _done(case.case_id, "payment")
+            except decisions.InvalidStep:
+                errors.add("amount", f"The amount is less than the fee of £{fee_for(case.application, council) / 100:.2f}")
+    return _action_page("case/payment.html", "Record the payment", case, errors, form,
+                        fee=fee_for(case.application, council) / 100 if council else 0)
+
+
+@router.route("/cases/<case_id>/review-request", method=["GET", "POST"])
+def review_request(case_id: str) -> Response:
+    require_any(router, *EDITING_ROLES, doing="Recording a review request")
+    case = _case(case_id)
+    form = posted(router)
+    errors = Errors()
+    if router.current_event.http_method == "POST":
+        errors = _required(form, {"grounds": "Enter why the applicant thinks the refusal is wrong"})
+        if not errors:
+            given, errors = _check(decisions.ReviewRequestInput, {"expected_version": _version(form), "grounds": form.get("grounds")})
+        if not errors:
+            decisions.request_review(_store(), workflows(), case.case_id, given, caller(router), utcnow())
+            return _done(case.case_id, "review-request")
+    return _action_page("case/review_request.html", "Record a review request", case, errors, form)
+
+
+# ---------------------------------------------------------------- deciding, and reviewing a refusal: one journey
+@dataclass(frozen=True)
+class OutcomeJourney:
+    """Choose the outcome, give its details (the badge order, or the reasons), check the answers, send.
+
+    Each step's answers are kept as a draft under that step's path until the last one is sent."""
+
+    slug: str
+    title: str
+    approve: str  # the outcome that orders a badge
+    refuse: str  # the outcome that needs reasons
+    approve_label: str
+    refuse_label: str
+    model: type[decisions.DecisionInput] | type[decisions.ReviewInput]
+    send: Callable[..., Case | None]
+
+    def path(self, case_id: str, step: str = "") -> str:
+        return f"/cases/{case_id}/{self.slug}" + (f"/{step}" if step else "")
+
+
+DECIDING = OutcomeJourney("decision", "Decide the application", DecisionOutcome.APPROVE.value, DecisionOutcome.REFUSE.value,
+                          "Approve and order the badge", "Refuse", decisions.DecisionInput, decisions.decide)
+REVIEWING = OutcomeJourney("review", "Review the refusal", ReviewOutcome.OVERTURN.value, ReviewOutcome.UPHOLD.value,
+                           "Overturn the refusal and order the badge", "Uphold the refusal", decisions.ReviewInput, decisions.review)
+ORDER_FIELDS = {"order.start_date": "start-date", "order": "delivery-option", "order.deliver_to": "deliver-to",
+                "order.delivery_option": "delivery-option", "": "reasons"}
+
+
+def _rule_field(refused: decisions.InvalidStep) -> str:
+    """The input a badge rule's refusal is about; rules about the person (one badge each) point at the start of the order."""
+    return ORDER_FIELDS.get(refused.field, "start-date")
+
+
+def _cancelling(case: Case) -> bool:
+    return case.application.application_type is ApplicationType.CANCEL
+
+
+def _draft(journey: OutcomeJourney, case_id: str, step: str = "") -> Form:
+    work = saved_work(router, journey.path(case_id, step))
+    return Form(work.fields if work else {})
+
+
+def _start_date(form: Form, errors: Errors) -> str | None:
+    """The date input's three fields as an ISO date; blank means today."""
+    day, month, year = (form.get(f"start-date-{part}") for part in ("day", "month", "year"))
+    if not (day or month or year):
+        return None
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        errors.add("start-date", "Start date must be a real date, like 1 12 2026")
+        return None
+
+
+def _order(form: Form, errors: Errors) -> dict[str, Any]:
+    return {"start_date": _start_date(form, errors), "deliver_to": form.get("deliver-to") or "HOME",
+            "delivery_option": form.get("delivery-option") or "STANDARD"}
+
+
+def _reasons(form: Form) -> list[str]:
+    return [line.strip() for line in form.get("reasons").splitlines() if line.strip()]
+
+
+def _journey_input(journey: OutcomeJourney, case_id: str) -> tuple[Any, Errors, Form, Form]:
+    """The whole journey's answers from its drafts, checked by the API's model."""
+    chosen = _draft(journey, case_id)
+    approving = chosen.get("outcome") == journey.approve
+    details = _draft(journey, case_id, "order" if approving else "reasons")
+    errors = Errors()
+    data: dict[str, Any] = {"expected_version": chosen.get("expected_version"), "outcome": chosen.get("outcome")}
+    if approving:
+        data["order"] = _order(details, errors)
+    else:
+        data["reasons"] = _reasons(details)
+    given, problems = _check(journey.model, data, ORDER_FIELDS)
+    for field_id, message in problems.by_field.items():
+        errors.add(field_id, message)
+    return given, errors, chosen, details
+
+
+def _register(journey: OutcomeJourney) -> None:
+    roles = EDITING_ROLES
+
+    @router.route(f"/cases/<case_id>/{journey.slug}", method=["GET", "POST"])
+    def choose(case_id: str) -> Response:
+        require_any(router, *roles, doing=journey.title)
+        case = _case(case_id)
+        form = posted(router)
+        errors = Errors()
+        if router.current_event.http_method == "POST":
+            errors = _required(form, {"outcome": "Select the outcome"})
+            if form.get("outcome") and form.get("outcome") not in (journey.approve, journey.refuse):
+                errors.add("outcome", "Select the outcome")
+            if not errors:
+                save_draft(router)
+                if form.get("outcome") == journey.refuse:
+                    return redirect(journey.path(case.case_id, "reasons"))
+                # Approving a cancellation request cancels the badge: there is no badge to order.
+                return redirect(journey.path(case.case_id, "check" if _cancelling(case) else "order"))
+        values = form if form.fields else _draft(journey, case.case_id)
+        return _render("case/outcome.html", status=400 if errors else 200, title=journey.title, case=case, errors=errors,
+                           values=values, journey=journey)
+
+    @router.route(f"/cases/<case_id>/{journey.slug}/<step>", method=["GET", "POST"])
+    def details(case_id: str, step: str) -> Response:
+        require_any(router, *roles, doing=journey.title)
+        if step == "check":
+            return check(case_id)
+        if step not in ("order", "reasons"):
+            raise NotFoundError("There is no such page.")
+        case = _case(case_id)
+        chosen = _draft(journey, case.case_id)
+        if not chosen.get("outcome"):
+            return redirect(journey.path(case.case_id))
+        form = posted(router)
+        errors = Errors()
+        if router.current_event.http_method == "POST":
+            if step == "reasons":
+                errors = _required(form, {"reasons": "Enter the reasons, which the applicant is told"})
+                data: dict[str, Any] = {"reasons": _reasons(form)}
+            else:
+                data = {"order": _order(form, errors)}
+            outcome = journey.approve if step == "order" else journey.refuse
+            if not errors:
+                given, errors = _check(journey.model, {"expected_version": chosen.get("expected_version"), "outcome": outcome, **data},
+                                       ORDER_FIELDS | {f"reasons.{number}": "reasons" for number in range(10)})
+                if "reasons" in errors.by_field and step == "reasons":
+                    errors.by_field["reasons"] = "Give up to 10 reasons, one on each line, each 200 characters or fewer"
+                if "delivery-option" in errors.by_field:
+                    errors.by_field["delivery-option"] = "Fast track is only for badges sent to the holder's home"
+            if not errors and step == "order":
+                try:  # the badge rules (start not in the past, award end, one badge per person) now, not after the check
+                    decisions.check_order(_store(), case, given.order, utcnow(), "order")
+                except decisions.InvalidStep as refused:
+                    errors.add(_rule_field(refused), refused.message)
+            if not errors:
+                save_draft(router)
+                return redirect(journey.path(case.case_id, "check"))
+        values = form if form.fields else _draft(journey, case.case_id, step)
+        return _render(f"case/outcome_{step}.html", status=400 if errors else 200,
+                           title=journey.title, case=case, errors=errors, values=values, journey=journey)
+
+    def check(case_id: str) -> Response:
+        case = _case(case_id)
+        given, errors, chosen, details_form = _journey_input(journey, case.case_id)
+        if not chosen.get("outcome"):
+            return redirect(journey.path(case.case_id))
+        if router.current_event.http_method == "POST" and not errors:
+            try:
+                journey.send(_store(), workflows(), case.case_id, given, caller(router), utcnow())
+            except decisions.InvalidStep as refused:
+                errors.add(_rule_field(refused), refused.message)
+            else:
+                for step in ("", "order", "reasons"):
+                    discard_drafts(router, journey.path(case.case_id, step))
+                return redirect(f"/cases/{case.case_id}/done/{journey.slug}")
+        approving = chosen.get("outcome") == journey.approve
+        return _render("case/outcome_check.html", status=400 if errors else 200, title="Check your answers",
+                           case=case, errors=errors, journey=journey, approving=approving, cancelling=_cancelling(case), given=given,
+                           reasons=_reasons(details_form), order=_order(details_form, Errors()),
+                           expected_version=chosen.get("expected_version"))
+
+
+for _journey in (DECIDING, REVIEWING):
+    _register(_journey)
+
+
+# ---------------------------------------------------------------- badges of the case
+@router.route("/cases/<case_id>/badges/<badge_number>/cancel", method=["GET", "POST"])
+def cancel(case_id: str, badge_number: str) -> Response:
+    require_any(router, *EDITING_ROLES, doing="Cancelling a badge")
+    case = _case(case_id)
+    badge = _badge(case, badge_number)
+    form = posted(router)
+    errors = Errors()
+    if router.current_event.http_method == "POST":
+        errors = _required(form, {"reason": "Select why the badge is cancelled"})
+        if not errors:
+            given, errors = _check(CancelBadgeInput, {"expected_version": _version(form), "reason": form.get("reason")})
+        if not errors:
+            try:
+                cancel_badge(_store(), badge.badge_number, given, caller(router), utcnow())
+                return _done(case.case_id, "badge-cancelled")
+            except BadgeNotChangeable as refused:
+                errors.add("reason", refused.reason)
+    return _action_page("case/badge_cancel.html", f"Cancel badge {badge.badge_number}", case, errors, form, badge=badge,
+                        reasons=list(CancelReason))
+
+
+@router.route("/cases/<case_id>/badges/<badge_number>/replace", method=["GET", "POST"])
+def replace(case_id: str, badge_number: str) -> Response:
+    who = require_any(router, *EDITING_ROLES, doing="Replacing a badge")
+    case = _case(case_id)
+    badge = _badge(case, badge_number)
+    council = councils().get(case.council_code)
+    form = posted(router)
+    errors = Errors()
+    if router.current_event.http_method == "POST":
+        errors = _required(form, {"reason": "Select why the badge is replaced", "channel": "Select how the request reached you"})
+        if form.get("reason") == ReplaceReason.STOLE and not form.get("crime-reference"):
+            errors.add("crime-reference", "Enter the crime reference the police gave")
+        payment = {"amount_pence": _pence(form.get("amount")), "reference": form.get("reference") or None, "paid": True} if form.get("amount") else None
+        if not errors:
+            given, errors = _check(ReplaceBadgeInput, {"reason": form.get("reason"), "crime_reference": form.get("crime-reference") or None,
+                                                      "channel": form.get("channel"), "payment": payment},
+                                   {"crime_reference": "crime-reference", "payment.amount_pence": "amount", "payment.reference": "reference"})
+        if not errors:
+            try:
+                outcome = replace_badge(_store(), intake_service(), badge.badge_number, given, who, utcnow())
+            except ReplacementNotPossible as refused:
+                errors.add("reason", "; ".join(reason.message for reason in refused.reasons))
+            else:
+                discard_drafts(router)
+                return redirect(f"/cases/{case.case_id}/done/badge-replaced?new={outcome.case_id or ''}")
+    return _action_page("case/badge_replace.html", f"Replace badge {badge.badge_number}", case, errors, form, badge=badge,
+                        reasons=list(ReplaceReason), channels=list(Channel), charges_fee=bool(council and council.charges_fee))
+
+
+HOLDER_FIELDS = ("forenames", "surname")
+ADDRESS_FIELDS = ("line1", "line2", "town", "postcode")
+
+
+@router.route("/cases/<case_id>/badges/<badge_number>/reorder", method=["GET", "POST"])
+def reorder(case_id: str, badge_number: str) -> Response:
+    """Correct what the printer rejected (the holder's name or address as printed) and order the badge again."""
+    require_any(router, *EDITING_ROLES, doing="Ordering a badge again")
+    case = _case(case_id)
+    badge = _badge(case, badge_number)
+    form = posted(router)
+    errors = Errors()
+    if router.current_event.http_method == "POST":
+        given, errors = _check(ReorderBadgeInput, {"expected_version": _version(form), "holder": _corrections(badge, form)},
+                               {f"holder.{name}": name for name in HOLDER_FIELDS} | {f"holder.address.{name}": name for name in ADDRESS_FIELDS})
+        if not errors:
+            try:
+                reorder_badge(_store(), badge.badge_number, given, caller(router), utcnow())
+                return _done(case.case_id, "badge-reordered")
+            except BadgeNotChangeable as refused:
+                errors.add(refused.field if refused.field in (*HOLDER_FIELDS, *ADDRESS_FIELDS) else "forenames", refused.reason)
+    holder = badge.holder
+    current = {name: getattr(holder, name) or "" for name in HOLDER_FIELDS} if holder else {}
+    if holder and holder.address:
+        current |= {name: getattr(holder.address, name) or "" for name in ADDRESS_FIELDS}
+    values = form if form.fields else Form({name: [value] for name, value in current.items()})
+    return _render("case/badge_reorder.html", status=400 if errors else 200, title=f"Order badge {badge.badge_number} again",
+                       case=case, badge=badge, errors=errors, values=values)
+
+
+def _corrections(badge: Badge, form: Form) -> dict[str, Any] | None:
+    """Only what the caseworker changed is sent: the service applies corrections field by field."""
+    if badge.holder is None:
+        return None
+    changed: dict[str, Any] = {name: form.get(name) or None for name in HOLDER_FIELDS
+                               if (form.get(name) or None) != getattr(badge.holder, name)}
+    address = badge.holder.address
+    moved = {name: form.get(name) or None for name in ADDRESS_FIELDS
+             if (form.get(name) or None) != (getattr(address, name) if address else None)}
+    if moved:
+        changed["address"] = moved
+    return changed or None
+
+
+# ---------------------------------------------------------------- confirmation
+CONFIRMATIONS = {
+    "note": ("Note added", "The note is on the case."),
+    "claimed": ("Case taken", "The case is in your work."),
+    "released": ("Case released", "The case is back in the team queue."),
+    "proof-check": ("Proof check recorded", "The case moves on to the decision."),
+    "assessment": ("Assessment recorded", "The case moves on to the decision."),
+    "referral": ("Case referred", "The assessor can now see the case and record the assessment."),
+    "referral-withdrawn": ("Referral withdrawn", "The assessor no longer sees the case."),
+    "information-request": ("Information asked for", "We will email the applicant what is needed. When they answer, the case is "
+                                                      "screened again and comes back to the team."),
+    "payment": ("Payment recorded", "The badge will be ordered for the next print run."),
+    "review-request": ("Review request recorded", "A caseworker other than the one who refused will review the case."),
+    "decision": ("Decision sent", "We will email the applicant the decision."),
+    "review": ("Review sent", "We will email the applicant the outcome of the review."),
+    "badge-cancelled": ("Badge cancelled", "The badge can no longer be used."),
+    "badge-reordered": ("Badge ordered again", "It goes to the printer in the next print run."),
+    "badge-replaced": ("Replacement opened", "A replacement application has been opened from this badge."),
+}
+
+
+@router.get("/cases/<case_id>/done/<action>")
+def done(case_id: str, action: str) -> Response:
+    case = _case(case_id)
+    if action not in CONFIRMATIONS:
+        raise NotFoundError("There is no such page.")
+    heading, text = CONFIRMATIONS[action]
+    new_case = (router.current_event.query_string_parameters or {}).get("new", "")
+    return _render("case/done.html", title=heading, case=case, heading=heading, text=text,
+                       new_case=new_case if CASE_ID.match(new_case) else None)

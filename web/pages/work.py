@@ -1,0 +1,255 @@
+"""My work and the team queue: work queues against the KPI target, saved views, and team leaders' bulk changes.
+
+Both pages read one page of a queue with the same Query as GET /cases (shared.service.queues). The team
+queue's filters are a GET form (a filtered queue is a link that can be kept); its forms for saving a view
+and for team leaders' changes post to /queue with the same query string, and the page is shown again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.exceptions import ForbiddenError
+from aws_lambda_powertools.event_handler.router import Router
+from pydantic import ValidationError
+
+from shared.adapters.aws import councils, store_for
+from shared.adapters.case_store import CaseStore, InvalidCursor, StaleVersion
+from shared.domain.application import ApplicationType, EligibilityCode
+from shared.domain.case import Case, Stage, utcnow
+from shared.domain.council import CouncilConfig
+from shared.domain.kpi import CaseAge, case_age
+from shared.resources import Env
+from shared.service.casework import BulkAssignment, BulkResult, CaseVersion, assign_many, set_priority
+from shared.service.queues import ME, QueueNotAllowed, QueueQuery, queue_filter, stage_counts
+from shared.service.tenancy import Caller
+from web.forms import Errors, errors_from
+from web.page import LEADER_ROLES, caller, posted, render_page, require_any
+from web.saved_views import MAX_NAME_LENGTH, SavedView, SavedViewStore, TooManyViews
+
+router = Router()
+
+PAGE_SIZE = 25
+FILTERS = tuple(QueueQuery.model_fields)
+PAGING = ("cursor", "prev")  # this page's cursor, and those of the pages before it (for "Previous")
+FRIENDLY = {  # what to say when a filter typed in the address (or a number typed in the form) is not valid
+    "older_than_days": "Enter the age in days as a whole number from 0 to 3650",
+    "min_priority": "Enter a priority from 0 to 100",
+    "assignee": "Enter an email address, or 'me', of 254 characters or fewer",
+}
+
+
+@cache
+def saved_views() -> SavedViewStore:
+    return SavedViewStore(boto3.client("dynamodb"), os.environ[Env.WEB_SESSION_TABLE])
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case: Case
+    age: CaseAge
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    pagination: dict[str, Any]  # govukPagination's params (empty: one page only)
+    number: int
+
+
+def council_of(who: Caller) -> tuple[CaseStore, CouncilConfig]:
+    council = councils().get(who.council_code) if who.council_code else None
+    if council is None:
+        raise ForbiddenError("Work queues are for council staff; your account has no council")
+    return store_for(council.code), council
+
+
+def params() -> dict[str, list[str]]:
+    """The query string, blank values left out."""
+    given = router.current_event.multi_value_query_string_parameters or {}
+    return {name: [value for value in values if value.strip()] for name, values in given.items() if any(v.strip() for v in values)}
+
+
+def one(values: dict[str, list[str]], name: str) -> str:
+    return values.get(name, [""])[-1].strip()
+
+
+def read_page(store: CaseStore, council: CouncilConfig, who: Caller, query: QueueQuery, given: dict[str, list[str]],
+              link: Callable[[dict[str, list[str]]], str]) -> QueuePage:
+    """One page of the queue; `link` makes the address of another page from its paging parameters."""
+    now = utcnow()
+    cursor, earlier = one(given, "cursor"), given.get("prev", [])
+    try:
+        cases, next_cursor = store.queue(queue_filter(query, who, now), limit=PAGE_SIZE, after=cursor or None)
+    except InvalidCursor:  # an old or edited link: start again at the first page
+        cursor, earlier = "", []
+        cases, next_cursor = store.queue(queue_filter(query, who, now), limit=PAGE_SIZE)
+    number = len(earlier) + 1
+    pagination: dict[str, Any] = {}
+    if cursor:  # "-" in the trail stands for the first page, whose cursor is empty
+        pagination["previous"] = {"href": link({"cursor": [_first_page_blank(earlier[-1]) if earlier else ""], "prev": earlier[:-1]}),
+                                  "labelText": f"Page {number - 1}"}
+    if next_cursor:
+        pagination["next"] = {"href": link({"cursor": [next_cursor], "prev": [*earlier, cursor or "-"]}), "labelText": f"Page {number + 1}"}
+    today = now.date()
+    return QueuePage([QueueRow(case, case_age(case, council, today)) for case in cases], pagination, number)
+
+
+def _first_page_blank(cursor: str) -> str:
+    return "" if cursor == "-" else cursor
+
+
+def target_text(council: CouncilConfig) -> str:
+    return (f"Target: a decision within {council.kpi.days_to_decision} working days of receiving a complete application, "
+            f"{council.kpi.days_to_decision_automatic} for the automatic routes (PIP, DLA, AFRFCS, WPMS and BLIND).")
+
+
+# ------------------------------------------------------------------ My work
+@router.get("/")
+def my_work() -> Response:
+    who = caller(router)
+    if who.council_code is None:
+        return render_page(router, "work.html", title="My work", page=None, target=None)
+    store, council = council_of(who)
+    page = read_page(store, council, who, QueueQuery(assignee=ME), params(), lambda paging: "/?" + urlencode(paging, doseq=True))
+    return render_page(router, "work.html", title="My work", page=page, target=target_text(council),
+                       overdue=sum(row.age.overdue for row in page.rows))
+
+
+# ------------------------------------------------------------------ Team queue
+def filter_values(given: dict[str, list[str]]) -> dict[str, str]:
+    return {name: one(given, name) for name in FILTERS if one(given, name)}
+
+
+def team_queue(store: CaseStore, council: CouncilConfig, who: Caller, *, errors: Errors | None = None,
+               banner: dict[str, Any] | None = None, results: list[dict[str, str]] | None = None,
+               posted_values: dict[str, str] | None = None, ticked: list[str] | None = None) -> Response:
+    given = params()
+    values = filter_values(given)
+    errors = errors or Errors()
+    counts = stage_counts(store)
+    if not values.get("stage") and not values.get("assignee"):
+        # No stage chosen: the first stage (in workflow order) where cases wait.
+        values["stage"] = next((stage.value for stage, count in counts if count), Stage.DECISION.value)
+    page = None
+    try:
+        query = QueueQuery.model_validate(values)
+        page = read_page(store, council, who, query, given,
+                         lambda paging: "/queue?" + urlencode({**{name: [value] for name, value in values.items()}, **paging}, doseq=True))
+    except ValidationError as error:
+        for field_id, message in errors_from(error).by_field.items():
+            errors.add(field_id, FRIENDLY.get(field_id, message))
+    except QueueNotAllowed as refused:
+        errors.add(refused.field, str(refused))
+    return render_page(
+        router, "queue/team.html", title="Team queue", errors=errors, banner=banner, results=results,
+        values=values, posted_values=posted_values or {}, ticked=ticked or [], counts=counts, page=page, target=target_text(council),
+        action="/queue" + (f"?{urlencode(given, doseq=True)}" if given else ""),
+        views=saved_views().list(who.user), leader=who.has_any(*LEADER_ROLES),
+        stages=list(Stage), application_types=list(ApplicationType), routes=list(EligibilityCode),
+    )
+
+
+@router.get("/queue")
+def show_team_queue() -> Response:
+    who = caller(router)
+    return team_queue(*council_of(who), who)
+
+
+@router.post("/queue")
+def change_team_queue() -> Response:
+    """Save or delete a view, or (team leaders) reassign or reprioritise the cases ticked."""
+    who = caller(router)
+    store, council = council_of(who)
+    action = posted(router).get("action")
+    if action in ("reassign", "priority"):
+        return bulk_change(store, council, who, action)
+    if action == "save-view":
+        return save_view(store, council, who)
+    if action == "delete-view":
+        name = posted(router).get("view")
+        saved_views().delete(who.user, name)
+        return team_queue(store, council, who, banner={"text": f"Deleted the view ‘{name}’", "success": True})
+    return team_queue(store, council, who)
+
+
+def save_view(store: CaseStore, council: CouncilConfig, who: Caller) -> Response:
+    name = posted(router).get("view-name")
+    errors = Errors()
+    if not name:
+        errors.add("view-name", "Enter a name for this view")
+    elif len(name) > MAX_NAME_LENGTH:
+        errors.add("view-name", f"The name must be {MAX_NAME_LENGTH} characters or fewer")
+    query = urlencode(filter_values(params()))
+    if not errors:
+        try:
+            saved_views().save(who.user, SavedView(name=name, query=query))
+        except TooManyViews as error:
+            errors.add("view-name", str(error))
+    if errors:
+        return team_queue(store, council, who, errors=errors, posted_values={"view-name": name})
+    return team_queue(store, council, who, banner={"text": f"Saved the view ‘{name}’", "success": True})
+
+
+RESULT_TEXT = {404: "Not found: no such case in your council", 409: "Not changed: someone else changed the case after this page was loaded"}
+
+
+def bulk_change(store: CaseStore, council: CouncilConfig, who: Caller, action: str) -> Response:
+    require_any(router, *LEADER_ROLES, doing="Reassigning cases or changing their priority")
+    form = posted(router)
+    errors = Errors()
+    selected = _selected_cases(form.all("cases"), errors)
+    assignee, priority = form.get("assignee"), form.get("priority")
+    if action == "reassign":
+        if not assignee:
+            errors.add("assignee-to", "Enter the email address of the person to give the cases to")
+        elif selected:
+            try:
+                request = BulkAssignment(assignee=assignee, cases=selected)
+            except ValidationError as error:
+                errors = errors_from(error, {"assignee": "assignee-to", "cases": "cases"})
+    elif not priority.isdigit() or not 0 <= int(priority) <= 100:
+        errors.add("priority", "Enter a priority from 0 to 100")
+    if errors:
+        return team_queue(store, council, who, errors=errors, posted_values={"assignee": assignee, "priority": priority},
+                          ticked=form.all("cases"))
+    now = utcnow()
+    if action == "reassign":
+        results = assign_many(store, request, who, now)
+        done = f"reassigned to {assignee}"
+    else:
+        results = [_priority_result(store, item, int(priority), who, now) for item in selected]
+        done = f"given priority {priority}"
+    changed = sum(result.status == 200 for result in results)
+    rows = [{"case_id": result.case_id, "text": done.capitalize() if result.status == 200 else RESULT_TEXT.get(result.status, result.message or "")}
+            for result in results]
+    banner = {"text": f"{changed} of {len(results)} {'case' if len(results) == 1 else 'cases'} {done}", "success": changed == len(results)}
+    return team_queue(store, council, who, banner=banner, results=rows)
+
+
+def _selected_cases(values: list[str], errors: Errors) -> list[CaseVersion]:
+    """Ticked rows post 'case id:version' (the version the page showed, so a case changed since is not overwritten)."""
+    if not values:
+        errors.add("cases", "Select the cases to change")
+        return []
+    try:
+        return [CaseVersion(case_id=case_id, expected_version=version)
+                for case_id, _, version in (value.rpartition(":") for value in values)]
+    except ValidationError:
+        errors.add("cases", "Select the cases again: the page was out of date")
+        return []
+
+
+def _priority_result(store: CaseStore, item: CaseVersion, priority: int, who: Caller, now) -> BulkResult:
+    try:
+        changed = set_priority(store, item.case_id, priority, item.expected_version, who, now)
+    except StaleVersion as error:
+        return BulkResult(case_id=item.case_id, status=409, message=str(error))
+    return BulkResult(case_id=item.case_id, status=200 if changed else 404)
