@@ -226,7 +226,7 @@ class CaseworkStack(Stack):
             dead_letter_queue=self.intake.dead_letter_queue,
             functions=functions,
             state_machines={k.value: sm for k, sm in self.workflows.state_machines.items()},
-            rest_api=self.api.rest_api,
+            rest_apis={"api": self.api.rest_api, "web": self.web.rest_api},
             alarm_email=alarm_email,
         )
 

@@ -311,5 +311,6 @@ API_MAX_BODY_BYTES = 256 * 1024
 WEB_API_NAME = f"{PREFIX}-web"
 WEB_SESSION_TABLE_NAME = f"{PREFIX}-web-sessions"
 WEB_SESSION_TABLE_LAYOUT = TableLayout(partition_key="pk", sort_key="", ttl_attribute="expires_at")
+REPLY_PATH_PREFIX = "/reply/"  # the applicant's public reply pages (their own, lower WAF rate limit)
 WEB_ASSETS_PATH = "/assets/"  # GOV.UK Frontend's and our own CSS, JS, fonts and images (S3 behind CloudFront)
 WEB_MAX_BODY_BYTES = 256 * 1024

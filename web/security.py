@@ -22,7 +22,7 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from shared.adapters.staff_sign_in import CognitoSignIn
 from shared.domain.case import utcnow
-from shared.resources import Env
+from shared.resources import REPLY_PATH_PREFIX, Env
 from web.forms import CSRF_FIELD, Form, FormTooLarge
 from web.rendering import redirect, render_html
 from web.sessions import DraftStore, PendingSignIns, SessionStore, WebSession
@@ -31,7 +31,7 @@ logger = Logger()  # the same service logger as the handler's (keys appended her
 
 SESSION_COOKIE = "casework_session"
 SIGN_IN_PATH = "/sign-in"
-PUBLIC_PATHS = (SIGN_IN_PATH, f"{SIGN_IN_PATH}/", "/reply/", "/health", "/accessibility", "/privacy")
+PUBLIC_PATHS = (SIGN_IN_PATH, f"{SIGN_IN_PATH}/", REPLY_PATH_PREFIX, "/health", "/accessibility", "/privacy")
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = ("GET", "HEAD")
 # Where a form's work is kept when its session ended before it was posted (see DraftStore).

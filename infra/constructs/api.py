@@ -26,6 +26,9 @@ API_STAGE_NAME = "v1"
 API_RATE_LIMIT_PER_SECOND = 50
 API_BURST_LIMIT = 100
 WAF_REQUESTS_PER_IP_PER_5_MIN = 2000  # councils' staff often share one outbound IP
+# The applicant's reply page is public and its links carry a secret: far fewer tries per address, so guessing is slow
+# (the page itself also limits the sends and uploads of each real link).
+WAF_REPLY_REQUESTS_PER_IP_PER_5_MIN = 100
 
 
 def _pascal(value: str) -> str:
@@ -196,14 +199,17 @@ def logged_stage_options(access_logs: logs.ILogGroup) -> apigw.StageOptions:
     )
 
 
-def regional_web_acl(scope: Construct, *, name: str, stage: apigw.Stage, behind_cloudfront: bool = False) -> wafv2.CfnWebACL:
+def regional_web_acl(
+    scope: Construct, *, name: str, stage: apigw.Stage, behind_cloudfront: bool = False, public_prefix: str | None = None,
+) -> wafv2.CfnWebACL:
     """AWS's common and known-bad-input rule sets and a rate limit per client IP, on one API stage.
 
     `behind_cloudfront`: the stage is reached through CloudFront, so the connection's source is a CloudFront edge
     shared by many people; the rate limit then counts the first address in X-Forwarded-For, the client's as
     CloudFront saw it. A client can put its own address first (CloudFront appends to a header the client sent), which
     moves its requests to another count but cannot hide a flood from the managed rules; a first entry that is not an
-    IP address is blocked (fallback MATCH)."""
+    IP address is blocked (fallback MATCH).
+    `public_prefix`: paths under it (the applicant's reply links) get the much lower WAF_REPLY_REQUESTS_PER_IP_PER_5_MIN."""
     web_acl = wafv2.CfnWebACL(
         scope,
         "WebAcl",
@@ -220,25 +226,43 @@ def regional_web_acl(scope: Construct, *, name: str, stage: apigw.Stage, behind_
                 count_only=("SizeRestrictions_BODY",),
             ),
             _managed_rule("AWSManagedRulesKnownBadInputsRuleSet", priority=1),
-            wafv2.CfnWebACL.RuleProperty(
-                name="rate-limit-per-ip",
-                priority=2,
-                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
-                statement=wafv2.CfnWebACL.StatementProperty(
-                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                        aggregate_key_type="FORWARDED_IP" if behind_cloudfront else "IP",
-                        forwarded_ip_config=wafv2.CfnWebACL.ForwardedIPConfigurationProperty(
-                            header_name="X-Forwarded-For", fallback_behavior="MATCH"
-                        ) if behind_cloudfront else None,
-                        limit=WAF_REQUESTS_PER_IP_PER_5_MIN,
-                    )
-                ),
-                visibility_config=_visibility("rate-limit-per-ip"),
-            ),
+            _rate_limit("rate-limit-per-ip", 2, WAF_REQUESTS_PER_IP_PER_5_MIN, behind_cloudfront),
+            *([_rate_limit("public-links-per-ip", 3, WAF_REPLY_REQUESTS_PER_IP_PER_5_MIN, behind_cloudfront, public_prefix)]
+              if public_prefix else []),
         ],
     )
     wafv2.CfnWebACLAssociation(scope, "WebAclAssociation", resource_arn=stage.stage_arn, web_acl_arn=web_acl.attr_arn)
     return web_acl
+
+
+def _rate_limit(
+    name: str, priority: int, limit: int, behind_cloudfront: bool, path_prefix: str | None = None,
+) -> wafv2.CfnWebACL.RuleProperty:
+    """Block a client address over `limit` requests in 5 minutes (only requests under `path_prefix`, if given)."""
+    scope_down = wafv2.CfnWebACL.StatementProperty(
+        byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
+            field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(uri_path={}),
+            positional_constraint="STARTS_WITH",
+            search_string=path_prefix,
+            text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
+        )
+    ) if path_prefix else None
+    return wafv2.CfnWebACL.RuleProperty(
+        name=name,
+        priority=priority,
+        action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+        statement=wafv2.CfnWebACL.StatementProperty(
+            rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                aggregate_key_type="FORWARDED_IP" if behind_cloudfront else "IP",
+                forwarded_ip_config=wafv2.CfnWebACL.ForwardedIPConfigurationProperty(
+                    header_name="X-Forwarded-For", fallback_behavior="MATCH"
+                ) if behind_cloudfront else None,
+                limit=limit,
+                scope_down_statement=scope_down,
+            )
+        ),
+        visibility_config=_visibility(name),
+    )
 
 
 def _as_kwargs(options: apigw.MethodOptions) -> dict:

@@ -37,7 +37,7 @@ class Monitoring(Construct):
         dead_letter_queue: sqs.IQueue,
         functions: Mapping[str, lambda_.IFunction],
         state_machines: Mapping[str, sfn.IStateMachine],
-        rest_api: apigw.RestApi,
+        rest_apis: Mapping[str, apigw.RestApi],  # alarm-name stem -> API, e.g. {"api": caseworker API, "web": web UI}
         alarm_email: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -92,8 +92,9 @@ class Monitoring(Construct):
                 state_machine.metric_failed(period=PERIOD, statistic="Sum"),
                 f"Workflow {key_name} has failed executions",
             )
-        api_5xx = rest_api.metric_server_error(period=PERIOD, statistic="Sum")
-        alarm("Api5xxAlarm", "api-5xx", api_5xx, "The caseworker API returned server errors")
+        for stem, rest_api in rest_apis.items():
+            alarm(f"{_pascal(stem)}5xxAlarm", f"{stem}-5xx", rest_api.metric_server_error(period=PERIOD, statistic="Sum"),
+                  f"{rest_api.rest_api_name} returned server errors")
 
         def graph(title: str, metrics: list[cw.IMetric], width: int = 8) -> cw.GraphWidget:
             return cw.GraphWidget(title=title, left=metrics, width=width, height=6)
@@ -135,17 +136,14 @@ class Monitoring(Construct):
                 [
                     graph(
                         "API errors",
-                        [
-                            rest_api.metric_client_error(period=PERIOD, label="4xx"),
-                            rest_api.metric_server_error(period=PERIOD, label="5xx"),
-                        ],
+                        [metric for stem, rest_api in rest_apis.items() for metric in (
+                            rest_api.metric_client_error(period=PERIOD, label=f"{stem} 4xx"),
+                            rest_api.metric_server_error(period=PERIOD, label=f"{stem} 5xx"),
+                        )],
                     ),
                     graph(
-                        "API latency (ms)",
-                        [
-                            rest_api.metric_latency(period=PERIOD, statistic="p50", label="p50"),
-                            rest_api.metric_latency(period=PERIOD, statistic="p95", label="p95"),
-                        ],
+                        "API latency p95 (ms)",
+                        [rest_api.metric_latency(period=PERIOD, statistic="p95", label=stem) for stem, rest_api in rest_apis.items()],
                     ),
                     cw.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms), width=8, height=6),
                 ],

@@ -26,7 +26,7 @@ from constructs import Construct
 from infra.constructs.api import API_STAGE_NAME, access_log_group, logged_stage_options, regional_web_acl
 from infra.constructs.storage import LaidOutTable, case_table
 from infra.nag import NAG, acknowledge
-from shared.resources import PREFIX, WEB_API_NAME, WEB_ASSETS_PATH, WEB_SESSION_TABLE_LAYOUT, WEB_SESSION_TABLE_NAME
+from shared.resources import PREFIX, REPLY_PATH_PREFIX, WEB_API_NAME, WEB_ASSETS_PATH, WEB_SESSION_TABLE_LAYOUT, WEB_SESSION_TABLE_NAME
 from web.build import STAMP, build_assets
 
 HSTS_MAX_AGE = Duration.days(730)  # two years, as the pages' own header (web/rendering.py)
@@ -106,7 +106,8 @@ class WebHosting(Construct):
         # No authorizer (AuthorizationType NONE): the pages check their own session cookie.
         for resource in (rest_api.root, rest_api.root.add_resource("{proxy+}")):
             resource.add_method("ANY", integration, authorization_type=apigw.AuthorizationType.NONE, request_validator=validator)
-        self.web_acl = regional_web_acl(self, name=f"{PREFIX}-web", stage=rest_api.deployment_stage, behind_cloudfront=True)
+        self.web_acl = regional_web_acl(
+            self, name=f"{PREFIX}-web", stage=rest_api.deployment_stage, behind_cloudfront=True, public_prefix=REPLY_PATH_PREFIX)
         return rest_api
 
     def _asset_bucket(self, access_logs_bucket: s3.IBucket) -> s3.Bucket:

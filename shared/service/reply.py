@@ -35,6 +35,7 @@ from shared.domain.reply import (
     reply_items,
     sniff,
 )
+from shared.resources import REPLY_PATH_PREFIX
 from shared.service.information import InvalidSupply, SuppliedInformation, record_supplied
 
 APPLICANT_ACTOR = "applicant (reply link)"
@@ -43,7 +44,7 @@ UPLOAD_FORM_LIFETIME = timedelta(hours=1)
 
 
 def reply_path(token: str) -> str:
-    return f"/reply/{token}"
+    return f"{REPLY_PATH_PREFIX}{token}"
 
 
 def link_issuer(links_for: Callable[[str], ReplyLinks], base_url: str | None) -> Callable[[Case, datetime], str | None]:

@@ -385,8 +385,9 @@ def test_print_schedule_starts_only_the_print_dispatch_workflow(synthesised):
 def test_alarms_notify_an_encrypted_topic(synthesised):
     synthesised.template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
     alarms = synthesised.resources("AWS::CloudWatch::Alarm")
-    # DLQ, intake age, one per function, one per workflow, API 5xx
-    assert len(alarms) == 2 + len(FUNCTIONS) + len(WORKFLOWS) + 1
+    # DLQ, intake age, one per function, one per workflow, 5xx of the caseworker API and of the web UI's API
+    assert len(alarms) == 2 + len(FUNCTIONS) + len(WORKFLOWS) + 2
+    assert {alarm["Properties"]["AlarmName"] for alarm in alarms.values()} >= {"casework-api-5xx", "casework-web-5xx"}
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"]
     synthesised.template.resource_count_is("AWS::CloudWatch::Dashboard", 1)

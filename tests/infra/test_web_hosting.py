@@ -10,6 +10,7 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk.assertions import Match
 
 from shared.resources import (
+    REPLY_PATH_PREFIX,
     WEB_API_NAME,
     WEB_ASSETS_PATH,
     WEB_FUNCTION,
@@ -187,6 +188,11 @@ def test_the_web_api_stage_throttles_logs_and_has_a_web_acl_counting_clients_beh
     rate = rules["rate-limit-per-ip"]["Statement"]["RateBasedStatement"]
     assert rate["AggregateKeyType"] == "FORWARDED_IP"
     assert rate["ForwardedIPConfig"] == {"HeaderName": "X-Forwarded-For", "FallbackBehavior": "MATCH"}
+    # The public reply links get a far lower limit per address, so guessing tokens is slow.
+    links = rules["public-links-per-ip"]["Statement"]["RateBasedStatement"]
+    assert links["Limit"] < rate["Limit"] and links["AggregateKeyType"] == "FORWARDED_IP"
+    match = links["ScopeDownStatement"]["ByteMatchStatement"]
+    assert match["SearchString"] == REPLY_PATH_PREFIX and match["PositionalConstraint"] == "STARTS_WITH"
 
 
 # ---------------------------------------------------------------- sessions and the web function

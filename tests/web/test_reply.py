@@ -76,7 +76,9 @@ def upload(browser, link: str, slug: str, content: bytes, query: str = ""):
 
 def test_the_email_carries_a_link_to_a_page_that_shows_only_what_is_missing(browser):
     case_id, email = incomplete_case()
-    [mail] = [mail for mail in emails_to(email) if "We need" in mail.body or "need:" in mail.body]
+    # The workflow sends the email after it has saved the case: wait for it.
+    [mail] = wait_until(lambda: [mail for mail in emails_to(email) if "We need" in mail.body or "need:" in mail.body],
+                        what=f"the missing-information email to {email}")
     assert re.search(r"You can send it to us online:\nhttp://\S+/reply/\S+\nThis link is only for you\. It works once, until ", mail.body)
 
     page = browser.get(link_for(email))

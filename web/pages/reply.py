@@ -20,7 +20,7 @@ from aws_lambda_powertools.event_handler.router import Router
 from shared.adapters.aws import reply_desk
 from shared.adapters.case_store import StaleVersion
 from shared.domain.reply import MAX_UPLOAD_BYTES, FileFormat, ReplyBy
-from shared.resources import Env
+from shared.resources import REPLY_PATH_PREFIX, Env
 from shared.service.information import NotWaitingForInformation
 from shared.service.reply import LinkState, Reply, UploadProblem, reply_path
 from web.forms import Errors
@@ -34,7 +34,7 @@ PUBLIC_SERVICE_NAME = "Apply for a Blue Badge"
 MAX_FIELDS = 40  # the most inputs the page ever shows, with room to spare
 
 
-@router.get("/reply/<token>")
+@router.get(f"{REPLY_PATH_PREFIX}<token>")
 def reply_page(token: str) -> Response:
     reply = reply_desk().open(token)
     if reply.state is not LinkState.OPEN:
@@ -42,7 +42,7 @@ def reply_page(token: str) -> Response:
     return _page(reply, _upload_errors(reply), {})
 
 
-@router.post("/reply/<token>")
+@router.post(f"{REPLY_PATH_PREFIX}<token>")
 def send_reply(token: str) -> Response:
     reply = reply_desk().open(token)
     if reply.state is not LinkState.OPEN:
@@ -67,7 +67,7 @@ def send_reply(token: str) -> Response:
     return render_html("reply/sent.html", title="Information sent", council=reply.council, publicServiceName=PUBLIC_SERVICE_NAME)
 
 
-@router.get("/reply/<token>/uploaded")
+@router.get(f"{REPLY_PATH_PREFIX}<token>/uploaded")
 def uploaded(token: str) -> Response:
     """Where S3 sends the browser after an upload (success_action_redirect, with the object's key appended)."""
     reply = reply_desk().open(token)
