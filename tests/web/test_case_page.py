@@ -41,6 +41,7 @@ def test_the_case_page_shows_the_application_what_is_missing_the_documents_and_t
     assert "The applicant has until" in page.text
     # Documents link to the viewer; the page itself carries no link to S3.
     assert f'href="/cases/{case_id}/evidence/1"' in page.html and "X-Amz-Signature" not in page.html
+    assert f'href="/cases/{case_id}/person"' in page.html  # the single view of the person
     assert "pip-letter.pdf" in page.text
     # The history of changes, newest first; the reads (this one too) are listed apart, under a details toggle.
     history = page.html.split('id="history"')[1]
