@@ -19,7 +19,7 @@ from shared.adapters.aws import councils, intake_service, store_for, workflows
 from shared.adapters.case_store import CaseStore, InvalidCursor, QueueOrder, StaleVersion
 from shared.domain.application import Application, ApplicationType, EligibilityCode
 from shared.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeRuleError, BadgeStatus
-from shared.domain.case import Case, ExpectedVersion, Stage, utcnow
+from shared.domain.case import CASE_ID_PATTERN, Case, ExpectedVersion, Stage, utcnow
 from shared.resources import API_MAX_BODY_BYTES, Role
 from shared.service import decisions
 from shared.service.casework import (
@@ -56,7 +56,7 @@ tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayRestResolver(enable_validation=True)
 
-CASE_ID = Annotated[str, Path(pattern=r"^[A-Z0-9-]{6,64}$")]
+CASE_ID = Annotated[str, Path(pattern=CASE_ID_PATTERN)]
 BADGE_NUMBER = Annotated[str, Path(pattern=BADGE_NUMBER_PATTERN)]
 PARKED_ID = Annotated[str, Path(pattern=r"^P-[0-9A-F-]{6,40}$")]
 

@@ -47,6 +47,8 @@ TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.WITHDRAWN: frozenset(),
 }
 # Where a caseworker may send a case back to the applicant for missing items.
+CASE_ID_PATTERN = r"^[A-Z0-9-]{6,64}$"  # what the API and the pages accept as a case id in a path
+
 INFORMATION_REQUEST_STAGES = frozenset({Stage.PROOF_CHECK, Stage.ASSESSMENT, Stage.DECISION})
 # Stages at which a person must act (each a workflow callback task whose token the case holds).
 HUMAN_STAGES = frozenset({

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from shared.adapters.case_store import CaseFile, CaseStore, StaleVersion
 from shared.domain.application import CancelReason, Holder, LongText
 from shared.domain.badge import Badge, BadgeRuleError, BadgeStatus, is_expired
-from shared.domain.case import AuditEntry, Case, ExpectedVersion, Note, ParkReason, Stage
+from shared.domain.case import CASE_ID_PATTERN, AuditEntry, Case, ExpectedVersion, Note, ParkReason, Stage
 from shared.domain.formats import Email
 from shared.resources import Role
 from shared.service.intake import IntakeOutcome, IntakeService, reasons_from
@@ -93,7 +93,7 @@ class ReferralInput(BaseModel):
 class CaseVersion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    case_id: str = Field(pattern=r"^[A-Z0-9-]{6,64}$")
+    case_id: str = Field(pattern=CASE_ID_PATTERN)
     expected_version: ExpectedVersion
 
 

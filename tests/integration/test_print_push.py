@@ -13,14 +13,12 @@ import asyncssh
 import boto3
 import pytest
 
-from infra.local.seed import tiny_jpeg
 from infra.local.supplier_sftp import LocalSupplier, local_supplier
 from shared.adapters.aws import store_for
 from shared.adapters.sftp import SftpPush, SftpTarget
 from shared.domain.badge import BadgeStatus
 from shared.resources import (
     DEFAULT_REGION,
-    EVIDENCE_BUCKET_LOCAL_NAME,
     PRINT_DISPATCH_FUNCTION,
     PRINT_DROP_BUCKET_LOCAL_NAME,
     PRINT_PUSH_FUNCTION,
@@ -32,7 +30,8 @@ from shared.resources import (
 )
 from tests.integration.conftest import invoke, wait_for_execution, wait_until
 from tests.integration.test_decisions import NORTHSHIRE, order_a_badge, someone_new
-from tests.integration.test_print_dispatch import PHOTO_KEY, badge_numbers_in, extract, run_dispatch
+from tests.integration.test_print_dispatch import s3  # noqa: F401  (the photo the test applications name, in moto's S3)
+from tests.integration.test_print_dispatch import badge_numbers_in, extract, run_dispatch
 
 UPLOAD = "upload"  # the supplier's folder on its server (infra.local.supplier_sftp)
 
@@ -54,13 +53,6 @@ def pushing(supplier, monkeypatch) -> LocalSupplier:
     supplier.server.drop_after_bytes = None
     yield supplier
     supplier.server.drop_after_bytes = None
-
-
-@pytest.fixture(scope="module")
-def s3(stack):
-    client = boto3.client("s3", region_name=DEFAULT_REGION)
-    client.put_object(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Key=PHOTO_KEY, Body=tiny_jpeg())
-    return client
 
 
 @pytest.fixture

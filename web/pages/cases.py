@@ -22,8 +22,9 @@ from pydantic import BaseModel, ValidationError
 from shared.adapters.aws import councils, evidence_links, intake_service, store_for, workflows
 from shared.adapters.case_store import CaseStore
 from shared.domain.application import ApplicationType, CancelReason, Channel, ReplaceReason
-from shared.domain.badge import Badge, BadgeStatus
+from shared.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeStatus
 from shared.domain.case import (
+    CASE_ID_PATTERN,
     HUMAN_STAGES,
     INFORMATION_REQUEST_STAGES,
     AssessmentOutcome,
@@ -64,8 +65,8 @@ from web.rendering import origin_of, redirect
 
 router = Router()
 
-CASE_ID = re.compile(r"^[A-Z0-9-]{6,64}$")
-BADGE_NUMBER = re.compile(r"^[0-9A-HJK]{6}$")
+CASE_ID = re.compile(CASE_ID_PATTERN)
+BADGE_NUMBER = re.compile(BADGE_NUMBER_PATTERN)
 ASSESSING_ROLES = (*EDITING_ROLES, Role.ASSESSOR)
 
 
