@@ -80,6 +80,14 @@ DEFAULT_SIZING = Sizing(memory_mb=512, timeout_seconds=30)
 
 METRICS_NAMESPACE = "Casework"
 
+# Personal data stays in the encrypted, retained stores (tables, buckets, log groups under the platform key). X-Ray is
+# none of those, and Tracer would otherwise record every handler's response and exception as trace metadata: the
+# API's case JSON, an error quoting an application. Set here once, for every function, rather than per decorator.
+TRACER_PRIVACY_ENVIRONMENT = {
+    "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+    "POWERTOOLS_TRACER_CAPTURE_ERROR": "false",
+}
+
 
 class AppFunctions(Construct):
     """Creates a function per spec in FUNCTIONS. Environment values are supplied per Env name."""
@@ -148,6 +156,7 @@ class AppFunctions(Construct):
                     "POWERTOOLS_SERVICE_NAME": spec.function_name,
                     "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
                     "LOG_LEVEL": log_level,
+                    **TRACER_PRIVACY_ENVIRONMENT,
                 },
             )
             self.functions[spec.key] = function

@@ -86,7 +86,16 @@ def is_transient(error: Exception) -> bool:
     return isinstance(error, (ConnectionError, TimeoutError))
 
 
+def error_code(error: Exception) -> str:
+    """The provider's error code, or the exception's type: safe to log, unlike the message, which can quote the
+    recipient (SES: "Email address is not verified. ... failed the check: <address>") or the request's values."""
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code") or "ClientError")
+    return type(error).__name__
+
+
 def describe_error(error: Exception) -> str:
+    """For the case's history (in the encrypted case table), where a caseworker sees why the applicant was not emailed."""
     if isinstance(error, ClientError):
         details = error.response.get("Error", {})
         return f"{details.get('Code', 'ClientError')}: {details.get('Message', str(error))}"
@@ -116,8 +125,8 @@ def deliver(
             error_text = describe_error(error)
             retry = attempt < attempts and is_transient(error)
             logger.warning(
-                "email %s to case contact failed (attempt %d of %d, %s): %s",
-                kind.value, attempt, attempts, "will retry" if retry else "giving up", error_text,
+                "email %s to case contact failed (attempt %d of %d, %s): %s; the case history has the details",
+                kind.value, attempt, attempts, "will retry" if retry else "giving up", error_code(error),
             )
             if not retry:
                 break

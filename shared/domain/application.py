@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.domain.council import COUNCIL_CODE_PATTERN
-from shared.domain.formats import Email, normalise_nino, normalise_postcode
+from shared.domain.formats import Email, Lines, OneLine, normalise_nino, normalise_postcode
 
 BADGE_NUMBER_PATTERN = r"^[0-9A-HJK]{6}$"
 
@@ -151,8 +151,12 @@ class CancelReason(StrEnum):
     DAMAGED = "DAMAGED"
 
 
-Text = Annotated[str, Field(min_length=1, max_length=200)]
-LongText = Annotated[str, Field(min_length=1, max_length=4000)]
+# Every free-text field is one of these, or carries OneLine / Lines itself: control and bidirectional-override
+# characters are refused at intake, naming the field, rather than found when the badge is printed.
+Text = Annotated[str, Field(min_length=1, max_length=200), OneLine]
+LongText = Annotated[str, Field(min_length=1, max_length=4000), Lines]
+CrimeReference = Annotated[str, Field(max_length=30), OneLine]
+PaymentMethod = Annotated[str, Field(max_length=30), OneLine]
 
 
 class Model(BaseModel):
@@ -164,7 +168,7 @@ class Address(Model):
     line2: Text | None = None
     town: Text | None = None
     # Format checked by the completeness check, so a mistyped postcode is a missing item, not a lost application.
-    postcode: Annotated[str, Field(max_length=10)] | None = None
+    postcode: Annotated[str, Field(max_length=10), OneLine] | None = None
 
     @field_validator("postcode")
     @classmethod
@@ -173,12 +177,12 @@ class Address(Model):
 
 
 class Holder(Model):
-    title: Annotated[str, Field(max_length=20)] | None = None
+    title: Annotated[str, Field(max_length=20), OneLine] | None = None
     forenames: Text | None = None
     surname: Text | None = None
     date_of_birth: date | None = None
     gender: Gender | None = None
-    nino: Annotated[str, Field(max_length=13)] | None = Field(default=None, description="National Insurance number")
+    nino: Annotated[str, Field(max_length=13), OneLine] | None = Field(default=None, description="National Insurance number")
     address: Address | None = None
 
     @field_validator("nino")
@@ -198,7 +202,7 @@ class Holder(Model):
 
 class Organisation(Model):
     name: Text
-    charity_number: Annotated[str, Field(max_length=20)] | None = None
+    charity_number: Annotated[str, Field(max_length=20), OneLine] | None = None
     number_of_badges: int = Field(ge=1, le=999)
     people_carried: int | None = Field(default=None, ge=0, le=100000, description="Eligible people the organisation transports")
     address: Address | None = None
@@ -208,7 +212,7 @@ class Contact(Model):
     full_name: Text | None = None
     email: Email | None = None
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{7,20}$")] | None = None
-    relationship: Annotated[str, Field(max_length=50)] | None = Field(default=None, description="SELF, or the representative's relationship")
+    relationship: Annotated[str, Field(max_length=50), OneLine] | None = Field(default=None, description="SELF, or the representative's relationship")
 
 
 class BenefitAward(Model):
@@ -287,14 +291,14 @@ class EvidenceRef(Model):
         description="Object key in the evidence bucket"
     )
     filename: Text | None = None
-    content_type: Annotated[str, Field(max_length=100)] | None = None
+    content_type: Annotated[str, Field(max_length=100), OneLine] | None = None
 
 
 class Payment(Model):
     amount_pence: int = Field(ge=0, le=2_000_000)  # up to 999 badges at the highest fee
     reference: Text | None = None
     paid: bool = False
-    method: Annotated[str, Field(max_length=30)] | None = None
+    method: PaymentMethod | None = None
 
 
 class Application(Model):
@@ -317,7 +321,7 @@ class Application(Model):
     existing_badge_number: Annotated[str, Field(pattern=BADGE_NUMBER_PATTERN)] | None = None
     replace_reason: ReplaceReason | None = None
     cancel_reason: CancelReason | None = None
-    crime_reference: Annotated[str, Field(max_length=30)] | None = None
+    crime_reference: CrimeReference | None = None
 
     @model_validator(mode="after")
     def consistent_shape(self) -> Application:

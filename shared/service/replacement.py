@@ -8,7 +8,17 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.domain.application import Application, ApplicationType, Channel, EvidenceRef, EvidenceType, Party, Payment, ReplaceReason
+from shared.domain.application import (
+    Application,
+    ApplicationType,
+    Channel,
+    CrimeReference,
+    EvidenceRef,
+    EvidenceType,
+    Party,
+    Payment,
+    ReplaceReason,
+)
 from shared.domain.badge import Badge
 from shared.domain.case import Case
 
@@ -17,7 +27,7 @@ class ReplaceBadgeInput(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: ReplaceReason
-    crime_reference: str | None = Field(default=None, max_length=30, description="Required when the badge was stolen")
+    crime_reference: CrimeReference | None = Field(default=None, description="Required when the badge was stolen")
     channel: Channel = Field(default=Channel.PHONE, description="How the request reached the council")
     payment: Payment | None = Field(default=None, description="The fee, where the council charges one and it was paid")
     evidence: list[EvidenceRef] = Field(default_factory=list, max_length=20, description="E.g. a new photo")

@@ -222,9 +222,13 @@ SKIPPED = [
     ("an emoji", lambda n: person(n, **renamed(surname="Smith 🙂")), "the holder's surname contains '🙂' (U+1F642"),
     ("a Welsh w-circumflex in the address", lambda n: person(n, **renamed(address=Address(line1="1 Heol Gŵyr", town="Wyeford", postcode="CF10 1AA"))),
      "the holder's address line 1 contains 'ŵ'"),
-    ("a control character", lambda n: person(n, **renamed(address=Address(line1="12 Mill\x0bLane", town="Northby", postcode="NE1 4XF"))),
+    # Intake refuses control characters (tests/unit/test_text_characters.py); these are built unchecked, as text stored
+    # before that check was, to prove the print guard stays as the last line of defence.
+    ("a control character", lambda n: person(n, holder=holder().model_copy(update={
+        "address": Address.model_construct(line1="12 Mill\x0bLane", town="Northby", postcode="NE1 4XF")})),
      "the holder's address line 1 contains the control character U+000B, which cannot be printed"),
-    ("a line break in a name", lambda n: person(n, **renamed(surname="Love\nlace")), "the holder's surname contains the control character U+000A"),
+    ("a line break in a name", lambda n: person(n, holder=holder().model_copy(update={"surname": "Love\nlace"})),
+     "the holder's surname contains the control character U+000A"),
     ("no surname", lambda n: person(n, **renamed(surname=None)), "the holder's surname is missing"),
     ("a surname too long for the file", lambda n: person(n, **renamed(surname="Fotheringham-" * 8)),
      "the holder's surname is 104 characters long; the print file allows at most 100"),

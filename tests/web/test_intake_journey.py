@@ -121,6 +121,22 @@ def test_date_of_birth_is_checked_as_gov_uk_date_inputs_are(keyer):
     assert "Last name must be 200 characters or fewer" in long_name.text
 
 
+def test_control_and_bidi_characters_are_refused_on_the_page_that_took_them(keyer):
+    browser = keyer()
+    key_in(browser, (TYPE, {"application-type": "NEW", "party": "PERSON", "channel": "PAPER"}))
+    spoofed = send(browser, HOLDER, {**PERSON, "holder-surname": "Hop\u202eper", "holder-forenames": "Gr\x07ace"})
+    assert spoofed.status == 400
+    assert "Last name: contains a bidirectional text control (U+202E RIGHT-TO-LEFT OVERRIDE)" in spoofed.text
+    assert "First names: contains a control character (U+0007)" in spoofed.text
+    assert 'href="#holder-surname"' in spoofed.html and 'href="#holder-forenames"' in spoofed.html
+    assert send(browser, HOLDER, PERSON).status == 303
+    # A text area takes the lines a browser sends (CRLF), not an escape sequence.
+    escaped = send(browser, ELIGIBILITY, {"eligibility-code": "PIP", "eligibility-conditions": "Arthritis\r\nin both knees\x1b[2J"})
+    assert escaped.status == 400 and "contains a control character (U+001B)" in escaped.text
+    assert 'href="#eligibility-conditions"' in escaped.html
+    assert send(browser, ELIGIBILITY, {"eligibility-code": "PIP", "eligibility-conditions": "Arthritis\r\nin both knees"}).location == DETAILS
+
+
 def test_an_organisation_is_asked_its_name_and_number_of_badges(keyer):
     browser = keyer()
     key_in(browser, (TYPE, {"application-type": "NEW", "party": "ORG", "channel": "PAPER"}))
