@@ -13,7 +13,10 @@ Context (all optional, `-c name=value` or cdk.json):
   supplierSshPublicKey    the supplier's public key for its Transfer Family user (collecting from our SFTP)
   nag                     "false" to skip cdk-nag (default on)
 The account comes from CDK_DEFAULT_ACCOUNT (set by the CDK CLI when credentials exist); without it the
-stack is environment-agnostic in account and still synthesises offline.
+stacks are environment-agnostic in account and still synthesise offline.
+
+Two stacks: Casework (the platform, in `region`) and CaseworkWebEdge (the web UI's CloudFront web ACL, which AWS
+keeps in us-east-1). `cdk deploy --all` deploys the edge first; both regions must be bootstrapped.
 """
 
 from __future__ import annotations
@@ -30,12 +33,14 @@ if __package__ in (None, ""):
 import aws_cdk as cdk
 
 from infra.constructs.functions import POWERTOOLS_LAYER_VERSION
+from infra.constructs.web import EDGE_REGION, WebEdgeStack
 from infra.nag import add_nag_checks
 from infra.stack import CaseworkStack
 from shared.domain.council import COUNCILS_FILE, CouncilConfigError, CouncilRegistry, load_councils
 from shared.resources import DEFAULT_REGION, PREFIX
 
 STACK_ID = "Casework"
+EDGE_STACK_ID = "CaseworkWebEdge"  # the web UI's CloudFront web ACL, in us-east-1 (infra/constructs/web.py)
 
 # CDK feature flags this app relies on. Set here rather than only in cdk.json so that the tests, which
 # build the app in-process, synthesise exactly what `cdk synth` does.
@@ -74,12 +79,24 @@ def build_app(
         path = councils_file or ctx("councilsFile") or COUNCILS_FILE
         councils = load_councils(Path(path))
 
+    account = os.environ.get("CDK_DEFAULT_ACCOUNT")
+    # Cross-region references (both ends): CDK passes the edge web ACL's ARN to the main stack through SSM.
+    edge = WebEdgeStack(
+        app,
+        EDGE_STACK_ID,
+        stack_name=f"{PREFIX}-web-edge",
+        description="Casework: the web UI's CloudFront web ACL (CLOUDFRONT scope exists only in us-east-1)",
+        env=cdk.Environment(account=account, region=EDGE_REGION),
+        cross_region_references=True,
+    )
     stack = CaseworkStack(
         app,
         STACK_ID,
         stack_name=PREFIX,
         description="Casework: multi-council Blue Badge case management",
-        env=cdk.Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=ctx("region") or DEFAULT_REGION),
+        env=cdk.Environment(account=account, region=ctx("region") or DEFAULT_REGION),
+        cross_region_references=True,
+        web_acl_arn=edge.web_acl.attr_arn,
         councils=councils,
         log_level=str(ctx("logLevel") or "INFO"),
         powertools_layer_version=int(ctx("powertoolsLayerVersion") or POWERTOOLS_LAYER_VERSION),

@@ -3,7 +3,8 @@
 The browser holds only a random session id in an HttpOnly cookie; the table holds its SHA-256, so a copy
 of the table gives no one a live session. Sessions end after SESSION_IDLE of inactivity or SESSION_MAX
 after sign-in, whichever is first. An ended session's item stays until SESSION_ITEM_GRACE has passed, so
-work posted after it ended can still be kept as a draft for the same user (see web/security.py).
+work posted after it ended can still be kept as a draft for the same user (see web/security.py). At least every
+ACCOUNT_CHECK_EVERY the session is checked against the user pool, so a disabled account or changed groups end it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ SESSION_IDLE = timedelta(minutes=30)
 SESSION_WARNING = timedelta(minutes=5)  # the timeout warning shows this long before the end
 SESSION_MAX = timedelta(hours=10)  # a working day
 SESSION_TOUCH_AFTER = timedelta(minutes=1)  # extend the idle timer at most once a minute (one write, not one per page)
+ACCOUNT_CHECK_EVERY = timedelta(minutes=5)  # how long a disabled account or a removed role may go unnoticed
 SESSION_ITEM_GRACE = timedelta(days=1)
 DRAFT_LIFETIME = timedelta(days=30)
 MAX_DRAFT_BYTES = 100 * 1024
@@ -41,6 +43,8 @@ class WebSession(BaseModel):
     csrf_token: str
     signed_in_at: datetime
     idle_until: datetime
+    # When the account was last found enabled with the same groups; None only in sessions started before this was kept.
+    account_checked_at: datetime | None = None
 
     @property
     def ends_at(self) -> datetime:
@@ -48,6 +52,9 @@ class WebSession(BaseModel):
 
     def active(self, now: datetime) -> bool:
         return now < self.ends_at
+
+    def account_check_due(self, now: datetime) -> bool:
+        return self.account_checked_at is None or now - self.account_checked_at >= ACCOUNT_CHECK_EVERY
 
     @property
     def caller(self) -> Caller:
@@ -83,6 +90,7 @@ class SessionStore:
             csrf_token=secrets.token_urlsafe(32),
             signed_in_at=now,
             idle_until=now + SESSION_IDLE,
+            account_checked_at=now,  # signing in has just checked it
         )
         self._dynamodb.put_item(
             TableName=self._table,
@@ -103,16 +111,24 @@ class SessionStore:
         now = now or utcnow()
         if not force and session.idle_until - now > SESSION_IDLE - SESSION_TOUCH_AFTER:
             return session
-        touched = session.model_copy(update={"idle_until": now + SESSION_IDLE})
+        return self._replace(session, {"idle_until": now + SESSION_IDLE})
+
+    def account_checked(self, session: WebSession, now: datetime | None = None) -> WebSession:
+        """Record that the account was found unchanged now (and restart the idle timer in the same write)."""
+        now = now or utcnow()
+        return self._replace(session, {"account_checked_at": now, "idle_until": now + SESSION_IDLE})
+
+    def _replace(self, session: WebSession, changes: dict[str, Any]) -> WebSession:
+        changed = session.model_copy(update=changes)
         try:
             self._dynamodb.put_item(
                 TableName=self._table,
-                Item=self._item(touched),
+                Item=self._item(changed),
                 ConditionExpression=f"attribute_exists({_KEY})",  # a signed-out session stays signed out
             )
         except self._dynamodb.exceptions.ConditionalCheckFailedException:
             return session
-        return touched
+        return changed
 
     def end(self, session_id: str | None) -> None:
         if session_id and len(session_id) <= 100:
@@ -203,3 +219,37 @@ class PendingSignIns:
     def end(self, pending_id: str | None) -> None:
         if pending_id and len(pending_id) <= 100:
             self._dynamodb.delete_item(TableName=self._table, Key={_KEY: {"S": f"SIGNIN#{_hash(pending_id)}"}})
+
+
+class SearchStore:
+    """A search's fields kept server-side under a random id, so the results page's address names no one.
+
+    The search form is posted (its NI number, name, date of birth or postcode never go into a URL, browser history
+    or CloudFront's logs); the page then redirects to /search?results=<id>, which Back and reload show again
+    without resubmitting. An id opens only for the user who searched, and only for LIFETIME.
+    """
+
+    LIFETIME = SESSION_MAX
+
+    def __init__(self, dynamodb: Any, table_name: str):
+        self._dynamodb = dynamodb
+        self._table = table_name
+
+    def save(self, user: str, fields: dict[str, list[str]], now: datetime | None = None) -> str:
+        search_id = secrets.token_urlsafe(16)
+        body = json.dumps({"user": user, "fields": fields})
+        self._dynamodb.put_item(TableName=self._table, Item={
+            _KEY: {"S": f"SEARCH#{_hash(search_id)}"}, "search": {"S": body},
+            _TTL: {"N": str(_epoch((now or utcnow()) + self.LIFETIME))},
+        })
+        return search_id
+
+    def load(self, user: str, search_id: str | None, now: datetime | None = None) -> dict[str, list[str]] | None:
+        """The fields of this user's search; None for an unknown, expired or another user's id."""
+        if not search_id or len(search_id) > 100:
+            return None
+        item = self._dynamodb.get_item(TableName=self._table, Key={_KEY: {"S": f"SEARCH#{_hash(search_id)}"}}).get("Item")
+        if not item or int(item[_TTL]["N"]) <= _epoch(now or utcnow()):  # TTL deletes within days, not at once
+            return None
+        search = json.loads(item["search"]["S"])
+        return search["fields"] if search["user"] == user else None

@@ -6,7 +6,7 @@ checks first, and the pages call the same services as the JSON API.
 
 from http import HTTPStatus
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import ForbiddenError, NotFoundError
 from aws_lambda_powertools.logging import correlation_paths
@@ -18,9 +18,8 @@ from shared.service.decisions import StepNotOpen
 from shared.service.tenancy import NoCouncilAccess
 from web.pages import ROUTERS
 from web.rendering import render_html
-from web.security import session_middleware
+from web.security import logger, session_middleware
 
-logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayRestResolver()
@@ -62,7 +61,8 @@ def changed_meanwhile(error: Exception) -> Response:
     )
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
+# clear_state: a warm function serves staff and applicants in turn, so no request's user or council may carry over.
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False, clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:

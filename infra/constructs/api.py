@@ -199,45 +199,40 @@ def logged_stage_options(access_logs: logs.ILogGroup) -> apigw.StageOptions:
     )
 
 
-def regional_web_acl(
-    scope: Construct, *, name: str, stage: apigw.Stage, behind_cloudfront: bool = False, public_prefix: str | None = None,
-) -> wafv2.CfnWebACL:
-    """AWS's common and known-bad-input rule sets and a rate limit per client IP, on one API stage.
-
-    `behind_cloudfront`: the stage is reached through CloudFront, so the connection's source is a CloudFront edge
-    shared by many people; the rate limit then counts the first address in X-Forwarded-For, the client's as
-    CloudFront saw it. A client can put its own address first (CloudFront appends to a header the client sent), which
-    moves its requests to another count but cannot hide a flood from the managed rules; a first entry that is not an
-    IP address is blocked (fallback MATCH).
-    `public_prefix`: paths under it (the applicant's reply links) get the much lower WAF_REPLY_REQUESTS_PER_IP_PER_5_MIN."""
+def regional_web_acl(scope: Construct, *, name: str, stage: apigw.Stage) -> wafv2.CfnWebACL:
+    """protection_rules() on one API stage reached directly by its clients."""
     web_acl = wafv2.CfnWebACL(
         scope,
         "WebAcl",
         name=name,
         scope="REGIONAL",
         default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-        visibility_config=_visibility(name),
-        rules=[
-            _managed_rule(
-                "AWSManagedRulesCommonRuleSet",
-                priority=0,
-                # The body-size rule blocks bodies over 8 KB; application payloads and long forms are larger and
-                # the functions enforce their own limits (API_MAX_BODY_BYTES, WEB_MAX_BODY_BYTES), so count instead.
-                count_only=("SizeRestrictions_BODY",),
-            ),
-            _managed_rule("AWSManagedRulesKnownBadInputsRuleSet", priority=1),
-            _rate_limit("rate-limit-per-ip", 2, WAF_REQUESTS_PER_IP_PER_5_MIN, behind_cloudfront),
-            *([_rate_limit("public-links-per-ip", 3, WAF_REPLY_REQUESTS_PER_IP_PER_5_MIN, behind_cloudfront, public_prefix)]
-              if public_prefix else []),
-        ],
+        visibility_config=waf_visibility(name),
+        rules=protection_rules(),
     )
     wafv2.CfnWebACLAssociation(scope, "WebAclAssociation", resource_arn=stage.stage_arn, web_acl_arn=web_acl.attr_arn)
     return web_acl
 
 
-def _rate_limit(
-    name: str, priority: int, limit: int, behind_cloudfront: bool, path_prefix: str | None = None,
-) -> wafv2.CfnWebACL.RuleProperty:
+def protection_rules(public_prefix: str | None = None) -> list[wafv2.CfnWebACL.RuleProperty]:
+    """AWS's common and known-bad-input rule sets and a rate limit per client address: the connection's source, which
+    for a CloudFront web ACL is the viewer's own address as CloudFront saw it (no header a client could set).
+    `public_prefix`: paths under it (the applicant's reply links) get the much lower WAF_REPLY_REQUESTS_PER_IP_PER_5_MIN."""
+    return [
+        _managed_rule(
+            "AWSManagedRulesCommonRuleSet",
+            priority=0,
+            # The body-size rule blocks bodies over 8 KB; application payloads and long forms are larger and
+            # the functions enforce their own limits (API_MAX_BODY_BYTES, WEB_MAX_BODY_BYTES), so count instead.
+            count_only=("SizeRestrictions_BODY",),
+        ),
+        _managed_rule("AWSManagedRulesKnownBadInputsRuleSet", priority=1),
+        _rate_limit("rate-limit-per-ip", 2, WAF_REQUESTS_PER_IP_PER_5_MIN),
+        *([_rate_limit("public-links-per-ip", 3, WAF_REPLY_REQUESTS_PER_IP_PER_5_MIN, public_prefix)] if public_prefix else []),
+    ]
+
+
+def _rate_limit(name: str, priority: int, limit: int, path_prefix: str | None = None) -> wafv2.CfnWebACL.RuleProperty:
     """Block a client address over `limit` requests in 5 minutes (only requests under `path_prefix`, if given)."""
     scope_down = wafv2.CfnWebACL.StatementProperty(
         byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
@@ -253,15 +248,10 @@ def _rate_limit(
         action=wafv2.CfnWebACL.RuleActionProperty(block={}),
         statement=wafv2.CfnWebACL.StatementProperty(
             rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                aggregate_key_type="FORWARDED_IP" if behind_cloudfront else "IP",
-                forwarded_ip_config=wafv2.CfnWebACL.ForwardedIPConfigurationProperty(
-                    header_name="X-Forwarded-For", fallback_behavior="MATCH"
-                ) if behind_cloudfront else None,
-                limit=limit,
-                scope_down_statement=scope_down,
+                aggregate_key_type="IP", limit=limit, scope_down_statement=scope_down,
             )
         ),
-        visibility_config=_visibility(name),
+        visibility_config=waf_visibility(name),
     )
 
 
@@ -273,7 +263,7 @@ def _as_kwargs(options: apigw.MethodOptions) -> dict:
     }
 
 
-def _visibility(metric_name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+def waf_visibility(metric_name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
     return wafv2.CfnWebACL.VisibilityConfigProperty(
         cloud_watch_metrics_enabled=True, metric_name=metric_name, sampled_requests_enabled=True
     )
@@ -297,5 +287,5 @@ def _managed_rule(name: str, *, priority: int, count_only: tuple[str, ...] = ())
                 or None,
             )
         ),
-        visibility_config=_visibility(name),
+        visibility_config=waf_visibility(name),
     )

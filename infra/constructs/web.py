@@ -1,8 +1,10 @@
 """Hosting of the caseworker web UI: a CloudFront distribution in front of the web function's REST API (pages) and an
 S3 bucket (GOV.UK Frontend's and our static assets), plus the web session table.
 
-    browser --HTTPS--> CloudFront --/assets/*--> S3 (Origin Access Control; the bucket stays private)
-                                  --anything else--> REST API (regional, WAF) --> web function (Lambda proxy)
+    browser --HTTPS--> CloudFront (web ACL: managed rules, rate limits per viewer address; WebEdgeStack, us-east-1)
+                         --/assets/*--> S3 (Origin Access Control; the bucket stays private)
+                         --anything else, with the origin secret header--> REST API (regional web ACL: that header
+                           or nothing) --> web function (Lambda proxy)
 
 The REST API has no authorizer: sign-in and the applicant's reply pages are public, and every other page checks
 the server-side session itself (web/security.py). Locally infra/local/web.py stands in for all of this.
@@ -10,7 +12,7 @@ the server-side session itself (web/security.py). Locally infra/local/web.py sta
 
 from __future__ import annotations
 
-from aws_cdk import DefaultStackSynthesizer, Duration, RemovalPolicy, Stack
+from aws_cdk import DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
@@ -21,9 +23,11 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from infra.constructs.api import API_STAGE_NAME, access_log_group, logged_stage_options, regional_web_acl
+from infra.constructs.api import API_STAGE_NAME, access_log_group, logged_stage_options, protection_rules, waf_visibility
 from infra.constructs.storage import LaidOutTable, case_table
 from infra.nag import NAG, acknowledge
 from shared.resources import PREFIX, REPLY_PATH_PREFIX, WEB_API_NAME, WEB_ASSETS_PATH, WEB_SESSION_TABLE_LAYOUT, WEB_SESSION_TABLE_NAME
@@ -32,13 +36,40 @@ from web.build import STAMP, build_assets
 HSTS_MAX_AGE = Duration.days(730)  # two years, as the pages' own header (web/rendering.py)
 ASSET_BROWSER_CACHE = Duration.hours(1)  # as the local stand-in serves them (infra/local/web.py)
 LOG_RETENTION_DAYS = 400
+# CloudFront sends this header, with a secret value, on every request to the pages' API; the API's web ACL refuses
+# requests without it, so the execute-api address is no way around CloudFront's web ACL. (CloudFront replaces a
+# header of this name that a viewer sends.)
+ORIGIN_VERIFY_HEADER = "x-casework-origin-verify"
+EDGE_REGION = "us-east-1"  # CloudFront takes only web ACLs of scope CLOUDFRONT, which exist only in us-east-1
+
+
+class WebEdgeStack(Stack):
+    """The web UI's CloudFront web ACL, in its own small stack in us-east-1; the main stack reads its ARN through CDK's
+    cross-region references (an SSM parameter written in the main stack's region at deployment)."""
+
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        Tags.of(self).add("project", PREFIX)
+        name = f"{PREFIX}-web-edge"
+        self.web_acl = wafv2.CfnWebACL(
+            self,
+            "WebAcl",
+            name=name,
+            scope="CLOUDFRONT",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=waf_visibility(name),
+            # Rate limits count the viewer's own address (CloudFront's connection from it), which no header changes;
+            # the public reply links get their far lower limit here too.
+            rules=protection_rules(public_prefix=REPLY_PATH_PREFIX),
+        )
 
 
 class WebHosting(Construct):
     """The web session table, the web REST API, the asset bucket and the CloudFront distribution in front of both.
 
-    `domain_name` and `certificate_arn` (an ACM certificate in us-east-1, as CloudFront requires) give the UI the
-    council's own address and TLS 1.2 or later; without them it is served on CloudFront's *.cloudfront.net name.
+    `edge_web_acl_arn` is WebEdgeStack's CloudFront web ACL. `domain_name` and `certificate_arn` (an ACM certificate
+    in us-east-1, as CloudFront requires) give the UI the council's own address and TLS 1.2 or later; without them it
+    is served on CloudFront's *.cloudfront.net name.
     """
 
     def __init__(
@@ -50,6 +81,7 @@ class WebHosting(Construct):
         key: kms.IKey,
         access_logs_bucket: s3.IBucket,
         log_retention: logs.RetentionDays,
+        edge_web_acl_arn: str,
         domain_name: str | None = None,
         certificate_arn: str | None = None,
     ) -> None:
@@ -65,8 +97,9 @@ class WebHosting(Construct):
         )
 
         self.rest_api = self._pages_api(handler, key, log_retention)
+        self.origin_secret = self._only_through_cloudfront()
         self.assets = self._asset_bucket(access_logs_bucket)
-        self.distribution = self._distribution(access_logs_bucket, domain_name, certificate_arn)
+        self.distribution = self._distribution(access_logs_bucket, domain_name, certificate_arn, edge_web_acl_arn)
         self._deploy_assets(key, log_retention)
         self._acknowledge_findings()
 
@@ -106,9 +139,50 @@ class WebHosting(Construct):
         # No authorizer (AuthorizationType NONE): the pages check their own session cookie.
         for resource in (rest_api.root, rest_api.root.add_resource("{proxy+}")):
             resource.add_method("ANY", integration, authorization_type=apigw.AuthorizationType.NONE, request_validator=validator)
-        self.web_acl = regional_web_acl(
-            self, name=f"{PREFIX}-web", stage=rest_api.deployment_stage, behind_cloudfront=True, public_prefix=REPLY_PATH_PREFIX)
         return rest_api
+
+    def _only_through_cloudfront(self) -> secretsmanager.Secret:
+        """The origin secret (generated by Secrets Manager at deployment, never in code or the template) and the API's
+        web ACL, which lets through only requests that carry it: CloudFront's."""
+        secret = secretsmanager.Secret(
+            self,
+            "OriginSecret",
+            description="Value CloudFront sends in the x-casework-origin-verify header to the web UI's API",
+            generate_secret_string=secretsmanager.SecretStringGenerator(exclude_punctuation=True, password_length=64),
+        )
+        name = f"{PREFIX}-web"
+        self.web_acl = wafv2.CfnWebACL(
+            self,
+            "WebAcl",
+            name=name,
+            scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(block={}),
+            visibility_config=waf_visibility(name),
+            rules=[
+                wafv2.CfnWebACL.RuleProperty(
+                    name="through-cloudfront-only",
+                    priority=0,
+                    action=wafv2.CfnWebACL.RuleActionProperty(allow={}),
+                    statement=wafv2.CfnWebACL.StatementProperty(
+                        byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
+                            field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(single_header={"Name": ORIGIN_VERIFY_HEADER}),
+                            positional_constraint="EXACTLY",
+                            search_string=self._origin_secret_value(secret),
+                            text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
+                        )
+                    ),
+                    visibility_config=waf_visibility("through-cloudfront-only"),
+                )
+            ],
+        )
+        wafv2.CfnWebACLAssociation(self, "WebAclAssociation", resource_arn=self.rest_api.deployment_stage.stage_arn,
+                                   web_acl_arn=self.web_acl.attr_arn)
+        return secret
+
+    @staticmethod
+    def _origin_secret_value(secret: secretsmanager.ISecret) -> str:
+        # A {{resolve:secretsmanager:...}} dynamic reference: CloudFormation reads the value at deployment.
+        return secret.secret_value.unsafe_unwrap()
 
     def _asset_bucket(self, access_logs_bucket: s3.IBucket) -> s3.Bucket:
         # GOV.UK Frontend's and our CSS, JS and images: public content, kept private in S3 and read only by this
@@ -135,7 +209,9 @@ class WebHosting(Construct):
             ],
         )
 
-    def _distribution(self, access_logs_bucket: s3.IBucket, domain_name: str | None, certificate_arn: str | None) -> cloudfront.Distribution:
+    def _distribution(
+        self, access_logs_bucket: s3.IBucket, domain_name: str | None, certificate_arn: str | None, web_acl_arn: str,
+    ) -> cloudfront.Distribution:
         stack = Stack.of(self)
         security_headers = cloudfront.ResponseHeadersPolicy(
             self,
@@ -161,6 +237,7 @@ class WebHosting(Construct):
             origin_path=f"/{API_STAGE_NAME}",
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
             origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2],
+            custom_headers={ORIGIN_VERIFY_HEADER: self._origin_secret_value(self.origin_secret)},
         )
         pages = cloudfront.BehaviorOptions(
             origin=pages_origin,
@@ -219,6 +296,7 @@ class WebHosting(Construct):
             log_bucket=self.distribution_logs,
             log_file_prefix="cloudfront/",
             log_includes_cookies=False,  # the session cookie must never reach a log
+            web_acl_id=web_acl_arn,
         )
 
     def _deploy_assets(self, key: kms.IKey, log_retention: logs.RetentionDays) -> None:
@@ -265,16 +343,8 @@ class WebHosting(Construct):
             distribution,
             f"{NAG}-CFR1",
             "No geo restriction: applicants answering a request for information (reply links) and their carers may be "
-            "anywhere, and staff are authenticated; the regional web ACL on the pages' API applies AWS's managed rule sets "
-            "and a rate limit per client.",
-        )
-        acknowledge(
-            distribution,
-            f"{NAG}-CFR2",
-            "A CloudFront web ACL must be created in us-east-1 (scope CLOUDFRONT), outside this regional stack. The same "
-            "protection applies one hop later: every page request passes the regional web ACL on the web API's stage "
-            "(AWS common and known-bad-inputs rule sets, a rate limit per client address from X-Forwarded-For); the "
-            "distribution's only other content is the static GOV.UK Frontend assets.",
+            "anywhere, and staff are authenticated; the distribution's web ACL applies AWS's managed rule sets and rate "
+            "limits per viewer address.",
         )
         if not self.custom_domain:
             acknowledge(
@@ -307,6 +377,15 @@ class WebHosting(Construct):
             f"{NAG}-IAM5[Resource::*]",
             "CDK's BucketDeployment grants cloudfront:CreateInvalidation and GetInvalidation on '*' (not configurable); "
             "the deploy-time copy function uses them only to invalidate /assets/* of this distribution after a copy.",
+        )
+        acknowledge(
+            self.origin_secret,
+            f"{NAG}-SMG4",
+            "The origin secret only proves that a request to the web UI's API came through its CloudFront distribution; "
+            "it opens no data. CloudFormation copies its value into the distribution's origin header and the API's web "
+            "ACL, so rotating it in Secrets Manager alone would change neither and automatic rotation would have to update "
+            "both in step. It is changed deliberately instead: a deployment that replaces the secret resource generates "
+            "a new value and updates the distribution and the web ACL in one change.",
         )
         for child in stack.node.children:
             if child.node.id.startswith("Custom::CDKBucketDeployment"):

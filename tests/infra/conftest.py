@@ -1,7 +1,8 @@
 """Synthesise the CDK app once per session (cdk-nag on), exactly as `cdk synth` builds it.
 
-The app writes the parent stack's template (Casework.template.json) and one nested template per council
-shard in use (Casework…Shard<n>….nested.template.json); tests read the files from the cloud assembly.
+The app writes the parent stack's template (Casework.template.json), one nested template per council shard in
+use (Casework…Shard<n>….nested.template.json) and the web UI's edge stack in us-east-1 (CaseworkWebEdge.template.json);
+tests read the files from the cloud assembly.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from aws_cdk.assertions import Template  # noqa: E402
 
-from infra.app import STACK_ID, build_app  # noqa: E402
+from infra.app import EDGE_STACK_ID, STACK_ID, build_app  # noqa: E402
 from infra.stack import CaseworkStack  # noqa: E402
 from shared.resources import council_shard  # noqa: E402
 
@@ -53,6 +54,7 @@ class Synthesised:
     template: Template
     seconds: float
     shards: dict[int, SynthesisedTemplate]  # council shard -> its nested stack's template
+    edge: SynthesisedTemplate  # the web UI's CloudFront web ACL, in us-east-1
 
     def resources(self, resource_type: str) -> dict[str, dict]:
         """Resources of this type in the parent stack's template."""
@@ -71,8 +73,8 @@ class Synthesised:
 
     @property
     def template_paths(self) -> list[Path]:
-        """Every template in the cloud assembly (parent and nested)."""
-        return sorted(self.outdir.glob("*.template.json"))
+        """Every template of the Casework stack in the cloud assembly (parent and nested), not the edge stack's."""
+        return sorted(path for path in self.outdir.glob("*.template.json") if path != self.edge.path)
 
 
 def synthesise(outdir: Path, **kwargs) -> Synthesised:
@@ -83,7 +85,8 @@ def synthesise(outdir: Path, **kwargs) -> Synthesised:
     template_path = outdir / f"{STACK_ID}.template.json"
     template_json = json.loads(template_path.read_text())
     shards = {n: SynthesisedTemplate.read(outdir / shard.template_file) for n, shard in stack.council_shards.shards.items()}
-    return Synthesised(app, stack, outdir, template_path, template_json, Template.from_json(template_json), seconds, shards)
+    edge = SynthesisedTemplate.read(outdir / f"{EDGE_STACK_ID}.template.json")
+    return Synthesised(app, stack, outdir, template_path, template_json, Template.from_json(template_json), seconds, shards, edge)
 
 
 @pytest.fixture(scope="session")

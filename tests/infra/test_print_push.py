@@ -41,7 +41,7 @@ def test_the_push_function_carries_paramiko_in_its_own_layer(synthesised):
 def test_without_a_supplier_server_nothing_is_pushed_and_there_is_no_secret(synthesised):
     environment = push_function(synthesised)["Environment"]["Variables"]
     assert environment["SUPPLIER_PUSH"] == "" and environment["SUPPLIER_PUSH_KEY_SECRET"] == ""
-    assert not synthesised.resources("AWS::SecretsManager::Secret")
+    assert not [s for s in synthesised.resources("AWS::SecretsManager::Secret").values() if s["Properties"].get("Name") == SUPPLIER_PUSH_KEY_SECRET_NAME]
     synthesised.template.resource_count_is("AWS::Transfer::Server", 1)  # the supplier's folder by SFTP stays
 
 
@@ -65,7 +65,8 @@ def test_a_supplier_server_is_configured_by_context_with_its_key_in_a_secret_onl
     environment = push_function(with_push)["Environment"]["Variables"]
     assert json.loads(environment["SUPPLIER_PUSH"]) | {"host_key": HOST_KEY} == SUPPLIER_SERVER | {
         "connect_timeout_seconds": 15, "io_timeout_seconds": 60}
-    [(secret_id, secret)] = with_push.resources("AWS::SecretsManager::Secret").items()
+    [(secret_id, secret)] = [(k, s) for k, s in with_push.resources("AWS::SecretsManager::Secret").items()
+                             if s["Properties"].get("Name") == SUPPLIER_PUSH_KEY_SECRET_NAME]
     assert secret["Properties"]["Name"] == SUPPLIER_PUSH_KEY_SECRET_NAME and "KmsKeyId" in secret["Properties"]
     assert environment["SUPPLIER_PUSH_KEY_SECRET"] == {"Ref": secret_id}
     readers = {key for key, policy in with_push.resources("AWS::IAM::Policy").items()

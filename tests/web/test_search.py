@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -11,6 +13,7 @@ from shared.adapters.aws import intake_service
 from shared.domain.application import Application
 from shared.resources import Role
 from tests.factories import complete_application
+from tests.integration.conftest import upload_intake_files
 
 
 def _unique_nino() -> str:
@@ -20,7 +23,7 @@ def _unique_nino() -> str:
 
 def _keyed(council: str = "NORTHSHIRE", **overrides) -> str:
     """A case made through the intake service, as the keying-in journey and the API make them."""
-    application = Application.model_validate(complete_application(council, **overrides))
+    application = Application.model_validate(upload_intake_files(complete_application(council, **overrides)))
     outcome = intake_service().accept(application, actor="test")
     return outcome.case_id
 
@@ -43,14 +46,30 @@ def staff_browser(signed_in):
     return make
 
 
-def test_search_page_is_a_get_form(staff_browser):
+def _search(browser, fields: dict[str, str]):
+    """Post a search as its form does; a valid one redirects to its results, which are then fetched."""
+    page = browser.submit("/search", fields)
+    return browser.get(page.location) if page.status == 303 else page
+
+
+def _fields(query: str) -> dict[str, str]:
+    return dict(parse_qsl(query, keep_blank_values=True))
+
+
+def test_search_page_posts_its_forms_with_the_csrf_token(staff_browser):
     page = staff_browser().get("/search")
     assert page.status == 200
-    # One GET form per way of searching, each under its own heading.
-    assert page.html.count('<form method="get" action="/search" novalidate>') == 4
+    # One posted form per way of searching, each under its own heading, each with the session's CSRF token.
+    assert page.html.count('<form method="post" action="/search" novalidate>') == 4
+    assert page.html.count(f'name="csrf_token" value="{page.csrf_token}"') == 4
+    assert 'method="get"' not in page.html
     for kind in ("badge", "person", "postcode", "nino"):
         assert f'<section class="app-search" id="search-{kind}"' in page.html
     assert "case found" not in page.text and "cases found" not in page.text
+
+
+def test_a_search_without_the_csrf_token_is_refused(staff_browser):
+    assert staff_browser().post("/search", {"kind": "NINO", "nino": "QQ123456C"}).status == 403
 
 
 @pytest.mark.parametrize(
@@ -68,49 +87,78 @@ def test_search_page_is_a_get_form(staff_browser):
     ],
 )
 def test_a_malformed_search_says_what_to_fix(staff_browser, query, message, field_id):
-    page = staff_browser().get(f"/search?{query}")
+    page = _search(staff_browser(), _fields(query))
     assert page.status == 400
     assert page.title.startswith("Error: ")
     assert message in page.text
     assert f'href="#{field_id}"' in page.html
 
 
+def test_a_search_redirects_to_results_whose_address_names_no_one(staff_browser, person):
+    browser = staff_browser()
+    posted = browser.submit("/search", {"kind": "NINO", "nino": person["nino"]})
+    assert posted.status == 303
+    assert re.fullmatch(r"/search\?results=[\w-]{20,}", posted.location)
+    assert person["nino"] not in posted.location and person["nino"].lower() not in posted.location
+    results = browser.get(posted.location)
+    assert "2 cases found" in results.text
+    # Back or reload asks the server again (no resubmission); the results are fetched afresh.
+    again = browser.get(posted.location)
+    assert again.status == 200 and "2 cases found" in again.text
+    assert all(f'href="/cases/{case_id}"' in again.html for case_id in person["cases"])
+    # No link on the results page carries what was searched for.
+    assert all(person["nino"] not in href and person["surname"] not in href for href in re.findall(r'href="([^"]*)"', results.html))
+
+
+def test_search_results_open_only_for_the_user_who_searched(staff_browser, person, browser, staff):
+    location = staff_browser().submit("/search", {"kind": "NINO", "nino": person["nino"]}).location
+    other = staff("NORTHSHIRE", Role.CASEWORKER, email="other-searcher.northshire@example.gov.uk")
+    browser.cookies.clear()
+    assert browser.sign_in(other).status == 303
+    page = browser.get(location)
+    assert page.status == 200
+    assert "no longer available" in page.text and "cases found" not in page.text
+    assert "no longer available" in browser.get("/search?results=made-up").text
+
+
 def test_search_by_each_kind(staff_browser, person):
     browser = staff_browser()
     first, second = person["cases"]
-    by_nino = browser.get(f"/search?kind=NINO&nino={person['nino'][:2]} {person['nino'][2:].lower()}")
+    by_nino = _search(browser, {"kind": "NINO", "nino": f"{person['nino'][:2]} {person['nino'][2:].lower()}"})
     assert by_nino.status == 200
     assert "2 cases found" in by_nino.text
     assert f'href="/cases/{first}"' in by_nino.html and f'href="/cases/{second}"' in by_nino.html
     assert person["neighbour"] not in by_nino.html
 
-    by_person = browser.get(f"/search?kind=PERSON&surname={person['surname'].lower()}&date-of-birth-day=10&date-of-birth-month=12&date-of-birth-year=1958")
+    by_person = _search(browser, {"kind": "PERSON", "surname": person["surname"].lower(), "date-of-birth-day": "10",
+                                  "date-of-birth-month": "12", "date-of-birth-year": "1958"})
     assert "2 cases found" in by_person.text and "10 December 1958" in by_person.text
 
-    by_postcode = browser.get("/search?kind=POSTCODE&postcode=ne32ab")
+    by_postcode = _search(browser, {"kind": "POSTCODE", "postcode": "ne32ab"})
     assert f'href="/cases/{person["neighbour"]}"' in by_postcode.html and f'href="/cases/{first}"' in by_postcode.html
 
-    nothing = browser.get("/search?kind=NINO&nino=JL000000D")
+    nothing = _search(browser, {"kind": "NINO", "nino": "JL000000D"})
     assert "0 cases found" in nothing.text and "No cases of your council match" in nothing.text
 
 
 def test_search_by_badge_number(staff_browser):
     case_id = _keyed(**{"application_type": "REPLACE", "replace_reason": "LOST", "existing_badge_number": "7H2B3C"})
-    page = staff_browser().get("/search?kind=BADGE&badge=7h2b3c")
+    page = _search(staff_browser(), {"kind": "BADGE", "badge": "7h2b3c"})
     assert page.status == 200
     assert f'href="/cases/{case_id}"' in page.html
 
 
 def test_read_only_staff_can_search_and_assessors_cannot(staff_browser, person):
-    assert staff_browser("NORTHSHIRE", Role.READ_ONLY).get(f"/search?kind=NINO&nino={person['nino']}").status == 200
+    assert _search(staff_browser("NORTHSHIRE", Role.READ_ONLY), {"kind": "NINO", "nino": person["nino"]}).status == 200
     assessor = staff_browser("NORTHSHIRE", Role.ASSESSOR)
     assert assessor.get("/search").status == 403
+    assert assessor.post("/search", {"kind": "NINO", "nino": person["nino"], "csrf_token": assessor.get("/").csrf_token}).status == 403
     assert assessor.get(f"/cases/{person['cases'][0]}/person").status == 403
 
 
 def test_another_councils_people_are_never_found(staff_browser, person):
     browser = staff_browser("VALEWYE")
-    page = browser.get(f"/search?kind=NINO&nino={person['nino']}")
+    page = _search(browser, {"kind": "NINO", "nino": person["nino"]})
     assert "0 cases found" in page.text
     assert browser.get(f"/cases/{person['cases'][0]}/person").status == 404
 

@@ -10,7 +10,16 @@ import pytest
 from shared.domain.case import utcnow
 from shared.resources import DEFAULT_REGION, WEB_SESSION_TABLE_NAME, Role
 from shared.service.tenancy import Caller
-from web.sessions import MAX_DRAFT_BYTES, SESSION_IDLE, SESSION_MAX, SESSION_TOUCH_AFTER, DraftStore, SessionStore
+from web.sessions import (
+    ACCOUNT_CHECK_EVERY,
+    MAX_DRAFT_BYTES,
+    SESSION_IDLE,
+    SESSION_MAX,
+    SESSION_TOUCH_AFTER,
+    DraftStore,
+    SearchStore,
+    SessionStore,
+)
 
 CASEWORKER = Caller(user="cw@example.gov.uk", council_code="NORTHSHIRE", roles=frozenset({Role.CASEWORKER}))
 
@@ -18,6 +27,11 @@ CASEWORKER = Caller(user="cw@example.gov.uk", council_code="NORTHSHIRE", roles=f
 @pytest.fixture
 def sessions(stack) -> SessionStore:
     return SessionStore(boto3.client("dynamodb", region_name=DEFAULT_REGION), WEB_SESSION_TABLE_NAME)
+
+
+@pytest.fixture
+def searches(stack) -> SearchStore:
+    return SearchStore(boto3.client("dynamodb", region_name=DEFAULT_REGION), WEB_SESSION_TABLE_NAME)
 
 
 @pytest.fixture
@@ -68,3 +82,28 @@ def test_drafts_are_per_user_and_form_and_bounded(drafts):
     assert not drafts.save("a@example.gov.uk", "/big", {"x": ["y" * MAX_DRAFT_BYTES]})
     drafts.discard("a@example.gov.uk", "/applications/new")
     assert drafts.load("a@example.gov.uk", "/applications/new") is None
+
+
+def test_the_account_is_due_for_a_check_every_interval_and_a_check_restarts_the_idle_timer(sessions):
+    start = utcnow()
+    session_id, session = sessions.start(CASEWORKER, start)
+    assert not session.account_check_due(start + ACCOUNT_CHECK_EVERY - timedelta(seconds=1))
+    assert session.account_check_due(start + ACCOUNT_CHECK_EVERY)
+    checked = sessions.account_checked(session, start + ACCOUNT_CHECK_EVERY)
+    assert sessions.find(session_id) == checked
+    assert checked.idle_until == start + ACCOUNT_CHECK_EVERY + SESSION_IDLE
+    assert not checked.account_check_due(start + ACCOUNT_CHECK_EVERY * 2 - timedelta(seconds=1))
+    # A session kept from before checks existed is checked at once.
+    assert session.model_copy(update={"account_checked_at": None}).account_check_due(start)
+
+
+def test_a_search_is_kept_for_its_user_only_and_not_for_ever(searches):
+    start = utcnow()
+    fields = {"kind": ["NINO"], "nino": ["QQ123456C"]}
+    search_id = searches.save("a@example.gov.uk", fields, start)
+    assert "QQ123456C" not in search_id
+    assert searches.load("a@example.gov.uk", search_id, start) == fields
+    assert searches.load("b@example.gov.uk", search_id, start) is None
+    assert searches.load("a@example.gov.uk", search_id, start + SearchStore.LIFETIME) is None
+    assert searches.load("a@example.gov.uk", "unknown", start) is None
+    assert searches.load("a@example.gov.uk", "x" * 101, start) is None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 from http import HTTPStatus
+from urllib.parse import unquote, urlsplit
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
@@ -20,6 +20,7 @@ from web.security import (
     SESSION_COOKIE,
     csrf_matches,
     current_session,
+    logger,
     pending_sign_ins,
     request_cookie,
     secure_cookies,
@@ -30,7 +31,6 @@ from web.security import (
 from web.sessions import SESSION_MAX, PendingSignIn
 
 router = Router()
-logger = Logger()  # the same service logger as the handler's (keys appended here show on every line)
 
 SIGN_IN_COOKIE = "casework_sign_in"  # double-submit token: the sign-in form has no session to hold one yet
 PENDING_COOKIE = "casework_sign_in_step"  # names the sign-in waiting for its next challenge's answer
@@ -38,11 +38,37 @@ CHALLENGE_PAGES = {NEW_PASSWORD: "/sign-in/new-password", MFA_SETUP: "/sign-in/a
 MAX_CREDENTIAL_LENGTH = 256
 
 
+MAX_NEXT_LENGTH = 500
+MAX_PERCENT_DECODING = 3  # a path encoded more often than this is not one of ours
+
+
 def safe_next(path: str | None) -> str:
-    """Only a path on this site (never //host or a scheme), so sign-in cannot be used to send people elsewhere."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > 500:
+    r"""Only a path on this site, so sign-in cannot be used to send people elsewhere; anything else is "/".
+
+    Browsers read a Location more loosely than urllib: they drop tabs and newlines and treat a backslash as a slash,
+    so "/<tab>/evil.example" and "/\evil.example" are //evil.example to them. A path is refused if it, or any of its
+    percent-decodings, has a control character or a backslash, starts "//", or parses with a scheme or a host.
+    """
+    if not path or len(path) > MAX_NEXT_LENGTH:
         return "/"
-    return path
+    candidate = path
+    for _ in range(MAX_PERCENT_DECODING + 1):
+        if not _same_site_path(candidate):
+            return "/"
+        decoded = unquote(candidate)
+        if decoded == candidate:
+            return path
+        candidate = decoded
+    return "/"
+
+
+def _same_site_path(path: str) -> bool:
+    if any(ord(char) < 0x20 or char in "\x7f\\" for char in path):
+        return False
+    if not path.startswith("/") or path.startswith("//"):
+        return False
+    parts = urlsplit(path)
+    return not parts.scheme and not parts.netloc
 
 
 def _sign_in_page(status: HTTPStatus = HTTPStatus.OK, *, errors: Errors | None = None, email: str = "", next_path: str = "/", **flags: bool) -> Response:
@@ -50,6 +76,7 @@ def _sign_in_page(status: HTTPStatus = HTTPStatus.OK, *, errors: Errors | None =
     response = render_html(
         "sign_in.html", status, title="Sign in", errors=errors, email=email, next_path=next_path, sign_in_token=token,
         timed_out=flags.get("timed_out", False), signed_out=flags.get("signed_out", False),
+        account_changed=flags.get("account_changed", False),
     )
     response.cookies.append(
         Cookie(name=SIGN_IN_COOKIE, value=token, path="/sign-in", secure=secure_cookies(), http_only=True, same_site=SameSite.STRICT_MODE)
@@ -61,7 +88,8 @@ def _sign_in_page(status: HTTPStatus = HTTPStatus.OK, *, errors: Errors | None =
 def sign_in_form() -> Response:
     query = router.current_event.query_string_parameters or {}
     return _sign_in_page(
-        next_path=safe_next(query.get("next")), timed_out=query.get("timed_out") == "1", signed_out=query.get("signed_out") == "1"
+        next_path=safe_next(query.get("next")), timed_out=query.get("timed_out") == "1", signed_out=query.get("signed_out") == "1",
+        account_changed=query.get("account_changed") == "1",
     )
 
 

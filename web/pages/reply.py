@@ -13,7 +13,6 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
@@ -25,10 +24,9 @@ from shared.service.information import NotWaitingForInformation
 from shared.service.reply import LinkState, Reply, UploadProblem, reply_path
 from web.forms import Errors
 from web.rendering import origin_of, redirect, render_html
-from web.security import current_form
+from web.security import current_form, logger
 
 router = Router()
-logger = Logger()
 
 PUBLIC_SERVICE_NAME = "Apply for a Blue Badge"
 MAX_FIELDS = 40  # the most inputs the page ever shows, with room to spare

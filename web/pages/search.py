@@ -1,5 +1,8 @@
 """Search (badge number, surname + date of birth, postcode, NI number), and the single view of a person.
 
+Searches are posted and their results shown after a redirect to an opaque id (Post/Redirect/Get): nothing searched
+for appears in a URL, and Back from a case opened in the results shows the results again.
+
 The same services as the API's GET /search and GET /cases/{id}/person: one Query on a search key of the
 caller's own council table, so another council's people are never found.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -19,11 +23,13 @@ from shared.domain.formats import is_valid_nino, is_valid_postcode
 from shared.domain.case import Case
 from shared.resources import Role
 from shared.service.casework import EDITING_ROLES, visible_case
-from shared.service.people import SearchKind, person_view, search
+from shared.service.people import CaseSummary, SearchKind, person_view, search
 from shared.service.tenancy import Caller
 from web.forms import Errors
 from web.intake_journey import BADGE_NUMBER_FORMAT, Answers, Field, Kind, read_date
-from web.page import render_page, require_any
+from web.page import posted, render_page, require_any
+from web.rendering import redirect
+from web.security import saved_searches
 
 router = Router()
 
@@ -43,20 +49,46 @@ SEARCHES = {
     SearchKind.PERSON: ("surname", "Enter a last name", lambda value: 2 <= len(value) <= 100, "Last name must be between 2 and 100 characters"),
 }
 DATE_OF_BIRTH = Field("date-of-birth", "Date of birth", Kind.DATE)
+RESULTS_PARAMETER = "results"  # /search?results=<id>: an opaque id of a search kept server-side (SearchStore)
+# What a search keeps: its kind and the inputs of the search forms, nothing else that was posted.
+SEARCH_FIELDS = frozenset({"kind", *(name for name, *_ in SEARCHES.values()),
+                           *(f"{DATE_OF_BIRTH.name}-{part}" for part in ("day", "month", "year"))})
 
 
 @router.get("/search")
 def search_page() -> Response:
+    """The search forms; with ?results=<id> (where a search redirects), that search's results, fetched afresh."""
     who = _staff("Searching")
-    query = Answers({name: [value] for name, value in (router.current_event.query_string_parameters or {}).items()})
-    errors, kind, value, results = Errors(), None, "", None
-    if "kind" in query.fields:  # a search was asked for (the bare page shows just the form)
-        kind, value, born = _read(query, errors)
-        if not errors:
-            results = search(store_for(who.council_code), kind, value, born)
+    search_id = (router.current_event.query_string_parameters or {}).get(RESULTS_PARAMETER)
+    if search_id is None:
+        return _search_page(Answers(), Errors())
+    fields = saved_searches().load(who.user, search_id)
+    if fields is None:
+        return _search_page(Answers(), Errors(), expired=True)
+    query, errors = Answers(fields), Errors()
+    kind, value, born = _read(query, errors)  # checked when it was posted; read again the same way
+    results = None if errors else search(store_for(who.council_code), kind, value, born)
+    return _search_page(query, errors, kind=kind, searched=value, results=results)
+
+
+@router.post("/search")
+def run_search() -> Response:
+    """Posted, so what was searched for stays out of every URL: keep it server-side and redirect to its results."""
+    who = _staff("Searching")
+    query = Answers({name: values for name, values in posted(router).fields.items() if name in SEARCH_FIELDS})
+    errors = Errors()
+    _read(query, errors)
+    if errors:
+        return _search_page(query, errors, HTTPStatus.BAD_REQUEST)
+    search_id = saved_searches().save(who.user, query.fields)
+    return redirect(f"/search?{urlencode({RESULTS_PARAMETER: search_id})}")
+
+
+def _search_page(query: Answers, errors: Errors, status: HTTPStatus = HTTPStatus.OK, *, expired: bool = False,
+                 kind: SearchKind | None = None, searched: str = "", results: list[CaseSummary] | None = None) -> Response:
     return render_page(
-        router, "search/search.html", HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK, title="Search",
-        query=query, errors=errors, results=results, kind=kind, searched=value, date_field=DATE_OF_BIRTH,
+        router, "search/search.html", status, title="Search", query=query, errors=errors, results=results, kind=kind,
+        searched=searched, date_field=DATE_OF_BIRTH, expired=expired,
     )
 
 
