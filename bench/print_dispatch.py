@@ -31,12 +31,12 @@ from shared.adapters.print_store import Photos, PrintBatches, S3Upload
 from shared.domain.application import Address, Gender, Holder
 from shared.domain.badge import Badge, DeliverTo, DeliveryOption, PrintBatchType, badge_number_for
 from shared.domain.council import COUNCILS_FILE, CouncilRegistry, parse_councils
+from shared.domain.evidence import case_evidence_prefix
 from shared.resources import CASE_TABLE_LAYOUT, PRINT_BATCH_TABLE_LAYOUT, council_table_name
 from shared.service.print_dispatch import PrintDesk, dispatch
 
 REGION = "eu-west-2"
 BUCKET_DROP, BUCKET_EVIDENCE, BATCH_TABLE = "bench-print-drop", "bench-evidence", "bench-print-batches"
-PHOTO_KEY = "photos/holder.jpg"
 SERIALIZER = TypeSerializer()
 
 
@@ -61,6 +61,15 @@ def start_moto(port: int) -> subprocess.Popen:
     raise RuntimeError("moto server did not start")
 
 
+def bench_case_id(council_code: str) -> str:
+    """One case per council holds its badges (as an organisation's case would), so one photo per council serves them."""
+    return f"{council_code}-BENCH"
+
+
+def photo_key(council_code: str) -> str:
+    return f"{case_evidence_prefix(council_code, bench_case_id(council_code))}photo.jpg"
+
+
 def load(clients, councils: CouncilRegistry, total: int) -> None:
     """`total` ORDERED STANDARD badges spread over the councils, written with BatchWriteItem."""
     now = datetime.now(UTC)
@@ -70,10 +79,10 @@ def load(clients, councils: CouncilRegistry, total: int) -> None:
     items: dict[str, list] = {code: [] for code in codes}
     for number in range(total):
         code = codes[number % len(codes)]
-        badge = Badge(badge_number=badge_number_for(1_000_000 + number), council_code=code, case_id=f"{code}-BENCH-{number}",
+        badge = Badge(badge_number=badge_number_for(1_000_000 + number), council_code=code, case_id=bench_case_id(code),
                       start_date=now.date(), expiry_date=now.date() + timedelta(days=1000), deliver_to=DeliverTo.HOME,
                       delivery_option=DeliveryOption.STANDARD, batch_type=PrintBatchType.STANDARD, holder=holder,
-                      photo_key=PHOTO_KEY, ordered_at=now, updated_at=now)
+                      photo_key=photo_key(code), ordered_at=now, updated_at=now)
         items[code].append(CaseStore._badge_item(badge))
     for code, rows in items.items():
         table = council_table_name(code)
@@ -103,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             _create_table(clients["dynamodb"], BATCH_TABLE, PRINT_BATCH_TABLE_LAYOUT)
             for bucket in (BUCKET_DROP, BUCKET_EVIDENCE):
                 clients["s3"].create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-            clients["s3"].put_object(Bucket=BUCKET_EVIDENCE, Key=PHOTO_KEY, Body=tiny_jpeg())
+            for council in councils:
+                clients["s3"].put_object(Bucket=BUCKET_EVIDENCE, Key=photo_key(council.code), Body=tiny_jpeg())
             load(clients, councils, size)
 
             def store_for(code: str) -> CaseStore:
@@ -120,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
 
             desk = PrintDesk(councils=councils, store_for=store_for, batches=PrintBatches(clients["dynamodb"], BATCH_TABLE),
                              open_upload=lambda key: S3Upload(clients["s3"], BUCKET_DROP, key),
-                             exists=lambda key: False, photos=Photos(clients["s3"], BUCKET_EVIDENCE))
+                             exists=lambda key: False, photos_for=lambda code: Photos(clients["s3"], BUCKET_EVIDENCE))
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             tracemalloc.start()
             started = time.perf_counter()

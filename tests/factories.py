@@ -6,11 +6,16 @@ import copy
 import uuid
 from typing import Any
 
+from shared.domain.evidence import case_evidence_prefix, intake_evidence_prefix
 
-def complete_application(council_code: str = "NORTHSHIRE", **overrides: Any) -> dict[str, Any]:
-    """A complete PIP application as the national online service would send it."""
+
+def complete_application(council_code: str = "NORTHSHIRE", without_evidence: tuple[str, ...] = (), **overrides: Any) -> dict[str, Any]:
+    """A complete PIP application as the national online service would send it, its files named in its intake folder
+    (tests.integration.conftest.upload_intake_files puts them there)."""
+    application_id = overrides.get("application_id") or f"APP-{uuid.uuid4().hex[:12].upper()}"
+    folder = intake_evidence_prefix(overrides.get("council_code") or council_code, application_id)
     application: dict[str, Any] = {
-        "application_id": f"APP-{uuid.uuid4().hex[:12].upper()}",
+        "application_id": application_id,
         "application_type": "NEW",
         "party": "PERSON",
         "channel": "ONLINE",
@@ -30,16 +35,28 @@ def complete_application(council_code: str = "NORTHSHIRE", **overrides: Any) -> 
             "benefit": {"award_start": "2025-01-01", "award_end": "2028-01-01", "pip_moving_around_points": 10},
         },
         "evidence": [
-            {"type": "PROOF_ELIG", "key": "uploads/pip-letter.pdf"},
-            {"type": "PROOF_ID", "key": "uploads/passport.jpg"},
-            {"type": "PROOF_ADD", "key": "uploads/council-tax.pdf"},
-            {"type": "PHOTO", "key": "uploads/photo.jpg"},
+            {"type": "PROOF_ELIG", "key": f"{folder}pip-letter.pdf"},
+            {"type": "PROOF_ID", "key": f"{folder}passport.jpg"},
+            {"type": "PROOF_ADD", "key": f"{folder}council-tax.pdf"},
+            {"type": "PHOTO", "key": f"{folder}photo.jpg"},
         ],
         "payment": {"amount_pence": 1000, "paid": True, "reference": "PAY-1"},
     }
+    application["evidence"] = [item for item in application["evidence"] if item["type"] not in without_evidence]
     for path, value in overrides.items():
         set_path(application, path, value)
     return application
+
+
+def intake_file(application: dict[str, Any], evidence_type: str, name: str, **extra: str) -> dict[str, str]:
+    """An evidence reference to a file in the application's intake folder (where its sender uploads it)."""
+    folder = intake_evidence_prefix(application["council_code"], application["application_id"])
+    return {"type": evidence_type, "key": f"{folder}{name}", **extra}
+
+
+def case_file(case_id: str, evidence_type: str, name: str, council_code: str = "NORTHSHIRE") -> dict[str, str]:
+    """An evidence reference to a file in the case's own folder (where the reply page puts the applicant's uploads)."""
+    return {"type": evidence_type, "key": f"{case_evidence_prefix(council_code, case_id)}{name}"}
 
 
 def set_path(document: dict[str, Any], path: str, value: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -14,7 +14,6 @@ from constructs import Construct
 
 from shared.resources import (
     CASE_TABLE_LAYOUT,
-    COUNCIL_TABLE_PREFIX,
     BADGE_NUMBER_TABLE_LAYOUT,
     BADGE_NUMBER_TABLE_NAME,
     IDEMPOTENCY_TABLE_LAYOUT,
@@ -25,18 +24,15 @@ from shared.resources import (
     TableLayout,
 )
 
-# Item-level read/write, spelled out (no dynamodb:* wildcards). Scan is included because "read" for a
-# council's own table includes reports; there is no table-management action here.
+# Item-level read/write of the platform's shared tables, spelled out: what the code does (Get, Query, Put, Update,
+# Delete and transactions, whose items IAM authorises as their Put, Update, Delete or ConditionCheckItem); no Scan,
+# no batch operations, no table management.
 TABLE_READ_WRITE_ACTIONS = (
-    "dynamodb:BatchGetItem",
-    "dynamodb:BatchWriteItem",
     "dynamodb:ConditionCheckItem",
     "dynamodb:DeleteItem",
-    "dynamodb:DescribeTable",
     "dynamodb:GetItem",
     "dynamodb:PutItem",
     "dynamodb:Query",
-    "dynamodb:Scan",
     "dynamodb:UpdateItem",
 )
 
@@ -63,13 +59,6 @@ def read_write_statement(tables: Iterable[LaidOutTable]) -> iam.PolicyStatement:
         actions=list(TABLE_READ_WRITE_ACTIONS),
         resources=[arn for table in tables for arn in table.arns],
     )
-
-
-def council_tables_statement(scope: Construct) -> iam.PolicyStatement:
-    """Item access to every council table by name prefix, so a role's policy keeps one size however many
-    councils are deployed (listing each table and index ARN passes IAM's policy size limit at ~30 councils)."""
-    tables = Stack.of(scope).format_arn(service="dynamodb", resource="table", resource_name=f"{COUNCIL_TABLE_PREFIX}*")
-    return iam.PolicyStatement(actions=list(TABLE_READ_WRITE_ACTIONS), resources=[tables, f"{tables}/index/*"])
 
 
 def case_table(
@@ -105,7 +94,7 @@ def case_table(
 
 class PlatformTables(Construct):
     """The tables every council shares: unrouted intake, idempotency and the badge-number counter. (Council tables live in the council
-    shards' nested stacks; functions reach them through council_tables_statement, by name prefix.)"""
+    shards' nested stacks; functions reach them only through the council data role, infra/constructs/tenancy.py.)"""
 
     def __init__(self, scope: Construct, construct_id: str, *, key: kms.IKey) -> None:
         super().__init__(scope, construct_id)

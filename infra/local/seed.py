@@ -31,6 +31,7 @@ from shared.domain.application import Application
 from shared.domain.case import CLOSED_STAGES, Case, Stage
 from shared.domain.completeness import missing_items
 from shared.domain.council import CouncilConfig, CouncilRegistry
+from shared.domain.evidence import intake_evidence_prefix
 from shared.domain.formats import is_valid_postcode
 from shared.resources import API_FUNCTION, APPLICATION_SUBMITTED, EVENT_BUS_NAME, NATIONAL_ADMIN_GROUP, SUPPLIER_INBOX, Role, council_group
 from shared.service.reply import link_issuer
@@ -198,13 +199,15 @@ class _Maker:
                 "reference": f"PAY-{self.rng.randint(100000, 999999)}", "method": "CARD"}
 
 
-def _evidence(application_id: str, *types: str) -> list[dict[str, str]]:
+def _evidence(council_code: str, application_id: str, *types: str) -> list[dict[str, str]]:
+    """Files as the national service uploads them, into the application's intake folder, before it submits."""
     refs = []
     for evidence_type in types:
         image = evidence_type in ("PHOTO", "PROOF_ID")
         extension, content_type = ("jpg", "image/jpeg") if image else ("pdf", "application/pdf")
         name = f"{evidence_type.lower().replace('_', '-')}.{extension}"
-        refs.append({"type": evidence_type, "key": f"uploads/{application_id}/{name}", "filename": name, "content_type": content_type})
+        key = f"{intake_evidence_prefix(council_code, application_id)}{name}"
+        refs.append({"type": evidence_type, "key": key, "filename": name, "content_type": content_type})
     return refs
 
 
@@ -232,7 +235,7 @@ def _scenarios() -> list[tuple[str, Any]]:
             "application_id": app_id, "application_type": app_type, "party": "PERSON", "channel": channel,
             "council_code": m.council.code, "submitted_at": m.submitted_at(), "holder": holder,
             "contact": m.contact(holder, "PARENT" if child else "SELF"), "eligibility": eligibility,
-            "evidence": _evidence(app_id, *evidence), "payment": m.payment(),
+            "evidence": _evidence(m.council.code, app_id, *evidence), "payment": m.payment(),
         }
         payload.update(extra)
         return {key: value for key, value in payload.items() if value is not None}
@@ -260,7 +263,7 @@ def _scenarios() -> list[tuple[str, Any]]:
                              "number_of_badges": badges, "people_carried": m.rng.randint(20, 400), "address": m.address()},
             "contact": {"full_name": f"{m.rng.choice(_FORENAMES)} {m.rng.choice(_SURNAMES)}", "email": "transport@example.org",
                         "phone": "01632 960555", "relationship": "Transport manager"},
-            "evidence": _evidence(app_id, "SUPPORT_DOCS"),
+            "evidence": _evidence(m.council.code, app_id, "SUPPORT_DOCS"),
             **({"payment": m.payment(badges)} if m.council.charges_fee else {}),
         }
 
@@ -270,7 +273,7 @@ def _scenarios() -> list[tuple[str, Any]]:
         payload = {
             "application_id": app_id, "application_type": "REPLACE", "party": "PERSON", "channel": "ONLINE",
             "council_code": m.council.code, "submitted_at": m.submitted_at(), "holder": holder, "contact": m.contact(holder),
-            "evidence": _evidence(app_id, "PHOTO"), "existing_badge_number": m.badge_number(),
+            "evidence": _evidence(m.council.code, app_id, "PHOTO"), "existing_badge_number": m.badge_number(),
             "replace_reason": "STOLE" if stolen else "LOST", "payment": m.payment(),
         }
         if stolen:

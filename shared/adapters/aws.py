@@ -1,8 +1,13 @@
-"""Real adapters wired from the Lambda environment; built once per process, on first use."""
+"""Real adapters wired from the Lambda environment; built once per process, on first use.
+
+A council's table and evidence folder are reached only with that council's scoped credentials (council_client);
+the function's own credentials serve the platform's shared tables and buckets.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from functools import cache
 
@@ -12,10 +17,13 @@ from botocore.config import Config
 from shared.adapters.badge_numbers import BadgeNumbers
 from shared.adapters.case_store import CaseStore
 from shared.adapters.email import SesEmailSender
+from shared.adapters.evidence_files import EvidenceFiles
 from shared.adapters.evidence_links import EvidenceLinks
 from shared.adapters.evidence_uploads import EvidenceUploads
+from shared.adapters.parked_payloads import ParkedPayloads, parked_payload_folder
 from shared.adapters.print_store import ExtractFiles, Photos, PrintBatches, ResultFiles, S3Upload, object_exists
 from shared.adapters.reply_links import ReplyLinks
+from shared.adapters.tenant_credentials import TenantSessions
 from shared.adapters.workflows import Workflows
 from shared.domain.council import CouncilRegistry, load_councils
 from shared.resources import Env, council_table_name
@@ -36,10 +44,38 @@ def _dynamodb():
     return boto3.client("dynamodb")
 
 
+@cache
+def _tenant_sessions() -> TenantSessions:
+    function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "casework-local")
+    return TenantSessions(os.environ[Env.TENANT_ROLE_ARN], session_name=function_name, on_assume=_log_assume_role)
+
+
+def _log_assume_role(tenant: str) -> None:
+    """One line per AssumeRole: a container makes one per council it serves, then one an hour (Logs Insights counts them)."""
+    logging.getLogger(__name__).info("assuming the council data role", extra={"tenant": tenant})
+
+
+def council_client(service: str, council_code: str, **kwargs):
+    """A client signed with credentials that reach only this council's table and evidence folder."""
+    return _tenant_sessions().client(service, council_code, **kwargs)
+
+
 def store_for(council_code: str | None) -> CaseStore:
     """The store of one council's own table; None gives the table of applications for unknown councils."""
-    table = council_table_name(council_code) if council_code else os.environ[Env.UNROUTED_TABLE]
-    return CaseStore(_dynamodb(), table)
+    if council_code is None:
+        return CaseStore(_dynamodb(), os.environ[Env.UNROUTED_TABLE])
+    return CaseStore(council_client("dynamodb", council_code), council_table_name(council_code))
+
+
+def evidence_files_for(council_code: str) -> EvidenceFiles:
+    return EvidenceFiles(council_client("s3", council_code), os.environ[Env.EVIDENCE_BUCKET])
+
+
+def parked_payloads_for(council_code: str | None) -> ParkedPayloads:
+    """Large parked payloads: a council's in its own folder with its scoped credentials; unknown councils' in the
+    unrouted folder with the function's own (as the unrouted table)."""
+    s3 = _s3() if council_code is None else council_client("s3", council_code)
+    return ParkedPayloads(s3, os.environ[Env.EVIDENCE_BUCKET], parked_payload_folder(council_code))
 
 
 @cache
@@ -49,7 +85,7 @@ def workflows() -> Workflows:
 
 @cache
 def intake_service() -> IntakeService:
-    return IntakeService(councils(), store_for, workflows())
+    return IntakeService(councils(), store_for, workflows(), evidence_files_for, parked_payloads_for)
 
 
 @cache
@@ -60,14 +96,18 @@ def notifier() -> Notifier:
 
 def reply_links_for(council_code: str) -> ReplyLinks:
     """The applicant's reply links, kept in the council's own table."""
-    return ReplyLinks(_dynamodb(), council_table_name(council_code))
+    return ReplyLinks(council_client("dynamodb", council_code), council_table_name(council_code))
 
 
 @cache
 def reply_desk() -> ReplyDesk:
+    return ReplyDesk(councils(), store_for, reply_links_for, workflows(), evidence_uploads_for)
+
+
+def evidence_uploads_for(council_code: str) -> EvidenceUploads:
     # Virtual-hosted addressing gives the regional S3 address (path style locally), the reply page's form action.
-    s3 = boto3.client("s3", config=Config(s3={"addressing_style": "virtual"}))
-    return ReplyDesk(councils(), store_for, reply_links_for, workflows(), EvidenceUploads(s3, os.environ[Env.EVIDENCE_BUCKET]))
+    s3 = council_client("s3", council_code, config=Config(s3={"addressing_style": "virtual"}))
+    return EvidenceUploads(s3, os.environ[Env.EVIDENCE_BUCKET])
 
 
 @cache
@@ -80,9 +120,9 @@ def _s3():
     return boto3.client("s3")
 
 
-@cache
-def evidence_links() -> EvidenceLinks:
-    return EvidenceLinks(_s3(), os.environ[Env.EVIDENCE_BUCKET])
+def evidence_links_for(council_code: str) -> EvidenceLinks:
+    """Links signed with the council's scoped credentials: S3 refuses one for another council's object."""
+    return EvidenceLinks(council_client("s3", council_code), os.environ[Env.EVIDENCE_BUCKET])
 
 
 @cache
@@ -94,7 +134,7 @@ def print_desk() -> PrintDesk:
         batches=PrintBatches(_dynamodb(), os.environ[Env.PRINT_BATCH_TABLE]),
         open_upload=lambda key: S3Upload(_s3(), drop, key),
         exists=lambda key: object_exists(_s3(), drop, key),
-        photos=Photos(_s3(), os.environ[Env.EVIDENCE_BUCKET]),
+        photos_for=lambda council_code: Photos(council_client("s3", council_code), os.environ[Env.EVIDENCE_BUCKET]),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shared.domain.evidence import is_within
+
 EVIDENCE_LINK_SECONDS = 300
 # What the viewer shows inline; anything else is offered as a download (never rendered from S3 as HTML).
 INLINE_TYPES = {"image/jpeg": "image", "image/png": "image", "image/gif": "image", "image/webp": "image", "application/pdf": "pdf"}
@@ -32,8 +34,11 @@ class EvidenceLinks:
     def __init__(self, s3: Any, bucket: str, seconds: int = EVIDENCE_LINK_SECONDS):
         self._s3, self._bucket, self._seconds = s3, bucket, seconds
 
-    def link(self, key: str, content_type: str | None, filename: str | None) -> EvidenceLink:
-        """Signing is local (no call to S3), so a page can carry a fresh link for each document it lists."""
+    def link(self, folder: str, key: str, content_type: str | None, filename: str | None) -> EvidenceLink | None:
+        """A link to `key` if it lies inside `folder` (the case's own), else None. Signing is local (no call to S3),
+        so a page can carry a fresh link for each document it lists."""
+        if not is_within(key, folder):
+            return None
         media_type = content_type_of(key, content_type)
         kind = INLINE_TYPES.get(media_type, "download")
         name = (filename or key.rsplit("/", 1)[-1]).replace('"', "")

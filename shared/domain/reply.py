@@ -18,6 +18,7 @@ from typing import Any
 
 from shared.domain.application import EvidenceType
 from shared.domain.completeness import MissingCode
+from shared.domain.evidence import case_evidence_prefix
 from shared.domain.formats import is_valid_nino, is_valid_postcode, normalise_nino, normalise_postcode
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -275,14 +276,14 @@ INPUT_FOR_FIELD = {
 }
 
 
-EVIDENCE_CASE_FOLDER = "cases/"
-REPLY_UPLOAD_PREFIX = "reply-"  # an applicant's upload; the web function may delete only these (infra/stack.py)
+REPLY_UPLOAD_PREFIX = "reply-"  # an applicant's upload; the only files the platform may delete (infra/constructs/tenancy.py)
 
 
-def evidence_key(case_id: str, item: ReplyItem, fmt: FileFormat) -> str:
-    """Under the case's own prefix in the evidence bucket; random, so a new upload never overwrites an older one."""
-    return f"{case_evidence_prefix(case_id)}{REPLY_UPLOAD_PREFIX}{item.slug}-{secrets.token_hex(8)}.{fmt.extension}"
+def reply_upload_prefix(council_code: str, case_id: str, item: ReplyItem) -> str:
+    """Where the applicant's uploads for `item` go: inside the case's own folder."""
+    return f"{case_evidence_prefix(council_code, case_id)}{REPLY_UPLOAD_PREFIX}{item.slug}-"
 
 
-def case_evidence_prefix(case_id: str) -> str:
-    return f"{EVIDENCE_CASE_FOLDER}{case_id}/"
+def evidence_key(council_code: str, case_id: str, item: ReplyItem, fmt: FileFormat) -> str:
+    """Random, so a new upload never overwrites an older one."""
+    return f"{reply_upload_prefix(council_code, case_id, item)}{secrets.token_hex(8)}.{fmt.extension}"

@@ -11,6 +11,7 @@ from shared.adapters.case_store import CaseFile, CaseStore, StaleVersion
 from shared.domain.application import CancelReason, Holder, LongText
 from shared.domain.badge import Badge, BadgeRuleError, BadgeStatus, is_expired
 from shared.domain.case import CASE_ID_PATTERN, AuditEntry, Case, ExpectedVersion, Note, ParkReason, Stage
+from shared.domain.evidence import EvidenceRefused, case_evidence_prefix, refused_keys
 from shared.domain.formats import Email
 from shared.resources import Role
 from shared.service.intake import IntakeOutcome, IntakeService, reasons_from
@@ -252,8 +253,14 @@ def replace_badge(
     badge = store.get_badge(badge_number)
     if badge is None:
         return None
+    # Documents given with the request must already be the case's own (e.g. an applicant's upload to it): named by
+    # their place in the request, before they join the original case's documents.
+    refused = refused_keys([item.key for item in given.evidence], [case_evidence_prefix(badge.council_code, badge.case_id)])
+    if refused:
+        raise EvidenceRefused(refused)
     try:
         application = replacement_application(badge, store.get(badge.case_id), given, now)
     except ValidationError as error:
         raise ReplacementNotPossible(reasons_from(error)) from None
-    return intake.accept(application, actor=caller.actor)
+    # The documents of the case that ordered the badge may be copied into the replacement's own folder.
+    return intake.accept(application, actor=caller.actor, carried_from_case=badge.case_id)

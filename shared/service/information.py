@@ -1,4 +1,5 @@
-"""The missing-information loop, caseworker side: record what the applicant supplied and resume the workflow."""
+"""The missing-information loop, caseworker side: record what the applicant supplied and resume the workflow
+(with the resume owed written beside the case, as for every person's step: shared.service.resumes)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,12 @@ from shared.domain.application import Application, EvidenceRef
 from shared.domain.case import AuditEntry, Case, ExpectedVersion, ParkReason, Stage
 from shared.domain.completeness import missing_items
 from shared.domain.council import CouncilConfig
+from shared.domain.evidence import case_evidence_prefix, refused_keys
+from shared.domain.pending_resume import PendingResume
 from shared.service.intake import reasons_from
+from shared.service.resumes import record_and_resume, resend_retried
 
+SUPPLIED = "INFORMATION_SUPPLIED"
 # What identifies an application cannot be "supplied" later.
 FIXED_FIELDS = ("application_id", "council_code", "application_type", "party", "channel", "submitted_at")
 
@@ -62,10 +67,16 @@ def record_supplied(
     if case is None:
         return None
     if case.stage is not Stage.AWAITING_INFORMATION or not case.task_token:
-        raise NotWaitingForInformation(f"case {case_id} is at {case.stage.value} and not waiting for information")
+        resent = resend_retried(store, workflows, case, supplied.expected_version, actor, SUPPLIED, now)
+        if resent is None:
+            raise NotWaitingForInformation(f"case {case_id} is at {case.stage.value} and not waiting for information")
+        return resent
     fixed = [field for field in FIXED_FIELDS if field in supplied.changes]
     if fixed:
         raise InvalidSupply([ParkReason(field=f"changes.{field}", message="cannot be changed once received") for field in fixed])
+    outside = refused_keys([item.key for item in supplied.evidence], [case_evidence_prefix(case.council_code, case.case_id)])
+    if outside:
+        raise InvalidSupply(outside)
     document = merge_patch(case.application.model_dump(mode="json"), supplied.changes)
     document["evidence"] = document.get("evidence", []) + [item.model_dump(mode="json") for item in supplied.evidence]
     try:
@@ -74,12 +85,11 @@ def record_supplied(
         raise InvalidSupply(reasons_from(error)) from None
     updated = case.changed(now, application=application, missing=missing_items(application, council), task_token=None)
     audit = AuditEntry(
-        case_id=case_id, at=now, actor=actor, action="INFORMATION_SUPPLIED",
+        case_id=case_id, at=now, actor=actor, action=SUPPLIED,
         before={"missing": case.missing_codes},
         after={"missing": updated.missing_codes, "changed": sorted(supplied.changes),
                "evidence_added": [item.type.value for item in supplied.evidence]},
     )
-    store.save(updated, expected_version=supplied.expected_version, audit=audit)
-    # After the save, so the workflow's recheck reads what was supplied.
-    workflows.resume(case.task_token, {"supplied_by": actor})
-    return updated
+    resume = PendingResume(case_id=case_id, task_token=case.task_token, output={"supplied_by": actor}, action=SUPPLIED, actor=actor,
+                           expected_version=supplied.expected_version, at=now)
+    return record_and_resume(store, workflows, updated, supplied.expected_version, audit, resume)

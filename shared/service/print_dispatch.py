@@ -17,6 +17,7 @@ from shared.adapters.print_store import ExtractFiles, Photos, PrintBatches, S3Up
 from shared.domain.badge import Badge, BadgeStatus, PrintBatchType
 from shared.domain.case import AuditEntry
 from shared.domain.council import CouncilConfig, CouncilRegistry
+from shared.domain.evidence import case_evidence_prefix, is_within
 from shared.domain.print_extract import PrintItem, extract_filename, write_extract
 from shared.domain.printing import (
     ABANDONED_AFTER,
@@ -51,7 +52,7 @@ class PrintDesk:
     batches: PrintBatches
     open_upload: Callable[[str], S3Upload]  # object key -> a stream that becomes the object on close
     exists: Callable[[str], bool]  # object key -> already in the bucket
-    photos: Photos
+    photos_for: Callable[[str], Photos]  # council code -> its photos, read with its scoped credentials
 
 
 def _pages(fetch: Callable[..., tuple[list[Any], str | None]], *args: Any) -> Iterator[list[Any]]:
@@ -150,9 +151,16 @@ def _items(desk: PrintDesk, pool: ThreadPoolExecutor, store: CaseStore, batch_id
 
     for page in _pages(store.batch_badges, batch_id):
         badges = [badge for badge in page if wanted(badge)]
-        photos = pool.map(lambda badge: desk.photos.get(badge.photo_key) if badge.photo_key else None, badges)
+        photos = pool.map(lambda badge: _photo(desk, badge), badges)
         for badge, photo in zip(badges, photos, strict=True):
             yield PrintItem(badge=badge, photo=photo, letter_address=letter_address(badge))
+
+
+def _photo(desk: PrintDesk, badge: Badge) -> bytes | None:
+    """The badge's photo, read only from its own case's folder (a key elsewhere prints as no photo: skipped)."""
+    if not badge.photo_key or not is_within(badge.photo_key, case_evidence_prefix(badge.council_code, badge.case_id)):
+        return None
+    return desk.photos_for(badge.council_code).get(badge.photo_key)
 
 
 def _write(desk: PrintDesk, pool: ThreadPoolExecutor, batch: PrintBatch, key: str, filename: str, re_extract: bool,

@@ -24,17 +24,17 @@ from shared.domain.council import CouncilConfig, CouncilRegistry
 from shared.domain.reply import (
     INPUT_FOR_FIELD,
     MAX_UPLOAD_BYTES,
-    REPLY_UPLOAD_PREFIX,
     FileFormat,
     ReplyBy,
     ReplyItem,
-    case_evidence_prefix,
     evidence_key,
     parse_token,
     read_answers,
     reply_items,
+    reply_upload_prefix,
     sniff,
 )
+from shared.domain.evidence import is_within
 from shared.resources import REPLY_PATH_PREFIX
 from shared.service.information import InvalidSupply, SuppliedInformation, record_supplied
 
@@ -104,10 +104,10 @@ class Sent:
 class ReplyDesk:
     def __init__(
         self, councils: CouncilRegistry, store_for: Callable[[str], CaseStore], links_for: Callable[[str], ReplyLinks],
-        workflows: Workflows, uploads: EvidenceUploads, clock: Callable[[], datetime] = utcnow,
+        workflows: Workflows, uploads_for: Callable[[str], EvidenceUploads], clock: Callable[[], datetime] = utcnow,
     ):
         self._councils, self._store_for, self._links_for = councils, store_for, links_for
-        self._workflows, self._uploads, self._clock = workflows, uploads, clock
+        self._workflows, self._uploads_for, self._clock = workflows, uploads_for, clock
 
     def open(self, token: str) -> Reply:
         parts = parse_token(token)
@@ -128,8 +128,8 @@ class ReplyDesk:
         """A one-hour form that lets the browser post one file of `fmt` for `item` straight to S3."""
         assert reply.case is not None
         redirect = f"{base_url.rstrip('/')}{reply_path(reply.token)}/uploaded?item={quote(item.slug)}"
-        return self._uploads.form(evidence_key(reply.case.case_id, item, fmt), fmt, MAX_UPLOAD_BYTES, redirect,
-                                  int(UPLOAD_FORM_LIFETIME.total_seconds()))
+        key = evidence_key(reply.case.council_code, reply.case.case_id, item, fmt)
+        return self._uploads_for(reply.case.council_code).form(key, fmt, MAX_UPLOAD_BYTES, redirect, int(UPLOAD_FORM_LIFETIME.total_seconds()))
 
     def accept_upload(self, reply: Reply, item: ReplyItem, key: str) -> tuple[UploadProblem | None, FileFormat | None]:
         """Check what S3 holds at `key` and keep it as the item's evidence; a refused file is deleted.
@@ -137,12 +137,13 @@ class ReplyDesk:
         Returns the problem (None when accepted) and the format the file really is.
         """
         assert reply.case is not None and item.evidence_type is not None
-        if not key.startswith(case_evidence_prefix(reply.case.case_id) + f"{REPLY_UPLOAD_PREFIX}{item.slug}-"):
+        if not is_within(key, reply_upload_prefix(reply.case.council_code, reply.case.case_id, item)):
             return UploadProblem.MISSING, None
+        uploads = self._uploads_for(reply.case.council_code)
         links = self._links_for(reply.case.council_code)
         if not links.count_attempt(reply.token, MAX_ATTEMPTS):
             return UploadProblem.TOO_MANY_TRIES, None
-        stored = self._uploads.stored(key)
+        stored = uploads.stored(key)
         if stored is None:
             return UploadProblem.MISSING, None
         found = sniff(stored.head)
@@ -154,7 +155,7 @@ class ReplyDesk:
         elif found is None or found.value != stored.content_type:
             problem = UploadProblem.WRONG_TYPE
         if problem is not None:
-            self._uploads.delete(key)
+            uploads.delete(key)
             return problem, found
         if not links.record_upload(reply.token, EvidenceRef(type=item.evidence_type, key=key, content_type=found.value)):
             return UploadProblem.MISSING, found  # the link was used meanwhile (another tab); reopening shows that

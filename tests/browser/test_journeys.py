@@ -22,6 +22,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from infra.local.seed import tiny_jpeg, tiny_pdf
 from shared.adapters.reply_links import ReplyLinks
+from shared.domain.evidence import intake_evidence_prefix
 from shared.resources import EVIDENCE_BUCKET_LOCAL_NAME, Role, council_table_name
 from shared.service.reply import reply_path
 from tests.factories import complete_application
@@ -52,7 +53,7 @@ def new_case(stack: LocalStack, *, without: tuple[str, ...] = (), council: str =
         if item["type"] in without:
             continue
         is_photo = item["type"] in ("PHOTO", "PROOF_ID")
-        key = f"uploads/browser-tests/{tag}/{item['type'].lower()}.{'jpg' if is_photo else 'pdf'}"
+        key = f"{intake_evidence_prefix(council, application['application_id'])}{item['type'].lower()}.{'jpg' if is_photo else 'pdf'}"
         content_type = "image/jpeg" if is_photo else "application/pdf"
         body = tiny_jpeg() if is_photo else tiny_pdf(f"{item['type']} for a browser test")
         s3.put_object(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Key=key, Body=body, ContentType=content_type)
@@ -363,10 +364,17 @@ def test_search_by_badge_number_and_by_surname_and_date_of_birth_then_the_single
     submit(by_person, "Search")
     expect(page.get_by_role("heading", name=re.compile(r"^\d+ cases? found$"))).to_be_visible()
     expect(page.get_by_role("table")).to_contain_text(case_id)
+    # Posted, then shown at an opaque address: the name and date of birth are in no URL, history entry or log.
+    expect(page).to_have_url(re.compile(r"/search\?results=[\w-]+$"))
+    assert holder["surname"].lower() not in page.url.lower() and born[0] not in page.url
 
     with page.expect_navigation():
         page.get_by_role("link", name=f"Person on case {case_id}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(holder["surname"])
+    page.go_back()  # Back shows the results again, without asking to resend a form
+    expect(page.get_by_role("table")).to_contain_text(case_id)
+    with page.expect_navigation():
+        page.get_by_role("link", name=f"Person on case {case_id}").click()
     expect(page.locator(".govuk-summary-list")).to_contain_text(holder["nino"])
     expect(page.locator(".govuk-summary-list")).to_contain_text(f"{case_id} · New · Ordered")
     with page.expect_navigation():

@@ -3,6 +3,7 @@
 from shared.adapters.aws import store_for
 from shared.resources import Role
 from tests.factories import complete_application
+from tests.integration.conftest import upload_intake_files
 from tests.integration.test_request_counts import settle
 
 SAM = "sam@northshire.example"
@@ -10,7 +11,7 @@ ALEX = "alex@northshire.example"
 
 
 def new_case(api_as, stack, clients) -> dict:
-    _, body = api_as("NORTHSHIRE", Role.CASEWORKER).call("POST", "/applications", complete_application("NORTHSHIRE"))
+    _, body = api_as("NORTHSHIRE", Role.CASEWORKER).call("POST", "/applications", upload_intake_files(complete_application("NORTHSHIRE")))
     settle(stack, clients)
     return api_as("NORTHSHIRE", Role.CASEWORKER).call("GET", f"/cases/{body['case_id']}")[1]["case"]
 

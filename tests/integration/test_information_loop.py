@@ -8,11 +8,13 @@ from shared.domain.application import Application
 from shared.domain.case import AuditEntry, Case, Stage, utcnow
 from shared.domain.completeness import missing_items
 from shared.resources import Role, WorkflowKey
-from tests.factories import REMOVE, complete_application
-from tests.integration.conftest import case_actions, emails_to, wait_for_execution, wait_for_step, wait_until
+from tests.factories import REMOVE, case_file, complete_application
+from tests.integration.conftest import case_actions, emails_to, upload_intake_files, wait_for_execution, wait_for_step, wait_until
 
-PHOTO = {"type": "PHOTO", "key": "uploads/new-photo.jpg"}
-PROOF_OF_ADDRESS = {"type": "PROOF_ADD", "key": "uploads/bank-statement.pdf"}
+
+
+def photo(case_id: str) -> dict[str, str]:
+    return case_file(case_id, "PHOTO", "reply-photo-1.jpg")
 
 
 def waiting_case(council: str, case_id: str, after_version: int = 0) -> Case:
@@ -24,19 +26,22 @@ def waiting_case(council: str, case_id: str, after_version: int = 0) -> Case:
 
 
 def keyed_in(api, **overrides) -> str:
-    status, body = api.call("POST", "/applications", complete_application("NORTHSHIRE", channel="PAPER", **overrides))
+    status, body = api.call("POST", "/applications", upload_intake_files(complete_application("NORTHSHIRE", channel="PAPER", **overrides)))
     assert status == 201, body
     return body["case_id"]
 
 
 def test_supplying_part_loops_and_supplying_the_rest_moves_to_screening(api_as, stack, clients):
     api = api_as("NORTHSHIRE", Role.CASEWORKER)
-    evidence = [item for item in complete_application()["evidence"] if item["type"] not in ("PHOTO", "PROOF_ADD")]
-    case_id = keyed_in(api, evidence=evidence, holder__nino=REMOVE)
+    application = complete_application("NORTHSHIRE", channel="PAPER", holder__nino=REMOVE)
+    application["evidence"] = [item for item in application["evidence"] if item["type"] not in ("PHOTO", "PROOF_ADD")]
+    status, body = api.call("POST", "/applications", upload_intake_files(application))
+    assert status == 201, body
+    case_id = body["case_id"]
     case = waiting_case("NORTHSHIRE", case_id)
     assert [item.code.value for item in case.missing] == ["PROOF_OF_ADDRESS", "PHOTO", "NINO"]
 
-    status, body = api.call("POST", f"/cases/{case_id}/supplied", {"expected_version": case.version, "evidence": [PHOTO]})
+    status, body = api.call("POST", f"/cases/{case_id}/supplied", {"expected_version": case.version, "evidence": [photo(case_id)]})
     assert status == 200, body
     assert [item["code"] for item in body["case"]["missing"]] == ["PROOF_OF_ADDRESS", "NINO"]
     assert "task_token" not in body["case"]
@@ -45,7 +50,7 @@ def test_supplying_part_loops_and_supplying_the_rest_moves_to_screening(api_as, 
     case = waiting_case("NORTHSHIRE", case_id, after_version=body["case"]["version"])
     assert case.stage is Stage.AWAITING_INFORMATION
     status, body = api.call("POST", f"/cases/{case_id}/supplied", {
-        "expected_version": case.version, "evidence": [PROOF_OF_ADDRESS], "changes": {"holder": {"nino": "ab 12 34 56 c"}}})
+        "expected_version": case.version, "evidence": [case_file(case_id, "PROOF_ADD", "reply-address-1.pdf")], "changes": {"holder": {"nino": "ab 12 34 56 c"}}})
     assert status == 200 and body["case"]["missing"] == []
 
     case = wait_for_step(store_for("NORTHSHIRE"), case_id, Stage.PROOF_CHECK)  # screened: PIP is an automatic route
@@ -64,7 +69,7 @@ def test_supplying_part_loops_and_supplying_the_rest_moves_to_screening(api_as, 
 def test_a_stale_version_is_refused_and_nothing_changes(api_as):
     api = api_as("NORTHSHIRE", Role.CASEWORKER)
     case = waiting_case("NORTHSHIRE", keyed_in(api, evidence=[]))
-    status, body = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version - 1, "evidence": [PHOTO]})
+    status, body = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version - 1, "evidence": [photo(case.case_id)]})
     assert status == 409
     assert store_for("NORTHSHIRE").get(case.case_id).version == case.version
 
@@ -79,11 +84,14 @@ def test_supplied_changes_are_validated_field_by_field(api_as):
     assert status == 422 and body["errors"][0]["field"] == "changes.council_code"
     status, body = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": [{"type": "SELFIE", "key": "x"}]})
     assert status == 422 and body["errors"][0]["field"] == "evidence.0.type"
+    for outside in ("NORTHSHIRE-261203-OTHER1", f"{case.case_id}/../NORTHSHIRE-261203-OTHER1"):  # another case's folder
+        status, body = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": [case_file(outside, "PHOTO", "p.jpg")]})
+        assert status == 422 and body["errors"][0]["field"] == "evidence.0.key", body
 
 
 def test_only_the_councils_own_editors_can_supply(api_as):
     case = waiting_case("NORTHSHIRE", keyed_in(api_as("NORTHSHIRE", Role.CASEWORKER), evidence=[]))
-    supply = {"expected_version": case.version, "evidence": [PHOTO]}
+    supply = {"expected_version": case.version, "evidence": [photo(case.case_id)]}
     assert api_as("VALEWYE", Role.CASEWORKER).call("POST", f"/cases/{case.case_id}/supplied", supply)[0] == 404
     assert api_as("NORTHSHIRE", Role.READ_ONLY).call("POST", f"/cases/{case.case_id}/supplied", supply)[0] == 403
 
@@ -91,7 +99,7 @@ def test_only_the_councils_own_editors_can_supply(api_as):
 def test_a_complete_case_is_not_waiting_for_information(api_as, stack, clients):
     api = api_as("NORTHSHIRE", Role.CASEWORKER)
     case = wait_for_step(store_for("NORTHSHIRE"), keyed_in(api), Stage.PROOF_CHECK)
-    status, body = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": [PHOTO]})
+    status, body = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": [photo(case.case_id)]})
     assert status == 409 and "not waiting for information" in body["message"]
 
 
@@ -145,6 +153,6 @@ def test_the_request_carries_a_reply_link_that_stops_working_once_the_informatio
     assert token.startswith(f"{case.case_id}.") and len(token) > len(case.case_id) + 30
     assert reply_desk().open(token).state is LinkState.OPEN
 
-    status, _ = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": [PHOTO]})
+    status, _ = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": [photo(case.case_id)]})
     assert status == 200
     assert reply_desk().open(token).state is LinkState.GONE

@@ -14,6 +14,7 @@ from lxml import etree
 from infra.local.seed import tiny_jpeg
 from shared.adapters.aws import store_for
 from shared.domain.badge import BadgeStatus
+from shared.domain.evidence import case_evidence_prefix
 from shared.resources import (
     DEFAULT_REGION,
     EVIDENCE_BUCKET_LOCAL_NAME,
@@ -22,19 +23,17 @@ from shared.resources import (
     SUPPLIER_OUTBOX,
     Role,
     WorkflowKey,
+    council_table_name,
 )
 from tests.integration.conftest import invoke, wait_for_execution
 from tests.integration.test_decisions import NORTHSHIRE, order_a_badge, someone_new
 
 XSD = etree.XMLSchema(etree.parse("schemas/print/badge-print-extract.xsd"))
-PHOTO_KEY = "uploads/photo.jpg"  # what the test applications name as their photo
 
 
 @pytest.fixture(scope="module")
 def s3(stack):
-    client = boto3.client("s3", region_name=DEFAULT_REGION)
-    client.put_object(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Key=PHOTO_KEY, Body=tiny_jpeg())
-    return client
+    return boto3.client("s3", region_name=DEFAULT_REGION)
 
 
 @pytest.fixture
@@ -105,9 +104,8 @@ def test_a_night_run_sends_each_ordered_badge_once_and_marks_it_processed(casewo
 
 def test_a_badge_that_cannot_be_printed_is_skipped_reported_and_stays_ordered(caseworker, stack, clients, s3):
     _, printable = order_a_badge(caseworker, someone_new())
-    _, no_photo = order_a_badge(caseworker, someone_new(evidence=[
-        {"type": "PROOF_ELIG", "key": "uploads/pip-letter.pdf"}, {"type": "PROOF_ID", "key": "uploads/passport.jpg"},
-        {"type": "PROOF_ADD", "key": "uploads/council-tax.pdf"}, {"type": "PHOTO", "key": "uploads/missing-photo.jpg"}]))
+    _, no_photo = order_a_badge(caseworker, someone_new())
+    s3.delete_object(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Key=no_photo["photo_key"])  # lost from the case's folder since
     batches = run_dispatch(stack, clients, "2026-11-25T00:30:00Z")
     standard = batches["STANDARD"]
     assert standard["skipped"] >= 1
@@ -197,3 +195,18 @@ def test_the_next_run_finishes_the_batches_a_dead_run_left(caseworker, stack, cl
     assert print_desk().batches.get("dead-run-STANDARD").status is BatchStatus.COMPLETE
     left = {batch.batch_id for batch in print_desk().batches.unfinished(updated_before=datetime.now(UTC))}
     assert not left & {"dead-run-STANDARD", "dead-run-LA"}  # out of the index: nothing left for the next run
+
+
+def test_a_photo_key_outside_the_badges_own_case_folder_is_never_read(caseworker, stack, clients, s3):
+    """Even if a badge came to name another council's photo (a fault elsewhere), the dispatch reads only the badge's
+    own case folder, with its council's scoped credentials: the badge is skipped, the other photo never printed."""
+    _, badge = order_a_badge(caseworker, someone_new())
+    elsewhere = f"{case_evidence_prefix('VALEWYE', 'VALEWYE-261203-PHOTO1')}04-photo.jpg"
+    s3.put_object(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Key=elsewhere, Body=tiny_jpeg())
+    item = clients["dynamodb"].get_item(TableName=council_table_name(NORTHSHIRE), Key={
+        "pk": {"S": f"CASE#{badge['case_id']}"}, "sk": {"S": f"BADGE#{badge['badge_number']}"}})["Item"]
+    body = json.loads(item["body"]["S"]) | {"photo_key": elsewhere}
+    clients["dynamodb"].put_item(TableName=council_table_name(NORTHSHIRE), Item=item | {"body": {"S": json.dumps(body)}})
+    batches = run_dispatch(stack, clients, "2026-11-29T00:30:00Z")
+    assert badge["badge_number"] not in badge_numbers_in(extract(s3, batches["STANDARD"]["filename"]))
+    assert "photo" in store_for(NORTHSHIRE).get_badge(badge["badge_number"]).print_problem.lower()

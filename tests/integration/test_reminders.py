@@ -16,7 +16,7 @@ from shared.domain.case import Case, Stage, utcnow
 from shared.domain.notifications import WELSH_VERSION_NOTE, format_date
 from shared.resources import DEFAULT_REGION, REMINDERS_FUNCTION, Role
 from shared.service.reminders import send_information_reminders
-from tests.factories import complete_application
+from tests.factories import case_file, complete_application
 from tests.integration.conftest import emails_to, invoke
 from tests.integration.test_information_loop import waiting_case
 
@@ -71,7 +71,8 @@ def test_no_reminder_outside_the_window(api_as, before_due):
 def test_a_case_no_longer_waiting_for_information_is_untouched(api_as, stack, clients):
     case = waiting(api_as, "NORTHSHIRE")
     status, body = api_as("NORTHSHIRE", Role.CASEWORKER).call(
-        "POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": complete_application()["evidence"]})
+        "POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": [
+            case_file(case.case_id, kind, f"reply-{kind.lower()}-1.pdf") for kind in ("PROOF_ELIG", "PROOF_ID", "PROOF_ADD", "PHOTO")]})
     assert status == 200, body
     assert wait_for_workflows(clients["stepfunctions"], stack.state_machine_arns.values())  # moved on, wherever to
     store = store_for("NORTHSHIRE")

@@ -10,7 +10,7 @@ from shared.adapters.aws import intake_service, store_for
 from shared.domain.application import Application
 from shared.domain.case import Case, Stage
 from tests.factories import complete_application
-from tests.integration.conftest import wait_for_step
+from tests.integration.conftest import upload_intake_files, wait_for_step
 from tests.web.conftest import Browser, Page
 
 NORTHSHIRE = "NORTHSHIRE"
@@ -25,7 +25,8 @@ def someone_new(**overrides) -> dict:
 
 
 def open_case(application: dict | None = None) -> str:
-    outcome = intake_service().accept(Application.model_validate(application or someone_new()), actor="user:test")
+    application = upload_intake_files(application or someone_new())
+    outcome = intake_service().accept(Application.model_validate(application), actor="user:test")
     assert outcome.case_id, outcome
     return outcome.case_id
 

@@ -10,6 +10,7 @@ from shared.domain.application import EvidenceRef, EvidenceType
 from shared.domain.badge import BadgeStatus
 from shared.domain.case import AuditEntry, Stage, utcnow
 from shared.domain.council import FeeTiming
+from shared.domain.evidence import case_evidence_prefix
 from shared.resources import Role
 from shared.service.information import SuppliedInformation, record_supplied
 from tests.factories import REMOVE
@@ -155,7 +156,8 @@ def test_asking_for_information_sends_the_case_round_the_loop_and_back_through_s
 
     # The applicant answers (through the reply page or a caseworker recording it); screening sends it back to the proof check.
     record_supplied(store_for(NORTHSHIRE), councils().get(NORTHSHIRE), workflows(), case_id, SuppliedInformation(
-        expected_version=case.version, evidence=[EvidenceRef(type=EvidenceType.PHOTO, key="uploads/new-photo.jpg")]), "applicant", utcnow())
+        expected_version=case.version, evidence=[EvidenceRef(type=EvidenceType.PHOTO, key=f"{case_evidence_prefix(NORTHSHIRE, case_id)}reply-photo-1.jpg")]),
+        "applicant", utcnow())
     back = at(case_id, Stage.PROOF_CHECK)
     assert back.missing == []
     answered = browser.get(f"/cases/{case_id}")

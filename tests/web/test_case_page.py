@@ -12,15 +12,15 @@ import requests
 from shared.adapters.evidence_links import EVIDENCE_LINK_SECONDS
 from shared.domain.case import Stage
 from shared.resources import DEFAULT_REGION, Role
-from tests.factories import REMOVE
+from tests.factories import REMOVE, intake_file
 from tests.web.case_fixtures import at, error_summary, open_case, send, someone_new
 from tests.web.conftest import Browser
 
 
 def test_the_case_page_shows_the_application_what_is_missing_the_documents_and_the_history(signed_in):
-    application = someone_new(evidence=[{"type": "PROOF_ELIG", "key": "uploads/pip-letter.pdf", "filename": "pip-letter.pdf"},
-                                        {"type": "PROOF_ID", "key": "uploads/passport.jpg"},
-                                        {"type": "PROOF_ADD", "key": "uploads/council-tax.pdf"}])
+    application = someone_new()
+    application["evidence"] = [intake_file(application, "PROOF_ELIG", "pip-letter.pdf", filename="pip-letter.pdf"),
+                               intake_file(application, "PROOF_ID", "passport.jpg"), intake_file(application, "PROOF_ADD", "council-tax.pdf")]
     case_id = open_case(application)
     at(case_id, Stage.AWAITING_INFORMATION)  # no photo
     browser = signed_in()
@@ -69,12 +69,13 @@ def test_a_note_is_added_from_the_case_page_and_an_empty_one_is_refused(signed_i
 
 
 def test_documents_are_shown_inline_by_a_presigned_link_that_expires(signed_in, stack):
-    application = someone_new(evidence=[
-        {"type": "PROOF_ELIG", "key": "uploads/web-test/letter.pdf", "filename": "letter.pdf", "content_type": "application/pdf"},
-        {"type": "PROOF_ID", "key": "uploads/web-test/passport.jpg", "content_type": "image/jpeg"},
-        {"type": "PROOF_ADD", "key": "uploads/web-test/bill.pdf"},
-        {"type": "PHOTO", "key": "uploads/web-test/photo.jpg"},
-        {"type": "SUPPORT_DOCS", "key": "uploads/web-test/notes.docx", "filename": "notes.docx"}])
+    application = someone_new()
+    application["evidence"] = [
+        intake_file(application, "PROOF_ELIG", "letter.pdf", filename="letter.pdf", content_type="application/pdf"),
+        intake_file(application, "PROOF_ID", "passport.jpg", content_type="image/jpeg"),
+        intake_file(application, "PROOF_ADD", "bill.pdf"),
+        intake_file(application, "PHOTO", "photo.jpg"),
+        intake_file(application, "SUPPORT_DOCS", "notes.docx", filename="notes.docx")]
     s3 = boto3.client("s3", region_name=DEFAULT_REGION)
     for item in application["evidence"]:
         s3.put_object(Bucket=stack.evidence_bucket, Key=item["key"], Body=b"%PDF-1.4 demo" if item["key"].endswith(".pdf") else b"\xff\xd8demo")

@@ -20,12 +20,13 @@ import requests
 from shared.adapters.aws import councils, intake_service, notifier, reply_desk, store_for
 from shared.domain.application import Application
 from shared.domain.case import Stage
+from shared.domain.evidence import case_evidence_prefix
 from shared.domain.reply import MAX_UPLOAD_BYTES
 from shared.resources import EVIDENCE_BUCKET_LOCAL_NAME
 from shared.service.reminders import send_information_reminders
 from shared.service.reply import APPLICANT_ACTOR
 from tests.factories import REMOVE, complete_application
-from tests.integration.conftest import emails_to, wait_for_step, wait_until
+from tests.integration.conftest import emails_to, upload_intake_files, wait_for_step, wait_until
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 200
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 200
@@ -36,9 +37,9 @@ LINK = re.compile(r"(https?://\S+)/reply/(\S+)")
 def incomplete_case(council: str = "NORTHSHIRE", **overrides) -> tuple[str, str]:
     """A case whose workflow has asked for the missing items; its applicant's own address (to find the emails)."""
     email = f"applicant-{uuid.uuid4().hex[:10]}@example.com"
-    evidence = [item for item in complete_application()["evidence"] if item["type"] not in ("PHOTO", "PROOF_ADD")]
-    payload = complete_application(council, channel="PAPER", evidence=evidence, holder__nino=REMOVE, contact__email=email, **overrides)
-    outcome = intake_service().accept(Application.model_validate(payload), actor="test")
+    payload = complete_application(council, without_evidence=("PHOTO", "PROOF_ADD"), channel="PAPER", holder__nino=REMOVE,
+                                   contact__email=email, **overrides)
+    outcome = intake_service().accept(Application.model_validate(upload_intake_files(payload)), actor="test")
     wait_for_step(store_for(council), outcome.case_id, Stage.AWAITING_INFORMATION)
     return outcome.case_id, email
 
@@ -104,7 +105,8 @@ def test_the_upload_policy_limits_key_type_size_and_redirect(browser):
     conditions = policy["conditions"]
     assert {"Content-Type": "image/jpeg"} in conditions  # the photo's form takes a JPG first
     assert ["content-length-range", 1, MAX_UPLOAD_BYTES] in conditions
-    assert {"key": fields["key"]} in conditions and fields["key"].startswith(f"cases/{link.split('/')[-1].rsplit('.', 1)[0]}/reply-photo-")
+    assert {"key": fields["key"]} in conditions and fields["key"].startswith(
+        f"{case_evidence_prefix('NORTHSHIRE', link.split('/')[-1].rsplit('.', 1)[0])}reply-photo-")
     assert {"success_action_redirect": fields["success_action_redirect"]} in conditions
     assert fields["success_action_redirect"].endswith(f"{link}/uploaded?item=photo")
     _, pdf_fields = upload_form(browser.get(link + "?proof-of-address=png"), "proof-of-address")
