@@ -2,14 +2,19 @@
 
 import json
 
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
 from functions.api.handler import app
 from shared.resources import PROJECT_ROOT
 
 OPENAPI_FILE = PROJECT_ROOT / "schemas" / "openapi.json"
+# Every route sits behind API Gateway's Cognito authorizer: the caller's ID token as a bearer token (401 without).
+SIGN_IN = {"cognito": HTTPBearer(bearerFormat="JWT", description="The ID token of a staff sign-in (Cognito user pool)")}
 
 
 def document() -> dict:
-    return json.loads(app.get_openapi_json_schema(title="Casework caseworker API", version="0.1.0"))
+    return json.loads(app.get_openapi_json_schema(title="Casework caseworker API", version="0.1.0",
+                                                  security_schemes=SIGN_IN, security=[{"cognito": []}]))
 
 
 def main() -> None:
