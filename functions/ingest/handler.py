@@ -1,7 +1,7 @@
 """Ingest: submitted applications arrive from the EventBridge rule through SQS, in batches.
 
 Each record is processed on its own (a failure returns only that record to the queue), and
-idempotently on the application id, so a redelivered event never makes a second case.
+idempotently on the application as sent, so a redelivered event is answered as the first delivery was.
 """
 
 import os
@@ -17,12 +17,17 @@ from pydantic import ValidationError
 
 from shared.adapters.aws import intake_service
 from shared.resources import Env
+from shared.service.intake import reasons_from
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
-idempotency_config = IdempotencyConfig(event_key_jmespath="application_id", expires_after_seconds=24 * 3600)
+# Keyed on a hash of the whole application, not its application_id: a re-send that differs (a corrected one after the
+# first was parked) is new work and is taken in afresh, while an identical re-send (a redelivery) gets the first answer.
+# Two cases for one application_id stay impossible whatever the key: the case's application marker is a conditional write
+# (CaseStore.create), so a differing re-send of an application that already became a case answers DUPLICATE with it.
+idempotency_config = IdempotencyConfig(expires_after_seconds=24 * 3600)
 persistence = DynamoDBPersistenceLayer(table_name=os.environ[Env.IDEMPOTENCY_TABLE])
 
 
@@ -34,9 +39,10 @@ def ingest_application(detail: object, source: str) -> dict:
 def record_handler(record: SQSRecord) -> dict:
     try:
         event = EventBridgeModel.model_validate_json(record.body)
-    except ValidationError:
-        # Not an EventBridge envelope (so no application id to be idempotent on): park the raw body.
-        outcome = intake_service().receive(record.body, source="queue:unrecognised-message").model_dump(mode="json")
+    except ValidationError as error:
+        # Not an EventBridge envelope pydantic can read (not JSON, not an event, or nested past its ~200 levels):
+        # park the raw body, with why.
+        outcome = intake_service().park_unreadable(record.body, reasons_from(error), source="queue:unrecognised-message").model_dump(mode="json")
     else:
         outcome = ingest_application(detail=event.detail, source=f"event:{event.source}")
     logger.info(

@@ -7,8 +7,8 @@ from botocore.exceptions import ClientError
 
 from shared.adapters.aws import store_for
 from shared.adapters.case_store import CaseStore
-from shared.domain.case import ParkedStatus, Stage
-from shared.resources import WorkflowKey, council_table_name
+from shared.domain.case import ParkedApplication, ParkedStatus, Stage
+from shared.resources import Role, WorkflowKey, council_table_name
 from tests.factories import REMOVE, complete_application
 from tests.integration.conftest import emails_to, wait_for_execution, wait_for_step, wait_until
 
@@ -108,6 +108,23 @@ def parked_items(council: str | None) -> list:
     return items
 
 
+def parked_of(council: str | None, application_id: str) -> list[ParkedApplication]:
+    """The parked items still waiting for one application, through every page of the council's parked queue."""
+    found, cursor = [], None
+    while True:
+        items, cursor = store_for(council).parked(limit=100, after=cursor)
+        found += [item for item in items if _claimed_application_id(item) == application_id]
+        if cursor is None:
+            return found
+
+
+def _claimed_application_id(parked: ParkedApplication) -> str | None:
+    if parked.stored_payload is not None:
+        return parked.stored_payload.application_id
+    payload = json.loads(parked.payload) if isinstance(parked.payload, str) and parked.payload.startswith("{") else parked.payload
+    return payload.get("application_id") if isinstance(payload, dict) else None
+
+
 def test_malformed_application_is_parked_with_its_reasons_in_its_council(intake):
     application = complete_application("NORTHSHIRE", eligibility__code="FLYING", holder__date_of_birth="2999-01-01")
     intake.deliver(application)
@@ -164,3 +181,70 @@ def test_an_application_that_keeps_failing_is_kept_in_the_dead_letter_queue(inta
     messages = clients["sqs"].receive_message(QueueUrl=stack.intake_dlq_url, MaxNumberOfMessages=10)["Messages"]
     assert [json.loads(message["Body"])["detail"]["application_id"] for message in messages] == [stuck["application_id"]]
     assert case_id_for(stuck["application_id"], "NORTHSHIRE") is None
+
+
+def test_text_with_control_or_bidi_characters_is_parked_naming_each_field_until_fixed(intake, api_as):
+    """Refused at intake, so it never becomes a case, a badge or a line of a print extract (whose own guard stays as
+    the last line of defence: tests/unit/test_print_extract.py)."""
+    application = complete_application("NORTHSHIRE", holder__surname="Love\u202elace", contact__full_name="Ada\x07 Lovelace",
+                                       eligibility__conditions="Arthritis\r\nin both knees\x1b[2J")
+    intake.deliver(application)
+    [parked] = [item for item in parked_items("NORTHSHIRE") if item.payload.get("application_id") == application["application_id"]]
+    reasons = {reason.field: reason.message for reason in parked.reasons}
+    assert set(reasons) == {"holder.surname", "contact.full_name", "eligibility.conditions"}
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in reasons["holder.surname"]
+    assert "control character (U+0007)" in reasons["contact.full_name"]
+    assert "control character (U+001B)" in reasons["eligibility.conditions"]  # the line break before it is allowed
+    assert case_id_for(application["application_id"], "NORTHSHIRE") is None
+
+    fixed = application | {"holder": application["holder"] | {"surname": "Lovelace"}, "contact": application["contact"] | {"full_name": "Ada Lovelace"},
+                           "eligibility": application["eligibility"] | {"conditions": "Arthritis\r\nin both knees"}}
+    status, outcome = api_as("NORTHSHIRE", Role.CASEWORKER).call("POST", f"/parked/{parked.parked_id}/replay", fixed)
+    assert status == 201 and outcome["status"] == "CREATED", outcome
+    case = store_for("NORTHSHIRE").get(outcome["case_id"])
+    assert case.application.eligibility.conditions == "Arthritis\r\nin both knees"
+
+
+def test_every_route_that_takes_typed_text_answers_422_naming_the_field(api_as):
+    api = api_as("NORTHSHIRE", Role.CASEWORKER)
+    status, body = api.call("POST", "/applications", complete_application("NORTHSHIRE", channel="PAPER", holder__forenames="Ada\u2066"))
+    assert status == 422 and [(error["field"], "U+2066" in error["message"]) for error in body["errors"]] == [("holder.forenames", True)]
+
+    status, body = api.call("POST", "/applications", complete_application("NORTHSHIRE", channel="PAPER", evidence=[]))
+    assert status == 201, body
+    case = wait_until(lambda: (found := store_for("NORTHSHIRE").get(body["case_id"])).task_token and found, what="information request")
+    for step, given, field in [
+        ("notes", {"text": "Called back\x00"}, "text"),
+        ("proof-check", {"expected_version": case.version, "confirmed": True, "notes": "Letter seen\u200b"}, "notes"),
+        ("decision", {"expected_version": case.version, "outcome": "REFUSE", "reasons": ["No\x85award"]}, "reasons.0"),
+        ("review-request", {"expected_version": case.version, "grounds": "I disagree\u202d"}, "grounds"),
+        ("payment", {"expected_version": case.version, "amount_pence": 1000, "reference": "PAY\x7f"}, "reference"),
+        ("information-request", {"expected_version": case.version, "items": [{"code": "PHOTO", "note": "Face\u061c"}]}, "items.0.note"),
+        ("supplied", {"expected_version": case.version, "changes": {"holder": {"surname": "Love\u202elace"}}}, "holder.surname"),
+    ]:
+        status, answer = api.call("POST", f"/cases/{case.case_id}/{step}", given)
+        assert status == 422 and [error["field"] for error in answer["errors"]] == [field], (step, answer)
+    assert store_for("NORTHSHIRE").get(case.case_id).version == case.version  # nothing was taken
+
+
+def test_a_corrected_resend_within_a_day_becomes_a_case(intake):
+    """Idempotency is keyed on the application as sent: a corrected re-send is new work, not the first send's answer."""
+    wrong = complete_application("NORTHSHIRE", eligibility__code="FLYING")
+    intake.deliver(wrong)
+    [parked] = parked_of("NORTHSHIRE", wrong["application_id"])
+    corrected = wrong | {"eligibility": wrong["eligibility"] | {"code": "PIP"}}
+    intake.deliver(corrected)
+    case_id = case_id_for(wrong["application_id"], "NORTHSHIRE")
+    assert case_id and store_for("NORTHSHIRE").get(case_id).application.eligibility.code.value == "PIP"
+    # Differing once more, it cannot open a second case: the application's marker answers with the first (DUPLICATE).
+    intake.deliver(corrected | {"contact": corrected["contact"] | {"email": "ada.lovelace@example.com"}})
+    assert [entry.action for entry in store_for("NORTHSHIRE").history(case_id)].count("CASE_OPENED") == 1
+    assert parked_of("NORTHSHIRE", wrong["application_id"]) == [parked]
+
+
+def test_an_identical_resend_of_a_parked_application_is_a_harmless_duplicate(intake):
+    wrong = complete_application("NORTHSHIRE", eligibility__code="FLYING")
+    intake.deliver(wrong)
+    intake.deliver(wrong)
+    assert len(parked_of("NORTHSHIRE", wrong["application_id"])) == 1
+    assert case_id_for(wrong["application_id"], "NORTHSHIRE") is None
