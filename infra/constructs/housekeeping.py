@@ -3,28 +3,40 @@
 from __future__ import annotations
 
 from aws_cdk import TimeZone
-from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as scheduler_targets
 from constructs import Construct
 
-from infra.constructs.storage import council_tables_statement
-from shared.resources import REMINDER_SCHEDULE, REMINDERS_FUNCTION, SCHEDULE_TIMEZONE
-
-# All the reminders do in a council table: Query the stage index, save the case with its audit entry (a
-# transaction of two Puts; IAM has no TransactWriteItems action, each Put is authorised as PutItem) and
-# append the notification's audit entry (PutItem). No Scan, no GetItem, no Update or Delete.
-REMINDER_TABLE_ACTIONS = ("dynamodb:PutItem", "dynamodb:Query")
+from infra.constructs.monitoring import DeadLetterQueue
+from infra.constructs.workflows import scheduler_role
+from shared.resources import (
+    REMINDER_SCHEDULE,
+    REMINDER_SCHEDULE_DLQ_NAME,
+    REMINDERS_DLQ_NAME,
+    REMINDERS_FUNCTION,
+    SCHEDULE_TIMEZONE,
+)
 
 
 class Housekeeping(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, reminders: lambda_.Function) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, reminders: lambda_.Function, key: kms.IKey) -> None:
         super().__init__(scope, construct_id)
-        # The council tables by name prefix, as for the other functions, with only the actions above.
-        reminders.add_to_role_policy(
-            iam.PolicyStatement(actions=list(REMINDER_TABLE_ACTIONS), resources=council_tables_statement(self).resources)
+        # The council tables: through the council data role, as for the other functions (infra/constructs/tenancy.py).
+        # A run the scheduler cannot start waits in one DLQ; a run that fails (the scheduler invokes asynchronously),
+        # after Lambda's retries, in the other.
+        self.schedule_dead_letter_queue = DeadLetterQueue(
+            self, "ScheduleDeadLetterQueue", queue_name=REMINDER_SCHEDULE_DLQ_NAME, key=key,
+            holds="Daily reminder runs the scheduler could not start",
         )
+        self.dead_letter_queue = DeadLetterQueue(
+            self, "DeadLetterQueue", queue_name=REMINDERS_DLQ_NAME, key=key, holds="Daily reminder runs that failed every retry",
+        )
+        self.dead_letter_queue.keep_failed_invocations(reminders)
+        # The target grants the role lambda:InvokeFunction and sqs:SendMessage to the DLQ; the DLQ, its key actions.
+        self.schedule_role = scheduler_role(self, "ScheduleRole", description="Lets the reminder schedule invoke the reminders function")
+        self.schedule_dead_letter_queue.grant_key_use(self.schedule_role)
         self.reminder_schedule = scheduler.Schedule(
             self,
             "ReminderSchedule",
@@ -38,5 +50,7 @@ class Housekeeping(Construct):
                 reminders.latest_version,
                 input=scheduler.ScheduleTargetInput.from_object({"scheduled_time": scheduler.ContextAttribute.scheduled_time}),
                 retry_attempts=3,
+                role=self.schedule_role,
+                dead_letter_queue=self.schedule_dead_letter_queue.queue,
             ),
         )

@@ -1,4 +1,4 @@
-"""Application intake: EventBridge bus -> rule -> encrypted SQS queue (with DLQ)."""
+"""Application intake: EventBridge bus -> rule -> encrypted SQS queue, with a DLQ on each hop."""
 
 from __future__ import annotations
 
@@ -9,15 +9,21 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.constructs.monitoring import DeadLetterQueue
 from shared.resources import (
     APPLICATION_SUBMITTED,
     EVENT_BUS_NAME,
+    INTAKE_DELIVERY_DLQ_NAME,
     INTAKE_DLQ_NAME,
     INTAKE_MAX_RECEIVE_COUNT,
     INTAKE_QUEUE_NAME,
     INTAKE_RULE_NAME,
     INTAKE_VISIBILITY_TIMEOUT_SECONDS,
 )
+
+# EventBridge's most patient retry policy, set explicitly: an application must outlast an outage of the intake queue.
+DELIVERY_RETRY_ATTEMPTS = 185
+DELIVERY_MAX_EVENT_AGE = Duration.hours(24)
 
 
 class Intake(Construct):
@@ -26,14 +32,16 @@ class Intake(Construct):
 
         self.bus = events.EventBus(self, "Bus", event_bus_name=EVENT_BUS_NAME, description="Submitted Blue Badge applications")
 
-        self.dead_letter_queue = sqs.Queue(
+        self.dead_letter_queue = DeadLetterQueue(
+            self, "DeadLetterQueue", queue_name=INTAKE_DLQ_NAME, key=key, holds="Applications that failed intake repeatedly"
+        )
+        # EventBridge sends here with the key-policy grant the SQS target gives it for the intake queue (same key).
+        self.delivery_dead_letter_queue = DeadLetterQueue(
             self,
-            "DeadLetterQueue",
-            queue_name=INTAKE_DLQ_NAME,
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=key,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
+            "DeliveryDeadLetterQueue",
+            queue_name=INTAKE_DELIVERY_DLQ_NAME,
+            key=key,
+            holds="Submitted applications that EventBridge could not deliver to the intake queue",
         )
         self.queue = sqs.Queue(
             self,
@@ -44,12 +52,13 @@ class Intake(Construct):
             enforce_ssl=True,
             visibility_timeout=Duration.seconds(INTAKE_VISIBILITY_TIMEOUT_SECONDS),
             retention_period=Duration.days(4),
-            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letter_queue, max_receive_count=INTAKE_MAX_RECEIVE_COUNT),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letter_queue.queue, max_receive_count=INTAKE_MAX_RECEIVE_COUNT),
         )
 
         pattern = APPLICATION_SUBMITTED.pattern
         # The SQS target adds the queue-policy statement for events.amazonaws.com (scoped to this rule)
-        # and, because the queue is encrypted with our CMK, the matching key-policy statement.
+        # and, because the queue is encrypted with our CMK, the matching key-policy statement; likewise
+        # a statement (scoped to this rule) in the delivery DLQ's policy.
         self.rule = events.Rule(
             self,
             "ApplicationSubmitted",
@@ -57,5 +66,12 @@ class Intake(Construct):
             rule_name=INTAKE_RULE_NAME,
             description="Routes submitted applications to the intake queue",
             event_pattern=events.EventPattern(source=pattern["source"], detail_type=pattern["detail-type"]),
-            targets=[targets.SqsQueue(self.queue)],
+            targets=[
+                targets.SqsQueue(
+                    self.queue,
+                    dead_letter_queue=self.delivery_dead_letter_queue.queue,
+                    retry_attempts=DELIVERY_RETRY_ATTEMPTS,
+                    max_event_age=DELIVERY_MAX_EVENT_AGE,
+                )
+            ],
         )

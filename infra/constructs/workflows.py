@@ -14,8 +14,10 @@ from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from infra.constructs.monitoring import DeadLetterQueue
 from shared.resources import (
     PRINT_DISPATCH_SCHEDULE,
+    PRINT_DISPATCH_SCHEDULE_DLQ_NAME,
     PRINT_DISPATCH_TIMEZONE,
     WORKFLOWS,
     WORKFLOWS_BY_KEY,
@@ -81,17 +83,19 @@ class Workflows(Construct):
             self.state_machines[spec.key] = state_machine
 
         print_dispatch = self.state_machines[WorkflowKey.PRINT_DISPATCH]
-        # Assumable by EventBridge Scheduler for this account only; the target grants it
-        # states:StartExecution on the print-dispatch state machine and nothing else.
-        self.print_schedule_role = iam.Role(
-            self,
-            "PrintDispatchScheduleRole",
-            assumed_by=iam.ServicePrincipal(
-                "scheduler.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
-            ),
-            description="Lets the print-dispatch schedule start the print-dispatch state machine",
+        # The target grants the role states:StartExecution on the print-dispatch state machine and sqs:SendMessage
+        # to the schedule's DLQ; the DLQ, the key actions for its encryption.
+        self.print_schedule_role = scheduler_role(
+            self, "PrintDispatchScheduleRole", description="Lets the print-dispatch schedule start the print-dispatch state machine"
         )
+        self.print_schedule_dead_letter_queue = DeadLetterQueue(
+            self,
+            "PrintDispatchScheduleDeadLetterQueue",
+            queue_name=PRINT_DISPATCH_SCHEDULE_DLQ_NAME,
+            key=key,
+            holds="Nightly print runs the scheduler could not start",
+        )
+        self.print_schedule_dead_letter_queue.grant_key_use(self.print_schedule_role)
         self.print_schedule = scheduler.Schedule(
             self,
             "PrintDispatchSchedule",
@@ -106,12 +110,23 @@ class Workflows(Construct):
                 ),
                 role=self.print_schedule_role,
                 retry_attempts=3,
+                dead_letter_queue=self.print_schedule_dead_letter_queue.queue,
             ),
         )
 
     @property
     def case_workflows(self) -> list[sfn.StateMachine]:
         return [self.state_machines[key] for key in CASE_WORKFLOWS]
+
+
+def scheduler_role(scope: Construct, construct_id: str, *, description: str) -> iam.Role:
+    """A role for a schedule's target, assumable by EventBridge Scheduler for this account only."""
+    return iam.Role(
+        scope,
+        construct_id,
+        assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": Stack.of(scope).account}}),
+        description=description,
+    )
 
 
 def _references(spec: WorkflowSpec, placeholder: str) -> bool:
