@@ -16,27 +16,30 @@ from infra.constructs.councils import CouncilShards
 from infra.constructs.functions import POWERTOOLS_LAYER_NAME, POWERTOOLS_LAYER_VERSION, RUNTIME, AppFunctions
 from infra.constructs.housekeeping import Housekeeping
 from infra.constructs.intake import Intake
-from infra.constructs.monitoring import Monitoring
+from infra.constructs.monitoring import DeadLetterQueue, Monitoring
+from infra.constructs.resume_sweeper import ResumeSweeper
 from infra.constructs.security import PlatformKey
 from infra.constructs.supplier_sftp import SupplierPushKey, SupplierSftp, supplier_push_target
-from infra.constructs.storage import Buckets, PlatformTables, council_tables_statement, read_write_statement
+from infra.constructs.storage import Buckets, PlatformTables, read_write_statement
 from infra.constructs.web import WebHosting
-from shared.domain.reply import EVIDENCE_CASE_FOLDER, REPLY_UPLOAD_PREFIX
+from infra.constructs.tenancy import CouncilDataRole
 from infra.constructs.workflows import Workflows
 from infra.nag import NAG, acknowledge
+from shared.adapters.parked_payloads import UNROUTED_PARKED_FOLDER
 from shared.domain.council import CouncilRegistry
 from shared.resources import (
     API_FUNCTION,
-    COUNCIL_TABLE_PREFIX,
     INGEST_FUNCTION,
     INTAKE_BATCH_SIZE,
     PREFIX,
     PRINT_DISPATCH_FUNCTION,
     PRINT_PUSH_FUNCTION,
+    PRINT_RESULTS_DLQ_NAME,
     PRINT_RESULTS_FUNCTION,
     REMINDERS_FUNCTION,
     RESULTS_PROCESSED,
     RESULTS_QUARANTINE,
+    RESUME_SWEEPER_FUNCTION,
     SUPPLIER_INBOX,
     SUPPLIER_OUTBOX,
     WEB_FUNCTION,
@@ -54,6 +57,8 @@ BADGE_NUMBER_TABLE_ACTIONS = {
     WORKFLOW_STEP_FUNCTION.key: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
     PRINT_RESULTS_FUNCTION.key: ["dynamodb:GetItem"],
 }
+# Park large payloads of unknown councils in S3 (ingest), and open and replay them (API): shared/adapters/parked_payloads.py.
+UNROUTED_PARKING_FUNCTIONS = (INGEST_FUNCTION, API_FUNCTION)
 
 
 class CaseworkStack(Stack):
@@ -66,6 +71,7 @@ class CaseworkStack(Stack):
         log_level: str = "INFO",
         powertools_layer_version: int = POWERTOOLS_LAYER_VERSION,
         alarm_email: str | None = None,
+        web_acl_arn: str,
         **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -90,29 +96,22 @@ class CaseworkStack(Stack):
         )
         functions = self.functions.functions
 
-        # Every case function reads and writes every council table and the unrouted table; which council a
-        # request may touch is decided from the caller's identity in the handlers (shared/service/tenancy.py).
-        # (The reminders job gets a narrower grant of its own: infra/constructs/housekeeping.py; the print push
-        # touches no case at all.)
-        for function_key, role in self.functions.roles.items():
-            if function_key in (REMINDERS_FUNCTION.key, PRINT_PUSH_FUNCTION.key):
-                continue
-            role.add_to_policy(council_tables_statement(self))
-            if function_key != PRINT_RESULTS_FUNCTION.key:  # results name badges that are in council tables only
-                role.add_to_policy(read_write_statement([self.tables.unrouted]))
+        # Council tables and documents only through the council data role, assumed per council with a session tag
+        # (infra/constructs/tenancy.py); the functions' own roles reach the platform's shared tables only.
+        self.council_data = CouncilDataRole(
+            self, "CouncilData", key=key, evidence=self.buckets.evidence, badge_numbers=self.tables.badge_numbers.table,
+            assumed_by=[role for _, _, role in self.functions.needing(Env.TENANT_ROLE_ARN)])
+        for _, _, role in self.functions.needing(Env.UNROUTED_TABLE):
+            role.add_to_policy(read_write_statement([self.tables.unrouted]))
+        for spec in UNROUTED_PARKING_FUNCTIONS:  # a council's own go in its folder, through the council data role
+            self.functions.roles[spec.key].add_to_policy(iam.PolicyStatement(
+                actions=["s3:GetObject", "s3:PutObject"], resources=[self.buckets.evidence.arn_for_objects(f"{UNROUTED_PARKED_FOLDER}*")]))
         for _, _, role in self.functions.needing(Env.IDEMPOTENCY_TABLE):
             role.add_to_policy(read_write_statement([self.tables.idempotency]))
         for spec, _, role in self.functions.needing(Env.BADGE_NUMBER_TABLE):
             role.add_to_policy(
                 iam.PolicyStatement(actions=BADGE_NUMBER_TABLE_ACTIONS[spec.key], resources=[self.tables.badge_numbers.table.table_arn])
             )
-        for spec, _, role in self.functions.needing(Env.EVIDENCE_BUCKET):
-            # The print dispatch only reads photos; the API also stores uploads.
-            actions = ["s3:GetObject"] if spec.key == PRINT_DISPATCH_FUNCTION.key else ["s3:GetObject", "s3:PutObject"]
-            role.add_to_policy(iam.PolicyStatement(actions=actions, resources=[self.buckets.evidence.arn_for_objects("*")]))
-        # The reply page deletes an applicant's upload that turns out not to be a JPEG, PNG or PDF (and nothing else).
-        self.functions.roles[WEB_FUNCTION.key].add_to_policy(iam.PolicyStatement(
-            actions=["s3:DeleteObject"], resources=[self.buckets.evidence.arn_for_objects(f"{EVIDENCE_CASE_FOLDER}*/{REPLY_UPLOAD_PREFIX}*")]))
         for _, _, role in self.functions.needing(Env.PRINT_BATCH_TABLE):
             role.add_to_policy(read_write_statement([self.tables.print_batches]))
         for spec, _, role in self.functions.needing(Env.PRINT_DROP_BUCKET):
@@ -128,6 +127,13 @@ class CaseworkStack(Stack):
         self.buckets.print_drop.add_event_notification(
             s3.EventType.OBJECT_CREATED, s3n.LambdaDestination(functions[PRINT_RESULTS_FUNCTION.key]),
             s3.NotificationKeyFilter(prefix=SUPPLIER_INBOX))
+        # S3 invokes asynchronously: a result file whose processing fails every retry stays in the inbox, and its event
+        # waits in this DLQ for a person to replay.
+        self.print_results_dead_letter_queue = DeadLetterQueue(
+            self, "PrintResultsDeadLetterQueue", queue_name=PRINT_RESULTS_DLQ_NAME, key=key,
+            holds="Supplier result files whose processing failed every retry (the files stay in the inbox)",
+        )
+        self.print_results_dead_letter_queue.keep_failed_invocations(functions[PRINT_RESULTS_FUNCTION.key])
 
         ingest = functions[INGEST_FUNCTION.key]
         ingest.add_event_source(
@@ -156,7 +162,10 @@ class CaseworkStack(Stack):
             self.functions.roles[spec.key].add_to_policy(
                 iam.PolicyStatement(actions=["ses:SendEmail"], resources=[self.format_arn(service="ses", resource="identity", resource_name="*")])
             )
-        self.housekeeping = Housekeeping(self, "Housekeeping", reminders=functions[REMINDERS_FUNCTION.key])
+        self.housekeeping = Housekeeping(self, "Housekeeping", reminders=functions[REMINDERS_FUNCTION.key], key=key)
+        # Every few minutes, the workflow resumes that steps people recorded still owe (shared/service/resumes.py).
+        self.resume_sweeper = ResumeSweeper(self, "ResumeSweeper", sweeper=functions[RESUME_SWEEPER_FUNCTION.key],
+                                            case_workflows=self.workflows.case_workflows)
         # The supplier's own SFTP server, if it runs one (deployment configuration): the print push sends it each extract.
         supplier_push = supplier_push_target(self.node.try_get_context("supplierPush"))
         self.supplier_push_key = (SupplierPushKey(self, "SupplierPushKey", key=key, reader=self.functions.roles[PRINT_PUSH_FUNCTION.key])
@@ -176,11 +185,15 @@ class CaseworkStack(Stack):
             key=key,
             access_logs_bucket=self.buckets.access_logs,
             log_retention=LOG_RETENTION,
+            edge_web_acl_arn=web_acl_arn,
             domain_name=self.node.try_get_context("webDomainName"),
             certificate_arn=self.node.try_get_context("webCertificateArn"),
         )
         for _, _, role in self.functions.needing(Env.WEB_SESSION_TABLE):
             role.add_to_policy(read_write_statement([self.web.sessions]))
+        # The web UI re-checks a signed-in account (enabled, same groups) every few minutes: web/security.py.
+        self.functions.roles[WEB_FUNCTION.key].add_to_policy(iam.PolicyStatement(
+            actions=["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser"], resources=[self.identity.user_pool.user_pool_arn]))
 
         workflow_arns = {key_.value: sm.state_machine_arn for key_, sm in self.workflows.state_machines.items()}
         self.functions.set_environment(
@@ -199,6 +212,7 @@ class CaseworkStack(Stack):
                 Env.USER_POOL_ID: self.identity.user_pool.user_pool_id,
                 Env.WEB_CLIENT_ID: self.identity.client.user_pool_client_id,
                 Env.WEB_BASE_URL: self.web.base_url,
+                Env.TENANT_ROLE_ARN: self.council_data.role.role_arn,
             }
         )
 
@@ -223,10 +237,20 @@ class CaseworkStack(Stack):
             "Monitoring",
             key=key,
             intake_queue=self.intake.queue,
-            dead_letter_queue=self.intake.dead_letter_queue,
+            dead_letter_queues=[
+                self.intake.dead_letter_queue,
+                self.intake.delivery_dead_letter_queue,
+                self.workflows.print_schedule_dead_letter_queue,
+                self.housekeeping.schedule_dead_letter_queue,
+                self.housekeeping.dead_letter_queue,
+                self.print_results_dead_letter_queue,
+            ],
             functions=functions,
             state_machines={k.value: sm for k, sm in self.workflows.state_machines.items()},
             rest_apis={"api": self.api.rest_api, "web": self.web.rest_api},
+            web_acls={"api": self.api.web_acl, "web": self.web.web_acl},
+            tables=[t.table for t in (self.tables.unrouted, self.tables.idempotency, self.tables.badge_numbers,
+                                      self.tables.print_batches, self.web.sessions)],
             alarm_email=alarm_email,
         )
 
@@ -269,17 +293,6 @@ class CaseworkStack(Stack):
                 "xray:PutTelemetryRecords) uses Resource '*': those actions support no resource-level "
                 "permissions. Table, key, log-group, queue and state-machine statements name their ARNs.",
             )
-        council_tables = f"arn:<AWS::Partition>:dynamodb:{self.region}:<AWS::AccountId>:table/{COUNCIL_TABLE_PREFIX}*"
-        for role in self.functions.roles.values():
-            for resource in (council_tables, f"{council_tables}/index/*"):
-                acknowledge(
-                    role,
-                    f"{NAG}-IAM5[Resource::{resource}]",
-                    "Council tables are granted by their name prefix so that a role's policy stays one size as "
-                    "councils are added (one ARN per table and index exceeds IAM's policy size near 30 councils). "
-                    "The prefix matches only this deployment's council tables, the actions are item-level only, "
-                    "and which council a request may touch is enforced from the caller's identity.",
-                )
         for spec in EMAILING_FUNCTIONS:
             acknowledge(
                 self.functions.roles[spec.key],
@@ -306,21 +319,14 @@ class CaseworkStack(Stack):
                 "DescribeLogGroups) and xray:PutTraceSegments/PutTelemetryRecords/GetSamplingRules/"
                 "GetSamplingTargets, none of which support resource-level permissions.",
             )
-        for _, _, role in self.functions.needing(Env.EVIDENCE_BUCKET):
+        evidence = self.get_logical_id(self.buckets.evidence.node.default_child)
+        for spec in UNROUTED_PARKING_FUNCTIONS:
             acknowledge(
-                role,
-                f"{NAG}-IAM5[Resource::<{self.get_logical_id(self.buckets.evidence.node.default_child)}.Arn>/*]",
-                "Evidence object keys are created per case at run time, so the grant covers the objects of this "
-                "one bucket - and only s3:GetObject and s3:PutObject (no list, no delete, no bucket actions).",
+                self.functions.roles[spec.key],
+                f"{NAG}-IAM5[Resource::<{evidence}.Arn>/{UNROUTED_PARKED_FOLDER}*]",
+                "Payloads parked for unknown councils are named by their parked id at run time, so the grant covers the "
+                "objects under the one unrouted parked folder of the evidence bucket (no council's folder): Get and Put only.",
             )
-        acknowledge(
-            self.functions.roles[WEB_FUNCTION.key],
-            f"{NAG}-IAM5[Resource::<{self.get_logical_id(self.buckets.evidence.node.default_child)}.Arn>/"
-            f"{EVIDENCE_CASE_FOLDER}*/{REPLY_UPLOAD_PREFIX}*]",
-            "An applicant's upload is named per case and at random when the reply page signs its POST, so the delete "
-            "(of a file that proves not to be a JPEG, PNG or PDF) covers only applicants' uploads under the case folders "
-            "of this one bucket; documents from intake and staff cannot be deleted.",
-        )
         print_drop = self.get_logical_id(self.buckets.print_drop.node.default_child)
         for spec, _, role in self.functions.needing(Env.PRINT_DROP_BUCKET):
             if spec.key == PRINT_RESULTS_FUNCTION.key:

@@ -56,8 +56,21 @@ IDEMPOTENCY_TABLE_LAYOUT = TableLayout(partition_key="id", sort_key="", ttl_attr
 COUNCIL_TABLE_PREFIX = f"{PREFIX}-council-"
 
 
+def tenant_id(council_code: str) -> str:
+    """How a council is named in its resources (table name, evidence folder) and in the `council` session tag of its
+    scoped credentials, so that one IAM policy variable, ${aws:PrincipalTag/council}, names all of them."""
+    return council_code.lower()
+
+
 def council_table_name(council_code: str) -> str:
-    return f"{COUNCIL_TABLE_PREFIX}{council_code.lower()}"
+    return f"{COUNCIL_TABLE_PREFIX}{tenant_id(council_code)}"
+
+
+# ---------------------------------------------------------------- Tenant-scoped credentials
+# Functions that act for a council reach its table and evidence folder only through this role, assumed with the
+# session tag COUNCIL_TAG = tenant_id(council): its policy names resources through ${aws:PrincipalTag/council}.
+TENANT_ROLE_NAME = f"{PREFIX}-council-data"
+COUNCIL_TAG = "council"
 
 
 # Each council's own resources (its table and its Cognito groups, ~6 per council) live in one of this many
@@ -105,6 +118,8 @@ APPLICATION_SUBMITTED = EventSpec(source="casework.intake", detail_type="Applica
 INTAKE_RULE_NAME = f"{PREFIX}-application-submitted"
 INTAKE_QUEUE_NAME = f"{PREFIX}-intake"
 INTAKE_DLQ_NAME = f"{PREFIX}-intake-dlq"
+# Submitted applications EventBridge could not deliver to the intake queue at all (its retries used up).
+INTAKE_DELIVERY_DLQ_NAME = f"{PREFIX}-intake-delivery-dlq"
 INTAKE_MAX_RECEIVE_COUNT = 5
 INTAKE_VISIBILITY_TIMEOUT_SECONDS = 180
 INTAKE_BATCH_SIZE = 10
@@ -138,6 +153,7 @@ class Env(StrEnum):
     WEB_BASE_URL = "WEB_BASE_URL"  # where the web UI is reached (links in emails)
     SUPPLIER_PUSH = "SUPPLIER_PUSH"  # JSON of the supplier's own SFTP server (shared.adapters.sftp.SftpTarget); empty: no push
     SUPPLIER_PUSH_KEY_SECRET = "SUPPLIER_PUSH_KEY_SECRET"  # the secret holding the push's client private key
+    TENANT_ROLE_ARN = "TENANT_ROLE_ARN"  # the role assumed, tagged with one council, to reach that council's data
 
 
 # ---------------------------------------------------------------- Workflows
@@ -203,31 +219,31 @@ INGEST_FUNCTION = FunctionSpec(
     key="ingest",
     handler="functions.ingest.handler.lambda_handler",
     description="Validates submitted applications from the intake queue and opens cases",
-    environment=(Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS),
+    environment=(Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS, Env.EVIDENCE_BUCKET, Env.TENANT_ROLE_ARN),
 )
 API_FUNCTION = FunctionSpec(
     key="api",
     handler="functions.api.handler.lambda_handler",
     description="Caseworker REST API",
-    environment=(Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS, Env.EVIDENCE_BUCKET),
+    environment=(Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS, Env.EVIDENCE_BUCKET, Env.TENANT_ROLE_ARN),
 )
 WORKFLOW_STEP_FUNCTION = FunctionSpec(
     key="workflow-step",
     handler="functions.workflow_step.handler.lambda_handler",
     description="Case updates performed by workflow task states",
-    environment=(Env.BADGE_NUMBER_TABLE, Env.WEB_BASE_URL),  # WEB_BASE_URL: the reply link in the information request
+    environment=(Env.BADGE_NUMBER_TABLE, Env.WEB_BASE_URL, Env.TENANT_ROLE_ARN),  # WEB_BASE_URL: the reply link in the information request
 )
 REMINDERS_FUNCTION = FunctionSpec(
     key="reminders",
     handler="functions.reminders.handler.lambda_handler",
     description="Daily: reminds applicants before their missing information is due",
-    environment=(Env.WEB_BASE_URL,),  # the reply link in the reminder
+    environment=(Env.WEB_BASE_URL, Env.TENANT_ROLE_ARN),  # the reply link in the reminder
 )
 PRINT_DISPATCH_FUNCTION = FunctionSpec(
     key="print-dispatch",
     handler="functions.print_dispatch.handler.lambda_handler",
     description="Writes the nightly print extracts, delivers them to the supplier and marks the badges PROCESSED",
-    environment=(Env.PRINT_BATCH_TABLE, Env.PRINT_DROP_BUCKET, Env.EVIDENCE_BUCKET, Env.SUPPLIER_PUSH),
+    environment=(Env.PRINT_BATCH_TABLE, Env.PRINT_DROP_BUCKET, Env.EVIDENCE_BUCKET, Env.SUPPLIER_PUSH, Env.TENANT_ROLE_ARN),
 )
 PRINT_PUSH_FUNCTION = FunctionSpec(
     key="print-push",
@@ -240,7 +256,13 @@ PRINT_RESULTS_FUNCTION = FunctionSpec(
     key="print-results",
     handler="functions.print_results.handler.lambda_handler",
     description="Applies the print supplier's confirmation and rejection files as they arrive in its inbox folder",
-    environment=(Env.BADGE_NUMBER_TABLE, Env.PRINT_DROP_BUCKET),
+    environment=(Env.BADGE_NUMBER_TABLE, Env.PRINT_DROP_BUCKET, Env.TENANT_ROLE_ARN),
+)
+RESUME_SWEEPER_FUNCTION = FunctionSpec(
+    key="resume-sweeper",
+    handler="functions.resume_sweeper.handler.lambda_handler",
+    description="Every few minutes: resumes the workflows of steps people recorded whose resume Step Functions did not take",
+    environment=(Env.TENANT_ROLE_ARN,),  # no WORKFLOW_ARNS: it starts no execution, a task token names its own
 )
 WEB_FUNCTION = FunctionSpec(
     key="web",
@@ -248,14 +270,17 @@ WEB_FUNCTION = FunctionSpec(
     description="The caseworker web UI and the applicant's reply page (server-rendered GOV.UK Frontend pages)",
     environment=(
         Env.WEB_SESSION_TABLE, Env.USER_POOL_ID, Env.WEB_CLIENT_ID, Env.WEB_BASE_URL, Env.EVIDENCE_BUCKET,
-        Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS,
+        Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS, Env.TENANT_ROLE_ARN,
     ),
     layers=("web",),
 )
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_RESULTS_FUNCTION,
-    WEB_FUNCTION, PRINT_PUSH_FUNCTION,
+    WEB_FUNCTION, PRINT_PUSH_FUNCTION, RESUME_SWEEPER_FUNCTION,
 )
+# Asynchronous invocations (an S3 event, a scheduled run) that failed on every retry, kept for a person to act on.
+PRINT_RESULTS_DLQ_NAME = f"{PREFIX}-print-results-dlq"
+REMINDERS_DLQ_NAME = f"{PREFIX}-reminders-dlq"
 # Third-party packages a function needs beyond the Powertools layer and the runtime, as Lambda layers
 # (infra/dependency_layers.py builds them; the versions are pyproject.toml's pins).
 DEPENDENCY_LAYERS: dict[str, tuple[str, ...]] = {
@@ -304,6 +329,11 @@ PRINT_DISPATCH_TIMEZONE = SCHEDULE_TIMEZONE
 # 07:00: the reminder is waiting in the morning, and the run is clear of the 01:00-02:00 clock change
 # (no day skipped or run twice).
 REMINDER_SCHEDULE = "cron(0 7 * * ? *)"
+# A night's or a morning's run that the scheduler could not start (its retries used up).
+PRINT_DISPATCH_SCHEDULE_DLQ_NAME = f"{PREFIX}-print-dispatch-schedule-dlq"
+REMINDER_SCHEDULE_DLQ_NAME = f"{PREFIX}-reminders-schedule-dlq"
+# Often enough that a case whose workflow missed a resume is moving again within minutes.
+RESUME_SWEEP_SCHEDULE = "rate(5 minutes)"
 API_NAME = f"{PREFIX}-api"
 API_MAX_BODY_BYTES = 256 * 1024
 
@@ -314,3 +344,7 @@ WEB_SESSION_TABLE_LAYOUT = TableLayout(partition_key="pk", sort_key="", ttl_attr
 REPLY_PATH_PREFIX = "/reply/"  # the applicant's public reply pages (their own, lower WAF rate limit)
 WEB_ASSETS_PATH = "/assets/"  # GOV.UK Frontend's and our own CSS, JS, fonts and images (S3 behind CloudFront)
 WEB_MAX_BODY_BYTES = 256 * 1024
+
+# ---------------------------------------------------------------- Monitoring
+# Named so that a council shard's alarms can notify it without a reference crossing into the nested stack.
+ALARM_TOPIC_NAME = f"{PREFIX}-alarms"

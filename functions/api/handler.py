@@ -1,6 +1,11 @@
 """Caseworker REST API. Every route works on the caller's own council only: the council comes from
-the identity token's groups, never from the request, so a case of another council answers 404."""
+the identity token's groups, never from the request, so a case of another council answers 404.
 
+Each route declares every status it can answer and the model of each body (functions/api/responses.py); Powertools
+checks every answer against its route's return annotation, so an answer off the published contract is a 500, not a
+silent drift."""
+
+import re
 from datetime import date
 from http import HTTPStatus
 from collections.abc import Callable
@@ -13,13 +18,37 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupp
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from functions.api.responses import (
+    BADGE_STEP,
+    CASE_STEP,
+    INTAKE,
+    PAGE,
+    STILL_PARKED,
+    WITH_BODY,
+    BadgeAnswer,
+    BadgePage,
+    BulkResults,
+    CaseAnswer,
+    CaseDetail,
+    FieldProblem,
+    InvalidRequest,
+    NoteAdded,
+    ParkedPage,
+    QueueEntry,
+    QueuePage,
+    Refusal,
+    SearchResults,
+    answers,
+)
 from shared.adapters.aws import councils, intake_service, store_for, workflows
 from shared.adapters.case_store import CaseStore, InvalidCursor, QueueOrder, StaleVersion
 from shared.domain.application import Application, ApplicationType, EligibilityCode
 from shared.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeRuleError, BadgeStatus
-from shared.domain.case import CASE_ID_PATTERN, Case, ExpectedVersion, Stage, utcnow
+from shared.domain.case import CASE_ID_PATTERN, Case, ExpectedVersion, ParkedApplication, Stage, utcnow
+from shared.domain.evidence import EvidenceRefused
+from shared.domain.formats import OneLine
 from shared.resources import API_MAX_BODY_BYTES, Role
 from shared.service import decisions
 from shared.service.casework import (
@@ -46,7 +75,7 @@ from shared.service.casework import (
 )
 from shared.service.information import InvalidSupply, NotWaitingForInformation, SuppliedInformation, record_supplied
 from shared.service.intake import IntakeOutcome, IntakeStatus, ReplayNotAllowed
-from shared.service.people import SearchKind, person_view, search
+from shared.service.people import PersonView, SearchKind, person_view, search
 from shared.service.queues import QueueNotAllowed, QueueQuery, queue_filter
 from shared.service.replacement import ReplaceBadgeInput
 from shared.service.tenancy import Caller, NoCouncilAccess, caller_from_claims
@@ -54,25 +83,44 @@ from shared.service.tenancy import Caller, NoCouncilAccess, caller_from_claims
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-app = APIGatewayRestResolver(enable_validation=True)
+# An answer its route's model refuses is our bug: a 500 (which alarms), never a 422 that blames the caller.
+app = APIGatewayRestResolver(enable_validation=True, response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR)
 
 CASE_ID = Annotated[str, Path(pattern=CASE_ID_PATTERN)]
 BADGE_NUMBER = Annotated[str, Path(pattern=BADGE_NUMBER_PATTERN)]
 PARKED_ID = Annotated[str, Path(pattern=r"^P-[0-9A-F-]{6,40}$")]
 
 
-def case_view(case: Case) -> dict:
-    """A case as staff see it: the workflow's callback token stays inside the platform."""
-    return case.model_dump(mode="json", exclude={"task_token"})
+def written_as_a_date(value: object) -> object:
+    """Pydantic alone reads a number ("0") as a Unix time, so a query date must be spelt YYYY-MM-DD, as published."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+ISO_DATE = Annotated[date, BeforeValidator(written_as_a_date)]
+
+
+class InvalidQuery(Exception):
+    """A parameter of the declared type that a rule still refuses (422 naming it, and where it was: query or body)."""
+
+    def __init__(self, field: str, message: str, location: str = "query"):
+        super().__init__(message)
+        self.field, self.location = field, location
 
 
 def json_response(status: HTTPStatus, body: Any) -> Response:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
 
 
-def unprocessable(message: str, errors: list[dict]) -> Response:
+def refused(status: HTTPStatus, message: str) -> Response:
+    return json_response(status, Refusal(statusCode=status, message=message).model_dump(mode="json"))
+
+
+def unprocessable(message: str, errors: list[FieldProblem]) -> Response:
     """422 naming each bad field and why: {field, location, message} per problem."""
-    return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, {"statusCode": 422, "message": message, "errors": errors})
+    body = InvalidRequest(statusCode=HTTPStatus.UNPROCESSABLE_ENTITY, message=message, errors=errors)
+    return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, body.model_dump(mode="json"))
 
 
 def require_editor(caller: Caller, doing: str) -> None:
@@ -80,16 +128,16 @@ def require_editor(caller: Caller, doing: str) -> None:
         raise ForbiddenError(f"{doing} needs the caseworker, team leader or council admin role")
 
 
-def badge_found(badge: Badge | None, badge_number: str) -> dict:
+def badge_found(badge: Badge | None, badge_number: str) -> BadgeAnswer:
     if badge is None:
         raise NotFoundError(f"no badge {badge_number}")
-    return {"badge": badge.model_dump(mode="json")}
+    return BadgeAnswer(badge=badge)
 
 
-def found(case: Case | None, case_id: str) -> dict:
+def found(case: Case | None, case_id: str) -> CaseAnswer:
     if case is None:
         raise NotFoundError(f"no case {case_id}")
-    return {"case": case_view(case)}
+    return CaseAnswer.of(case)
 
 
 def current_caller() -> Caller:
@@ -113,18 +161,21 @@ def parked_store(caller: Caller) -> CaseStore:
     return store_for(caller.council_code)
 
 
-@app.post("/applications", summary="Key in an application received on paper, by phone or in person")
+def intake_answer(outcome: IntakeOutcome) -> Response[IntakeOutcome]:
+    return json_response(HTTPStatus.CREATED if outcome.status is IntakeStatus.CREATED else HTTPStatus.OK, outcome)
+
+
+@app.post("/applications", summary="Key in an application received on paper, by phone or in person", responses=answers(INTAKE, *WITH_BODY))
 def submit_application(application: Application) -> Response[IntakeOutcome]:
     caller = current_caller()
     require_editor(caller, "keying in applications")
     if application.council_code != caller.council_code:
         raise ForbiddenError(f"council_code must be your council, {caller.council_code}")
-    outcome = intake_service().accept(application, actor=caller.actor)
-    status = HTTPStatus.CREATED if outcome.status is IntakeStatus.CREATED else HTTPStatus.OK
-    return json_response(status, outcome.model_dump(mode="json"))
+    return intake_answer(intake_service().accept(application, actor=caller.actor))
 
 
-@app.get("/cases", summary="One page of a work queue: by stage, type, eligibility route, assignee ('me' for yours), age and priority")
+@app.get("/cases", summary="One page of a work queue: by stage, type, eligibility route, assignee ('me' for yours), age and priority",
+         responses=PAGE)
 def list_cases(
     stage: Annotated[Stage | None, Query(description="Required unless assignee is given")] = None,
     application_type: Annotated[ApplicationType | None, Query()] = None,
@@ -135,68 +186,59 @@ def list_cases(
     sort: Annotated[QueueOrder, Query()] = QueueOrder.OLDEST,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
-) -> dict:
+) -> QueuePage:
     caller = current_caller()
     store = council_store(caller)
     query = QueueQuery(stage=stage, application_type=application_type, route=route, assignee=assignee,
                        older_than_days=older_than_days, min_priority=min_priority, sort=sort)
-    try:
-        wanted = queue_filter(query, caller, utcnow())
-    except QueueNotAllowed as refused:
-        return unprocessable("the request is not valid", [{"field": refused.field, "location": "query", "message": str(refused)}])
-    cases, next_cursor = store.queue(wanted, limit=limit, after=cursor)
-    return {"cases": [queue_entry(case) for case in cases], "cursor": next_cursor}
+    cases, next_cursor = store.queue(queue_filter(query, caller, utcnow()), limit=limit, after=cursor)
+    return QueuePage(cases=[QueueEntry.of(case) for case in cases], cursor=next_cursor)
 
 
-def queue_entry(case: Case) -> dict:
-    eligibility = case.application.eligibility
-    return {"case_id": case.case_id, "stage": case.stage.value, "received_at": case.received_at.isoformat(),
-            "application_type": case.application.application_type.value, "channel": case.application.channel.value,
-            "route": eligibility.code.value if eligibility else None, "priority": case.priority, "version": case.version,
-            "assignee": case.assignee, "referred_to": case.referred_to, "missing": case.missing_codes,
-            "needs_attention": case.needs_attention}
-
-
-@app.get("/cases/<case_id>", summary="Everything about a case: application, missing items, evidence, notes, history and badges")
-def get_case(case_id: CASE_ID) -> dict:
+@app.get("/cases/<case_id>", summary="Everything about a case: application, missing items, evidence, notes, history and badges",
+         responses=answers({HTTPStatus.OK: "The case, its notes, badges and history"}, HTTPStatus.NOT_FOUND))
+def get_case(case_id: CASE_ID) -> CaseDetail:
     caller = current_caller()
     logger.append_keys(case_id=case_id)
     loaded = view_case(council_store(caller), case_id, caller, utcnow())
     if loaded is None:
         raise NotFoundError(f"no case {case_id}")
-    return {
-        "case": case_view(loaded.case),
-        "notes": [note.model_dump(mode="json") for note in loaded.notes],
-        "badges": [badge.model_dump(mode="json") for badge in loaded.badges],
-        "history": [entry.model_dump(mode="json") for entry in loaded.history],
-    }
+    return CaseDetail.of(loaded)
 
 
-@app.get("/cases/<case_id>/person", summary="The single view of the case's person: earlier applications, badges, possible duplicates")
-def get_person(case_id: CASE_ID) -> dict:
+@app.get("/cases/<case_id>/person", summary="The single view of the case's person: earlier applications, badges, possible duplicates",
+         responses=answers({HTTPStatus.OK: "The person's other applications (newest first), badges and open duplicates"}, HTTPStatus.NOT_FOUND))
+def get_person(case_id: CASE_ID) -> PersonView:
     caller = current_caller()
     require_staff(caller, "seeing a person's other cases")
     store = council_store(caller)
     case = visible_case(store, case_id, caller)
     if case is None:
         raise NotFoundError(f"no case {case_id}")
-    return person_view(store, case).model_dump(mode="json")
+    return person_view(store, case)
 
 
-@app.get("/search", summary="Find cases by badge number, surname + date of birth, postcode or NI number")
-def search_cases(
-    kind: Annotated[SearchKind, Query()],
-    value: Annotated[str, Query(min_length=2, max_length=100)],
-    date_of_birth: Annotated[date | None, Query(description="Required with kind=PERSON (value is the surname)")] = None,
-) -> dict:
+class SearchInput(BaseModel):
+    """What to look for; sent as a body, so no NI number, name, date of birth or postcode is ever in a URL or its logs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: SearchKind
+    value: Annotated[str, Field(min_length=2, max_length=100), OneLine]
+    date_of_birth: ISO_DATE | None = Field(default=None, description="Required with kind=PERSON (value is the surname)")
+
+
+@app.post("/search", summary="Find cases by badge number, surname + date of birth, postcode or NI number",
+          responses=answers({HTTPStatus.OK: "The cases found, newest first"}, *WITH_BODY))
+def search_cases(query: SearchInput) -> SearchResults:
     caller = current_caller()
     require_staff(caller, "searching")
     try:
-        results = search(council_store(caller), kind, value, date_of_birth)
+        results = search(council_store(caller), query.kind, query.value, query.date_of_birth)
     except (ValueError, BadgeRuleError) as error:
-        field = "date_of_birth" if kind is SearchKind.PERSON and date_of_birth is None else "value"
-        return unprocessable("the search is not valid", [{"field": field, "location": "query", "message": str(error)}])
-    return {"results": [result.model_dump(mode="json") for result in results]}
+        field = "date_of_birth" if query.kind is SearchKind.PERSON and query.date_of_birth is None else "value"
+        raise InvalidQuery(field, str(error), location="body") from error
+    return SearchResults(results=results)
 
 
 def require_staff(caller: Caller, doing: str) -> None:
@@ -205,18 +247,18 @@ def require_staff(caller: Caller, doing: str) -> None:
         raise ForbiddenError(f"{doing} needs a caseworker, team leader, council admin or read-only role")
 
 
-@app.post("/cases/<case_id>/assignment", summary="Claim or release a case; team leaders give it to someone")
-def assign_case(case_id: CASE_ID, assignment: AssignmentInput) -> dict:
+@app.post("/cases/<case_id>/assignment", summary="Claim or release a case; team leaders give it to someone", responses=CASE_STEP)
+def assign_case(case_id: CASE_ID, assignment: AssignmentInput) -> CaseAnswer:
     caller = current_caller()
     logger.append_keys(case_id=case_id)
     return found(assign(council_store(caller), case_id, assignment.assignee, assignment.expected_version, caller, utcnow()), case_id)
 
 
-@app.post("/assignments", summary="Team leaders: give many cases to someone (or release them); each case answers on its own")
-def assign_cases(assignment: BulkAssignment) -> dict:
+@app.post("/assignments", summary="Team leaders: give many cases to someone (or release them); each case answers on its own",
+          responses=answers({HTTPStatus.OK: "Each case's own answer: 200 done, 404 no such case, 409 changed since read"}, *WITH_BODY))
+def assign_cases(assignment: BulkAssignment) -> BulkResults:
     caller = current_caller()
-    results = assign_many(council_store(caller), assignment, caller, utcnow())
-    return {"results": [result.model_dump(mode="json") for result in results]}
+    return BulkResults(results=assign_many(council_store(caller), assignment, caller, utcnow()))
 
 
 class PriorityChange(BaseModel):
@@ -226,51 +268,53 @@ class PriorityChange(BaseModel):
     priority: int = Field(ge=0, le=100, description="0 lowest, 100 most urgent; 50 by default")
 
 
-@app.post("/cases/<case_id>/priority", summary="Team leaders: override a case's priority")
-def change_priority(case_id: CASE_ID, change: PriorityChange) -> dict:
+@app.post("/cases/<case_id>/priority", summary="Team leaders: override a case's priority", responses=CASE_STEP)
+def change_priority(case_id: CASE_ID, change: PriorityChange) -> CaseAnswer:
     caller = current_caller()
     return found(set_priority(council_store(caller), case_id, change.priority, change.expected_version, caller, utcnow()), case_id)
 
 
-@app.post("/cases/<case_id>/referral", summary="Refer a case at assessment to an assessor")
-def refer_case(case_id: CASE_ID, referral: ReferralInput) -> dict:
+@app.post("/cases/<case_id>/referral", summary="Refer a case at assessment to an assessor", responses=CASE_STEP)
+def refer_case(case_id: CASE_ID, referral: ReferralInput) -> CaseAnswer:
     caller = current_caller()
     return found(refer(council_store(caller), case_id, referral.assessor, referral.expected_version, caller, utcnow()), case_id)
 
 
-@app.post("/cases/<case_id>/notes", summary="Add a note to a case")
-def note_case(case_id: CASE_ID, note: NoteInput) -> Response[dict]:
+@app.post("/cases/<case_id>/notes", summary="Add a note to a case", status_code=HTTPStatus.CREATED,
+          responses=answers({HTTPStatus.CREATED: "The note as kept"}, *WITH_BODY, HTTPStatus.NOT_FOUND))
+def note_case(case_id: CASE_ID, note: NoteInput) -> NoteAdded:
     caller = current_caller()
     added = add_note(council_store(caller), case_id, note.text, caller, utcnow())
     if added is None:
         raise NotFoundError(f"no case {case_id}")
-    return json_response(HTTPStatus.CREATED, {"note": added.model_dump(mode="json")})
+    return NoteAdded(note=added)
 
 
-def human_step(step: Callable[..., Case | None], case_id: str, given: BaseModel) -> dict:
+def human_step(step: Callable[..., Case | None], case_id: str, given: BaseModel) -> CaseAnswer:
     """Record a person's step on the caller's council's case and resume its workflow."""
     caller = current_caller()
     logger.append_keys(case_id=case_id)
     return found(step(council_store(caller), workflows(), case_id, given, caller, utcnow()), case_id)
 
 
-@app.post("/cases/<case_id>/proof-check", summary="Automatic routes: record the check of the proof of eligibility")
-def check_proof(case_id: CASE_ID, check: decisions.ProofCheckInput) -> dict:
+@app.post("/cases/<case_id>/proof-check", summary="Automatic routes: record the check of the proof of eligibility", responses=CASE_STEP)
+def check_proof(case_id: CASE_ID, check: decisions.ProofCheckInput) -> CaseAnswer:
     return human_step(decisions.record_proof_check, case_id, check)
 
 
-@app.post("/cases/<case_id>/assessment", summary="Further-assessment routes: record the assessment (caseworkers, or the assessor it is referred to)")
-def assess(case_id: CASE_ID, assessment: decisions.AssessmentInput) -> dict:
+@app.post("/cases/<case_id>/assessment", summary="Further-assessment routes: record the assessment (caseworkers, or the assessor it is referred to)",
+          responses=CASE_STEP)
+def assess(case_id: CASE_ID, assessment: decisions.AssessmentInput) -> CaseAnswer:
     return human_step(decisions.record_assessment, case_id, assessment)
 
 
-@app.post("/cases/<case_id>/decision", summary="Approve (with the badge's start and delivery) or refuse (with reasons)")
-def decide(case_id: CASE_ID, decision: decisions.DecisionInput) -> dict:
+@app.post("/cases/<case_id>/decision", summary="Approve (with the badge's start and delivery) or refuse (with reasons)", responses=CASE_STEP)
+def decide(case_id: CASE_ID, decision: decisions.DecisionInput) -> CaseAnswer:
     return human_step(decisions.decide, case_id, decision)
 
 
-@app.post("/cases/<case_id>/payment", summary="Record the badge fee paid for an approved case")
-def pay(case_id: CASE_ID, payment: decisions.PaymentInput) -> dict:
+@app.post("/cases/<case_id>/payment", summary="Record the badge fee paid for an approved case", responses=CASE_STEP)
+def pay(case_id: CASE_ID, payment: decisions.PaymentInput) -> CaseAnswer:
     caller = current_caller()
     council = councils().get(caller.council_code) if caller.council_code else None
     if council is None:
@@ -278,72 +322,71 @@ def pay(case_id: CASE_ID, payment: decisions.PaymentInput) -> dict:
     return found(decisions.record_payment(council_store(caller), workflows(), council, case_id, payment, caller, utcnow()), case_id)
 
 
-@app.post("/cases/<case_id>/review-request", summary="Record the applicant's request for a review of the refusal")
-def ask_for_review(case_id: CASE_ID, request: decisions.ReviewRequestInput) -> dict:
+@app.post("/cases/<case_id>/review-request", summary="Record the applicant's request for a review of the refusal", responses=CASE_STEP)
+def ask_for_review(case_id: CASE_ID, request: decisions.ReviewRequestInput) -> CaseAnswer:
     return human_step(decisions.request_review, case_id, request)
 
 
-@app.post("/cases/<case_id>/review", summary="Uphold or overturn a refusal (not by the caseworker who refused)")
-def review_refusal(case_id: CASE_ID, review: decisions.ReviewInput) -> dict:
+@app.post("/cases/<case_id>/review", summary="Uphold or overturn a refusal (not by the caseworker who refused)", responses=CASE_STEP)
+def review_refusal(case_id: CASE_ID, review: decisions.ReviewInput) -> CaseAnswer:
     return human_step(decisions.review, case_id, review)
 
 
 @app.post("/cases/<case_id>/information-request",
-          summary="At a proof check, assessment or decision: ask the applicant for missing items; the case is screened again once answered")
-def ask_for_information(case_id: CASE_ID, request: decisions.InformationRequestInput) -> dict:
+          summary="At a proof check, assessment or decision: ask the applicant for missing items; the case is screened again once answered",
+          responses=CASE_STEP)
+def ask_for_information(case_id: CASE_ID, request: decisions.InformationRequestInput) -> CaseAnswer:
     return human_step(decisions.request_information, case_id, request)
 
 
-@app.get("/badges", summary="Your council's badges the printer rejected (status=REJECT), oldest order first, to correct and order again")
+@app.get("/badges", summary="Your council's badges the printer rejected (status=REJECT), oldest order first, to correct and order again",
+         responses=PAGE)
 def list_badges(
     status: Annotated[BadgeStatus, Query(description="REJECT: the only status listed (find other badges by number or by case)")],
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
-) -> dict:
+) -> BadgePage:
     caller = current_caller()
     require_staff(caller, "seeing badges")
     if status is not BadgeStatus.REJECT:
-        return unprocessable("the request is not valid", [{"field": "status", "location": "query",
-                                                            "message": "only REJECT badges are listed; find other badges by number or by case"}])
+        raise InvalidQuery("status", "only REJECT badges are listed; find other badges by number or by case")
     badges, next_cursor = council_store(caller).rejected_badges(limit=limit, after=cursor)
-    return {"badges": [badge.model_dump(mode="json") for badge in badges], "cursor": next_cursor}
+    return BadgePage(badges=badges, cursor=next_cursor)
 
 
-@app.get("/badges/<badge_number>", summary="A badge of your council")
-def get_badge(badge_number: BADGE_NUMBER) -> dict:
+@app.get("/badges/<badge_number>", summary="A badge of your council", responses=answers({HTTPStatus.OK: "The badge"}, HTTPStatus.NOT_FOUND))
+def get_badge(badge_number: BADGE_NUMBER) -> BadgeAnswer:
     caller = current_caller()
     require_staff(caller, "seeing badges")
     return badge_found(council_store(caller).get_badge(badge_number), badge_number)
 
 
-@app.post("/badges/<badge_number>/cancel", summary="Cancel a badge with a reason")
-def cancel(badge_number: BADGE_NUMBER, request: CancelBadgeInput) -> dict:
+@app.post("/badges/<badge_number>/cancel", summary="Cancel a badge with a reason", responses=BADGE_STEP)
+def cancel(badge_number: BADGE_NUMBER, request: CancelBadgeInput) -> BadgeAnswer:
     caller = current_caller()
     return badge_found(cancel_badge(council_store(caller), badge_number, request, caller, utcnow()), badge_number)
 
 
-@app.post("/badges/<badge_number>/reorder", summary="Order again a badge the printer rejected, with corrections to the holder's details")
-def reorder(badge_number: BADGE_NUMBER, request: ReorderBadgeInput) -> dict:
+@app.post("/badges/<badge_number>/reorder", summary="Order again a badge the printer rejected, with corrections to the holder's details",
+          responses=BADGE_STEP)
+def reorder(badge_number: BADGE_NUMBER, request: ReorderBadgeInput) -> BadgeAnswer:
     caller = current_caller()
     return badge_found(reorder_badge(council_store(caller), badge_number, request, caller, utcnow()), badge_number)
 
 
-@app.post("/badges/<badge_number>/replace", summary="Open a replacement for a lost, stolen, damaged or undelivered badge")
+@app.post("/badges/<badge_number>/replace", summary="Open a replacement for a lost, stolen, damaged or undelivered badge",
+          responses=answers(INTAKE, *WITH_BODY, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT))
 def replace(badge_number: BADGE_NUMBER, request: ReplaceBadgeInput) -> Response[IntakeOutcome]:
     caller = current_caller()
     require_editor(caller, "replacing a badge")
-    try:
-        outcome = replace_badge(council_store(caller), intake_service(), badge_number, request, caller, utcnow())
-    except ReplacementNotPossible as error:
-        return unprocessable("the replacement cannot be made from this badge", [
-            {"field": reason.field, "location": "badge", "message": reason.message} for reason in error.reasons])
+    outcome = replace_badge(council_store(caller), intake_service(), badge_number, request, caller, utcnow())
     if outcome is None:
         raise NotFoundError(f"no badge {badge_number}")
-    return json_response(HTTPStatus.CREATED if outcome.status is IntakeStatus.CREATED else HTTPStatus.OK, outcome.model_dump(mode="json"))
+    return intake_answer(outcome)
 
 
-@app.post("/cases/<case_id>/supplied", summary="Record missing information the applicant supplied; the workflow continues")
-def supply_information(case_id: CASE_ID, supplied: SuppliedInformation) -> dict:
+@app.post("/cases/<case_id>/supplied", summary="Record missing information the applicant supplied; the workflow continues", responses=CASE_STEP)
+def supply_information(case_id: CASE_ID, supplied: SuppliedInformation) -> CaseAnswer:
     caller = current_caller()
     require_editor(caller, "recording supplied information")
     logger.append_keys(case_id=case_id)
@@ -351,40 +394,43 @@ def supply_information(case_id: CASE_ID, supplied: SuppliedInformation) -> dict:
     return found(case, case_id)
 
 
-@app.get("/parked", summary="Applications that could not become cases, with the reasons")
+@app.get("/parked", summary="Applications that could not become cases, with the reasons", responses=PAGE)
 def list_parked(
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
-) -> dict:
+) -> ParkedPage:
     items, next_cursor = parked_store(current_caller()).parked(limit=limit, after=cursor)
-    return {"parked": [item.model_dump(mode="json") for item in items], "cursor": next_cursor}
+    return ParkedPage(parked=items, cursor=next_cursor)
 
 
-@app.get("/parked/<parked_id>", summary="One parked application")
-def get_parked(parked_id: PARKED_ID) -> dict:
-    parked = parked_store(current_caller()).get_parked(parked_id)
+@app.get("/parked/<parked_id>", summary="One parked application",
+         responses=answers({HTTPStatus.OK: "The parked application and why it was parked"}, HTTPStatus.NOT_FOUND))
+def get_parked(parked_id: PARKED_ID) -> ParkedApplication:
+    parked = intake_service().open_parked(parked_store(current_caller()), parked_id)
     if parked is None:
         raise NotFoundError(f"no parked application {parked_id}")
-    return parked.model_dump(mode="json")
+    return parked
 
 
-@app.post("/parked/<parked_id>/replay", summary="Try a parked application again, as it was or corrected")
+@app.post("/parked/<parked_id>/replay", summary="Try a parked application again, as it was or corrected",
+          responses=answers(INTAKE, *WITH_BODY, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, overrides={
+              HTTPStatus.UNPROCESSABLE_ENTITY: ("Still not a valid application: parked again, with its reasons (or a bad parked id)", STILL_PARKED)}))
 def replay_parked(parked_id: PARKED_ID, corrected: Annotated[dict[str, Any] | None, Body()] = None) -> Response[IntakeOutcome]:
     caller = current_caller()
     outcome = intake_service().replay(parked_store(caller), parked_id, corrected, actor=caller.actor)
     if outcome is None:
         raise NotFoundError(f"no parked application {parked_id}")
     if outcome.status is IntakeStatus.PARKED:
-        return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, outcome.model_dump(mode="json"))
-    return json_response(HTTPStatus.CREATED if outcome.status is IntakeStatus.CREATED else HTTPStatus.OK, outcome.model_dump(mode="json"))
+        return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, outcome)
+    return intake_answer(outcome)
 
 
 @app.exception_handler(RequestValidationError)
 def invalid_request(error: RequestValidationError) -> Response:
     """422 naming each bad field and why, in the shape parked applications use for their reasons."""
     problems = [
-        {"field": "(body)" if problem["type"] == "json_invalid" else ".".join(str(part) for part in problem["loc"][1:]) or problem["loc"][0],
-         "location": problem["loc"][0], "message": problem.get("msg", problem["type"])}
+        FieldProblem(field="(body)" if problem["type"] == "json_invalid" else ".".join(str(part) for part in problem["loc"][1:]) or problem["loc"][0],
+                     location=problem["loc"][0], message=problem.get("msg", problem["type"]))
         for problem in error.errors()
     ]
     return unprocessable("the request is not valid", problems)
@@ -392,7 +438,7 @@ def invalid_request(error: RequestValidationError) -> Response:
 
 @app.exception_handler(RequestUnsupportedContentType)
 def unsupported_content(error: RequestUnsupportedContentType) -> Response:
-    return json_response(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, {"statusCode": 415, "message": "send the body as application/json"})
+    return refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json")
 
 
 @app.exception_handler([RecursionError, UnicodeDecodeError, ValueError])
@@ -400,34 +446,53 @@ def unreadable_request(error: Exception) -> Response:
     """A body the parser cannot read at all (nested too deep, not UTF-8, a multipart without a boundary)."""
     logger.info("unreadable request", extra={"error": type(error).__name__})
     reason = "nested too deeply" if isinstance(error, RecursionError) else "not UTF-8" if isinstance(error, UnicodeDecodeError) else str(error)[:200]
-    return json_response(HTTPStatus.BAD_REQUEST, {"statusCode": 400, "message": f"the request body cannot be read: {reason}"})
+    return refused(HTTPStatus.BAD_REQUEST, f"the request body cannot be read: {reason}")
+
+
+@app.exception_handler([InvalidQuery, QueueNotAllowed])
+def invalid_query(error: InvalidQuery | QueueNotAllowed) -> Response:
+    location = error.location if isinstance(error, InvalidQuery) else "query"
+    return unprocessable("the request is not valid", [FieldProblem(field=error.field, location=location, message=str(error))])
 
 
 @app.exception_handler(InvalidSupply)
 def invalid_supply(error: InvalidSupply) -> Response:
-    errors = [{"field": reason.field, "location": "body", "message": reason.message} for reason in error.reasons]
+    errors = [FieldProblem(field=reason.field, location="body", message=reason.message) for reason in error.reasons]
     return unprocessable("the supplied information is not valid", errors)
+
+
+@app.exception_handler(ReplacementNotPossible)
+def replacement_not_possible(error: ReplacementNotPossible) -> Response:
+    errors = [FieldProblem(field=reason.field, location="badge", message=reason.message) for reason in error.reasons]
+    return unprocessable("the replacement cannot be made from this badge", errors)
+
+
+@app.exception_handler(EvidenceRefused)
+def refused_evidence(error: EvidenceRefused) -> Response:
+    """A document key outside the folder this request may use, or naming no uploaded file."""
+    errors = [FieldProblem(field=reason.field, location="body", message=reason.message) for reason in error.reasons]
+    return unprocessable("a document cannot be taken from where it is", errors)
 
 
 @app.exception_handler([decisions.InvalidStep, BadgeNotChangeable])
 def refused_by_rule(error: decisions.InvalidStep | BadgeNotChangeable) -> Response:
     message = error.message if isinstance(error, decisions.InvalidStep) else error.reason
-    return unprocessable("a rule refuses this", [{"field": error.field, "location": "body", "message": message}])
+    return unprocessable("a rule refuses this", [FieldProblem(field=error.field, location="body", message=message)])
 
 
 @app.exception_handler([NoCouncilAccess, ActionNotAllowed])
 def no_council_access(error: PermissionError) -> Response:
-    return json_response(HTTPStatus.FORBIDDEN, {"statusCode": 403, "message": str(error)})
+    return refused(HTTPStatus.FORBIDDEN, str(error))
 
 
 @app.exception_handler(InvalidCursor)
 def bad_cursor(error: InvalidCursor) -> Response:
-    return json_response(HTTPStatus.BAD_REQUEST, {"statusCode": 400, "message": f"query parameter 'cursor': {error}"})
+    return refused(HTTPStatus.BAD_REQUEST, f"query parameter 'cursor': {error}")
 
 
 @app.exception_handler([ReplayNotAllowed, StaleVersion, NotWaitingForInformation, decisions.StepNotOpen])
 def conflict(error: Exception) -> Response:
-    return json_response(HTTPStatus.CONFLICT, {"statusCode": 409, "message": str(error)})
+    return refused(HTTPStatus.CONFLICT, str(error))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
@@ -436,6 +501,6 @@ def conflict(error: Exception) -> Response:
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     body = event.get("body") or ""
     if len(body.encode("utf-8")) > API_MAX_BODY_BYTES:
-        return {"statusCode": 413, "headers": {"Content-Type": "application/json"},
-                "body": f'{{"statusCode": 413, "message": "request body over {API_MAX_BODY_BYTES} bytes"}}'}
+        too_large = Refusal(statusCode=HTTPStatus.REQUEST_ENTITY_TOO_LARGE, message=f"request body over {API_MAX_BODY_BYTES} bytes")
+        return {"statusCode": 413, "headers": {"Content-Type": "application/json"}, "body": too_large.model_dump_json()}
     return app.resolve(event, context)

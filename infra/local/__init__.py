@@ -27,5 +27,6 @@ Where moto needed bridging or a workaround (keep this list and the README in ste
   supplier's inbox and invokes print-results with the S3 event for each file, as S3 would.
 Deliberate local differences: intake visibility timeout 2 s (AWS 180 s); Lambda timeouts are not enforced;
 no X-Ray; EventBridge Scheduler never fires (start the print-dispatch state machine by hand; run the
-information reminders with `python -m infra.local.reminders`); no CORS preflight.
+information reminders with `python -m infra.local.reminders`, the resume sweeper with
+`python -m infra.local.resume_sweeper`); no CORS preflight.
 """

@@ -40,6 +40,7 @@ from shared.resources import (
     PREFIX,
     PRINT_DROP_BUCKET_LOCAL_NAME,
     SUPPLIER_PUSH_KEY_SECRET_NAME,
+    TENANT_ROLE_NAME,
     UNROUTED_TABLE_NAME,
     USER_POOL_CLIENT_NAME,
     USER_POOL_NAME,
@@ -104,16 +105,17 @@ class LocalResources:
     web_base_url: str
     ses_identities: tuple[str, ...]
     execution_role_arn: str  # the role given to the functions and state machines
+    tenant_role_arn: str  # the role the functions assume, tagged with a council, to reach that council's data
     supplier_push_target: str = ""  # the supplier's own SFTP server (SftpTarget JSON), if the print push is configured
 
     def handler_environment(self) -> dict[str, str]:
         return handler_environment(self.state_machine_arns, self.user_pool_id, self.user_pool_client_id, self.web_base_url,
-                                   self.supplier_push_target)
+                                   self.tenant_role_arn, self.supplier_push_target)
 
 
 def handler_environment(
     state_machine_arns: dict[WorkflowKey, str], user_pool_id: str, user_pool_client_id: str, web_base_url: str,
-    supplier_push_target: str = "",
+    tenant_role_arn: str, supplier_push_target: str = "",
 ) -> dict[str, str]:
     """Every Env variable, with the values the CDK app gives the functions."""
     return {
@@ -130,6 +132,7 @@ def handler_environment(
         Env.BADGE_NUMBER_TABLE.value: BADGE_NUMBER_TABLE_NAME,
         Env.PRINT_BATCH_TABLE.value: PRINT_BATCH_TABLE_NAME,
         Env.PRINT_DROP_BUCKET.value: PRINT_DROP_BUCKET_LOCAL_NAME,
+        Env.TENANT_ROLE_ARN.value: tenant_role_arn,
     }
 
 
@@ -153,6 +156,7 @@ def provision(
     the supplier's own SFTP server the print dispatch pushes extracts to (none: the supplier's folder in S3 only)."""
     clients = client_factory(session_or_clients)
     role_arn = _create_role(clients("iam"))
+    tenant_role_arn = _create_tenant_role(clients("iam"), role_arn)
 
     dynamodb = clients("dynamodb")
     council_tables = {council.code: council_table_name(council.code) for council in councils}
@@ -195,7 +199,7 @@ def provision(
     state_machine_arns = {workflow.key: _state_machine_arn(account, workflow.state_machine_name) for workflow in WORKFLOWS}
     user_pool_id, client_id = _create_user_pool(clients("cognito-idp"), councils)
     supplier_push_target = _configure_supplier_push(clients("secretsmanager"), supplier_push) if supplier_push else ""
-    environment = handler_environment(state_machine_arns, user_pool_id, client_id, web_base_url, supplier_push_target)
+    environment = handler_environment(state_machine_arns, user_pool_id, client_id, web_base_url, tenant_role_arn, supplier_push_target)
     function_arns = _create_functions(clients("lambda"), role_arn, environment)
     sfn = clients("stepfunctions")
     substitutions = {function.substitution_key: function_arns[function.key] for function in WORKFLOW_TASK_FUNCTIONS}
@@ -235,6 +239,7 @@ def provision(
         web_base_url=web_base_url,
         ses_identities=identities,
         execution_role_arn=role_arn,
+        tenant_role_arn=tenant_role_arn,
         supplier_push_target=supplier_push_target,
     )
     apply_handler_environment(resources)
@@ -273,6 +278,14 @@ def _configure_supplier_push(secretsmanager: Any, settings: SupplierPushSettings
 
 def _create_role(iam: Any) -> str:
     return iam.create_role(RoleName=LOCAL_ROLE_NAME, AssumeRolePolicyDocument=json.dumps(_TRUST_POLICY))["Role"]["Arn"]
+
+
+def _create_tenant_role(iam: Any, execution_role_arn: str) -> str:
+    """The role the handlers assume with a council's session tag. moto's STS hands out the session and its
+    credentials as AWS would; it does not evaluate the role's policy (tests/infra/test_tenant_isolation.py does)."""
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": execution_role_arn}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}
+    return iam.create_role(RoleName=TENANT_ROLE_NAME, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
 
 
 def _create_table(dynamodb: Any, name: str, layout: TableLayout) -> None:

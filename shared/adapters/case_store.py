@@ -5,6 +5,7 @@ Items in a council table (everything about a case shares its partition, so one Q
   CASE#<id> / AUDIT#<at>#<n>     audit entries, oldest first
   CASE#<id> / NOTE#<at>#<n>      caseworkers' notes
   CASE#<id> / BADGE#<number>     a badge ordered by the case (GSI1 while ORDERED: its print batch)
+  CASE#<id> / RESUME#<digest>    a workflow resume owed for a step recorded (GSI1: the council's pending resumes)
   APPLICATION#<id> / APPLICATION marks an application id as taken: one case per application
   LOOKUP#<kind>#<value> / CASE#<id>  search keys (NI number, postcode, surname+birth date, badge)
   LOOKUP#BADGE#<number> / BADGE  which case ordered a badge
@@ -29,6 +30,7 @@ from botocore.exceptions import ClientError
 from shared.domain.application import ApplicationType, EligibilityCode
 from shared.domain.badge import Badge, BadgeStatus, PrintBatchType
 from shared.domain.case import AuditEntry, Case, Note, ParkedApplication, ParkedStatus, Stage
+from shared.domain.pending_resume import PendingResume
 from shared.resources import (
     ASSIGNEE_INDEX,
     CASE_TABLE_LAYOUT,
@@ -45,10 +47,14 @@ CASE_SK = "CASE"
 PARKED_SK = "PARKED"
 PARKED_QUEUE = "PARKED"
 
-PageItem = TypeVar("PageItem", Case, ParkedApplication, Badge)
+PageItem = TypeVar("PageItem", Case, ParkedApplication, Badge, PendingResume)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
+
+
+def application_marker_key(application_id: str) -> dict[str, str]:
+    return {PK: f"APPLICATION#{application_id}", SK: "APPLICATION"}
 
 
 class DuplicateApplication(Exception):
@@ -118,6 +124,11 @@ def batch_queue_key(batch_id: str) -> str:
 
 
 REJECTED_QUEUE = "PRINT_REJECTED"
+RESUME_QUEUE = "RESUME_PENDING"
+
+
+def resume_key(resume: PendingResume) -> dict[str, str]:
+    return {PK: f"CASE#{resume.case_id}", SK: f"RESUME#{resume.token_digest}"}
 
 
 def badge_key(case_id: str, badge_number: str) -> dict[str, str]:
@@ -165,6 +176,13 @@ class CaseFile:
     history: list[AuditEntry] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     badges: list[Badge] = field(default_factory=list)
+    pending_resumes: list[PendingResume] = field(default_factory=list)
+
+    @property
+    def catching_up(self) -> bool:
+        """A step is recorded and its workflow not yet resumed (a resume is owed). Once the workflow waits again
+        (a new token), an entry left behind is stale: the sweeper finds its token spent and drops it."""
+        return bool(self.pending_resumes) and not self.case.task_token
 
 
 def _queue_sort_key(case: Case) -> str:
@@ -212,7 +230,7 @@ class CaseStore:
     def create(self, case: Case, audit: AuditEntry) -> None:
         """Write a new case with its audit entry, application marker and search keys, all or nothing."""
         application_id = case.application.application_id
-        marker_key = {PK: f"APPLICATION#{application_id}", SK: "APPLICATION"}
+        marker_key = application_marker_key(application_id)
         marker = marker_key | {"case_id": case.case_id}
         lookups = [{PK: key, SK: f"CASE#{case.case_id}", "case_id": case.case_id} for key in lookup_keys(case)]
         items = [
@@ -230,14 +248,22 @@ class CaseStore:
                 raise DuplicateApplication(application_id, existing["case_id"] if existing else "unknown") from None
             raise
 
+    def case_for_application(self, application_id: str) -> str | None:
+        """The case an application already became, if any (its marker, written with the case)."""
+        marker = self._get_item(application_marker_key(application_id))
+        return marker["case_id"] if marker else None
+
     def get(self, case_id: str) -> Case | None:
         item = self._get_item(case_key(case_id))
         return Case.model_validate_json(item["body"]) if item else None
 
-    def save(self, case: Case, expected_version: int, audit: AuditEntry) -> None:
-        """Replace the case if nobody changed it since `expected_version` was read; audit in the same transaction."""
-        self._transact([self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))],
-                       "case", case.case_id)
+    def save(self, case: Case, expected_version: int, audit: AuditEntry, resume: PendingResume | None = None) -> None:
+        """Replace the case if nobody changed it since `expected_version` was read; audit in the same transaction,
+        and with it the workflow resume the change owes, if any (an outbox entry: see pending_resume)."""
+        writes = [self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))]
+        if resume is not None:
+            writes.append(self._put(self._resume_item(resume), new_only=True))
+        self._transact(writes, "case", case.case_id)
 
     def append_audit(self, audit: AuditEntry) -> None:
         """An entry that records something about the case without changing it (a notification sent)."""
@@ -268,6 +294,7 @@ class CaseStore:
             history=[AuditEntry.model_validate_json(body) for body in by_kind.get("AUDIT", [])],
             notes=[Note.model_validate_json(body) for body in by_kind.get("NOTE", [])],
             badges=[Badge.model_validate_json(body) for body in by_kind.get("BADGE", [])],
+            pending_resumes=[PendingResume.model_validate_json(body) for body in by_kind.get("RESUME", [])],
         )
 
     def add_note(self, note: Note, audit: AuditEntry) -> None:
@@ -422,6 +449,24 @@ class CaseStore:
         )
         return [item["case_id"] for item in items]
 
+    # ------------------------------------------------------------ workflow resumes owed (written by save)
+    def pending_resumes(self, case_id: str) -> list[PendingResume]:
+        """The resumes one case owes its workflow: one Query on the case's partition."""
+        items = self._query_all(
+            KeyConditionExpression="#pk = :pk AND begins_with(#sk, :resume)",
+            ExpressionAttributeNames={"#pk": PK, "#sk": SK},
+            ExpressionAttributeValues={":pk": {"S": f"CASE#{case_id}"}, ":resume": {"S": "RESUME#"}},
+        )
+        return [PendingResume.model_validate_json(item["body"]) for item in items]
+
+    def resume_queue(self, limit: int = 100, after: str | None = None) -> tuple[list[PendingResume], str | None]:
+        """One page of the resumes this council's cases owe, oldest first (for the sweeper)."""
+        return self._query_page(PendingResume, STAGE_INDEX, RESUME_QUEUE, limit, after)
+
+    def drop_resume(self, resume: PendingResume) -> None:
+        """The resume was taken (or its task waits no more); dropping it twice is harmless."""
+        self._client.delete_item(TableName=self.table_name, Key=_marshal(resume_key(resume)))
+
     # ------------------------------------------------------------ parked applications
     def park(self, parked: ParkedApplication) -> None:
         self._client.put_item(**self._put(self._parked_item(parked), new_only=True)["Put"])
@@ -503,6 +548,14 @@ class CaseStore:
         # The random tail keeps two entries written in the same microsecond apart.
         sort_key = f"AUDIT#{audit.at.isoformat()}#{secrets.token_hex(4)}"
         return {PK: f"CASE#{audit.case_id}", SK: sort_key, "body": audit.model_dump_json()}
+
+    @staticmethod
+    def _resume_item(resume: PendingResume) -> dict[str, Any]:
+        return resume_key(resume) | {
+            "body": resume.model_dump_json(),
+            STAGE_INDEX.partition_key: RESUME_QUEUE,
+            STAGE_INDEX.sort_key: f"{resume.at.astimezone(UTC).isoformat()}#{resume.case_id}#{resume.token_digest}",
+        }
 
     @staticmethod
     def _parked_item(parked: ParkedApplication) -> dict[str, Any]:

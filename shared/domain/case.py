@@ -190,9 +190,9 @@ class Case(BaseModel):
     needs_attention: str | None = Field(default=None, description="Why the workflow stopped; cleared when it moves on")
 
     @classmethod
-    def open(cls, application: Application, missing: list[MissingItem], now: datetime) -> Case:
+    def open(cls, application: Application, missing: list[MissingItem], now: datetime, case_id: str | None = None) -> Case:
         return cls(
-            case_id=new_case_id(application.council_code, now),
+            case_id=case_id or new_case_id(application.council_code, now),
             council_code=application.council_code,
             application=application,
             workflow=WORKFLOW_FOR_APPLICATION_TYPE[application.application_type.value],
@@ -254,12 +254,25 @@ class ParkedStatus(StrEnum):
     REPLAYED = "REPLAYED"
 
 
+class StoredPayload(BaseModel):
+    """Where a payload too large for its parked item is kept (an object in the evidence bucket), and what a person
+    sees of it at a glance."""
+
+    key: str
+    size_bytes: int
+    top_level_keys: list[str] = Field(description="The first few keys of the payload, each cut short")
+    top_level_key_count: int
+    application_id: str | None = None
+    council_code: str | None = None
+
+
 class ParkedApplication(BaseModel):
     """An application that could not become a case, kept with the exact reasons until it is replayed."""
 
     parked_id: str
     council_code: str | None
-    payload: Any
+    payload: Any = Field(description="As delivered; null in a list when kept apart (stored_payload), filled in when opened")
+    stored_payload: StoredPayload | None = None
     reasons: list[ParkReason]
     source: str
     parked_at: datetime

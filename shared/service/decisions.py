@@ -1,5 +1,6 @@
 """The human steps of a case workflow, caseworker side: each records what a person decided on the case
-(conditionally, audited) and resumes the workflow task waiting at that stage.
+(conditionally, audited, with the workflow resume it owes) and resumes the workflow task waiting at that stage.
+If the resume is not taken, the step stands; sending the same step again resumes (shared.service.resumes).
 
 Each returns None when the case is not in the caller's council table (the API answers 404).
 """
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.adapters.case_store import CaseStore
 from shared.adapters.workflows import Workflows
-from shared.domain.application import ApplicationType, LongText, Payment, Text
+from shared.domain.application import ApplicationType, LongText, Payment, PaymentMethod, Text
 from shared.domain.badge import BadgeRuleError, BadgeStatus, ExistingBadge, ensure_one_badge
 from shared.domain.case import (
     Assessment,
@@ -35,9 +36,11 @@ from shared.domain.case import (
 from shared.domain.completeness import DESCRIPTIONS, MissingCode, MissingItem, fee_for
 from shared.domain.council import CouncilConfig
 from shared.domain.ordering import badge_terms
+from shared.domain.pending_resume import PendingResume
 from shared.resources import Role
 from shared.service.casework import EDITING_ROLES, ActionNotAllowed, can_see, require
 from shared.service.people import badges_of_person
+from shared.service.resumes import record_and_resume, resend_retried
 from shared.service.tenancy import Caller
 
 
@@ -87,7 +90,7 @@ class DecisionInput(_OutcomeInput):
 class PaymentInput(_Input):
     amount_pence: int = Field(ge=1, le=2_000_000)
     reference: Text
-    method: str = Field(default="CARD", max_length=30)
+    method: PaymentMethod = "CARD"
 
 
 class ReviewRequestInput(_Input):
@@ -103,6 +106,7 @@ class ReviewInput(_OutcomeInput):
 
 # What the workflow's Choice states read from a human step's output to send the case back for more information.
 REQUEST_INFORMATION = "REQUEST_INFORMATION"
+INFORMATION_ASKED_FOR = "INFORMATION_ASKED_FOR"
 
 
 class RequestedItem(BaseModel):
@@ -137,6 +141,16 @@ class InvalidStep(ValueError):
         self.message = message
 
 
+def _retry_or_refuse(
+    store: CaseStore, workflows: Workflows, case: Case, expected_version: int, caller: Caller, now: datetime, action: str, refusal: str,
+) -> Case:
+    """A step that is not open: the caller's own retry of it, whose workflow resume is still owed, or StepNotOpen."""
+    resent = resend_retried(store, workflows, case, expected_version, caller.actor, action, now)
+    if resent is None:
+        raise StepNotOpen(refusal)
+    return resent
+
+
 def _complete(
     store: CaseStore, workflows: Workflows, case: Case, stage: Stage, expected_version: int, caller: Caller, now: datetime,
     action: str, record: dict[str, Any], output: dict[str, Any], audited: dict[str, Any] | None = None,
@@ -145,16 +159,16 @@ def _complete(
 
     The audit entry holds `record` (or `audited`, where the record is larger than what changed)."""
     if case.stage is not stage or not case.task_token:
-        raise StepNotOpen(f"case {case.case_id} is at {case.stage.value}, not waiting for {stage.value.lower().replace('_', ' ')}")
+        return _retry_or_refuse(store, workflows, case, expected_version, caller, now, action,
+                                f"case {case.case_id} is at {case.stage.value}, not waiting for {stage.value.lower().replace('_', ' ')}")
     updated = case.changed(now, task_token=None, **record)
     audit = AuditEntry(case_id=case.case_id, at=now, actor=caller.actor, action=action,
                        before={"stage": case.stage.value},
                        after={name: value.model_dump(mode="json") if isinstance(value, BaseModel) else value
                               for name, value in (audited or record).items()})
-    store.save(updated, expected_version=expected_version, audit=audit)
-    # After the save, so the next workflow step reads what was decided.
-    workflows.resume(case.task_token, output)
-    return updated
+    resume = PendingResume(case_id=case.case_id, task_token=case.task_token, output=output, action=action, actor=caller.actor,
+                           expected_version=expected_version, at=now)
+    return record_and_resume(store, workflows, updated, expected_version, audit, resume)
 
 
 def record_proof_check(store: CaseStore, workflows: Workflows, case_id: str, given: ProofCheckInput, caller: Caller, now: datetime) -> Case | None:
@@ -274,14 +288,15 @@ def request_information(
     case = store.get(case_id)
     if case is None:
         return None
-    if case.stage not in INFORMATION_REQUEST_STAGES:
-        raise StepNotOpen(f"case {case_id} is at {case.stage.value}; information can be asked for at a proof check, assessment or decision")
+    if case.stage not in INFORMATION_REQUEST_STAGES:  # at AWAITING_INFORMATION already, when this is a retry
+        return _retry_or_refuse(store, workflows, case, given.expected_version, caller, now, INFORMATION_ASKED_FOR,
+                                f"case {case_id} is at {case.stage.value}; information can be asked for at a proof check, assessment or decision")
     if case.application.application_type is ApplicationType.CANCEL:
         raise ActionNotAllowed("a cancellation request has no missing-information step: refuse it, with reasons, instead")
     items = [item.as_missing() for item in given.items]
     request = InformationRequest(items=items, at_stage=case.stage, by=caller.user, at=now)
     case.moved_to(Stage.AWAITING_INFORMATION, now)  # the stage table allows it from these stages only
-    return _complete(store, workflows, case, case.stage, given.expected_version, caller, now, "INFORMATION_ASKED_FOR",
+    return _complete(store, workflows, case, case.stage, given.expected_version, caller, now, INFORMATION_ASKED_FOR,
                      {"stage": Stage.AWAITING_INFORMATION, "missing": items, "information_request": request,
                       "information_due": None, "reminder_sent_at": None},
                      {"outcome": REQUEST_INFORMATION},

@@ -20,6 +20,7 @@ from shared.domain.case import AuditEntry, Case, Stage, utcnow
 from shared.domain.completeness import missing_items
 from shared.resources import Role, WorkflowKey
 from tests.factories import REMOVE, complete_application
+from tests.integration.conftest import upload_intake_files
 from tests.integration.test_decisions import act, at, key_in, order_a_badge, someone_new
 
 NORTHSHIRE, VALEWYE = "NORTHSHIRE", "VALEWYE"
@@ -443,7 +444,7 @@ def unique_postcode() -> str:
 
 
 def search(api, **query) -> tuple[int, dict]:
-    return api.call("GET", "/search?" + urlencode(query))
+    return api.call("POST", "/search", query)
 
 
 def found(api, **query) -> list[str]:
@@ -504,7 +505,7 @@ def test_search_by_ni_number_postcode_person_and_badge(caseworker, api_as):
 def test_bad_searches_answer_422_naming_the_field(caseworker, query, field):
     status, body = search(caseworker, **query)
     assert status == 422, body
-    assert body["errors"][0]["field"] == field and body["errors"][0]["location"] == "query", body
+    assert body["errors"][0]["field"] == field and body["errors"][0]["location"] == "body", body
 
 
 @pytest.mark.parametrize("value", ["NOT-A-BADGE", "12345", "1234567", "OOOOOO"])
@@ -564,7 +565,7 @@ def test_an_organisation_goes_straight_to_a_decision_and_gets_its_badges(casewor
         organisation={"name": name, "charity_number": "1234567", "number_of_badges": 3, "people_carried": 40,
                       "address": {"line1": "1 Depot Road", "town": "Northby", "postcode": "ne2 1ab"}},
         payment={"amount_pence": 3000, "paid": True, "reference": "PAY-ORG"})  # the fee is per badge
-    status, body = caseworker.call("POST", "/applications", application)
+    status, body = caseworker.call("POST", "/applications", upload_intake_files(application))
     assert status == 201 and body["missing"] == [], body
     case_id = body["case_id"]
     at(case_id, Stage.DECISION)

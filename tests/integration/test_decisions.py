@@ -14,9 +14,10 @@ from shared.domain.badge import BadgeStatus, is_issuable
 from shared.domain.case import AuditEntry, Case, Stage, utcnow
 from shared.domain.completeness import missing_items
 from shared.domain.council import FeeTiming
+from shared.domain.evidence import case_evidence_prefix
 from shared.resources import Role, WorkflowKey
-from tests.factories import REMOVE, complete_application
-from tests.integration.conftest import case_actions, emails_to, wait_for_execution, wait_for_step, wait_until
+from tests.factories import REMOVE, case_file, complete_application
+from tests.integration.conftest import case_actions, emails_to, wait_for_execution, upload_intake_files, wait_for_step, wait_until
 
 CASEWORKER = "alex.caseworker@northshire.example.gov.uk"
 SECOND_CASEWORKER = "sam.caseworker@northshire.example.gov.uk"
@@ -44,7 +45,7 @@ def second_caseworker(api_as):
 
 
 def key_in(api, application: dict) -> str:
-    status, body = api.call("POST", "/applications", application)
+    status, body = api.call("POST", "/applications", upload_intake_files(application))
     assert status == 201, body
     return body["case_id"]
 
@@ -88,7 +89,8 @@ def test_automatic_route_goes_from_proof_check_to_an_ordered_badge(caseworker, s
     assert badge["batch_type"] == "FASTTRACK"
     assert badge["start_date"] == date.today().isoformat()
     assert badge["expiry_date"] == "2028-01-01"  # the PIP award ends before 3 years are up
-    assert badge["photo_key"] == "uploads/photo.jpg" and badge["holder"]["nino"] == application["holder"]["nino"]
+    assert badge["photo_key"] == f"{case_evidence_prefix(NORTHSHIRE, case_id)}04-photo.jpg"  # the copy in the case's own folder
+    assert badge["holder"]["nino"] == application["holder"]["nino"]
     case = store_for(NORTHSHIRE).get(case_id)
     assert case.badge_numbers == [badge["badge_number"]] and case.proof_check.confirmed and case.decision.by == CASEWORKER
     assert [action for action in case_actions(store_for(NORTHSHIRE), case_id) if action != "CASE_VIEWED"][-5:] == [
@@ -97,7 +99,7 @@ def test_automatic_route_goes_from_proof_check_to_an_ordered_badge(caseworker, s
     assert [subject.split(" - ")[0] for subject in subjects] == [
         "We have received your Blue Badge application", "Your Blue Badge application has been approved", "Your Blue Badge has been ordered"]
     # The badge is found by its number.
-    status, body = caseworker.call("GET", f"/search?kind=BADGE&value={badge['badge_number'].lower()}")
+    status, body = caseworker.call("POST", "/search", {"kind": "BADGE", "value": badge["badge_number"].lower()})
     assert status == 200 and [result["case_id"] for result in body["results"]] == [case_id]
 
 
@@ -130,7 +132,7 @@ def test_further_assessment_by_a_referred_assessor_then_refusal_review_overturns
     assert status == 200 and [entry["case_id"] for entry in queue["cases"]] == [case_id]
     assert other_assessor.call("GET", "/cases")[1]["cases"] == []
     act(other_assessor, case_id, "assessment", {"outcome": "ELIGIBLE", "summary": "x"}, expected=404)
-    assert assessor.call("GET", f"/search?kind=NINO&value={application['holder']['nino']}")[0] == 403
+    assert assessor.call("POST", "/search", {"kind": "NINO", "value": application["holder"]["nino"]})[0] == 403
     act(assessor, case_id, "decision", {"outcome": "APPROVE"}, expected=403)
 
     act(assessor, case_id, "assessment", {"outcome": "NOT_ELIGIBLE", "summary": "Walks 200 m without pain on the day"})
@@ -422,13 +424,13 @@ def test_a_caseworker_asks_for_more_and_the_answered_case_is_screened_again(case
     [asked] = wait_until(asking, what="the missing-information email")  # sent just after the case is saved
     assert "Proof of eligibility, such as the benefit award letter: Page 2 of the award letter is missing." in asked.body
 
-    act(caseworker, case_id, "supplied", {"evidence": [{"type": "PROOF_ELIG", "key": "uploads/pip-letter-page-2.pdf"}]})
+    act(caseworker, case_id, "supplied", {"evidence": [case_file(case_id, "PROOF_ELIG", "reply-letter-2.pdf")]})
     at(case_id, Stage.PROOF_CHECK)  # screened again: the automatic route comes back to the proof check
     act(caseworker, case_id, "proof-check", {"confirmed": True})
     at(case_id, Stage.DECISION)
     act(caseworker, case_id, "information-request", {"items": [{"code": "PHOTO", "note": "Your face must be uncovered."}]})
     at(case_id, Stage.AWAITING_INFORMATION)
-    act(caseworker, case_id, "supplied", {"evidence": [{"type": "PHOTO", "key": "uploads/new-photo.jpg"}]})
+    act(caseworker, case_id, "supplied", {"evidence": [case_file(case_id, "PHOTO", "reply-photo-2.jpg")]})
     at(case_id, Stage.PROOF_CHECK)
     actions = case_actions(store_for(NORTHSHIRE), case_id)
     assert actions.count("INFORMATION_ASKED_FOR") == 2 and actions.count("INFORMATION_REQUESTED") == 2

@@ -6,7 +6,8 @@ import pytest
 from botocore.client import BaseClient
 
 from shared.resources import Role
-from tests.factories import complete_application
+from tests.factories import case_file, complete_application
+from tests.integration.conftest import upload_intake_files
 from infra.local.seed import wait_for_workflows
 from tests.integration.test_information_loop import waiting_case
 
@@ -36,9 +37,10 @@ def test_requests_for_one_complete_online_application(intake, stack, clients, dy
     settle(stack, clients)  # asks Step Functions only, so nothing here adds to the count
     counted = dict(dynamodb_calls)
     print(f"\nDynamoDB requests, intake + open case + received email + screening to the proof check: {counted}")
-    # ingest: idempotency record put + completed (2), case transaction (1); open: get + save transaction (2),
-    # notification audit (1); screen: get (1); wait at the proof check: get + save transaction (2)
-    assert counted == {"PutItem": 2, "UpdateItem": 1, "TransactWriteItems": 3, "GetItem": 3}
+    # ingest: idempotency record put + completed (2), the application's marker (get: already a case?) and the case
+    # transaction (2); open: get + save transaction (2), notification audit (1); screen: get (1); wait at the proof
+    # check: get + save transaction (2)
+    assert counted == {"PutItem": 2, "UpdateItem": 1, "TransactWriteItems": 3, "GetItem": 4}
     assert "Scan" not in counted
 
 
@@ -48,16 +50,17 @@ def test_requests_for_recording_supplied_information(api_as, stack, clients, dyn
     case = waiting_case("NORTHSHIRE", body["case_id"])
     settle(stack, clients)
     dynamodb_calls.clear()
-    status, _ = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": [{"type": "PHOTO", "key": "p.jpg"}]})
+    status, _ = api.call("POST", f"/cases/{case.case_id}/supplied", {"expected_version": case.version, "evidence": [case_file(case.case_id, "PHOTO", "reply-photo-1.jpg")]})
     assert status == 200
     api_calls = dict(dynamodb_calls)
     print(f"\nDynamoDB requests, POST /cases/{{id}}/supplied: {api_calls}")
-    assert api_calls == {"GetItem": 1, "TransactWriteItems": 1}
+    # The step and its pending resume in one transaction, then the resume's outbox item deleted once Step Functions took it.
+    assert api_calls == {"GetItem": 1, "TransactWriteItems": 1, "DeleteItem": 1}
 
 
 def test_requests_for_reading_a_case(api_as, stack, clients, dynamodb_calls):
     api = api_as("NORTHSHIRE", Role.READ_ONLY)
-    _, body = api_as("NORTHSHIRE", Role.CASEWORKER).call("POST", "/applications", complete_application("NORTHSHIRE"))
+    _, body = api_as("NORTHSHIRE", Role.CASEWORKER).call("POST", "/applications", upload_intake_files(complete_application("NORTHSHIRE")))
     settle(stack, clients)
     dynamodb_calls.clear()
     assert api.call("GET", f"/cases/{body['case_id']}")[0] == 200
@@ -103,7 +106,7 @@ def test_requests_per_api_call_along_the_decision_path(api_as, stack, clients, d
     settle(stack, clients)  # the badge-ordered email's audit entry lands after the stage change
     measured("GET /cases/{id}", caseworker, "GET", f"/cases/{case_id}", version=False)
     measured("GET /cases/{id}/person", caseworker, "GET", f"/cases/{case_id}/person", version=False)
-    measured("GET /search?kind=BADGE", caseworker, "GET", f"/search?kind=BADGE&value={case.badge_numbers[0]}", version=False)
+    measured("POST /search (BADGE)", caseworker, "POST", "/search", {"kind": "BADGE", "value": case.badge_numbers[0]}, version=False)
     measured("POST /badges/{n}/cancel", caseworker, "POST", f"/badges/{case.badge_numbers[0]}/cancel", {"expected_version": 1, "reason": "NOLONG"}, version=False)
     settle(stack, clients)
 
@@ -111,12 +114,12 @@ def test_requests_per_api_call_along_the_decision_path(api_as, stack, clients, d
     for name, counted in counts.items():
         print(f"  {name:45} {sum(counted.values()):2}  {counted}")
     assert all("Scan" not in counted for counted in counts.values())
-    assert counts["POST /cases/{id}/proof-check"] == {"GetItem": 1, "TransactWriteItems": 1}
+    assert counts["POST /cases/{id}/proof-check"] == {"GetItem": 1, "TransactWriteItems": 1, "DeleteItem": 1}
     # An approval also checks the person's other badges (lookups, then each earlier case's partition).
     assert counts["POST /cases/{id}/review (overturn)"]["TransactWriteItems"] == 1
     assert counts["GET /cases/{id}"] == {"Query": 1, "PutItem": 1}
     assert counts["GET /cases?stage=PROOF_CHECK"] == {"Query": 1}
-    assert counts["GET /search?kind=BADGE"] == {"Query": 1, "GetItem": 1}
+    assert counts["POST /search (BADGE)"] == {"Query": 1, "GetItem": 1}
     assert counts["POST /badges/{n}/cancel"] == {"GetItem": 2, "TransactWriteItems": 1}
 
 
@@ -155,10 +158,9 @@ def test_state_transitions_per_workflow_path(api_as, stack, clients):
     act(reviewer, case_id, "review", {"outcome": "UPHOLD", "reasons": ["Still no."]})
     finished("assessment, refused, review upholds", WorkflowKey.APPLICATION, case_id)
 
-    evidence = [item for item in someone_new()["evidence"] if item["type"] != "PHOTO"]
-    case_id = key_in(caseworker, someone_new(evidence=evidence))
+    case_id = key_in(caseworker, someone_new(without_evidence=("PHOTO",)))
     at(case_id, Stage.AWAITING_INFORMATION)
-    act(caseworker, case_id, "supplied", {"evidence": [{"type": "PHOTO", "key": "p.jpg"}]})
+    act(caseworker, case_id, "supplied", {"evidence": [case_file(case_id, "PHOTO", "reply-photo-1.jpg")]})
     at(case_id, Stage.PROOF_CHECK)
     act(caseworker, case_id, "proof-check", {"confirmed": True})
     at(case_id, Stage.DECISION)

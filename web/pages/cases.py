@@ -19,7 +19,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import BaseModel, ValidationError
 
-from shared.adapters.aws import councils, evidence_links, intake_service, store_for, workflows
+from shared.adapters.aws import councils, evidence_links_for, intake_service, store_for, workflows
 from shared.adapters.case_store import CaseStore
 from shared.domain.application import ApplicationType, CancelReason, Channel, ReplaceReason
 from shared.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeStatus
@@ -36,6 +36,7 @@ from shared.domain.case import (
     utcnow,
 )
 from shared.domain.completeness import DESCRIPTIONS, MissingCode, fee_for
+from shared.domain.evidence import case_evidence_prefix
 from shared.resources import Role
 from shared.service import decisions
 from shared.service.casework import (
@@ -189,7 +190,8 @@ def case_page(case_id: str) -> Response:
         history=[(entry, describe(entry)) for entry in reversed(loaded.history) if entry.action != VIEWED],
         views=[entry for entry in reversed(loaded.history) if entry.action == VIEWED],
         badges=[(badge, badge_actions(badge, who)) for badge in loaded.badges],
-        actions=workflow_actions(case, who), moving_on=moving_on,
+        # catching_up: a step is recorded but its workflow has not taken the resume yet (sent again within minutes).
+        actions=workflow_actions(case, who), moving_on=moving_on, catching_up=loaded.catching_up,
         fee_pence=fee_for(case.application, council) if council and council.charges_fee else 0,
         can_note=who.has_any(*ASSESSING_ROLES), can_assign=who.has_any(*EDITING_ROLES),
         is_mine=case.assignee == who.user, is_leader=who.has_any(*ALLOCATING_ROLES),
@@ -225,7 +227,9 @@ def evidence_viewer(case_id: str, index: str) -> Response:
         raise NotFoundError(f"Case {case_id} has no document {index}.")
     number = int(index)
     item = evidence[number - 1]
-    link = evidence_links().link(item.key, item.content_type, item.filename)
+    link = evidence_links_for(case.council_code).link(case_evidence_prefix(case.council_code, case.case_id), item.key, item.content_type, item.filename)
+    if link is None:
+        raise NotFoundError(f"Case {case_id} has no document {index}.")
     return _render(
         "case/evidence.html", title=f"{_evidence_name(item.type.value)}, case {case.case_id}",
         evidence_origin=origin_of(link.url), case=case, item=item, number=number, count=len(evidence), link=link,
