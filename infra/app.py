@@ -15,8 +15,9 @@ Context (all optional, `-c name=value` or cdk.json):
 The account comes from CDK_DEFAULT_ACCOUNT (set by the CDK CLI when credentials exist); without it the
 stacks are environment-agnostic in account and still synthesise offline.
 
-Two stacks: Casework (the platform, in `region`) and CaseworkWebEdge (the web UI's CloudFront web ACL, which AWS
-keeps in us-east-1). `cdk deploy --all` deploys the edge first; both regions must be bootstrapped.
+Three stacks: Casework (the platform, in `region`) and, in us-east-1 where AWS keeps them, CaseworkWebEdge (the web
+UI's CloudFront web ACL) and CaseworkWebLogs (its distribution's access logs). `cdk deploy --all` deploys the edge
+first and the logs last; both regions must be bootstrapped.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ if __package__ in (None, ""):
 import aws_cdk as cdk
 
 from infra.constructs.functions import POWERTOOLS_LAYER_VERSION
-from infra.constructs.web import EDGE_REGION, WebEdgeStack
+from infra.constructs.web import EDGE_REGION, WebEdgeStack, WebLogsStack
 from infra.nag import add_nag_checks
 from infra.stack import CaseworkStack
 from shared.domain.council import COUNCILS_FILE, CouncilConfigError, CouncilRegistry, load_councils
@@ -41,6 +42,7 @@ from shared.resources import DEFAULT_REGION, PREFIX
 
 STACK_ID = "Casework"
 EDGE_STACK_ID = "CaseworkWebEdge"  # the web UI's CloudFront web ACL, in us-east-1 (infra/constructs/web.py)
+LOGS_STACK_ID = "CaseworkWebLogs"  # the web UI distribution's access logs, in us-east-1 (infra/constructs/web.py)
 
 # CDK feature flags this app relies on. Set here rather than only in cdk.json so that the tests, which
 # build the app in-process, synthesise exactly what `cdk synth` does.
@@ -80,7 +82,8 @@ def build_app(
         councils = load_councils(Path(path))
 
     account = os.environ.get("CDK_DEFAULT_ACCOUNT")
-    # Cross-region references (both ends): CDK passes the edge web ACL's ARN to the main stack through SSM.
+    # Cross-region references (both ends): CDK passes the edge web ACL's ARN to the main stack, and the distribution's
+    # ARN from the main stack to the logs stack, through SSM.
     edge = WebEdgeStack(
         app,
         EDGE_STACK_ID,
@@ -101,6 +104,15 @@ def build_app(
         log_level=str(ctx("logLevel") or "INFO"),
         powertools_layer_version=int(ctx("powertoolsLayerVersion") or POWERTOOLS_LAYER_VERSION),
         alarm_email=ctx("alarmEmail"),
+    )
+    WebLogsStack(
+        app,
+        LOGS_STACK_ID,
+        stack_name=f"{PREFIX}-web-logs",
+        description="Casework: the web UI distribution's access logs, without the URI (CloudFront log delivery is in us-east-1)",
+        env=cdk.Environment(account=account, region=EDGE_REGION),
+        cross_region_references=True,
+        distribution_arn=stack.web.distribution.distribution_arn,
     )
     if _flag(nag if nag is not None else ctx("nag"), default=True):
         add_nag_checks(app)

@@ -6,6 +6,8 @@ S3 bucket (GOV.UK Frontend's and our static assets), plus the web session table.
                          --anything else, with the origin secret header--> REST API (regional web ACL: that header
                            or nothing) --> web function (Lambda proxy)
 
+CloudFront's access logs go to WebLogsStack's bucket (us-east-1) without the URI, which for a reply link holds its token.
+
 The REST API has no authorizer: sign-in and the applicant's reply pages are public, and every other page checks
 the server-side session itself (web/security.py). Locally infra/local/web.py stands in for all of this.
 """
@@ -41,6 +43,17 @@ LOG_RETENTION_DAYS = 400
 # header of this name that a viewer sends.)
 ORIGIN_VERIFY_HEADER = "x-casework-origin-verify"
 EDGE_REGION = "us-east-1"  # CloudFront takes only web ACLs of scope CLOUDFRONT, which exist only in us-east-1
+# The distribution's access-log fields (standard logging v2, WebLogsStack), in the legacy logs' order. Left out:
+# cs-uri-stem and cs-uri-query (a reply link's path is its single-use token), cs(Referer) (a browser that ignores the
+# pages' no-referrer policy would send the reply page's address, token and all) and cs(Cookie) (the session id).
+# Abuse investigation loses which page a request was for and where it came from; a record still says who (address,
+# port, user agent, X-Forwarded-For), when, at which edge, and how it ended (status, result types, bytes, timings).
+ACCESS_LOG_FIELDS = (
+    "date", "time", "x-edge-location", "sc-bytes", "c-ip", "cs-method", "sc-status", "cs(User-Agent)",
+    "x-edge-result-type", "x-edge-request-id", "x-host-header", "cs-protocol", "cs-bytes", "time-taken",
+    "x-forwarded-for", "ssl-protocol", "ssl-cipher", "x-edge-response-result-type", "cs-protocol-version", "c-port",
+    "time-to-first-byte", "x-edge-detailed-result-type", "sc-content-type", "sc-content-len",
+)
 
 
 class WebEdgeStack(Stack):
@@ -61,6 +74,69 @@ class WebEdgeStack(Stack):
             # Rate limits count the viewer's own address (CloudFront's connection from it), which no header changes;
             # the public reply links get their far lower limit here too.
             rules=protection_rules(public_prefix=REPLY_PATH_PREFIX),
+        )
+
+
+class WebLogsStack(Stack):
+    """The web UI distribution's access logs (CloudFront standard logging v2) and their bucket, in their own small stack
+    in us-east-1, where CloudWatch Logs takes a CloudFront distribution as a delivery source; the distribution's ARN
+    comes from the main stack through CDK's cross-region references. The logs carry ACCESS_LOG_FIELDS only."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, distribution_arn: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        Tags.of(self).add("project", PREFIX)
+        name = f"{PREFIX}-web-access-logs"
+        # Not versioned: only the log delivery service writes here, each file once under a name of its own, so there is
+        # no overwrite to undo, and expiry would otherwise leave noncurrent copies and delete markers to clear up.
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,  # SSE-KMS would need a key policy for the delivery service
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,  # v2 delivers by bucket policy, not ACL
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            removal_policy=RemovalPolicy.RETAIN,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="access-logs-retention",
+                    expiration=Duration.days(LOG_RETENTION_DAYS),
+                    abort_incomplete_multipart_upload_after=Duration.days(7),
+                )
+            ],
+        )
+        self.source = logs.CfnDeliverySource(self, "Source", name=name, log_type="ACCESS_LOGS", resource_arn=distribution_arn)
+        # CloudWatch Logs' delivery service writes the files (under AWSLogs/<account>/), for this delivery source only:
+        # the V2 log-delivery permissions, as CDK's own S3 log-delivery helpers grant them.
+        self.bucket.add_to_resource_policy(iam.PolicyStatement(
+            principals=[iam.ServicePrincipal("delivery.logs.amazonaws.com")],
+            actions=["s3:PutObject"],
+            resources=[self.bucket.arn_for_objects(f"AWSLogs/{self.account}/*")],
+            conditions={
+                "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": self.account},
+                "ArnLike": {"aws:SourceArn": self.source.attr_arn},
+            },
+        ))
+        destination = logs.CfnDeliveryDestination(
+            self, "Destination", name=name, destination_resource_arn=self.bucket.bucket_arn, output_format="w3c"
+        )
+        self.delivery = logs.CfnDelivery(
+            self,
+            "Delivery",
+            delivery_source_name=self.source.name,
+            delivery_destination_arn=destination.attr_arn,
+            record_fields=list(ACCESS_LOG_FIELDS),
+            s3_suffix_path="{DistributionId}/{yyyy}/{MM}/{dd}/{HH}",  # hourly folders, for Athena partitions
+        )
+        self.delivery.node.add_dependency(self.source)  # named, not referenced, by the delivery
+        self.delivery.node.add_dependency(self.bucket.policy)  # the service checks its access when the delivery is made
+        acknowledge(
+            self.bucket,
+            f"{NAG}-S1",
+            "This bucket holds the web distribution's access logs and is written only by CloudWatch Logs' delivery "
+            "service (its bucket policy names that service and this stack's delivery source). S3 server access logs "
+            "need a target bucket in the same region, and the platform's access-log bucket is in the main region: a "
+            "us-east-1 bucket just for logging reads of these logs would itself be unlogged.",
         )
 
 
@@ -99,7 +175,7 @@ class WebHosting(Construct):
         self.rest_api = self._pages_api(handler, key, log_retention)
         self.origin_secret = self._only_through_cloudfront()
         self.assets = self._asset_bucket(access_logs_bucket)
-        self.distribution = self._distribution(access_logs_bucket, domain_name, certificate_arn, edge_web_acl_arn)
+        self.distribution = self._distribution(domain_name, certificate_arn, edge_web_acl_arn)
         self._deploy_assets(key, log_retention)
         self._acknowledge_findings()
 
@@ -209,9 +285,7 @@ class WebHosting(Construct):
             ],
         )
 
-    def _distribution(
-        self, access_logs_bucket: s3.IBucket, domain_name: str | None, certificate_arn: str | None, web_acl_arn: str,
-    ) -> cloudfront.Distribution:
+    def _distribution(self, domain_name: str | None, certificate_arn: str | None, web_acl_arn: str) -> cloudfront.Distribution:
         stack = Stack.of(self)
         security_headers = cloudfront.ResponseHeadersPolicy(
             self,
@@ -258,29 +332,6 @@ class WebHosting(Construct):
             response_headers_policy=security_headers,
             compress=True,
         )
-        # CloudFront's standard logs are delivered with an S3 ACL, which the access-log bucket (ACLs disabled) refuses:
-        # they get a bucket of their own, itself logged to the access-log bucket.
-        self.distribution_logs = s3.Bucket(
-            self,
-            "DistributionLogs",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
-            versioned=True,
-            server_access_logs_bucket=access_logs_bucket,
-            server_access_logs_prefix="web-distribution-logs/",
-            removal_policy=RemovalPolicy.RETAIN,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="distribution-logs-retention",
-                    expiration=Duration.days(LOG_RETENTION_DAYS),
-                    noncurrent_version_expiration=Duration.days(30),
-                    abort_incomplete_multipart_upload_after=Duration.days(7),
-                )
-            ],
-        )
         certificate = acm.Certificate.from_certificate_arn(self, "Certificate", certificate_arn) if certificate_arn else None
         return cloudfront.Distribution(
             self,
@@ -293,9 +344,7 @@ class WebHosting(Construct):
             minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,  # edges in Europe and North America: the users are in the UK
-            log_bucket=self.distribution_logs,
-            log_file_prefix="cloudfront/",
-            log_includes_cookies=False,  # the session cookie must never reach a log
+            # Access logs: standard logging v2 (WebLogsStack), never the legacy logs, which always record the path.
             web_acl_id=web_acl_arn,
         )
 
@@ -345,6 +394,14 @@ class WebHosting(Construct):
             "No geo restriction: applicants answering a request for information (reply links) and their carers may be "
             "anywhere, and staff are authenticated; the distribution's web ACL applies AWS's managed rule sets and rate "
             "limits per viewer address.",
+        )
+        acknowledge(
+            distribution,
+            f"{NAG}-CFR3",
+            "The distribution's access logs are delivered by CloudFront standard logging v2 (CloudWatch Logs delivery in "
+            "the us-east-1 stack WebLogsStack) to their own bucket, kept 400 days, with record fields that leave out "
+            "the URI path and query. The legacy logging this rule checks for always records the path, which for an "
+            "applicant's reply link is its single-use token.",
         )
         if not self.custom_domain:
             acknowledge(

@@ -1,8 +1,9 @@
 """Synthesise the CDK app once per session (cdk-nag on), exactly as `cdk synth` builds it.
 
 The app writes the parent stack's template (Casework.template.json), one nested template per council shard in
-use (Casework…Shard<n>….nested.template.json) and the web UI's edge stack in us-east-1 (CaseworkWebEdge.template.json);
-tests read the files from the cloud assembly.
+use (Casework…Shard<n>….nested.template.json) and the web UI's two stacks in us-east-1, its web ACL
+(CaseworkWebEdge.template.json) and its distribution's access logs (CaseworkWebLogs.template.json); tests read the
+files from the cloud assembly.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from aws_cdk.assertions import Template  # noqa: E402
 
-from infra.app import EDGE_STACK_ID, STACK_ID, build_app  # noqa: E402
+from infra.app import EDGE_STACK_ID, LOGS_STACK_ID, STACK_ID, build_app  # noqa: E402
 from infra.stack import CaseworkStack  # noqa: E402
 from shared.resources import council_shard  # noqa: E402
 
@@ -55,6 +56,7 @@ class Synthesised:
     seconds: float
     shards: dict[int, SynthesisedTemplate]  # council shard -> its nested stack's template
     edge: SynthesisedTemplate  # the web UI's CloudFront web ACL, in us-east-1
+    web_logs: SynthesisedTemplate  # the web UI distribution's access logs, in us-east-1
 
     def resources(self, resource_type: str) -> dict[str, dict]:
         """Resources of this type in the parent stack's template."""
@@ -73,8 +75,8 @@ class Synthesised:
 
     @property
     def template_paths(self) -> list[Path]:
-        """Every template of the Casework stack in the cloud assembly (parent and nested), not the edge stack's."""
-        return sorted(path for path in self.outdir.glob("*.template.json") if path != self.edge.path)
+        """Every template of the Casework stack in the cloud assembly (parent and nested), not the us-east-1 stacks'."""
+        return sorted(path for path in self.outdir.glob("*.template.json") if path not in (self.edge.path, self.web_logs.path))
 
 
 def synthesise(outdir: Path, **kwargs) -> Synthesised:
@@ -86,7 +88,9 @@ def synthesise(outdir: Path, **kwargs) -> Synthesised:
     template_json = json.loads(template_path.read_text())
     shards = {n: SynthesisedTemplate.read(outdir / shard.template_file) for n, shard in stack.council_shards.shards.items()}
     edge = SynthesisedTemplate.read(outdir / f"{EDGE_STACK_ID}.template.json")
-    return Synthesised(app, stack, outdir, template_path, template_json, Template.from_json(template_json), seconds, shards, edge)
+    web_logs = SynthesisedTemplate.read(outdir / f"{LOGS_STACK_ID}.template.json")
+    return Synthesised(app, stack, outdir, template_path, template_json, Template.from_json(template_json), seconds, shards, edge,
+                       web_logs)
 
 
 @pytest.fixture(scope="session")

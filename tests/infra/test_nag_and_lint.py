@@ -1,5 +1,5 @@
-"""cdk-nag (AWS Solutions) leaves nothing unacknowledged, in the parent stack and the nested council shards;
-cfn-lint finds no errors in any template of the cloud assembly."""
+"""cdk-nag (AWS Solutions) leaves nothing unacknowledged, in the parent stack, the nested council shards and the web UI's
+us-east-1 stacks; cfn-lint finds no errors in any template of the cloud assembly."""
 
 from __future__ import annotations
 
@@ -29,9 +29,13 @@ EXPECTED_ACKNOWLEDGED_RULES = {
     "AwsSolutions-APIG4",
     "AwsSolutions-COG4",
     # its distribution: no geo restriction (applicants reply from anywhere), CloudFront's default certificate unless a
-    # web domain is configured; its origin secret, not rotated alone (CloudFront and the API's web ACL hold copies);
+    # web domain is configured, no legacy logging (which records the reply links' tokens: standard logging v2 instead,
+    # whose bucket in us-east-1 has no same-region access-log bucket); its origin secret, not rotated alone (CloudFront
+    # and the API's web ACL hold copies);
     "AwsSolutions-CFR1",
     "AwsSolutions-CFR4",
+    "AwsSolutions-CFR3",
+    "AwsSolutions-S1",
     "AwsSolutions-SMG4",
     # and CDK's BucketDeployment copying the built assets, which grants its function CDK's own S3 action groups.
     "AwsSolutions-IAM5[Action::s3:GetObject*]",
@@ -111,10 +115,12 @@ def lint_errors(template_path: Path, region: str) -> list[str]:
 
 def test_cfn_lint_reports_no_errors_in_any_template(synthesised):
     paths = synthesised.template_paths
-    # The parent, one nested template per council shard in use and the edge stack: nothing unlinted, nothing unexpected.
+    # The parent, one nested template per council shard in use and the two us-east-1 stacks: nothing unlinted, nothing
+    # unexpected.
     assert {p.name for p in paths} == {synthesised.template_path.name} | {t.path.name for t in synthesised.shards.values()}
     assert len(paths) == 1 + len(synthesised.shards)
-    assert set(synthesised.outdir.glob("*.template.json")) == {*paths, synthesised.edge.path}
+    us_east_1 = [synthesised.edge.path, synthesised.web_logs.path]
+    assert set(synthesised.outdir.glob("*.template.json")) == {*paths, *us_east_1}
     errors = [error for path in paths for error in lint_errors(path, synthesised.stack.region)]
-    errors += lint_errors(synthesised.edge.path, EDGE_REGION)
+    errors += [error for path in us_east_1 for error in lint_errors(path, EDGE_REGION)]
     assert errors == []

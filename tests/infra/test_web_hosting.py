@@ -21,7 +21,7 @@ from shared.resources import (
     Env,
     WorkflowKey,
 )
-from infra.app import EDGE_STACK_ID
+from infra.app import EDGE_STACK_ID, LOGS_STACK_ID
 from infra.constructs.web import EDGE_REGION, ORIGIN_VERIFY_HEADER
 from web.build import STAMP
 
@@ -109,16 +109,63 @@ def test_every_response_carries_hsts_frame_denial_nosniff_and_no_referrer(synthe
         assert behaviour["ResponseHeadersPolicyId"] == {"Ref": policy_id}
 
 
-def test_the_distribution_logs_without_cookies_to_a_private_bucket_that_is_itself_logged(synthesised):
-    config = _distribution(synthesised)
-    log_bucket, bucket = _one(synthesised, "AWS::S3::Bucket", "WebDistributionLogs")
-    assert config["Logging"] == {"Bucket": {"Fn::GetAtt": [log_bucket, "RegionalDomainName"]}, "IncludeCookies": False,
-                                 "Prefix": "cloudfront/"}
+# Fields an operator needs from each access-log record, and those that could carry a reply link's token or a session.
+OPERATOR_LOG_FIELDS = {"date", "time", "x-edge-location", "c-ip", "cs-method", "sc-status", "time-taken", "x-edge-result-type",
+                       "cs(User-Agent)", "x-edge-request-id", "sc-bytes", "cs-bytes", "ssl-protocol", "ssl-cipher"}
+SECRET_BEARING_LOG_FIELDS = {"cs-uri-stem", "cs-uri-query", "cs(Referer)", "cs(Cookie)"}
+
+
+def test_the_distribution_has_no_legacy_logging_which_would_record_reply_tokens(synthesised):
+    assert "Logging" not in _distribution(synthesised)
+    assert not [k for k in synthesised.resources("AWS::S3::Bucket") if k.startswith("WebDistributionLogs")]
+
+
+def test_the_distribution_s_access_logs_leave_out_the_uri_and_keep_what_an_operator_needs(synthesised):
+    logs = synthesised.web_logs
+    assert synthesised.app.node.find_child(LOGS_STACK_ID).region == EDGE_REGION
+    [(source_id, source)] = logs.resources("AWS::Logs::DeliverySource").items()
+    [(destination_id, destination)] = logs.resources("AWS::Logs::DeliveryDestination").items()
+    [(bucket_id, _)] = logs.resources("AWS::S3::Bucket").items()
+    [delivery] = logs.resources("AWS::Logs::Delivery").values()
+    props = delivery["Properties"]
+    assert props["DeliverySourceName"] == source["Properties"]["Name"] and source_id in delivery["DependsOn"]
+    assert props["DeliveryDestinationArn"] == {"Fn::GetAtt": [destination_id, "Arn"]}
+    assert destination["Properties"]["DestinationResourceArn"] == {"Fn::GetAtt": [bucket_id, "Arn"]}
+    fields = set(props["RecordFields"])
+    assert not fields & SECRET_BEARING_LOG_FIELDS
+    assert OPERATOR_LOG_FIELDS <= fields
+    # The source is this distribution's access logs: its ARN built from the distribution's id, which the main stack
+    # writes and the logs stack reads (cross-region reference).
+    assert source["Properties"]["LogType"] == "ACCESS_LOGS"
+    [reader] = logs.resources("Custom::CrossRegionExportReader")
+    arn = source["Properties"]["ResourceArn"]["Fn::Join"][1]
+    assert ":cloudfront::" in arn and arn[-2] == ":distribution/"
+    read_from, parameter = arn[-1]["Fn::GetAtt"]
+    assert read_from == reader
+    _, writer = _one(synthesised, "Custom::CrossRegionExportWriter")
+    assert writer["Properties"]["WriterProps"]["region"] == EDGE_REGION
+    assert writer["Properties"]["WriterProps"]["exports"][parameter] == {
+        "Ref": _logical_id(synthesised, "AWS::CloudFront::Distribution", "WebDistribution")}
+
+
+def test_the_access_log_bucket_is_private_tls_only_encrypted_written_by_log_delivery_and_kept_400_days(synthesised):
+    logs = synthesised.web_logs
+    [(bucket_id, bucket)] = logs.resources("AWS::S3::Bucket").items()
     props = bucket["Properties"]
-    # CloudFront delivers its standard logs with an ACL grant, so this bucket (only) keeps ACLs enabled.
-    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}
-    assert all(props["PublicAccessBlockConfiguration"].values())
-    assert props["LoggingConfiguration"]["DestinationBucketName"]["Ref"].startswith("BucketsAccessLogs")
+    assert all(props["PublicAccessBlockConfiguration"].values()) and len(props["PublicAccessBlockConfiguration"]) == 4
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    [rule] = props["LifecycleConfiguration"]["Rules"]
+    assert rule["ExpirationInDays"] == 400 and rule["Status"] == "Enabled"
+    assert bucket["DeletionPolicy"] == "Retain"
+    [policy] = logs.resources("AWS::S3::BucketPolicy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in statements)
+    [allow] = [s for s in statements if s["Effect"] == "Allow"]
+    [source_id] = logs.resources("AWS::Logs::DeliverySource")
+    assert allow["Principal"] == {"Service": "delivery.logs.amazonaws.com"} and allow["Action"] == "s3:PutObject"
+    assert allow["Condition"]["ArnLike"] == {"aws:SourceArn": {"Fn::GetAtt": [source_id, "Arn"]}}
+    assert allow["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
 
 
 def test_without_a_web_domain_the_distribution_uses_cloudfront_s_name(synthesised):
