@@ -10,6 +10,7 @@ Items in a council table (everything about a case shares its partition, so one Q
   LOOKUP#<kind>#<value> / CASE#<id>  search keys (NI number, postcode, surname+birth date, badge)
   LOOKUP#BADGE#<number> / BADGE  which case ordered a badge
   PARKED#<id> / PARKED          an application that could not become a case (GSI1: parked queue)
+  ERASURE#<case id> / ERASURE   an erasure request made from a case, waiting for a second council admin (TTL expires_at)
 Every access is a GetItem, a Query or a transaction; every change is conditional.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ from shared.domain.application import ApplicationType, EligibilityCode
 from shared.domain.badge import Badge, BadgeStatus, PrintBatchType
 from shared.domain.case import AuditEntry, Case, Note, ParkedApplication, ParkedStatus, Stage
 from shared.domain.pending_resume import PendingResume
+from shared.domain.retention import ErasureRequest
 from shared.resources import (
     ASSIGNEE_INDEX,
     CASE_TABLE_LAYOUT,
@@ -51,6 +54,8 @@ PageItem = TypeVar("PageItem", Case, ParkedApplication, Badge, PendingResume)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
+
+logger = logging.getLogger(__name__)
 
 
 def application_marker_key(application_id: str) -> dict[str, str]:
@@ -125,6 +130,12 @@ def batch_queue_key(batch_id: str) -> str:
 
 REJECTED_QUEUE = "PRINT_REJECTED"
 RESUME_QUEUE = "RESUME_PENDING"
+# A condition check on the case and 99 deletes: DynamoDB's 100 items per transaction.
+ERASE_PER_TRANSACTION = 99
+
+
+def erasure_request_key(case_id: str) -> dict[str, str]:
+    return {PK: f"ERASURE#{case_id}", SK: "ERASURE"}
 
 
 def resume_key(resume: PendingResume) -> dict[str, str]:
@@ -464,8 +475,66 @@ class CaseStore:
         return self._query_page(PendingResume, STAGE_INDEX, RESUME_QUEUE, limit, after)
 
     def drop_resume(self, resume: PendingResume) -> None:
-        """The resume was taken (or its task waits no more); dropping it twice is harmless."""
-        self._client.delete_item(TableName=self.table_name, Key=_marshal(resume_key(resume)))
+        """The resume was taken (or its task waits no more); dropping it twice is harmless. A delete that fails (throttled)
+        leaves the item for the next sweep, which finds its token spent and drops it: the step it belongs to is done."""
+        try:
+            self._client.delete_item(TableName=self.table_name, Key=_marshal(resume_key(resume)))
+        except ClientError:
+            logger.warning("the outbox item of case %s's resume stays until the next sweep", resume.case_id, exc_info=True)
+
+    # ------------------------------------------------------------ erasure (shared/service/lifecycle.py)
+    def erase(self, case_file: CaseFile, tombstone: AuditEntry) -> None:
+        """Delete every item of a case - its partition (history, notes, badges, reply links, resumes), its badges'
+        owner keys, its search keys and application marker - and leave `tombstone` in its place.
+
+        A case can hold more than one transaction's items, so the items that hang off it go first, in transactions
+        guarded by the case's version; the case, its keys and the tombstone go last, together. A run that stops
+        half way leaves the case in its queue, and the next run finishes it."""
+        case = case_file.case
+        partition = self._query_all(
+            KeyConditionExpression="#pk = :pk", ExpressionAttributeNames={"#pk": PK, "#sk": SK},
+            ExpressionAttributeValues={":pk": {"S": f"CASE#{case.case_id}"}}, ProjectionExpression="#pk, #sk",
+        )
+        hanging = [{PK: item[PK], SK: item[SK]} for item in partition if item[SK] != CASE_SK]
+        hanging += [badge_owner_key(badge.badge_number) for badge in case_file.badges]
+        unchanged = {"ConditionCheck": {
+            "TableName": self.table_name, "Key": _marshal(case_key(case.case_id)), "ConditionExpression": "version = :expected",
+            "ExpressionAttributeValues": {":expected": {"N": str(case.version)}}}}
+        for start in range(0, len(hanging), ERASE_PER_TRANSACTION):
+            self._transact([unchanged, *(self._delete(key) for key in hanging[start:start + ERASE_PER_TRANSACTION])], "case", case.case_id)
+        keys = [{PK: key, SK: f"CASE#{case.case_id}"} for key in dict.fromkeys(lookup_keys(case))]
+        keys.append(application_marker_key(case.application.application_id))
+        last = self._delete(case_key(case.case_id))
+        last["Delete"] |= {"ConditionExpression": "version = :expected", "ExpressionAttributeValues": {":expected": {"N": str(case.version)}}}
+        self._transact([last, *(self._delete(key) for key in keys), self._put(self._audit_item(tombstone))], "case", case.case_id)
+
+    def put_erasure_request(self, request: ErasureRequest, audits: list[AuditEntry]) -> None:
+        """A pending erasure request, kept under the case it was made from (one at a time; gone by TTL if nobody
+        confirms it), with its audit entries. StaleVersion if one is already waiting."""
+        item = erasure_request_key(request.case_id) | {
+            "body": request.model_dump_json(), CASE_TABLE_LAYOUT.ttl_attribute: int(request.expires_at.timestamp()),
+        }
+        self._transact([self._put(item, new_only=True), *(self._put(self._audit_item(audit)) for audit in audits)],
+                       "erasure request for case", request.case_id)
+
+    def erasure_request(self, case_id: str) -> ErasureRequest | None:
+        """The erasure request waiting on the case it was made from, if any."""
+        item = self._get_item(erasure_request_key(case_id))
+        return ErasureRequest.model_validate_json(item["body"]) if item else None
+
+    def close_erasure_request(self, request: ErasureRequest) -> None:
+        """The request was carried out: it leaves the pending queue (the tombstones record who asked and who confirmed)."""
+        delete = self._delete(erasure_request_key(request.case_id))
+        delete["Delete"] |= {"ConditionExpression": "attribute_exists(#pk)", "ExpressionAttributeNames": {"#pk": PK}}
+        try:
+            self._client.delete_item(**delete["Delete"])
+        except ClientError as error:
+            if _condition_failed(error):
+                raise StaleVersion(f"erasure request {request.request_id} was already carried out") from None
+            raise
+
+    def _delete(self, key: dict[str, str]) -> dict[str, Any]:
+        return {"Delete": {"TableName": self.table_name, "Key": _marshal(key)}}
 
     # ------------------------------------------------------------ parked applications
     def park(self, parked: ParkedApplication) -> None:

@@ -122,16 +122,22 @@ def apply_result_file(desk: ResultsDesk, key: str, data: bytes, now: Callable[[]
     for (council_code, case_id), entries in by_case.items():
         store = desk.store_for(council_code)
         issued: list[Badge] = []
+        repeated = False  # a badge this very file issued before (S3 delivered the file again after a failure)
         for entry in entries:
             applied = _apply(store, entry, name, now)
             if isinstance(applied, str):
                 _skip(outcome, entry.badge_number, applied)
+            elif isinstance(applied, AlreadyIssued):
+                _skip(outcome, entry.badge_number, _not_at_the_printer(applied.badge))
+                issued.append(applied.badge)
+                repeated = True
             elif applied.status is BadgeStatus.ISSUED:
                 outcome.issued.append(applied.badge_number)
                 issued.append(applied)
             else:
                 outcome.rejected.append(applied.badge_number)
-        _tell(desk, store, case_id, issued)
+        if not (repeated and _told(store, case_id, name)):
+            _tell(desk, store, case_id, issued)
     desk.files.move(key, outcome.moved_to)
     log.info("print results %s applied: %d issued, %d rejected, %d skipped", name, len(outcome.issued), len(outcome.rejected),
              len(outcome.skipped))
@@ -143,14 +149,23 @@ def _skip(outcome: ResultFileOutcome, badge_number: str, reason: str) -> None:
     outcome.skipped.append(SkippedResult(badge_number, reason))
 
 
-def _apply(store: CaseStore, entry: Confirmation | Rejection, filename: str, now: Callable[[], datetime]) -> Badge | str:
+@dataclass(frozen=True)
+class AlreadyIssued:
+    """The badge this confirmation issued when an earlier delivery of the same file applied it."""
+
+    badge: Badge
+
+
+def _apply(store: CaseStore, entry: Confirmation | Rejection, filename: str, now: Callable[[], datetime]) -> Badge | AlreadyIssued | str:
     """The badge as the result left it, or why the result was skipped."""
     for _ in range(SAVE_ATTEMPTS):
         badge = store.get_badge(entry.badge_number)
         if badge is None:
             return "the badge is not in its council's table"
+        if badge.status is BadgeStatus.ISSUED and _issued_by(badge, entry):
+            return AlreadyIssued(badge)  # an earlier delivery of the file applied it; its email may still be owed
         if badge.status is not BadgeStatus.PROCESSED:
-            return f"the badge is {badge.status.value}, not PROCESSED: a result applies once, to a badge at the printer"
+            return _not_at_the_printer(badge)
         at = now()
         changed, action, after = _changed(badge, entry, filename, at)
         try:
@@ -161,6 +176,26 @@ def _apply(store: CaseStore, entry: Confirmation | Rejection, filename: str, now
             continue
         return changed
     raise StaleVersion(f"badge {entry.badge_number} kept changing while {filename} was applied")
+
+
+def _not_at_the_printer(badge: Badge) -> str:
+    return f"the badge is {badge.status.value}, not PROCESSED: a result applies once, to a badge at the printer"
+
+
+def _issued_by(badge: Badge, entry: Confirmation | Rejection) -> bool:
+    """Whether the badge is ISSUED by this very confirmation (the same dispatch date)."""
+    return isinstance(entry, Confirmation) and not entry.cancelled and badge.dispatched_on == entry.dispatched
+
+
+def _told(store: CaseStore, case_id: str, filename: str) -> bool:
+    """Whether the case's history records the email about the badges `filename` issued (sent, failed or not possible):
+    asked only when the file comes again, so an invocation that died between the two still emails, and only once."""
+    history = store.history(case_id)
+    issued_at = [entry.at for entry in history if entry.action == "BADGE_ISSUED" and (entry.after or {}).get("file") == filename]
+    kinds = {NotificationKind.BADGE_POSTED.value, NotificationKind.BADGE_FOR_COLLECTION.value}
+    return bool(issued_at) and any(
+        entry.action.startswith("NOTIFICATION") and (entry.after or {}).get("kind") in kinds and entry.at >= max(issued_at)
+        for entry in history)
 
 
 def _changed(badge: Badge, entry: Confirmation | Rejection, filename: str, at: datetime) -> tuple[Badge, str, dict]:

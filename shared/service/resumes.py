@@ -92,5 +92,5 @@ def _deliver(store: CaseStore, workflows: Workflows, resume: PendingResume) -> D
     except ResumeFailed:
         logger.warning("the workflow of case %s did not take its resume; it stays owed", resume.case_id, exc_info=True)
         return Delivery.OWED
-    store.drop_resume(resume)
+    store.drop_resume(resume)  # best effort: the workflow has it, so the step is done whatever the delete does
     return Delivery.SENT if sent else Delivery.SPENT
