@@ -16,7 +16,9 @@ from infra.constructs.councils import CouncilShards
 from infra.constructs.functions import POWERTOOLS_LAYER_NAME, POWERTOOLS_LAYER_VERSION, RUNTIME, AppFunctions
 from infra.constructs.housekeeping import Housekeeping
 from infra.constructs.intake import Intake
+from infra.constructs.lifecycle import DataLifecycle
 from infra.constructs.monitoring import DeadLetterQueue, Monitoring
+from infra.constructs.reconciler import Reconciler
 from infra.constructs.resume_sweeper import ResumeSweeper
 from infra.constructs.security import PlatformKey
 from infra.constructs.supplier_sftp import SupplierPushKey, SupplierSftp, supplier_push_target
@@ -29,6 +31,7 @@ from shared.adapters.parked_payloads import UNROUTED_PARKED_FOLDER
 from shared.domain.council import CouncilRegistry
 from shared.resources import (
     API_FUNCTION,
+    ERASURE_FUNCTION,
     INGEST_FUNCTION,
     INTAKE_BATCH_SIZE,
     PREFIX,
@@ -39,6 +42,7 @@ from shared.resources import (
     REMINDERS_FUNCTION,
     RESULTS_PROCESSED,
     RESULTS_QUARANTINE,
+    RECONCILER_FUNCTION,
     RESUME_SWEEPER_FUNCTION,
     SUPPLIER_INBOX,
     SUPPLIER_OUTBOX,
@@ -166,6 +170,8 @@ class CaseworkStack(Stack):
         # Every few minutes, the workflow resumes that steps people recorded still owe (shared/service/resumes.py).
         self.resume_sweeper = ResumeSweeper(self, "ResumeSweeper", sweeper=functions[RESUME_SWEEPER_FUNCTION.key],
                                             case_workflows=self.workflows.case_workflows)
+        # UK GDPR retention: the daily erasure run and the evidence bucket's expiry rules, from each council's schedule.
+        self.lifecycle = DataLifecycle(self, "Lifecycle", erasure=functions[ERASURE_FUNCTION.key], key=key)
         # The supplier's own SFTP server, if it runs one (deployment configuration): the print push sends it each extract.
         supplier_push = supplier_push_target(self.node.try_get_context("supplierPush"))
         self.supplier_push_key = (SupplierPushKey(self, "SupplierPushKey", key=key, reader=self.functions.roles[PRINT_PUSH_FUNCTION.key])
@@ -244,6 +250,7 @@ class CaseworkStack(Stack):
                 self.housekeeping.schedule_dead_letter_queue,
                 self.housekeeping.dead_letter_queue,
                 self.print_results_dead_letter_queue,
+                *self.lifecycle.dead_letter_queues,
             ],
             functions=functions,
             state_machines={k.value: sm for k, sm in self.workflows.state_machines.items()},
@@ -253,6 +260,9 @@ class CaseworkStack(Stack):
                                       self.tables.print_batches, self.web.sessions)],
             alarm_email=alarm_email,
         )
+        # Hourly, the cases at a person's step checked against their workflow executions (shared/service/reconciler.py).
+        self.reconciler = Reconciler(self, "Reconciler", reconciler=functions[RECONCILER_FUNCTION.key], alarm_topic=self.monitoring.topic,
+                                     dashboard=self.monitoring.dashboard)
 
         self._outputs()
         self._acknowledge_findings()

@@ -47,7 +47,9 @@ ROUTE_INDEX = IndexSpec(name="gsi4-route", partition_key="gsi4pk", sort_key="gsi
 PRIORITY_INDEX = IndexSpec(name="gsi5-priority", partition_key="gsi5pk", sort_key="gsi5sk")
 REFERRAL_INDEX = IndexSpec(name="gsi6-referral", partition_key="gsi6pk", sort_key="gsi6sk")
 # CloudFormation adds at most one GSI to an existing table per deployment: add new indexes one release at a time.
-CASE_TABLE_LAYOUT = TableLayout(indexes=(STAGE_INDEX, ASSIGNEE_INDEX, TYPE_INDEX, ROUTE_INDEX, PRIORITY_INDEX, REFERRAL_INDEX))
+# TTL (epoch seconds): DynamoDB removes a record kept only for a while, e.g. an erasure request nobody confirmed.
+CASE_TABLE_LAYOUT = TableLayout(indexes=(STAGE_INDEX, ASSIGNEE_INDEX, TYPE_INDEX, ROUTE_INDEX, PRIORITY_INDEX, REFERRAL_INDEX),
+                                ttl_attribute="expires_at")
 
 # Powertools Idempotency's default attribute names; its key is "id".
 IDEMPOTENCY_TABLE_LAYOUT = TableLayout(partition_key="id", sort_key="", ttl_attribute="expiration")
@@ -264,6 +266,18 @@ RESUME_SWEEPER_FUNCTION = FunctionSpec(
     description="Every few minutes: resumes the workflows of steps people recorded whose resume Step Functions did not take",
     environment=(Env.TENANT_ROLE_ARN,),  # no WORKFLOW_ARNS: it starts no execution, a task token names its own
 )
+RECONCILER_FUNCTION = FunctionSpec(
+    key="reconciler",
+    handler="functions.reconciler.handler.lambda_handler",
+    description="Hourly: starts again the case workflows that stopped and flags cases out of step with their workflow",
+    environment=(Env.TENANT_ROLE_ARN, Env.WORKFLOW_ARNS),
+)
+ERASURE_FUNCTION = FunctionSpec(
+    key="erasure",
+    handler="functions.erasure.handler.lambda_handler",
+    description="Daily: erases the cases (items, search keys, documents) kept past their council's retention period",
+    environment=(Env.TENANT_ROLE_ARN, Env.EVIDENCE_BUCKET),
+)
 WEB_FUNCTION = FunctionSpec(
     key="web",
     handler="functions.web.handler.lambda_handler",
@@ -276,7 +290,7 @@ WEB_FUNCTION = FunctionSpec(
 )
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_RESULTS_FUNCTION,
-    WEB_FUNCTION, PRINT_PUSH_FUNCTION, RESUME_SWEEPER_FUNCTION,
+    WEB_FUNCTION, PRINT_PUSH_FUNCTION, RESUME_SWEEPER_FUNCTION, ERASURE_FUNCTION, RECONCILER_FUNCTION,
 )
 # Asynchronous invocations (an S3 event, a scheduled run) that failed on every retry, kept for a person to act on.
 PRINT_RESULTS_DLQ_NAME = f"{PREFIX}-print-results-dlq"
@@ -332,8 +346,16 @@ REMINDER_SCHEDULE = "cron(0 7 * * ? *)"
 # A night's or a morning's run that the scheduler could not start (its retries used up).
 PRINT_DISPATCH_SCHEDULE_DLQ_NAME = f"{PREFIX}-print-dispatch-schedule-dlq"
 REMINDER_SCHEDULE_DLQ_NAME = f"{PREFIX}-reminders-schedule-dlq"
+# 03:00: clear of the print run and of the 01:00-02:00 clock change.
+ERASURE_SCHEDULE = "cron(0 3 * * ? *)"
+ERASURE_SCHEDULE_DLQ_NAME = f"{PREFIX}-erasure-schedule-dlq"
+ERASURE_DLQ_NAME = f"{PREFIX}-erasure-dlq"
 # Often enough that a case whose workflow missed a resume is moving again within minutes.
 RESUME_SWEEP_SCHEDULE = "rate(5 minutes)"
+# Hourly: a stopped workflow is noticed within the hour, and the Queries stay cheap.
+RECONCILE_SCHEDULE = "rate(1 hour)"
+RECONCILER_METRIC_REPAIRED = "WorkflowsRepaired"  # workflows started again (stopped, or near the one-year limit)
+RECONCILER_METRIC_FLAGGED = "CasesOutOfStepWithWorkflow"  # cases flagged for a person: alarmed
 API_NAME = f"{PREFIX}-api"
 API_MAX_BODY_BYTES = 256 * 1024
 

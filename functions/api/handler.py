@@ -47,10 +47,11 @@ from shared.adapters.case_store import CaseStore, InvalidCursor, QueueOrder, Sta
 from shared.domain.application import Application, ApplicationType, EligibilityCode
 from shared.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeRuleError, BadgeStatus
 from shared.domain.case import CASE_ID_PATTERN, Case, ExpectedVersion, ParkedApplication, Stage, utcnow
+from shared.domain.council import CouncilConfig
 from shared.domain.evidence import EvidenceRefused
 from shared.domain.formats import OneLine
 from shared.resources import API_MAX_BODY_BYTES, Role
-from shared.service import decisions
+from shared.service import decisions, recovery
 from shared.service.casework import (
     EDITING_ROLES,
     ActionNotAllowed,
@@ -151,6 +152,13 @@ def council_store(caller: Caller) -> CaseStore:
     if caller.council_code is None:
         raise ForbiddenError("this action needs a council account")
     return store_for(caller.council_code)
+
+
+def callers_council(caller: Caller) -> CouncilConfig:
+    council = councils().get(caller.council_code) if caller.council_code else None
+    if council is None:
+        raise ForbiddenError("this action needs a council account")
+    return council
 
 
 def parked_store(caller: Caller) -> CaseStore:
@@ -316,10 +324,8 @@ def decide(case_id: CASE_ID, decision: decisions.DecisionInput) -> CaseAnswer:
 @app.post("/cases/<case_id>/payment", summary="Record the badge fee paid for an approved case", responses=CASE_STEP)
 def pay(case_id: CASE_ID, payment: decisions.PaymentInput) -> CaseAnswer:
     caller = current_caller()
-    council = councils().get(caller.council_code) if caller.council_code else None
-    if council is None:
-        raise ForbiddenError("this action needs a council account")
-    return found(decisions.record_payment(council_store(caller), workflows(), council, case_id, payment, caller, utcnow()), case_id)
+    return found(decisions.record_payment(council_store(caller), workflows(), callers_council(caller), case_id, payment, caller, utcnow()),
+                 case_id)
 
 
 @app.post("/cases/<case_id>/review-request", summary="Record the applicant's request for a review of the refusal", responses=CASE_STEP)
@@ -337,6 +343,15 @@ def review_refusal(case_id: CASE_ID, review: decisions.ReviewInput) -> CaseAnswe
           responses=CASE_STEP)
 def ask_for_information(case_id: CASE_ID, request: decisions.InformationRequestInput) -> CaseAnswer:
     return human_step(decisions.request_information, case_id, request)
+
+
+@app.post("/cases/<case_id>/recovery",
+          summary="Council administrators: start the case's stopped workflow again (failed, timed out or aborted) where the case stands",
+          responses=CASE_STEP)
+def recover_workflow(case_id: CASE_ID, request: recovery.RecoveryInput) -> CaseAnswer:
+    caller = current_caller()
+    logger.append_keys(case_id=case_id)
+    return found(recovery.recover(council_store(caller), workflows(), callers_council(caller), case_id, request, caller, utcnow()), case_id)
 
 
 @app.get("/badges", summary="Your council's badges the printer rejected (status=REJECT), oldest order first, to correct and order again",
@@ -490,7 +505,7 @@ def bad_cursor(error: InvalidCursor) -> Response:
     return refused(HTTPStatus.BAD_REQUEST, f"query parameter 'cursor': {error}")
 
 
-@app.exception_handler([ReplayNotAllowed, StaleVersion, NotWaitingForInformation, decisions.StepNotOpen])
+@app.exception_handler([ReplayNotAllowed, StaleVersion, NotWaitingForInformation, decisions.StepNotOpen, recovery.NothingToRecover])
 def conflict(error: Exception) -> Response:
     return refused(HTTPStatus.CONFLICT, str(error))
 

@@ -28,7 +28,7 @@ class StepError(BaseModel):
 class WorkflowStepRequest(BaseModel):
     action: Literal[
         "open_case", "request_information", "recheck_information", "withdraw", "screen", "wait",
-        "check_fee", "order_badge", "cancel_badge", "close_refused", "flag_attention",
+        "check_fee", "order_badge", "cancel_badge", "close_refused", "flag_attention", "escalate",
     ]
     council_code: str = Field(pattern=COUNCIL_CODE_PATTERN)
     case_id: str = Field(min_length=1, max_length=64)
@@ -43,8 +43,8 @@ class WorkflowStepRequest(BaseModel):
             raise ValueError(f"{self.action} needs task_token")
         if self.action == "request_information" and not self.timeout_seconds:
             raise ValueError("request_information needs timeout_seconds")
-        if self.action == "wait" and self.stage not in HUMAN_STAGES:
-            raise ValueError(f"wait needs a stage where people act: {', '.join(sorted(HUMAN_STAGES))}")
+        if self.action in ("wait", "escalate") and self.stage not in HUMAN_STAGES:
+            raise ValueError(f"{self.action} needs a stage where people act: {', '.join(sorted(HUMAN_STAGES))}")
         return self
 
 
@@ -81,5 +81,7 @@ def lambda_handler(request: WorkflowStepRequest, context: LambdaContext) -> dict
         case "flag_attention":
             error = request.error or StepError()
             case = workflow_steps.flag_attention(store, case_id, error.Error, error.Cause, now)
+        case "escalate":
+            case = workflow_steps.escalate(store, case_id, request.stage, now)
     logger.info("workflow step done", extra={"stage": case.stage.value})
     return {"stage": case.stage.value, "missing": case.missing_codes}

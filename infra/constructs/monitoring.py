@@ -211,6 +211,19 @@ class Monitoring(Construct):
                 state_machine.metric_failed(period=PERIOD, statistic="Sum"),
                 f"Workflow {key_name} has failed executions",
             )
+            # A timed-out or aborted execution leaves its case without a workflow: the reconciler restarts it, a person looks why.
+            alarm(
+                f"{_pascal(key_name)}TimedOutAlarm",
+                f"{key_name}-executions-timed-out",
+                state_machine.metric_timed_out(period=PERIOD, statistic="Sum"),
+                f"Workflow {key_name} has timed-out executions",
+            )
+            alarm(
+                f"{_pascal(key_name)}AbortedAlarm",
+                f"{key_name}-executions-aborted",
+                state_machine.metric_aborted(period=PERIOD, statistic="Sum"),
+                f"Workflow {key_name} has aborted executions",
+            )
         for stem, rest_api in rest_apis.items():
             alarm(f"{_pascal(stem)}5xxAlarm", f"{stem}-5xx", rest_api.metric_server_error(period=PERIOD, statistic="Sum"),
                   f"{rest_api.rest_api_name} returned server errors")

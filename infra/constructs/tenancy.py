@@ -19,14 +19,18 @@ from constructs import Construct
 
 from infra.constructs.storage import TABLE_READ_WRITE_ACTIONS
 from infra.nag import NAG, acknowledge
-from shared.domain.evidence import CASES_FOLDER, COUNCILS_FOLDER
+from shared.domain.evidence import CASES_FOLDER, COUNCILS_FOLDER, INTAKE_FOLDER
 from shared.domain.reply import REPLY_UPLOAD_PREFIX
-from shared.resources import COUNCIL_TABLE_PREFIX, COUNCIL_TAG, TENANT_ROLE_NAME
+from shared.domain.retention import EXPORTS_FOLDER
+from shared.resources import COUNCIL_TABLE_PREFIX, COUNCIL_TAG, ERASURE_FUNCTION, TENANT_ROLE_NAME, WEB_FUNCTION
 
 COUNCIL = "${aws:PrincipalTag/" + COUNCIL_TAG + "}"  # an IAM policy variable, resolved per request from the session tag
 # Read (GetObject also covers HeadObject and the source of CopyObject) and write the council's documents.
 EVIDENCE_ACTIONS = ("s3:GetObject", "s3:PutObject")
 KEY_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
+# The sessions that erase a case's documents: the daily erasure run, and the web UI when a second admin confirms a
+# person's erasure. A session's name is its function's (TenantSessions), so aws:userid ends ":<function name>".
+ERASING_FUNCTIONS = (ERASURE_FUNCTION, WEB_FUNCTION)
 
 
 class CouncilDataRole(Construct):
@@ -56,6 +60,14 @@ class CouncilDataRole(Construct):
         # Only an applicant's upload that proves not to be a JPEG, PNG or PDF is ever deleted.
         self.role.add_to_policy(iam.PolicyStatement(
             actions=["s3:DeleteObject"], resources=[evidence.arn_for_objects(f"{folder}{CASES_FOLDER}*/{REPLY_UPLOAD_PREFIX}*")]))
+        # Erasure removes a case's folder and what is left of its application's intake folder, and files past their
+        # period in the intake and exports folders - only in sessions of
+        # the functions that erase.
+        self.role.add_to_policy(iam.PolicyStatement(
+            actions=["s3:DeleteObject"],
+            resources=[evidence.arn_for_objects(f"{folder}{CASES_FOLDER}*"), evidence.arn_for_objects(f"{folder}{INTAKE_FOLDER}*"),
+                       evidence.arn_for_objects(f"{folder}{EXPORTS_FOLDER}*")],
+            conditions={"StringLike": {"aws:userid": [f"*:{spec.function_name}" for spec in ERASING_FUNCTIONS]}}))
         # Listing (of the council's own folder only) makes S3 answer a missing file 404 rather than 403.
         self.role.add_to_policy(iam.PolicyStatement(
             actions=["s3:ListBucket"], resources=[evidence.bucket_arn], conditions={"StringLike": {"s3:prefix": f"{folder}*"}}))
@@ -88,6 +100,17 @@ class CouncilDataRole(Construct):
                                         "council's folder named by the session tag: Get and Put only.",
             f"{evidence_arn}/{folder}{CASES_FOLDER}*/{REPLY_UPLOAD_PREFIX}*": "Delete only an applicant's reply upload (named at "
                                                                              "random per case) in the tagged council's folder.",
+            f"{evidence_arn}/{folder}{CASES_FOLDER}*": "Erasure (UK GDPR: a case past its retention period, or a person's "
+                                                      "confirmed request) deletes the case's folder, named per case at run "
+                                                      "time: DeleteObject only, only in the tagged council's folder and only "
+                                                      "in sessions of the erasure and web functions.",
+            f"{evidence_arn}/{folder}{INTAKE_FOLDER}*": "Erasure deletes what is left of an erased case's intake folder (named "
+                                                       "per application), and intake files past their period: DeleteObject "
+                                                       "only, only in the tagged council's folder and only in sessions of "
+                                                       "the erasure and web functions.",
+            f"{evidence_arn}/{folder}{EXPORTS_FOLDER}*": "The daily run deletes subject access exports (named at random) past "
+                                                        "their period: DeleteObject only, only in the tagged council's folder "
+                                                        "and only in sessions of the erasure and web functions.",
         }
         for resource, reason in reasons.items():
             acknowledge(self.role, f"{NAG}-IAM5[Resource::{resource}]", reason)

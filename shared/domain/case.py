@@ -188,6 +188,7 @@ class Case(BaseModel):
     information_request: InformationRequest | None = Field(default=None, description="The last request for more made by a caseworker")
     badge_numbers: list[str] = Field(default_factory=list)
     needs_attention: str | None = Field(default=None, description="Why the workflow stopped; cleared when it moves on")
+    workflow_restarts: int = Field(default=0, ge=0, description="How often the workflow was started again after it stopped")
 
     @classmethod
     def open(cls, application: Application, missing: list[MissingItem], now: datetime, case_id: str | None = None) -> Case:
@@ -213,6 +214,12 @@ class Case(BaseModel):
     @property
     def missing_codes(self) -> list[str]:
         return [item.code.value for item in self.missing]
+
+    @property
+    def execution_name(self) -> str:
+        """The name of the case's current workflow execution: the case id, with `--r<n>` after its n-th restart
+        (a name is never used twice, so each restart needs its own)."""
+        return f"{self.case_id}--r{self.workflow_restarts}" if self.workflow_restarts else self.case_id
 
     def first_working_stage(self) -> Stage:
         return Stage.AWAITING_INFORMATION if self.missing else Stage.SCREENING

@@ -58,6 +58,26 @@ class KpiTargets(_Strict):
     days_to_decision_automatic: int = Field(gt=0, le=60, description="Target for automatic-eligibility routes")
 
 
+class RetentionSchedule(_Strict):
+    """How long the council keeps what it holds (UK GDPR storage limitation): the erasure job, S3 lifecycle rules
+    and DynamoDB TTL enforce it, and the privacy page states it."""
+
+    case_years: int = Field(
+        default=2, ge=1, le=10,
+        description="Years a case and its documents are kept after the badge expires, the refusal becomes final, "
+                    "or the case is withdrawn or its cancellation done",
+    )
+    intake_file_days: int = Field(
+        default=90, ge=30, le=365,
+        description="Days a file uploaded for an application stays in the intake folder (intake copies it into the "
+                    "case; a parked application needs it until it is replayed)",
+    )
+    export_days: int = Field(default=1, ge=1, le=7, description="Days a subject access export stays downloadable")
+    erasure_request_days: int = Field(
+        default=14, ge=1, le=60, description="Days an erasure request waits for a second council admin to confirm it"
+    )
+
+
 class CouncilConfig(_Strict):
     code: CouncilCode
     name: str = Field(min_length=3, max_length=100)
@@ -72,6 +92,7 @@ class CouncilConfig(_Strict):
     kpi: KpiTargets
     information_request_days: int = Field(default=28, ge=7, le=90, description="How long to wait for missing information")
     information_reminder_days: int = Field(default=7, ge=1, le=30, description="Days before the information deadline that the applicant is reminded")
+    retention: RetentionSchedule = Field(default_factory=RetentionSchedule)
 
     @model_validator(mode="after")
     def fee_within_nation_limit(self) -> CouncilConfig:

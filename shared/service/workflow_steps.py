@@ -98,7 +98,8 @@ def wait_for_people(store: CaseStore, notifier: Notifier, case_id: str, stage: S
     arriving = case.stage is not stage
     if arriving:
         case.moved_to(stage, now)  # refuses a move the stage table does not allow
-    waiting = case.changed(now, stage=stage, task_token=task_token, needs_attention=None)
+    # A renewed wait (after an escalation) keeps its flag: the team leader has still to see to it.
+    waiting = case.changed(now, stage=stage, task_token=task_token, needs_attention=None if arriving else case.needs_attention)
     audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="STAGE_CHANGED" if arriving else "TASK_RENEWED",
                        before={"stage": case.stage.value}, after={"stage": stage.value})
     store.save(waiting, expected_version=case.version, audit=audit)
@@ -192,4 +193,14 @@ def flag_attention(store: CaseStore, case_id: str, error: str, cause: str, now: 
     flagged = case.changed(now, needs_attention=reason, task_token=None)
     store.save(flagged, expected_version=case.version, audit=AuditEntry(
         case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="NEEDS_ATTENTION", after={"reason": reason}))
+    return flagged
+
+
+def escalate(store: CaseStore, case_id: str, stage: Stage, now: datetime) -> Case:
+    """Nobody acted at a person's step in its time: flag the case for a team leader (the workflow then waits again)."""
+    case = _load(store, case_id)
+    reason = f"Nobody has acted at {stage.value.lower().replace('_', ' ')} in the time allowed: a team leader should look"
+    flagged = case.changed(now, needs_attention=reason, task_token=None)
+    store.save(flagged, expected_version=case.version, audit=AuditEntry(
+        case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="WAIT_ESCALATED", after={"stage": stage.value, "reason": reason}))
     return flagged

@@ -52,6 +52,7 @@ EXPECTED_ACKNOWLEDGED_PREFIXES = (
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:",  # Transfer Family session logs, its log groups only
     "AwsSolutions-IAM5[Resource::<WebAssets",  # the web assets' copy at deployment, in their bucket only
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-",  # ... from CDK's asset staging bucket
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:",  # the reconciler: executions of a case workflow, named by case
 )
 
 

@@ -173,7 +173,7 @@ def test_buckets_are_private_encrypted_versioned_and_logged(synthesised):
         algorithms.append(algorithm["SSEAlgorithm"])
         if algorithm["SSEAlgorithm"] == "aws:kms":
             assert "LoggingConfiguration" in props  # data buckets log to the access-log bucket
-    assert sorted(algorithms) == ["AES256", "AES256", "AES256", "aws:kms", "aws:kms"]
+    assert sorted(algorithms) == ["AES256", "AES256", "aws:kms", "aws:kms"]
     assert sum("LoggingConfiguration" not in bucket["Properties"] for bucket in buckets.values()) == 1  # all but the access logs
     # every bucket policy denies plain-HTTP access
     for policy in synthesised.resources("AWS::S3::BucketPolicy").values():
@@ -395,10 +395,10 @@ def test_print_schedule_starts_only_the_print_dispatch_workflow(synthesised):
 def test_alarms_notify_an_encrypted_topic(synthesised):
     synthesised.template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
     alarms = synthesised.resources("AWS::CloudWatch::Alarm")
-    # Six dead-letter queues and the intake age; errors and throttles per function; one per workflow; 5xx of the
-    # caseworker API and of the web UI's API; WAF blocks of both regional web ACLs; throttling of the 5 shared tables
-    # (each council table's throttling alarm is in its shard).
-    assert len(alarms) == 6 + 1 + 2 * len(FUNCTIONS) + len(WORKFLOWS) + 2 + 2 + 5
+    # Eight dead-letter queues and the intake age; errors and throttles per function; failed, timed-out and aborted
+    # executions per workflow; 5xx of the caseworker API and of the web UI's API; WAF blocks of both regional web ACLs;
+    # throttling of the 5 shared tables (each council table's throttling alarm is in its shard); cases the reconciler flags.
+    assert len(alarms) == 8 + 1 + 2 * len(FUNCTIONS) + 3 * len(WORKFLOWS) + 2 + 2 + 5 + 1
     assert {alarm["Properties"]["AlarmName"] for alarm in alarms.values()} >= {"casework-api-5xx", "casework-web-5xx"}
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"]

@@ -333,6 +333,7 @@ BODIES = {
     "POST /cases/{case_id}/review-request": lambda target: {"expected_version": target.version, "grounds": "New evidence."},
     "POST /cases/{case_id}/review": lambda target: {"expected_version": target.version, "outcome": "OVERTURN", "order": APPROVE["order"]},
     "POST /cases/{case_id}/information-request": lambda target: {"expected_version": target.version, "items": [{"code": "PHOTO"}]},
+    "POST /cases/{case_id}/recovery": lambda target: {"expected_version": target.version},
     "POST /cases/{case_id}/supplied": lambda target: {"expected_version": target.version, "changes": {"holder": {"title": "Dr"}}},
     "POST /badges/{badge_number}/cancel": lambda target: {"expected_version": target.version, "reason": "LOST"},
     "POST /badges/{badge_number}/reorder": lambda target: {"expected_version": target.version},

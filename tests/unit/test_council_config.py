@@ -1,9 +1,14 @@
 import copy
 import json
+from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.domain.council import COUNCILS_FILE, CouncilConfigError, parse_councils
+from shared.domain.application import Application
+from shared.domain.case import Case, Stage
+from shared.domain.council import COUNCILS_FILE, CouncilConfigError, RetentionSchedule, parse_councils
+from shared.domain.retention import retain_until, years_later
+from tests.factories import complete_application
 
 ENTRIES = json.loads(COUNCILS_FILE.read_text())
 
@@ -74,3 +79,38 @@ def test_the_reminder_comes_before_the_information_deadline():
         parse_councils(entries)
     with pytest.raises(CouncilConfigError, match=r"council 'NORTHSHIRE': field 'information_reminder_days'"):
         parse_councils(with_change(0, "information_reminder_days", 0))
+
+
+# ---------------------------------------------------------------- retention schedule
+def _entry_with_retention(**retention):
+    entry = json.loads(COUNCILS_FILE.read_text(encoding="utf-8"))[0]
+    return [entry | {"retention": retention}]
+
+
+def test_the_retention_schedule_has_safe_defaults_when_left_out():
+    entry = json.loads(COUNCILS_FILE.read_text(encoding="utf-8"))[0]
+    entry.pop("retention")
+    schedule = parse_councils([entry]).get(entry["code"]).retention
+    assert (schedule.case_years, schedule.intake_file_days, schedule.export_days, schedule.erasure_request_days) == (2, 90, 1, 14)
+
+
+@pytest.mark.parametrize(("retention", "field"), [
+    ({"case_years": 0}, "retention.case_years"),
+    ({"intake_file_days": 7}, "retention.intake_file_days"),  # a parked application needs its intake files until replayed
+    ({"export_days": 30}, "retention.export_days"),
+    ({"kept_forever": True}, "retention.kept_forever"),
+])
+def test_a_bad_retention_schedule_stops_synth_naming_the_field(retention, field):
+    with pytest.raises(CouncilConfigError, match=f"field '{field}'"):
+        parse_councils(_entry_with_retention(**retention))
+
+
+def test_a_case_is_kept_for_the_period_after_it_closes():
+    schedule = RetentionSchedule(case_years=2)
+    case = Case.open(Application.model_validate(complete_application()), [], datetime(2024, 2, 29, tzinfo=UTC))
+    assert retain_until(case, [], schedule) is None  # open
+    assert retain_until(case.model_copy(update={"stage": Stage.WITHDRAWN}), [], schedule) == date(2026, 2, 28)
+    refused = case.model_copy(update={"stage": Stage.REFUSED, "review_due": date(2024, 4, 1)})
+    assert retain_until(refused, [], schedule) == date(2026, 4, 1)  # from when the refusal became final
+    assert retain_until(refused.model_copy(update={"stage": Stage.REVIEW}), [], schedule) is None
+    assert years_later(date(2028, 2, 29), -2) == date(2026, 2, 28)

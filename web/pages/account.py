@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
+from shared.adapters.aws import councils
 from shared.adapters.staff_sign_in import MFA_CODE, MFA_SETUP, NEW_PASSWORD, Challenge, ChallengeAnswerRefused, SignInRefused
 from shared.domain.case import utcnow
 from shared.service.tenancy import Caller
@@ -287,7 +288,8 @@ def accessibility_statement() -> Response:
 
 @router.get("/privacy")
 def privacy_notice() -> Response:
-    return render_html("privacy.html", title="Privacy")
+    """States how long each council keeps what it holds, from its configuration (the periods the platform enforces)."""
+    return render_html("privacy.html", title="Privacy", councils=sorted(councils(), key=lambda council: council.name))
 
 
 def _one(field_id: str, message: str) -> Errors:

@@ -38,7 +38,7 @@ from shared.domain.case import (
 from shared.domain.completeness import DESCRIPTIONS, MissingCode, fee_for
 from shared.domain.evidence import case_evidence_prefix
 from shared.resources import Role
-from shared.service import decisions
+from shared.service import decisions, recovery
 from shared.service.casework import (
     ALLOCATING_ROLES,
     EDITING_ROLES,
@@ -86,6 +86,8 @@ def workflow_actions(case: Case, who: Caller) -> list[CaseAction]:
     editor = who.has_any(*EDITING_ROLES)
     actions: list[CaseAction] = []
     if not waiting:
+        if case.needs_attention and who.has_any(Role.COUNCIL_ADMIN):  # its workflow stopped: only an admin restarts it
+            actions.append(CaseAction("recovery", "Resume the workflow"))
         return actions
     if editor and case.stage is Stage.PROOF_CHECK:
         actions.append(CaseAction("proof-check", "Record the proof check"))
@@ -414,6 +416,24 @@ def review_request(case_id: str) -> Response:
     return _action_page("case/review_request.html", "Record a review request", case, errors, form)
 
 
+@router.route("/cases/<case_id>/recovery", method=["GET", "POST"])
+def resume_workflow(case_id: str) -> Response:
+    """Confirm, then start the case's stopped workflow again from the step the case is at."""
+    case = _case(case_id)  # first, so that another council's case is the 404 of a case that does not exist, for every role
+    who = require_any(router, Role.COUNCIL_ADMIN, doing="Resuming a case's workflow")
+    form = posted(router)
+    errors = Errors()
+    if router.current_event.http_method == "POST":
+        given, errors = _check(recovery.RecoveryInput, {"expected_version": _version(form)})
+        if not errors:
+            try:
+                recovery.recover(_store(), workflows(), councils().get(case.council_code), case.case_id, given, who, utcnow())
+                return _done(case.case_id, "workflow-resumed")
+            except recovery.NothingToRecover:
+                errors.add("expected_version", "The workflow of this case is not stopped: there is nothing to resume")
+    return _action_page("case/recovery.html", "Resume the workflow", case, errors, form)
+
+
 # ---------------------------------------------------------------- deciding, and reviewing a refusal: one journey
 @dataclass(frozen=True)
 class OutcomeJourney:
@@ -694,6 +714,7 @@ CONFIRMATIONS = {
     "badge-cancelled": ("Badge cancelled", "The badge can no longer be used."),
     "badge-reordered": ("Badge ordered again", "It goes to the printer in the next print run."),
     "badge-replaced": ("Replacement opened", "A replacement application has been opened from this badge."),
+    "workflow-resumed": ("Workflow resumed", "The case carries on from the step it stopped at."),
 }
 
 
