@@ -632,6 +632,8 @@ class CaseStore:
         if parked.status is ParkedStatus.PARKED:  # replayed ones leave the queue
             item[STAGE_INDEX.partition_key] = PARKED_QUEUE
             item[STAGE_INDEX.sort_key] = f"{parked.parked_at.isoformat()}#{parked.parked_id}"
+        if parked.expires_at is not None:  # DynamoDB's TTL deletes it then (UK GDPR storage limitation)
+            item[CASE_TABLE_LAYOUT.ttl_attribute] = int(parked.expires_at.timestamp())
         return item
 
     # ------------------------------------------------------------ low level

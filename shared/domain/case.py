@@ -286,6 +286,7 @@ class ParkedApplication(BaseModel):
     status: ParkedStatus = ParkedStatus.PARKED
     attempts: int = 1
     replayed_case_id: str | None = None
+    expires_at: datetime | None = Field(default=None, description="Once replayed: when the record goes (the council's retention)")
     version: int = 1
 
     @staticmethod

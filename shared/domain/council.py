@@ -76,6 +76,9 @@ class RetentionSchedule(_Strict):
     erasure_request_days: int = Field(
         default=14, ge=1, le=60, description="Days an erasure request waits for a second council admin to confirm it"
     )
+    parked_days: int = Field(
+        default=90, ge=7, le=365, description="Days a parked application is kept once it has been replayed into a case"
+    )
 
 
 class CouncilConfig(_Strict):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import islice
 from typing import Any
@@ -229,7 +229,9 @@ class IntakeService:
             except EvidenceRefused as refused:
                 reasons = refused.reasons
             else:
-                store.update_parked(self._next_version(parked, corrected, status=ParkedStatus.REPLAYED, replayed_case_id=outcome.case_id),
+                kept_for = timedelta(days=self._councils.get(application.council_code).retention.parked_days)
+                store.update_parked(self._next_version(parked, corrected, status=ParkedStatus.REPLAYED, replayed_case_id=outcome.case_id,
+                                                       expires_at=self._clock() + kept_for),
                                     expected_version=parked.version)
                 return outcome.model_copy(update={"parked_id": parked_id})
         reasons = capped(reasons)

@@ -1,10 +1,13 @@
 """The caseworker API for keyed-in applications, cases and parked applications, on moto."""
 
+import time
 from urllib.parse import quote
 
-from shared.adapters.aws import store_for
+import boto3
+
+from shared.adapters.aws import councils, store_for
 from shared.domain.case import Stage
-from shared.resources import NATIONAL_ADMIN_GROUP, Role
+from shared.resources import CASE_TABLE_LAYOUT, DEFAULT_REGION, NATIONAL_ADMIN_GROUP, Role, council_table_name
 from tests.factories import complete_application
 from tests.integration.conftest import upload_intake_files, wait_for_step
 
@@ -121,6 +124,11 @@ def test_parked_application_is_replayed_after_a_fix(intake, api_as):
     assert api.call("GET", f"/parked/{parked['parked_id']}")[1]["status"] == "REPLAYED"
     assert api.call("POST", f"/parked/{parked['parked_id']}/replay")[0] == 409
     assert parked["parked_id"] not in [item["parked_id"] for item in api.call("GET", "/parked?limit=100")[1]["parked"]]
+    # Once replayed, the record is kept for the council's period and then goes by DynamoDB's TTL.
+    item = boto3.client("dynamodb", region_name=DEFAULT_REGION).get_item(
+        TableName=council_table_name("NORTHSHIRE"), Key={"pk": {"S": f"PARKED#{parked['parked_id']}"}, "sk": {"S": "PARKED"}})["Item"]
+    kept = int(item[CASE_TABLE_LAYOUT.ttl_attribute]["N"]) - time.time()
+    assert abs(kept - councils().get("NORTHSHIRE").retention.parked_days * 86400) < 300
 
 
 def test_parked_items_are_the_councils_own(intake, api_as):
