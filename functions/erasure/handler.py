@@ -5,25 +5,16 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import AwareDatetime, BaseModel
 
 from shared.adapters.aws import councils, evidence_files_for, store_for
 from shared.domain.case import utcnow
+from shared.domain.council import CouncilConfig
+from shared.service.council_runs import ScheduledRun, for_every_council
 from shared.service.lifecycle import erase_expired_cases, expire_left_files
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-
-
-class ScheduledRun(BaseModel):
-    """The schedule's input; a run started by hand may leave the time out (then: now)."""
-
-    scheduled_time: AwareDatetime | None = None
-
-
-class ErasureFailed(RuntimeError):
-    """Raised once every council was tried, so that the failed run reaches the function's errors alarm."""
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -32,22 +23,18 @@ class ErasureFailed(RuntimeError):
 @event_parser(model=ScheduledRun)
 def lambda_handler(run: ScheduledRun, context: LambdaContext) -> dict:
     now = run.scheduled_time or utcnow()
-    erased: dict[str, list[str]] = {}
-    files_expired = 0
-    failed: list[str] = []
-    for council in councils():
-        try:
-            evidence = evidence_files_for(council.code)
-            erased[council.code] = erase_expired_cases(store_for(council.code), evidence, council, now)
-            files_expired += expire_left_files(evidence, council, now)
-        except Exception:  # one council's failure must not keep the others' data past its period
-            logger.exception("erasure failed", extra={"council_code": council.code})
-            failed.append(council.code)
-        else:
-            logger.info("cases past their retention period erased", extra={"council_code": council.code, "erased": len(erased[council.code])})
-    metrics.add_metric(name="CasesErased", unit=MetricUnit.Count, value=sum(map(len, erased.values())))
-    metrics.add_metric(name="ErasureCouncilsFailed", unit=MetricUnit.Count, value=len(failed))
-    metrics.add_metric(name="ExpiredFilesDeleted", unit=MetricUnit.Count, value=files_expired)
-    if failed:
-        raise ErasureFailed(f"erasure failed for {', '.join(failed)}")
-    return {"scheduled_time": now.isoformat(), "erased": erased, "files_expired": files_expired}
+
+    def erase(council: CouncilConfig) -> tuple[list[str], int]:
+        evidence = evidence_files_for(council.code)
+        return erase_expired_cases(store_for(council.code), evidence, council, now), expire_left_files(evidence, council, now)
+
+    # One council's failure must not keep the others' data past its period.
+    erasure = for_every_council(councils(), erase, "erasure", logger)
+    for code, (erased, files) in erasure.done.items():
+        logger.info("kept past the retention period: erased", extra={"council_code": code, "cases": len(erased), "files": files})
+    metrics.add_metric(name="CasesErased", unit=MetricUnit.Count, value=sum(len(erased) for erased, _ in erasure.done.values()))
+    metrics.add_metric(name="ExpiredFilesDeleted", unit=MetricUnit.Count, value=sum(files for _, files in erasure.done.values()))
+    metrics.add_metric(name="ErasureCouncilsFailed", unit=MetricUnit.Count, value=len(erasure.failed))
+    erasure.raise_if_failed("erasure")
+    return {"scheduled_time": now.isoformat(), "erased": {code: erased for code, (erased, _) in erasure.done.items()},
+            "files_expired": sum(files for _, files in erasure.done.values())}

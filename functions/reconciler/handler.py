@@ -8,6 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.adapters.aws import councils, store_for, workflows
 from shared.domain.case import utcnow
 from shared.resources import RECONCILER_METRIC_FLAGGED, RECONCILER_METRIC_REPAIRED
+from shared.service.council_runs import for_every_council
 from shared.service.reconciler import reconcile
 
 logger = Logger()
@@ -15,28 +16,19 @@ tracer = Tracer()
 metrics = Metrics()
 
 
-class ReconciliationFailed(RuntimeError):
-    """Raised once every council was tried, so that a council whose check failed reaches the errors alarm."""
-
-
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    now, repaired, flagged, failed = utcnow(), {}, {}, []
-    for council in councils():
-        try:
-            done = reconcile(store_for(council.code), workflows(), council, now)
-        except Exception:  # one council's failure must not leave the others unchecked
-            logger.exception("reconciliation failed", extra={"council_code": council.code})
-            failed.append(council.code)
-            continue
-        repaired[council.code], flagged[council.code] = done.restarted + done.renewed, done.flagged
+    now = utcnow()
+    # One council's failure must not leave the others unchecked.
+    run = for_every_council(councils(), lambda council: reconcile(store_for(council.code), workflows(), council, now), "reconciliation", logger)
+    for code, done in run.done.items():
         if done.restarted or done.renewed or done.flagged:
-            logger.info("reconciled", extra={"council_code": council.code, "restarted": done.restarted, "renewed": done.renewed,
-                                             "flagged": done.flagged})
+            logger.info("reconciled", extra={"council_code": code, "restarted": done.restarted, "renewed": done.renewed, "flagged": done.flagged})
+    repaired = {code: done.restarted + done.renewed for code, done in run.done.items()}
+    flagged = {code: done.flagged for code, done in run.done.items()}
     metrics.add_metric(name=RECONCILER_METRIC_REPAIRED, unit=MetricUnit.Count, value=sum(map(len, repaired.values())))
     metrics.add_metric(name=RECONCILER_METRIC_FLAGGED, unit=MetricUnit.Count, value=sum(map(len, flagged.values())))
-    if failed:
-        raise ReconciliationFailed(f"reconciliation failed in {', '.join(failed)}")
+    run.raise_if_failed("reconciliation")
     return {"repaired": repaired, "flagged": flagged}

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.adapters.aws import councils, store_for
 from shared.adapters.workflows import Workflows
 from shared.domain.case import utcnow
+from shared.service.council_runs import for_every_council
 from shared.service.resumes import sweep_resumes
 
 logger = Logger()
@@ -33,22 +34,16 @@ class ResumesStillOwed(RuntimeError):
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     now = utcnow()
-    resumed: dict[str, list[str]] = {}
-    unfinished: list[str] = []  # councils with a resume still owed, or whose sweep failed
-    for council in councils():
-        try:
-            sweep = sweep_resumes(store_for(council.code), resumer(), now)
-        except Exception:  # one council's failure must not keep the others' cases waiting
-            logger.exception("resume sweep failed", extra={"council_code": council.code})
-            unfinished.append(council.code)
-            continue
-        resumed[council.code] = sweep.resumed
+    # One council's failure must not keep the others' cases waiting.
+    run = for_every_council(councils(), lambda council: sweep_resumes(store_for(council.code), resumer(), now), "resume sweep", logger)
+    for code, sweep in run.done.items():
         if sweep.resumed or sweep.dropped or sweep.still_owed:
-            logger.info("resume sweep", extra={"council_code": council.code, "resumed": sweep.resumed, "dropped": sweep.dropped,
+            logger.info("resume sweep", extra={"council_code": code, "resumed": sweep.resumed, "dropped": sweep.dropped,
                                                "still_owed": sweep.still_owed})
-        if sweep.still_owed:
-            unfinished.append(council.code)
+    resumed = {code: sweep.resumed for code, sweep in run.done.items()}
     metrics.add_metric(name="WorkflowResumesSent", unit=MetricUnit.Count, value=sum(map(len, resumed.values())))
+    run.raise_if_failed("resume sweep")
+    unfinished = [code for code, sweep in run.done.items() if sweep.still_owed]
     if unfinished:
         raise ResumesStillOwed(f"workflow resumes still owed in {', '.join(unfinished)}")
     return {"resumed": resumed}

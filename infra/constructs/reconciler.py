@@ -7,14 +7,13 @@ from aws_cdk import ArnFormat, Duration, Stack
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_scheduler as scheduler
-from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from infra.constructs.functions import METRICS_NAMESPACE
 from infra.constructs.monitoring import notifying_alarm
-from infra.constructs.workflows import CASE_WORKFLOWS, scheduler_role
+from infra.constructs.schedules import schedule_function
+from infra.constructs.workflows import CASE_WORKFLOWS
 from infra.nag import NAG, acknowledge
 from shared.resources import RECONCILE_SCHEDULE, RECONCILER_FUNCTION, RECONCILER_METRIC_FLAGGED, WORKFLOWS_BY_KEY
 
@@ -40,19 +39,11 @@ class Reconciler(Construct):
                 "Executions are named after cases at run time (<case id>, <case id>--r<n>), so the grant covers the "
                 "executions of one case workflow: describe, read history and stop only.",
             )
-        self.schedule = scheduler.Schedule(
-            self,
-            "Schedule",
-            schedule_name=RECONCILER_FUNCTION.function_name,
+        # No retries and no dead-letter queue, as the resume sweeper: the next run is the retry.
+        self.schedule = schedule_function(
+            self, "Schedule", function=reconciler, spec=RECONCILER_FUNCTION, expression=RECONCILE_SCHEDULE,
             description="Starts again the case workflows that stopped; flags cases out of step with their workflow",
-            schedule=scheduler.ScheduleExpression.expression(RECONCILE_SCHEDULE),
-            time_window=scheduler.TimeWindow.off(),
-            # No retries and no dead-letter queue, as the resume sweeper: the next run is the retry.
-            target=scheduler_targets.LambdaInvoke(
-                reconciler.latest_version, retry_attempts=0,
-                role=scheduler_role(self, "ScheduleRole", description="Lets the reconciler's schedule invoke it"),
-            ),
-        )
+        ).schedule
         self.flagged_alarm = notifying_alarm(
             self, "FlaggedAlarm", topic=alarm_topic, name="cases-out-of-step-with-workflow",
             metric=cw.Metric(namespace=METRICS_NAMESPACE, metric_name=RECONCILER_METRIC_FLAGGED,

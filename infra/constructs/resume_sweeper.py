@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_scheduler as scheduler
-from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from infra.constructs.workflows import scheduler_role
+from infra.constructs.schedules import schedule_function
 from shared.resources import RESUME_SWEEP_SCHEDULE, RESUME_SWEEPER_FUNCTION
 
 
@@ -22,17 +20,8 @@ class ResumeSweeper(Construct):
         super().__init__(scope, construct_id)
         for state_machine in case_workflows:
             state_machine.grant_task_response(sweeper)
-        self.schedule = scheduler.Schedule(
-            self,
-            "Schedule",
-            schedule_name=RESUME_SWEEPER_FUNCTION.function_name,
+        # No retries and no dead-letter queue: what is owed stays in the council tables, and the next run is the retry.
+        self.schedule = schedule_function(
+            self, "Schedule", function=sweeper, spec=RESUME_SWEEPER_FUNCTION, expression=RESUME_SWEEP_SCHEDULE,
             description="Resumes case workflows that missed the resume of a step people recorded",
-            schedule=scheduler.ScheduleExpression.expression(RESUME_SWEEP_SCHEDULE),
-            time_window=scheduler.TimeWindow.off(),
-            # $LATEST-qualified, as the reminders' schedule: the role may invoke exactly that ARN, no "<arn>:*".
-            # No retries and no dead-letter queue: what is owed stays in the council tables, and the next run is the retry.
-            target=scheduler_targets.LambdaInvoke(
-                sweeper.latest_version, retry_attempts=0,
-                role=scheduler_role(self, "ScheduleRole", description="Lets the resume sweeper's schedule invoke it"),
-            ),
-        )
+        ).schedule

@@ -525,7 +525,7 @@ def test_reminders_remind_once_after_the_fault(api_as, faults, shot):
     arm(faults, shot)
     result, errored = remind(case_id)
     if errored:  # the run fails loudly (alarmed; Lambda's async retry, or tomorrow's run, goes again)
-        assert result["errorType"] == "RemindersFailed", result
+        assert result["errorType"] == "CouncilsFailed", result
         result, errored = remind(case_id)
         assert not errored, result
     [sent] = assert_reminded_once_and_still_waiting(case_id, token)

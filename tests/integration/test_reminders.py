@@ -112,7 +112,7 @@ def test_a_failing_council_does_not_stop_the_others_and_fails_the_run(api_as, mo
 
     monkeypatch.setattr(handler, "send_information_reminders", northshire_unavailable)
     result, errored = invoke(REMINDERS_FUNCTION, {"scheduled_time": (vale.information_due - timedelta(days=3)).isoformat()})
-    assert errored and result["errorType"] == "RemindersFailed" and "NORTHSHIRE" in result["errorMessage"]
+    assert errored and result["errorType"] == "CouncilsFailed" and "NORTHSHIRE" in result["errorMessage"]
     assert store_for("VALEWYE").get(vale.case_id).reminder_sent_at is not None
     assert len(reminder_emails(vale.case_id)) == 1
 
