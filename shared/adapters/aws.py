@@ -55,9 +55,9 @@ def _log_assume_role(tenant: str) -> None:
     logging.getLogger(__name__).info("assuming the council data role", extra={"tenant": tenant})
 
 
-def council_client(service: str, council_code: str, **kwargs):
+def council_client(service: str, council_code: str, config: Config | None = None):
     """A client signed with credentials that reach only this council's table and evidence folder."""
-    return _tenant_sessions().client(service, council_code, **kwargs)
+    return _tenant_sessions().client(service, council_code, config)
 
 
 def store_for(council_code: str | None) -> CaseStore:
@@ -104,9 +104,13 @@ def reply_desk() -> ReplyDesk:
     return ReplyDesk(councils(), store_for, reply_links_for, workflows(), evidence_uploads_for)
 
 
+# Virtual-hosted addressing gives the regional S3 address (path style locally), the reply page's form action. One object,
+# so that the council's client made with it is cached like the others.
+VIRTUAL_HOSTED_S3 = Config(s3={"addressing_style": "virtual"})
+
+
 def evidence_uploads_for(council_code: str) -> EvidenceUploads:
-    # Virtual-hosted addressing gives the regional S3 address (path style locally), the reply page's form action.
-    s3 = council_client("s3", council_code, config=Config(s3={"addressing_style": "virtual"}))
+    s3 = council_client("s3", council_code, VIRTUAL_HOSTED_S3)
     return EvidenceUploads(s3, os.environ[Env.EVIDENCE_BUCKET])
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import boto3
 import botocore.session
+from botocore.config import Config
 from botocore.credentials import AssumeRoleCredentialFetcher, CredentialProvider, DeferredRefreshableCredentials
 
 from shared.resources import COUNCIL_TAG, tenant_id
@@ -46,16 +47,17 @@ class TenantSessions:
         self._base = base or boto3.session.Session()
         self._on_assume = on_assume  # called with the tenant id on every AssumeRole (counted by tests and metrics)
         self._sessions: dict[str, boto3.session.Session] = {}
-        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients: dict[tuple[str, str, Config | None], Any] = {}
         self._lock = threading.Lock()  # the print dispatch fetches photos from a thread pool
 
-    def client(self, service: str, council_code: str, **kwargs: Any) -> Any:
-        """A client for `service` whose every request is authorised as the council's scoped session."""
+    def client(self, service: str, council_code: str, config: Config | None = None) -> Any:
+        """A client for `service` whose every request is authorised as the council's scoped session. One per service,
+        council and `config` (the same object each time: a module constant) for the life of the container."""
         tenant = tenant_id(council_code)
-        key = (service, tenant + repr(sorted(kwargs.items())))
+        key = (service, tenant, config)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = self._session(tenant).client(service, **kwargs)
+                self._clients[key] = self._session(tenant).client(service, config=config)
             return self._clients[key]
 
     def _session(self, tenant: str) -> boto3.session.Session:

@@ -6,6 +6,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from moto import mock_aws
 
 from shared.adapters.tenant_credentials import SESSION_SECONDS, TenantSessions
@@ -42,3 +43,10 @@ def test_warm_requests_make_no_sts_call_and_each_council_gets_its_own_session(as
     assert [call["Tags"] for call in calls] == [[{"Key": COUNCIL_TAG, "Value": "northshire"}], [{"Key": COUNCIL_TAG, "Value": "valewye"}]]
     own, other = (client._request_signer._credentials.get_frozen_credentials() for client in (northshire, valewye))
     assert own.access_key != other.access_key  # two distinct sessions, never shared between councils
+
+
+def test_a_client_with_a_config_is_made_once_per_council_too(assumed):
+    sessions, _ = assumed
+    virtual = Config(s3={"addressing_style": "virtual"})
+    assert sessions.client("s3", "NORTHSHIRE", virtual) is sessions.client("s3", "NORTHSHIRE", virtual)
+    assert sessions.client("s3", "NORTHSHIRE", virtual) is not sessions.client("s3", "NORTHSHIRE")
