@@ -2,7 +2,7 @@
 
 import json
 
-from shared.domain.application import Application
+from shared.services.blue_badge.domain.application import Application
 from shared.resources import PROJECT_ROOT
 
 SCHEMAS = {"application.schema.json": Application}

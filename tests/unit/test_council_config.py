@@ -4,11 +4,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.domain.application import Application
-from shared.domain.case import Case, Stage
-from shared.domain.council import COUNCILS_FILE, CouncilConfigError, RetentionSchedule, parse_councils
-from shared.domain.retention import retain_until, years_later
+from shared.services.blue_badge.domain.application import Application
+from shared.services.blue_badge.domain.case import Stage
+from shared.core.domain.council import COUNCILS_FILE, CouncilConfigError, RetentionSchedule, parse_councils
+from shared.core.domain.retention import retain_until, years_later
+from shared.services.blue_badge.domain.case import BadgeCase
 from tests.factories import complete_application
+from shared.services.blue_badge.domain.settings import badge_settings, language_code
 
 ENTRIES = json.loads(COUNCILS_FILE.read_text())
 
@@ -26,8 +28,8 @@ def with_change(position: int, field: str, value) -> list[dict]:
 def test_shipped_councils_are_valid_and_at_least_two():
     registry = parse_councils(ENTRIES)
     assert len(registry) >= 2
-    assert registry.get("VALEWYE").language_code == "EW"
-    assert registry.get("NORTHSHIRE").charges_fee
+    assert language_code(registry.get("VALEWYE")) == "EW"
+    assert badge_settings(registry.get("NORTHSHIRE")).charges_fee
 
 
 def test_a_third_council_is_one_more_entry():
@@ -39,11 +41,14 @@ def test_a_third_council_is_one_more_entry():
     ("field", "value", "message"),
     [
         ("nation", "FRA", "field 'nation'"),
-        ("badge_fee_pence", 1500, "exceeds the ENG maximum of 1000"),
+        ("services.blue-badge.badge_fee_pence", 1500, "exceeds the ENG maximum of 1000"),
         ("contact.email", "not-an-email", "field 'contact.email'"),
-        ("collection_address.postcode", "ZZ", "field 'collection_address.postcode'"),
-        ("kpi.days_to_decision", 0, "field 'kpi.days_to_decision'"),
-        ("signpost_url", "nowhere", "field 'signpost_url'"),
+        ("services.blue-badge.collection_address.postcode", "ZZ", "field 'services.blue-badge.collection_address.postcode'"),
+        ("services.blue-badge.kpi.days_to_decision", 0, "field 'services.blue-badge.kpi.days_to_decision'"),
+        ("services.blue-badge.signpost_url", "nowhere", "field 'services.blue-badge.signpost_url'"),
+        ("services.blue-badge.team", "nobody", "team 'nobody' is not one of the council's teams"),
+        ("services.parking-fines", {}, "field 'services.parking-fines': no such service"),
+        ("teams", [], "field 'teams'"),
     ],
 )
 def test_bad_entry_names_council_and_field(field, value, message):
@@ -55,8 +60,8 @@ def test_bad_entry_names_council_and_field(field, value, message):
 
 def test_missing_field_and_bad_code_are_named():
     entries = copy.deepcopy(ENTRIES)
-    del entries[1]["kpi"]
-    with pytest.raises(CouncilConfigError, match=r"council 'VALEWYE': field 'kpi': Field required"):
+    del entries[1]["services"]["blue-badge"]["kpi"]
+    with pytest.raises(CouncilConfigError, match=r"council 'VALEWYE': field 'services.blue-badge.kpi': Field required"):
         parse_councils(entries)
     with pytest.raises(CouncilConfigError, match=r"council 'lower': field 'code'"):
         parse_councils(with_change(0, "code", "lower"))
@@ -69,7 +74,7 @@ def test_duplicate_codes_are_refused():
 
 def test_welsh_councils_cannot_charge():
     with pytest.raises(CouncilConfigError, match="exceeds the WLS maximum of 0"):
-        parse_councils(with_change(1, "badge_fee_pence", 500))
+        parse_councils(with_change(1, "services.blue-badge.badge_fee_pence", 500))
 
 
 def test_the_reminder_comes_before_the_information_deadline():
@@ -107,7 +112,7 @@ def test_a_bad_retention_schedule_stops_synth_naming_the_field(retention, field)
 
 def test_a_case_is_kept_for_the_period_after_it_closes():
     schedule = RetentionSchedule(case_years=2)
-    case = Case.open(Application.model_validate(complete_application()), [], datetime(2024, 2, 29, tzinfo=UTC))
+    case = BadgeCase.open(Application.model_validate(complete_application()), [], datetime(2024, 2, 29, tzinfo=UTC))
     assert retain_until(case, [], schedule) is None  # open
     assert retain_until(case.model_copy(update={"stage": Stage.WITHDRAWN}), [], schedule) == date(2026, 2, 28)
     refused = case.model_copy(update={"stage": Stage.REFUSED, "review_due": date(2024, 4, 1)})

@@ -1,0 +1,1 @@
+"""The engine's pure domain (no AWS imports)."""

@@ -1,0 +1,92 @@
+"""The contract a council service (Blue Badge, adult social care triage, ...) fulfils to run on the engine, and the
+registry of the deployment's services. The core reads services only through this contract: it names none of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from shared.core.domain.case import Case, CaseStage
+from shared.resources import FILTER_INDEXES, IndexSpec, WorkflowSpec
+
+SERVICE_KEY_PATTERN = r"^[a-z][a-z0-9-]{2,29}$"
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What a service declares, in its own package, for the core to carry it."""
+
+    key: str  # in URLs, config, case items and stage keys, e.g. "blue-badge"
+    name: str  # as staff and the public read it
+    case_model: type[Case]  # the service's case: its intake model as `application`, its stages and records
+    intake_model: type[BaseModel]  # what a sender submits, published as JSON Schema (intake_schema_file)
+    intake_schema_file: str  # under schemas/
+    stages: type[CaseStage]
+    workflows: tuple[WorkflowSpec, ...]  # its state machines, ASL in statemachines/
+    settings_model: type[BaseModel]  # its per-council settings (council config `services.<key>`)
+    # The sender's own id of what became a case: at most one case per id (a conditional marker item).
+    application_id: Callable[[Any], str]
+    # Search keys of a case (e.g. a person's identifier), each a partition of its own so a search is one Query.
+    lookup_keys: Callable[[Any], list[str]]
+    # Attributes a work queue may be narrowed by (attribute -> value of a case); the first len(FILTER_INDEXES) of
+    # `indexed_filters` each have an index of their own, the rest filter the Query that reads the queue.
+    queue_filters: Callable[[Any], dict[str, str]]
+    indexed_filters: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.indexed_filters) > len(FILTER_INDEXES):
+            raise ValueError(f"service {self.key}: at most {len(FILTER_INDEXES)} indexed queue filters")
+
+    def filter_index(self, attribute: str) -> IndexSpec | None:
+        """The index that holds a stage's queue narrowed by `attribute`, if it has one."""
+        return dict(zip(self.indexed_filters, FILTER_INDEXES, strict=False)).get(attribute)
+
+    def owns(self, stage: CaseStage) -> bool:
+        return isinstance(stage, self.stages)
+
+
+class UnknownService(KeyError):
+    pass
+
+
+class ServiceRegistry:
+    """The services of this deployment, by key. `legacy` is the service whose cases were stored before cases
+    named their service (they read as that service's)."""
+
+    def __init__(self, specs: Sequence[ServiceSpec], legacy: str):
+        keys = [spec.key for spec in specs]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"service keys must be unique: {keys}")
+        workflow_keys = [workflow.key for spec in specs for workflow in spec.workflows]
+        if len(set(workflow_keys)) != len(workflow_keys):
+            raise ValueError(f"workflow keys must be unique across services: {workflow_keys}")
+        self._by_key = {spec.key: spec for spec in specs}
+        if legacy not in self._by_key:
+            raise ValueError(f"legacy service {legacy!r} is not registered")
+        self.legacy = legacy
+
+    def __iter__(self) -> Iterator[ServiceSpec]:
+        return iter(self._by_key.values())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self._by_key)
+
+    def get(self, key: str) -> ServiceSpec:
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise UnknownService(key) from None
+
+    def for_case(self, case: Case) -> ServiceSpec:
+        return self.get(case.service)
+
+    def case_from_json(self, body: str, service: str | None) -> Case:
+        """A stored case, as its service's model (`service` is the item's plain attribute, None on legacy items)."""
+        return self.get(service or self.legacy).case_model.model_validate_json(body)

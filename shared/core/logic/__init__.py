@@ -1,0 +1,1 @@
+"""The engine's service layer: what happens to a case of any service, with its stores passed in."""

@@ -1,0 +1,26 @@
+"""Sending a person an email about their case, whatever the service composed: the outcome goes into the case's
+history, and an email that cannot be sent never blocks the case (the failure is recorded where staff see it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.core.adapters.case_store import CaseStore
+from shared.core.adapters.email import EmailSender, deliver
+from shared.core.domain.case import AuditEntry, Case
+from shared.core.domain.email import EmailMessage
+
+NOTIFIER_ACTOR = "notifications"
+
+
+def send_and_record(sender: EmailSender, store: CaseStore, case: Case, kind: str, message: EmailMessage | None,
+                    why_not_sent: str, at: datetime) -> None:
+    """Send `message` (None: the person gave no email address, `why_not_sent` says what to do instead) and add what
+    became of it to the case's history, stamped `at` so that it follows the change that caused it."""
+    if message is None:
+        action, detail = "NOTIFICATION_NOT_SENT", {"kind": str(kind), "reason": why_not_sent}
+    else:
+        outcome = deliver(sender, message, kind)
+        action = "NOTIFICATION_SENT" if outcome.delivered else "NOTIFICATION_FAILED"
+        detail = outcome.model_dump(mode="json", exclude={"to"}) | {"subject": message.subject}
+    store.append_audit(AuditEntry(case_id=case.case_id, at=at, actor=NOTIFIER_ACTOR, action=action, after=detail))

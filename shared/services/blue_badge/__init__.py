@@ -1,0 +1,3 @@
+"""Blue Badge: disabled parking permits, the platform's first service (applications, decisions, badges, printing)."""
+
+SERVICE_KEY = "blue-badge"

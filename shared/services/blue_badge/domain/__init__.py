@@ -1,0 +1,1 @@
+"""Blue Badge's pure domain (no AWS imports)."""

@@ -1,0 +1,154 @@
+"""What an application still lacks before a decision can be made (domain notes: "A complete application")."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+from shared.services.blue_badge.domain.application import (
+    Application,
+    ApplicationType,
+    EligibilityCode,
+    EvidenceType,
+    Party,
+)
+from shared.core.domain.council import CouncilConfig
+from shared.core.domain.case import MissingItem as CoreMissingItem
+from shared.core.domain.formats import is_valid_nino, is_valid_postcode
+from shared.services.blue_badge.domain.settings import FeeTiming, badge_settings
+
+
+class MissingCode(StrEnum):
+    HOLDER_NAME = "HOLDER_NAME"
+    DATE_OF_BIRTH = "DATE_OF_BIRTH"
+    ADDRESS = "ADDRESS"
+    POSTCODE = "POSTCODE"
+    NINO = "NINO"
+    ELIGIBILITY_CODE = "ELIGIBILITY_CODE"
+    AWARD_DATES = "AWARD_DATES"
+    PROOF_OF_ELIGIBILITY = "PROOF_OF_ELIGIBILITY"
+    WALKING_DETAILS = "WALKING_DETAILS"
+    ARMS_DETAILS = "ARMS_DETAILS"
+    CHILD_EQUIPMENT = "CHILD_EQUIPMENT"
+    PROOF_OF_IDENTITY = "PROOF_OF_IDENTITY"
+    PROOF_OF_ADDRESS = "PROOF_OF_ADDRESS"
+    PHOTO = "PHOTO"
+    FEE = "FEE"
+    CONTACT = "CONTACT"
+    ORGANISATION_ADDRESS = "ORGANISATION_ADDRESS"
+
+
+# Plain-English names, used in caseworker views and in the applicant's missing-information email.
+DESCRIPTIONS: dict[MissingCode, str] = {
+    MissingCode.HOLDER_NAME: "The badge holder's full name (forenames and surname)",
+    MissingCode.DATE_OF_BIRTH: "The badge holder's date of birth",
+    MissingCode.ADDRESS: "The badge holder's home address",
+    MissingCode.POSTCODE: "A valid UK postcode for the home address",
+    MissingCode.NINO: "A valid National Insurance number (needed for a benefit-based application)",
+    MissingCode.ELIGIBILITY_CODE: "The reason for applying (which eligibility criterion applies)",
+    MissingCode.AWARD_DATES: "The start and end dates of the benefit award",
+    MissingCode.PROOF_OF_ELIGIBILITY: "Proof of eligibility, such as the benefit award letter",
+    MissingCode.WALKING_DETAILS: "How the condition affects walking (difficulties, distance, aids)",
+    MissingCode.ARMS_DETAILS: "Whether the holder drives regularly and how their arms are affected",
+    MissingCode.CHILD_EQUIPMENT: "The medical equipment the child must always have with them",
+    MissingCode.PROOF_OF_IDENTITY: "Proof of identity",
+    MissingCode.PROOF_OF_ADDRESS: "Proof of address",
+    MissingCode.PHOTO: "A recent passport-style photo of the badge holder",
+    MissingCode.FEE: "Payment of the badge fee",
+    MissingCode.CONTACT: "An email address or phone number to contact the applicant",
+    MissingCode.ORGANISATION_ADDRESS: "The organisation's address with a valid UK postcode",
+}
+
+
+class MissingItem(CoreMissingItem):
+    code: MissingCode
+
+    @classmethod
+    def of(cls, code: MissingCode) -> MissingItem:
+        return cls(code=code, description=DESCRIPTIONS[code])
+
+
+def missing_items(application: Application, council: CouncilConfig) -> list[MissingItem]:
+    """List, in a stable order, everything needed before a decision can be made."""
+    if application.application_type is ApplicationType.CANCEL:
+        return []  # a cancellation needs only the badge number and reason, which the schema requires
+    codes: list[MissingCode] = []
+    if application.party is Party.PERSON:
+        codes += _person_gaps(application)
+    else:
+        codes += _organisation_gaps(application)
+    contact = application.contact
+    if contact is None or not (contact.email or contact.phone):
+        codes.append(MissingCode.CONTACT)
+    if application.application_type is not ApplicationType.REPLACE:
+        codes += _eligibility_gaps(application)
+    if badge_settings(council).charges_fee and badge_settings(council).fee_taken_on is FeeTiming.APPLICATION and not fee_paid(application, council):
+        codes.append(MissingCode.FEE)
+    return [MissingItem.of(code) for code in codes]
+
+
+def _person_gaps(application: Application) -> list[MissingCode]:
+    holder = application.holder
+    gaps: list[MissingCode] = []
+    if holder is None or not (holder.forenames and holder.surname):
+        gaps.append(MissingCode.HOLDER_NAME)
+    if holder is None or holder.date_of_birth is None:
+        gaps.append(MissingCode.DATE_OF_BIRTH)
+    address = holder.address if holder else None
+    if address is None or not (address.line1 and address.town):
+        gaps.append(MissingCode.ADDRESS)
+    if address is None or not address.postcode or not is_valid_postcode(address.postcode):
+        gaps.append(MissingCode.POSTCODE)
+    if application.application_type is not ApplicationType.REPLACE:
+        if not application.evidence_of(EvidenceType.PROOF_ID):
+            gaps.append(MissingCode.PROOF_OF_IDENTITY)
+        if not application.evidence_of(EvidenceType.PROOF_ADD):
+            gaps.append(MissingCode.PROOF_OF_ADDRESS)
+    # A new badge is printed for a replacement too, so it needs a photo.
+    if not application.evidence_of(EvidenceType.PHOTO):
+        gaps.append(MissingCode.PHOTO)
+    return gaps
+
+
+def _organisation_gaps(application: Application) -> list[MissingCode]:
+    organisation = application.organisation
+    address = organisation.address if organisation else None
+    if address is None or not address.line1 or not address.postcode or not is_valid_postcode(address.postcode):
+        return [MissingCode.ORGANISATION_ADDRESS]
+    return []
+
+
+def _eligibility_gaps(application: Application) -> list[MissingCode]:
+    eligibility = application.eligibility
+    if application.party is Party.ORG:
+        return []  # organisations are judged on the people they carry, not a personal criterion
+    if eligibility is None:
+        return [MissingCode.ELIGIBILITY_CODE]
+    code = eligibility.code
+    gaps: list[MissingCode] = []
+    if code.is_benefit_route:
+        holder = application.holder
+        if holder is None or not holder.nino or not is_valid_nino(holder.nino):
+            gaps.append(MissingCode.NINO)
+        award = eligibility.benefit
+        if award is None or award.award_start is None or (award.award_end is None and not award.indefinite):
+            gaps.append(MissingCode.AWARD_DATES)
+    if code.is_automatic and not application.evidence_of(EvidenceType.PROOF_ELIG):
+        gaps.append(MissingCode.PROOF_OF_ELIGIBILITY)
+    if code is EligibilityCode.WALKD and (eligibility.walking is None or not eligibility.walking.difficulties):
+        gaps.append(MissingCode.WALKING_DETAILS)
+    if code is EligibilityCode.ARMS and eligibility.arms is None:
+        gaps.append(MissingCode.ARMS_DETAILS)
+    if code is EligibilityCode.CHILDBULK and (eligibility.child is None or not eligibility.child.bulky_equipment):
+        gaps.append(MissingCode.CHILD_EQUIPMENT)
+    return gaps
+
+
+def fee_for(application: Application, council: CouncilConfig) -> int:
+    """The council's fee is per badge: an organisation ordering several pays for each."""
+    return badge_settings(council).badge_fee_pence * application.badges_wanted
+
+
+def fee_paid(application: Application, council: CouncilConfig) -> bool:
+    payment = application.payment
+    return payment is not None and payment.paid and payment.amount_pence >= fee_for(application, council)

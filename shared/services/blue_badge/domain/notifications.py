@@ -1,0 +1,336 @@
+"""Emails to applicants about their case (and to the council about a badge for collection): what each one says,
+built from council config and the case.
+
+Pure domain: no AWS here. The adapter in shared/core/adapters/email.py sends an EmailMessage.
+
+Wording lives in DEFAULT_TEMPLATES, one EmailTemplate per NotificationKind, written with
+string.Template placeholders ($name, $case_reference, ...; see TEMPLATE_FIELDS). A council's own
+wording is then a config change: pass its overrides to compose(templates=...), keyed by kind; kinds
+it does not override keep the default wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from enum import StrEnum
+from string import Template
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.services.blue_badge.domain.application import Party
+from shared.core.domain.case import Case
+from shared.services.blue_badge.domain.completeness import MissingItem
+from shared.core.domain.council import CouncilConfig, Nation
+from shared.services.blue_badge.domain.settings import badge_settings
+from shared.core.domain.email import WELSH_VERSION_NOTE, EmailMessage
+
+
+class NotificationKind(StrEnum):
+    RECEIVED = "RECEIVED"
+    INFORMATION_REQUESTED = "INFORMATION_REQUESTED"
+    INFORMATION_REMINDER = "INFORMATION_REMINDER"
+    WITHDRAWN = "WITHDRAWN"  # closed because the missing information did not arrive in time
+    DECISION_APPROVED = "DECISION_APPROVED"
+    DECISION_REFUSED = "DECISION_REFUSED"
+    BADGE_ORDERED = "BADGE_ORDERED"
+    REVIEW_UPHELD = "REVIEW_UPHELD"  # the review confirmed the refusal
+    BADGE_POSTED = "BADGE_POSTED"  # the printer posted the badge to the holder's home
+    BADGE_FOR_COLLECTION = "BADGE_FOR_COLLECTION"  # to the COUNCIL: the printer posted it a badge to hand over
+
+
+# Kinds addressed to the council's own Blue Badge team (its contact email), not to the applicant.
+COUNCIL_KINDS = frozenset({NotificationKind.BADGE_FOR_COLLECTION})
+
+
+class EmailTemplate(BaseModel):
+    """Subject and plain-text body, with string.Template placeholders from TEMPLATE_FIELDS."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: str
+    body: str
+
+
+# Every placeholder a template may use. An unknown placeholder makes compose() raise KeyError, so a
+# mistyped council override fails loudly in tests rather than reaching an applicant as "$nmae".
+TEMPLATE_FIELDS = (
+    "name",  # who the email is addressed to: the organisation, or the contact / badge holder
+    "case_reference",
+    "council_name",
+    "council_phone",
+    "council_email",
+    "council_web",
+    "signpost_url",
+    "reply_by",  # e.g. "23 December 2026"; empty when the kind does not need one
+    "missing_items",  # one "- description" line per missing item
+    "reasons",  # one "- reason" line per refusal reason
+    "review_days",
+    "badge_numbers",  # the badges concerned, comma-separated; empty when the kind is not about badges
+    "dispatched_on",  # e.g. "21 November 2026": when the printer posted them; empty when the kind does not need one
+    "reply_url",  # the applicant's single-use link to send missing information online; empty when there is none
+    "reply_online",  # a paragraph offering that link (ends with a blank line); empty when there is none
+)
+
+REVIEW_DAYS = 28  # a refusal review is usually requested within 28 days (domain notes)
+
+# Welsh councils: a one-line note only. Full bilingual (Welsh-first) emails under the Welsh Language
+# Standards are out of scope for now; they would be a second template set keyed by language.
+
+_FOOTER = """
+If you have any questions, contact $council_name:
+Phone: $council_phone
+Email: $council_email
+Website: $council_web
+
+Please quote your reference $case_reference.
+
+$council_name
+"""
+
+DEFAULT_TEMPLATES: Mapping[NotificationKind, EmailTemplate] = {
+    NotificationKind.RECEIVED: EmailTemplate(
+        subject="We have received your Blue Badge application - reference $case_reference",
+        body="""Dear $name,
+
+We have received your Blue Badge application. Your reference is $case_reference.
+
+We will check your application and tell you if we need anything else from you.
+We will email you when we have made a decision.
+""" + _FOOTER,
+    ),
+    NotificationKind.INFORMATION_REQUESTED: EmailTemplate(
+        subject="We need more information for your Blue Badge application - reference $case_reference",
+        body="""Dear $name,
+
+We cannot make a decision on your Blue Badge application yet. We need:
+
+$missing_items
+
+Please send this to us by $reply_by.
+
+${reply_online}You can reply to this email or call us on $council_phone.
+
+If we do not get this information by $reply_by, we will close your application.
+""" + _FOOTER,
+    ),
+    NotificationKind.INFORMATION_REMINDER: EmailTemplate(
+        subject="Reminder: we still need information for your Blue Badge application - reference $case_reference",
+        body="""Dear $name,
+
+We are still waiting for information about your Blue Badge application. We need:
+
+$missing_items
+
+Please send this to us by $reply_by.
+
+${reply_online}You can reply to this email or call us on $council_phone.
+
+If we do not get this information by $reply_by, we will close your application.
+""" + _FOOTER,
+    ),
+    NotificationKind.WITHDRAWN: EmailTemplate(
+        subject="Your Blue Badge application has been closed - reference $case_reference",
+        body="""Dear $name,
+
+We have closed your Blue Badge application. This is because we did not get the information we asked for by $reply_by.
+
+We did not make a decision on your application.
+
+You can apply again at any time. Apply online at https://www.gov.uk/apply-blue-badge or contact us for a paper form.
+You will need to send all the information and documents with your new application.
+""" + _FOOTER,
+    ),
+    NotificationKind.DECISION_APPROVED: EmailTemplate(
+        subject="Your Blue Badge application has been approved - reference $case_reference",
+        body="""Dear $name,
+
+Your Blue Badge application has been approved.
+
+We will now order your badge. We will email you again when it has been ordered.
+""" + _FOOTER,
+    ),
+    NotificationKind.DECISION_REFUSED: EmailTemplate(
+        subject="Decision on your Blue Badge application - reference $case_reference",
+        body="""Dear $name,
+
+We are sorry, but we cannot give you a Blue Badge.
+
+This is because:
+
+$reasons
+
+How to ask for a review
+If you think our decision is wrong, you can ask us to look at it again. This is called a review.
+Ask for a review within $review_days days of the date of this email.
+Reply to this email or call us on $council_phone. Tell us why you think the decision is wrong and send any new evidence.
+
+Other help
+You may be able to get other help with parking and getting around. Find out more at $signpost_url
+""" + _FOOTER,
+    ),
+    NotificationKind.REVIEW_UPHELD: EmailTemplate(
+        subject="The review of your Blue Badge decision - reference $case_reference",
+        body="""Dear $name,
+
+We have reviewed our decision on your Blue Badge application, as you asked. A different member of staff
+looked at your application and everything you sent us again.
+
+We are sorry, but the decision stays the same. This is because:
+
+$reasons
+
+You can apply again if your circumstances change.
+
+Other help
+You may be able to get other help with parking and getting around. Find out more at $signpost_url
+""" + _FOOTER,
+    ),
+    NotificationKind.BADGE_ORDERED: EmailTemplate(
+        subject="Your Blue Badge has been ordered - reference $case_reference",
+        body="""Dear $name,
+
+We have ordered your Blue Badge. It will be printed and sent to you by post.
+
+Contact us if it has not arrived within 3 weeks.
+""" + _FOOTER,
+    ),
+    NotificationKind.BADGE_POSTED: EmailTemplate(
+        subject="Your Blue Badge has been posted - reference $case_reference",
+        body="""Dear $name,
+
+Your Blue Badge has been printed and was posted to you on $dispatched_on. It should arrive within 5 working days.
+
+Badge number: $badge_numbers
+
+When it arrives, check the details on it are right. Contact us if anything on it is wrong, or if it has
+not arrived within 2 weeks. Do not use a badge with the wrong details on it.
+""" + _FOOTER,
+    ),
+    # To the council's Blue Badge team: the wording is for staff, so no applicant footer.
+    NotificationKind.BADGE_FOR_COLLECTION: EmailTemplate(
+        subject="Blue Badge for collection posted to $council_name - case $case_reference",
+        body="""Dear Blue Badge team,
+
+The print supplier posted a Blue Badge to $council_name on $dispatched_on, for the applicant to collect.
+
+Badge number: $badge_numbers
+Case: $case_reference
+Applicant: $name
+
+When it arrives, contact the applicant to arrange collection. The case shows their contact details.
+
+Casework platform (automatic message)
+""",
+    ),
+}
+
+_NEEDS_REPLY_BY = frozenset({NotificationKind.INFORMATION_REQUESTED, NotificationKind.INFORMATION_REMINDER, NotificationKind.WITHDRAWN})
+_NEEDS_DISPATCH = frozenset({NotificationKind.BADGE_POSTED, NotificationKind.BADGE_FOR_COLLECTION})
+_NEEDS_MISSING = frozenset({NotificationKind.INFORMATION_REQUESTED, NotificationKind.INFORMATION_REMINDER})
+# Emails that carry the applicant's single-use link to send the missing information online.
+REPLY_LINK_KINDS = _NEEDS_MISSING
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def format_date(value: date) -> str:
+    """GOV.UK style, e.g. "23 December 2026" (no leading zero; independent of the locale)."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def _reply_online(reply_url: str, reply_by: date | None) -> str:
+    until = f", until {format_date(reply_by)}" if reply_by else ""
+    return f"You can send it to us online:\n{reply_url}\nThis link is only for you. It works once{until}.\n\n"
+
+
+def addressee(case: Case) -> str:
+    """Who the email is addressed to: an organisation by its name, a person by the contact's or holder's name."""
+    application = case.application
+    if application.party is Party.ORG and application.organisation is not None:
+        return application.organisation.name
+    if application.contact is not None and application.contact.full_name:
+        return application.contact.full_name
+    holder = application.holder
+    if holder is not None:
+        name = " ".join(part for part in (holder.forenames, holder.surname) if part)
+        if name:
+            return name
+    return "applicant"
+
+
+def compose(
+    kind: NotificationKind,
+    council: CouncilConfig,
+    case: Case,
+    *,
+    missing: Iterable[MissingItem] = (),
+    reasons: Iterable[str] = (),
+    reply_by: date | None = None,
+    badge_numbers: Iterable[str] = (),
+    dispatched_on: date | None = None,
+    reply_url: str | None = None,
+    templates: Mapping[NotificationKind, EmailTemplate] | None = None,
+) -> EmailMessage | None:
+    """Build the email for one event on a case, in the council's wording.
+
+    Returns None when the application has no contact email address: the council then writes to
+    the applicant by post instead (the caller should record that no email was sent). A kind in
+    COUNCIL_KINDS goes to the council's contact email instead, so it is always built.
+
+    missing defaults to the case's own missing items; INFORMATION_REQUESTED and INFORMATION_REMINDER
+    need at least one, and they and WITHDRAWN need reply_by. DECISION_REFUSED needs at least one
+    reason (a refusal must give reasons). BADGE_POSTED and BADGE_FOR_COLLECTION need badge_numbers
+    and dispatched_on. reply_url is the applicant's single-use link for INFORMATION_REQUESTED and
+    INFORMATION_REMINDER (without one the email asks for a reply by email or phone only). templates overrides
+    DEFAULT_TEMPLATES kind by kind.
+    Raises ValueError when a required input is missing, KeyError for an unknown template placeholder.
+    """
+    contact = case.application.contact
+    if kind in COUNCIL_KINDS:
+        to = str(council.contact.email)
+    elif contact is None or not contact.email:
+        return None
+    else:
+        to = str(contact.email)
+
+    missing_list = list(missing) or list(case.missing)
+    reason_list = [reason.strip() for reason in reasons if reason and reason.strip()]
+    if kind in _NEEDS_REPLY_BY and reply_by is None:
+        raise ValueError(f"{kind.value} email needs a reply_by date")
+    if kind in _NEEDS_MISSING and not missing_list:
+        raise ValueError(f"{kind.value} email needs at least one missing item")
+    if kind in (NotificationKind.DECISION_REFUSED, NotificationKind.REVIEW_UPHELD) and not reason_list:
+        raise ValueError(f"{kind.value} email needs at least one reason")
+    numbers = list(badge_numbers)
+    if kind in _NEEDS_DISPATCH and (not numbers or dispatched_on is None):
+        raise ValueError(f"{kind.value} email needs the badge numbers and the dispatch date")
+
+    template = {**DEFAULT_TEMPLATES, **(templates or {})}[kind]
+    fields = {
+        "name": addressee(case),
+        "case_reference": case.case_id,
+        "council_name": council.name,
+        "council_phone": council.contact.phone,
+        "council_email": str(council.contact.email),
+        "council_web": str(council.contact.web),
+        "signpost_url": str(badge_settings(council).signpost_url),
+        "reply_by": format_date(reply_by) if reply_by else "",
+        "missing_items": "\n".join(f"- {item.description}" for item in missing_list),
+        "reasons": "\n".join(f"- {reason}" for reason in reason_list),
+        "review_days": str(REVIEW_DAYS),
+        "badge_numbers": ", ".join(numbers),
+        "dispatched_on": format_date(dispatched_on) if dispatched_on else "",
+        "reply_url": reply_url or "",
+        "reply_online": _reply_online(reply_url, reply_by) if reply_url and kind in REPLY_LINK_KINDS else "",
+    }
+    body = Template(template.body).substitute(fields).strip() + "\n"
+    if council.nation is Nation.WLS and kind not in COUNCIL_KINDS:
+        body = f"{WELSH_VERSION_NOTE}\n\n{body}"
+    return EmailMessage(
+        to=to,
+        reply_to=str(council.contact.email),
+        sender=str(council.contact.email),
+        subject=Template(template.subject).substitute(fields),
+        body_text=body,
+    )

@@ -1,0 +1,93 @@
+"""From a complete application to ordered badges: screening route, fee, badge terms and the badge records.
+
+Pure domain code: no I/O and no clock (callers pass `today` and `now`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from shared.services.blue_badge.domain.application import Application, ApplicationType, EvidenceType, Party
+from shared.services.blue_badge.domain.badge import (
+    Badge,
+    BadgeDates,
+    BadgeRuleError,
+    BadgeStatus,
+    badge_dates,
+    badge_transition,
+    batch_type,
+    end_reason,
+    replacement_dates,
+)
+from shared.core.domain.case import Case
+from shared.services.blue_badge.domain.case import BadgeOrder, Stage
+from shared.services.blue_badge.domain.completeness import fee_paid
+from shared.core.domain.council import CouncilConfig
+from shared.services.blue_badge.domain.settings import badge_settings
+
+
+def stage_after_screening(application: Application) -> Stage:
+    """Automatic routes go to a proof check, further-assessment routes to an assessment; replacements,
+    cancellations and organisations (checked on their own terms) go straight to a decision."""
+    if application.application_type in (ApplicationType.REPLACE, ApplicationType.CANCEL):
+        return Stage.DECISION
+    if application.party is Party.ORG or application.eligibility is None:
+        return Stage.DECISION
+    return Stage.PROOF_CHECK if application.eligibility.code.is_automatic else Stage.ASSESSMENT
+
+
+def fee_due(application: Application, council: CouncilConfig) -> bool:
+    """Whether the council's fee is still to be paid before the badge can be ordered (councils that take
+    it with the application have it checked as a missing item already; this is the guard before ordering)."""
+    return badge_settings(council).charges_fee and not fee_paid(application, council)
+
+
+def badge_terms(application: Application, order: BadgeOrder, today: date, replacing: Badge | None = None) -> BadgeDates:
+    """Start and expiry of the badge(s) this application gets; BadgeRuleError names what stops it."""
+    if application.application_type is ApplicationType.REPLACE:
+        if replacing is None:
+            raise BadgeRuleError("existing_badge_number", f"badge {application.existing_badge_number} is not a badge of this council")
+        badge_transition(replacing.status, BadgeStatus.REPLACED, expiry=replacing.expiry_date, today=today)
+        end_reason(BadgeStatus.REPLACED, application.replace_reason)
+        return replacement_dates(replacing.expiry_date, today)
+    holder, eligibility = application.holder, application.eligibility
+    award = eligibility.benefit if eligibility else None
+    return badge_dates(
+        start=order.start_date or today,
+        today=today,
+        eligibility=eligibility.code if eligibility and application.party is Party.PERSON else None,
+        date_of_birth=holder.date_of_birth if holder else None,
+        award_end=award.award_end if award else None,
+        award_indefinite=award.indefinite if award else False,
+    )
+
+
+def new_badges(
+    case: Case, order: BadgeOrder, terms: BadgeDates, numbers: list[str], now: datetime, replacing: Badge | None = None
+) -> list[Badge]:
+    """The badge records to order, one per number. A replacement keeps what the old badge printed unless
+    the application corrects it."""
+    application = case.application
+    photos = application.evidence_of(EvidenceType.PHOTO)
+    holder = application.holder or (replacing.holder if replacing else None)
+    eligibility = application.eligibility.code if application.eligibility else (replacing.eligibility if replacing else None)
+    return [
+        Badge(
+            badge_number=number,
+            council_code=case.council_code,
+            case_id=case.case_id,
+            start_date=terms.start_date,
+            expiry_date=terms.expiry_date,
+            deliver_to=order.deliver_to,
+            delivery_option=order.delivery_option,
+            batch_type=batch_type(order.deliver_to, order.delivery_option),
+            eligibility=None if application.party is Party.ORG else eligibility,
+            holder=None if application.party is Party.ORG else holder,
+            organisation_name=application.organisation.name if application.organisation else None,
+            photo_key=photos[-1].key if photos else (replacing.photo_key if replacing else None),
+            replaces=replacing.badge_number if replacing else None,
+            ordered_at=now,
+            updated_at=now,
+        )
+        for number in numbers
+    ]

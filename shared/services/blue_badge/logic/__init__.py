@@ -1,0 +1,1 @@
+"""Blue Badge's service layer: intake, workflow steps, decisions, badges, printing, reminders, statistics."""

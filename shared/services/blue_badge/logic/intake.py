@@ -1,0 +1,292 @@
+"""Intake: an application arrives, is validated, and becomes a case with its workflow started.
+
+Nothing is lost: a malformed application, or one for a council this deployment does not serve,
+is parked with the exact reasons and can be replayed after a fix.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from enum import StrEnum
+from itertools import islice
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from shared.core.adapters.case_store import CaseStore, DuplicateApplication
+from shared.core.adapters.evidence_files import CopyOutcome, EvidenceFiles
+from shared.core.adapters.parked_payloads import ParkedPayloads
+from shared.core.adapters.workflows import Workflows
+from shared.services.blue_badge.domain.application import Application
+from shared.core.domain.case import AuditEntry, Case, ParkedApplication, ParkedStatus, ParkReason, StoredPayload, new_case_id, utcnow
+from shared.services.blue_badge.domain.completeness import MissingItem, missing_items
+from shared.core.domain.council import CouncilConfig, CouncilRegistry
+from shared.core.domain.evidence import EvidenceRefused, case_copy_key, case_evidence_prefix, intake_evidence_prefix, refused_keys
+from shared.services.blue_badge.domain.notifications import REVIEW_DAYS
+from shared.services.blue_badge.domain.case import BadgeCase
+from shared.services.blue_badge.domain.settings import badge_settings
+
+
+class IntakeStatus(StrEnum):
+    CREATED = "CREATED"
+    DUPLICATE = "DUPLICATE"
+    PARKED = "PARKED"
+
+
+class IntakeOutcome(BaseModel):
+    status: IntakeStatus
+    council_code: str | None = None
+    case_id: str | None = None
+    parked_id: str | None = None
+    missing: list[MissingItem] = []
+    reasons: list[ParkReason] = []
+
+
+class ReplayNotAllowed(ValueError):
+    pass
+
+
+COPY_REFUSALS = {
+    CopyOutcome.MISSING: "no file has been uploaded at this key",
+    CopyOutcome.TOO_LARGE: "the file is larger than intake accepts (20 MB)",
+}
+
+
+def reasons_from(error: ValidationError) -> list[ParkReason]:
+    return [
+        ParkReason(field=".".join(str(part) for part in problem["loc"]) or "(application)", message=problem["msg"])
+        for problem in error.errors(include_url=False)
+    ]
+
+
+# Parking never fails. A table item holds at most 400 KB: a payload larger than this (as JSON) is kept beside its item
+# in S3 with a summary in the item, which leaves the item ample room for the reasons.
+MAX_INLINE_PAYLOAD_BYTES = 64 * 1024
+# An application nests 5 levels; pydantic, which reads a parked item back and writes the API's answer, stops at about
+# 200. A payload nested deeper than this is kept as its JSON text, as a queue message that is not an event is.
+MAX_PAYLOAD_DEPTH = 32
+# However many problems a payload has (one per unknown key, say), a person reads the first ones and a count of the rest.
+MAX_REASONS = 50
+MAX_REASON_CHARS = 300
+SUMMARY_KEYS = 20
+SUMMARY_CHARS = 100
+
+
+def capped(reasons: list[ParkReason]) -> list[ParkReason]:
+    """The first MAX_REASONS reasons, each cut short, and one that counts the rest."""
+    shown = [ParkReason(field=_cut(reason.field, MAX_REASON_CHARS), message=_cut(reason.message, MAX_REASON_CHARS))
+             for reason in reasons[:MAX_REASONS]]
+    if len(reasons) > MAX_REASONS:
+        shown.append(ParkReason(field="(application)", message=f"and {len(reasons) - MAX_REASONS} more problems"))
+    return shown
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply JSON objects and arrays nest in `value`, a level at a time (a payload may nest deeper than Python's stack)."""
+    depth, level = 0, [value]
+    while containers := [item for item in level if isinstance(item, dict | list)]:
+        depth += 1
+        level = [child for item in containers for child in (item.values() if isinstance(item, dict) else item)]
+    return depth
+
+
+def payload_summary(payload: Any, key: str, size_bytes: int) -> StoredPayload:
+    """What the parked item shows of a payload kept in S3: its size, its first keys, and who it claims to be."""
+    fields = payload if isinstance(payload, dict) else {}
+
+    def claimed(name: str) -> str | None:
+        value = fields.get(name)
+        return _cut(value, SUMMARY_CHARS) if isinstance(value, str) else None
+
+    return StoredPayload(
+        key=key, size_bytes=size_bytes, top_level_keys=[_cut(str(name), SUMMARY_CHARS) for name in islice(fields, SUMMARY_KEYS)],
+        top_level_key_count=len(fields), application_id=claimed("application_id"), council_code=claimed("council_code"),
+    )
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit - 1]}…"
+
+
+StoreFor = Callable[[str | None], CaseStore]  # council code -> its store; None -> the unrouted store
+
+
+class IntakeService:
+    def __init__(
+        self,
+        councils: CouncilRegistry,
+        store_for: StoreFor,
+        workflows: Workflows,
+        files_for: Callable[[str], EvidenceFiles],
+        payloads_for: Callable[[str | None], ParkedPayloads],
+        clock: Callable[[], datetime] = utcnow,
+    ):
+        self._councils = councils
+        self._store_for = store_for
+        self._workflows = workflows
+        self._files_for = files_for
+        self._payloads_for = payloads_for  # council code (None: unknown councils) -> where its large parked payloads are kept
+        self._clock = clock
+
+    def receive(self, payload: Any, source: str) -> IntakeOutcome:
+        """Take an application as delivered (e.g. an event's detail): open a case, or park it."""
+        application, reasons = self._validate(payload)
+        if application is None:
+            return self._park(payload, reasons, source)
+        try:
+            return self.accept(application, actor=source)
+        except EvidenceRefused as refused:
+            return self._park(payload, refused.reasons, source)
+
+    def accept(self, application: Application, actor: str, note: str | None = None, carried_from_case: str | None = None) -> IntakeOutcome:
+        """Open the case (or find the one this application already became). Its files are copied into the case's
+        own folder from the application's intake folder (or, for a replacement, from the case it replaces);
+        EvidenceRefused names each key outside those folders or whose file is not there."""
+        council = self._councils.get(application.council_code)
+        if council is None:
+            return self._park(application.model_dump(mode="json"), [_unknown_council(application.council_code)], actor)
+        store = self._store_for(council.code)
+        allowed = [intake_evidence_prefix(council.code, application.application_id)]
+        if carried_from_case:
+            allowed.append(case_evidence_prefix(council.code, carried_from_case))
+        refused = refused_keys([item.key for item in application.evidence], allowed)
+        if refused:
+            raise EvidenceRefused(refused)
+        existing_case_id = store.case_for_application(application.application_id)
+        if existing_case_id is not None:
+            return self._started(store.get(existing_case_id), council, IntakeStatus.DUPLICATE)
+        now = self._clock()
+        case_id = new_case_id(council.code, now)
+        application = self._copy_evidence(council.code, case_id, application)
+        case = BadgeCase.open(application, missing_items(application, council), now, case_id=case_id,
+                              team=badge_settings(council).team)
+        audit = AuditEntry(
+            case_id=case.case_id,
+            at=now,
+            actor=actor,
+            action="CASE_OPENED",
+            after={"stage": case.stage.value, "missing": case.missing_codes, "note": note},
+        )
+        try:
+            store.create(case, audit)
+            status = IntakeStatus.CREATED
+        except DuplicateApplication as duplicate:  # a delivery of the same application at the same moment
+            case, status = store.get(duplicate.existing_case_id), IntakeStatus.DUPLICATE
+        return self._started(case, council, status)
+
+    def _started(self, case: Case | None, council: CouncilConfig, status: IntakeStatus) -> IntakeOutcome:
+        if case is None:
+            raise RuntimeError("the application's marker names a case that is not there")
+        # Started on every delivery: if an earlier delivery wrote the case but died before this line,
+        # the repeat starts the workflow; the execution name (the case id) makes a second start a no-op.
+        self._workflows.start(case.workflow, case.case_id, workflow_input(case, council))
+        return IntakeOutcome(status=status, council_code=case.council_code, case_id=case.case_id, missing=case.missing)
+
+    def _copy_evidence(self, council_code: str, case_id: str, application: Application) -> Application:
+        """The application with each file copied into the case's folder (refused, naming the field, if not there)."""
+        files = self._files_for(council_code)
+        copied, reasons = [], []
+        for index, item in enumerate(application.evidence):
+            target = case_copy_key(council_code, case_id, index, item.key)
+            outcome = files.copy(item.key, target)
+            if outcome is not CopyOutcome.COPIED:
+                reasons.append(ParkReason(field=f"evidence.{index}.key", message=COPY_REFUSALS[outcome]))
+            copied.append(item.model_copy(update={"key": target}))
+        if reasons:
+            raise EvidenceRefused(reasons)
+        return application.model_copy(update={"evidence": copied})
+
+    def park_unreadable(self, body: str, reasons: list[ParkReason], source: str) -> IntakeOutcome:
+        """Park a queue message that is not a readable event, as delivered, with why it could not be read."""
+        return self._park(body, reasons, source)
+
+    def open_parked(self, store: CaseStore, parked_id: str) -> ParkedApplication | None:
+        """A parked application with its whole payload (one kept in S3 is read back). None if there is no such item."""
+        parked = store.get_parked(parked_id)
+        return None if parked is None else self._opened(parked)
+
+    def _opened(self, parked: ParkedApplication) -> ParkedApplication:
+        if parked.stored_payload is None:
+            return parked
+        text = self._payloads_for(parked.council_code).get(parked.stored_payload.key)
+        return parked.model_copy(update={"payload": json.loads(text)})
+
+    def replay(self, store: CaseStore, parked_id: str, corrected: Any | None, actor: str) -> IntakeOutcome | None:
+        """Try a parked application again, as it was or as corrected. None if there is no such parked item."""
+        parked = store.get_parked(parked_id)
+        if parked is None:
+            return None
+        if parked.status is ParkedStatus.REPLAYED:
+            raise ReplayNotAllowed(f"parked application {parked_id} was already replayed as case {parked.replayed_case_id}")
+        payload = self._opened(parked).payload if corrected is None else corrected
+        application, reasons = self._validate(payload)
+        if application is not None and parked.council_code and application.council_code != parked.council_code:
+            raise ReplayNotAllowed(f"council_code must stay {parked.council_code}; ask a national administrator to move it")
+        if application is not None and self._councils.get(application.council_code) is None:
+            application, reasons = None, [_unknown_council(application.council_code)]
+        if application is not None:
+            try:
+                outcome = self.accept(application, actor=actor, note=f"replayed from parked application {parked_id}")
+            except EvidenceRefused as refused:
+                reasons = refused.reasons
+            else:
+                kept_for = timedelta(days=self._councils.get(application.council_code).retention.parked_days)
+                store.update_parked(self._next_version(parked, corrected, status=ParkedStatus.REPLAYED, replayed_case_id=outcome.case_id,
+                                                       expires_at=self._clock() + kept_for),
+                                    expected_version=parked.version)
+                return outcome.model_copy(update={"parked_id": parked_id})
+        reasons = capped(reasons)
+        store.update_parked(self._next_version(parked, corrected, reasons=reasons, attempts=parked.attempts + 1), expected_version=parked.version)
+        return IntakeOutcome(status=IntakeStatus.PARKED, council_code=parked.council_code, parked_id=parked_id, reasons=reasons)
+
+    def _next_version(self, parked: ParkedApplication, corrected: Any | None, **changes: Any) -> ParkedApplication:
+        """The parked item's next version, holding the correction if one was sent (else the payload stays where it is)."""
+        following = parked.model_copy(update=changes | {"version": parked.version + 1})
+        return following if corrected is None else self._holding(following, corrected)
+
+    def _holding(self, parked: ParkedApplication, payload: Any) -> ParkedApplication:
+        """`parked` holding `payload`: in its item if it fits, else kept in S3 (under this version) with a summary."""
+        if nesting_depth(payload) > MAX_PAYLOAD_DEPTH:
+            payload = json.dumps(payload)
+        text = json.dumps(payload)  # ASCII: its length is its size in bytes
+        if len(text) <= MAX_INLINE_PAYLOAD_BYTES:
+            return parked.model_copy(update={"payload": payload, "stored_payload": None})
+        key = self._payloads_for(parked.council_code).put(parked.parked_id, parked.version, text)
+        return parked.model_copy(update={"payload": None, "stored_payload": payload_summary(payload, key, len(text))})
+
+    def _validate(self, payload: Any) -> tuple[Application | None, list[ParkReason]]:
+        if not isinstance(payload, dict):
+            return None, [ParkReason(field="(application)", message="the application must be a JSON object")]
+        try:
+            return Application.model_validate(payload), []
+        except ValidationError as error:
+            return None, reasons_from(error)
+
+    def _park(self, payload: Any, reasons: list[ParkReason], source: str) -> IntakeOutcome:
+        claimed = payload.get("council_code") if isinstance(payload, dict) else None
+        council = self._councils.get(claimed) if isinstance(claimed, str) else None
+        code = council.code if council else None
+        now = self._clock()
+        parked = self._holding(ParkedApplication(parked_id=ParkedApplication.new_id(now), council_code=code, payload=None,
+                                                 reasons=capped(reasons), source=source, parked_at=now), payload)
+        self._store_for(code).park(parked)
+        return IntakeOutcome(status=IntakeStatus.PARKED, council_code=code, parked_id=parked.parked_id, reasons=parked.reasons)
+
+
+DAY_SECONDS = 24 * 3600
+
+
+def workflow_input(case: Case, council: CouncilConfig) -> dict[str, Any]:
+    """What a case workflow execution starts with; the council's settings travel with it."""
+    return {
+        "council_code": case.council_code,
+        "case_id": case.case_id,
+        "information_timeout_seconds": council.information_request_days * DAY_SECONDS,
+        "review_window_seconds": REVIEW_DAYS * DAY_SECONDS,
+    }
+
+
+def _unknown_council(code: str) -> ParkReason:
+    return ParkReason(field="council_code", message=f"no council with code '{code}' is served by this deployment")

@@ -1,0 +1,93 @@
+"""Cases and their workflow executions, checked against each other (one council at a time, by the stage index).
+
+A case at a stage where a person acts expects a running execution waiting at that stage's task. Where it is not so:
+- no execution, or one that failed, timed out or was aborted, on a case nobody flagged: started again where the case
+  stands (shared.services.blue_badge.logic.recovery), which is safe because the case is at a person's step or past it;
+- an execution close to Step Functions' one-year limit, waiting for a person: started again, the old one stopped;
+- anything else (an execution waiting at another stage's task, or finished while the case waits): flagged for a
+  person (`needs_attention` with the reason, audited), since guessing which is right could lose a step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from shared.core.adapters.case_store import CaseStore, StaleVersion
+from shared.core.adapters.workflows import Workflows
+from shared.core.domain.case import AuditEntry, Case
+from shared.services.blue_badge.domain.case import Stage
+from shared.core.domain.council import CouncilConfig
+from shared.services.blue_badge.logic.recovery import RUNNING, WAIT_STATE_FOR_STAGE, restart, start_execution, why_stopped
+
+RECONCILER_ACTOR = "workflow reconciler"
+PAGE_SIZE = 100
+# A case changed this recently may be between a step and its workflow's next task: left for the next run.
+SETTLING_TIME = timedelta(minutes=15)
+# Standard executions stop after one year: a waiting one is renewed well before.
+RENEW_AFTER = timedelta(days=300)
+
+
+@dataclass
+class Reconciliation:
+    """Case ids, by what was done."""
+
+    restarted: list[str] = field(default_factory=list)
+    renewed: list[str] = field(default_factory=list)
+    flagged: list[str] = field(default_factory=list)
+
+
+def reconcile(store: CaseStore, workflows: Workflows, council: CouncilConfig, now: datetime) -> Reconciliation:
+    """Check every case of one council that should have a workflow waiting for a person (Queries, never a Scan)."""
+    done = Reconciliation()
+    for stage in WAIT_STATE_FOR_STAGE:
+        cursor: str | None = None
+        while True:
+            cases, cursor = store.by_stage(stage, limit=PAGE_SIZE, after=cursor)
+            for case in cases:
+                try:
+                    _reconcile_case(store, workflows, council, case, now, done)
+                except StaleVersion:  # the case moved while we looked: the next run sees it as it is then
+                    continue
+            if cursor is None:
+                break
+    return done
+
+
+def _reconcile_case(store: CaseStore, workflows: Workflows, council: CouncilConfig, case: Case, now: datetime, done: Reconciliation) -> None:
+    if now - case.updated_at < SETTLING_TIME or _refusal_final(case, now):
+        return
+    execution = workflows.execution(case.workflow, case.execution_name)
+    if execution is None and case.workflow_restarts:  # a restart was saved but its start was lost
+        start_execution(workflows, council, case)
+        done.restarted.append(case.case_id)
+    elif execution is None or execution.status != RUNNING:
+        why = why_stopped(case, execution)
+        if why is None and case.stage is not Stage.REFUSED:  # a refusal that stood ends its workflow at REFUSED
+            _flag(store, case, f"the workflow finished but the case is still at {case.stage.value}", now, done)
+        elif why is not None and case.needs_attention is None:  # a flagged case waits for a person: the same failure would recur
+            restart(store, workflows, council, case, case.version, RECONCILER_ACTOR, why, now)
+            done.restarted.append(case.case_id)
+    elif now - execution.started_at > RENEW_AFTER and case.task_token:
+        old_name = case.execution_name
+        restart(store, workflows, council, case, case.version, RECONCILER_ACTOR, "the workflow execution nears its one-year limit", now)
+        workflows.stop(case.workflow, old_name, cause="Renewed by the workflow reconciler before the one-year limit")
+        done.renewed.append(case.case_id)
+    else:
+        waiting_at = workflows.current_state(case.workflow, case.execution_name)
+        expected = WAIT_STATE_FOR_STAGE[case.stage]
+        if waiting_at in WAIT_STATE_FOR_STAGE.values() and waiting_at != expected:
+            _flag(store, case, f"the workflow waits at {waiting_at} but the case is at {case.stage.value}", now, done)
+
+
+def _refusal_final(case: Case, now: datetime) -> bool:
+    """A refusal whose review window closed stays REFUSED for good, its workflow over."""
+    return case.stage is Stage.REFUSED and case.review_due is not None and case.review_due < now.date()
+
+
+def _flag(store: CaseStore, case: Case, reason: str, now: datetime, done: Reconciliation) -> None:
+    if case.needs_attention == reason:  # flagged by an earlier run: not audited twice
+        return
+    store.save(case.changed(now, needs_attention=reason), expected_version=case.version, audit=AuditEntry(
+        case_id=case.case_id, at=now, actor=RECONCILER_ACTOR, action="NEEDS_ATTENTION", after={"reason": reason}))
+    done.flagged.append(case.case_id)

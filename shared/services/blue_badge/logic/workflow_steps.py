@@ -1,0 +1,176 @@
+"""Case changes made by workflow task states (the Step Functions side of a case).
+
+Each step is safe to repeat: a retried task finds the case already changed and changes nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from shared.services.blue_badge.adapters.badge_numbers import BadgeNumbers
+from shared.core.adapters.case_store import CaseStore
+from shared.services.blue_badge.domain.application import ApplicationType
+from shared.services.blue_badge.domain.badge import BadgeStatus, batch_type
+from shared.core.domain.case import AuditEntry, Case
+from shared.services.blue_badge.domain.case import BadgeOrder, DecisionOutcome, ReviewOutcome, Stage
+from shared.core.domain.council import CouncilConfig
+from shared.services.blue_badge.domain.notifications import NotificationKind
+from shared.services.blue_badge.domain.ordering import badge_terms, fee_due, new_badges, stage_after_screening
+from shared.services.blue_badge.logic.notify import Notifier
+from shared.core.logic.workflow_steps import WORKFLOW_ACTOR, CaseNotFound, load_case as _load
+
+def _move(store: CaseStore, case: Case, stage: Stage, now: datetime) -> Case:
+    moved = case.moved_to(stage, now)
+    audit = AuditEntry(case_id=case.case_id, at=now, actor=WORKFLOW_ACTOR, action="STAGE_CHANGED",
+                       before={"stage": case.stage.value}, after={"stage": stage.value})
+    store.save(moved, expected_version=case.version, audit=audit)
+    return moved
+
+
+def open_case(store: CaseStore, notifier: Notifier, case_id: str, now: datetime) -> Case:
+    """Move a RECEIVED case to its first working stage and tell the applicant it arrived."""
+    case = _load(store, case_id)
+    if case.stage is not Stage.RECEIVED:
+        return case
+    opened = _move(store, case, case.first_working_stage(), now)
+    notifier.notify(store, opened, NotificationKind.RECEIVED)
+    return opened
+
+
+def request_information(
+    store: CaseStore, notifier: Notifier, case_id: str, task_token: str, timeout_seconds: int, now: datetime
+) -> Case:
+    """Record that the workflow waits for the missing items (with the token that resumes it and the date
+    due), and ask the applicant for each of them."""
+    case = _load(store, case_id)
+    if case.stage is not Stage.AWAITING_INFORMATION:
+        raise ValueError(f"case {case_id} is at {case.stage.value}, not waiting for information")
+    due = now + timedelta(seconds=timeout_seconds)
+    waiting = case.changed(now, task_token=task_token, information_due=due, reminder_sent_at=None)
+    audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="INFORMATION_REQUESTED",
+                       after={"missing": case.missing_codes, "due": due.isoformat()})
+    store.save(waiting, expected_version=case.version, audit=audit)
+    notifier.notify(store, waiting, NotificationKind.INFORMATION_REQUESTED, reply_by=due.date())
+    return waiting
+
+
+def recheck_information(store: CaseStore, case_id: str, now: datetime) -> Case:
+    """After something was supplied: move on to screening if nothing is missing any more."""
+    case = _load(store, case_id)
+    if case.stage is Stage.AWAITING_INFORMATION and not case.missing:
+        return _move(store, case, Stage.SCREENING, now)
+    return case
+
+
+def withdraw(store: CaseStore, notifier: Notifier, case_id: str, now: datetime) -> Case:
+    """The information did not arrive in time: close the case as withdrawn and tell the applicant."""
+    case = _load(store, case_id)
+    if case.stage is Stage.WITHDRAWN:
+        return case
+    withdrawn = _move(store, case, Stage.WITHDRAWN, now)
+    notifier.notify(store, withdrawn, NotificationKind.WITHDRAWN, reply_by=(case.information_due or now).date())
+    return withdrawn
+
+
+def screen(store: CaseStore, case_id: str) -> Stage:
+    """Where a complete case goes next: proof check, assessment or straight to a decision."""
+    return stage_after_screening(_load(store, case_id).application)
+
+
+def wait_for_people(store: CaseStore, notifier: Notifier, case_id: str, stage: Stage, task_token: str, now: datetime) -> Case:
+    """Move the case to a stage where a person acts, and keep the token that resumes the workflow.
+
+    A retried task finds the case at the stage already and only renews the token (and emails nobody twice).
+    """
+    case = _load(store, case_id)
+    arriving = case.stage is not stage
+    if arriving:
+        case.moved_to(stage, now)  # refuses a move the stage table does not allow
+    # A renewed wait (after an escalation) keeps its flag: the team leader has still to see to it.
+    waiting = case.changed(now, stage=stage, task_token=task_token, needs_attention=None if arriving else case.needs_attention)
+    audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="STAGE_CHANGED" if arriving else "TASK_RENEWED",
+                       before={"stage": case.stage.value}, after={"stage": stage.value})
+    store.save(waiting, expected_version=case.version, audit=audit)
+    if arriving and stage is Stage.REFUSED and case.application.application_type is not ApplicationType.CANCEL:
+        notifier.notify(store, waiting, NotificationKind.DECISION_REFUSED, reasons=case.decision.reasons if case.decision else ())
+    return waiting
+
+
+def check_fee(store: CaseStore, notifier: Notifier, council: CouncilConfig, case_id: str, now: datetime) -> bool:
+    """Approved: tell the applicant, and say whether the fee is still to be paid before the order."""
+    case = _load(store, case_id)
+    if case.stage in (Stage.DECISION, Stage.REVIEW):  # approved just now (not a payment that came in later)
+        notifier.notify(store, case, NotificationKind.DECISION_APPROVED)
+    return fee_due(case.application, council)
+
+
+def approved_order(case: Case) -> BadgeOrder:
+    """The order details of the approval that stands: the review's when it overturned the refusal."""
+    if case.review is not None and case.review.outcome is ReviewOutcome.OVERTURN and case.review.order is not None:
+        return case.review.order
+    if case.decision is not None and case.decision.outcome is DecisionOutcome.APPROVE and case.decision.order is not None:
+        return case.decision.order
+    raise ValueError(f"case {case.case_id} has no approval to order a badge from")
+
+
+def order_badge(store: CaseStore, numbers: BadgeNumbers, notifier: Notifier, case_id: str, now: datetime) -> Case:
+    """Give the approved case its badge number(s) and order them for the nightly print; a replacement
+    marks the old badge REPLACED in the same transaction."""
+    loaded = store.load(case_id)
+    if loaded is None:
+        raise CaseNotFound(f"case {case_id} is not in {store.table_name}")
+    case = loaded.case
+    if case.stage is Stage.ORDERED:
+        return case
+    order = approved_order(case)
+    application = case.application
+    replacing = store.get_badge(application.existing_badge_number) if application.application_type is ApplicationType.REPLACE else None
+    terms = badge_terms(application, order, now.date(), replacing)
+    already = loaded.badges  # written by an earlier attempt of a large order that did not finish
+    badges = new_badges(case, order, terms, numbers.issue(application.badges_wanted - len(already)), now, replacing)
+    replaced = None
+    if replacing is not None:
+        replaced = replacing.moved_to(BadgeStatus.REPLACED, now, now.date(), reason=application.replace_reason,
+                                      replaced_by=badges[0].badge_number)
+    numbers_ordered = [badge.badge_number for badge in [*already, *badges]]
+    ordered = case.moved_to(Stage.ORDERED, now).model_copy(update={"badge_numbers": numbers_ordered})
+    audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="BADGE_ORDERED",
+                       before={"stage": case.stage.value},
+                       after={"stage": Stage.ORDERED.value, "badges": ordered.badge_numbers, "start_date": terms.start_date.isoformat(),
+                              "expiry_date": terms.expiry_date.isoformat(), "batch_type": batch_type(order.deliver_to, order.delivery_option).value,
+                              "replaces": replacing.badge_number if replacing else None})
+    store.order_badges(ordered, case.version, badges, audit, replaced, owner_write=numbers.owner_write)
+    notifier.notify(store, ordered, NotificationKind.BADGE_ORDERED)
+    return ordered
+
+
+def cancel_badge(store: CaseStore, case_id: str, now: datetime) -> Case:
+    """An approved cancellation request: the badge is CANCELLED with the request's reason, and the case closes."""
+    case = _load(store, case_id)
+    if case.stage is Stage.BADGE_CANCELLED:
+        return case
+    application = case.application
+    badge = store.get_badge(application.existing_badge_number)
+    if badge is None:
+        raise ValueError(f"badge {application.existing_badge_number} is not a badge of {case.council_code}")
+    if badge.status is not BadgeStatus.CANCELLED:
+        cancelled = badge.moved_to(BadgeStatus.CANCELLED, now, now.date(), reason=application.cancel_reason)
+        store.save_badge(cancelled, badge.version, AuditEntry(
+            case_id=badge.case_id, at=now, actor=WORKFLOW_ACTOR, action="BADGE_CANCELLED",
+            before={"status": badge.status.value}, after={"status": cancelled.status.value, "reason": cancelled.status_reason,
+                                                          "by_case": case_id}))
+    return _move(store, case, Stage.BADGE_CANCELLED, now)
+
+
+def close_refused(store: CaseStore, notifier: Notifier, case_id: str, now: datetime) -> Case:
+    """Refused for good: after a review that upheld the refusal (the applicant is told why), or a
+    cancellation request that is not carried out."""
+    case = _load(store, case_id)
+    if case.stage is Stage.REFUSED:
+        return case
+    refused = _move(store, case, Stage.REFUSED, now)
+    if case.stage is Stage.REVIEW:
+        notifier.notify(store, refused, NotificationKind.REVIEW_UPHELD, reasons=case.review.reasons if case.review else ())
+    return refused
+
+

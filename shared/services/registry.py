@@ -1,0 +1,8 @@
+"""The services this deployment runs: one explicit list (adding a service is one entry here and its package)."""
+
+from shared.core.domain.services import ServiceRegistry
+from shared.services.asc_triage.spec import ASC_TRIAGE
+from shared.services.blue_badge.spec import BLUE_BADGE
+
+# Cases stored before cases named their service are Blue Badge's, the platform's first service.
+SERVICES = ServiceRegistry((BLUE_BADGE, ASC_TRIAGE), legacy=BLUE_BADGE.key)

@@ -1,0 +1,40 @@
+"""Teams: a case joins its service's team queue at intake, and a stage's queue narrows to one team (GSI7)."""
+
+from __future__ import annotations
+
+import boto3
+
+from shared.core.adapters.case_store import QueueFilter
+from shared.resources import DEFAULT_REGION, council_table_name
+from shared.core.adapters.case_store import CaseStore
+from shared.resources import Role
+from tests.factories import complete_application
+from tests.integration.conftest import upload_intake_files
+
+NORTHSHIRE = "NORTHSHIRE"
+
+
+def test_a_new_case_is_in_its_councils_blue_badge_team_and_a_team_queue_shows_only_that_team(stack, api_as):
+    status, outcome = api_as(NORTHSHIRE, Role.CASEWORKER).call("POST", "/applications", upload_intake_files(complete_application()))
+    assert status == 201, outcome
+    store = CaseStore(boto3.client("dynamodb", region_name=DEFAULT_REGION), council_table_name(NORTHSHIRE))
+    case = store.get(outcome["case_id"])
+    assert case.team == "blue-badge"  # the council's Blue Badge settings name the team
+    assert case.case_id in [queued.case_id for queued in _whole(store, QueueFilter(stage=case.stage, team="blue-badge"))]
+    assert _whole(store, QueueFilter(stage=case.stage, team="community-ot")) == []
+
+    leader = api_as(NORTHSHIRE, Role.TEAM_LEADER)
+    status, page = leader.call("GET", f"/cases?stage={case.stage.value}&team=blue-badge&limit=100")
+    assert status == 200 and case.case_id in [entry["case_id"] for entry in page["cases"]]
+    status, page = leader.call("GET", f"/cases?stage={case.stage.value}&team=community-ot")
+    assert status == 200 and page["cases"] == []
+    status, refused = leader.call("GET", f"/cases?stage={case.stage.value}&team=Not%20A%20Team")
+    assert status == 422 and refused["errors"][0]["field"] == "team"
+
+
+def _whole(store, wanted):
+    cases, cursor = store.queue(wanted, limit=100)
+    while cursor:
+        more, cursor = store.queue(wanted, limit=100, after=cursor)
+        cases += more
+    return cases
