@@ -1,0 +1,1 @@
+"""The ASC referral triage domain: pure, no AWS imports."""

@@ -1,0 +1,48 @@
+"""Adult social care referral triage as the engine carries it: its entry in the service registry."""
+
+from __future__ import annotations
+
+from shared.core.domain.services import ServiceSpec
+from shared.resources import WORKFLOWS_BY_KEY, WorkflowKey
+from shared.services.asc_triage import SERVICE_KEY
+from shared.services.asc_triage.domain.case import ReferralCase, ReferralStage
+from shared.services.asc_triage.domain.referral import Referral
+from shared.services.asc_triage.domain.settings import AscTriageSettings
+
+NHS_NUMBER_LOOKUP = "NHS"
+PERSON_LOOKUP = "ASC-PERSON"  # apart from other services' people: the existing customer check is against ASC cases
+
+
+def person_lookup(family_name: str, date_of_birth: str) -> tuple[str, str]:
+    return PERSON_LOOKUP, f"{family_name.strip().upper()}#{date_of_birth}"
+
+
+def lookup_keys(case: ReferralCase) -> list[str]:
+    """The adult's NHS number, and surname with date of birth: what the existing customer check matches on."""
+    adult = case.application.adult
+    kind, value = person_lookup(adult.family_name, adult.date_of_birth.isoformat())
+    keys = [f"LOOKUP#{kind}#{value}"]
+    if adult.nhs_number:
+        keys.append(f"LOOKUP#{NHS_NUMBER_LOOKUP}#{adult.nhs_number}")
+    return keys
+
+
+def queue_filters(case: ReferralCase) -> dict[str, str]:
+    """The screening queue narrows by the triage recommendation (indexed) and by who referred."""
+    return {"recommendation": case.recommendation.route.value, "referrer_kind": case.application.referrer.kind.value}
+
+
+ASC_TRIAGE = ServiceSpec(
+    key=SERVICE_KEY,
+    name="Adult social care referrals",
+    case_model=ReferralCase,
+    intake_model=Referral,
+    intake_schema_file="asc-referral.schema.json",
+    stages=ReferralStage,
+    workflows=(WORKFLOWS_BY_KEY[WorkflowKey.ASC_REFERRAL],),
+    settings_model=AscTriageSettings,
+    application_id=lambda referral: referral.referral_id,
+    lookup_keys=lookup_keys,
+    queue_filters=queue_filters,
+    indexed_filters=("recommendation",),
+)

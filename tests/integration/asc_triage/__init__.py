@@ -1,0 +1,1 @@
+"""Adult social care triage: tests on the local stack (moto)."""
