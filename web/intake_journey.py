@@ -16,16 +16,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from shared.domain.application import (
+from shared.services.blue_badge.domain.application import (
     BENEFIT_ROUTES,
     Application,
     ApplicationType,
     EligibilityCode,
     Party,
 )
-from shared.domain.badge import normalise_badge_number
-from shared.domain.council import CouncilConfig, FeeTiming
+from shared.services.blue_badge.domain.badge import normalise_badge_number
+from shared.core.domain.council import CouncilConfig
 from web.forms import Errors
+from shared.services.blue_badge.domain.settings import FeeTiming, badge_settings
 
 JOURNEY = "/applications/new"  # the journey's answers are kept as one draft under this key
 APPLICATION_ID = "application-id"  # made when the first answer is kept, so a repeated submit is a duplicate
@@ -290,7 +291,7 @@ def _detail_fields(answers: Answers) -> tuple[Field, ...]:
 
 
 def _needs_fee(answers: Answers, council: CouncilConfig) -> bool:
-    return council.charges_fee and council.fee_taken_on is FeeTiming.APPLICATION and answers.application_type != ApplicationType.CANCEL
+    return badge_settings(council).charges_fee and badge_settings(council).fee_taken_on is FeeTiming.APPLICATION and answers.application_type != ApplicationType.CANCEL
 
 
 def _fee_required(answers: Answers) -> dict[str, str]:

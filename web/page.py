@@ -11,11 +11,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import ForbiddenError
 from aws_lambda_powertools.event_handler.router import Router
 
-from shared.adapters.aws import councils
-from shared.domain.case import utcnow
+from shared.bootstrap import councils
+from shared.core.domain.case import utcnow
+from shared.core.domain.council import CouncilConfig
 from shared.resources import Role
-from shared.service.casework import EDITING_ROLES
-from shared.service.tenancy import Caller
+from shared.core.logic.tenancy import Caller
 from web.forms import Form
 from web.rendering import render_html
 from web.security import RESUME_PREFIX, current_form, current_session, draft_store
@@ -29,26 +29,20 @@ class NavItem:
     href: str
     text: str
     roles: tuple[Role, ...] | None = None  # None: everyone signed in to a council
+    service: str | None = None  # shown only to staff of councils that run this service
 
 
-NAVIGATION = (
-    NavItem("/", "My work"),
-    NavItem("/queue", "Team queue"),
-    NavItem("/search", "Search"),
-    NavItem("/applications/new", "New application", EDITING_ROLES),
-    NavItem("/dashboard", "Dashboard", LEADER_ROLES),
-)
+def navigation(caller: Caller, path: str, council: CouncilConfig | None) -> list[dict[str, Any]]:
+    """govukServiceNavigation items for this caller and council; the current section is marked active (the longest
+    item the path is under, so /referrals/dashboard is not also Referrals)."""
+    from web.pages import NAVIGATION  # with the routers: the pages (and services) this deployment has
 
-
-def navigation(caller: Caller, path: str) -> list[dict[str, Any]]:
-    """govukServiceNavigation items for this caller; the current section is marked active."""
-    items = []
-    for item in NAVIGATION:
-        if item.roles is not None and not caller.has_any(*item.roles):
-            continue
-        current = path == item.href or (item.href != "/" and path.startswith(item.href))
-        items.append({"href": item.href, "text": item.text, "active": current, "current": path == item.href})
-    return items
+    shown = [item for item in NAVIGATION
+             if (item.roles is None or caller.has_any(*item.roles))
+             and (item.service is None or (council is not None and council.runs(item.service)))]
+    under = [item for item in shown if path == item.href or (item.href != "/" and path.startswith(item.href))]
+    active = max(under, key=lambda item: len(item.href)) if under else None
+    return [{"href": item.href, "text": item.text, "active": item is active, "current": path == item.href} for item in shown]
 
 
 def render_page(router: Router, template: str, status: HTTPStatus = HTTPStatus.OK, **context: Any) -> Response:
@@ -62,7 +56,7 @@ def render_page(router: Router, template: str, status: HTTPStatus = HTTPStatus.O
         session=session,
         caller=session.caller,
         csrf_token=session.csrf_token,
-        navigation=navigation(session.caller, router.current_event.path),
+        navigation=navigation(session.caller, router.current_event.path, council),
         session_seconds=session.seconds_left(now),
         warn_seconds=int(SESSION_WARNING.total_seconds()),
         councilName=council.name if council else "national",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.domain.case import utcnow
+from shared.core.domain.case import utcnow
 from shared.resources import WEB_SESSION_TABLE_LAYOUT
 
 MAX_VIEWS = 20

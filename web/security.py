@@ -26,11 +26,11 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
-from shared.adapters.staff_sign_in import CognitoSignIn
-from shared.domain.case import utcnow
-from shared.domain.reply import token_hash
-from shared.resources import REPLY_PATH_PREFIX, Env
-from shared.service.tenancy import Caller, NoCouncilAccess, caller_from_claims
+from shared.core.adapters.staff_sign_in import CognitoSignIn
+from shared.core.domain.case import utcnow
+from shared.core.domain.reply_tokens import token_hash
+from shared.resources import ASC_PUBLIC_PATH_PREFIX, REPLY_PATH_PREFIX, Env
+from shared.core.logic.tenancy import Caller, NoCouncilAccess, caller_from_claims
 from web.forms import CSRF_FIELD, Form, FormTooLarge
 from web.rendering import redirect, render_html
 from web.sessions import DraftStore, PendingSignIns, SearchStore, SessionStore, WebSession
@@ -79,7 +79,7 @@ logger.addFilter(TokenScrubbingFilter())
 
 SESSION_COOKIE = "casework_session"
 SIGN_IN_PATH = "/sign-in"
-PUBLIC_PATHS = (SIGN_IN_PATH, f"{SIGN_IN_PATH}/", REPLY_PATH_PREFIX, "/health", "/accessibility", "/privacy")
+PUBLIC_PATHS = (SIGN_IN_PATH, f"{SIGN_IN_PATH}/", REPLY_PATH_PREFIX, ASC_PUBLIC_PATH_PREFIX, "/health", "/accessibility", "/privacy")
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = ("GET", "HEAD")
 # Where a form's work is kept when its session ended before it was posted (see DraftStore).

@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shared.domain.case import utcnow
+from shared.core.domain.case import utcnow
 from shared.resources import Role, WEB_SESSION_TABLE_LAYOUT
-from shared.service.tenancy import Caller
+from shared.core.logic.tenancy import Caller
 
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_WARNING = timedelta(minutes=5)  # the timeout warning shows this long before the end

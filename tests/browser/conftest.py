@@ -45,7 +45,7 @@ from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
 from infra.local.http_api import TOKEN_PATH
 from infra.local.seed import DEMO_PASSWORD, DemoUser, demo_users
-from shared.domain.council import load_councils
+from shared.core.domain.council import load_councils
 from shared.resources import DEFAULT_REGION, PROJECT_ROOT, Role
 
 BROWSER_GROUP = "browser"

@@ -21,10 +21,10 @@ from typing import Any
 from playwright.sync_api import Locator, Page, expect
 
 from infra.local.seed import tiny_jpeg, tiny_pdf
-from shared.adapters.reply_links import ReplyLinks
-from shared.domain.evidence import intake_evidence_prefix
+from shared.core.adapters.reply_links import ReplyLinks
+from shared.core.domain.evidence import intake_evidence_prefix
 from shared.resources import EVIDENCE_BUCKET_LOCAL_NAME, Role, council_table_name
-from shared.service.reply import reply_path
+from shared.core.domain.reply_tokens import reply_path
 from tests.factories import complete_application
 
 from .conftest import LocalStack, demo_user, sign_in

@@ -20,9 +20,9 @@ from botocore.exceptions import ClientError
 from playwright.sync_api import Page, expect
 
 from infra.local.seed import DEMO_PASSWORD, DemoUser
-from shared.adapters.case_store import CaseStore
-from shared.domain.evidence import case_evidence_prefix
-from shared.domain.retention import ERASED_ACTION
+from shared.core.adapters.case_store import CaseStore
+from shared.core.domain.evidence import case_evidence_prefix
+from shared.core.domain.retention import ERASED_ACTION
 from shared.resources import EVIDENCE_BUCKET_LOCAL_NAME, USER_POOL_NAME, Role, council_group, council_table_name
 
 from .conftest import LocalStack, demo_user, sign_in

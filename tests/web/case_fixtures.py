@@ -6,9 +6,10 @@ import random
 import re
 from html import unescape
 
-from shared.adapters.aws import intake_service, store_for
-from shared.domain.application import Application
-from shared.domain.case import Case, Stage
+from shared.bootstrap import intake_service, store_for
+from shared.services.blue_badge.domain.application import Application
+from shared.core.domain.case import Case
+from shared.services.blue_badge.domain.case import Stage
 from tests.factories import complete_application
 from tests.integration.conftest import upload_intake_files, wait_for_step
 from tests.web.conftest import Browser, Page

@@ -9,7 +9,7 @@ from unittest import mock
 import boto3
 import pytest
 
-from shared.domain.case import utcnow
+from shared.core.domain.case import utcnow
 from shared.resources import DEFAULT_REGION, Role, council_group
 from web.security import session_store
 from web.sessions import ACCOUNT_CHECK_EVERY

@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from shared.adapters.aws import councils, store_for, workflows
-from shared.domain.application import EvidenceRef, EvidenceType
-from shared.domain.badge import BadgeStatus
-from shared.domain.case import AuditEntry, Stage, utcnow
-from shared.domain.council import FeeTiming
-from shared.domain.evidence import case_evidence_prefix
+from shared.bootstrap import councils, store_for, workflows
+from shared.services.blue_badge.domain.application import EvidenceRef, EvidenceType
+from shared.services.blue_badge.domain.badge import BadgeStatus
+from shared.core.domain.case import AuditEntry, utcnow
+from shared.services.blue_badge.domain.case import Stage
+from shared.services.blue_badge.domain.settings import FeeTiming
+from shared.core.domain.evidence import case_evidence_prefix
 from shared.resources import Role
-from shared.service.information import SuppliedInformation, record_supplied
-from tests.factories import REMOVE
+from shared.services.blue_badge.logic.information import SuppliedInformation, record_supplied
+from tests.factories import with_badge_settings, REMOVE
 from tests.web.case_fixtures import NORTHSHIRE, at, case_now, error_summary, open_case, send, someone_new
 from tests.web.conftest import Browser
 
@@ -203,7 +204,7 @@ def test_claim_and_release(signed_in):
 
 def test_payment_when_the_fee_is_taken_on_approval(signed_in, monkeypatch):
     registry = councils()
-    monkeypatch.setitem(registry._by_code, NORTHSHIRE, registry.get(NORTHSHIRE).model_copy(update={"fee_taken_on": FeeTiming.APPROVAL}))
+    monkeypatch.setitem(registry._by_code, NORTHSHIRE, with_badge_settings(registry.get(NORTHSHIRE), fee_taken_on=FeeTiming.APPROVAL))
     case_id = open_case(someone_new(payment=REMOVE))
     at(case_id, Stage.PROOF_CHECK)
     browser = signed_in()

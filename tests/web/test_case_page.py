@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import boto3
 import requests
 
-from shared.adapters.evidence_links import EVIDENCE_LINK_SECONDS
-from shared.domain.case import Stage
+from shared.core.adapters.evidence_links import EVIDENCE_LINK_SECONDS
+from shared.services.blue_badge.domain.case import Stage
 from shared.resources import DEFAULT_REGION, Role
 from tests.factories import REMOVE, intake_file
 from tests.web.case_fixtures import at, error_summary, open_case, send, someone_new

@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from shared.adapters.aws import store_for
-from shared.domain.badge import badge_number_for
+from shared.bootstrap import store_for
+from shared.services.blue_badge.domain.badge import badge_number_for
 from shared.resources import Role
 from tests.integration.test_cross_council_api import (  # noqa: F401  (`unchanged` is a fixture, used with this module's `valewye`)
     CASE_FOR_STEP,
@@ -74,6 +74,21 @@ PAGES_WITHOUT_IDS = {
     "/sign-in": "before signing in", "/sign-in/new-password": "before signing in", "/sign-in/authenticator": "before signing in",
     "/sign-in/code": "before signing in", "/sign-out": "the caller's own session", "/health": "no data",
     "/accessibility": "no data", "/privacy": "no data",
+    "/referrals": "test_another_councils_referral_and_a_blue_badge_case_are_not_found (tests/web/asc_triage/test_screening_pages.py)",
+    "/referrals/dashboard": "test_another_council_sees_only_its_own_referrals (tests/web/asc_triage/test_dashboard.py)",
+    "/referrals/questions": "test_each_council_edits_its_own_set (tests/web/asc_triage/test_question_editor.py)",
+    "/referrals/questions/<version>": "test_each_council_edits_its_own_set",
+    "/referrals/dashboard.csv": "test_another_council_sees_only_its_own_referrals (tests/web/asc_triage/test_dashboard.py)",
+    "/reply/<token>/referral": "test_a_link_that_is_not_one_of_ours_or_another_services_gets_the_same_page (tests/web/asc_triage/test_referrer_reply.py)",
+    # The public referral form and hub bookings: the council is in the address and nothing else of it is reachable.
+    "/adult-social-care/<council>/refer": "test_a_journey_belongs_to_its_council (tests/web/asc_triage/test_referral_form.py)",
+    "/adult-social-care/<council>/refer/<slug>": "test_a_journey_belongs_to_its_council",
+    "/adult-social-care/<council>/refer/check": "test_a_journey_belongs_to_its_council",
+    "/adult-social-care/<council>/refer/confirmation": "test_a_journey_belongs_to_its_council",
+    "/adult-social-care/<council>/hubs/<hub_id>": "a hub of the council in the address, from its config",
+    "/adult-social-care/<council>/hubs/bookings/<booking_id>": "test_another_councils_booking_is_not_found (tests/web/asc_triage/test_referral_form.py)",
+    "/adult-social-care/<council>/hubs/bookings/<booking_id>/cancel": "test_another_councils_booking_is_not_found",
+    "/adult-social-care/<council>/hubs/bookings/<booking_id>/cancelled": "test_another_councils_booking_is_not_found",
 }
 ID_PARAMETERS = {"case_id", "badge_number"}
 # The other parameters of a case's pages, and every value each is probed with.

@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.domain.case import Decision, DecisionOutcome, Review, Stage, utcnow
+from shared.core.domain.case import utcnow
+
+from shared.services.blue_badge.domain.case import Decision, DecisionOutcome, Review, Stage
 from shared.resources import Role
 from tests.web.queue_cases import put_case
 

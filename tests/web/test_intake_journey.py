@@ -9,8 +9,8 @@ from unittest import mock
 
 import pytest
 
-from shared.adapters.aws import store_for
-from shared.domain.case import utcnow
+from shared.bootstrap import store_for
+from shared.core.domain.case import utcnow
 from shared.resources import Role
 from web.intake_journey import JOURNEY
 from web.security import draft_store

@@ -11,12 +11,12 @@ import zipfile
 from html import unescape
 from urllib.parse import unquote
 
-from shared.adapters.aws import councils, evidence_files_for, store_for
-from shared.domain.evidence import case_evidence_prefix
-from shared.domain.retention import ERASED_ACTION, export_prefix
+from shared.bootstrap import councils, evidence_files_for, store_for
+from shared.core.domain.evidence import case_evidence_prefix
+from shared.core.domain.retention import ERASED_ACTION, export_prefix
 from shared.resources import Role
 from tests.factories import complete_application
-from shared.domain.case import Stage
+from shared.services.blue_badge.domain.case import Stage
 from tests.web.case_fixtures import NORTHSHIRE, at, error_summary, open_case, send, someone_new
 from tests.web.conftest import Browser
 

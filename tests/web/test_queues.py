@@ -8,8 +8,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from shared.adapters.aws import store_for
-from shared.domain.case import Stage
+from shared.bootstrap import store_for
+from shared.services.blue_badge.domain.case import Stage
 from shared.resources import Role
 from tests.web.queue_cases import put_case
 

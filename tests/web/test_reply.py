@@ -17,14 +17,14 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from shared.adapters.aws import councils, intake_service, notifier, reply_desk, store_for
-from shared.domain.application import Application
-from shared.domain.case import Stage
-from shared.domain.evidence import case_evidence_prefix
-from shared.domain.reply import MAX_UPLOAD_BYTES
+from shared.bootstrap import councils, intake_service, notifier, reply_desk, store_for
+from shared.services.blue_badge.domain.application import Application
+from shared.services.blue_badge.domain.case import Stage
+from shared.core.domain.evidence import case_evidence_prefix
+from shared.core.domain.uploads import MAX_UPLOAD_BYTES
 from shared.resources import EVIDENCE_BUCKET_LOCAL_NAME
-from shared.service.reminders import send_information_reminders
-from shared.service.reply import APPLICANT_ACTOR
+from shared.services.blue_badge.logic.reminders import send_information_reminders
+from shared.services.blue_badge.logic.reply import APPLICANT_ACTOR
 from tests.factories import REMOVE, complete_application
 from tests.integration.conftest import emails_to, upload_intake_files, wait_for_step, wait_until
 

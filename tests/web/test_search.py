@@ -9,8 +9,8 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from shared.adapters.aws import intake_service
-from shared.domain.application import Application
+from shared.bootstrap import intake_service
+from shared.services.blue_badge.domain.application import Application
 from shared.resources import Role
 from tests.factories import complete_application
 from tests.integration.conftest import upload_intake_files

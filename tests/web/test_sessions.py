@@ -7,9 +7,9 @@ from datetime import timedelta
 import boto3
 import pytest
 
-from shared.domain.case import utcnow
+from shared.core.domain.case import utcnow
 from shared.resources import DEFAULT_REGION, WEB_SESSION_TABLE_NAME, Role
-from shared.service.tenancy import Caller
+from shared.core.logic.tenancy import Caller
 from web.sessions import (
     ACCOUNT_CHECK_EVERY,
     MAX_DRAFT_BYTES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from unittest import mock
 
-from shared.domain.case import utcnow
+from shared.core.domain.case import utcnow
 from shared.resources import Role
 from web.security import RESUME_PREFIX, draft_store
 from web.sessions import SESSION_IDLE

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from shared.domain.reply import token_hash
+from shared.core.domain.reply_tokens import token_hash
 from shared.resources import Role
 from tests.web.test_reply import JPEG, PDF, incomplete_case, link_for, upload
 from web.security import logger as web_logger

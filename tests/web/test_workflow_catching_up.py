@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from shared.domain.case import Stage
+from shared.services.blue_badge.domain.case import Stage
 from tests.integration.test_stranding import throttle  # noqa: F401  (the fixture)
 from tests.web.case_fixtures import at, open_case, send
 

@@ -1,5 +1,42 @@
 """The web UI's pages, one router per area; functions/web/handler.py includes them all."""
 
-from web.pages import account, cases, dashboard, intake, people, reply, search, work
+from shared.core.logic.casework import EDITING_ROLES
+from shared.resources import Role
+from shared.services.asc_triage import SERVICE_KEY as ASC_TRIAGE
+from shared.services.blue_badge import SERVICE_KEY as BLUE_BADGE
+from web.page import LEADER_ROLES, NavItem
+from web.pages import (
+    account,
+    asc_dashboard,
+    asc_questions,
+    asc_referral,
+    asc_reply,
+    asc_screening,
+    cases,
+    dashboard,
+    intake,
+    people,
+    reply,
+    search,
+    work,
+)
 
-ROUTERS = (account.router, work.router, cases.router, intake.router, search.router, people.router, dashboard.router, reply.router)
+# The ASC dashboard's and question editor's literal paths (/referrals/dashboard, /referrals/questions) come before the
+# screening pages' /referrals/<case id>;
+# the referrer's reply page (/reply/<token>/referral) before Blue Badge's /reply/<token> pages.
+ROUTERS = (
+    account.router, work.router, cases.router, intake.router, search.router, people.router, dashboard.router,
+    asc_dashboard.router, asc_questions.router, asc_screening.router, asc_referral.router, asc_reply.router, reply.router,
+)
+
+# The sections in the header, each shown to the roles it names in councils that run its service.
+NAVIGATION = (
+    NavItem("/", "My work"),
+    NavItem("/queue", "Team queue", service=BLUE_BADGE),
+    NavItem("/referrals", "Referrals", service=ASC_TRIAGE),
+    NavItem("/search", "Search", service=BLUE_BADGE),
+    NavItem("/applications/new", "New application", EDITING_ROLES, service=BLUE_BADGE),
+    NavItem("/dashboard", "Dashboard", LEADER_ROLES, service=BLUE_BADGE),
+    NavItem("/referrals/dashboard", "Referrals dashboard", LEADER_ROLES, service=ASC_TRIAGE),
+    NavItem("/referrals/questions", "Referral questions", (Role.COUNCIL_ADMIN,), service=ASC_TRIAGE),
+)

@@ -10,10 +10,10 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
-from shared.adapters.aws import councils
-from shared.adapters.staff_sign_in import MFA_CODE, MFA_SETUP, NEW_PASSWORD, Challenge, ChallengeAnswerRefused, SignInRefused
-from shared.domain.case import utcnow
-from shared.service.tenancy import Caller
+from shared.bootstrap import councils
+from shared.core.adapters.staff_sign_in import MFA_CODE, MFA_SETUP, NEW_PASSWORD, Challenge, ChallengeAnswerRefused, SignInRefused
+from shared.core.domain.case import utcnow
+from shared.core.logic.tenancy import Caller
 from web.forms import CSRF_FIELD, Errors
 from web.page import posted, save_draft
 from web.rendering import redirect, render_html

@@ -19,50 +19,47 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import BaseModel, ValidationError
 
-from shared.adapters.aws import councils, evidence_links_for, intake_service, store_for, workflows
-from shared.adapters.case_store import CaseStore
-from shared.domain.application import ApplicationType, CancelReason, Channel, ReplaceReason
-from shared.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeStatus
-from shared.domain.case import (
-    CASE_ID_PATTERN,
-    HUMAN_STAGES,
-    INFORMATION_REQUEST_STAGES,
-    AssessmentOutcome,
-    AuditEntry,
-    Case,
-    DecisionOutcome,
-    ReviewOutcome,
-    Stage,
-    utcnow,
-)
-from shared.domain.completeness import DESCRIPTIONS, MissingCode, fee_for
-from shared.domain.evidence import case_evidence_prefix
+from shared.bootstrap import councils, evidence_links_for, intake_service, workflows
+from shared.core.adapters.case_store import CaseStore
+from shared.services.blue_badge.domain.application import ApplicationType, CancelReason, Channel, ReplaceReason
+from shared.services.blue_badge.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeStatus
+from shared.core.domain.case import CASE_ID_PATTERN, AuditEntry, Case, utcnow
+from shared.services.blue_badge.domain.case import HUMAN_STAGES, INFORMATION_REQUEST_STAGES, AssessmentOutcome, DecisionOutcome, ReviewOutcome, Stage
+from shared.services.blue_badge.domain.completeness import DESCRIPTIONS, MissingCode, fee_for
+from shared.core.domain.evidence import case_evidence_prefix
 from shared.resources import Role
-from shared.service import decisions, recovery
-from shared.service.casework import (
+from shared.services.blue_badge.logic import recovery
+from shared.core.logic.steps import InvalidStep
+from shared.services.blue_badge.logic import decisions
+from shared.core.logic.casework import (
     ALLOCATING_ROLES,
     EDITING_ROLES,
     AssignmentInput,
-    BadgeNotChangeable,
-    CancelBadgeInput,
     NoteInput,
     ReferralInput,
-    ReorderBadgeInput,
-    ReplacementNotPossible,
     add_note,
     assign,
-    cancel_badge,
     refer,
-    reorder_badge,
-    replace_badge,
     view_case,
     visible_case,
 )
-from shared.service.replacement import ReplaceBadgeInput
-from shared.service.tenancy import Caller
+from shared.services.blue_badge.logic.badges import (
+    BadgeNotChangeable,
+    CancelBadgeInput,
+    ReorderBadgeInput,
+    ReplacementNotPossible,
+    cancel_badge,
+    reorder_badge,
+    replace_badge,
+)
+from shared.services.blue_badge.logic.replacement import ReplaceBadgeInput
+from shared.core.logic.tenancy import Caller
 from web.forms import Errors, Form, errors_from
 from web.page import caller, discard_drafts, posted, render_page, require_any, save_draft, saved_work
 from web.rendering import origin_of, redirect
+from shared.services.blue_badge.domain.settings import badge_settings
+from shared.bootstrap import service_store_for
+from shared.services.blue_badge import SERVICE_KEY
 
 router = Router()
 
@@ -127,7 +124,10 @@ def _store() -> CaseStore:
     who = caller(router)
     if who.council_code is None:
         raise NotFoundError("cases belong to a council; sign in with a council account")
-    return store_for(who.council_code)
+    store = service_store_for(who.council_code, SERVICE_KEY)
+    if store is None:
+        raise NotFoundError("this council does not run Blue Badge")
+    return store
 
 
 def _case(case_id: str) -> Case:
@@ -194,7 +194,7 @@ def case_page(case_id: str) -> Response:
         badges=[(badge, badge_actions(badge, who)) for badge in loaded.badges],
         # catching_up: a step is recorded but its workflow has not taken the resume yet (sent again within minutes).
         actions=workflow_actions(case, who), moving_on=moving_on, catching_up=loaded.catching_up,
-        fee_pence=fee_for(case.application, council) if council and council.charges_fee else 0,
+        fee_pence=fee_for(case.application, council) if council and badge_settings(council).charges_fee else 0,
         can_note=who.has_any(*ASSESSING_ROLES), can_assign=who.has_any(*EDITING_ROLES),
         is_mine=case.assignee == who.user, is_leader=who.has_any(*ALLOCATING_ROLES),
         missing_all=[(code, DESCRIPTIONS[code]) for code in MissingCode],
@@ -394,7 +394,7 @@ def payment(case_id: str) -> Response:
             try:
                 decisions.record_payment(_store(), workflows(), council, case.case_id, given, caller(router), utcnow())
                 return _done(case.case_id, "payment")
-            except decisions.InvalidStep:
+            except InvalidStep:
                 errors.add("amount", f"The amount is less than the fee of £{fee_for(case.application, council) / 100:.2f}")
     return _action_page("case/payment.html", "Record the payment", case, errors, form,
                         fee=fee_for(case.application, council) / 100 if council else 0)
@@ -462,7 +462,7 @@ ORDER_FIELDS = {"order.start_date": "start-date", "order": "delivery-option", "o
                 "order.delivery_option": "delivery-option", "": "reasons"}
 
 
-def _rule_field(refused: decisions.InvalidStep) -> str:
+def _rule_field(refused: InvalidStep) -> str:
     """The input a badge rule's refusal is about; rules about the person (one badge each) point at the start of the order."""
     return ORDER_FIELDS.get(refused.field, "start-date")
 
@@ -567,7 +567,7 @@ def _register(journey: OutcomeJourney) -> None:
             if not errors and step == "order":
                 try:  # the badge rules (start not in the past, award end, one badge per person) now, not after the check
                     decisions.check_order(_store(), case, given.order, utcnow(), "order")
-                except decisions.InvalidStep as refused:
+                except InvalidStep as refused:
                     errors.add(_rule_field(refused), refused.message)
             if not errors:
                 save_draft(router)
@@ -584,7 +584,7 @@ def _register(journey: OutcomeJourney) -> None:
         if router.current_event.http_method == "POST" and not errors:
             try:
                 journey.send(_store(), workflows(), case.case_id, given, caller(router), utcnow())
-            except decisions.InvalidStep as refused:
+            except InvalidStep as refused:
                 errors.add(_rule_field(refused), refused.message)
             else:
                 for step in ("", "order", "reasons"):
@@ -649,7 +649,7 @@ def replace(case_id: str, badge_number: str) -> Response:
                 discard_drafts(router)
                 return redirect(f"/cases/{case.case_id}/done/badge-replaced?new={outcome.case_id or ''}")
     return _action_page("case/badge_replace.html", f"Replace badge {badge.badge_number}", case, errors, form, badge=badge,
-                        reasons=list(ReplaceReason), channels=list(Channel), charges_fee=bool(council and council.charges_fee))
+                        reasons=list(ReplaceReason), channels=list(Channel), charges_fee=bool(council and badge_settings(council).charges_fee))
 
 
 HOLDER_FIELDS = ("forenames", "surname")

@@ -15,13 +15,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.router import Router
 
-from shared.adapters.aws import councils, intake_service, store_for
-from shared.domain.case import utcnow
-from shared.domain.completeness import missing_items
-from shared.domain.council import CouncilConfig
-from shared.service.casework import EDITING_ROLES, visible_case
-from shared.service.intake import IntakeStatus
-from shared.service.tenancy import Caller
+from shared.bootstrap import councils, intake_service
+from shared.core.domain.case import utcnow
+from shared.services.blue_badge.domain.completeness import missing_items
+from shared.core.domain.council import CouncilConfig
+from shared.core.logic.casework import EDITING_ROLES, visible_case
+from shared.services.blue_badge.logic.intake import IntakeStatus
+from shared.core.logic.tenancy import Caller
 from web.forms import Errors
 from web.intake_journey import (
     APPLICATION_ID,
@@ -43,6 +43,9 @@ from web.intake_journey import (
 from web.page import discard_drafts, posted, render_page, require_any, saved_work
 from web.rendering import redirect
 from web.security import draft_store
+from shared.services.blue_badge.domain.settings import badge_settings
+from shared.bootstrap import service_store_for
+from shared.services.blue_badge import SERVICE_KEY
 
 router = Router()
 
@@ -87,7 +90,7 @@ def start() -> Response:
     answers, saved_at = _kept(who)
     query = router.current_event.query_string_parameters or {}
     return render_page(
-        router, "intake/start.html", title="Key in an application", council=council, saved_at=saved_at,
+        router, "intake/start.html", title="Key in an application", council=council, badge=badge_settings(council), saved_at=saved_at,
         just_saved=query.get("saved") == "1", continue_path=_first_to_answer(answers, council) if saved_at else STEPS[0].path,
         first_path=STEPS[0].path,
     )
@@ -130,7 +133,8 @@ def submit() -> Response:
 @router.get(f"{CONFIRMATION}/<case_id>")
 def confirmation(case_id: str) -> Response:
     who, _ = _editor()
-    case = visible_case(store_for(who.council_code), case_id, who)
+    store = service_store_for(who.council_code, SERVICE_KEY)
+    case = visible_case(store, case_id, who) if store is not None else None
     if case is None:
         raise NotFoundError(f"no case {case_id}")
     duplicate = (router.current_event.query_string_parameters or {}).get("duplicate") == "1"
@@ -191,6 +195,7 @@ def _question_page(step: Step, answers: Answers, council: CouncilConfig, errors:
         router, "intake/question.html", status, title=heading(step, answers), step=step, fields=step.fields(answers),
         answers=answers, errors=errors, back=back, changing=_changing(), kept_after_timeout=kept_after_timeout,
         number=applicable.index(step) + 1 if step in applicable else None, total=len(applicable), council=council,
+        badge=badge_settings(council),
     )
 
 

@@ -2,7 +2,7 @@
 and erasing a person on request, which a second council admin confirms.
 
 Both start from the single view of a person (/cases/<id>/person) and find the person's cases by their search keys in
-the caller's own council table, like the single view does (shared/service/lifecycle.py).
+the caller's own council table, like the single view does (shared/core/logic/lifecycle.py).
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.router import Router
 
-from shared.adapters.aws import councils, evidence_files_for, evidence_links_for, store_for
-from shared.adapters.case_store import StaleVersion
-from shared.domain.case import Case, utcnow
-from shared.domain.retention import REQUEST_REASONS, ErasureReason, export_prefix
+from shared.bootstrap import councils, evidence_files_for, evidence_links_for, store_for
+from shared.core.adapters.case_store import StaleVersion
+from shared.core.domain.case import Case, utcnow
+from shared.core.domain.retention import REQUEST_REASONS, ErasureReason, export_prefix
 from shared.resources import Role
-from shared.service.casework import visible_case
-from shared.service.lifecycle import ErasureRefused, confirm_erasure, export_person, pending_request, person_case_ids, request_erasure
-from shared.service.tenancy import Caller
+from shared.core.logic.casework import visible_case
+from shared.core.logic.lifecycle import ErasureRefused, confirm_erasure, export_person, pending_request, person_case_ids, request_erasure
+from shared.core.logic.tenancy import Caller
 from web.forms import Errors
 from web.page import caller as current_caller
 from web.page import posted, render_page, require_any

@@ -16,12 +16,14 @@ from urllib.parse import urlencode
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
-from shared.adapters.aws import reply_desk
-from shared.adapters.case_store import StaleVersion
-from shared.domain.reply import MAX_UPLOAD_BYTES, FileFormat, ReplyBy
+from shared.bootstrap import reply_desk
+from shared.core.adapters.case_store import StaleVersion
+from shared.services.blue_badge.domain.reply import ReplyBy
+from shared.core.domain.uploads import MAX_UPLOAD_BYTES, FileFormat
 from shared.resources import REPLY_PATH_PREFIX, Env
-from shared.service.information import NotWaitingForInformation
-from shared.service.reply import LinkState, Reply, UploadProblem, reply_path
+from shared.core.logic.steps import NotWaitingForInformation
+from shared.core.domain.reply_tokens import reply_path
+from shared.services.blue_badge.logic.reply import LinkState, Reply, UploadProblem
 from web.forms import Errors
 from web.rendering import origin_of, redirect, render_html
 from web.security import current_form, logger

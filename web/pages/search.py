@@ -17,14 +17,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.router import Router
 
-from shared.adapters.aws import store_for
-from shared.domain.badge import is_valid_badge_number, normalise_badge_number
-from shared.domain.formats import is_valid_nino, is_valid_postcode
-from shared.domain.case import Case
+from shared.bootstrap import store_for
+from shared.services.blue_badge.domain.badge import is_valid_badge_number, normalise_badge_number
+from shared.core.domain.formats import is_valid_nino, is_valid_postcode
+from shared.core.domain.case import Case
 from shared.resources import Role
-from shared.service.casework import EDITING_ROLES, visible_case
-from shared.service.people import CaseSummary, SearchKind, person_view, search
-from shared.service.tenancy import Caller
+from shared.core.logic.casework import EDITING_ROLES, visible_case
+from shared.core.logic.people import CaseSummary, SearchKind, person_view, search
+from shared.core.logic.tenancy import Caller
 from web.forms import Errors
 from web.intake_journey import BADGE_NUMBER_FORMAT, Answers, Field, Kind, read_date
 from web.page import posted, render_page, require_any

@@ -1,6 +1,6 @@
 """My work and the team queue: work queues against the KPI target, saved views, and team leaders' bulk changes.
 
-Both pages read one page of a queue with the same Query as GET /cases (shared.service.queues). The team
+Both pages read one page of a queue with the same Query as GET /cases (shared.services.blue_badge.logic.queues). The team
 queue's filters are a GET form (a filtered queue is a link that can be kept); its forms for saving a view
 and for team leaders' changes post to /queue with the same query string, and the page is shown again.
 """
@@ -16,23 +16,26 @@ from urllib.parse import urlencode
 
 import boto3
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.exceptions import ForbiddenError
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ForbiddenError
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import ValidationError
 
-from shared.adapters.aws import councils, store_for
-from shared.adapters.case_store import CaseStore, InvalidCursor, StaleVersion
-from shared.domain.application import ApplicationType, EligibilityCode
-from shared.domain.case import Case, Stage, utcnow
-from shared.domain.council import CouncilConfig
-from shared.domain.kpi import CaseAge, case_age
+from shared.bootstrap import councils, service_store_for
+from shared.core.adapters.case_store import CaseStore, InvalidCursor, StaleVersion
+from shared.services.blue_badge.domain.application import ApplicationType, EligibilityCode
+from shared.core.domain.case import Case, utcnow
+from shared.services.blue_badge.domain.case import Stage
+from shared.core.domain.council import CouncilConfig
+from shared.services.blue_badge.domain.kpi import CaseAge, case_age
 from shared.resources import Env
-from shared.service.casework import BulkAssignment, BulkResult, CaseVersion, assign_many, set_priority
-from shared.service.queues import ME, QueueNotAllowed, QueueQuery, queue_filter, stage_counts
-from shared.service.tenancy import Caller
+from shared.core.logic.casework import BulkAssignment, BulkResult, CaseVersion, assign_many, set_priority
+from shared.services.blue_badge.logic.queues import ME, QueueNotAllowed, QueueQuery, queue_filter, stage_counts
+from shared.core.logic.tenancy import Caller
 from web.forms import Errors, errors_from
 from web.page import LEADER_ROLES, caller, posted, render_page, require_any
 from web.saved_views import MAX_NAME_LENGTH, SavedView, SavedViewStore, TooManyViews
+from shared.services.blue_badge.domain.settings import badge_settings
+from shared.services.blue_badge import SERVICE_KEY
 
 router = Router()
 
@@ -68,7 +71,10 @@ def council_of(who: Caller) -> tuple[CaseStore, CouncilConfig]:
     council = councils().get(who.council_code) if who.council_code else None
     if council is None:
         raise ForbiddenError("Work queues are for council staff; your account has no council")
-    return store_for(council.code), council
+    store = service_store_for(council.code, SERVICE_KEY)
+    if store is None:
+        raise NotFoundError("this council does not run Blue Badge")
+    return store, council
 
 
 def params() -> dict[str, list[str]]:
@@ -107,8 +113,8 @@ def _first_page_blank(cursor: str) -> str:
 
 
 def target_text(council: CouncilConfig) -> str:
-    return (f"Target: a decision within {council.kpi.days_to_decision} working days of receiving a complete application, "
-            f"{council.kpi.days_to_decision_automatic} for the automatic routes (PIP, DLA, AFRFCS, WPMS and BLIND).")
+    return (f"Target: a decision within {badge_settings(council).kpi.days_to_decision} working days of receiving a complete application, "
+            f"{badge_settings(council).kpi.days_to_decision_automatic} for the automatic routes (PIP, DLA, AFRFCS, WPMS and BLIND).")
 
 
 # ------------------------------------------------------------------ My work
@@ -153,7 +159,7 @@ def team_queue(store: CaseStore, council: CouncilConfig, who: Caller, *, errors:
         values=values, posted_values=posted_values or {}, ticked=ticked or [], counts=counts, page=page, target=target_text(council),
         action="/queue" + (f"?{urlencode(given, doseq=True)}" if given else ""),
         views=saved_views().list(who.user), leader=who.has_any(*LEADER_ROLES),
-        stages=list(Stage), application_types=list(ApplicationType), routes=list(EligibilityCode),
+        stages=list(Stage), application_types=list(ApplicationType), routes=list(EligibilityCode), teams=council.teams,
     )
 
 

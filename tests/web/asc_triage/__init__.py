@@ -1,0 +1,1 @@
+"""Adult social care triage: web page tests."""
