@@ -9,7 +9,7 @@ Context (all optional, `-c name=value` or cdk.json):
   webDomainName           the web UI's own domain (e.g. casework.northshire.gov.uk), with webCertificateArn: an
   webCertificateArn       ACM certificate for it in us-east-1. Without them the UI is on CloudFront's own name.
   supplierPush            the print supplier's own SFTP server, as JSON ({"host", "port", "username", "remote_dir",
-                          "host_key"}; shared/adapters/sftp.py SftpTarget): each night's extracts are pushed there too
+                          "host_key"}; shared/services/blue_badge/adapters/sftp.py SftpTarget): each night's extracts are pushed there too
   supplierSshPublicKey    the supplier's public key for its Transfer Family user (collecting from our SFTP)
   nag                     "false" to skip cdk-nag (default on)
 The account comes from CDK_DEFAULT_ACCOUNT (set by the CDK CLI when credentials exist); without it the
@@ -37,7 +37,7 @@ from infra.constructs.functions import POWERTOOLS_LAYER_VERSION
 from infra.constructs.web import EDGE_REGION, WebEdgeStack, WebLogsStack
 from infra.nag import add_nag_checks
 from infra.stack import CaseworkStack
-from shared.domain.council import COUNCILS_FILE, CouncilConfigError, CouncilRegistry, load_councils
+from shared.core.domain.council import COUNCILS_FILE, CouncilConfigError, CouncilRegistry, load_councils
 from shared.resources import DEFAULT_REGION, PREFIX
 
 STACK_ID = "Casework"

@@ -3,7 +3,10 @@ council's table and staff groups in a nested council shard (infra/constructs/cou
 
 from __future__ import annotations
 
+import json
+
 from aws_cdk import CfnOutput, Stack, Tags
+from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
@@ -13,6 +16,7 @@ from constructs import Construct
 
 from infra.constructs.api import CaseworkApi, StaffIdentity
 from infra.constructs.councils import CouncilShards
+from infra.constructs.crm_connector import CrmConnector
 from infra.constructs.functions import POWERTOOLS_LAYER_NAME, POWERTOOLS_LAYER_VERSION, RUNTIME, AppFunctions
 from infra.constructs.housekeeping import Housekeeping
 from infra.constructs.intake import Intake
@@ -20,6 +24,7 @@ from infra.constructs.lifecycle import DataLifecycle
 from infra.constructs.monitoring import DeadLetterQueue, Monitoring
 from infra.constructs.reconciler import Reconciler
 from infra.constructs.resume_sweeper import ResumeSweeper
+from infra.constructs.routing_watch import RoutingWatch
 from infra.constructs.security import PlatformKey
 from infra.constructs.supplier_sftp import SupplierPushKey, SupplierSftp, supplier_push_target
 from infra.constructs.storage import Buckets, PlatformTables, read_write_statement
@@ -27,15 +32,17 @@ from infra.constructs.web import WebHosting
 from infra.constructs.tenancy import CouncilDataRole
 from infra.constructs.workflows import Workflows
 from infra.nag import NAG, acknowledge
-from shared.adapters.parked_payloads import UNROUTED_PARKED_FOLDER
-from shared.domain.council import CouncilRegistry
+from shared.core.adapters.parked_payloads import UNROUTED_PARKED_FOLDER
+from shared.core.domain.council import CouncilRegistry
 from shared.resources import (
     API_FUNCTION,
+    ASC_ROUTING_WATCH_FUNCTION,
+    ASC_STEP_FUNCTION,
+    CRM_CONNECTOR_FUNCTION,
     ERASURE_FUNCTION,
     INGEST_FUNCTION,
     INTAKE_BATCH_SIZE,
     PREFIX,
-    PRINT_DISPATCH_FUNCTION,
     PRINT_PUSH_FUNCTION,
     PRINT_RESULTS_DLQ_NAME,
     PRINT_RESULTS_FUNCTION,
@@ -51,17 +58,20 @@ from shared.resources import (
     WORKFLOW_TASK_FUNCTIONS,
     Env,
 )
+from shared.services.asc_triage import SERVICE_KEY as ASC_TRIAGE
+from shared.services.asc_triage.domain.settings import triage_settings
 
 LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
 INGEST_MAX_CONCURRENCY = 5  # caps parallel intake so a burst of submissions cannot swamp the tables
-EMAILING_FUNCTIONS = (WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_RESULTS_FUNCTION)  # email applicants (and councils) through SES
+# Email applicants, referrers (and councils) through SES: the web function sends hub booking confirmations.
+EMAILING_FUNCTIONS = (WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_RESULTS_FUNCTION, ASC_STEP_FUNCTION, WEB_FUNCTION)
 # What each function may do in the badge-number table: the workflow step takes numbers from the counter and records
 # where each ordered badge lives (a Put in the order's transaction); the print results only read where a badge lives.
 BADGE_NUMBER_TABLE_ACTIONS = {
     WORKFLOW_STEP_FUNCTION.key: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
     PRINT_RESULTS_FUNCTION.key: ["dynamodb:GetItem"],
 }
-# Park large payloads of unknown councils in S3 (ingest), and open and replay them (API): shared/adapters/parked_payloads.py.
+# Park large payloads of unknown councils in S3 (ingest), and open and replay them (API): shared/core/adapters/parked_payloads.py.
 UNROUTED_PARKING_FUNCTIONS = (INGEST_FUNCTION, API_FUNCTION)
 
 
@@ -167,7 +177,7 @@ class CaseworkStack(Stack):
                 iam.PolicyStatement(actions=["ses:SendEmail"], resources=[self.format_arn(service="ses", resource="identity", resource_name="*")])
             )
         self.housekeeping = Housekeeping(self, "Housekeeping", reminders=functions[REMINDERS_FUNCTION.key], key=key)
-        # Every few minutes, the workflow resumes that steps people recorded still owe (shared/service/resumes.py).
+        # Every few minutes, the workflow resumes that steps people recorded still owe (shared/core/logic/resumes.py).
         self.resume_sweeper = ResumeSweeper(self, "ResumeSweeper", sweeper=functions[RESUME_SWEEPER_FUNCTION.key],
                                             case_workflows=self.workflows.case_workflows)
         # UK GDPR retention: the daily erasure run and the evidence bucket's expiry rules, from each council's schedule.
@@ -219,8 +229,12 @@ class CaseworkStack(Stack):
                 Env.WEB_CLIENT_ID: self.identity.client.user_pool_client_id,
                 Env.WEB_BASE_URL: self.web.base_url,
                 Env.TENANT_ROLE_ARN: self.council_data.role.role_arn,
+                Env.EVENT_BUS: self.intake.bus.event_bus_name,
+                Env.CRM_ENDPOINTS: crm_endpoints(councils),
             }
         )
+        for _, _, role in self.functions.needing(Env.EVENT_BUS):
+            self.intake.bus.grant_put_events_to(role)
 
         # Each council's table and groups, in nested stacks: the parent must not grow with the councils.
         # Only the CMK's ARN and the user pool's id cross into the shards (as nested-stack parameters).
@@ -259,9 +273,18 @@ class CaseworkStack(Stack):
                                       self.tables.print_batches, self.web.sessions)],
             alarm_email=alarm_email,
         )
-        # Hourly, the cases at a person's step checked against their workflow executions (shared/service/reconciler.py).
+        # Accepted adult social care referrals, from the bus to each council's CRM (functions/crm_connector); its two
+        # dead-letter queues alarm on their own, and the dashboard shows those alarms with the others.
+        self.crm_connector = CrmConnector(self, "CrmConnector", bus=self.intake.bus, connector=functions[CRM_CONNECTOR_FUNCTION.key],
+                                          key=key, alarm_topic=self.monitoring.topic)
+        self.monitoring.dashboard.add_widgets(
+            cw.AlarmStatusWidget(title="Referrals to council CRMs", alarms=self.crm_connector.alarms, width=8, height=3))
+        # Hourly, the cases at a person's step checked against their workflow executions (shared/services/blue_badge/logic/reconciler.py).
         self.reconciler = Reconciler(self, "Reconciler", reconciler=functions[RECONCILER_FUNCTION.key], alarm_topic=self.monitoring.topic,
                                      dashboard=self.monitoring.dashboard)
+        # Every 15 minutes, the open referrals near or past their routing target, alarmed (shared/services/asc_triage/logic/routing_watch.py).
+        self.routing_watch = RoutingWatch(self, "RoutingWatch", watch=functions[ASC_ROUTING_WATCH_FUNCTION.key], councils=councils,
+                                          alarm_topic=self.monitoring.topic, dashboard=self.monitoring.dashboard)
 
         self._outputs()
         self._acknowledge_findings()
@@ -375,3 +398,11 @@ class CaseworkStack(Stack):
             "AmazonAPIGatewayPushToCloudWatchLogs is the AWS-documented policy for it and tracks the log "
             "actions API Gateway needs; only apigateway.amazonaws.com can assume the role.",
         )
+
+
+def crm_endpoints(councils: CouncilRegistry) -> str:
+    """Env.CRM_ENDPOINTS: council code -> its CRM endpoint, for the councils whose asc-triage settings name one (an empty
+    JSON object when none does). The endpoints name their client secrets; the values stay in Secrets Manager."""
+    endpoints = {council.code: crm.model_dump(mode="json") for council in councils
+                 if council.runs(ASC_TRIAGE) and (crm := triage_settings(council).crm) is not None}
+    return json.dumps(endpoints, sort_keys=True)

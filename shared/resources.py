@@ -37,19 +37,25 @@ class TableLayout:
 
 
 # Work queues, each a Query on one index (filters not in an index's key are applied to that Query):
-# GSI1: by stage, oldest first (also the parked-application queue and the ORDERED badges per print batch).
-# GSI2: by assignee; GSI3: stage + application type; GSI4: stage + eligibility route; GSI6: by the
-# assessor a case is referred to - all oldest first. GSI5: by stage, highest priority first, then oldest.
+# GSI1: by service and stage, oldest first (also the parked-application queue and the ORDERED badges per print batch).
+# GSI2: by assignee; GSI3 and GSI4: stage + one of its service's own queue filters (ServiceSpec.indexed_filters, e.g.
+# Blue Badge's application type and eligibility route); GSI6: by the assessor a case is referred to; GSI7: by team
+# and stage - all oldest first. GSI5: by stage, highest priority first, then oldest.
 STAGE_INDEX = IndexSpec(name="gsi1-stage", partition_key="gsi1pk", sort_key="gsi1sk")
 ASSIGNEE_INDEX = IndexSpec(name="gsi2-assignee", partition_key="gsi2pk", sort_key="gsi2sk")
-TYPE_INDEX = IndexSpec(name="gsi3-type", partition_key="gsi3pk", sort_key="gsi3sk")
-ROUTE_INDEX = IndexSpec(name="gsi4-route", partition_key="gsi4pk", sort_key="gsi4sk")
+FILTER_INDEXES = (
+    IndexSpec(name="gsi3-filter-a", partition_key="gsi3pk", sort_key="gsi3sk"),
+    IndexSpec(name="gsi4-filter-b", partition_key="gsi4pk", sort_key="gsi4sk"),
+)
 PRIORITY_INDEX = IndexSpec(name="gsi5-priority", partition_key="gsi5pk", sort_key="gsi5sk")
 REFERRAL_INDEX = IndexSpec(name="gsi6-referral", partition_key="gsi6pk", sort_key="gsi6sk")
+TEAM_INDEX = IndexSpec(name="gsi7-team", partition_key="gsi7pk", sort_key="gsi7sk")
 # CloudFormation adds at most one GSI to an existing table per deployment: add new indexes one release at a time.
 # TTL (epoch seconds): DynamoDB removes a record kept only for a while, e.g. an erasure request nobody confirmed.
-CASE_TABLE_LAYOUT = TableLayout(indexes=(STAGE_INDEX, ASSIGNEE_INDEX, TYPE_INDEX, ROUTE_INDEX, PRIORITY_INDEX, REFERRAL_INDEX),
-                                ttl_attribute="expires_at")
+CASE_TABLE_LAYOUT = TableLayout(
+    indexes=(STAGE_INDEX, ASSIGNEE_INDEX, *FILTER_INDEXES, PRIORITY_INDEX, REFERRAL_INDEX, TEAM_INDEX),
+    ttl_attribute="expires_at",
+)
 
 # Powertools Idempotency's default attribute names; its key is "id".
 IDEMPOTENCY_TABLE_LAYOUT = TableLayout(partition_key="id", sort_key="", ttl_attribute="expiration")
@@ -94,7 +100,7 @@ def council_shard(council_code: str) -> int:
 # Applications whose council is not in this deployment are parked here (same layout as a council table).
 UNROUTED_TABLE_NAME = f"{PREFIX}-unrouted-intake"
 IDEMPOTENCY_TABLE_NAME = f"{PREFIX}-idempotency"
-# One counter for the whole deployment, so badge numbers are unique across councils (shared.domain.badge).
+# One counter for the whole deployment, so badge numbers are unique across councils (shared.services.blue_badge.domain.badge).
 BADGE_NUMBER_TABLE_NAME = f"{PREFIX}-badge-numbers"
 BADGE_NUMBER_TABLE_LAYOUT = TableLayout(partition_key="id", sort_key="")
 # Print batches of the whole deployment (one extract file per batch covers every council).
@@ -153,9 +159,13 @@ class Env(StrEnum):
     USER_POOL_ID = "USER_POOL_ID"
     WEB_CLIENT_ID = "WEB_CLIENT_ID"  # the user pool app client the web UI signs staff in with
     WEB_BASE_URL = "WEB_BASE_URL"  # where the web UI is reached (links in emails)
-    SUPPLIER_PUSH = "SUPPLIER_PUSH"  # JSON of the supplier's own SFTP server (shared.adapters.sftp.SftpTarget); empty: no push
+    SUPPLIER_PUSH = "SUPPLIER_PUSH"  # JSON of the supplier's own SFTP server (shared.services.blue_badge.adapters.sftp.SftpTarget); empty: no push
     SUPPLIER_PUSH_KEY_SECRET = "SUPPLIER_PUSH_KEY_SECRET"  # the secret holding the push's client private key
     TENANT_ROLE_ARN = "TENANT_ROLE_ARN"  # the role assumed, tagged with one council, to reach that council's data
+    EVENT_BUS = "EVENT_BUS"  # the deployment's event bus (events a service puts, e.g. Referral Accepted)
+    # JSON: council code -> its CRM endpoint (asc-triage settings `crm`, shared.services.asc_triage.domain.crm.CrmEndpoint);
+    # built from the council config at synth, and pointed at the loopback receiver by the local run.
+    CRM_ENDPOINTS = "CRM_ENDPOINTS"
 
 
 # ---------------------------------------------------------------- Workflows
@@ -164,6 +174,7 @@ class WorkflowKey(StrEnum):
     REPLACEMENT = "replacement"
     CANCELLATION = "cancellation"
     PRINT_DISPATCH = "print-dispatch"
+    ASC_REFERRAL = "asc-referral"
 
 
 @dataclass(frozen=True)
@@ -171,6 +182,7 @@ class WorkflowSpec:
     key: WorkflowKey
     definition_file: str
     description: str
+    per_case: bool = True  # one execution per case (its steps resume it); False: a scheduled job's workflow
 
     @property
     def state_machine_name(self) -> str:
@@ -185,11 +197,12 @@ WORKFLOWS: tuple[WorkflowSpec, ...] = (
     WorkflowSpec(WorkflowKey.APPLICATION, "blue-badge-application.asl.json", "New and renewal Blue Badge applications"),
     WorkflowSpec(WorkflowKey.REPLACEMENT, "blue-badge-replacement.asl.json", "Replacement of a lost, stolen, damaged or undelivered badge"),
     WorkflowSpec(WorkflowKey.CANCELLATION, "blue-badge-cancellation.asl.json", "Cancellation of a badge"),
-    WorkflowSpec(WorkflowKey.PRINT_DISPATCH, "print-dispatch.asl.json", "Nightly print batches to the badge supplier"),
+    WorkflowSpec(WorkflowKey.PRINT_DISPATCH, "print-dispatch.asl.json", "Nightly print batches to the badge supplier", per_case=False),
+    WorkflowSpec(WorkflowKey.ASC_REFERRAL, "asc-referral.asl.json", "Adult social care referrals: screening, then routing or signposting"),
 )
 WORKFLOWS_BY_KEY = {workflow.key: workflow for workflow in WORKFLOWS}
 
-# Application type -> the workflow that carries it.
+# Blue Badge application type -> the workflow that carries it.
 WORKFLOW_FOR_APPLICATION_TYPE = {
     "NEW": WorkflowKey.APPLICATION,
     "RENEW": WorkflowKey.APPLICATION,
@@ -272,6 +285,20 @@ RECONCILER_FUNCTION = FunctionSpec(
     description="Hourly: starts again the case workflows that stopped and flags cases out of step with their workflow",
     environment=(Env.TENANT_ROLE_ARN, Env.WORKFLOW_ARNS),
 )
+ASC_STEP_FUNCTION = FunctionSpec(
+    key="asc-step",
+    handler="functions.asc_step.handler.lambda_handler",
+    description="Referral updates performed by the adult social care triage workflow's task states",
+    environment=(Env.WEB_BASE_URL, Env.TENANT_ROLE_ARN, Env.EVENT_BUS),  # the reply link; the Referral Accepted event
+    layers=("asc",),
+)
+CRM_CONNECTOR_FUNCTION = FunctionSpec(
+    key="crm-connector",
+    handler="functions.crm_connector.handler.lambda_handler",
+    description="Delivers accepted adult social care referrals to the council's CRM and records the CRM's record id",
+    environment=(Env.IDEMPOTENCY_TABLE, Env.TENANT_ROLE_ARN, Env.CRM_ENDPOINTS),
+    layers=("asc",),
+)
 ERASURE_FUNCTION = FunctionSpec(
     key="erasure",
     handler="functions.erasure.handler.lambda_handler",
@@ -286,12 +313,29 @@ WEB_FUNCTION = FunctionSpec(
         Env.WEB_SESSION_TABLE, Env.USER_POOL_ID, Env.WEB_CLIENT_ID, Env.WEB_BASE_URL, Env.EVIDENCE_BUCKET,
         Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS, Env.TENANT_ROLE_ARN,
     ),
-    layers=("web",),
+    layers=("web", "asc"),  # asc: the referral form shows the routing clock
+)
+ASC_ROUTING_WATCH_FUNCTION = FunctionSpec(
+    key="asc-routing-watch",
+    handler="functions.asc_routing_watch.handler.lambda_handler",
+    description="Every 15 minutes: counts, per council, the referrals near or past their routing target (alarmed)",
+    environment=(Env.TENANT_ROLE_ARN,),
+    layers=("asc",),  # the routing clock's bank holidays
 )
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_RESULTS_FUNCTION,
-    WEB_FUNCTION, PRINT_PUSH_FUNCTION, RESUME_SWEEPER_FUNCTION, ERASURE_FUNCTION, RECONCILER_FUNCTION,
+    WEB_FUNCTION, PRINT_PUSH_FUNCTION, RESUME_SWEEPER_FUNCTION, ERASURE_FUNCTION, RECONCILER_FUNCTION, ASC_STEP_FUNCTION,
+    CRM_CONNECTOR_FUNCTION, ASC_ROUTING_WATCH_FUNCTION,
 )
+# Accepted ASC referrals to each council's CRM: the rule on the bus, and where what could not be delivered waits.
+CRM_RULE_NAME = f"{PREFIX}-referral-accepted-to-crm"
+# Events EventBridge could not hand to the function at all (throttled or failing invocations, its retries used up).
+CRM_DELIVERY_DLQ_NAME = f"{PREFIX}-crm-delivery-dlq"
+# Invocations that failed on every retry: the CRM refused the token or the record, or stayed down for hours.
+CRM_CONNECTOR_DLQ_NAME = f"{PREFIX}-crm-connector-dlq"
+# "true" only in local runs, whose stand-in CRM listens on plain http on loopback (infra/local/crm_receiver.py); the
+# CDK app never sets it.
+CRM_ALLOW_LOOPBACK_HTTP = "CRM_ALLOW_LOOPBACK_HTTP"
 # Asynchronous invocations (an S3 event, a scheduled run) that failed on every retry, kept for a person to act on.
 PRINT_RESULTS_DLQ_NAME = f"{PREFIX}-print-results-dlq"
 REMINDERS_DLQ_NAME = f"{PREFIX}-reminders-dlq"
@@ -300,9 +344,10 @@ REMINDERS_DLQ_NAME = f"{PREFIX}-reminders-dlq"
 DEPENDENCY_LAYERS: dict[str, tuple[str, ...]] = {
     "web": ("jinja2", "govuk-frontend-jinja"),
     "sftp": ("paramiko",),
+    "asc": ("holidays",),  # the ASC routing clock's bank holidays (the data ships inside the package)
 }
 # ASL files reference these functions by placeholder; the CDK app and the local stack substitute them.
-WORKFLOW_TASK_FUNCTIONS: tuple[FunctionSpec, ...] = (WORKFLOW_STEP_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_PUSH_FUNCTION)
+WORKFLOW_TASK_FUNCTIONS: tuple[FunctionSpec, ...] = (WORKFLOW_STEP_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_PUSH_FUNCTION, ASC_STEP_FUNCTION)
 
 
 def render_definition(workflow: WorkflowSpec, substitutions: dict[str, str]) -> str:
@@ -336,6 +381,15 @@ def council_group(council_code: str, role: Role) -> str:
     return f"{council_code}{GROUP_SEPARATOR}{role.value}"
 
 
+TEAM_GROUP_MARK = "team"
+
+
+def team_group(council_code: str, team_key: str) -> str:
+    """Cognito group of one team's members in one council, e.g. NORTHSHIRE--team--asc-front-door (roles come from the
+    role groups: a team says whose queues a person works, not what they may do)."""
+    return f"{council_code}{GROUP_SEPARATOR}{TEAM_GROUP_MARK}{GROUP_SEPARATOR}{team_key}"
+
+
 # ---------------------------------------------------------------- Schedules and API
 SCHEDULE_TIMEZONE = "Europe/London"  # schedules follow UK local time through the clock changes
 PRINT_DISPATCH_SCHEDULE = "cron(30 0 * * ? *)"  # 00:30, clear of the 01:00-02:00 clock change
@@ -356,6 +410,12 @@ RESUME_SWEEP_SCHEDULE = "rate(5 minutes)"
 RECONCILE_SCHEDULE = "rate(1 hour)"
 RECONCILER_METRIC_REPAIRED = "WorkflowsRepaired"  # workflows started again (stopped, or near the one-year limit)
 RECONCILER_METRIC_FLAGGED = "CasesOutOfStepWithWorkflow"  # cases flagged for a person: alarmed
+# Often enough that the warning comes well inside the last business hours before a referral's routing target.
+ASC_ROUTING_WATCH_SCHEDULE = "rate(15 minutes)"
+# Open referrals (at screening or awaiting the referrer), per council (dimension "council") and in all (the function's
+# "service" dimension alone: what the alarms watch, since alarms cannot SEARCH the council dimension).
+ASC_METRIC_DUE_SOON = "ReferralsDueSoon"  # within the council's warning hours of the routing target
+ASC_METRIC_OVERDUE = "ReferralsOverdue"  # past the routing target
 API_NAME = f"{PREFIX}-api"
 API_MAX_BODY_BYTES = 256 * 1024
 
@@ -364,6 +424,7 @@ WEB_API_NAME = f"{PREFIX}-web"
 WEB_SESSION_TABLE_NAME = f"{PREFIX}-web-sessions"
 WEB_SESSION_TABLE_LAYOUT = TableLayout(partition_key="pk", sort_key="", ttl_attribute="expires_at")
 REPLY_PATH_PREFIX = "/reply/"  # the applicant's public reply pages (their own, lower WAF rate limit)
+ASC_PUBLIC_PATH_PREFIX = "/adult-social-care/"  # the public referral form and hub bookings (no sign-in; own WAF rate limit)
 WEB_ASSETS_PATH = "/assets/"  # GOV.UK Frontend's and our own CSS, JS, fonts and images (S3 behind CloudFront)
 WEB_MAX_BODY_BYTES = 256 * 1024
 

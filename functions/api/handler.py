@@ -42,44 +42,52 @@ from functions.api.responses import (
     SearchResults,
     answers,
 )
-from shared.adapters.aws import councils, intake_service, store_for, workflows
-from shared.adapters.case_store import CaseStore, InvalidCursor, QueueOrder, StaleVersion
-from shared.domain.application import Application, ApplicationType, EligibilityCode
-from shared.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeRuleError, BadgeStatus
-from shared.domain.case import CASE_ID_PATTERN, Case, ExpectedVersion, ParkedApplication, Stage, utcnow
-from shared.domain.council import CouncilConfig
-from shared.domain.evidence import EvidenceRefused
-from shared.domain.formats import OneLine
+from shared.bootstrap import councils, intake_service, store_for, workflows
+from shared.core.adapters.case_store import CaseStore, InvalidCursor, QueueOrder, StaleVersion
+from shared.services.blue_badge.domain.application import Application, ApplicationType, EligibilityCode
+from shared.services.blue_badge.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeRuleError, BadgeStatus
+from shared.core.domain.case import CASE_ID_PATTERN, Case, ExpectedVersion, ParkedApplication, utcnow
+from shared.services.blue_badge.domain.case import Stage
+from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig
+from shared.core.domain.evidence import EvidenceRefused
+from shared.core.domain.formats import OneLine
 from shared.resources import API_MAX_BODY_BYTES, Role
-from shared.service import decisions, recovery
-from shared.service.casework import (
+from shared.services.blue_badge.logic import recovery
+from shared.core.logic.steps import InvalidStep, StepNotOpen
+from shared.services.blue_badge.logic import decisions
+from shared.core.logic.casework import (
     EDITING_ROLES,
     ActionNotAllowed,
     AssignmentInput,
-    BadgeNotChangeable,
     BulkAssignment,
-    CancelBadgeInput,
     NoteInput,
     ReferralInput,
-    ReorderBadgeInput,
-    ReplacementNotPossible,
     add_note,
     assign,
     assign_many,
-    cancel_badge,
     refer,
-    reorder_badge,
-    replace_badge,
     set_priority,
     view_case,
     visible_case,
 )
-from shared.service.information import InvalidSupply, NotWaitingForInformation, SuppliedInformation, record_supplied
-from shared.service.intake import IntakeOutcome, IntakeStatus, ReplayNotAllowed
-from shared.service.people import PersonView, SearchKind, person_view, search
-from shared.service.queues import QueueNotAllowed, QueueQuery, queue_filter
-from shared.service.replacement import ReplaceBadgeInput
-from shared.service.tenancy import Caller, NoCouncilAccess, caller_from_claims
+from shared.services.blue_badge.logic.badges import (
+    BadgeNotChangeable,
+    CancelBadgeInput,
+    ReorderBadgeInput,
+    ReplacementNotPossible,
+    cancel_badge,
+    reorder_badge,
+    replace_badge,
+)
+from shared.core.logic.steps import NotWaitingForInformation
+from shared.services.blue_badge.logic.information import InvalidSupply, SuppliedInformation, record_supplied
+from shared.services.blue_badge.logic.intake import IntakeOutcome, IntakeStatus, ReplayNotAllowed
+from shared.core.logic.people import PersonView, SearchKind, person_view, search
+from shared.services.blue_badge.logic.queues import QueueNotAllowed, QueueQuery, queue_filter
+from shared.services.blue_badge.logic.replacement import ReplaceBadgeInput
+from shared.core.logic.tenancy import Caller, NoCouncilAccess, caller_from_claims
+from shared.bootstrap import service_store_for
+from shared.services.blue_badge import SERVICE_KEY
 
 logger = Logger()
 tracer = Tracer()
@@ -149,9 +157,13 @@ def current_caller() -> Caller:
 
 
 def council_store(caller: Caller) -> CaseStore:
+    """The caller's council's Blue Badge cases (this API is Blue Badge's: another service's case id answers 404)."""
     if caller.council_code is None:
         raise ForbiddenError("this action needs a council account")
-    return store_for(caller.council_code)
+    store = service_store_for(caller.council_code, SERVICE_KEY)
+    if store is None:
+        raise NotFoundError("this council does not run Blue Badge")
+    return store
 
 
 def callers_council(caller: Caller) -> CouncilConfig:
@@ -189,6 +201,7 @@ def list_cases(
     application_type: Annotated[ApplicationType | None, Query()] = None,
     route: Annotated[EligibilityCode | None, Query(description="Eligibility route")] = None,
     assignee: Annotated[str | None, Query(max_length=254)] = None,
+    team: Annotated[str | None, Query(pattern=TEAM_KEY_PATTERN, description="A team of the council (with a stage)")] = None,
     older_than_days: Annotated[int | None, Query(ge=0, le=3650, description="Only cases received more than this many days ago")] = None,
     min_priority: Annotated[int | None, Query(ge=0, le=100)] = None,
     sort: Annotated[QueueOrder, Query()] = QueueOrder.OLDEST,
@@ -197,7 +210,7 @@ def list_cases(
 ) -> QueuePage:
     caller = current_caller()
     store = council_store(caller)
-    query = QueueQuery(stage=stage, application_type=application_type, route=route, assignee=assignee,
+    query = QueueQuery(stage=stage, application_type=application_type, route=route, assignee=assignee, team=team,
                        older_than_days=older_than_days, min_priority=min_priority, sort=sort)
     cases, next_cursor = store.queue(queue_filter(query, caller, utcnow()), limit=limit, after=cursor)
     return QueuePage(cases=[QueueEntry.of(case) for case in cases], cursor=next_cursor)
@@ -489,9 +502,9 @@ def refused_evidence(error: EvidenceRefused) -> Response:
     return unprocessable("a document cannot be taken from where it is", errors)
 
 
-@app.exception_handler([decisions.InvalidStep, BadgeNotChangeable])
-def refused_by_rule(error: decisions.InvalidStep | BadgeNotChangeable) -> Response:
-    message = error.message if isinstance(error, decisions.InvalidStep) else error.reason
+@app.exception_handler([InvalidStep, BadgeNotChangeable])
+def refused_by_rule(error: InvalidStep | BadgeNotChangeable) -> Response:
+    message = error.message if isinstance(error, InvalidStep) else error.reason
     return unprocessable("a rule refuses this", [FieldProblem(field=error.field, location="body", message=message)])
 
 
@@ -505,7 +518,7 @@ def bad_cursor(error: InvalidCursor) -> Response:
     return refused(HTTPStatus.BAD_REQUEST, f"query parameter 'cursor': {error}")
 
 
-@app.exception_handler([ReplayNotAllowed, StaleVersion, NotWaitingForInformation, decisions.StepNotOpen, recovery.NothingToRecover])
+@app.exception_handler([ReplayNotAllowed, StaleVersion, NotWaitingForInformation, StepNotOpen, recovery.NothingToRecover])
 def conflict(error: Exception) -> Response:
     return refused(HTTPStatus.CONFLICT, str(error))
 

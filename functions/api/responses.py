@@ -15,14 +15,16 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from shared.adapters.case_store import CaseFile
-from shared.domain.application import ApplicationType, Channel, EligibilityCode
-from shared.domain.badge import Badge
-from shared.domain.case import AuditEntry, Case, Note, ParkedApplication, Stage
-from shared.domain.completeness import MissingCode
-from shared.service.casework import BulkResult
-from shared.service.intake import IntakeOutcome
-from shared.service.people import CaseSummary
+from shared.core.adapters.case_store import CaseFile
+from shared.services.blue_badge.domain.application import ApplicationType, Channel, EligibilityCode
+from shared.services.blue_badge.domain.badge import Badge
+from shared.core.domain.case import AuditEntry, Case, Note, ParkedApplication
+from shared.services.blue_badge.domain.case import BadgeCase
+from shared.services.blue_badge.domain.case import Stage
+from shared.services.blue_badge.domain.completeness import MissingCode
+from shared.core.logic.casework import BulkResult
+from shared.services.blue_badge.logic.intake import IntakeOutcome
+from shared.core.logic.people import CaseSummary
 
 
 class Answer(BaseModel):
@@ -62,7 +64,7 @@ class GatewayRefusal(Answer):
 # ------------------------------------------------------------------------------------------------ cases
 
 
-class CaseView(Case):
+class CaseView(BadgeCase):
     """A case as staff see it: the workflow's callback token stays inside the platform."""
 
     task_token: SkipJsonSchema[str | None] = Field(default=None, exclude=True)
@@ -70,7 +72,7 @@ class CaseView(Case):
     @classmethod
     def of(cls, case: Case) -> CaseView:
         # Built without validating again: the case was validated when it was read or changed.
-        return cls.model_construct(**{name: getattr(case, name) for name in Case.model_fields if name != "task_token"})
+        return cls.model_construct(**{name: getattr(case, name) for name in BadgeCase.model_fields if name != "task_token"})
 
 
 class CaseAnswer(Answer):

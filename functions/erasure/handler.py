@@ -1,16 +1,16 @@
 """The daily erasure run: EventBridge Scheduler invokes this once a day; each council's cases kept past its retention
-period are erased (shared/service/lifecycle.py)."""
+period are erased (shared/core/logic/lifecycle.py)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.aws import councils, evidence_files_for, store_for
-from shared.domain.case import utcnow
-from shared.domain.council import CouncilConfig
-from shared.service.council_runs import ScheduledRun, for_every_council
-from shared.service.lifecycle import erase_expired_cases, expire_left_files
+from shared.bootstrap import councils, evidence_files_for, store_for
+from shared.core.domain.case import utcnow
+from shared.core.domain.council import CouncilConfig
+from shared.core.logic.council_runs import ScheduledRun, for_every_council
+from shared.core.logic.lifecycle import erase_expired_cases, expire_left_files
 
 logger = Logger()
 tracer = Tracer()

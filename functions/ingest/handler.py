@@ -15,9 +15,9 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from shared.adapters.aws import intake_service
+from shared.bootstrap import intake_service
 from shared.resources import Env
-from shared.service.intake import reasons_from
+from shared.services.blue_badge.logic.intake import reasons_from
 
 logger = Logger()
 tracer = Tracer()

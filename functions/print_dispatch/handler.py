@@ -9,11 +9,11 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from shared.adapters.aws import print_desk, supplier_push_configured
-from shared.domain.badge import PrintBatchType
-from shared.domain.case import utcnow
-from shared.domain.printing import run_id_for
-from shared.service import print_dispatch
+from shared.bootstrap import print_desk, supplier_push_configured
+from shared.services.blue_badge.domain.badge import PrintBatchType
+from shared.core.domain.case import utcnow
+from shared.services.blue_badge.domain.printing import run_id_for
+from shared.services.blue_badge.logic import print_dispatch
 
 logger = Logger()
 tracer = Tracer()

@@ -7,9 +7,9 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field
 
-from shared.adapters.aws import push_desk
-from shared.domain.case import utcnow
-from shared.service import print_dispatch
+from shared.bootstrap import push_desk
+from shared.core.domain.case import utcnow
+from shared.services.blue_badge.logic import print_dispatch
 
 logger = Logger()
 tracer = Tracer()

@@ -1,5 +1,5 @@
 """S3 calls this function (asynchronously, retried twice on failure) for each object created in the print supplier's
-inbox folder: a confirmation or rejection file, applied by shared/service/print_results.py."""
+inbox folder: a confirmation or rejection file, applied by shared/services/blue_badge/logic/print_results.py."""
 
 from urllib.parse import unquote_plus
 
@@ -8,10 +8,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.aws import results_desk
-from shared.domain.case import utcnow
+from shared.bootstrap import results_desk
+from shared.core.domain.case import utcnow
 from shared.resources import SUPPLIER_INBOX
-from shared.service import print_results
+from shared.services.blue_badge.logic import print_results
 
 logger = Logger()
 tracer = Tracer()

@@ -1,15 +1,15 @@
 """Every hour (EventBridge Scheduler): for every council, check the cases at a person's step against their workflow
-executions, start again the workflows that stopped, and flag what needs a person (shared.service.reconciler)."""
+executions, start again the workflows that stopped, and flag what needs a person (shared.services.blue_badge.logic.reconciler)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.aws import councils, store_for, workflows
-from shared.domain.case import utcnow
+from shared.bootstrap import councils, store_for, workflows
+from shared.core.domain.case import utcnow
 from shared.resources import RECONCILER_METRIC_FLAGGED, RECONCILER_METRIC_REPAIRED
-from shared.service.council_runs import for_every_council
-from shared.service.reconciler import reconcile
+from shared.core.logic.council_runs import for_every_council
+from shared.services.blue_badge.logic.reconciler import reconcile
 
 logger = Logger()
 tracer = Tracer()

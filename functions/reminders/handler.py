@@ -5,10 +5,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.aws import councils, notifier, store_for
-from shared.domain.case import utcnow
-from shared.service.council_runs import ScheduledRun, for_every_council
-from shared.service.reminders import send_information_reminders
+from shared.bootstrap import councils, notifier, store_for
+from shared.core.domain.case import utcnow
+from shared.core.logic.council_runs import ScheduledRun, for_every_council
+from shared.services.blue_badge.logic.reminders import send_information_reminders
 
 logger = Logger()
 tracer = Tracer()

@@ -1,5 +1,5 @@
 """Every few minutes (EventBridge Scheduler): send again, for every council, the workflow resumes that steps people
-recorded still owe (shared.service.resumes)."""
+recorded still owe (shared.core.logic.resumes)."""
 
 from functools import cache
 
@@ -8,11 +8,11 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.aws import councils, store_for
-from shared.adapters.workflows import Workflows
-from shared.domain.case import utcnow
-from shared.service.council_runs import for_every_council
-from shared.service.resumes import sweep_resumes
+from shared.bootstrap import councils, store_for
+from shared.core.adapters.workflows import Workflows
+from shared.core.domain.case import utcnow
+from shared.core.logic.council_runs import for_every_council
+from shared.core.logic.resumes import sweep_resumes
 
 logger = Logger()
 tracer = Tracer()

@@ -12,10 +12,10 @@ from aws_lambda_powertools.event_handler.exceptions import ForbiddenError, NotFo
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.case_store import StaleVersion
-from shared.service.casework import ActionNotAllowed
-from shared.service.decisions import StepNotOpen
-from shared.service.tenancy import NoCouncilAccess
+from shared.core.adapters.case_store import StaleVersion
+from shared.core.logic.casework import ActionNotAllowed
+from shared.core.logic.steps import StepNotOpen
+from shared.core.logic.tenancy import NoCouncilAccess
 from web.pages import ROUTERS
 from web.rendering import render_html
 from web.security import logger, session_middleware

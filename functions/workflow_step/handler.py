@@ -7,10 +7,13 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field, model_validator
 
-from shared.adapters.aws import badge_numbers, councils, notifier, store_for
-from shared.domain.case import HUMAN_STAGES, Stage, utcnow
-from shared.domain.council import COUNCIL_CODE_PATTERN
-from shared.service import workflow_steps
+from shared.bootstrap import badge_numbers, councils, notifier, store_for
+from shared.core.domain.case import utcnow
+from shared.services.blue_badge.domain.case import HUMAN_STAGES, Stage
+from shared.core.domain.council import COUNCIL_CODE_PATTERN
+from shared.core.logic.workflow_steps import escalate, flag_attention
+from shared.services.blue_badge.logic import workflow_steps
+from shared.services.blue_badge import SERVICE_KEY
 
 logger = Logger()
 tracer = Tracer()
@@ -53,7 +56,7 @@ class WorkflowStepRequest(BaseModel):
 @event_parser(model=WorkflowStepRequest)
 def lambda_handler(request: WorkflowStepRequest, context: LambdaContext) -> dict:
     logger.append_keys(council_code=request.council_code, case_id=request.case_id, action=request.action)
-    store, now, case_id = store_for(request.council_code), utcnow(), request.case_id
+    store, now, case_id = store_for(request.council_code).serving(SERVICE_KEY), utcnow(), request.case_id
     match request.action:
         case "open_case":
             case = workflow_steps.open_case(store, notifier(), case_id, now)
@@ -80,8 +83,8 @@ def lambda_handler(request: WorkflowStepRequest, context: LambdaContext) -> dict
             case = workflow_steps.close_refused(store, notifier(), case_id, now)
         case "flag_attention":
             error = request.error or StepError()
-            case = workflow_steps.flag_attention(store, case_id, error.Error, error.Cause, now)
+            case = flag_attention(store, case_id, error.Error, error.Cause, now)
         case "escalate":
-            case = workflow_steps.escalate(store, case_id, request.stage, now)
+            case = escalate(store, case_id, request.stage, now)
     logger.info("workflow step done", extra={"stage": case.stage.value})
     return {"stage": case.stage.value, "missing": case.missing_codes}

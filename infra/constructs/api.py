@@ -11,7 +11,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from shared.domain.council import CouncilConfig
+from shared.core.domain.council import CouncilConfig
 from shared.resources import (
     API_NAME,
     NATIONAL_ADMIN_GROUP,
@@ -20,6 +20,7 @@ from shared.resources import (
     USER_POOL_NAME,
     Role,
     council_group,
+    team_group,
 )
 
 API_STAGE_NAME = "v1"
@@ -29,6 +30,8 @@ WAF_REQUESTS_PER_IP_PER_5_MIN = 2000  # councils' staff often share one outbound
 # The applicant's reply page is public and its links carry a secret: far fewer tries per address, so guessing is slow
 # (the page itself also limits the sends and uploads of each real link).
 WAF_REPLY_REQUESTS_PER_IP_PER_5_MIN = 100
+# The public referral form: a referral is some 20 pages, and a hub booking a few more; far below the staff limit.
+WAF_PUBLIC_FORM_REQUESTS_PER_IP_PER_5_MIN = 300
 
 
 def _pascal(value: str) -> str:
@@ -97,8 +100,9 @@ class StaffIdentity(Construct):
 
 
 def council_groups(scope: Construct, council: CouncilConfig, *, user_pool_id: str) -> dict[str, cognito.CfnUserPoolGroup]:
-    """One Cognito group per role in `council` (e.g. NORTHSHIRE--caseworker), in the user pool `user_pool_id`."""
-    return {
+    """One Cognito group per role in `council` (e.g. NORTHSHIRE--caseworker) and one per team (e.g.
+    NORTHSHIRE--team--asc-front-door), in the user pool `user_pool_id`."""
+    groups = {
         council_group(council.code, role): cognito.CfnUserPoolGroup(
             scope,
             f"Group{_pascal(role.value)}",
@@ -108,6 +112,12 @@ def council_groups(scope: Construct, council: CouncilConfig, *, user_pool_id: st
         )
         for role in Role
     }
+    for team in council.teams:
+        groups[team_group(council.code, team.key)] = cognito.CfnUserPoolGroup(
+            scope, f"Team{_pascal(team.key)}", user_pool_id=user_pool_id, group_name=team_group(council.code, team.key),
+            description=f"{team.name} team at {council.name}",
+        )
+    return groups
 
 
 class CaseworkApi(Construct):
@@ -214,10 +224,11 @@ def regional_web_acl(scope: Construct, *, name: str, stage: apigw.Stage) -> wafv
     return web_acl
 
 
-def protection_rules(public_prefix: str | None = None) -> list[wafv2.CfnWebACL.RuleProperty]:
+def protection_rules(public_prefix: str | None = None, public_form_prefix: str | None = None) -> list[wafv2.CfnWebACL.RuleProperty]:
     """AWS's common and known-bad-input rule sets and a rate limit per client address: the connection's source, which
     for a CloudFront web ACL is the viewer's own address as CloudFront saw it (no header a client could set).
-    `public_prefix`: paths under it (the applicant's reply links) get the much lower WAF_REPLY_REQUESTS_PER_IP_PER_5_MIN."""
+    `public_prefix`: paths under it (the applicant's reply links) get the much lower WAF_REPLY_REQUESTS_PER_IP_PER_5_MIN;
+    `public_form_prefix`: paths under it (public forms, no sign-in) get WAF_PUBLIC_FORM_REQUESTS_PER_IP_PER_5_MIN."""
     return [
         _managed_rule(
             "AWSManagedRulesCommonRuleSet",
@@ -229,6 +240,8 @@ def protection_rules(public_prefix: str | None = None) -> list[wafv2.CfnWebACL.R
         _managed_rule("AWSManagedRulesKnownBadInputsRuleSet", priority=1),
         _rate_limit("rate-limit-per-ip", 2, WAF_REQUESTS_PER_IP_PER_5_MIN),
         *([_rate_limit("public-links-per-ip", 3, WAF_REPLY_REQUESTS_PER_IP_PER_5_MIN, public_prefix)] if public_prefix else []),
+        *([_rate_limit("public-forms-per-ip", 4, WAF_PUBLIC_FORM_REQUESTS_PER_IP_PER_5_MIN, public_form_prefix)]
+          if public_form_prefix else []),
     ]
 
 

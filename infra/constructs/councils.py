@@ -26,7 +26,7 @@ from constructs import Construct
 from infra.constructs.api import council_groups
 from infra.constructs.monitoring import imported_alarm_topic, table_throttled_alarm
 from infra.constructs.storage import LaidOutTable, case_table
-from shared.domain.council import CouncilConfig
+from shared.core.domain.council import CouncilConfig
 from shared.resources import CASE_TABLE_LAYOUT, COUNCIL_SHARDS, council_shard, council_table_name
 
 

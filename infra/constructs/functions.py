@@ -70,11 +70,17 @@ SIZING = {
     # (asynchronous invocation) and skips the cases already marked as reminded.
     "reminders": Sizing(memory_mb=512, timeout_seconds=900),
     # One batch type for every council per invocation, streamed (memory stays flat); a run cut short is
-    # retried by the state machine and resumes where it stopped (shared/domain/printing.py).
+    # retried by the state machine and resumes where it stopped (shared/services/blue_badge/domain/printing.py).
     "print-dispatch": Sizing(memory_mb=1024, timeout_seconds=900),
     # One result file per invocation, read whole (at most 20 MiB), a few DynamoDB calls and an email per badge. A run
     # cut short is retried by S3's asynchronous invocation and skips the badges already done (results apply once).
     "print-results": Sizing(memory_mb=512, timeout_seconds=900),
+    # One referral's step per task state: a case write, an email or a Referral Accepted event; as workflow-step.
+    "asc-step": Sizing(memory_mb=512, timeout_seconds=30),
+    # One accepted referral per invocation: a token and a record request, each within its CRM's timeout (at most 30 s),
+    # retried briefly while the invocation has time (crm_client), then the CRM's id written to the case.
+    "crm-connector": Sizing(memory_mb=512, timeout_seconds=60),
+    "asc-routing-watch": Sizing(memory_mb=512, timeout_seconds=300),  # a cold run over ~200 councils: a role and two Queries each
 }
 DEFAULT_SIZING = Sizing(memory_mb=512, timeout_seconds=30)
 

@@ -30,7 +30,7 @@ class Intake(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, key: kms.IKey) -> None:
         super().__init__(scope, construct_id)
 
-        self.bus = events.EventBus(self, "Bus", event_bus_name=EVENT_BUS_NAME, description="Submitted Blue Badge applications")
+        self.bus = events.EventBus(self, "Bus", event_bus_name=EVENT_BUS_NAME, description="Submitted applications, and the events services put (e.g. Referral Accepted)")
 
         self.dead_letter_queue = DeadLetterQueue(
             self, "DeadLetterQueue", queue_name=INTAKE_DLQ_NAME, key=key, holds="Applications that failed intake repeatedly"

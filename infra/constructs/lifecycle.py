@@ -1,5 +1,5 @@
 """The data lifecycle (UK GDPR): the daily erasure run's schedule and dead-letter queues. The run erases cases and
-expires intake files and exports by each council's retention schedule (shared/domain/council.py); nothing here is per
+expires intake files and exports by each council's retention schedule (shared/core/domain/council.py); nothing here is per
 council, so the platform stack does not change as councils are added."""
 
 from __future__ import annotations

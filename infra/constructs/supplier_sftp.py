@@ -7,7 +7,7 @@ rejection files into from-supplier/. Its SSH public key comes from the deploymen
 (`-c supplierSshPublicKey="ssh-ed25519 AAAA..."`); without one the user exists but cannot sign in.
 
 The supplier's own server is deployment configuration too (`-c supplierPush='{"host": ..., "host_key": ...}'`,
-or an object in cdk.json), validated as shared.adapters.sftp.SftpTarget at synth; the client's private key is a
+or an object in cdk.json), validated as shared.services.blue_badge.adapters.sftp.SftpTarget at synth; the client's private key is a
 secret whose value is set once after the first deploy, never in code or context.
 """
 
@@ -25,7 +25,7 @@ from constructs import Construct
 from pydantic import ValidationError
 
 from infra.nag import NAG, acknowledge
-from shared.adapters.sftp import SftpTarget
+from shared.services.blue_badge.adapters.sftp import SftpTarget
 from shared.resources import PREFIX, SUPPLIER_FOLDER, SUPPLIER_INBOX, SUPPLIER_OUTBOX, SUPPLIER_PUSH_KEY_SECRET_NAME
 
 SUPPLIER_USER_NAME = "print-supplier"

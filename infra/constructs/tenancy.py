@@ -1,7 +1,7 @@
 """The council data role: the only way a function reaches a council's table, evidence folder and their key use.
 
 A function that acts for a council assumes this role with the session tag `council=<tenant id>`
-(shared/adapters/tenant_credentials.py). Every resource in its policy is named through
+(shared/core/adapters/tenant_credentials.py). Every resource in its policy is named through
 ${aws:PrincipalTag/council}, so AWS itself refuses a session made for one council on another council's table or
 objects, whatever the handler asks. Function roles keep no grant on council tables or evidence objects.
 """
@@ -19,9 +19,9 @@ from constructs import Construct
 
 from infra.constructs.storage import TABLE_READ_WRITE_ACTIONS
 from infra.nag import NAG, acknowledge
-from shared.domain.evidence import CASES_FOLDER, COUNCILS_FOLDER, INTAKE_FOLDER
-from shared.domain.reply import REPLY_UPLOAD_PREFIX
-from shared.domain.retention import EXPORTS_FOLDER
+from shared.core.domain.evidence import CASES_FOLDER, COUNCILS_FOLDER, INTAKE_FOLDER
+from shared.services.blue_badge.domain.reply import REPLY_UPLOAD_PREFIX
+from shared.core.domain.retention import EXPORTS_FOLDER
 from shared.resources import COUNCIL_TABLE_PREFIX, COUNCIL_TAG, ERASURE_FUNCTION, TENANT_ROLE_NAME, WEB_FUNCTION
 
 COUNCIL = "${aws:PrincipalTag/" + COUNCIL_TAG + "}"  # an IAM policy variable, resolved per request from the session tag

@@ -32,7 +32,7 @@ from constructs import Construct
 from infra.constructs.api import API_STAGE_NAME, access_log_group, logged_stage_options, protection_rules, waf_visibility
 from infra.constructs.storage import LaidOutTable, case_table
 from infra.nag import NAG, acknowledge
-from shared.resources import PREFIX, REPLY_PATH_PREFIX, WEB_API_NAME, WEB_ASSETS_PATH, WEB_SESSION_TABLE_LAYOUT, WEB_SESSION_TABLE_NAME
+from shared.resources import ASC_PUBLIC_PATH_PREFIX, PREFIX, REPLY_PATH_PREFIX, WEB_API_NAME, WEB_ASSETS_PATH, WEB_SESSION_TABLE_LAYOUT, WEB_SESSION_TABLE_NAME
 from web.build import STAMP, build_assets
 
 HSTS_MAX_AGE = Duration.days(730)  # two years, as the pages' own header (web/rendering.py)
@@ -73,7 +73,7 @@ class WebEdgeStack(Stack):
             visibility_config=waf_visibility(name),
             # Rate limits count the viewer's own address (CloudFront's connection from it), which no header changes;
             # the public reply links get their far lower limit here too.
-            rules=protection_rules(public_prefix=REPLY_PATH_PREFIX),
+            rules=protection_rules(public_prefix=REPLY_PATH_PREFIX, public_form_prefix=ASC_PUBLIC_PATH_PREFIX),
         )
 
 

@@ -26,7 +26,7 @@ from shared.resources import (
 )
 
 # Workflows that carry a case (started by ingest and the API); print dispatch is started by its schedule.
-CASE_WORKFLOWS = (WorkflowKey.APPLICATION, WorkflowKey.REPLACEMENT, WorkflowKey.CANCELLATION)
+CASE_WORKFLOWS = tuple(workflow.key for workflow in WORKFLOWS if workflow.per_case)
 
 
 def _pascal(key: str) -> str:

@@ -13,6 +13,8 @@ Where moto needed bridging or a workaround (keep this list and the README in ste
 - DynamoDB backend is not thread-safe (TransactWriteItems deep-copies tables while other threads write):
   install_lambda_bridge serialises DynamoDB requests.
 - SQS event source mappings are never polled: pump.IntakePump does it (ReportBatchItemFailures semantics).
+- EventBridge cannot invoke a Lambda target (no Docker): the Referral Accepted rule targets a local queue, and
+  pump.EventTargetPump hands each event to the real CRM connector handler, as Lambda's async invoke would.
 - API Gateway Lambda-proxy integrations and Cognito authorizers are not implemented: http_api.LocalApi.
   POST /local/token is local-only (USER_PASSWORD_AUTH) and has no AWS counterpart.
 - Cognito ID tokens carry no user attributes unless the app client lists ReadAttributes (AWS includes all
@@ -28,5 +30,6 @@ Where moto needed bridging or a workaround (keep this list and the README in ste
 Deliberate local differences: intake visibility timeout 2 s (AWS 180 s); Lambda timeouts are not enforced;
 no X-Ray; EventBridge Scheduler never fires (start the print-dispatch state machine by hand; run the
 information reminders with `python -m infra.local.reminders`, the resume sweeper with
-`python -m infra.local.resume_sweeper`); no CORS preflight.
+`python -m infra.local.resume_sweeper`, the ASC routing watch with `python -m infra.local.routing_watch`); no CORS
+preflight.
 """

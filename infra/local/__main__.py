@@ -26,12 +26,15 @@ from collections import Counter  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
 from shared.resources import APPLICATION_SUBMITTED  # noqa: E402  (names only, no AWS libraries)
+from shared.services.blue_badge.domain.settings import badge_settings
 
 if TYPE_CHECKING:
+    from infra.local.crm_receiver import CrmReceiver
     from infra.local.provision import LocalResources
     from infra.local.seed import SeedReport
+    from infra.local.seed_asc import AscSeedReport
     from infra.local.supplier_sftp import LocalSupplier
-    from shared.domain.council import CouncilRegistry
+    from shared.core.domain.council import CouncilRegistry
 
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
@@ -47,7 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8080, help="port of the local REST API (default 8080)")
     parser.add_argument("--moto-port", type=int, default=4566, help="port of the moto server (default 4566)")
     parser.add_argument("--host", default="127.0.0.1", help="interface for both servers (default 127.0.0.1)")
-    parser.add_argument("--no-seed", action="store_true", help="no demo logins or applications")
+    parser.add_argument("--no-seed", action="store_true", help="no demo logins, applications or referrals")
     parser.add_argument("--exit-after-start", action="store_true", help="start, seed, print, then shut down (smoke test)")
     return parser.parse_args(argv)
 
@@ -83,14 +86,17 @@ def main(argv: list[str] | None = None) -> int:
     from moto.server import ThreadedMotoServer
 
     from infra.local.bridge import install_lambda_bridge
+    from infra.local.crm_receiver import start_crm_receiver
     from infra.local.http_api import TOKEN_PATH, LocalApi
-    from infra.local.provision import SupplierPushSettings, provision
-    from infra.local.pump import IntakePump
+    from infra.local.provision import CrmSettings, SupplierPushSettings, provision
+    from infra.local.pump import EventTargetPump, IntakePump
     from infra.local.seed import seed
+    from infra.local.seed_asc import seed_referrals
     from infra.local.supplier_sftp import local_supplier
     from infra.local.web import LocalWeb
-    from shared.domain.council import load_councils
-    from shared.resources import DEFAULT_REGION
+    from shared.core.domain.council import load_councils
+    from shared.resources import CRM_CONNECTOR_FUNCTION, DEFAULT_REGION
+    from shared.services.asc_triage import SERVICE_KEY as ASC_TRIAGE
 
     # SIGTERM behaves like Ctrl-C, so either one stops everything cleanly, during start-up too. SIGINT is set
     # explicitly because a shell starts background jobs with it ignored.
@@ -101,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     api: LocalApi | None = None
     web: LocalWeb | None = None
     pump: IntakePump | None = None
-    stand_ins = contextlib.ExitStack()  # servers standing in for others' systems (the print supplier's)
+    crm_pump: EventTargetPump | None = None
+    stand_ins = contextlib.ExitStack()  # servers standing in for others' systems (the print supplier's, the councils' CRMs)
     try:
         _enable_step_functions_execution(endpoint)
         install_lambda_bridge()
@@ -109,18 +116,28 @@ def main(argv: list[str] | None = None) -> int:
         councils = load_councils()
         # The print supplier's own SFTP server, on loopback: the print dispatch pushes each extract to it.
         supplier = stand_ins.enter_context(local_supplier())
+        # The councils' CRM, on loopback (always 127.0.0.1: plain http is allowed to loopback only): every council that
+        # runs ASC triage delivers its accepted referrals to it, through the real CRM connector.
+        crm, _ = start_crm_receiver()
+        stand_ins.callback(crm.stop)
+        crm_endpoints = {council.code: crm.endpoint(council.code) for council in councils if council.runs(ASC_TRIAGE)}
         resources = provision(session, councils, web_base_url=f"http://{args.host}:{args.web_port}",
-                              supplier_push=SupplierPushSettings(supplier.target_json, supplier.client_private_key))
+                              supplier_push=SupplierPushSettings(supplier.target_json, supplier.client_private_key),
+                              crm=CrmSettings(crm_endpoints, crm.client_secret))
         pump = IntakePump(session.client("sqs"), resources.intake_queue_url, resources.intake_queue_arn)
+        crm_pump = EventTargetPump(session.client("sqs"), resources.crm_events_queue_url, resources.crm_events_queue_arn,
+                                   CRM_CONNECTOR_FUNCTION)
         report = seed(session, resources, councils, pump) if not args.no_seed else None
+        referrals = seed_referrals(session, resources, councils) if not args.no_seed else None
         pump.start()
+        crm_pump.start()
         api = LocalApi(session.client("cognito-idp"), resources.user_pool_id, resources.user_pool_client_id, args.host, args.port)
         api.start()
         web = LocalWeb(args.host, args.web_port)
         web.start()
 
         startup_seconds = time.perf_counter() - STARTED
-        _print_banner(web.url, api.url, endpoint, resources, councils, report, TOKEN_PATH, startup_seconds, supplier)
+        _print_banner(web.url, api.url, endpoint, resources, councils, report, referrals, TOKEN_PATH, startup_seconds, supplier, crm)
         if not args.exit_after_start:
             threading.Event().wait()  # until Ctrl-C or SIGTERM
     except KeyboardInterrupt:
@@ -132,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             api.stop()
         if pump is not None:
             pump.stop()
+        if crm_pump is not None:
+            crm_pump.stop()
         moto.stop()
         stand_ins.close()
     return 0
@@ -155,14 +174,14 @@ def _enable_step_functions_execution(endpoint: str) -> None:
 
 def _print_banner(
     web_url: str, api_url: str, endpoint: str, resources: LocalResources, councils: CouncilRegistry, report: SeedReport | None,
-    token_path: str, startup_seconds: float, supplier: LocalSupplier,
+    referrals: AscSeedReport | None, token_path: str, startup_seconds: float, supplier: LocalSupplier, crm: CrmReceiver,
 ) -> None:
     first = next(iter(councils))
     sample = {
         "application_id": "LOCAL-EVENT-0001", "application_type": "NEW", "party": "PERSON", "channel": "PAPER",
         "council_code": first.code, "submitted_at": "2026-11-23T09:00:00Z",
         "holder": {"forenames": "Sam", "surname": "Sample", "date_of_birth": "1950-01-01",
-                   "address": {"line1": "1 High Street", "town": first.collection_address.town, "postcode": first.collection_address.postcode}},
+                   "address": {"line1": "1 High Street", "town": badge_settings(first).collection_address.town, "postcode": badge_settings(first).collection_address.postcode}},
         "contact": {"email": "sam@example.com"},
         "eligibility": {"code": "BLIND"},
     }
@@ -176,6 +195,7 @@ def _print_banner(
         f"  REST API (local API Gateway stand-in): {api_url}",
         f"  moto endpoint (all AWS APIs):          {endpoint}",
         f"  print supplier's own SFTP server:      {supplier.url} (extracts pushed to it land in {supplier.upload_folder})",
+        f"  councils' CRM (Dynamics stand-in):     {crm.base_url}/   <- referrals routed at screening arrive here",
         f"  region {resources.region}, credentials AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing",
         "",
     ]
@@ -190,6 +210,9 @@ def _print_banner(
             "Demo cases by stage, taken on through the API by the demo staff:",
             *[f"  {council}: {', '.join(f'{count} {stage}' for stage, count in stages.items())}" for council, stages in report.stages.items()],
             *([f"An applicant's reply link (one case waiting for information; works once): {report.reply_link}"] if report.reply_link else []),
+            *([f"Adult social care referrals waiting at screening (by triage recommendation); workflows settled: {referrals.workflows_settled}",
+               *[f"  {council}: {', '.join(f'{count} {route}' for route, count in sorted(routes.items()))}"
+                 for council, routes in referrals.recommendations.items()]] if referrals else []),
             f"Demo logins (password for all: {password}):",
             *[f"  {user.username:<40} {', '.join(user.groups)}" for user in report.users],
             "",

@@ -18,8 +18,11 @@ from typing import Any
 
 import boto3
 
-from shared.domain.council import CouncilRegistry
+from infra.local.bridge import DEFAULT_TIMEOUT_SECONDS
+from shared.core.domain.council import CouncilRegistry
 from shared.resources import (
+    CRM_ALLOW_LOOPBACK_HTTP,
+    CRM_RULE_NAME,
     APPLICATION_SUBMITTED,
     CASE_TABLE_LAYOUT,
     DEFAULT_REGION,
@@ -53,15 +56,26 @@ from shared.resources import (
     TableLayout,
     WorkflowKey,
     council_group,
+    team_group,
     council_table_name,
     render_definition,
 )
+from shared.services.asc_triage.domain.crm import REFERRAL_ACCEPTED, CrmEndpoint
 
 ClientFactory = Callable[[str], Any]
 
 # AWS uses INTAKE_VISIBILITY_TIMEOUT_SECONDS (180 s, six times the function timeout). Locally a failed
 # message should come back within seconds, so retries and the move to the DLQ can be watched and tested.
 LOCAL_VISIBILITY_TIMEOUT_SECONDS = 2
+# The CRM connector's rule: in AWS it invokes the function (Lambda tries an event three times, then its DLQ); moto's
+# EventBridge cannot invoke Lambda, so locally the rule sends to this queue and infra.local.pump.EventTargetPump
+# invokes the connector with each event, three receives before the queue's DLQ.
+CRM_EVENTS_QUEUE_LOCAL_NAME = f"{PREFIX}-crm-connector-events-local"
+CRM_EVENTS_DLQ_LOCAL_NAME = f"{PREFIX}-crm-connector-dlq-local"
+CRM_ATTEMPTS = 3
+# An invocation's whole time (lambda_context's timeout), so that no event is handed to a second invocation while the
+# first still runs; Lambda waits a minute and more between its own tries.
+CRM_EVENTS_VISIBILITY_SECONDS = int(DEFAULT_TIMEOUT_SECONDS)
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 LAMBDA_RUNTIME = "python3.12"
 DEFAULT_LOCAL_WEB_URL = "http://127.0.0.1:8000"
@@ -106,16 +120,20 @@ class LocalResources:
     ses_identities: tuple[str, ...]
     execution_role_arn: str  # the role given to the functions and state machines
     tenant_role_arn: str  # the role the functions assume, tagged with a council, to reach that council's data
+    crm_events_queue_url: str
+    crm_events_queue_arn: str
+    crm_events_dlq_url: str
     supplier_push_target: str = ""  # the supplier's own SFTP server (SftpTarget JSON), if the print push is configured
+    crm_endpoints: str = "{}"  # Env.CRM_ENDPOINTS: the councils' CRMs (JSON), if the local run points them at a receiver
 
     def handler_environment(self) -> dict[str, str]:
         return handler_environment(self.state_machine_arns, self.user_pool_id, self.user_pool_client_id, self.web_base_url,
-                                   self.tenant_role_arn, self.supplier_push_target)
+                                   self.tenant_role_arn, self.supplier_push_target, self.crm_endpoints)
 
 
 def handler_environment(
     state_machine_arns: dict[WorkflowKey, str], user_pool_id: str, user_pool_client_id: str, web_base_url: str,
-    tenant_role_arn: str, supplier_push_target: str = "",
+    tenant_role_arn: str, supplier_push_target: str = "", crm_endpoints: str = "{}",
 ) -> dict[str, str]:
     """Every Env variable, with the values the CDK app gives the functions."""
     return {
@@ -133,6 +151,8 @@ def handler_environment(
         Env.PRINT_BATCH_TABLE.value: PRINT_BATCH_TABLE_NAME,
         Env.PRINT_DROP_BUCKET.value: PRINT_DROP_BUCKET_LOCAL_NAME,
         Env.TENANT_ROLE_ARN.value: tenant_role_arn,
+        Env.EVENT_BUS.value: EVENT_BUS_NAME,
+        Env.CRM_ENDPOINTS.value: crm_endpoints,
     }
 
 
@@ -151,9 +171,11 @@ def provision(
     councils: CouncilRegistry,
     web_base_url: str = DEFAULT_LOCAL_WEB_URL,
     supplier_push: SupplierPushSettings | None = None,
+    crm: CrmSettings | None = None,
 ) -> LocalResources:
     """Create every resource on moto. web_base_url is where the local web UI listens (links in emails); supplier_push,
-    the supplier's own SFTP server the print dispatch pushes extracts to (none: the supplier's folder in S3 only)."""
+    the supplier's own SFTP server the print dispatch pushes extracts to (none: the supplier's folder in S3 only); crm,
+    the councils' CRMs the CRM connector delivers accepted referrals to (none: no council has a CRM)."""
     clients = client_factory(session_or_clients)
     role_arn = _create_role(clients("iam"))
     tenant_role_arn = _create_tenant_role(clients("iam"), role_arn)
@@ -192,6 +214,7 @@ def provision(
         State="ENABLED",
     )
     events.put_targets(Rule=INTAKE_RULE_NAME, EventBusName=EVENT_BUS_NAME, Targets=[{"Id": "intake-queue", "Arn": queue_arn}])
+    crm_queue_url, crm_queue_arn, crm_dlq_url = _create_crm_events_queue(sqs, events)
 
     # State machine ARNs follow from their names, so the functions get WORKFLOW_ARNS in their
     # environment before the state machines (which need the function ARNs) exist, as in the CDK app.
@@ -199,7 +222,9 @@ def provision(
     state_machine_arns = {workflow.key: _state_machine_arn(account, workflow.state_machine_name) for workflow in WORKFLOWS}
     user_pool_id, client_id = _create_user_pool(clients("cognito-idp"), councils)
     supplier_push_target = _configure_supplier_push(clients("secretsmanager"), supplier_push) if supplier_push else ""
-    environment = handler_environment(state_machine_arns, user_pool_id, client_id, web_base_url, tenant_role_arn, supplier_push_target)
+    crm_endpoints = _configure_crm(clients("secretsmanager"), crm) if crm else "{}"
+    environment = handler_environment(state_machine_arns, user_pool_id, client_id, web_base_url, tenant_role_arn,
+                                      supplier_push_target, crm_endpoints)
     function_arns = _create_functions(clients("lambda"), role_arn, environment)
     sfn = clients("stepfunctions")
     substitutions = {function.substitution_key: function_arns[function.key] for function in WORKFLOW_TASK_FUNCTIONS}
@@ -240,7 +265,11 @@ def provision(
         ses_identities=identities,
         execution_role_arn=role_arn,
         tenant_role_arn=tenant_role_arn,
+        crm_events_queue_url=crm_queue_url,
+        crm_events_queue_arn=crm_queue_arn,
+        crm_events_dlq_url=crm_dlq_url,
         supplier_push_target=supplier_push_target,
+        crm_endpoints=crm_endpoints,
     )
     apply_handler_environment(resources)
     return resources
@@ -259,6 +288,7 @@ def apply_handler_environment(resources: LocalResources) -> None:
             "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon locally
             "AWS_DEFAULT_REGION": resources.region,
             "AWS_REGION": resources.region,  # Lambda sets both
+            CRM_ALLOW_LOOPBACK_HTTP: "true",
         }
     )
 
@@ -274,6 +304,37 @@ class SupplierPushSettings:
 def _configure_supplier_push(secretsmanager: Any, settings: SupplierPushSettings) -> str:
     secretsmanager.create_secret(Name=SUPPLIER_PUSH_KEY_SECRET_NAME, SecretString=settings.client_private_key)
     return settings.target_json
+
+
+@dataclass(frozen=True)
+class CrmSettings:
+    """The councils' CRMs as the CRM connector sees them: where each is (council code -> endpoint, in AWS the
+    asc-triage settings' `crm`) and the client secret they accept, held in Secrets Manager as in AWS."""
+
+    endpoints: dict[str, CrmEndpoint]
+    client_secret: str
+
+
+def _configure_crm(secretsmanager: Any, settings: CrmSettings) -> str:
+    for endpoint in settings.endpoints.values():
+        secretsmanager.create_secret(Name=endpoint.secret_name, SecretString=settings.client_secret)
+    return json.dumps({code: endpoint.model_dump(mode="json") for code, endpoint in settings.endpoints.items()})
+
+
+def _create_crm_events_queue(sqs: Any, events: Any) -> tuple[str, str, str]:
+    """The CRM connector's rule, sending Referral Accepted events to a queue for its pump: (queue URL, ARN, DLQ URL)."""
+    dlq_url = sqs.create_queue(QueueName=CRM_EVENTS_DLQ_LOCAL_NAME,
+                               Attributes={"MessageRetentionPeriod": str(DLQ_RETENTION_SECONDS)})["QueueUrl"]
+    redrive = {"deadLetterTargetArn": _queue_arn(sqs, dlq_url), "maxReceiveCount": str(CRM_ATTEMPTS)}
+    queue_url = sqs.create_queue(
+        QueueName=CRM_EVENTS_QUEUE_LOCAL_NAME,
+        Attributes={"VisibilityTimeout": str(CRM_EVENTS_VISIBILITY_SECONDS), "RedrivePolicy": json.dumps(redrive)},
+    )["QueueUrl"]
+    queue_arn = _queue_arn(sqs, queue_url)
+    events.put_rule(Name=CRM_RULE_NAME, EventBusName=EVENT_BUS_NAME, EventPattern=json.dumps(REFERRAL_ACCEPTED.pattern),
+                    State="ENABLED")
+    events.put_targets(Rule=CRM_RULE_NAME, EventBusName=EVENT_BUS_NAME, Targets=[{"Id": "crm-connector-events", "Arn": queue_arn}])
+    return queue_url, queue_arn, dlq_url
 
 
 def _create_role(iam: Any) -> str:
@@ -367,5 +428,8 @@ def _create_user_pool(cognito: Any, councils: CouncilRegistry) -> tuple[str, str
             cognito.create_group(
                 UserPoolId=pool_id, GroupName=council_group(council.code, role), Description=f"{council.name}: {role.value}"
             )
+        for team in council.teams:
+            cognito.create_group(UserPoolId=pool_id, GroupName=team_group(council.code, team.key),
+                                 Description=f"{council.name}: {team.name} team")
     cognito.create_group(UserPoolId=pool_id, GroupName=NATIONAL_ADMIN_GROUP, Description="National administrators")
     return pool_id, client_id

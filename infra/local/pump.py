@@ -1,14 +1,17 @@
-"""The intake queue's event source mapping: what Lambda does between SQS and the ingest function.
+"""What Lambda and EventBridge do between a queue or a rule and a function, which moto does not: pumps that receive
+from a queue, invoke the real handler and delete what succeeded. Failed messages stay on the queue, come back after
+the visibility timeout and, after the queue's maxReceiveCount, moto's redrive moves them to its DLQ.
 
-moto stores event source mappings but never polls the queue, so this pump receives batches, hands them
-to the ingest handler as a real SQS event and deletes what succeeded (ReportBatchItemFailures semantics).
-Failed messages stay on the queue, come back after the visibility timeout and, after
-INTAKE_MAX_RECEIVE_COUNT receives, moto's redrive moves them to the DLQ.
+- IntakePump: the intake queue's event source mapping. moto stores event source mappings but never polls the queue,
+  so the pump hands batches to the ingest handler as a real SQS event (ReportBatchItemFailures semantics).
+- EventTargetPump: a rule whose target in AWS is the function itself. moto's EventBridge cannot invoke Lambda, so
+  locally the rule sends to a queue, and the pump invokes the function with each event, as EventBridge does.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import threading
 import time
@@ -20,6 +23,7 @@ from shared.resources import INGEST_FUNCTION, INTAKE_BATCH_SIZE, FunctionSpec
 
 log = logging.getLogger(__name__)
 
+EVENTS_PER_RECEIVE = 10  # SQS's most per ReceiveMessage; each event is still its own invocation
 _EMPTY_QUEUE_COUNTS = ("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed")
 
 
@@ -29,7 +33,7 @@ class PumpStats:
     received: int = 0
     succeeded: int = 0  # deleted from the queue
     failed: int = 0  # left on the queue for redelivery
-    handler_errors: int = 0  # batches where the handler raised (all their messages failed)
+    handler_errors: int = 0  # invocations that raised (an intake batch's: all its messages failed)
     drained: bool = False  # drain() only: the queue was empty, in flight included, before time ran out
 
     def add(self, other: PumpStats) -> None:
@@ -40,16 +44,11 @@ class PumpStats:
         self.handler_errors += other.handler_errors
 
 
-class IntakePump:
-    def __init__(
-        self,
-        sqs_client: Any,
-        queue_url: str,
-        queue_arn: str,
-        function: FunctionSpec = INGEST_FUNCTION,
-        batch_size: int = INTAKE_BATCH_SIZE,
-        poll_seconds: int = 1,
-    ):
+class QueuePump:
+    """Receives from a queue and deletes what the function handled; subclasses say how the function is invoked."""
+
+    def __init__(self, sqs_client: Any, queue_url: str, queue_arn: str, function: FunctionSpec, batch_size: int,
+                 poll_seconds: int = 1):
         self._sqs = sqs_client
         self._queue_url = queue_url
         self._queue_arn = queue_arn
@@ -73,9 +72,7 @@ class IntakePump:
         ).get("Messages", [])
         if not messages:
             return PumpStats()
-        event = {"Records": [self._record(message) for message in messages]}
-        result, errored = call_handler(self._function.handler, event, lambda_context(self._function))
-        failed_ids = {message["MessageId"] for message in messages} if errored else _failed_ids(result, messages)
+        failed_ids, handler_errors = self._invoke(messages)
         done = [message for message in messages if message["MessageId"] not in failed_ids]
         if done:
             response = self._sqs.delete_message_batch(
@@ -83,8 +80,9 @@ class IntakePump:
                 Entries=[{"Id": str(position), "ReceiptHandle": message["ReceiptHandle"]} for position, message in enumerate(done)],
             )
             for failure in response.get("Failed", []):
-                log.warning("intake pump: could not delete message %s: %s", failure["Id"], failure.get("Message"))
-        stats = PumpStats(batches=1, received=len(messages), succeeded=len(done), failed=len(messages) - len(done), handler_errors=int(errored))
+                log.warning("%s pump: could not delete message %s: %s", self._function.key, failure["Id"], failure.get("Message"))
+        stats = PumpStats(batches=1, received=len(messages), succeeded=len(done), failed=len(messages) - len(done),
+                          handler_errors=handler_errors)
         with self._lock:
             self.totals.add(stats)
         return stats
@@ -109,7 +107,7 @@ class IntakePump:
         if self._thread is not None:
             return
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="intake-pump", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"{self._function.key}-pump", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -123,12 +121,29 @@ class IntakePump:
             try:
                 self.pump_once(wait_seconds=self._poll_seconds)
             except Exception:  # e.g. the moto server going away at shutdown: keep the thread alive, retry
-                log.exception("intake pump: receive or delete failed")
+                log.exception("%s pump: receive or delete failed", self._function.key)
                 self._stop.wait(1.0)
 
     def _queue_is_empty(self) -> bool:
         attributes = self._sqs.get_queue_attributes(QueueUrl=self._queue_url, AttributeNames=list(_EMPTY_QUEUE_COUNTS))["Attributes"]
         return all(int(attributes.get(name, "0")) == 0 for name in _EMPTY_QUEUE_COUNTS)
+
+    def _invoke(self, messages: list[dict[str, Any]]) -> tuple[set[str], int]:
+        """Run the handler on the messages: (ids of the messages to keep on the queue, invocations that raised)."""
+        raise NotImplementedError
+
+
+class IntakePump(QueuePump):
+    """The intake queue's event source mapping: batches of up to INTAKE_BATCH_SIZE, as one SQS event each."""
+
+    def __init__(self, sqs_client: Any, queue_url: str, queue_arn: str, function: FunctionSpec = INGEST_FUNCTION,
+                 batch_size: int = INTAKE_BATCH_SIZE, poll_seconds: int = 1):
+        super().__init__(sqs_client, queue_url, queue_arn, function, batch_size, poll_seconds)
+
+    def _invoke(self, messages: list[dict[str, Any]]) -> tuple[set[str], int]:
+        event = {"Records": [self._record(message) for message in messages]}
+        result, errored = call_handler(self._function.handler, event, lambda_context(self._function))
+        return ({message["MessageId"] for message in messages} if errored else _failed_ids(result, messages)), int(errored)
 
     def _record(self, message: dict[str, Any]) -> dict[str, Any]:
         """One record of the SQS event Lambda builds."""
@@ -143,6 +158,21 @@ class IntakePump:
             "eventSourceARN": self._queue_arn,
             "awsRegion": self._region,
         }
+
+
+class EventTargetPump(QueuePump):
+    """A rule's Lambda target: each message's body is the event EventBridge put on the queue, and the function is invoked
+    with it alone, as EventBridge invokes it (asynchronously, one event per invocation). An invocation that raises keeps
+    its event on the queue, to be tried again: the queue's maxReceiveCount stands for Lambda's retries, its DLQ for the
+    function's on-failure destination."""
+
+    def __init__(self, sqs_client: Any, queue_url: str, queue_arn: str, function: FunctionSpec, poll_seconds: int = 1):
+        super().__init__(sqs_client, queue_url, queue_arn, function, EVENTS_PER_RECEIVE, poll_seconds)
+
+    def _invoke(self, messages: list[dict[str, Any]]) -> tuple[set[str], int]:
+        failed = {message["MessageId"] for message in messages
+                  if call_handler(self._function.handler, json.loads(message["Body"]), lambda_context(self._function))[1]}
+        return failed, len(failed)
 
 
 def _record_attribute(value: dict[str, Any]) -> dict[str, Any]:

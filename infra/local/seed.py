@@ -25,16 +25,18 @@ from infra.local.bridge import call_handler, lambda_context
 from infra.local.http_api import proxy_event
 from infra.local.provision import ClientFactory, LocalResources, client_factory
 from infra.local.pump import IntakePump, PumpStats
-from shared.adapters.case_store import CaseStore
-from shared.adapters.reply_links import ReplyLinks
-from shared.domain.application import Application
-from shared.domain.case import CLOSED_STAGES, Case, Stage
-from shared.domain.completeness import missing_items
-from shared.domain.council import CouncilConfig, CouncilRegistry
-from shared.domain.evidence import intake_evidence_prefix
-from shared.domain.formats import is_valid_postcode
-from shared.resources import API_FUNCTION, APPLICATION_SUBMITTED, EVENT_BUS_NAME, NATIONAL_ADMIN_GROUP, SUPPLIER_INBOX, Role, council_group
-from shared.service.reply import link_issuer
+from shared.core.adapters.case_store import CaseStore
+from shared.core.adapters.reply_links import ReplyLinks
+from shared.services.blue_badge.domain.application import Application
+from shared.core.domain.case import Case
+from shared.services.blue_badge.domain.case import CLOSED_STAGES, Stage
+from shared.services.blue_badge.domain.completeness import missing_items
+from shared.core.domain.council import CouncilConfig, CouncilRegistry
+from shared.core.domain.evidence import intake_evidence_prefix
+from shared.core.domain.formats import is_valid_postcode
+from shared.resources import API_FUNCTION, APPLICATION_SUBMITTED, EVENT_BUS_NAME, NATIONAL_ADMIN_GROUP, SUPPLIER_INBOX, Role, council_group, team_group
+from shared.services.blue_badge.logic.reply import link_issuer
+from shared.services.blue_badge.domain.settings import badge_settings
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,10 @@ class DemoUser:
 def demo_users(councils: CouncilRegistry) -> list[DemoUser]:
     """One login per council and role (e.g. caseworker@northshire.example) and one national administrator."""
     users = [
-        DemoUser(f"{role.value}@{council.code.lower()}.example", (council_group(council.code, role),), council.code, role)
+        # Every demo login is in every team of its council, so a newcomer sees each team's queue.
+        DemoUser(f"{role.value}@{council.code.lower()}.example",
+                 (council_group(council.code, role), *(team_group(council.code, team.key) for team in council.teams)),
+                 council.code, role)
         for council in councils
         for role in Role
     ]
@@ -121,13 +126,13 @@ class _Maker:
         self.now = now
         self.today = now.date()
         # Addresses near the council: the letters of its own postcode's area, e.g. "NE" from "NE1 4XF".
-        self.postcode_area = "".join(ch for ch in council.collection_address.postcode.split(" ")[0] if ch.isalpha())
+        self.postcode_area = "".join(ch for ch in badge_settings(council).collection_address.postcode.split(" ")[0] if ch.isalpha())
         self.people: set[object] = set()  # (surname, date of birth) pairs and NI numbers already used
 
     def postcode(self) -> str:
         inward = f"{self.rng.randint(1, 9)}{self.rng.choice(_POSTCODE_INWARD_LETTERS)}{self.rng.choice(_POSTCODE_INWARD_LETTERS)}"
         candidate = f"{self.postcode_area}{self.rng.randint(1, 19)} {inward}"
-        return candidate if is_valid_postcode(candidate) else self.council.collection_address.postcode
+        return candidate if is_valid_postcode(candidate) else badge_settings(self.council).collection_address.postcode
 
     def nino(self) -> str:
         while True:
@@ -173,7 +178,7 @@ class _Maker:
     def address(self) -> dict[str, str]:
         return {
             "line1": f"{self.rng.randint(1, 120)} {self.rng.choice(_STREETS)}",
-            "town": self.council.collection_address.town,
+            "town": badge_settings(self.council).collection_address.town,
             "postcode": self.postcode(),
         }
 
@@ -193,9 +198,9 @@ class _Maker:
         return {"award_start": start.isoformat(), "award_end": (start + timedelta(days=3 * 365)).isoformat()}
 
     def payment(self, badges: int = 1) -> dict[str, Any] | None:
-        if not self.council.charges_fee:
+        if not badge_settings(self.council).charges_fee:
             return None
-        return {"amount_pence": self.council.badge_fee_pence * badges, "paid": True,
+        return {"amount_pence": badge_settings(self.council).badge_fee_pence * badges, "paid": True,
                 "reference": f"PAY-{self.rng.randint(100000, 999999)}", "method": "CARD"}
 
 
@@ -250,8 +255,8 @@ def _scenarios() -> list[tuple[str, Any]]:
 
     def fee_unpaid(m: _Maker, app_id: str, variant: int) -> dict[str, Any]:
         payload = person(m, app_id, "NEW", "ONLINE", "DLA", evidence=automatic, eligibility={"benefit": m.award(indefinite=True)})
-        if m.council.charges_fee:
-            payload["payment"] = {"amount_pence": m.council.badge_fee_pence, "paid": False, "method": "CHEQUE"}
+        if badge_settings(m.council).charges_fee:
+            payload["payment"] = {"amount_pence": badge_settings(m.council).badge_fee_pence, "paid": False, "method": "CHEQUE"}
         return payload
 
     def organisation(m: _Maker, app_id: str, variant: int) -> dict[str, Any]:
@@ -264,7 +269,7 @@ def _scenarios() -> list[tuple[str, Any]]:
             "contact": {"full_name": f"{m.rng.choice(_FORENAMES)} {m.rng.choice(_SURNAMES)}", "email": "transport@example.org",
                         "phone": "01632 960555", "relationship": "Transport manager"},
             "evidence": _evidence(m.council.code, app_id, "SUPPORT_DOCS"),
-            **({"payment": m.payment(badges)} if m.council.charges_fee else {}),
+            **({"payment": m.payment(badges)} if badge_settings(m.council).charges_fee else {}),
         }
 
     def replacement(m: _Maker, app_id: str, variant: int) -> dict[str, Any]:

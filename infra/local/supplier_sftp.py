@@ -30,7 +30,7 @@ class LocalSupplier:
 
     server: LoopbackSftpServer
     upload_folder: Path  # where pushed extracts land on this machine
-    target_json: str  # shared.adapters.sftp.SftpTarget, host key pinned
+    target_json: str  # shared.services.blue_badge.adapters.sftp.SftpTarget, host key pinned
     client_private_key: str  # the push's key, which the server authorises
 
     @property

@@ -13,13 +13,14 @@ import time
 
 import pytest
 
-from shared.domain.council import COUNCILS_FILE, load_councils, parse_councils
+from shared.core.domain.council import COUNCILS_FILE, load_councils, parse_councils
 from shared.resources import (
     COUNCIL_SHARDS,
     COUNCIL_TABLE_PREFIX,
     NATIONAL_ADMIN_GROUP,
     Role,
     council_group,
+    team_group,
     council_shard,
     council_table_name,
 )
@@ -124,7 +125,8 @@ def test_adding_a_council_changes_only_its_own_shard(baseline, tmp_path, code, n
     all_tables = lambda s: {name for t in s.shards.values() for name in _tables(t)}  # noqa: E731
     assert all_tables(bigger) - all_tables(baseline) == {council_table_name(code)}
     all_groups = lambda s: {group for t in s.shards.values() for group in _groups(t)}  # noqa: E731
-    assert all_groups(bigger) - all_groups(baseline) == {council_group(code, role) for role in Role}
+    teams = [team["key"] for team in _entry(code, name)["teams"]]
+    assert all_groups(bigger) - all_groups(baseline) == {council_group(code, role) for role in Role} | {team_group(code, team) for team in teams}
 
     # Every other shard's template is byte-identical; in its own shard, existing resources keep their ids.
     for shard, template in baseline.shards.items():
@@ -180,7 +182,8 @@ def test_210_councils_fit_every_template_under_the_resource_limit(tmp_path):
         code = f"C{i:03d}"
         assert council_table_name(code) in _tables(big.shards[council_shard(code)]), code
     assert sum(len(_tables(t)) for t in big.shards.values()) == 210
-    assert sum(len(_groups(t)) for t in big.shards.values()) == 210 * len(Role)
+    teams_per_council = len(ENTRIES[0]["teams"])  # the scale test's councils are copies of the first
+    assert sum(len(_groups(t)) for t in big.shards.values()) == 210 * (len(Role) + teams_per_council)
 
     # cfn-lint the largest shard at this scale (all nine templates would add ~15 s; they differ only in size).
     largest = max(big.shards.values(), key=lambda t: len(t.json["Resources"]))

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from infra.app import build_app
-from shared.domain.council import COUNCILS_FILE, CouncilConfigError
+from shared.core.domain.council import COUNCILS_FILE, CouncilConfigError
 from shared.resources import PROJECT_ROOT
 
 ENTRIES = json.loads(COUNCILS_FILE.read_text(encoding="utf-8"))
@@ -32,7 +32,8 @@ def _bad_config(tmp_path, field: str, value) -> str:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("nation", "FRA"), ("contact.email", "not-an-email"), ("kpi.days_to_decision", 0)],
+    [("nation", "FRA"), ("contact.email", "not-an-email"), ("services.blue-badge.kpi.days_to_decision", 0),
+     ("services.asc-triage.safeguarding_team", "no-such-team")],
 )
 def test_a_bad_council_entry_fails_the_build_naming_council_and_field(tmp_path, field, value):
     council = ENTRIES[1]["code"]

@@ -1,5 +1,5 @@
-"""Nothing an event source gives up on is dropped: the intake rule's target, the schedules and the asynchronously invoked
-functions each have a dead-letter queue (encrypted, kept 14 days, TLS only, alarmed as soon as it is not empty), and
+"""Nothing an event source gives up on is dropped: the intake rule's and the CRM rule's targets, the schedules and the
+asynchronously invoked functions each have a dead-letter queue (encrypted, kept 14 days, TLS only, alarmed as soon as it is not empty), and
 throttling of functions and tables and requests blocked by the web ACLs raise alarms too."""
 
 from __future__ import annotations
@@ -8,10 +8,12 @@ import json
 
 import pytest
 
+from shared.resources import CRM_CONNECTOR_DLQ_NAME, CRM_DELIVERY_DLQ_NAME, CRM_RULE_NAME
 from infra.constructs.monitoring import WAF_BLOCKED_REQUESTS_PER_PERIOD
 from shared.resources import (
     ALARM_TOPIC_NAME,
     BADGE_NUMBER_TABLE_NAME,
+    CRM_CONNECTOR_FUNCTION,
     FUNCTIONS,
     ERASURE_DLQ_NAME,
     ERASURE_FUNCTION,
@@ -34,6 +36,7 @@ from shared.resources import (
     WorkflowKey,
     council_table_name,
 )
+from shared.services.asc_triage.domain.crm import REFERRAL_ACCEPTED
 
 pytestmark = pytest.mark.slow
 
@@ -46,6 +49,8 @@ DEAD_LETTER_QUEUES = (
     PRINT_RESULTS_DLQ_NAME,
     ERASURE_SCHEDULE_DLQ_NAME,
     ERASURE_DLQ_NAME,
+    CRM_DELIVERY_DLQ_NAME,
+    CRM_CONNECTOR_DLQ_NAME,
 )
 SCHEDULE_DEAD_LETTER_QUEUES = {  # schedule name -> its target's DLQ
     WORKFLOWS_BY_KEY[WorkflowKey.PRINT_DISPATCH].state_machine_name: PRINT_DISPATCH_SCHEDULE_DLQ_NAME,
@@ -53,7 +58,7 @@ SCHEDULE_DEAD_LETTER_QUEUES = {  # schedule name -> its target's DLQ
     ERASURE_FUNCTION.function_name: ERASURE_SCHEDULE_DLQ_NAME,
 }
 ASYNC_DEAD_LETTER_QUEUES = {PRINT_RESULTS_FUNCTION.function_name: PRINT_RESULTS_DLQ_NAME, REMINDERS_FUNCTION.function_name: REMINDERS_DLQ_NAME,
-                            ERASURE_FUNCTION.function_name: ERASURE_DLQ_NAME}
+                            ERASURE_FUNCTION.function_name: ERASURE_DLQ_NAME, CRM_CONNECTOR_FUNCTION.function_name: CRM_CONNECTOR_DLQ_NAME}
 SHARED_TABLES = (UNROUTED_TABLE_NAME, IDEMPOTENCY_TABLE_NAME, BADGE_NUMBER_TABLE_NAME, PRINT_BATCH_TABLE_NAME, WEB_SESSION_TABLE_NAME)
 SENDER_KEY_ACTIONS = {"kms:GenerateDataKey", "kms:Decrypt"}  # what a sender to a KMS-encrypted queue needs
 
@@ -103,6 +108,19 @@ def _dimensions(alarm: dict) -> dict:
     return {d["Name"]: d["Value"] for d in alarm.get("Dimensions", [])}
 
 
+def _events_key_statements(synthesised) -> list[dict]:
+    [key] = synthesised.resources("AWS::KMS::Key").values()
+    return [s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Principal") == {"Service": "events.amazonaws.com"}]
+
+
+def _only_this_rule_may_send(synthesised, queue_name: str, rule_id: str) -> None:
+    [policy] = [p["Properties"] for p in synthesised.resources("AWS::SQS::QueuePolicy").values()
+                if p["Properties"]["Queues"] == [{"Ref": _queue_ids(synthesised)[queue_name]}]]
+    [allow] = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "events.amazonaws.com"} and allow["Action"] == "sqs:SendMessage"
+    assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": _arn_of(rule_id)}}  # this rule only
+
+
 def test_the_intake_rule_target_has_a_retry_policy_and_a_dlq_eventbridge_may_send_to(synthesised):
     queues = _queue_ids(synthesised)
     rule_id, rule = _one(synthesised.resources("AWS::Events::Rule"), Name=INTAKE_RULE_NAME)
@@ -110,17 +128,25 @@ def test_the_intake_rule_target_has_a_retry_policy_and_a_dlq_eventbridge_may_sen
     assert target["Arn"] == _arn_of(queues[INTAKE_QUEUE_NAME])
     assert target["DeadLetterConfig"] == {"Arn": _arn_of(queues[INTAKE_DELIVERY_DLQ_NAME])}
     assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0 and target["RetryPolicy"]["MaximumEventAgeInSeconds"] > 0
-
-    [policy] = [p["Properties"] for p in synthesised.resources("AWS::SQS::QueuePolicy").values()
-                if p["Properties"]["Queues"] == [{"Ref": queues[INTAKE_DELIVERY_DLQ_NAME]}]]
-    [allow] = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
-    assert allow["Principal"] == {"Service": "events.amazonaws.com"} and allow["Action"] == "sqs:SendMessage"
-    assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": _arn_of(rule_id)}}  # this rule only
+    _only_this_rule_may_send(synthesised, INTAKE_DELIVERY_DLQ_NAME, rule_id)
     # EventBridge encrypts what it sends with the platform key, which its key policy lets it use (same account only).
-    [key] = synthesised.resources("AWS::KMS::Key").values()
-    [events] = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Principal") == {"Service": "events.amazonaws.com"}]
+    [events] = [s for s in _events_key_statements(synthesised) if "aws:SourceAccount" in s["Condition"].get("StringEquals", {})]
     assert SENDER_KEY_ACTIONS <= {a.rstrip("*") for a in events["Action"]}
-    assert "aws:SourceAccount" in events["Condition"]["StringEquals"]
+
+
+def test_the_crm_rule_invokes_the_connector_with_a_retry_policy_and_a_dlq_eventbridge_may_send_to(synthesised):
+    function_id, _ = _one(synthesised.resources("AWS::Lambda::Function"), FunctionName=CRM_CONNECTOR_FUNCTION.function_name)
+    rule_id, rule = _one(synthesised.resources("AWS::Events::Rule"), Name=CRM_RULE_NAME)
+    assert rule["EventPattern"] == REFERRAL_ACCEPTED.pattern
+    [target] = rule["Targets"]
+    assert target["Arn"] == _arn_of(function_id)
+    assert target["DeadLetterConfig"] == {"Arn": _arn_of(_queue_ids(synthesised)[CRM_DELIVERY_DLQ_NAME])}
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0 and target["RetryPolicy"]["MaximumEventAgeInSeconds"] > 0
+    _only_this_rule_may_send(synthesised, CRM_DELIVERY_DLQ_NAME, rule_id)
+    # The key policy names the rule by its ARN, spelled out (a reference would make the key depend on the rule).
+    [events] = [s for s in _events_key_statements(synthesised) if "ArnEquals" in s["Condition"]]
+    assert SENDER_KEY_ACTIONS <= set(events["Action"])
+    assert f"/{CRM_RULE_NAME}" in json.dumps(events["Condition"]["ArnEquals"]["aws:SourceArn"])
 
 
 @pytest.mark.parametrize("schedule_name", sorted(SCHEDULE_DEAD_LETTER_QUEUES))

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from aws_cdk.assertions import Match
 
-from shared.domain.council import load_councils
-from shared.domain.evidence import case_evidence_prefix, intake_evidence_prefix
+from shared.core.domain.council import load_councils
+from shared.core.domain.evidence import case_evidence_prefix, intake_evidence_prefix
 from shared.resources import CASE_TABLE_LAYOUT, ERASURE_DLQ_NAME, ERASURE_FUNCTION, ERASURE_SCHEDULE, ERASURE_SCHEDULE_DLQ_NAME, tenant_id
 from tests.infra.test_tenant_isolation import _object, _session, attributes, council_data  # noqa: F401  (module fixtures)
 from tests.infra.iam_policy import allowed

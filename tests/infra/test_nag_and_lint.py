@@ -53,6 +53,7 @@ EXPECTED_ACKNOWLEDGED_PREFIXES = (
     "AwsSolutions-IAM5[Resource::<WebAssets",  # the web assets' copy at deployment, in their bucket only
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-",  # ... from CDK's asset staging bucket
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:",  # the reconciler: executions of a case workflow, named by case
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:",  # the CRM connector: CRM client secrets under casework/crm/ only
 )
 
 

@@ -70,7 +70,8 @@ def test_a_supplier_server_is_configured_by_context_with_its_key_in_a_secret_onl
     assert secret["Properties"]["Name"] == SUPPLIER_PUSH_KEY_SECRET_NAME and "KmsKeyId" in secret["Properties"]
     assert environment["SUPPLIER_PUSH_KEY_SECRET"] == {"Ref": secret_id}
     readers = {key for key, policy in with_push.resources("AWS::IAM::Policy").items()
-               for statement in policy["Properties"]["PolicyDocument"]["Statement"] if "secretsmanager:GetSecretValue" in _actions(statement)}
+               for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+               if "secretsmanager:GetSecretValue" in _actions(statement) and secret_id in json.dumps(statement["Resource"])}
     assert len(readers) == 1 and next(iter(readers)).startswith(PUSH_ROLE)
     [grant] = [s for s in role_statements(with_push, PUSH_ROLE) if "secretsmanager:GetSecretValue" in _actions(s)]
     assert _actions(grant) == ["secretsmanager:GetSecretValue"] and grant["Resource"] == {"Ref": secret_id}

@@ -8,11 +8,14 @@ import json
 import pytest
 from aws_cdk.assertions import Match
 
-from shared.domain.council import load_councils
+from infra.stack import crm_endpoints
+from shared.core.domain.council import CouncilRegistry, load_councils
 from shared.resources import (
     API_NAME,
     APPLICATION_SUBMITTED,
+    ASC_STEP_FUNCTION,
     CASE_TABLE_LAYOUT,
+    CRM_CONNECTOR_FUNCTION,
     EVENT_BUS_NAME,
     FUNCTIONS,
     BADGE_NUMBER_TABLE_NAME,
@@ -41,8 +44,12 @@ from shared.resources import (
     Role,
     WorkflowKey,
     council_group,
+    team_group,
     council_table_name,
 )
+from shared.services.asc_triage import SERVICE_KEY as ASC_TRIAGE
+from shared.services.asc_triage.domain.crm import CRM_SECRET_PREFIX, CrmEndpoint, crm_endpoints_from_json
+from shared.services.asc_triage.domain.settings import triage_settings
 
 pytestmark = pytest.mark.slow
 
@@ -303,7 +310,7 @@ def test_task_placeholders_are_substituted(synthesised):
     machines = {r["Properties"]["StateMachineName"]: r["Properties"] for r in synthesised.resources("AWS::StepFunctions::StateMachine").values()}
     for workflow in WORKFLOWS:
         text = workflow.definition_path.read_text()
-        for placeholder in (p for p in ("WorkflowStepFunctionArn",) if "${" + p + "}" in text):
+        for placeholder in (p for p in ("WorkflowStepFunctionArn", ASC_STEP_FUNCTION.substitution_key) if "${" + p + "}" in text):
             assert placeholder in machines[workflow.state_machine_name]["DefinitionSubstitutions"]
 
 
@@ -358,12 +365,12 @@ def test_user_pool_and_client(synthesised):
     )
 
 
-def test_a_group_per_council_and_role_in_the_shards_plus_national_admin_in_the_parent(synthesised):
+def test_a_group_per_council_role_and_team_in_the_shards_plus_national_admin_in_the_parent(synthesised):
     names = lambda resources: {r["Properties"]["GroupName"] for r in resources.values()}  # noqa: E731
     assert names(synthesised.resources("AWS::Cognito::UserPoolGroup")) == {NATIONAL_ADMIN_GROUP}
     assert names(synthesised.shard_resources("AWS::Cognito::UserPoolGroup")) == {
         council_group(code, role) for code in COUNCILS.codes for role in Role
-    }
+    } | {team_group(council.code, team.key) for council in COUNCILS for team in council.teams}
     # Each shard's groups belong to the parent's user pool, whose id the parent passes in as a parameter.
     for group in synthesised.shard_resources("AWS::Cognito::UserPoolGroup").values():
         assert group["Properties"]["UserPoolId"]["Ref"].startswith("referencetoCaseworkIdentityUserPool")
@@ -395,10 +402,11 @@ def test_print_schedule_starts_only_the_print_dispatch_workflow(synthesised):
 def test_alarms_notify_an_encrypted_topic(synthesised):
     synthesised.template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
     alarms = synthesised.resources("AWS::CloudWatch::Alarm")
-    # Eight dead-letter queues and the intake age; errors and throttles per function; failed, timed-out and aborted
-    # executions per workflow; 5xx of the caseworker API and of the web UI's API; WAF blocks of both regional web ACLs;
-    # throttling of the 5 shared tables (each council table's throttling alarm is in its shard); cases the reconciler flags.
-    assert len(alarms) == 8 + 1 + 2 * len(FUNCTIONS) + 3 * len(WORKFLOWS) + 2 + 2 + 5 + 1
+    # Ten dead-letter queues (two the CRM connector's) and the intake age; errors and throttles per function; failed,
+    # timed-out and aborted executions per workflow; 5xx of the caseworker API and of the web UI's API; WAF blocks of both
+    # regional web ACLs; throttling of the 5 shared tables (each council table's throttling alarm is in its shard); cases
+    # the reconciler flags; ASC referrals near and past their routing target.
+    assert len(alarms) == 10 + 1 + 2 * len(FUNCTIONS) + 3 * len(WORKFLOWS) + 2 + 2 + 5 + 1 + 2
     assert {alarm["Properties"]["AlarmName"] for alarm in alarms.values()} >= {"casework-api-5xx", "casework-web-5xx"}
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"]
@@ -470,3 +478,40 @@ def test_the_print_results_may_only_read_and_remove_inbox_files_and_write_where_
     assert "TablesUnrouted" not in json.dumps(statements)  # council tables only
     assert any("ses:SendEmail" in _actions(statement) for statement in statements)
     assert PRINT_RESULTS_FUNCTION.function_name in {r["Properties"]["FunctionName"] for r in app_functions(synthesised).values()}
+
+
+def _function(synthesised, spec) -> dict:
+    [props] = [r["Properties"] for r in app_functions(synthesised).values() if r["Properties"]["FunctionName"] == spec.function_name]
+    return props
+
+
+def test_the_crm_connector_gets_the_councils_crms_from_their_asc_settings_and_a_minute(synthesised):
+    props = _function(synthesised, CRM_CONNECTOR_FUNCTION)
+    # No council in the config has a CRM yet: an empty JSON object, and the connector skips every referral.
+    assert props["Environment"]["Variables"][Env.CRM_ENDPOINTS.value] == crm_endpoints(COUNCILS) == "{}"
+    assert "CRM_ALLOW_LOOPBACK_HTTP" not in props["Environment"]["Variables"]  # local runs only
+    asc_step = _function(synthesised, ASC_STEP_FUNCTION)
+    assert (props["MemorySize"], props["Timeout"], asc_step["MemorySize"], asc_step["Timeout"]) == (512, 60, 512, 30)
+
+
+def test_the_crm_connector_may_read_only_the_crm_client_secrets(synthesised):
+    statements = [statement for statement in role_statements(synthesised, "FunctionsCrmConnectorRole")
+                  if any(action.startswith("secretsmanager:") for action in _actions(statement))]
+    [read] = statements
+    assert _actions(read) == ["secretsmanager:GetSecretValue"]
+    assert f':secret:{CRM_SECRET_PREFIX}*"' in json.dumps(read["Resource"])
+
+
+def test_the_asc_step_may_put_referral_accepted_events_on_the_bus(synthesised):
+    statements = role_statements(synthesised, "FunctionsAscStepRole")
+    assert any("events:PutEvents" in _actions(statement) for statement in statements)
+
+
+def test_crm_endpoints_are_those_the_councils_asc_settings_name():
+    northshire, valewye = COUNCILS.get("NORTHSHIRE"), COUNCILS.get("VALEWYE")
+    endpoint = CrmEndpoint(api_url="https://northshire.crm11.dynamics.com/api/data/v9.2/cw_referrals",
+                           token_url="https://login.microsoftonline.com/tenant/oauth2/v2.0/token", client_id="casework",
+                           scope="https://northshire.crm11.dynamics.com/.default", secret_name=f"{CRM_SECRET_PREFIX}northshire")
+    settings = triage_settings(northshire).model_copy(update={"crm": endpoint})
+    connected = northshire.model_copy(update={"services": {**northshire.services, ASC_TRIAGE: settings}})
+    assert crm_endpoints_from_json(crm_endpoints(CouncilRegistry([connected, valewye]))) == {"NORTHSHIRE": endpoint}

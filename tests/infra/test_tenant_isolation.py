@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.domain.evidence import case_evidence_prefix, intake_evidence_prefix
+from shared.core.domain.evidence import case_evidence_prefix, intake_evidence_prefix
 from shared.resources import COUNCIL_TAG, FUNCTIONS, TENANT_ROLE_NAME, Env, council_table_name, tenant_id
 from tests.infra.iam_policy import ACCOUNT, REGION, allowed, resolve
 

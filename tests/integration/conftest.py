@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
+from botocore.client import BaseClient
 from moto import mock_aws
 
 from infra.local.bridge import call_handler, install_lambda_bridge, lambda_context
@@ -16,8 +18,15 @@ from infra.local.http_api import proxy_event
 from infra.local.provision import LocalResources, provision
 from infra.local.pump import IntakePump
 from infra.local.seed import tiny_jpeg, tiny_pdf, wait_for_workflows
-from shared.domain.council import load_councils
-from shared.resources import API_FUNCTION, APPLICATION_SUBMITTED, DEFAULT_REGION, EVIDENCE_BUCKET_LOCAL_NAME, Role, council_group
+from shared.core.domain.council import load_councils
+from shared.resources import (
+    API_FUNCTION,
+    APPLICATION_SUBMITTED,
+    DEFAULT_REGION,
+    EVIDENCE_BUCKET_LOCAL_NAME,
+    Role,
+    council_group,
+)
 
 
 @pytest.fixture(scope="package")
@@ -133,7 +142,7 @@ def wait_until(check, timeout: float = 20, what: str = "condition"):
 
 def wait_for_step(store, case_id: str, stage, timeout: float = 20):
     """The case once its workflow stands at `stage`: waiting for a person there (token stored), or closed there."""
-    from shared.domain.case import HUMAN_STAGES
+    from shared.services.blue_badge.domain.case import HUMAN_STAGES
 
     def arrived():
         case = store.get(case_id)
@@ -159,3 +168,18 @@ def emails_to(address: str) -> list:
 
 def invoke(function, event):
     return call_handler(function.handler, event, lambda_context(function))
+
+
+@pytest.fixture
+def dynamodb_calls(monkeypatch) -> Counter:
+    """DynamoDB requests by operation while the test runs (every client, the handlers' included)."""
+    calls: Counter = Counter()
+    original = BaseClient._make_api_call
+
+    def counting(self, operation, params):
+        if self.meta.service_model.service_name == "dynamodb":
+            calls[operation] += 1
+        return original(self, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", counting)
+    return calls

@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 
 from infra.local.bridge import lambda_context
 from infra.local.http_api import proxy_event
-from shared.domain.case import Stage
+from shared.services.blue_badge.domain.case import Stage
 from shared.resources import API_FUNCTION, API_MAX_BODY_BYTES, NATIONAL_ADMIN_GROUP, Role
 from tests.integration.test_decisions import at, key_in, order_a_badge, someone_new
 

@@ -5,8 +5,8 @@ from urllib.parse import quote
 
 import boto3
 
-from shared.adapters.aws import councils, store_for
-from shared.domain.case import Stage
+from shared.bootstrap import councils, store_for
+from shared.services.blue_badge.domain.case import Stage
 from shared.resources import CASE_TABLE_LAYOUT, DEFAULT_REGION, NATIONAL_ADMIN_GROUP, Role, council_table_name
 from tests.factories import complete_application
 from tests.integration.conftest import upload_intake_files, wait_for_step

@@ -1,6 +1,6 @@
 """Who works a case: claim, release, allocation by team leaders, 'my cases', and the view log."""
 
-from shared.adapters.aws import store_for
+from shared.bootstrap import store_for
 from shared.resources import Role
 from tests.factories import complete_application
 from tests.integration.conftest import upload_intake_files

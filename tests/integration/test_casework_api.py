@@ -13,12 +13,14 @@ from urllib.parse import urlencode
 
 import pytest
 
-from shared.adapters.aws import councils, store_for
-from shared.domain.application import Application
-from shared.domain.badge import is_issuable
-from shared.domain.case import AuditEntry, Case, Stage, utcnow
-from shared.domain.completeness import missing_items
+from shared.bootstrap import councils, store_for
+from shared.services.blue_badge.domain.application import Application
+from shared.services.blue_badge.domain.badge import is_issuable
+from shared.core.domain.case import AuditEntry, utcnow
+from shared.services.blue_badge.domain.case import Stage
+from shared.services.blue_badge.domain.completeness import missing_items
 from shared.resources import Role, WorkflowKey
+from shared.services.blue_badge.domain.case import BadgeCase
 from tests.factories import REMOVE, complete_application
 from tests.integration.conftest import upload_intake_files
 from tests.integration.test_decisions import act, at, key_in, order_a_badge, someone_new
@@ -83,7 +85,7 @@ def received_long_ago(days: float, council: str = NORTHSHIRE, **overrides) -> st
     """A case received `days` ago, written the way intake writes it, with no workflow: it stays at RECEIVED."""
     application = Application.model_validate(someone_new(**overrides) | {"council_code": council})
     when = utcnow() - timedelta(days=days)
-    case = Case.open(application, missing_items(application, councils().get(council)), when)
+    case = BadgeCase.open(application, missing_items(application, councils().get(council)), when)
     store_for(council).create(case, AuditEntry(case_id=case.case_id, at=when, actor="test", action="CASE_OPENED"))
     return case.case_id
 

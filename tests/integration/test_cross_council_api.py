@@ -27,9 +27,9 @@ from urllib.parse import urlencode
 import boto3
 import pytest
 
-from shared.adapters.aws import store_for
-from shared.domain.badge import badge_number_for
-from shared.domain.case import Stage
+from shared.bootstrap import store_for
+from shared.services.blue_badge.domain.badge import badge_number_for
+from shared.services.blue_badge.domain.case import Stage
 from shared.resources import DEFAULT_REGION, EVIDENCE_BUCKET_LOCAL_NAME, PROJECT_ROOT, Role, council_group
 from tests.factories import complete_application
 from tests.integration.conftest import Api, Intake, upload_intake_files, wait_for_step

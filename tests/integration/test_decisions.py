@@ -8,15 +8,17 @@ from datetime import date, timedelta
 
 import pytest
 
-from shared.adapters.aws import councils, store_for
-from shared.domain.application import Application
-from shared.domain.badge import BadgeStatus, is_issuable
-from shared.domain.case import AuditEntry, Case, Stage, utcnow
-from shared.domain.completeness import missing_items
-from shared.domain.council import FeeTiming
-from shared.domain.evidence import case_evidence_prefix
+from shared.bootstrap import councils, store_for
+from shared.services.blue_badge.domain.application import Application
+from shared.services.blue_badge.domain.badge import BadgeStatus, is_issuable
+from shared.core.domain.case import AuditEntry, Case, utcnow
+from shared.services.blue_badge.domain.case import Stage
+from shared.services.blue_badge.domain.completeness import missing_items
+from shared.services.blue_badge.domain.settings import FeeTiming
+from shared.core.domain.evidence import case_evidence_prefix
 from shared.resources import Role, WorkflowKey
-from tests.factories import REMOVE, case_file, complete_application
+from shared.services.blue_badge.domain.case import BadgeCase
+from tests.factories import with_badge_settings, REMOVE, case_file, complete_application
 from tests.integration.conftest import case_actions, emails_to, wait_for_execution, upload_intake_files, wait_for_step, wait_until
 
 CASEWORKER = "alex.caseworker@northshire.example.gov.uk"
@@ -106,7 +108,7 @@ def test_automatic_route_goes_from_proof_check_to_an_ordered_badge(caseworker, s
 def test_badge_numbers_are_unique_when_many_are_ordered_at_once(stack):
     from concurrent.futures import ThreadPoolExecutor
 
-    from shared.adapters.aws import badge_numbers
+    from shared.bootstrap import badge_numbers
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         batches = list(pool.map(lambda _: badge_numbers().issue(25), range(8)))
@@ -186,7 +188,7 @@ def test_no_review_request_within_the_window_leaves_the_refusal_final(stack, cli
     council = councils().get(NORTHSHIRE)
     application = Application.model_validate(someone_new())
     now = utcnow()
-    case = Case.open(application, missing_items(application, council), now)
+    case = BadgeCase.open(application, missing_items(application, council), now)
     store_for(NORTHSHIRE).create(case, AuditEntry(case_id=case.case_id, at=now, actor="test", action="CASE_OPENED"))
     arn = stack.state_machine_arns[WorkflowKey.APPLICATION]
     clients["stepfunctions"].start_execution(stateMachineArn=arn, name=case.case_id, input=json.dumps(
@@ -241,7 +243,7 @@ def test_another_councils_staff_get_404_on_every_case_endpoint(caseworker, api_a
 def test_fee_taken_on_approval_waits_for_payment_before_the_order(caseworker, monkeypatch):
     registry = councils()
     northshire = registry.get(NORTHSHIRE)
-    monkeypatch.setitem(registry._by_code, NORTHSHIRE, northshire.model_copy(update={"fee_taken_on": FeeTiming.APPROVAL}))
+    monkeypatch.setitem(registry._by_code, NORTHSHIRE, with_badge_settings(northshire, fee_taken_on=FeeTiming.APPROVAL))
     case_id = key_in(caseworker, someone_new(payment=REMOVE))
     assert store_for(NORTHSHIRE).get(case_id).missing == []  # the fee is not a missing item for this council
     at(case_id, Stage.PROOF_CHECK)
@@ -348,7 +350,7 @@ def test_the_one_badge_rule_refuses_a_second_badge_for_the_same_person(caseworke
 
 
 def test_a_step_that_fails_marks_the_case_as_needing_attention(caseworker, stack, clients, monkeypatch):
-    from shared.adapters.badge_numbers import BadgeNumbers
+    from shared.services.blue_badge.adapters.badge_numbers import BadgeNumbers
 
     def unavailable(self, count=1):
         raise RuntimeError("badge number counter unavailable")

@@ -14,8 +14,9 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from shared.adapters.email import NotificationOutcome, SesEmailSender, deliver
-from shared.domain.notifications import EmailMessage, NotificationKind
+from shared.core.adapters.email import NotificationOutcome, SesEmailSender, deliver
+from shared.services.blue_badge.domain.notifications import NotificationKind
+from shared.core.domain.email import EmailMessage
 
 REGION = "eu-west-2"
 COUNCIL_EMAIL = "bluebadge@northshire.example.gov.uk"
@@ -51,7 +52,7 @@ def test_deliver_sends_through_ses(ses):
     outcome = deliver(SesEmailSender(ses), email, NotificationKind.RECEIVED, sleep=lambda _: None)
 
     assert outcome.delivered and outcome.attempts == 1 and outcome.error is None
-    assert outcome.kind is NotificationKind.RECEIVED and outcome.to == "ada@example.com"
+    assert outcome.kind == NotificationKind.RECEIVED and outcome.to == "ada@example.com"
     sent = sent_by_moto(outcome.message_id)
     assert sent.source == COUNCIL_EMAIL
     assert sent.destinations["ToAddresses"] == ["ada@example.com"]

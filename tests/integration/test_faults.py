@@ -21,11 +21,11 @@ from infra.local import pump as pump_module
 from infra.local.bridge import lambda_context
 from infra.local.print_results import deliver_inbox
 from infra.local.seed import wait_for_workflows
-from shared.adapters.aws import councils, intake_service, print_desk, store_for
-from shared.domain.application import Application
-from shared.domain.badge import BadgeStatus
-from shared.domain.case import Stage
-from shared.domain.council import FeeTiming
+from shared.bootstrap import councils, intake_service, print_desk, store_for
+from shared.services.blue_badge.domain.application import Application
+from shared.services.blue_badge.domain.badge import BadgeStatus
+from shared.services.blue_badge.domain.case import Stage
+from shared.services.blue_badge.domain.settings import FeeTiming
 from shared.resources import (
     DEFAULT_REGION,
     PRINT_DISPATCH_FUNCTION,
@@ -37,8 +37,8 @@ from shared.resources import (
     SUPPLIER_OUTBOX,
     Role,
 )
-from shared.service.resumes import RESUMED
-from tests.factories import REMOVE, case_file, complete_application
+from shared.core.logic.resumes import RESUMED
+from tests.factories import with_badge_settings, REMOVE, case_file, complete_application
 from tests.integration.conftest import emails_to, invoke, upload_intake_files, wait_for_step, wait_until
 from tests.integration.fault_injection import (
     DDB_KMS_DENIED,
@@ -179,7 +179,7 @@ def at_decision(api, monkeypatch) -> str:
 
 def at_payment(api, monkeypatch) -> str:
     registry = councils()
-    monkeypatch.setitem(registry._by_code, NORTHSHIRE, registry.get(NORTHSHIRE).model_copy(update={"fee_taken_on": FeeTiming.APPROVAL}))
+    monkeypatch.setitem(registry._by_code, NORTHSHIRE, with_badge_settings(registry.get(NORTHSHIRE), fee_taken_on=FeeTiming.APPROVAL))
     case_id = key_in(api, someone_new(payment=REMOVE))
     at(case_id, Stage.PROOF_CHECK)
     act(api, case_id, "proof-check", {"confirmed": True})

@@ -3,11 +3,13 @@
 import json
 import uuid
 
-from shared.adapters.aws import councils, store_for
-from shared.domain.application import Application
-from shared.domain.case import AuditEntry, Case, Stage, utcnow
-from shared.domain.completeness import missing_items
+from shared.bootstrap import councils, store_for
+from shared.services.blue_badge.domain.application import Application
+from shared.core.domain.case import AuditEntry, Case, utcnow
+from shared.services.blue_badge.domain.case import Stage
+from shared.services.blue_badge.domain.completeness import missing_items
 from shared.resources import Role, WorkflowKey
+from shared.services.blue_badge.domain.case import BadgeCase
 from tests.factories import REMOVE, case_file, complete_application
 from tests.integration.conftest import case_actions, emails_to, upload_intake_files, wait_for_execution, wait_for_step, wait_until
 
@@ -108,7 +110,7 @@ def test_no_reply_by_the_due_date_withdraws_the_case(stack, clients):
     council = councils().get("VALEWYE")
     application = Application.model_validate(complete_application("VALEWYE", evidence=[], payment=REMOVE))
     now = utcnow()
-    case = Case.open(application, missing_items(application, council), now)
+    case = BadgeCase.open(application, missing_items(application, council), now)
     store_for("VALEWYE").create(case, AuditEntry(case_id=case.case_id, at=now, actor="test", action="CASE_OPENED"))
     arn = stack.state_machine_arns[WorkflowKey.APPLICATION]
     clients["stepfunctions"].start_execution(stateMachineArn=arn, name=case.case_id, input=json.dumps(
@@ -126,7 +128,7 @@ def test_no_reply_by_the_due_date_withdraws_the_case(stack, clients):
 def test_an_email_that_cannot_be_sent_is_recorded_and_the_case_goes_on(api_as, stack, clients, monkeypatch):
     from botocore.exceptions import ClientError
 
-    from shared.adapters.email import SesEmailSender
+    from shared.core.adapters.email import SesEmailSender
 
     def rejected(self, message):
         raise ClientError({"Error": {"Code": "MessageRejected", "Message": "Email address is not verified."}}, "SendEmail")
@@ -142,8 +144,8 @@ def test_the_request_carries_a_reply_link_that_stops_working_once_the_informatio
     """The applicant's link (see tests/web/test_reply.py for its page) belongs to the round it was sent in."""
     import re
 
-    from shared.adapters.aws import reply_desk
-    from shared.service.reply import LinkState
+    from shared.bootstrap import reply_desk
+    from shared.services.blue_badge.logic.reply import LinkState
 
     api = api_as("NORTHSHIRE", Role.CASEWORKER)
     email = f"reply-{uuid.uuid4().hex[:8]}@example.com"

@@ -2,15 +2,15 @@
 
 import json
 
-import pytest
 from botocore.exceptions import ClientError
 
-from shared.adapters.aws import store_for
-from shared.adapters.case_store import CaseStore
-from shared.domain.case import ParkedApplication, ParkedStatus, Stage
+from shared.bootstrap import store_for
+from shared.core.adapters.case_store import CaseStore
+from shared.core.domain.case import ParkedApplication, ParkedStatus
+from shared.services.blue_badge.domain.case import Stage
 from shared.resources import Role, WorkflowKey, council_table_name
 from tests.factories import REMOVE, complete_application
-from tests.integration.conftest import emails_to, wait_for_execution, wait_for_step, wait_until
+from tests.integration.conftest import emails_to, wait_for_step, wait_until
 
 
 def case_id_for(application_id: str, council: str) -> str | None:

@@ -1,6 +1,6 @@
 """Parking never fails: whatever arrives on the bus, however large, wide or deep, becomes a parked application a person
 can open (GET /parked/{id}, whole payload) and replay corrected into a case. Payloads too large for a table item are
-kept in the evidence bucket (shared/adapters/parked_payloads.py) with a summary in the item."""
+kept in the evidence bucket (shared/core/adapters/parked_payloads.py) with a summary in the item."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Any
 import boto3
 import pytest
 
-from shared.adapters.aws import store_for
+from shared.bootstrap import store_for
 from shared.resources import APPLICATION_SUBMITTED, DEFAULT_REGION, EVIDENCE_BUCKET_LOCAL_NAME, NATIONAL_ADMIN_GROUP, Role, tenant_id
-from shared.service.intake import MAX_INLINE_PAYLOAD_BYTES, MAX_REASONS
+from shared.services.blue_badge.logic.intake import MAX_INLINE_PAYLOAD_BYTES, MAX_REASONS
 from tests.factories import complete_application
 from tests.integration.conftest import upload_intake_files
 from tests.integration.test_intake import case_id_for, parked_of

@@ -23,10 +23,10 @@ from aws_lambda_powertools import Tracer
 from botocore.exceptions import ClientError
 
 from infra.local.seed import tiny_jpeg
-from shared.adapters.aws import store_for
-from shared.adapters.email import SesEmailSender
-from shared.domain.badge import BadgeStatus
-from shared.domain.case import Stage
+from shared.bootstrap import store_for
+from shared.core.adapters.email import SesEmailSender
+from shared.services.blue_badge.domain.badge import BadgeStatus
+from shared.services.blue_badge.domain.case import Stage
 from shared.resources import DEFAULT_REGION, EVIDENCE_BUCKET_LOCAL_NAME, FUNCTIONS, Role
 from tests.factories import complete_application
 from tests.integration import test_print_results as supplier

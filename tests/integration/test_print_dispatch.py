@@ -12,9 +12,9 @@ import pytest
 from lxml import etree
 
 from infra.local.seed import tiny_jpeg
-from shared.adapters.aws import store_for
-from shared.domain.badge import BadgeStatus
-from shared.domain.evidence import case_evidence_prefix
+from shared.bootstrap import store_for
+from shared.services.blue_badge.domain.badge import BadgeStatus
+from shared.core.domain.evidence import case_evidence_prefix
 from shared.resources import (
     DEFAULT_REGION,
     EVIDENCE_BUCKET_LOCAL_NAME,
@@ -130,7 +130,7 @@ def test_a_delivered_batch_can_be_sent_again_marked_as_a_re_extract(caseworker, 
 
 
 def test_a_run_that_fails_after_delivering_resumes_without_sending_twice(caseworker, stack, clients, s3, monkeypatch):
-    from shared.service import print_dispatch
+    from shared.services.blue_badge.logic import print_dispatch
 
     _, badge = order_a_badge(caseworker, someone_new())
     real = print_dispatch._mark_processed
@@ -150,9 +150,9 @@ def test_a_run_that_fails_after_delivering_resumes_without_sending_twice(casewor
 
 def test_two_runs_in_the_same_second_write_two_files(caseworker, stack, clients, s3):
     """File names carry only the second: the second batch takes the next free name, never the first one's file."""
-    from shared.adapters.aws import print_desk
-    from shared.domain.badge import PrintBatchType
-    from shared.service.print_dispatch import dispatch
+    from shared.bootstrap import print_desk
+    from shared.services.blue_badge.domain.badge import PrintBatchType
+    from shared.services.blue_badge.logic.print_dispatch import dispatch
 
     instant = datetime(2026, 11, 28, 0, 30, tzinfo=UTC)
     _, first = order_a_badge(caseworker, someone_new())
@@ -167,10 +167,10 @@ def test_two_runs_in_the_same_second_write_two_files(caseworker, stack, clients,
 def test_the_next_run_finishes_the_batches_a_dead_run_left(caseworker, stack, clients, s3, monkeypatch):
     """A run that died mid-batch and was never run again: the next run (any run) finds its batches with one Query of
     the unfinished-batch index and finishes them first, sending each file once."""
-    from shared.adapters.aws import print_desk
-    from shared.domain.badge import PrintBatchType
-    from shared.domain.printing import BatchStatus, PrintBatch
-    from shared.service import print_dispatch
+    from shared.bootstrap import print_desk
+    from shared.services.blue_badge.domain.badge import PrintBatchType
+    from shared.services.blue_badge.domain.printing import BatchStatus, PrintBatch
+    from shared.services.blue_badge.logic import print_dispatch
 
     hours_ago = datetime.now(UTC) - timedelta(hours=4)
     _, delivered_badge = order_a_badge(caseworker, someone_new())

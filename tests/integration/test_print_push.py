@@ -14,9 +14,9 @@ import boto3
 import pytest
 
 from infra.local.supplier_sftp import LocalSupplier, local_supplier
-from shared.adapters.aws import store_for
-from shared.adapters.sftp import SftpPush, SftpTarget
-from shared.domain.badge import BadgeStatus
+from shared.bootstrap import store_for
+from shared.services.blue_badge.adapters.sftp import SftpPush, SftpTarget
+from shared.services.blue_badge.domain.badge import BadgeStatus
 from shared.resources import (
     DEFAULT_REGION,
     PRINT_DISPATCH_FUNCTION,

@@ -14,8 +14,8 @@ import pytest
 from lxml import etree
 
 from infra.local.print_results import deliver_inbox
-from shared.adapters.aws import badge_numbers, councils, store_for
-from shared.domain.badge import BadgeStatus
+from shared.bootstrap import badge_numbers, councils, store_for
+from shared.services.blue_badge.domain.badge import BadgeStatus
 from shared.resources import (
     DEFAULT_REGION,
     PRINT_DROP_BUCKET_LOCAL_NAME,
@@ -211,7 +211,7 @@ def test_results_apply_once_unknown_and_already_issued_badges_are_skipped_and_lo
     history, mail = store.history(case_id), emails_to(applicant["contact"]["email"])
 
     # The same file again (the supplier sent it twice): nothing changes, nobody is emailed again.
-    caplog.set_level(logging.WARNING, logger="shared.service.print_results")
+    caplog.set_level(logging.WARNING, logger="shared.services.blue_badge.logic.print_results")
     drop(s3, data, name)
     [second] = deliver(s3)
     assert (second["issued"], second["rejected"]) == (0, 0)
@@ -220,7 +220,7 @@ def test_results_apply_once_unknown_and_already_issued_badges_are_skipped_and_lo
         number: "the badge is ISSUED, not PROCESSED: a result applies once, to a badge at the printer"}
     assert store.get_badge(number) == issued and store.history(case_id) == history
     assert emails_to(applicant["contact"]["email"]) == mail
-    logged = [record.getMessage() for record in caplog.records if record.name == "shared.service.print_results"]
+    logged = [record.getMessage() for record in caplog.records if record.name == "shared.services.blue_badge.logic.print_results"]
     assert any(f"badge {number} skipped" in line and "ISSUED" in line for line in logged)
     assert any("badge 000000 skipped" in line for line in logged)
     # A rejection arriving for a badge already issued is skipped the same way.

@@ -8,11 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-from shared.adapters.aws import councils, store_for, workflows
-from shared.domain.case import AuditEntry, Stage, utcnow
+from shared.bootstrap import councils, store_for, workflows
+from shared.core.domain.case import AuditEntry, utcnow
+from shared.services.blue_badge.domain.case import Stage
 from shared.resources import NATIONAL_ADMIN_GROUP, Role, WorkflowKey
-from shared.service.reconciler import RENEW_AFTER, reconcile
-from shared.service.recovery import WAIT_STATE_FOR_STAGE
+from shared.services.blue_badge.logic.reconciler import RENEW_AFTER, reconcile
+from shared.services.blue_badge.logic.recovery import WAIT_STATE_FOR_STAGE
 from tests.integration.conftest import case_actions, wait_for_execution, wait_until
 from tests.integration.test_decisions import NORTHSHIRE, act, at, key_in, someone_new
 
@@ -40,7 +41,7 @@ def recover(api, case_id: str, version: int, expected: int = 200) -> dict:
 
 
 def test_a_flagged_case_is_resumed_by_a_council_admin_and_reaches_its_order(caseworker, admin, api_as, stack, clients, monkeypatch):
-    from shared.adapters.badge_numbers import BadgeNumbers
+    from shared.services.blue_badge.adapters.badge_numbers import BadgeNumbers
 
     real_issue = BadgeNumbers.issue
 
@@ -83,7 +84,9 @@ def test_an_aborted_execution_is_found_by_the_reconciler_and_started_again_at_it
     arn = stack.state_machine_arns[WorkflowKey.APPLICATION].replace(":stateMachine:", ":execution:") + f":{case_id}"
     clients["stepfunctions"].stop_execution(executionArn=arn, cause="stopped by hand")
     let_moto_apply_the_stop(clients, store_for(NORTHSHIRE).get(case_id).task_token)
-    assert execution(stack, clients, case_id)["status"] == "ABORTED"
+    # ABORTED as in AWS; under load moto may instead fail the task it was ending (States.Runtime in its own retry code):
+    # either way the execution is over, which is what the reconciler looks for.
+    assert execution(stack, clients, case_id)["status"] in ("ABORTED", "FAILED")
     council, store = councils().get(NORTHSHIRE), store_for(NORTHSHIRE)
 
     assert case_id not in reconcile(store, workflows(), council, utcnow()).restarted  # just changed: left to settle
@@ -177,9 +180,9 @@ def test_the_wait_states_and_resume_points_are_the_workflows_own():
 
 def test_an_escalated_wait_stays_flagged_for_a_team_leader_when_it_waits_again(caseworker, stack):
     """What the ASL does when a wait times out: the escalate step flags the case, the wait re-arms and keeps the flag."""
-    from shared.adapters.aws import notifier
+    from shared.bootstrap import notifier
     from shared.resources import WORKFLOW_STEP_FUNCTION
-    from shared.service.workflow_steps import wait_for_people
+    from shared.services.blue_badge.logic.workflow_steps import wait_for_people
     from tests.integration.conftest import invoke
 
     case_id = key_in(caseworker, someone_new())

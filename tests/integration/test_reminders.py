@@ -11,11 +11,13 @@ import pytest
 
 from infra.local.reminders import run_reminders
 from infra.local.seed import wait_for_workflows
-from shared.adapters.aws import councils, notifier, store_for
-from shared.domain.case import Case, Stage, utcnow
-from shared.domain.notifications import WELSH_VERSION_NOTE, format_date
+from shared.bootstrap import councils, notifier, store_for
+from shared.core.domain.case import Case, utcnow
+from shared.services.blue_badge.domain.case import Stage
+from shared.core.domain.email import WELSH_VERSION_NOTE
+from shared.services.blue_badge.domain.notifications import format_date
 from shared.resources import DEFAULT_REGION, REMINDERS_FUNCTION, Role
-from shared.service.reminders import send_information_reminders
+from shared.services.blue_badge.logic.reminders import send_information_reminders
 from tests.factories import case_file, complete_application
 from tests.integration.conftest import emails_to, invoke
 from tests.integration.test_information_loop import waiting_case

@@ -1,9 +1,6 @@
 """DynamoDB requests per operation: they set the running cost per application. Counted, printed, and capped."""
 
-from collections import Counter
 
-import pytest
-from botocore.client import BaseClient
 
 from shared.resources import Role
 from tests.factories import case_file, complete_application
@@ -14,20 +11,6 @@ from tests.integration.test_information_loop import waiting_case
 
 def settle(stack, clients) -> None:
     assert wait_for_workflows(clients["stepfunctions"], stack.state_machine_arns.values())
-
-
-@pytest.fixture
-def dynamodb_calls(monkeypatch):
-    calls: Counter = Counter()
-    original = BaseClient._make_api_call
-
-    def counting(self, operation, params):
-        if self.meta.service_model.service_name == "dynamodb":
-            calls[operation] += 1
-        return original(self, operation, params)
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", counting)
-    return calls
 
 
 def test_requests_for_one_complete_online_application(intake, stack, clients, dynamodb_calls):
@@ -70,8 +53,8 @@ def test_requests_for_reading_a_case(api_as, stack, clients, dynamodb_calls):
 
 def test_requests_per_api_call_along_the_decision_path(api_as, stack, clients, dynamodb_calls):
     """Each caseworker call on the way to an ordered badge, counted while the workflow is settled."""
-    from shared.adapters.aws import store_for
-    from shared.domain.case import Stage
+    from shared.bootstrap import store_for
+    from shared.services.blue_badge.domain.case import Stage
     from tests.integration.test_decisions import NORTHSHIRE, at, key_in, someone_new
 
     caseworker, reviewer = api_as(NORTHSHIRE, Role.CASEWORKER, user="a@n.example"), api_as(NORTHSHIRE, Role.CASEWORKER, user="b@n.example")
@@ -131,8 +114,8 @@ def state_transitions(clients, stack, workflow, case_id: str) -> list[str]:
 
 def test_state_transitions_per_workflow_path(api_as, stack, clients):
     """Standard workflows are billed per state transition: the count for each path a case can take."""
-    from shared.adapters.aws import store_for
-    from shared.domain.case import Stage
+    from shared.bootstrap import store_for
+    from shared.services.blue_badge.domain.case import Stage
     from shared.resources import WorkflowKey
     from tests.integration.conftest import wait_for_execution
     from tests.integration.test_decisions import NORTHSHIRE, act, at, key_in, order_a_badge, someone_new

@@ -12,13 +12,15 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 
-from shared.adapters.aws import councils, evidence_files_for, store_for
-from shared.domain.application import Application
-from shared.domain.case import AuditEntry, Case, Note, Stage, utcnow
-from shared.domain.evidence import case_evidence_prefix, intake_evidence_prefix
-from shared.domain.retention import ERASED_ACTION, export_prefix
+from shared.bootstrap import councils, evidence_files_for, store_for
+from shared.services.blue_badge.domain.application import Application
+from shared.core.domain.case import AuditEntry, Case, Note, utcnow
+from shared.services.blue_badge.domain.case import Stage
+from shared.core.domain.evidence import case_evidence_prefix, intake_evidence_prefix
+from shared.core.domain.retention import ERASED_ACTION, export_prefix
 from shared.resources import DEFAULT_REGION, ERASURE_FUNCTION, EVIDENCE_BUCKET_LOCAL_NAME, council_table_name
-from shared.service.lifecycle import erase_expired_cases, expire_left_files
+from shared.core.logic.lifecycle import erase_expired_cases, expire_left_files
+from shared.services.blue_badge.domain.case import BadgeCase
 from tests.factories import complete_application
 from tests.integration.conftest import invoke
 
@@ -33,7 +35,7 @@ def someone() -> dict:
 def closed_case(stage: Stage, closed: datetime, **fields) -> Case:
     """A case of `stage`, received a month before it closed, with a note, a document and a file left in intake."""
     application = Application.model_validate(someone())
-    case = Case.open(application, [], closed - timedelta(days=30)).model_copy(update={"stage": stage, "updated_at": closed, **fields})
+    case = BadgeCase.open(application, [], closed - timedelta(days=30)).model_copy(update={"stage": stage, "updated_at": closed, **fields})
     store = store_for(COUNCIL)
     store.create(case, AuditEntry(case_id=case.case_id, at=case.received_at, actor="intake", action="CASE_OPENED"))
     store.add_note(Note(case_id=case.case_id, at=closed, by="user:ann", text="Spoke to Ms Retained"),

@@ -17,7 +17,7 @@ import paramiko
 import pytest
 from pydantic import ValidationError
 
-from shared.adapters.sftp import (
+from shared.services.blue_badge.adapters.sftp import (
     CHUNK_SIZE, HostKeyMismatch, RemoteFileExists, SftpPush, SftpPushFailed, SftpTarget, load_private_key,
 )
 from infra.local.supplier_sftp import LoopbackSftpServer

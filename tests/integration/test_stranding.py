@@ -7,10 +7,10 @@ import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from shared.adapters.aws import store_for
-from shared.domain.case import Stage
+from shared.bootstrap import store_for
+from shared.services.blue_badge.domain.case import Stage
 from shared.resources import RESUME_SWEEPER_FUNCTION, Role, WorkflowKey
-from shared.service.resumes import RESUMED, SWEEPER_ACTOR
+from shared.core.logic.resumes import RESUMED, SWEEPER_ACTOR
 from tests.integration.conftest import case_actions, invoke, wait_for_execution
 from tests.integration.test_decisions import CASEWORKER, NORTHSHIRE, SECOND_CASEWORKER, at, key_in, someone_new
 from tests.integration.test_information_loop import keyed_in, photo, waiting_case

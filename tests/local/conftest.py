@@ -13,7 +13,7 @@ from moto.core.models import MockAWS
 
 from infra.local.bridge import install_lambda_bridge
 from infra.local.provision import LocalResources, provision
-from shared.domain.council import CouncilRegistry, load_councils
+from shared.core.domain.council import CouncilRegistry, load_councils
 from shared.resources import DEFAULT_REGION
 from tests.local import standins
 

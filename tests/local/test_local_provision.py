@@ -17,6 +17,7 @@ from shared.resources import (
     INTAKE_MAX_RECEIVE_COUNT,
     INTAKE_RULE_NAME,
     NATIONAL_ADMIN_GROUP,
+    ASC_STEP_FUNCTION,
     PRINT_DISPATCH_FUNCTION,
     PRINT_DROP_BUCKET_LOCAL_NAME,
     UNROUTED_TABLE_NAME,
@@ -26,6 +27,7 @@ from shared.resources import (
     Role,
     WorkflowKey,
     council_group,
+    team_group,
     council_table_name,
 )
 
@@ -119,15 +121,17 @@ def test_state_machines_for_every_workflow_call_their_task_function(aws, resourc
         described = sfn.describe_state_machine(stateMachineArn=resources.state_machine_arns[workflow.key])
         assert described["name"] == workflow.state_machine_name
         assert "${" not in described["definition"]
-        task_function = PRINT_DISPATCH_FUNCTION if workflow.key is WorkflowKey.PRINT_DISPATCH else WORKFLOW_STEP_FUNCTION
+        task_function = {WorkflowKey.PRINT_DISPATCH: PRINT_DISPATCH_FUNCTION, WorkflowKey.ASC_REFERRAL: ASC_STEP_FUNCTION}.get(
+            workflow.key, WORKFLOW_STEP_FUNCTION)
         assert resources.function_arns[task_function.key] in described["definition"]
     assert json.loads(resources.handler_environment()[Env.WORKFLOW_ARNS]) == {key.value: arn for key, arn in resources.state_machine_arns.items()}
 
 
-def test_user_pool_has_client_and_a_group_per_council_role(aws, resources, councils):
+def test_user_pool_has_client_and_a_group_per_council_role_and_team(aws, resources, councils):
     cognito = aws.client("cognito-idp")
     groups = {group["GroupName"] for group in cognito.list_groups(UserPoolId=resources.user_pool_id, Limit=60)["Groups"]}
-    assert groups == {council_group(code, role) for code in councils.codes for role in Role} | {NATIONAL_ADMIN_GROUP}
+    teams = {team_group(council.code, team.key) for council in councils for team in council.teams}
+    assert groups == {council_group(code, role) for code in councils.codes for role in Role} | teams | {NATIONAL_ADMIN_GROUP}
     client = cognito.describe_user_pool_client(UserPoolId=resources.user_pool_id, ClientId=resources.user_pool_client_id)["UserPoolClient"]
     assert "ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]
 

@@ -21,8 +21,8 @@ from infra.local.seed import (
     tiny_jpeg,
     tiny_pdf,
 )
-from shared.domain.application import AUTOMATIC_ROUTES, Application, EligibilityCode
-from shared.resources import NATIONAL_ADMIN_GROUP, FunctionSpec, Role, council_group
+from shared.services.blue_badge.domain.application import AUTOMATIC_ROUTES, Application, EligibilityCode
+from shared.resources import NATIONAL_ADMIN_GROUP, FunctionSpec, Role, council_group, team_group
 from tests.local import standins
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -109,10 +109,11 @@ def test_a_request_made_about_another_applicants_badge(demo):
     assert replacement.payload["existing_badge_number"] != "123456"  # the original is left as it was
 
 
-def test_demo_users_one_per_council_role_and_a_national_admin(councils):
+def test_demo_users_one_per_council_role_in_every_team_and_a_national_admin(councils):
     users = demo_users(councils)
     groups = {group for user in users for group in user.groups}
-    assert groups == {council_group(code, role) for code in councils.codes for role in Role} | {NATIONAL_ADMIN_GROUP}
+    teams = {team_group(council.code, team.key) for council in councils for team in council.teams}
+    assert groups == {council_group(code, role) for code in councils.codes for role in Role} | teams | {NATIONAL_ADMIN_GROUP}
     assert "caseworker@northshire.example" in {user.username for user in users}
     assert NATIONAL_ADMIN_USERNAME in {user.username for user in users}
 

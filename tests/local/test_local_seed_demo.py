@@ -12,9 +12,10 @@ import pytest
 from infra.local.provision import client_factory
 from infra.local.pump import IntakePump
 from infra.local.seed import BADGE_OF, DemoUser, Expected, SeedReport, call_api, seed, wait_for_workflows
-from shared.adapters.case_store import CaseStore
-from shared.domain.badge import BadgeStatus
-from shared.domain.case import Case, Stage
+from shared.core.adapters.case_store import CaseStore
+from shared.services.blue_badge.domain.badge import BadgeStatus
+from shared.core.domain.case import Case
+from shared.services.blue_badge.domain.case import Stage
 from shared.resources import Role
 
 StackAndReport = tuple[dict[str, CaseStore], SeedReport]

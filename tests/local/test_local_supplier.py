@@ -9,7 +9,7 @@ import os
 
 from infra.local.provision import SupplierPushSettings, provision
 from infra.local.supplier_sftp import local_supplier
-from shared.adapters.aws import push_desk
+from shared.bootstrap import push_desk
 from shared.resources import PRINT_DISPATCH_FUNCTION, PRINT_PUSH_FUNCTION, SUPPLIER_PUSH_KEY_SECRET_NAME, Env
 
 
