@@ -26,14 +26,14 @@ from boto3.dynamodb.types import TypeSerializer
 
 from infra.local.provision import _create_table
 from infra.local.seed import tiny_jpeg
-from shared.adapters.case_store import CaseStore
-from shared.adapters.print_store import Photos, PrintBatches, S3Upload
-from shared.domain.application import Address, Gender, Holder
-from shared.domain.badge import Badge, DeliverTo, DeliveryOption, PrintBatchType, badge_number_for
-from shared.domain.council import COUNCILS_FILE, CouncilRegistry, parse_councils
-from shared.domain.evidence import case_evidence_prefix
+from shared.core.adapters.case_store import CaseStore
+from shared.services.blue_badge.adapters.print_store import Photos, PrintBatches, S3Upload
+from shared.services.blue_badge.domain.application import Address, Gender, Holder
+from shared.services.blue_badge.domain.badge import Badge, DeliverTo, DeliveryOption, PrintBatchType, badge_number_for
+from shared.core.domain.council import COUNCILS_FILE, CouncilRegistry, parse_councils
+from shared.core.domain.evidence import case_evidence_prefix
 from shared.resources import CASE_TABLE_LAYOUT, PRINT_BATCH_TABLE_LAYOUT, council_table_name
-from shared.service.print_dispatch import PrintDesk, dispatch
+from shared.services.blue_badge.logic.print_dispatch import PrintDesk, dispatch
 
 REGION = "eu-west-2"
 BUCKET_DROP, BUCKET_EVIDENCE, BATCH_TABLE = "bench-print-drop", "bench-evidence", "bench-print-batches"

@@ -13,7 +13,7 @@ import time
 import boto3
 from moto import mock_aws
 
-from shared.adapters.tenant_credentials import TenantSessions
+from shared.core.adapters.tenant_credentials import TenantSessions
 from shared.resources import CASE_TABLE_LAYOUT, DEFAULT_REGION, TENANT_ROLE_NAME, council_table_name
 
 COUNCILS = ("NORTHSHIRE", "VALEWYE")
