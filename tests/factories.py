@@ -6,7 +6,10 @@ import copy
 import uuid
 from typing import Any
 
-from shared.domain.evidence import case_evidence_prefix, intake_evidence_prefix
+from shared.core.domain.council import CouncilConfig
+from shared.core.domain.evidence import case_evidence_prefix, intake_evidence_prefix
+from shared.services.blue_badge import SERVICE_KEY
+from shared.services.blue_badge.domain.settings import badge_settings
 
 
 def complete_application(council_code: str = "NORTHSHIRE", without_evidence: tuple[str, ...] = (), **overrides: Any) -> dict[str, Any]:
@@ -72,3 +75,9 @@ def set_path(document: dict[str, Any], path: str, value: Any) -> None:
 
 
 REMOVE = object()
+
+
+def with_badge_settings(council: CouncilConfig, **changes: Any) -> CouncilConfig:
+    """The council with some of its Blue Badge settings changed (a test's variant of a shipped council)."""
+    settings = badge_settings(council).model_copy(update=changes)
+    return council.model_copy(update={"services": council.services | {SERVICE_KEY: settings}})

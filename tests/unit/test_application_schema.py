@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from shared.domain.application import Application
+from shared.services.blue_badge.domain.application import Application
 from tests.factories import REMOVE, complete_application
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "application.schema.json"

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from shared.domain.application import BADGE_NUMBER_PATTERN
-from shared.domain.badge import (
+from shared.services.blue_badge.domain.application import BADGE_NUMBER_PATTERN
+from shared.services.blue_badge.domain.badge import (
     ALPHABET,
     COUNTER_SEED,
     FIRST_ISSUABLE_VALUE,

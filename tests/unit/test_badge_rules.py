@@ -6,7 +6,7 @@ from itertools import product
 import pytest
 from pydantic import ValidationError
 
-from shared.domain.application import (
+from shared.services.blue_badge.domain.application import (
     AUTOMATIC_ROUTES,
     BENEFIT_ROUTES,
     CHILD_ROUTES,
@@ -15,7 +15,7 @@ from shared.domain.application import (
     Gender,
     ReplaceReason,
 )
-from shared.domain.badge import (
+from shared.services.blue_badge.domain.badge import (
     BADGE_TRANSITIONS,
     RENEWAL_WINDOW,
     BadgeDates,
@@ -593,7 +593,7 @@ def test_existing_badges_need_a_valid_number_and_status():
 def test_a_badge_a_print_batch_has_taken_only_goes_to_the_printer():
     from datetime import UTC, datetime
 
-    from shared.domain.badge import Badge, BadgeTransitionError, DeliverTo, DeliveryOption, PrintBatchType
+    from shared.services.blue_badge.domain.badge import Badge, BadgeTransitionError, DeliverTo, DeliveryOption, PrintBatchType
 
     now = datetime(2026, 11, 23, tzinfo=UTC)
     badge = Badge(badge_number="AB12CD", council_code="NORTHSHIRE", case_id="NORTHSHIRE-261123-X", start_date=now.date(),

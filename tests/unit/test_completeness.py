@@ -1,9 +1,9 @@
 import pytest
 
-from shared.domain.application import Application
-from shared.domain.completeness import MissingCode, missing_items
-from shared.domain.council import load_councils
-from tests.factories import REMOVE, complete_application
+from shared.services.blue_badge.domain.application import Application
+from shared.services.blue_badge.domain.completeness import MissingCode, missing_items
+from shared.core.domain.council import load_councils
+from tests.factories import with_badge_settings, REMOVE, complete_application
 
 COUNCILS = load_councils()
 ENGLISH = COUNCILS.get("NORTHSHIRE")  # charges £10
@@ -100,10 +100,10 @@ def test_the_fee_is_per_badge():
 
 
 def test_a_council_that_takes_the_fee_on_approval_does_not_ask_for_it_first():
-    from shared.domain.council import FeeTiming
-    from shared.domain.ordering import fee_due
+    from shared.services.blue_badge.domain.settings import FeeTiming
+    from shared.services.blue_badge.domain.ordering import fee_due
 
-    on_approval = ENGLISH.model_copy(update={"fee_taken_on": FeeTiming.APPROVAL})
+    on_approval = with_badge_settings(ENGLISH, fee_taken_on=FeeTiming.APPROVAL)
     assert missing(on_approval, payment=REMOVE) == []
     unpaid = Application.model_validate(complete_application(payment=REMOVE))
     assert fee_due(unpaid, on_approval) and not fee_due(unpaid, WELSH)

@@ -6,8 +6,9 @@ import logging
 
 from botocore.exceptions import ClientError, ParamValidationError
 
-from shared.adapters.email import deliver
-from shared.domain.notifications import EmailMessage, NotificationKind
+from shared.core.adapters.email import deliver
+from shared.services.blue_badge.domain.notifications import NotificationKind
+from shared.core.domain.email import EmailMessage
 
 APPLICANT = "quillon.vexbridge@example.org"
 
@@ -28,7 +29,7 @@ def message() -> EmailMessage:
 def test_the_log_names_the_error_code_and_the_case_history_keeps_the_providers_words(caplog):
     rejected = ClientError({"Error": {"Code": "MessageRejected", "Message": "Email address is not verified. The following identities "
                                       f"failed the check in region EU-WEST-2: {APPLICANT}"}}, "SendEmail")
-    with caplog.at_level(logging.DEBUG, logger="shared.adapters.email"):
+    with caplog.at_level(logging.DEBUG, logger="shared.core.adapters.email"):
         outcome = deliver(RefusingSender(rejected), message(), NotificationKind.RECEIVED, sleep=lambda _: None)
     assert [record.getMessage() for record in caplog.records] == [
         "email RECEIVED to case contact failed (attempt 1 of 3, giving up): MessageRejected; the case history has the details"]
@@ -38,6 +39,6 @@ def test_the_log_names_the_error_code_and_the_case_history_keeps_the_providers_w
 def test_an_error_that_is_not_the_providers_is_logged_by_its_type(caplog):
     # botocore's own check quotes the parameters it refused, the recipient among them.
     invalid = ParamValidationError(report=f"Invalid type for parameter Destination.ToAddresses[0], value: {APPLICANT}")
-    with caplog.at_level(logging.DEBUG, logger="shared.adapters.email"):
+    with caplog.at_level(logging.DEBUG, logger="shared.core.adapters.email"):
         deliver(RefusingSender(invalid), message(), NotificationKind.RECEIVED, sleep=lambda _: None)
     assert "ParamValidationError" in caplog.text and APPLICANT not in caplog.text

@@ -4,19 +4,20 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.domain.application import Application
-from shared.domain.case import Case
-from shared.domain.completeness import MissingCode, MissingItem
-from shared.domain.council import load_councils
-from shared.domain.notifications import (
+from shared.services.blue_badge.domain.application import Application
+from shared.core.domain.case import Case
+from shared.services.blue_badge.domain.completeness import MissingCode, MissingItem
+from shared.core.domain.council import load_councils
+from shared.services.blue_badge.domain.notifications import (
     COUNCIL_KINDS,
     DEFAULT_TEMPLATES,
-    WELSH_VERSION_NOTE,
     EmailTemplate,
     NotificationKind,
     compose,
     format_date,
 )
+from shared.services.blue_badge.domain.case import BadgeCase
+from shared.core.domain.email import WELSH_VERSION_NOTE
 from tests.factories import REMOVE, complete_application
 
 COUNCILS = load_councils()
@@ -30,7 +31,7 @@ APPLICANT_KINDS = [kind for kind in NotificationKind if kind not in COUNCIL_KIND
 
 def make_case(council_code: str = "NORTHSHIRE", missing: list[MissingItem] | None = None, **overrides) -> Case:
     application = Application.model_validate(complete_application(council_code, **overrides))
-    return Case.open(application, missing or [], NOW)
+    return BadgeCase.open(application, missing or [], NOW)
 
 
 def compose_any(kind: NotificationKind, council=NORTHSHIRE, case: Case | None = None, **kwargs):

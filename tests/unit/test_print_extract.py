@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from shared.domain.application import Address, Gender, Holder
-from shared.domain.badge import Badge, DeliverTo, DeliveryOption, PrintBatchType, badge_number_for, batch_type
-from shared.domain.council import CouncilConfig, load_councils
-from shared.domain.print_extract import (
+from shared.services.blue_badge.domain.application import Address, Gender, Holder
+from shared.services.blue_badge.domain.badge import Badge, DeliverTo, DeliveryOption, PrintBatchType, badge_number_for, batch_type
+from shared.core.domain.council import CouncilConfig, load_councils
+from shared.services.blue_badge.domain.print_extract import (
     ENCODING,
     MAX_LENGTH,
     ExtractReport,
@@ -24,6 +24,8 @@ from shared.domain.print_extract import (
     extract_filename,
     write_extract,
 )
+from tests.factories import with_badge_settings
+from shared.services.blue_badge.domain.settings import badge_settings
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "print" / "badge-print-extract.xsd"
 SCHEMA = etree.XMLSchema(etree.parse(str(SCHEMA_FILE)))
@@ -283,8 +285,8 @@ def test_a_council_whose_badges_are_all_skipped_is_left_out():
 
 
 def test_only_badges_for_the_council_get_a_collection_address_that_fits():
-    long_street = NORTHSHIRE.model_copy(update={"collection_address": NORTHSHIRE.collection_address.model_copy(
-        update={"line1": "The Council Offices, Northby County Hall, Market Street"})})
+    long_street = with_badge_settings(NORTHSHIRE, collection_address=badge_settings(NORTHSHIRE).collection_address.model_copy(
+        update={"line1": "The Council Offices, Northby County Hall, Market Street"}))
     report, data = write(PrintBatchType.LA, [(long_street, [person("AB12CD", batch=PrintBatchType.LA)])])
     assert valid(data).xpath("//LocalAuthority") == []
     assert report.skipped[0].reason == (

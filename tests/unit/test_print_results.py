@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from shared.domain.print_results import (
+from shared.services.blue_badge.domain.print_results import (
     MAX_ERROR_MESSAGE,
     Confirmation,
     MalformedResultFile,

@@ -6,12 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared.adapters.case_store import StaleVersion
-from shared.domain.application import Application
-from shared.domain.case import Case, Stage
-from shared.domain.council import load_councils
-from shared.domain.notifications import NotificationKind
-from shared.service.reminders import PAGE_SIZE, send_information_reminders
+from shared.core.adapters.case_store import StaleVersion
+from shared.services.blue_badge.domain.application import Application
+from shared.core.domain.case import Case
+from shared.services.blue_badge.domain.case import Stage
+from shared.core.domain.council import load_councils
+from shared.services.blue_badge.domain.notifications import NotificationKind
+from shared.services.blue_badge.logic.reminders import PAGE_SIZE, send_information_reminders
+from shared.services.blue_badge.domain.case import BadgeCase
 from tests.factories import complete_application
 
 COUNCIL = load_councils().get("NORTHSHIRE")  # reminds 7 days before
@@ -19,7 +21,7 @@ DUE = datetime(2026, 12, 21, 17, 0, tzinfo=UTC)
 
 
 def waiting(due: datetime | None = DUE, **fields) -> Case:
-    case = Case.open(Application.model_validate(complete_application()), [], datetime(2026, 11, 23, tzinfo=UTC))
+    case = BadgeCase.open(Application.model_validate(complete_application()), [], datetime(2026, 11, 23, tzinfo=UTC))
     return case.model_copy(update={"stage": Stage.AWAITING_INFORMATION, "information_due": due, **fields})
 
 

@@ -4,8 +4,10 @@ from datetime import date
 
 import pytest
 
-from shared.domain.completeness import DESCRIPTIONS, MissingCode
-from shared.domain.reply import REPLY_ITEMS, FileFormat, ReplyBy, new_token, parse_token, read_answers, reply_items, sniff
+from shared.services.blue_badge.domain.completeness import DESCRIPTIONS, MissingCode
+from shared.services.blue_badge.domain.reply import REPLY_ITEMS, ReplyBy, read_answers, reply_items
+from shared.core.domain.uploads import FileFormat, sniff
+from shared.core.domain.reply_tokens import new_token, parse_token
 
 TODAY = date(2026, 11, 23)
 

@@ -7,11 +7,14 @@ from typing import Any
 
 import pytest
 
-from shared.domain.application import Application
-from shared.domain.case import Case, Decision, DecisionOutcome, Review, ReviewOutcome, Stage
-from shared.domain.council import load_councils
-from shared.domain.kpi import case_age, working_days_between
-from shared.domain.statistics import Period, compute_dashboard, percent
+from shared.services.blue_badge.domain.application import Application
+from shared.core.domain.case import Case
+from shared.services.blue_badge.domain.case import Decision, DecisionOutcome, Review, ReviewOutcome, Stage
+from shared.core.domain.council import load_councils
+from shared.services.blue_badge.domain.kpi import case_age, working_days_between
+from shared.core.domain.statistics import Period, percent
+from shared.services.blue_badge.domain.statistics import compute_dashboard
+from shared.services.blue_badge.domain.case import BadgeCase
 from tests.factories import complete_application
 
 NORTHSHIRE = load_councils().get("NORTHSHIRE")  # 30 working days, 5 for automatic routes
@@ -24,7 +27,7 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 def case(received: date, stage: Stage = Stage.DECISION, application: dict[str, Any] | None = None, **changes: Any) -> Case:
-    opened = Case.open(Application.model_validate(complete_application(**(application or {}))), [], at(received))
+    opened = BadgeCase.open(Application.model_validate(complete_application(**(application or {}))), [], at(received))
     return opened.model_copy(update={"stage": stage, **changes})
 
 

@@ -9,7 +9,7 @@ import pytest
 from botocore.config import Config
 from moto import mock_aws
 
-from shared.adapters.tenant_credentials import SESSION_SECONDS, TenantSessions
+from shared.core.adapters.tenant_credentials import SESSION_SECONDS, TenantSessions
 from shared.resources import COUNCIL_TAG, DEFAULT_REGION, TENANT_ROLE_NAME
 
 ROLE_ARN = f"arn:aws:iam::123456789012:role/{TENANT_ROLE_NAME}"

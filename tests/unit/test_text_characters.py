@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from shared.domain.application import Application
-from shared.domain.formats import Lines, OneLine, refused_character
-from shared.domain.reply import INPUT_FOR_FIELD, REPLY_ITEMS, read_answers
-from shared.service.casework import NoteInput
-from shared.service.decisions import DecisionInput, PaymentInput, ProofCheckInput, RequestedItem
-from shared.service.information import merge_patch
-from shared.service.replacement import ReplaceBadgeInput
+from shared.services.blue_badge.domain.application import Application
+from shared.core.domain.formats import Lines, OneLine, refused_character
+from shared.services.blue_badge.domain.reply import INPUT_FOR_FIELD, REPLY_ITEMS, read_answers
+from shared.core.logic.casework import NoteInput
+from shared.services.blue_badge.logic.decisions import DecisionInput, PaymentInput, ProofCheckInput, RequestedItem
+from shared.services.blue_badge.logic.information import merge_patch
+from shared.services.blue_badge.logic.replacement import ReplaceBadgeInput
 from tests.factories import complete_application
 
 C0 = [chr(code) for code in range(0x00, 0x20)]
@@ -101,7 +101,7 @@ def test_every_kind_of_request_names_the_field(model, data, field):
 
 def test_an_applicants_typed_answer_is_refused_at_the_input_that_holds_it():
     """The reply page's answers become a merge patch of the application; its check names the field, which the page
-    shows at the input (shared/service/reply.py)."""
+    shows at the input (shared/services/blue_badge/logic/reply.py)."""
     answers = read_answers([REPLY_ITEMS[code] for code in REPLY_ITEMS if code.value == "HOLDER_NAME"],
                            {"forenames": "Ada", "surname": "Love\u202elace"}, date(2026, 11, 23))
     assert answers.errors == {}
