@@ -135,8 +135,8 @@ def _editor(current: QuestionSet, values: Form, errors: Errors, published: int |
 
 
 def _changed_meanwhile() -> Response:
-    return render_page(router, "asc_questions/changed.html", status=HTTPStatus.CONFLICT,
-                       title="The questions have changed since you opened them", message=CHANGED_MEANWHILE)
+    return render_page(router, "error.html", status=HTTPStatus.CONFLICT, title="The questions have changed since you opened them",
+                       message=CHANGED_MEANWHILE, back_href=PAGE_PATH, back_text="Reload the referral questions")
 
 
 def edited_set(current: QuestionSet, form: Form) -> tuple[QuestionSet | None, Errors]:

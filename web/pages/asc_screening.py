@@ -375,4 +375,5 @@ def _field_errors(error: ValidationError) -> Errors:
 
 
 def _changed(case: ReferralCase, title: str, message: str) -> Response:
-    return render_page(router, "asc_screening/changed.html", status=HTTPStatus.CONFLICT, title=title, message=message, case=case)
+    return render_page(router, "error.html", status=HTTPStatus.CONFLICT, title=title, message=message,
+                       caption=f"Referral {case.case_id}", back_href=f"/referrals/{case.case_id}", back_text="Go back to the referral")
