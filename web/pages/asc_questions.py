@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from http import HTTPStatus
+from zoneinfo import ZoneInfo
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -26,7 +27,7 @@ from shared.core.domain.council import CouncilConfig
 from shared.core.logic.tenancy import Caller
 from shared.resources import Role
 from shared.services.asc_triage import SERVICE_KEY
-from shared.services.asc_triage.adapters.question_sets import VersionTaken
+from shared.services.asc_triage.adapters.question_sets import Publication, VersionTaken
 from shared.services.asc_triage.domain.questions import (
     LocalAnswerKind,
     Question,
@@ -40,6 +41,7 @@ from web.rendering import redirect
 router = Router()
 
 PAGE_PATH = "/referrals/questions"
+LONDON = ZoneInfo("Europe/London")  # staff read times in UK time
 TITLE = "Referral questions"
 ANSWER_KINDS = {LocalAnswerKind.YES_NO: "Yes or no", LocalAnswerKind.TEXT: "Typed answer"}
 NEW_FIELDS = ("new-id", "new-wording", "new-hint", "new-answer_kind", "new-required")
@@ -104,9 +106,11 @@ def _council_admin() -> tuple[CouncilConfig, Caller]:
 @router.get(PAGE_PATH)
 def question_editor() -> Response:
     council, _ = _council_admin()
-    current = question_sets_for(council.code).current()
+    sets = question_sets_for(council.code)
+    current = sets.current()
     published = (router.current_event.query_string_parameters or {}).get("published", "")
-    return _editor(current, Form(), Errors(), published=current.version if published == str(current.version) else None)
+    return _editor(current, Form(), Errors(), published=current.version if published == str(current.version) else None,
+                   publication=sets.publication(current.version))
 
 
 @router.post(PAGE_PATH)
@@ -126,11 +130,13 @@ def publish_questions() -> Response:
     return redirect(f"{PAGE_PATH}?published={published.version}")
 
 
-def _editor(current: QuestionSet, values: Form, errors: Errors, published: int | None = None) -> Response:
+def _editor(current: QuestionSet, values: Form, errors: Errors, published: int | None = None,
+            publication: Publication | None = None) -> Response:
     return render_page(
         router, "asc_questions/editor.html", status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK, title=TITLE,
         questions=current, sections=sections(current), values=values, errors=errors, published=published,
-        answer_kinds=ANSWER_KINDS, earlier=range(current.version - 1, 0, -1),
+        answer_kinds=ANSWER_KINDS, earlier=range(current.version - 1, 0, -1), publication=publication,
+        published_at=publication.at.astimezone(LONDON) if publication else None,
     )
 
 

@@ -135,6 +135,7 @@ def test_an_admin_rewords_an_outcome_and_adds_a_question_of_their_own(admin, sta
     assert ("Version 2 published: new referrals use it; earlier referrals keep the version they were answered on"
             in shown.text)
     assert "New referrals are asked version 2 of the questions" in shown.text and 'href="/referrals/questions/1"' in shown.html
+    assert f"published by {email} on" in " ".join(shown.text.split())  # who published it, and when, kept on the version
 
     # The public form's questions are now version 2 ...
     current = question_sets_for(NORTHSHIRE).current()

@@ -1,12 +1,14 @@
 """A council's threshold question sets, versioned, in its own table: staff publish a new version without a deploy,
 and each referral records the version it was answered on (so an old referral still reads against its questions).
 
-Items: QUESTIONS#asc-triage / V#<version, 6 digits>  the set as published (never changed; a change is a new version)
+Items: QUESTIONS#asc-triage / V#<version, 6 digits>  the set as published, with who published it and when (never
+changed: a change is a new version)
 Until a council publishes its own, version 1 is the default set built from the Regulations (never stored).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +19,14 @@ from shared.services.asc_triage import SERVICE_KEY
 from shared.services.asc_triage.domain.questions import QuestionSet, default_question_set
 
 PARTITION = f"QUESTIONS#{SERVICE_KEY}"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Who published a version, and when (the default version 1 was never published: None)."""
+
+    by: str
+    at: datetime
 
 
 class VersionTaken(Exception):
@@ -50,6 +60,15 @@ class QuestionSets:
         default = default_question_set()
         return default if version == default.version else None
 
+    def publication(self, version: int) -> Publication | None:
+        """Who published `version` and when (one GetItem); None for the default set or an unknown version."""
+        response = self._client.get_item(TableName=self._table, Key={"pk": {"S": PARTITION}, "sk": {"S": _sort_key(version)}},
+                                         ProjectionExpression="published_by, published_at")
+        item = response.get("Item") or {}
+        if "published_by" not in item:
+            return None
+        return Publication(by=item["published_by"]["S"], at=datetime.fromisoformat(item["published_at"]["S"]))
+
     def publish(self, edited: QuestionSet, by: str, now: datetime) -> QuestionSet:
         """Store `edited` as the version after the one it was edited from, with an audit entry; VersionTaken when someone
         published that version meanwhile (the conditional put refuses a second one)."""
@@ -60,7 +79,8 @@ class QuestionSets:
             self._client.transact_write_items(TransactItems=[
                 {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(pk)",
                          "Item": {"pk": {"S": PARTITION}, "sk": {"S": _sort_key(published.version)},
-                                  "body": {"S": published.model_dump_json()}}}},
+                                  "body": {"S": published.model_dump_json()},
+                                  "published_by": {"S": by}, "published_at": {"S": now.isoformat()}}}},
                 {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(pk)",
                          "Item": {"pk": {"S": PARTITION}, "sk": {"S": f"AUDIT#{now.isoformat()}#{published.version}"},
                                   "body": {"S": audit.model_dump_json()}}}},
