@@ -56,15 +56,17 @@ from shared.services.blue_badge.logic import recovery
 from shared.core.logic.steps import InvalidStep, StepNotOpen
 from shared.services.blue_badge.logic import decisions
 from shared.core.logic.casework import (
-    EDITING_ROLES,
     ActionNotAllowed,
     AssignmentInput,
     BulkAssignment,
+    EDITING_ROLES,
     NoteInput,
     ReferralInput,
+    TeamInput,
     add_note,
     assign,
     assign_many,
+    move_to_team,
     refer,
     set_priority,
     view_case,
@@ -299,6 +301,13 @@ def change_priority(case_id: CASE_ID, change: PriorityChange) -> CaseAnswer:
 def refer_case(case_id: CASE_ID, referral: ReferralInput) -> CaseAnswer:
     caller = current_caller()
     return found(refer(council_store(caller), case_id, referral.assessor, referral.expected_version, caller, utcnow()), case_id)
+
+
+@app.post("/cases/<case_id>/team", summary="Team leaders: move a case to another of the council's teams", responses=CASE_STEP)
+def move_case_to_team(case_id: CASE_ID, moved: TeamInput) -> CaseAnswer:
+    caller = current_caller()
+    store = council_store(caller)
+    return found(move_to_team(store, callers_council(caller), case_id, moved.team, moved.expected_version, caller, utcnow()), case_id)
 
 
 @app.post("/cases/<case_id>/notes", summary="Add a note to a case", status_code=HTTPStatus.CREATED,

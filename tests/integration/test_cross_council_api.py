@@ -324,6 +324,7 @@ def valid_application(council: str) -> dict:
 BODIES = {
     "POST /cases/{case_id}/assignment": lambda target: {"expected_version": target.version, "assignee": PROBER},
     "POST /cases/{case_id}/priority": lambda target: {"expected_version": target.version, "priority": 90},
+    "POST /cases/{case_id}/team": lambda target: {"expected_version": target.version, "team": "community-ot"},
     "POST /cases/{case_id}/referral": lambda target: {"expected_version": target.version, "assessor": "olu.assessor@northshire.example.gov.uk"},
     "POST /cases/{case_id}/notes": lambda target: {"text": "Phoned the applicant."},
     "POST /cases/{case_id}/proof-check": lambda target: {"expected_version": target.version, **PROOF_SEEN},

@@ -38,3 +38,25 @@ def _whole(store, wanted):
         more, cursor = store.queue(wanted, limit=100, after=cursor)
         cases += more
     return cases
+
+
+def test_a_team_leader_moves_a_case_to_another_team_and_its_queues_follow(stack, api_as):
+    status, outcome = api_as(NORTHSHIRE, Role.CASEWORKER).call("POST", "/applications", upload_intake_files(complete_application()))
+    assert status == 201, outcome
+    store = CaseStore(boto3.client("dynamodb", region_name=DEFAULT_REGION), council_table_name(NORTHSHIRE))
+    case = store.get(outcome["case_id"])
+    path = f"/cases/{case.case_id}/team"
+
+    caseworker, leader = api_as(NORTHSHIRE, Role.CASEWORKER), api_as(NORTHSHIRE, Role.TEAM_LEADER)
+    assert caseworker.call("POST", path, {"expected_version": case.version, "team": "community-ot"})[0] == 403
+    status, refused = leader.call("POST", path, {"expected_version": case.version, "team": "parking-fines"})
+    assert status == 422 and refused["errors"][0]["field"] == "team"
+
+    status, moved = leader.call("POST", path, {"expected_version": case.version, "team": "community-ot"})
+    assert status == 200 and moved["case"]["team"] == "community-ot", moved
+    assert leader.call("POST", path, {"expected_version": case.version, "team": "blue-badge"})[0] == 409  # stale
+    assert case.case_id in [queued.case_id for queued in _whole(store, QueueFilter(stage=case.stage, team="community-ot"))]
+    assert case.case_id not in [queued.case_id for queued in _whole(store, QueueFilter(stage=case.stage, team="blue-badge"))]
+    moved_entry = store.history(case.case_id)[-1]
+    assert (moved_entry.action, moved_entry.before, moved_entry.after) == ("MOVED_TO_TEAM", {"team": "blue-badge"}, {"team": "community-ot"})
+

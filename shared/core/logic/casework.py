@@ -12,6 +12,8 @@ from shared.core.domain.case import CASE_ID_PATTERN, AuditEntry, Case, ExpectedV
 from shared.core.domain.formats import Email, LongText
 from shared.resources import Role
 from shared.core.logic.tenancy import Caller
+from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig
+from shared.core.logic.steps import InvalidStep
 
 # Who may give a case to someone else or change its priority; everyone who edits cases may claim or release their own.
 ALLOCATING_ROLES = (Role.TEAM_LEADER, Role.COUNCIL_ADMIN)
@@ -86,6 +88,13 @@ class ReferralInput(BaseModel):
     assessor: Email | None = Field(description="The assessor's sign-in email; null withdraws the referral")
 
 
+class TeamInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected_version: ExpectedVersion
+    team: str = Field(pattern=TEAM_KEY_PATTERN, description="The team of the council whose queues the case joins")
+
+
 class CaseVersion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -136,6 +145,18 @@ def refer(store: CaseStore, case_id: str, assessor: str | None, expected_version
         at = ", ".join(sorted(stage.value for stage in case.ASSESSOR_STAGES)) or "no stage of its service"
         raise ActionNotAllowed(f"case {case_id} is at {case.stage.value}; only a case at {at} can be referred")
     return _change(store, case, expected_version, caller, now, "REFERRED", referred_to=assessor)
+
+
+def move_to_team(store: CaseStore, council: CouncilConfig, case_id: str, team: str, expected_version: int, caller: Caller,
+                 now: datetime) -> Case | None:
+    """Team leaders give a case to another of the council's teams: it leaves one team's queues for the other's."""
+    require(caller, ALLOCATING_ROLES, "moving a case to another team")
+    case = store.get(case_id)
+    if case is None:
+        return None
+    if team not in council.team_keys:
+        raise InvalidStep("team", f"{team} is not one of the council's teams ({', '.join(council.team_keys)})")
+    return _change(store, case, expected_version, caller, now, "MOVED_TO_TEAM", team=team)
 
 
 class NoteInput(BaseModel):
