@@ -9,7 +9,7 @@ from shared.resources import DEFAULT_REGION, council_table_name
 from shared.core.adapters.case_store import CaseStore
 from shared.resources import Role
 from tests.factories import complete_application
-from tests.integration.conftest import upload_intake_files
+from tests.integration.conftest import upload_intake_files, wait_until
 
 NORTHSHIRE = "NORTHSHIRE"
 
@@ -18,7 +18,7 @@ def test_a_new_case_is_in_its_councils_blue_badge_team_and_a_team_queue_shows_on
     status, outcome = api_as(NORTHSHIRE, Role.CASEWORKER).call("POST", "/applications", upload_intake_files(complete_application()))
     assert status == 201, outcome
     store = CaseStore(boto3.client("dynamodb", region_name=DEFAULT_REGION), council_table_name(NORTHSHIRE))
-    case = store.get(outcome["case_id"])
+    case = waiting(store, outcome["case_id"])
     assert case.team == "blue-badge"  # the council's Blue Badge settings name the team
     assert case.case_id in [queued.case_id for queued in _whole(store, QueueFilter(stage=case.stage, team="blue-badge"))]
     assert _whole(store, QueueFilter(stage=case.stage, team="community-ot")) == []
@@ -30,6 +30,11 @@ def test_a_new_case_is_in_its_councils_blue_badge_team_and_a_team_queue_shows_on
     assert status == 200 and page["cases"] == []
     status, refused = leader.call("GET", f"/cases?stage={case.stage.value}&team=Not%20A%20Team")
     assert status == 422 and refused["errors"][0]["field"] == "team"
+
+
+def waiting(store, case_id: str):
+    """The case once its workflow waits for a person (its stage then stays put while the test looks at queues)."""
+    return wait_until(lambda: (case := store.get(case_id)) is not None and case.task_token and case, what=f"{case_id} waiting")
 
 
 def _whole(store, wanted):
@@ -44,7 +49,7 @@ def test_a_team_leader_moves_a_case_to_another_team_and_its_queues_follow(stack,
     status, outcome = api_as(NORTHSHIRE, Role.CASEWORKER).call("POST", "/applications", upload_intake_files(complete_application()))
     assert status == 201, outcome
     store = CaseStore(boto3.client("dynamodb", region_name=DEFAULT_REGION), council_table_name(NORTHSHIRE))
-    case = store.get(outcome["case_id"])
+    case = waiting(store, outcome["case_id"])
     path = f"/cases/{case.case_id}/team"
 
     caseworker, leader = api_as(NORTHSHIRE, Role.CASEWORKER), api_as(NORTHSHIRE, Role.TEAM_LEADER)
