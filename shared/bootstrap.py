@@ -34,6 +34,8 @@ from shared.services.blue_badge.logic.notify import Notifier
 from shared.services.blue_badge.logic.print_dispatch import PrintDesk, PushDesk
 from shared.services.blue_badge.logic.print_results import ResultsDesk
 from shared.services.blue_badge.logic.reply import ReplyDesk, link_issuer
+from shared.services.asc_triage.adapters.hub_bookings import HubBookings
+from shared.services.asc_triage.adapters.question_sets import QuestionSets
 
 
 @cache
@@ -108,6 +110,16 @@ def notifier() -> Notifier:
 def reply_links_for(council_code: str) -> ReplyLinks:
     """The applicant's reply links, kept in the council's own table."""
     return ReplyLinks(council_client("dynamodb", council_code), council_table_name(council_code))
+
+
+def question_sets_for(council_code: str) -> QuestionSets:
+    """The council's published ASC question sets, in its own table."""
+    return QuestionSets(council_client("dynamodb", council_code), council_table_name(council_code))
+
+
+def hub_bookings_for(council_code: str) -> HubBookings:
+    """The council's hub appointments, in its own table."""
+    return HubBookings(council_client("dynamodb", council_code), council_table_name(council_code))
 
 
 @cache

@@ -35,7 +35,7 @@ from shared.services.asc_triage.domain.questions import (
 )
 from web.forms import Errors, Form
 from web.page import caller, posted, render_page, require_any
-from web.pages.asc_screening import question_sets_for
+from shared.bootstrap import question_sets_for
 from web.rendering import redirect
 
 router = Router()

@@ -26,21 +26,19 @@ from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from pydantic import TypeAdapter, ValidationError
 
-from shared.bootstrap import council_client, councils, store_for, workflows
+from shared.bootstrap import councils, hub_bookings_for, question_sets_for, store_for, workflows
 from shared.core.adapters.email import SesEmailSender, error_code
 from shared.core.domain.case import utcnow
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.email import EmailMessage
 from shared.core.domain.formats import Email
-from shared.resources import Env, council_table_name
+from shared.resources import Env
 from shared.services.asc_triage import SERVICE_KEY
 from shared.services.asc_triage.adapters.hub_bookings import (
     AlreadyCancelled,
     BookingNotFound,
-    HubBookings,
     SlotFull,
 )
-from shared.services.asc_triage.adapters.question_sets import QuestionSets
 from shared.services.asc_triage.domain.business_hours import LONDON
 from shared.services.asc_triage.domain.case import ReferralCase
 from shared.services.asc_triage.domain.questions import QuestionSet
@@ -184,17 +182,9 @@ def _email_sender() -> SesEmailSender:
     return SesEmailSender()
 
 
-def _question_sets(council: CouncilConfig) -> QuestionSets:
-    return QuestionSets(council_client("dynamodb", council.code), council_table_name(council.code))
-
-
-def _hub_bookings(council: CouncilConfig) -> HubBookings:
-    return HubBookings(council_client("dynamodb", council.code), council_table_name(council.code))
-
-
 def _questions(council: CouncilConfig, answers: Answers) -> QuestionSet:
     """The version this journey was shown (kept with its first answer); the current one before that."""
-    sets = _question_sets(council)
+    sets = question_sets_for(council.code)
     version = answers.value(QUESTION_SET_VERSION)
     kept = sets.version(int(version)) if version.isdigit() else None
     return kept or sets.current()
@@ -247,7 +237,7 @@ def send(council: str) -> Response:
     if checked.referral is None:
         return _check_page(council_config, answers, questions, checked.errors, HTTPStatus.BAD_REQUEST)
     try:
-        receipt = receive_referral(checked.referral, council_config, store_for(council_config.code), _question_sets(council_config),
+        receipt = receive_referral(checked.referral, council_config, store_for(council_config.code), question_sets_for(council_config.code),
                                    workflows(), actor=FORM_ACTOR, now=now)
     except ReferralRefused as refused:
         return _check_page(council_config, answers, questions, refused_errors(refused.errors, answers, questions), HTTPStatus.BAD_REQUEST)
@@ -387,7 +377,7 @@ def _bookable_starts(council: CouncilConfig, hub: Hub, now: datetime) -> list[da
 def _free_slots(council: CouncilConfig, hub: Hub, now: datetime) -> list[dict[str, Any]]:
     """The next BOOKING_DAYS days' slots with a seat left, grouped by London day."""
     days: dict[str, dict[str, Any]] = {}
-    for start, seats in _hub_bookings(council).available_slots(hub, _bookable_starts(council, hub, now)):
+    for start, seats in hub_bookings_for(council.code).available_slots(hub, _bookable_starts(council, hub, now)):
         if seats <= 0:
             continue
         local = start.astimezone(LONDON)
@@ -436,7 +426,7 @@ def book(council: str, hub_id: str) -> Response:
     if errors or slot is None or visitor is None:
         return _hub_page(council_config, hub, values, errors, HTTPStatus.BAD_REQUEST)
     try:
-        booking, cancel_token = _hub_bookings(council_config).book(hub, slot, visitor, now)
+        booking, cancel_token = hub_bookings_for(council_config.code).book(hub, slot, visitor, now)
     except SlotFull:
         errors.add("slot", "The time you chose has just been booked by someone else. Select another time")
         return _hub_page(council_config, hub, values | {"slot": ""}, errors, HTTPStatus.CONFLICT)
@@ -521,7 +511,7 @@ def booked(council: str, booking_id: str) -> Response:
     hub_id, starts, emailed, cancel_token = _flash(BOOKED_COOKIE, 4)
     # The confirmation is of a booking in this council's table, at the hub and time the cookie names: a cookie shown at
     # another booking's or another council's address confirms nothing.
-    found = _hub_bookings(council_config).booking(booking_id)
+    found = hub_bookings_for(council_config.code).booking(booking_id)
     if found is None or found.hub_id != hub_id or int(found.slot_start.timestamp()) != int(starts):
         raise NotOffered(booking_id)
     hub = _hub(council_config, hub_id)
@@ -549,7 +539,7 @@ def cancel(council: str, booking_id: str) -> Response:
     if posted is None:
         return _expired(council_config, f"{council_path(council_config.code)}/hubs/bookings/{booking_id}/cancel?token={token}")
     try:
-        cancelled = _hub_bookings(council_config).cancel(booking_id, token, utcnow())
+        cancelled = hub_bookings_for(council_config.code).cancel(booking_id, token, utcnow())
     except BookingNotFound:
         raise NotOffered(booking_id) from None
     except AlreadyCancelled:
@@ -566,7 +556,7 @@ def cancel(council: str, booking_id: str) -> Response:
 def cancelled_page(council: str, booking_id: str) -> Response:
     council_config = _council(council)
     hub_id, starts = _flash(CANCELLED_COOKIE, 2)
-    found = _hub_bookings(council_config).booking(booking_id)  # as for the booking's confirmation: this council's, cancelled
+    found = hub_bookings_for(council_config.code).booking(booking_id)  # as for the booking's confirmation: this council's, cancelled
     if found is None or found.status is not BookingStatus.CANCELLED or found.hub_id != hub_id \
             or int(found.slot_start.timestamp()) != int(starts):
         raise NotOffered(booking_id)

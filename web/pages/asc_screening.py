@@ -21,7 +21,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import ValidationError
 
-from shared.bootstrap import council_client, councils, store_for, workflows
+from shared.bootstrap import councils, question_sets_for, store_for, workflows
 from shared.core.adapters.case_store import (
     CaseStore,
     InvalidCursor,
@@ -31,9 +31,7 @@ from shared.core.adapters.case_store import (
 from shared.core.domain.case import CASE_ID_PATTERN, utcnow
 from shared.core.domain.council import CouncilConfig
 from shared.core.logic.casework import EDITING_ROLES, view_case
-from shared.resources import council_table_name
 from shared.services.asc_triage import SERVICE_KEY
-from shared.services.asc_triage.adapters.question_sets import QuestionSets
 from shared.services.asc_triage.domain.business_hours import (
     LONDON,
     ClockState,
@@ -119,11 +117,6 @@ def _referral(store: CaseStore, case_id: str) -> ReferralCase:
     if not isinstance(case, ReferralCase):
         raise NotFoundError(f"There is no referral {case_id}.")
     return case
-
-
-def question_sets_for(council_code: str) -> QuestionSets:
-    """The council's published question sets, in its own table (with its scoped credentials)."""
-    return QuestionSets(council_client("dynamodb", council_code), council_table_name(council_code))
 
 
 # ---------------------------------------------------------------- the routing clock

@@ -31,7 +31,7 @@ from tests.web.asc_triage.test_screening_pages import NORTHSHIRE, VALEWYE, recei
 from tests.web.case_fixtures import error_summary
 from tests.web.conftest import Browser, Page
 from web.pages import asc_questions
-from web.pages.asc_screening import question_sets_for
+from shared.bootstrap import question_sets_for
 
 EDITOR = "/referrals/questions"
 DEFAULT = default_question_set()
