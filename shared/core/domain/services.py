@@ -21,6 +21,9 @@ class ServiceSpec:
 
     key: str  # in URLs, config, case items and stage keys, e.g. "blue-badge"
     name: str  # as staff and the public read it
+    # Where staff work the service in the web UI: its queue ("home") and one case's page ("{case_id}" filled in).
+    home_path: str
+    case_path: str
     case_model: type[Case]  # the service's case: its intake model as `application`, its stages and records
     intake_model: type[BaseModel]  # what a sender submits, published as JSON Schema (intake_schema_file)
     intake_schema_file: str  # under schemas/
@@ -43,6 +46,9 @@ class ServiceSpec:
     def filter_index(self, attribute: str) -> IndexSpec | None:
         """The index that holds a stage's queue narrowed by `attribute`, if it has one."""
         return dict(zip(self.indexed_filters, FILTER_INDEXES, strict=False)).get(attribute)
+
+    def case_page(self, case_id: str) -> str:
+        return self.case_path.format(case_id=case_id)
 
     def owns(self, stage: CaseStage) -> bool:
         return isinstance(stage, self.stages)

@@ -35,6 +35,8 @@ def queue_filters(case: ReferralCase) -> dict[str, str]:
 ASC_TRIAGE = ServiceSpec(
     key=SERVICE_KEY,
     name="Adult social care referrals",
+    home_path="/referrals",
+    case_path="/referrals/{case_id}",
     case_model=ReferralCase,
     intake_model=Referral,
     intake_schema_file="asc-referral.schema.json",

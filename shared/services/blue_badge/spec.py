@@ -42,6 +42,8 @@ def queue_filters(case: BadgeCase) -> dict[str, str]:
 BLUE_BADGE = ServiceSpec(
     key=SERVICE_KEY,
     name="Blue Badge",
+    home_path="/queue",
+    case_path="/cases/{case_id}",
     case_model=BadgeCase,
     intake_model=Application,
     intake_schema_file="application.schema.json",
