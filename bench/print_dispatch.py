@@ -26,7 +26,7 @@ from boto3.dynamodb.types import TypeSerializer
 
 from infra.local.provision import _create_table
 from infra.local.seed import tiny_jpeg
-from shared.core.adapters.case_store import CaseStore
+from shared.services.blue_badge.adapters.badge_store import BadgeStore
 from shared.services.blue_badge.adapters.print_store import Photos, PrintBatches, S3Upload
 from shared.services.blue_badge.domain.application import Address, Gender, Holder
 from shared.services.blue_badge.domain.badge import Badge, DeliverTo, DeliveryOption, PrintBatchType, badge_number_for
@@ -83,7 +83,7 @@ def load(clients, councils: CouncilRegistry, total: int) -> None:
                       start_date=now.date(), expiry_date=now.date() + timedelta(days=1000), deliver_to=DeliverTo.HOME,
                       delivery_option=DeliveryOption.STANDARD, batch_type=PrintBatchType.STANDARD, holder=holder,
                       photo_key=photo_key(code), ordered_at=now, updated_at=now)
-        items[code].append(CaseStore._badge_item(badge))
+        items[code].append(BadgeStore._record_item(badge))
     for code, rows in items.items():
         table = council_table_name(code)
         for start in range(0, len(rows), 25):
@@ -116,8 +116,8 @@ def main(argv: list[str] | None = None) -> int:
                 clients["s3"].put_object(Bucket=BUCKET_EVIDENCE, Key=photo_key(council.code), Body=tiny_jpeg())
             load(clients, councils, size)
 
-            def store_for(code: str) -> CaseStore:
-                return CaseStore(clients["dynamodb"], council_table_name(code))
+            def store_for(code: str) -> BadgeStore:
+                return BadgeStore(clients["dynamodb"], council_table_name(code))
 
             started = time.perf_counter()
             for council in councils:

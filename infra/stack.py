@@ -279,7 +279,7 @@ class CaseworkStack(Stack):
                                           key=key, alarm_topic=self.monitoring.topic)
         self.monitoring.dashboard.add_widgets(
             cw.AlarmStatusWidget(title="Referrals to council CRMs", alarms=self.crm_connector.alarms, width=8, height=3))
-        # Hourly, the cases at a person's step checked against their workflow executions (shared/services/blue_badge/logic/reconciler.py).
+        # Hourly, the cases at a person's step checked against their workflow executions (shared/core/logic/reconciler.py).
         self.reconciler = Reconciler(self, "Reconciler", reconciler=functions[RECONCILER_FUNCTION.key], alarm_topic=self.monitoring.topic,
                                      dashboard=self.monitoring.dashboard)
         # Every 15 minutes, the open referrals near or past their routing target, alarmed (shared/services/asc_triage/logic/routing_watch.py).

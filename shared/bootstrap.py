@@ -11,11 +11,14 @@ import json
 import logging
 import os
 from functools import cache
+from typing import TypeVar
 
 import boto3
 from botocore.config import Config
 
+from shared.services.blue_badge import SERVICE_KEY as BLUE_BADGE
 from shared.services.blue_badge.adapters.badge_numbers import BadgeNumbers
+from shared.services.blue_badge.adapters.badge_store import BadgeStore
 from shared.core.adapters.case_store import CaseStore
 from shared.core.adapters.email import SesEmailSender
 from shared.core.adapters.evidence_files import EvidenceFiles
@@ -29,6 +32,7 @@ from shared.core.adapters.tenant_credentials import TenantSessions
 from shared.core.adapters.workflows import Workflows
 from shared.core.domain.council import CouncilRegistry, load_councils
 from shared.resources import Env, council_table_name
+from shared.services.blue_badge.domain.application import EvidenceRef
 from shared.services.blue_badge.logic.intake import IntakeService
 from shared.services.blue_badge.logic.notify import Notifier
 from shared.services.blue_badge.logic.print_dispatch import PrintDesk, PushDesk
@@ -64,11 +68,25 @@ def council_client(service: str, council_code: str, config: Config | None = None
     return _tenant_sessions().client(service, council_code, config)
 
 
+# The store a service's code gets where it keeps case records (typed methods over CaseStore's generic ones).
+SERVICE_STORES: dict[str, type[CaseStore]] = {BLUE_BADGE: BadgeStore}
+CouncilStore = TypeVar("CouncilStore", bound=CaseStore)
+
+
+def _council_store(council_code: str, store_class: type[CouncilStore]) -> CouncilStore:
+    return store_class(council_client("dynamodb", council_code), council_table_name(council_code))
+
+
 def store_for(council_code: str | None) -> CaseStore:
     """The store of one council's own table; None gives the table of applications for unknown councils."""
     if council_code is None:
         return CaseStore(_dynamodb(), os.environ[Env.UNROUTED_TABLE])
-    return CaseStore(council_client("dynamodb", council_code), council_table_name(council_code))
+    return _council_store(council_code, CaseStore)
+
+
+def badge_store_for(council_code: str) -> BadgeStore:
+    """One council's store with Blue Badge's badges (all its cases: scope it with .serving where pages need that)."""
+    return _council_store(council_code, BadgeStore)
 
 
 def service_store_for(council_code: str | None, service_key: str) -> CaseStore | None:
@@ -77,7 +95,7 @@ def service_store_for(council_code: str | None, service_key: str) -> CaseStore |
     council = councils().get(council_code) if council_code else None
     if council is None or not council.runs(service_key):
         return None
-    return store_for(council.code).serving(service_key)
+    return _council_store(council.code, SERVICE_STORES.get(service_key, CaseStore)).serving(service_key)
 
 
 def evidence_files_for(council_code: str) -> EvidenceFiles:
@@ -108,8 +126,9 @@ def notifier() -> Notifier:
 
 
 def reply_links_for(council_code: str) -> ReplyLinks:
-    """The applicant's reply links, kept in the council's own table."""
-    return ReplyLinks(council_client("dynamodb", council_code), council_table_name(council_code))
+    """The reply links of the council's cases, kept in its own table; files come back through them only as Blue Badge
+    evidence (a referrer's reply is text)."""
+    return ReplyLinks(council_client("dynamodb", council_code), council_table_name(council_code), upload_model=EvidenceRef)
 
 
 def question_sets_for(council_code: str) -> QuestionSets:
@@ -157,7 +176,7 @@ def print_desk() -> PrintDesk:
     drop = os.environ[Env.PRINT_DROP_BUCKET]
     return PrintDesk(
         councils=councils(),
-        store_for=store_for,
+        store_for=badge_store_for,
         batches=PrintBatches(_dynamodb(), os.environ[Env.PRINT_BATCH_TABLE]),
         open_upload=lambda key: S3Upload(_s3(), drop, key),
         exists=lambda key: object_exists(_s3(), drop, key),
@@ -184,5 +203,5 @@ def push_desk() -> PushDesk:
 
 @cache
 def results_desk() -> ResultsDesk:
-    return ResultsDesk(store_for=store_for, owners=badge_numbers(), files=ResultFiles(_s3(), os.environ[Env.PRINT_DROP_BUCKET]),
+    return ResultsDesk(store_for=badge_store_for, owners=badge_numbers(), files=ResultFiles(_s3(), os.environ[Env.PRINT_DROP_BUCKET]),
                        notifier=notifier())

@@ -16,6 +16,7 @@ from shared.core.domain.case import utcnow
 from shared.core.domain.council import CouncilConfig
 from shared.resources import Role
 from shared.core.logic.tenancy import Caller
+from shared.services.registry import SERVICES
 from web.forms import Form
 from web.rendering import render_html
 from web.security import RESUME_PREFIX, current_form, current_session, draft_store
@@ -32,17 +33,34 @@ class NavItem:
     service: str | None = None  # shown only to staff of councils that run this service
 
 
-def navigation(caller: Caller, path: str, council: CouncilConfig | None) -> list[dict[str, Any]]:
-    """govukServiceNavigation items for this caller and council; the current section is marked active (the longest
-    item the path is under, so /referrals/dashboard is not also Referrals)."""
+def _sections(caller: Caller, council: CouncilConfig | None) -> list[NavItem]:
     from web.pages import NAVIGATION  # with the routers: the pages (and services) this deployment has
 
-    shown = [item for item in NAVIGATION
-             if (item.roles is None or caller.has_any(*item.roles))
-             and (item.service is None or (council is not None and council.runs(item.service)))]
-    under = [item for item in shown if path == item.href or (item.href != "/" and path.startswith(item.href))]
-    active = max(under, key=lambda item: len(item.href)) if under else None
+    return [item for item in NAVIGATION
+            if (item.roles is None or caller.has_any(*item.roles))
+            and (item.service is None or (council is not None and council.runs(item.service)))]
+
+
+def _active(sections: list[NavItem], path: str) -> NavItem | None:
+    """The section a path is in: the longest item it is under (so /referrals/dashboard is not also Referrals)."""
+    under = [item for item in sections if path == item.href or (item.href != "/" and path.startswith(item.href))]
+    return max(under, key=lambda item: len(item.href)) if under else None
+
+
+def navigation(caller: Caller, path: str, council: CouncilConfig | None) -> list[dict[str, Any]]:
+    """govukServiceNavigation items for this caller and council; the current section is marked active."""
+    shown = _sections(caller, council)
+    active = _active(shown, path)
     return [{"href": item.href, "text": item.text, "active": item is active, "current": path == item.href} for item in shown]
+
+
+def staff_title(caller: Caller, path: str, council: CouncilConfig | None) -> str:
+    """The service named in the header and title: that of the section the page is in; on the engine's own pages, the
+    council's one service, or the deployment's first service where the council runs several (or none is known)."""
+    active = _active(_sections(caller, council), path)
+    running = [spec.key for spec in SERVICES if council is not None and council.runs(spec.key)]
+    key = active.service if active is not None and active.service else (running[0] if len(running) == 1 else SERVICES.legacy)
+    return SERVICES.get(key).staff_title
 
 
 def render_page(router: Router, template: str, status: HTTPStatus = HTTPStatus.OK, **context: Any) -> Response:
@@ -57,6 +75,7 @@ def render_page(router: Router, template: str, status: HTTPStatus = HTTPStatus.O
         caller=session.caller,
         csrf_token=session.csrf_token,
         navigation=navigation(session.caller, router.current_event.path, council),
+        serviceName=staff_title(session.caller, router.current_event.path, council),
         session_seconds=session.seconds_left(now),
         warn_seconds=int(SESSION_WARNING.total_seconds()),
         councilName=council.name if council else "national",

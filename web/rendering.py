@@ -14,10 +14,12 @@ from aws_lambda_powertools.event_handler import Response
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
 
 from shared.resources import WEB_ASSETS_PATH
+from shared.services.registry import SERVICES
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 HTML = "text/html; charset=utf-8"
-SERVICE_NAME = "Blue Badge casework"
+# Pages outside any council's session (sign-in, errors) carry the deployment's first service's name.
+SERVICE_NAME = SERVICES.get(SERVICES.legacy).staff_title
 
 
 def security_headers(nonce: str, evidence_origin: str | None = None) -> dict[str, str]:

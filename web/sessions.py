@@ -39,6 +39,7 @@ class WebSession(BaseModel):
     user: str
     council_code: str | None
     roles: frozenset[Role]
+    teams: frozenset[str] = frozenset()  # the council's teams the person is in (kept, so the account check sees no change)
     national_admin: bool = False
     csrf_token: str
     signed_in_at: datetime
@@ -58,7 +59,8 @@ class WebSession(BaseModel):
 
     @property
     def caller(self) -> Caller:
-        return Caller(user=self.user, council_code=self.council_code, roles=self.roles, national_admin=self.national_admin)
+        return Caller(user=self.user, council_code=self.council_code, roles=self.roles, teams=self.teams,
+                      national_admin=self.national_admin)
 
     def seconds_left(self, now: datetime) -> int:
         return max(0, int((self.ends_at - now).total_seconds()))
@@ -86,6 +88,7 @@ class SessionStore:
             user=caller.user,
             council_code=caller.council_code,
             roles=caller.roles,
+            teams=caller.teams,
             national_admin=caller.national_admin,
             csrf_token=secrets.token_urlsafe(32),
             signed_in_at=now,

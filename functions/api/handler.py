@@ -44,6 +44,7 @@ from functions.api.responses import (
 )
 from shared.bootstrap import councils, intake_service, store_for, workflows
 from shared.core.adapters.case_store import CaseStore, InvalidCursor, QueueOrder, StaleVersion
+from shared.services.blue_badge.adapters.badge_store import BadgeStore
 from shared.services.blue_badge.domain.application import Application, ApplicationType, EligibilityCode
 from shared.services.blue_badge.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeRuleError, BadgeStatus
 from shared.core.domain.case import CASE_ID_PATTERN, Case, ExpectedVersion, ParkedApplication, utcnow
@@ -52,7 +53,7 @@ from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig
 from shared.core.domain.evidence import EvidenceRefused
 from shared.core.domain.formats import OneLine
 from shared.resources import API_MAX_BODY_BYTES, Role
-from shared.services.blue_badge.logic import recovery
+from shared.core.logic import recovery
 from shared.core.logic.steps import InvalidStep, StepNotOpen
 from shared.services.blue_badge.logic import decisions
 from shared.core.logic.casework import (
@@ -84,7 +85,7 @@ from shared.services.blue_badge.logic.badges import (
 from shared.core.logic.steps import NotWaitingForInformation
 from shared.services.blue_badge.logic.information import InvalidSupply, SuppliedInformation, record_supplied
 from shared.services.blue_badge.logic.intake import IntakeOutcome, IntakeStatus, ReplayNotAllowed
-from shared.core.logic.people import PersonView, SearchKind, person_view, search
+from shared.services.blue_badge.logic.people import PersonView, SearchKind, person_view, search
 from shared.services.blue_badge.logic.queues import QueueNotAllowed, QueueQuery, queue_filter
 from shared.services.blue_badge.logic.replacement import ReplaceBadgeInput
 from shared.core.logic.tenancy import Caller, NoCouncilAccess, caller_from_claims
@@ -158,7 +159,7 @@ def current_caller() -> Caller:
     return caller
 
 
-def council_store(caller: Caller) -> CaseStore:
+def council_store(caller: Caller) -> BadgeStore:
     """The caller's council's Blue Badge cases (this API is Blue Badge's: another service's case id answers 404)."""
     if caller.council_code is None:
         raise ForbiddenError("this action needs a council account")

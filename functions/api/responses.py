@@ -17,6 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from shared.core.adapters.case_store import CaseFile
 from shared.services.blue_badge.domain.application import ApplicationType, Channel, EligibilityCode
+from shared.services.blue_badge.adapters.badge_store import badges_of
 from shared.services.blue_badge.domain.badge import Badge
 from shared.core.domain.case import AuditEntry, Case, Note, ParkedApplication
 from shared.services.blue_badge.domain.case import BadgeCase
@@ -24,7 +25,7 @@ from shared.services.blue_badge.domain.case import Stage
 from shared.services.blue_badge.domain.completeness import MissingCode
 from shared.core.logic.casework import BulkResult
 from shared.services.blue_badge.logic.intake import IntakeOutcome
-from shared.core.logic.people import CaseSummary
+from shared.services.blue_badge.logic.people import CaseSummary
 
 
 class Answer(BaseModel):
@@ -96,7 +97,7 @@ class CaseDetail(Answer):
 
     @classmethod
     def of(cls, loaded: CaseFile) -> CaseDetail:
-        return cls(case=CaseView.of(loaded.case), notes=loaded.notes, badges=loaded.badges, history=loaded.history,
+        return cls(case=CaseView.of(loaded.case), notes=loaded.notes, badges=badges_of(loaded), history=loaded.history,
                    catching_up=loaded.catching_up)
 
 

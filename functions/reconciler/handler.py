@@ -1,5 +1,5 @@
 """Every hour (EventBridge Scheduler): for every council, check the cases at a person's step against their workflow
-executions, start again the workflows that stopped, and flag what needs a person (shared.services.blue_badge.logic.reconciler)."""
+executions, start again the workflows that stopped, and flag what needs a person (shared.core.logic.reconciler)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
@@ -9,7 +9,7 @@ from shared.bootstrap import councils, store_for, workflows
 from shared.core.domain.case import utcnow
 from shared.resources import RECONCILER_METRIC_FLAGGED, RECONCILER_METRIC_REPAIRED
 from shared.core.logic.council_runs import for_every_council
-from shared.services.blue_badge.logic.reconciler import reconcile
+from shared.core.logic.reconciler import reconcile
 
 logger = Logger()
 tracer = Tracer()

@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field, model_validator
 
-from shared.bootstrap import badge_numbers, councils, notifier, store_for
+from shared.bootstrap import badge_numbers, badge_store_for, councils, notifier
 from shared.core.domain.case import utcnow
 from shared.services.blue_badge.domain.case import HUMAN_STAGES, Stage
 from shared.core.domain.council import COUNCIL_CODE_PATTERN
@@ -56,7 +56,7 @@ class WorkflowStepRequest(BaseModel):
 @event_parser(model=WorkflowStepRequest)
 def lambda_handler(request: WorkflowStepRequest, context: LambdaContext) -> dict:
     logger.append_keys(council_code=request.council_code, case_id=request.case_id, action=request.action)
-    store, now, case_id = store_for(request.council_code).serving(SERVICE_KEY), utcnow(), request.case_id
+    store, now, case_id = badge_store_for(request.council_code).serving(SERVICE_KEY), utcnow(), request.case_id
     match request.action:
         case "open_case":
             case = workflow_steps.open_case(store, notifier(), case_id, now)

@@ -1,5 +1,5 @@
 """The reconciler's schedule, its Step Functions permissions and the alarm on the cases it flags: it checks the cases at a
-person's step against their workflow executions (shared/services/blue_badge/logic/reconciler.py)."""
+person's step against their workflow executions (shared/core/logic/reconciler.py)."""
 
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ class CouncilDataRole(Construct):
         # Listing (of the council's own folder only) makes S3 answer a missing file 404 rather than 403.
         self.role.add_to_policy(iam.PolicyStatement(
             actions=["s3:ListBucket"], resources=[evidence.bucket_arn], conditions={"StringLike": {"s3:prefix": f"{folder}*"}}))
-        # The owner record of a new badge is written in the same transaction as the badge (CaseStore.order_badges).
+        # The owner record of a new badge is written in the same transaction as the badge (BadgeStore.order_badges).
         self.role.add_to_policy(iam.PolicyStatement(actions=["dynamodb:PutItem"], resources=[badge_numbers.table_arn]))
         # The key, only as DynamoDB uses it for the council's own table and S3 for the evidence bucket (S3 Bucket Keys
         # make the bucket, not the object, the encryption context: the folder is enforced by the S3 statements).

@@ -27,7 +27,8 @@ from urllib.parse import urlencode
 import boto3
 import pytest
 
-from shared.bootstrap import store_for
+from shared.bootstrap import badge_store_for, store_for
+from shared.services.blue_badge.adapters.badge_store import badges_of
 from shared.services.blue_badge.domain.badge import badge_number_for
 from shared.services.blue_badge.domain.case import Stage
 from shared.resources import DEFAULT_REGION, EVIDENCE_BUCKET_LOCAL_NAME, PROJECT_ROOT, Role, council_group
@@ -175,7 +176,7 @@ def council_with_cases(code: str, user: str) -> Council:
     take_step(staff, code, cases["proof_check"], "assignment", {"assignee": user})
 
     ordered = store_for(code).load(cases["ordered"])
-    [badge] = ordered.badges
+    [badge] = badges_of(ordered)
     return Council(code, cases, badge_number=badge.badge_number, application=ordered.case.application.model_dump(mode="json"), assignee=user)
 
 
@@ -195,14 +196,14 @@ def park_application(intake: Intake, code: str) -> str:
 def council_state(council: Council) -> dict:
     """Everything stored about the council's probed cases, badge and parked application, read from its table
     (reading it this way leaves no CASE_VIEWED). Notification entries are left out: the workflow adds them by itself."""
-    store = store_for(council.code)
+    store = badge_store_for(council.code)
     state = {}
     for case_id in council.case_ids:
         loaded = store.load(case_id)
         state[case_id] = {
             "version": loaded.case.version, "stage": loaded.case.stage, "assignee": loaded.case.assignee,
             "priority": loaded.case.priority, "evidence": [item.key for item in loaded.case.application.evidence],
-            "notes": len(loaded.notes), "badges": [(badge.badge_number, badge.status, badge.version) for badge in loaded.badges],
+            "notes": len(loaded.notes), "badges": [(badge.badge_number, badge.status, badge.version) for badge in badges_of(loaded)],
             "history": [(entry.action, entry.actor, entry.at) for entry in loaded.history if not entry.action.startswith("NOTIFICATION")],
         }
     if council.badge_number:
@@ -239,7 +240,7 @@ def northshire_badge(stack) -> str:
     reach(NORTHSHIRE, Stage.DECISION, case_id)
     take_step(staff, NORTHSHIRE, case_id, "decision", APPROVE)
     reach(NORTHSHIRE, Stage.ORDERED, case_id)
-    [badge] = store_for(NORTHSHIRE).load(case_id).badges
+    [badge] = badges_of(store_for(NORTHSHIRE).load(case_id))
     return badge.badge_number
 
 
@@ -305,7 +306,7 @@ def unknown_like(real: str, tail: str) -> str:
 
 
 def target_for(council: Council, parameter: str, path: str) -> Target:
-    store = store_for(council.code)
+    store = badge_store_for(council.code)
     if parameter == "case_id":
         case_id = council.cases[CASE_FOR_STEP.get(path.rsplit("/", 1)[-1], "proof_check")]
         return Target(case_id, unknown_like(case_id, "ZZZZZZ"), store.get(case_id).version)

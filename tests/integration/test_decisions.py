@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from shared.bootstrap import councils, store_for
+from shared.bootstrap import badge_store_for, councils, store_for
+from shared.services.blue_badge.adapters.badge_store import badges_of
 from shared.services.blue_badge.domain.application import Application
 from shared.services.blue_badge.domain.badge import BadgeStatus, is_issuable
 from shared.core.domain.case import AuditEntry, Case, utcnow
@@ -157,7 +158,7 @@ def test_further_assessment_by_a_referred_assessor_then_refusal_review_overturns
     case = at(case_id, Stage.ORDERED)
     assert execution_status(stack, clients, WorkflowKey.APPLICATION, case_id) == "SUCCEEDED"
     assert case.review.by == SECOND_CASEWORKER and case.review.outcome.value == "OVERTURN"
-    badge = store_for(NORTHSHIRE).get_badge(case.badge_numbers[0])
+    badge = badge_store_for(NORTHSHIRE).get_badge(case.badge_numbers[0])
     assert badge.batch_type.value == "LA" and badge.eligibility.value == "WALKD"
     assert badge.expiry_date.year == date.today().year + 3  # no award to end it sooner
 
@@ -260,7 +261,7 @@ def test_fee_taken_on_approval_waits_for_payment_before_the_order(caseworker, mo
 
 def issue(badge_number: str) -> None:
     """What the print supplier's confirmation will do (issue 5): ORDERED -> PROCESSED -> ISSUED."""
-    store = store_for(NORTHSHIRE)
+    store = badge_store_for(NORTHSHIRE)
     badge = store.get_badge(badge_number)
     now = utcnow()
     for status in (BadgeStatus.PROCESSED, BadgeStatus.ISSUED):
@@ -289,7 +290,7 @@ def test_replacement_of_a_stolen_badge_gets_a_new_number_with_the_same_expiry(ca
     replaced_case = at(replacement_id, Stage.ORDERED)
     assert execution_status(stack, clients, WorkflowKey.REPLACEMENT, replacement_id) == "SUCCEEDED"
     [new_number] = replaced_case.badge_numbers
-    new, old_now = store_for(NORTHSHIRE).get_badge(new_number), store_for(NORTHSHIRE).get_badge(number)
+    new, old_now = badge_store_for(NORTHSHIRE).get_badge(new_number), badge_store_for(NORTHSHIRE).get_badge(number)
     assert new_number != number and new.replaces == number
     assert new.start_date == date.today() and new.expiry_date.isoformat() == old["expiry_date"]
     assert old_now.status is BadgeStatus.REPLACED and old_now.status_reason == "STOLE" and old_now.replaced_by == new_number
@@ -315,7 +316,7 @@ def test_cancelling_a_badge_directly_and_through_a_cancellation_request(casework
     act(caseworker, case_id, "decision", {"outcome": "APPROVE"})
     at(case_id, Stage.BADGE_CANCELLED)
     assert execution_status(stack, clients, WorkflowKey.CANCELLATION, case_id) == "SUCCEEDED"
-    badge = store_for(NORTHSHIRE).get_badge(second["badge_number"])
+    badge = badge_store_for(NORTHSHIRE).get_badge(second["badge_number"])
     assert badge.status is BadgeStatus.CANCELLED and badge.status_reason == "DECEASE"
     assert caseworker.call("GET", "/badges/000000")[0] == 404
 
@@ -401,9 +402,9 @@ def test_an_organisation_order_larger_than_one_transaction_gets_every_badge(case
     act(caseworker, case_id, "decision", {"outcome": "APPROVE", "order": {"deliver_to": "COUNCIL"}})
     case = at(case_id, Stage.ORDERED)
     loaded = store_for(NORTHSHIRE).load(case_id)
-    assert len(case.badge_numbers) == 120 == len(set(case.badge_numbers)) == len(loaded.badges)
-    assert {badge.organisation_name for badge in loaded.badges} == {application["organisation"]["name"]}
-    assert all(badge.holder is None and badge.batch_type.value == "LA" for badge in loaded.badges)
+    assert len(case.badge_numbers) == 120 == len(set(case.badge_numbers)) == len(badges_of(loaded))
+    assert {badge.organisation_name for badge in badges_of(loaded)} == {application["organisation"]["name"]}
+    assert all(badge.holder is None and badge.batch_type.value == "LA" for badge in badges_of(loaded))
 
 
 def test_a_caseworker_asks_for_more_and_the_answered_case_is_screened_again(caseworker, api_as):

@@ -21,7 +21,7 @@ from infra.local import pump as pump_module
 from infra.local.bridge import lambda_context
 from infra.local.print_results import deliver_inbox
 from infra.local.seed import wait_for_workflows
-from shared.bootstrap import councils, intake_service, print_desk, store_for
+from shared.bootstrap import badge_store_for, councils, intake_service, print_desk, store_for
 from shared.services.blue_badge.domain.application import Application
 from shared.services.blue_badge.domain.badge import BadgeStatus
 from shared.services.blue_badge.domain.case import Stage
@@ -397,13 +397,13 @@ def test_print_dispatch_finishes_every_badge_once_after_the_fault(api_as, stack,
         answer, failed = None, True
     if failed:  # the night's batch stays unfinished, listed for the next run; no badge PROCESSED outside a file
         for number in badges:
-            badge = store_for(NORTHSHIRE).get_badge(number)
+            badge = badge_store_for(NORTHSHIRE).get_badge(number)
             assert badge.status is BadgeStatus.ORDERED or files_holding(s3, number), badge
     # The same night again (the state machine's redrive or the schedule's re-run), then the next night.
     run_dispatch(stack, clients, night_of(night))
     run_dispatch(stack, clients, night_of(next(NIGHTS)))
     for number in badges:
-        badge = store_for(NORTHSHIRE).get_badge(number)
+        badge = badge_store_for(NORTHSHIRE).get_badge(number)
         assert badge.status is BadgeStatus.PROCESSED, (number, badge.status, badge.print_problem)
         assert len(files_holding(s3, number)) == 1, (number, files_holding(s3, number), faults.fired())
     left = {batch.batch_id for batch in print_desk().batches.unfinished(updated_before=datetime.now(UTC) + timedelta(days=1))}
@@ -463,7 +463,7 @@ def keys_under(s3, prefix: str) -> set[str]:
 @pytest.mark.parametrize("shot", RESULTS_SHOTS, ids=shot_id)
 def test_print_results_apply_once_after_the_fault(badges_at_the_printer, stack, clients, s3, faults, shot):
     case_id, number, address, name = results_for(badges_at_the_printer, stack, clients, s3, faults, shot)
-    assert store_for(NORTHSHIRE).get_badge(number).status is BadgeStatus.ISSUED
+    assert badge_store_for(NORTHSHIRE).get_badge(number).status is BadgeStatus.ISSUED
     assert [entry.action for entry in store_for(NORTHSHIRE).history(case_id)].count("BADGE_ISSUED") == 1
     assert name not in keys_under(s3, SUPPLIER_INBOX) and name in keys_under(s3, RESULTS_PROCESSED)
     assert len(posted_emails(address)) == 1
@@ -472,7 +472,7 @@ def test_print_results_apply_once_after_the_fault(badges_at_the_printer, stack, 
 def test_a_failed_case_read_after_issuing_still_tells_the_applicant(badges_at_the_printer, stack, clients, s3, faults):
     case_id, number, address, _ = results_for(badges_at_the_printer, stack, clients, s3, faults,
                                               (DDB_THROTTLED, "dynamodb", "GetItem", 1, key_is("CASE")))
-    assert store_for(NORTHSHIRE).get_badge(number).status is BadgeStatus.ISSUED  # the badge itself is not lost
+    assert badge_store_for(NORTHSHIRE).get_badge(number).status is BadgeStatus.ISSUED  # the badge itself is not lost
     told = [entry for entry in store_for(NORTHSHIRE).history(case_id) if entry.action.startswith("NOTIFICATION")
             and entry.after.get("kind") == "BADGE_POSTED"]
     assert told or posted_emails(address)
@@ -481,7 +481,7 @@ def test_a_failed_case_read_after_issuing_still_tells_the_applicant(badges_at_th
 def test_an_ses_outage_during_print_results_issues_the_badge_and_records_the_failed_email(badges_at_the_printer, stack, clients, s3, faults):
     case_id, number, address, _ = results_for(badges_at_the_printer, stack, clients, s3, faults,
                                               (SES_OUTAGE, "ses", "SendEmail", 3, APPLICANT))
-    assert store_for(NORTHSHIRE).get_badge(number).status is BadgeStatus.ISSUED
+    assert badge_store_for(NORTHSHIRE).get_badge(number).status is BadgeStatus.ISSUED
     [failed] = [entry.after for entry in store_for(NORTHSHIRE).history(case_id)
                 if entry.action.startswith("NOTIFICATION") and entry.after.get("kind") == "BADGE_POSTED"]
     assert failed["delivered"] is False and "ServiceUnavailable" in failed["error"] and posted_emails(address) == []

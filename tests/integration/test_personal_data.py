@@ -23,7 +23,7 @@ from aws_lambda_powertools import Tracer
 from botocore.exceptions import ClientError
 
 from infra.local.seed import tiny_jpeg
-from shared.bootstrap import store_for
+from shared.bootstrap import badge_store_for, store_for
 from shared.core.adapters.email import SesEmailSender
 from shared.services.blue_badge.domain.badge import BadgeStatus
 from shared.services.blue_badge.domain.case import Stage
@@ -181,14 +181,14 @@ def test_a_whole_journey_writes_no_personal_data_to_logs_or_traces(intake, api_a
         status, body = caseworker.call("POST", "/search", query)
         assert status == 200 and case_id in json.dumps(body), (query, body)
     [badge_number] = store_for(NORTHSHIRE).get(case_id).badge_numbers
-    photo_key = store_for(NORTHSHIRE).get_badge(badge_number).photo_key
+    photo_key = badge_store_for(NORTHSHIRE).get_badge(badge_number).photo_key
     s3.put_object(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Key=photo_key, Body=tiny_jpeg())  # a photo the printer takes
 
     run_dispatch(stack, clients)  # the night's print run writes the extract
-    assert store_for(NORTHSHIRE).get_badge(badge_number).status is BadgeStatus.PROCESSED
+    assert badge_store_for(NORTHSHIRE).get_badge(badge_number).status is BadgeStatus.PROCESSED
     supplier.drop(s3, supplier.confirmations_file((badge_number, "no", date.today().isoformat())))
     supplier.deliver(s3)  # the supplier's confirmation, applied by the print-results function
-    assert store_for(NORTHSHIRE).get_badge(badge_number).status is BadgeStatus.ISSUED
+    assert badge_store_for(NORTHSHIRE).get_badge(badge_number).status is BadgeStatus.ISSUED
     wait_until(lambda: [mail for mail in emails_to(EMAIL) if mail.subject.startswith("Your Blue Badge has been posted")],
                what="the badge-posted email")
 

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from infra.local.seed import tiny_jpeg
-from shared.bootstrap import store_for
+from shared.bootstrap import badge_store_for, store_for
 from shared.services.blue_badge.domain.badge import BadgeStatus
 from shared.core.domain.evidence import case_evidence_prefix
 from shared.resources import (
@@ -87,7 +87,7 @@ def test_a_night_run_sends_each_ordered_badge_once_and_marks_it_processed(casewo
         assert batch["status"] == "COMPLETE" and batch["batch_id"] == f"20261124T003000Z-{batch_type}"
         assert re.fullmatch(rf"BADGEEXTRACT_\d{{14}}_{batch_type}\.xml", batch["filename"])
         assert badge["badge_number"] in badge_numbers_in(extract(s3, batch["filename"]))
-        stored = store_for(NORTHSHIRE).get_badge(badge["badge_number"])
+        stored = badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"])
         assert stored.status is BadgeStatus.PROCESSED and stored.batch_id == batch["batch_id"]
     files = outbox(s3)
 
@@ -111,7 +111,7 @@ def test_a_badge_that_cannot_be_printed_is_skipped_reported_and_stays_ordered(ca
     assert standard["skipped"] >= 1
     numbers = badge_numbers_in(extract(s3, standard["filename"]))
     assert printable["badge_number"] in numbers and no_photo["badge_number"] not in numbers
-    skipped = store_for(NORTHSHIRE).get_badge(no_photo["badge_number"])
+    skipped = badge_store_for(NORTHSHIRE).get_badge(no_photo["badge_number"])
     assert skipped.status is BadgeStatus.ORDERED and skipped.batch_id is None and "photo" in skipped.print_problem.lower()
     history = store_for(NORTHSHIRE).history(skipped.case_id)
     assert [entry.after["reason"] for entry in history if entry.action == "PRINT_SKIPPED"] == [skipped.print_problem]
@@ -138,14 +138,14 @@ def test_a_run_that_fails_after_delivering_resumes_without_sending_twice(casewor
     run_at = "2026-11-27T00:30:00Z"
     error, failed = invoke(PRINT_DISPATCH_FUNCTION, {"action": "dispatch", "batch_type": "STANDARD", "run_at": run_at})
     assert failed and "table throttled" in json.dumps(error)
-    stored = store_for(NORTHSHIRE).get_badge(badge["badge_number"])
+    stored = badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"])
     assert stored.status is BadgeStatus.ORDERED and stored.batch_id  # in the delivered file, not yet marked
     files = outbox(s3)
 
     monkeypatch.setattr(print_dispatch, "_mark_processed", real)
     answer, failed = invoke(PRINT_DISPATCH_FUNCTION, {"action": "dispatch", "batch_type": "STANDARD", "run_at": run_at})
     assert not failed and answer["status"] == "COMPLETE" and outbox(s3) == files
-    assert store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
+    assert badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
 
 
 def test_two_runs_in_the_same_second_write_two_files(caseworker, stack, clients, s3):
@@ -189,7 +189,7 @@ def test_the_next_run_finishes_the_batches_a_dead_run_left(caseworker, stack, cl
     for batch_id, badge in (("dead-run-STANDARD", delivered_badge), ("dead-run-LA", unclaimed_badge)):
         assert batches[batch_id]["status"] == "COMPLETE"
         assert badge["badge_number"] in badge_numbers_in(extract(s3, batches[batch_id]["filename"]))
-        assert store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
+        assert badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
     assert batches["dead-run-STANDARD"]["filename"] in files  # delivered before the run died: not written again
     assert batches["dead-run-LA"]["filename"] in outbox(s3) - files
     assert print_desk().batches.get("dead-run-STANDARD").status is BatchStatus.COMPLETE
@@ -209,4 +209,4 @@ def test_a_photo_key_outside_the_badges_own_case_folder_is_never_read(caseworker
     clients["dynamodb"].put_item(TableName=council_table_name(NORTHSHIRE), Item=item | {"body": {"S": json.dumps(body)}})
     batches = run_dispatch(stack, clients, "2026-11-29T00:30:00Z")
     assert badge["badge_number"] not in badge_numbers_in(extract(s3, batches["STANDARD"]["filename"]))
-    assert "photo" in store_for(NORTHSHIRE).get_badge(badge["badge_number"]).print_problem.lower()
+    assert "photo" in badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"]).print_problem.lower()

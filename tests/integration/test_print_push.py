@@ -14,7 +14,7 @@ import boto3
 import pytest
 
 from infra.local.supplier_sftp import LocalSupplier, local_supplier
-from shared.bootstrap import store_for
+from shared.bootstrap import badge_store_for
 from shared.services.blue_badge.adapters.sftp import SftpPush, SftpTarget
 from shared.services.blue_badge.domain.badge import BadgeStatus
 from shared.resources import (
@@ -78,7 +78,7 @@ def test_each_extract_reaches_the_suppliers_server_once_and_only_then_are_its_ba
     assert files[batch["filename"]] == in_outbox(s3, batch["filename"])  # the same bytes, whole
     assert not [name for name in files if name.endswith(".part")]
     assert badge["badge_number"] in badge_numbers_in(extract(s3, batch["filename"]))
-    assert store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
+    assert badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
 
     # The same night again: every batch is complete, so nothing is pushed a second time.
     again = run_dispatch(stack, clients, night)
@@ -98,7 +98,7 @@ def test_a_failed_push_is_retried_and_the_badges_wait_until_it_succeeds(casework
     execution_arn = arn.replace(":stateMachine:", ":execution:") + f":{name}"
     try:
         wait_until(lambda: server.sftp_sessions > sessions_before, timeout=30, what="a push attempt")
-        stored = store_for(NORTHSHIRE).get_badge(badge["badge_number"])
+        stored = badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"])
         assert stored.status is BadgeStatus.ORDERED and stored.batch_id  # in the batch's file, not yet at the printer
         assert not [name for name in on_server(pushing).keys() - files_before.keys() if not name.endswith(".part")]
         assert clients["stepfunctions"].describe_execution(executionArn=execution_arn)["status"] == "RUNNING"
@@ -114,7 +114,7 @@ def test_a_failed_push_is_retried_and_the_badges_wait_until_it_succeeds(casework
     files = on_server(pushing)
     assert files[batch["filename"]] == in_outbox(s3, batch["filename"])
     assert not [name for name in files if name.endswith(".part")]  # the failed attempts' halves are gone
-    assert store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
+    assert badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
 
 
 def test_a_file_an_earlier_attempt_pushed_is_recorded_not_sent_again(caseworker, stack, s3, pushing):
@@ -122,7 +122,7 @@ def test_a_file_an_earlier_attempt_pushed_is_recorded_not_sent_again(caseworker,
     run_at = "2026-12-03T00:30:00Z"
     delivered, failed = invoke(PRINT_DISPATCH_FUNCTION, {"action": "dispatch", "batch_type": "STANDARD", "run_at": run_at})
     assert not failed and delivered["status"] == "DELIVERED" and delivered["awaiting_push"]
-    assert store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.ORDERED
+    assert badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.ORDERED
     # An attempt that pushed the file and stopped before recording it:
     filename = delivered["filename"]
     SftpPush(SftpTarget.model_validate_json(pushing.target_json), pushing.client_private_key).push(io.BytesIO(in_outbox(s3, filename)), filename)
@@ -136,7 +136,7 @@ def test_a_file_an_earlier_attempt_pushed_is_recorded_not_sent_again(caseworker,
 
     finished, failed = invoke(PRINT_DISPATCH_FUNCTION, {"action": "dispatch", "batch_id": delivered["batch_id"]})
     assert not failed and finished["status"] == "COMPLETE"
-    assert store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
+    assert badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
 
 
 def test_another_file_under_the_extracts_name_is_never_overwritten(caseworker, stack, s3, pushing):
@@ -164,4 +164,4 @@ def test_a_server_with_another_host_key_stops_the_run_without_retrying(caseworke
     assert execution["status"] == "FAILED"
     assert execution.get("error") == "HostKeyMismatch", execution
     assert pushing.server.sftp_sessions == sessions_before  # refused before signing in: nothing sent
-    assert store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.ORDERED
+    assert badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.ORDERED

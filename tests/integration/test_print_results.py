@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from infra.local.print_results import deliver_inbox
-from shared.bootstrap import badge_numbers, councils, store_for
+from shared.bootstrap import badge_numbers, badge_store_for, councils, store_for
 from shared.services.blue_badge.domain.badge import BadgeStatus
 from shared.resources import (
     DEFAULT_REGION,
@@ -81,7 +81,7 @@ def at_the_printer(caseworker, stack, clients):  # noqa: F811
         ordered = [order_a_badge(caseworker, application, details) for application, details in orders]
         run_dispatch(stack, clients)
         for _, badge in ordered:
-            assert store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
+            assert badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
         return ordered
     return order
 
@@ -117,7 +117,7 @@ def test_a_confirmation_file_issues_the_badges_and_tells_the_applicant_or_the_co
     [file] = deliver(s3)
     assert (file["file"], file["kind"], file["issued"], file["rejected"], file["skipped"]) == (name, "BadgePrintConfirmations", 2, 1, [])
 
-    store = store_for(NORTHSHIRE)
+    store = badge_store_for(NORTHSHIRE)
     for badge in (home, collect):
         issued = store.get_badge(badge["badge_number"])
         assert issued.status is BadgeStatus.ISSUED and issued.dispatched_on == date(2026, 11, 21)
@@ -152,7 +152,7 @@ def test_a_rejected_badge_is_listed_corrected_and_ordered_again_for_the_next_nig
     drop(s3, rejections_file((number, "Photograph not found")))
     [file] = deliver(s3)
     assert (file["kind"], file["rejected"], file["issued"]) == ("BadgePrintRejections", 1, 0)
-    rejected = store_for(NORTHSHIRE).get_badge(number)
+    rejected = badge_store_for(NORTHSHIRE).get_badge(number)
     assert rejected.status is BadgeStatus.REJECT and rejected.print_problem == "Photograph not found"
     assert "BADGE_REJECTED" in case_actions(store_for(NORTHSHIRE), case_id)
 
@@ -172,7 +172,7 @@ def test_a_rejected_badge_is_listed_corrected_and_ordered_again_for_the_next_nig
     assert caseworker.call("POST", f"/badges/{number}/reorder", {"expected_version": version - 1})[0] == 409
     status, body = caseworker.call("POST", f"/badges/{number}/reorder", {"expected_version": version, "holder": {"date_of_birth": "2999-01-01"}})
     assert status == 422 and body["errors"][0]["field"] == "holder.date_of_birth"
-    assert store_for(NORTHSHIRE).get_badge(number).version == version
+    assert badge_store_for(NORTHSHIRE).get_badge(number).version == version
 
     status, body = caseworker.call("POST", f"/badges/{number}/reorder",
                                    {"expected_version": version, "holder": {"forenames": "Corrected", "address": {"line2": "Flat 2"}}})
@@ -193,7 +193,7 @@ def test_a_rejected_badge_is_listed_corrected_and_ordered_again_for_the_next_nig
     assert number in badge_numbers_in(document)
     [details] = [element for element in document.iter("BadgeDetails") if element.findtext("BadgeIdentifier") == number]
     assert details.findtext("Name").endswith(", Corrected")
-    again = store_for(NORTHSHIRE).get_badge(number)
+    again = badge_store_for(NORTHSHIRE).get_badge(number)
     assert again.status is BadgeStatus.PROCESSED and again.batch_id == standard["batch_id"]
 
 
@@ -206,7 +206,7 @@ def test_results_apply_once_unknown_and_already_issued_badges_are_skipped_and_lo
     [first] = deliver(s3)
     assert first["issued"] == 1 and first["skipped"] == [
         {"badge_number": "000000", "reason": "no badge with this number was ordered in this deployment"}]
-    store = store_for(NORTHSHIRE)
+    store = badge_store_for(NORTHSHIRE)
     issued = store.get_badge(number)
     history, mail = store.history(case_id), emails_to(applicant["contact"]["email"])
 
@@ -245,7 +245,7 @@ def test_a_malformed_file_is_quarantined_whole_with_its_reason_and_nothing_in_it
     assert file["quarantined"].startswith("Confirmation 2 (badge") and "DispatchedDate" in file["quarantined"]
     assert (file["moved_to"], file["issued"], file["skipped"]) == (RESULTS_QUARANTINE + name, 0, [])
 
-    assert store_for(NORTHSHIRE).get_badge(number).status is BadgeStatus.PROCESSED  # the good first entry was not applied
+    assert badge_store_for(NORTHSHIRE).get_badge(number).status is BadgeStatus.PROCESSED  # the good first entry was not applied
     assert name not in keys(s3, SUPPLIER_INBOX)
     quarantined = s3.get_object(Bucket=PRINT_DROP_BUCKET_LOCAL_NAME, Key=RESULTS_QUARANTINE + name)
     assert quarantined["Body"].read() == bad

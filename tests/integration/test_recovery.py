@@ -12,7 +12,7 @@ from shared.bootstrap import councils, store_for, workflows
 from shared.core.domain.case import AuditEntry, utcnow
 from shared.services.blue_badge.domain.case import Stage
 from shared.resources import NATIONAL_ADMIN_GROUP, Role, WorkflowKey
-from shared.services.blue_badge.logic.reconciler import RENEW_AFTER, reconcile
+from shared.core.logic.reconciler import RENEW_AFTER, reconcile
 from shared.services.blue_badge.logic.recovery import WAIT_STATE_FOR_STAGE
 from tests.integration.conftest import case_actions, wait_for_execution, wait_until
 from tests.integration.test_decisions import NORTHSHIRE, act, at, key_in, someone_new

@@ -13,12 +13,13 @@ from infra.local.provision import client_factory
 from infra.local.pump import IntakePump
 from infra.local.seed import BADGE_OF, DemoUser, Expected, SeedReport, call_api, seed, wait_for_workflows
 from shared.core.adapters.case_store import CaseStore
+from shared.services.blue_badge.adapters.badge_store import BadgeStore
 from shared.services.blue_badge.domain.badge import BadgeStatus
 from shared.core.domain.case import Case
 from shared.services.blue_badge.domain.case import Stage
 from shared.resources import Role
 
-StackAndReport = tuple[dict[str, CaseStore], SeedReport]
+StackAndReport = tuple[dict[str, BadgeStore], SeedReport]
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +28,7 @@ def seeded(module_stack, councils) -> Iterator[StackAndReport]:
     clients = client_factory(session)
     pump = IntakePump(clients("sqs"), resources.intake_queue_url, resources.intake_queue_arn)
     report = seed(session, resources, councils, pump)
-    yield {code: CaseStore(clients("dynamodb"), table) for code, table in resources.council_tables.items()}, report
+    yield {code: BadgeStore(clients("dynamodb"), table) for code, table in resources.council_tables.items()}, report
     # Executions still waiting for a person are stopped, so none outlives this module's moto.
     sfn = clients("stepfunctions")
     wait_for_workflows(sfn, resources.state_machine_arns.values(), timeout_seconds=5)

@@ -9,6 +9,7 @@ from shared.services.blue_badge.domain.case import Stage
 from shared.core.domain.council import COUNCILS_FILE, CouncilConfigError, RetentionSchedule, parse_councils
 from shared.core.domain.retention import retain_until, years_later
 from shared.services.blue_badge.domain.case import BadgeCase
+from shared.services.blue_badge.domain.retention import BADGE_RETENTION
 from tests.factories import complete_application
 from shared.services.blue_badge.domain.settings import badge_settings, language_code
 
@@ -113,9 +114,9 @@ def test_a_bad_retention_schedule_stops_synth_naming_the_field(retention, field)
 def test_a_case_is_kept_for_the_period_after_it_closes():
     schedule = RetentionSchedule(case_years=2)
     case = BadgeCase.open(Application.model_validate(complete_application()), [], datetime(2024, 2, 29, tzinfo=UTC))
-    assert retain_until(case, [], schedule) is None  # open
-    assert retain_until(case.model_copy(update={"stage": Stage.WITHDRAWN}), [], schedule) == date(2026, 2, 28)
+    assert retain_until(case, {}, BADGE_RETENTION, schedule) is None  # open
+    assert retain_until(case.model_copy(update={"stage": Stage.WITHDRAWN}), {}, BADGE_RETENTION, schedule) == date(2026, 2, 28)
     refused = case.model_copy(update={"stage": Stage.REFUSED, "review_due": date(2024, 4, 1)})
-    assert retain_until(refused, [], schedule) == date(2026, 4, 1)  # from when the refusal became final
-    assert retain_until(refused.model_copy(update={"stage": Stage.REVIEW}), [], schedule) is None
+    assert retain_until(refused, {}, BADGE_RETENTION, schedule) == date(2026, 4, 1)  # from when the refusal became final
+    assert retain_until(refused.model_copy(update={"stage": Stage.REVIEW}), {}, BADGE_RETENTION, schedule) is None
     assert years_later(date(2028, 2, 29), -2) == date(2026, 2, 28)

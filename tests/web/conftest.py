@@ -119,6 +119,13 @@ def staff(stack):
 
 
 @pytest.fixture
+def leader(browser, staff) -> Browser:
+    """A browser signed in as a Northshire team leader."""
+    browser.sign_in(staff("NORTHSHIRE", Role.TEAM_LEADER))
+    return browser
+
+
+@pytest.fixture
 def browser(stack) -> Browser:
     return Browser()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from shared.bootstrap import councils, store_for, workflows
+from shared.bootstrap import badge_store_for, councils, store_for, workflows
 from shared.services.blue_badge.domain.application import EvidenceRef, EvidenceType
 from shared.services.blue_badge.domain.badge import BadgeStatus
 from shared.core.domain.case import AuditEntry, utcnow
@@ -235,7 +235,7 @@ def ordered_badge(browser) -> tuple[str, str]:
 
 
 def move_badge(number: str, *statuses: BadgeStatus, **fields) -> None:
-    store = store_for(NORTHSHIRE)
+    store = badge_store_for(NORTHSHIRE)
     for status in statuses:
         badge = store.get_badge(number)
         now = utcnow()
@@ -251,7 +251,7 @@ def test_badges_are_cancelled_replaced_and_reordered_from_the_case(signed_in):
     no_reason = send(browser, f"/cases/{case_id}/badges/{number}/cancel", {})
     assert no_reason.status == 400 and error_summary(no_reason) == ["Select why the badge is cancelled"]
     assert send(browser, f"/cases/{case_id}/badges/{number}/cancel", {"reason": "REVOKE"}).location == f"/cases/{case_id}/done/badge-cancelled"
-    assert store_for(NORTHSHIRE).get_badge(number).status is BadgeStatus.CANCELLED
+    assert badge_store_for(NORTHSHIRE).get_badge(number).status is BadgeStatus.CANCELLED
     assert browser.get(f"/cases/{case_id}/badges/000000/cancel").status == 404
 
     case_id, number = ordered_badge(browser)
@@ -277,5 +277,5 @@ def test_badges_are_cancelled_replaced_and_reordered_from_the_case(signed_in):
     done = send(browser, f"/cases/{case_id}/badges/{number}/reorder", {"forenames": "Ada", "surname": "Short", "line1": "12 Mill Lane",
                                                                        "line2": "", "town": "Northby", "postcode": current.address.postcode})
     assert done.status == 303, error_summary(done)
-    badge = store_for(NORTHSHIRE).get_badge(number)
+    badge = badge_store_for(NORTHSHIRE).get_badge(number)
     assert badge.status is BadgeStatus.ORDERED and badge.holder.surname == "Short" and badge.print_problem is None

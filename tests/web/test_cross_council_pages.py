@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from shared.bootstrap import store_for
+from shared.bootstrap import badge_store_for, store_for
 from shared.services.blue_badge.domain.badge import badge_number_for
 from shared.resources import Role
 from tests.integration.test_cross_council_api import (  # noqa: F401  (`unchanged` is a fixture, used with this module's `valewye`)
@@ -64,6 +64,7 @@ PAGES_WITHOUT_IDS = {
     "/queue": "test_the_team_queue_shows_nothing_of_another_council, test_bulk_changes_to_another_councils_cases_answer_not_found",
     "/search": "test_search_finds_nothing_of_another_council, test_another_users_search_results_are_not_shown",
     "/dashboard": "the caller's council's figures only; no id to give",
+    "/dashboards/<service_key>/<table_name>.csv": "test_another_councils_leader_gets_their_own_councils_figures (tests/web/test_dashboard_csv.py)",
     "/drafts": "the caller's own drafts, keyed by their sign-in",
     "/session/extend": "the caller's own session",
     "/applications/new": "keying in starts a case of the caller's council",
@@ -208,7 +209,7 @@ def addresses(path: str, values: dict[str, str], council: Council, northshire_ca
 
 
 def version_of(council: Council, path: str) -> str:
-    store = store_for(council.code)
+    store = badge_store_for(council.code)
     if "<badge_number>" in path:
         return str(store.get_badge(council.badge_number).version)
     case = store.get(council.cases[CASE_FOR_STEP.get(action_of(path), "proof_check")])

@@ -34,12 +34,6 @@ def row(page, header: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), flags=re.S)]
 
 
-@pytest.fixture
-def leader(browser, staff):
-    browser.sign_in(staff("NORTHSHIRE", Role.TEAM_LEADER))
-    return browser
-
-
 @pytest.mark.parametrize("roles", [(Role.CASEWORKER,), (Role.READ_ONLY,), (Role.ASSESSOR,)])
 def test_only_team_leaders_and_council_admins_see_the_dashboard(browser, staff, roles):
     browser.sign_in(staff("NORTHSHIRE", *roles))

@@ -34,12 +34,6 @@ def next_link(page) -> str | None:
     return unquote(match.group(1).replace("&amp;", "&")) if match else None
 
 
-@pytest.fixture
-def leader(browser, staff):
-    browser.sign_in(staff("NORTHSHIRE", Role.TEAM_LEADER))
-    return browser
-
-
 def test_my_work_lists_my_cases_oldest_first_with_overdue_tagged(browser, staff):
     me = staff("NORTHSHIRE", Role.CASEWORKER, email=someone())
     fresh = put_case(stage=Stage.DECISION, days_old=1, assignee=me)

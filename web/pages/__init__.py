@@ -14,6 +14,7 @@ from web.pages import (
     asc_screening,
     cases,
     dashboard,
+    dashboards,
     intake,
     people,
     reply,
@@ -23,9 +24,10 @@ from web.pages import (
 
 # The ASC dashboard's and question editor's literal paths (/referrals/dashboard, /referrals/questions) come before the
 # screening pages' /referrals/<case id>;
-# the referrer's reply page (/reply/<token>/referral) before Blue Badge's /reply/<token> pages.
+# the referrer's reply page (/reply/<token>/referral) before Blue Badge's /reply/<token> pages;
+# every service's dashboard downloads (/dashboards/<service>/<table>.csv) before any service's pages.
 ROUTERS = (
-    account.router, work.router, cases.router, intake.router, search.router, people.router, dashboard.router,
+    account.router, work.router, dashboards.router, cases.router, intake.router, search.router, people.router, dashboard.router,
     asc_dashboard.router, asc_questions.router, asc_screening.router, asc_referral.router, asc_reply.router, reply.router,
 )
 

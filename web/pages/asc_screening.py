@@ -29,8 +29,11 @@ from shared.core.adapters.case_store import (
     StaleVersion,
 )
 from shared.core.domain.case import CASE_ID_PATTERN, utcnow
-from shared.core.domain.council import CouncilConfig
-from shared.core.logic.casework import EDITING_ROLES, view_case
+from shared.core.domain.council import CouncilConfig, Team
+from shared.core.logic.case_actions import actions_on
+from shared.core.logic.casework import EDITING_ROLES, can_see, view_case
+from shared.core.logic.tenancy import Caller
+from shared.resources import Role
 from shared.services.asc_triage import SERVICE_KEY
 from shared.services.asc_triage.domain.business_hours import (
     LONDON,
@@ -56,6 +59,7 @@ from shared.services.asc_triage.logic.screening import (
 from shared.core.logic.steps import InvalidStep, StepNotOpen
 from web.forms import Errors, Form, errors_from
 from web.page import (
+    LEADER_ROLES,
     caller,
     discard_drafts,
     posted,
@@ -63,7 +67,18 @@ from web.page import (
     require_any,
     saved_work,
 )
-from web.pages.cases import VIEWED, describe
+from web.pages.cases import (
+    ASSESSING_ROLES,
+    VIEWED,
+    action_page,
+    claims,
+    describe,
+    move_team,
+    note_case,
+    resume,
+    take_or_release,
+    team_page,
+)
 from web.rendering import redirect
 from shared.services.asc_triage.domain.routing_watch import routing_clock
 
@@ -86,6 +101,8 @@ SCREENED = {ScreeningOutcome.ROUTE: "The referral is routed to {team}.",
             ScreeningOutcome.CLOSE: "The referral is closed.",
             ScreeningOutcome.ASK_REFERRER: "The referrer is asked for more information. The referral comes back for "
                                            "screening when they answer."}
+CHANGED = "This referral has changed since you opened it"
+TRY_AGAIN = "Someone else has updated it. Go back to the referral to see the latest version, then try again."
 STALE = "Someone else has updated it. Go back to the referral to see the latest version, then screen it again."
 NOT_WAITING = "This referral is not waiting for screening"
 MOVED_ON = "It has been screened already, or its workflow has moved it on. Go back to the referral to see where it is."
@@ -106,15 +123,17 @@ def team_names(council: CouncilConfig) -> dict[str, str]:
     return {team.key: team.name for team in council.teams}
 
 
-def queue_teams(council: CouncilConfig) -> list[str]:
-    """The teams whose queues hold referrals: the front door, safeguarding and the routing teams."""
-    settings = triage_settings(council)
-    return list(dict.fromkeys([settings.team, settings.safeguarding_team, *settings.routing_teams]))
+def referral_teams(council: CouncilConfig) -> list[Team]:
+    """The teams a referral may be moved to: those with a referral queue (in another team's it would be seen nowhere)."""
+    keys = triage_settings(council).queued_teams()
+    return [team for team in council.teams if team.key in keys]
 
 
-def _referral(store: CaseStore, case_id: str) -> ReferralCase:
+def _referral(store: CaseStore, case_id: str, who: Caller | None = None) -> ReferralCase:
+    """The council's referral, or 404; given `who`, only one they may see (as on the referral page, whose notes and
+    assignment need no more than seeing it: an assessor sees only cases referred to them)."""
     case = store.get(case_id) if CASE_ID.match(case_id) else None
-    if not isinstance(case, ReferralCase):
+    if not isinstance(case, ReferralCase) or (who is not None and not can_see(who, case)):
         raise NotFoundError(f"There is no referral {case_id}.")
     return case
 
@@ -185,7 +204,7 @@ def referral_queue() -> Response:
     values = {"team": _one(given, "team") or settings.team, "stage": _one(given, "stage") or ReferralStage.SCREENING.value,
               "recommendation": _one(given, "recommendation")}
     errors = Errors()
-    if values["team"] not in queue_teams(council):
+    if values["team"] not in triage_settings(council).queued_teams():
         errors.add("team", "Choose one of the teams listed")
     if values["stage"] not in {stage.value for stage in QUEUE_STAGES}:
         errors.add("stage", "Choose one of the stages listed")
@@ -208,7 +227,7 @@ def referral_queue() -> Response:
         number = len(earlier) + 1
     return render_page(
         router, "asc_screening/queue.html", status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK, title="Referrals",
-        errors=errors, values=values, rows=rows, pagination=pages, number=number, teams=queue_teams(council),
+        errors=errors, values=values, rows=rows, pagination=pages, number=number, teams=triage_settings(council).queued_teams(),
         team_names=team_names(council), stages=QUEUE_STAGES, recommendations=RECOMMENDATIONS, referrer_kinds=REFERRER_KINDS,
         target_hours=settings.routing_target_hours, london=london,
     )
@@ -272,7 +291,6 @@ def referral_page(case_id: str) -> Response:
         raise NotFoundError(f"There is no referral {case_id}.")
     case: ReferralCase = loaded.case
     questions = question_sets_for(council.code).version(case.application.question_set_version)
-    screened = _one(_query(), "screened")
     return render_page(
         router, "asc_screening/referral.html", title=f"Referral {case.case_id}", case=case, referral=case.application,
         clock=clock_of(case, council, utcnow()), recommendations=RECOMMENDATIONS, referrer_kinds=REFERRER_KINDS,
@@ -280,14 +298,113 @@ def referral_page(case_id: str) -> Response:
         notes=sorted(loaded.notes, key=lambda note: note.at, reverse=True),
         history=[(entry, describe(entry)) for entry in reversed(loaded.history) if entry.action != VIEWED],
         team_names=team_names(council), outcomes=OUTCOMES, london=london,
-        can_screen=who.has_any(*EDITING_ROLES) and case.stage is ReferralStage.SCREENING and case.task_token is not None,
-        banner=_screened_banner(case, council, screened) if screened in ScreeningOutcome.__members__ else None,
+        actions=actions_on(case, who),
+        teams=referral_teams(council) if who.has_any(*LEADER_ROLES) else [],
+        # As on Blue Badge's case page: notes for those who may add them; take (or, a team leader, take from someone)
+        # or release your own.
+        can_note=who.has_any(*ASSESSING_ROLES), claiming=claims(case, who),
+        assignable=who.has_any(*EDITING_ROLES) and (claims(case, who) or case.assignee == who.user),
+        banner=_banner(case, council, _query()),
     )
+
+
+# The banners of the actions that end back on the referral page, by the flag each adds to its address.
+DONE = {"resumed": ("Workflow resumed", "The referral's workflow has started again from the step it is at."),
+        "taken": ("Referral taken", "The referral is in your work."),
+        "released": ("Referral released", "The referral is back in the team queue for someone else to take."),
+        "noted": ("Note added", "The note is on the referral.")}
+
+
+def _banner(case: ReferralCase, council: CouncilConfig, given: dict[str, list[str]]) -> tuple[str, str] | None:
+    screened = _one(given, "screened")
+    if screened in ScreeningOutcome.__members__:
+        return "Screening recorded", _screened_banner(case, council, screened)
+    if _one(given, "moved"):
+        return "Referral moved", f"The referral is in the {team_names(council).get(case.team, case.team)} queue."
+    return next((DONE[flag] for flag in DONE if _one(given, flag)), None)
 
 
 def _screened_banner(case: ReferralCase, council: CouncilConfig, outcome: str) -> str:
     team = case.screening.team if case.screening and case.screening.team else ""
     return SCREENED[ScreeningOutcome(outcome)].format(team=team_names(council).get(team, "the team"))
+
+
+@router.route("/referrals/<case_id>/team", method=["GET", "POST"])
+def move_referral(case_id: str) -> Response:
+    """Team leaders move the referral to another team's queue (the form is on the referral page too)."""
+    council = _council()
+    store = store_for(council.code)
+    case = _referral(store, case_id)  # first, so that another council's referral is a 404 for every role
+    who = require_any(router, *LEADER_ROLES, doing="Moving a referral to another team")
+    form, errors = posted(router), Errors()
+    if router.current_event.http_method == "POST":
+        try:
+            errors = move_team(store, council, case, referral_teams(council), form, who)
+        except StaleVersion:
+            return _changed(case, CHANGED, TRY_AGAIN)
+        if not errors:
+            return redirect(f"/referrals/{case.case_id}?moved=yes")
+    return team_page(router, council, case, referral_teams(council), f"/referrals/{case.case_id}", errors, form)
+
+
+@router.route("/referrals/<case_id>/recovery", method=["GET", "POST"])
+def resume_referral_workflow(case_id: str) -> Response:
+    """Confirm, then start the referral's stopped workflow again from the step it is at (a council admin)."""
+    council = _council()
+    store = store_for(council.code)
+    case = _referral(store, case_id)  # first, so that another council's referral is a 404 for every role
+    who = require_any(router, Role.COUNCIL_ADMIN, doing="Resuming a referral's workflow")
+    form, errors = posted(router), Errors()
+    if router.current_event.http_method == "POST":
+        errors = resume(store, case, form, who)
+        if not errors:
+            return redirect(f"/referrals/{case.case_id}?resumed=yes")
+    return render_page(router, "case/recovery.html", status=400 if errors else 200, title="Resume the workflow", case=case,
+                       errors=errors, values=form, back=f"/referrals/{case.case_id}")
+
+
+# ---------------------------------------------------------------- notes, and who is working on it (as on Blue Badge's)
+@router.route("/referrals/<case_id>/notes", method=["GET", "POST"])
+def note_referral(case_id: str) -> Response:
+    """Add a note (the form is on the referral page; this page shows it again with what was wrong)."""
+    council = _council()
+    store = store_for(council.code)
+    case = _referral(store, case_id, caller(router))  # first, so that another council's referral is a 404 for every role
+    who = require_any(router, *ASSESSING_ROLES, doing="Adding a note")
+    form, errors = posted(router), Errors()
+    if router.current_event.http_method == "POST":
+        errors = note_case(store, case, form, who)
+        if not errors:
+            discard_drafts(router)
+            return redirect(f"/referrals/{case.case_id}?noted=yes")
+    return _action_page("case/note.html", "Add a note", case, errors, form,
+                        note_hint="Notes are for staff: the person and the referrer do not see them.")
+
+
+@router.route("/referrals/<case_id>/assignment", method=["GET", "POST"])
+def referral_assignment(case_id: str) -> Response:
+    """Take an unassigned referral (a team leader, one someone else holds), or release your own (a leader, anyone's)."""
+    council = _council()
+    store = store_for(council.code)
+    case = _referral(store, case_id, caller(router))  # first, so that another council's referral is a 404 for every role
+    who = require_any(router, *EDITING_ROLES, doing="Working on referrals")
+    claiming = claims(case, who)
+    form, errors = posted(router), Errors()
+    if router.current_event.http_method == "POST":
+        try:
+            errors = take_or_release(store, case, form, who)
+        except StaleVersion:
+            return _changed(case, CHANGED, TRY_AGAIN)
+        if not errors:
+            discard_drafts(router)
+            return redirect(f"/referrals/{case.case_id}?{'taken' if claiming else 'released'}=yes")
+    title = "Work on this referral" if errors else "Take this referral" if claiming else "Release this referral"
+    return _action_page("case/assignment.html", title, case, errors, form, claiming=claiming)
+
+
+def _action_page(template: str, title: str, case: ReferralCase, errors: Errors, form: Form, **context: Any) -> Response:
+    """Blue Badge's action page for the referral: back to the referral page, and the case called a referral."""
+    return action_page(router, template, title, case, errors, form, back=f"/referrals/{case.case_id}", noun="referral", **context)
 
 
 # ---------------------------------------------------------------- screening
@@ -316,7 +433,7 @@ def screening(case_id: str) -> Response:
             except InvalidStep as refused:
                 errors.add(refused.field, refused.message[:1].upper() + refused.message[1:])
             except StaleVersion:
-                return _changed(case, "This referral has changed since you opened it", STALE)
+                return _changed(case, CHANGED, STALE)
             except StepNotOpen:
                 return _changed(case, NOT_WAITING, MOVED_ON)
             else:

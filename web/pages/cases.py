@@ -20,15 +20,19 @@ from aws_lambda_powertools.event_handler.router import Router
 from pydantic import BaseModel, ValidationError
 
 from shared.bootstrap import councils, evidence_links_for, intake_service, workflows
-from shared.core.adapters.case_store import CaseStore
+from shared.services.blue_badge.adapters.badge_store import BadgeStore, badges_of
 from shared.services.blue_badge.domain.application import ApplicationType, CancelReason, Channel, ReplaceReason
-from shared.services.blue_badge.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeStatus
+from shared.services.blue_badge.domain.badge import BADGE_NUMBER_PATTERN, Badge
 from shared.core.domain.case import CASE_ID_PATTERN, AuditEntry, Case, utcnow
-from shared.services.blue_badge.domain.case import HUMAN_STAGES, INFORMATION_REQUEST_STAGES, AssessmentOutcome, DecisionOutcome, ReviewOutcome, Stage
+from shared.services.blue_badge.domain.case import HUMAN_STAGES, AssessmentOutcome, DecisionOutcome, ReviewOutcome
+from shared.services.blue_badge.logic.case_actions import badge_actions
+from shared.core.logic.case_actions import actions_on
 from shared.services.blue_badge.domain.completeness import DESCRIPTIONS, MissingCode, fee_for
+from shared.core.adapters.case_store import CaseStore
+from shared.core.domain.council import CouncilConfig, Team
 from shared.core.domain.evidence import case_evidence_prefix
 from shared.resources import Role
-from shared.services.blue_badge.logic import recovery
+from shared.core.logic import recovery
 from shared.core.logic.steps import InvalidStep
 from shared.services.blue_badge.logic import decisions
 from shared.core.logic.casework import (
@@ -37,8 +41,10 @@ from shared.core.logic.casework import (
     AssignmentInput,
     NoteInput,
     ReferralInput,
+    TeamInput,
     add_note,
     assign,
+    move_to_team,
     refer,
     view_case,
     visible_case,
@@ -68,59 +74,8 @@ BADGE_NUMBER = re.compile(BADGE_NUMBER_PATTERN)
 ASSESSING_ROLES = (*EDITING_ROLES, Role.ASSESSOR)
 
 
-# ---------------------------------------------------------------- what the workflow allows now
-@dataclass(frozen=True)
-class CaseAction:
-    slug: str  # the action's page: /cases/<id>/<slug>
-    label: str
-
-
-def workflow_actions(case: Case, who: Caller) -> list[CaseAction]:
-    """The steps open on the case for this caller: the stage's own step (when its workflow task waits) and the rest.
-
-    The services refuse anything else; this only decides which buttons to show."""
-    waiting = case.task_token is not None
-    editor = who.has_any(*EDITING_ROLES)
-    actions: list[CaseAction] = []
-    if not waiting:
-        if case.needs_attention and who.has_any(Role.COUNCIL_ADMIN):  # its workflow stopped: only an admin restarts it
-            actions.append(CaseAction("recovery", "Resume the workflow"))
-        return actions
-    if editor and case.stage is Stage.PROOF_CHECK:
-        actions.append(CaseAction("proof-check", "Record the proof check"))
-    if case.stage is Stage.ASSESSMENT and (editor or (who.has_any(Role.ASSESSOR) and case.referred_to == who.user)):
-        actions.append(CaseAction("assessment", "Record the assessment"))
-    if editor and case.stage is Stage.ASSESSMENT:
-        actions.append(CaseAction("referral", "Refer to an assessor" if not case.referred_to else "Change the referral"))
-    if editor and case.stage is Stage.DECISION:
-        actions.append(CaseAction("decision", "Decide the application"))
-    if editor and case.stage is Stage.AWAITING_PAYMENT:
-        actions.append(CaseAction("payment", "Record the payment"))
-    if editor and case.stage is Stage.REFUSED and case.application.application_type is not ApplicationType.CANCEL:
-        actions.append(CaseAction("review-request", "Record a review request"))
-    if editor and case.stage is Stage.REVIEW and not (case.decision and case.decision.by == who.user):
-        actions.append(CaseAction("review", "Review the refusal"))
-    if editor and case.stage in INFORMATION_REQUEST_STAGES and case.application.application_type is not ApplicationType.CANCEL:
-        actions.append(CaseAction("information-request", "Ask the applicant for information"))
-    return actions
-
-
-def badge_actions(badge: Badge, who: Caller) -> list[CaseAction]:
-    """What may be done to a badge of the case; the badge's status rules refuse the rest with a reason."""
-    if not who.has_any(*EDITING_ROLES):
-        return []
-    actions = []
-    if badge.status is BadgeStatus.REJECT:
-        actions.append(CaseAction("reorder", "Correct and order again"))
-    if badge.status is BadgeStatus.ISSUED:
-        actions.append(CaseAction("replace", "Replace"))
-    if badge.status in (BadgeStatus.ISSUED, BadgeStatus.REJECT) or (badge.status is BadgeStatus.ORDERED and badge.batch_id is None):
-        actions.append(CaseAction("cancel", "Cancel"))
-    return actions
-
-
 # ---------------------------------------------------------------- loading
-def _store() -> CaseStore:
+def _store() -> BadgeStore:
     who = caller(router)
     if who.council_code is None:
         raise NotFoundError("cases belong to a council; sign in with a council account")
@@ -191,12 +146,12 @@ def case_page(case_id: str) -> Response:
         # Views are audited too (who looked at whose data), but listed apart so the changes stay readable.
         history=[(entry, describe(entry)) for entry in reversed(loaded.history) if entry.action != VIEWED],
         views=[entry for entry in reversed(loaded.history) if entry.action == VIEWED],
-        badges=[(badge, badge_actions(badge, who)) for badge in loaded.badges],
+        badges=[(badge, badge_actions(badge, who)) for badge in badges_of(loaded)],
         # catching_up: a step is recorded but its workflow has not taken the resume yet (sent again within minutes).
-        actions=workflow_actions(case, who), moving_on=moving_on, catching_up=loaded.catching_up,
+        actions=actions_on(case, who), moving_on=moving_on, catching_up=loaded.catching_up,
         fee_pence=fee_for(case.application, council) if council and badge_settings(council).charges_fee else 0,
         can_note=who.has_any(*ASSESSING_ROLES), can_assign=who.has_any(*EDITING_ROLES),
-        is_mine=case.assignee == who.user, is_leader=who.has_any(*ALLOCATING_ROLES),
+        is_mine=case.assignee == who.user, is_leader=who.has_any(*ALLOCATING_ROLES), teams=council.teams if council else [],
         missing_all=[(code, DESCRIPTIONS[code]) for code in MissingCode],
     )
 
@@ -256,11 +211,8 @@ def note(case_id: str) -> Response:
     case = _case(case_id)
     form, errors = posted(router), Errors()
     if router.current_event.http_method == "POST":
-        given, errors = _check(NoteInput, {"text": form.get("text")})
-        if errors and not form.get("text"):
-            errors = Errors({"text": "Enter the note"})
+        errors = note_case(_store(), case, form, caller(router))
         if not errors:
-            add_note(_store(), case.case_id, given.text, caller(router), utcnow())
             return _done(case.case_id, "note")
     return _action_page("case/note.html", "Add a note", case, errors, form)
 
@@ -270,23 +222,86 @@ def assignment(case_id: str) -> Response:
     """Claim an unassigned case, or release your own (team leaders may release anyone's)."""
     who = require_any(router, *EDITING_ROLES, doing="Working on cases")
     case = _case(case_id)
-    claiming = case.assignee != who.user and (case.assignee is None or who.has_any(*ALLOCATING_ROLES))
+    claiming = claims(case, who)
     if router.current_event.http_method == "POST":
-        given, errors = _check(AssignmentInput, {"expected_version": _version(posted(router)), "assignee": who.user if claiming else None})
+        errors = take_or_release(_store(), case, posted(router), who)
         if errors:
             return _action_page("case/assignment.html", "Work on this case", case, errors, posted(router), claiming=claiming)
-        assign(_store(), case.case_id, given.assignee, given.expected_version, who, utcnow())
         return _done(case.case_id, "claimed" if claiming else "released")
     return _action_page("case/assignment.html", "Take this case" if claiming else "Release this case", case, Errors(), posted(router),
                         claiming=claiming)
 
 
+# Notes and assignment of any service's case (Blue Badge's above, adult social care's referral page): the errors to show
+# with the form again, none once done.
+def note_case(store: CaseStore, case: Case, form: Form, who: Caller) -> Errors:
+    """Add the posted note to the case."""
+    given, errors = _check(NoteInput, {"text": form.get("text")})
+    if errors and not form.get("text"):
+        errors = Errors({"text": "Enter the note"})
+    if not errors:
+        add_note(store, case.case_id, given.text, who, utcnow())
+    return errors
+
+
+def claims(case: Case, who: Caller) -> bool:
+    """Whether the caller's "work on this case" takes it (unassigned, or a team leader's taking it from someone) or
+    releases it (their own; a team leader may release anyone's)."""
+    return case.assignee != who.user and (case.assignee is None or who.has_any(*ALLOCATING_ROLES))
+
+
+def take_or_release(store: CaseStore, case: Case, form: Form, who: Caller) -> Errors:
+    """Take the case, or release it (see `claims`). A case changed meanwhile raises StaleVersion."""
+    given, errors = _check(AssignmentInput, {"expected_version": _version(form), "assignee": who.user if claims(case, who) else None})
+    if not errors:
+        assign(store, case.case_id, given.assignee, given.expected_version, who, utcnow())
+    return errors
+
+
 def _action_page(template: str, title: str, case: Case, errors: Errors, form: Form, **context: Any) -> Response:
-    """An action's form: what was posted (or kept when a session ended, or saved) fills the fields again."""
-    work = None if form.fields else saved_work(router)
+    return action_page(router, template, title, case, errors, form, evidence_names=EVIDENCE_NAMES, **context)
+
+
+def action_page(area_router: Router, template: str, title: str, case: Case, errors: Errors, form: Form, **context: Any) -> Response:
+    """An action's form on any service's case: what was posted (or kept when a session ended, or saved) fills the fields again."""
+    work = None if form.fields else saved_work(area_router)
     values = form.fields or (work.fields if work else {})
-    return _render(template, status=400 if errors else 200, title=title, case=case, errors=errors,
+    return render_page(area_router, template, status=400 if errors else 200, title=title, case=case, errors=errors,
                        values=Form(values), **context)
+
+
+# ---------------------------------------------------------------- moving a case to another team (any service's)
+def move_team(store: CaseStore, council: CouncilConfig, case: Case, teams: list[Team], form: Form, who: Caller) -> Errors:
+    """Team leaders' "Move to another team", posted from a service's case page (each service offers its `teams`): the
+    errors to show with the form again, none once the case has moved. A case changed meanwhile raises StaleVersion."""
+    if form.get("team") not in {team.key for team in teams} - {case.team}:
+        return Errors({"team": "Select one of the teams listed to move the case to"})
+    given, errors = _check(TeamInput, {"expected_version": _version(form), "team": form.get("team")})
+    if not errors:
+        move_to_team(store, council, case.case_id, given.team, given.expected_version, who, utcnow())
+    return errors
+
+
+def team_page(area_router: Router, council: CouncilConfig, case: Case, teams: list[Team], case_href: str, errors: Errors,
+              form: Form) -> Response:
+    """The move form on a page of its own, shown again with what was wrong (the form is on the case page too)."""
+    names = {team.key: team.name for team in council.teams}
+    return render_page(area_router, "case/team.html", status=400 if errors else 200, title="Move to another team", case=case,
+                       teams=teams, team_name=names.get(case.team, case.team), action=area_router.current_event.path,
+                       case_href=case_href, errors=errors, chosen=form.get("team"))
+
+
+@router.route("/cases/<case_id>/team", method=["GET", "POST"])
+def team(case_id: str) -> Response:
+    case = _case(case_id)  # first, so that another council's case is the 404 of a case that does not exist, for every role
+    who = require_any(router, *ALLOCATING_ROLES, doing="Moving a case to another team")
+    council = councils().get(case.council_code)
+    form, errors = posted(router), Errors()
+    if router.current_event.http_method == "POST":
+        errors = move_team(_store(), council, case, council.teams, form, who)
+        if not errors:
+            return _done(case.case_id, "team-moved")
+    return team_page(router, council, case, council.teams, f"/cases/{case.case_id}", errors, form)
 
 
 # ---------------------------------------------------------------- the steps of the workflow
@@ -424,14 +439,21 @@ def resume_workflow(case_id: str) -> Response:
     form = posted(router)
     errors = Errors()
     if router.current_event.http_method == "POST":
-        given, errors = _check(recovery.RecoveryInput, {"expected_version": _version(form)})
+        errors = resume(_store(), case, form, who)
         if not errors:
-            try:
-                recovery.recover(_store(), workflows(), councils().get(case.council_code), case.case_id, given, who, utcnow())
-                return _done(case.case_id, "workflow-resumed")
-            except recovery.NothingToRecover:
-                errors.add("expected_version", "The workflow of this case is not stopped: there is nothing to resume")
+            return _done(case.case_id, "workflow-resumed")
     return _action_page("case/recovery.html", "Resume the workflow", case, errors, form)
+
+
+def resume(store: CaseStore, case: Case, form: Form, who: Caller) -> Errors:
+    """A council admin's "Resume the workflow" on any service's case: the errors to show again, none once restarted."""
+    given, errors = _check(recovery.RecoveryInput, {"expected_version": _version(form)})
+    if not errors:
+        try:
+            recovery.recover(store, workflows(), councils().get(case.council_code), case.case_id, given, who, utcnow())
+        except recovery.NothingToRecover:
+            errors.add("expected_version", "The workflow of this case is not stopped: there is nothing to resume")
+    return errors
 
 
 # ---------------------------------------------------------------- deciding, and reviewing a refusal: one journey
@@ -715,6 +737,7 @@ CONFIRMATIONS = {
     "badge-reordered": ("Badge ordered again", "It goes to the printer in the next print run."),
     "badge-replaced": ("Replacement opened", "A replacement application has been opened from this badge."),
     "workflow-resumed": ("Workflow resumed", "The case carries on from the step it stopped at."),
+    "team-moved": ("Case moved to another team", "The case is in its new team's queues."),
 }
 
 

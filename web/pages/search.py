@@ -23,7 +23,7 @@ from shared.core.domain.formats import is_valid_nino, is_valid_postcode
 from shared.core.domain.case import Case
 from shared.resources import Role
 from shared.core.logic.casework import EDITING_ROLES, visible_case
-from shared.core.logic.people import CaseSummary, SearchKind, person_view, search
+from shared.services.blue_badge.logic.people import CaseSummary, SearchKind, person_view, search
 from shared.core.logic.tenancy import Caller
 from web.forms import Errors
 from web.intake_journey import BADGE_NUMBER_FORMAT, Answers, Field, Kind, read_date

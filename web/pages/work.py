@@ -1,6 +1,8 @@
 """My work and the team queue: work queues against the KPI target, saved views, and team leaders' bulk changes.
 
-Both pages read one page of a queue with the same Query as GET /cases (shared.services.blue_badge.logic.queues). The team
+My work is the engine's home page: the caller's cases of every service the council runs (the assignee queue is one
+Query across services), and their teams' queues. The Blue Badge team queue reads one page with the same Query as
+GET /cases (shared.services.blue_badge.logic.queues); both take the caller's filter from there. The team
 queue's filters are a GET form (a filtered queue is a link that can be kept); its forms for saving a view
 and for team leaders' changes post to /queue with the same query string, and the page is shown again.
 """
@@ -20,12 +22,13 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError, Forbid
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import ValidationError
 
-from shared.bootstrap import councils, service_store_for
+from shared.bootstrap import councils, service_store_for, store_for
 from shared.core.adapters.case_store import CaseStore, InvalidCursor, StaleVersion
 from shared.services.blue_badge.domain.application import ApplicationType, EligibilityCode
 from shared.core.domain.case import Case, utcnow
 from shared.services.blue_badge.domain.case import Stage
 from shared.core.domain.council import CouncilConfig
+from shared.core.domain.services import ServiceSpec
 from shared.services.blue_badge.domain.kpi import CaseAge, case_age
 from shared.resources import Env
 from shared.core.logic.casework import BulkAssignment, BulkResult, CaseVersion, assign_many, set_priority
@@ -36,6 +39,7 @@ from web.page import LEADER_ROLES, caller, posted, render_page, require_any
 from web.saved_views import MAX_NAME_LENGTH, SavedView, SavedViewStore, TooManyViews
 from shared.services.blue_badge.domain.settings import badge_settings
 from shared.services.blue_badge import SERVICE_KEY
+from shared.services.registry import SERVICES
 
 router = Router()
 
@@ -57,7 +61,8 @@ def saved_views() -> SavedViewStore:
 @dataclass(frozen=True)
 class QueueRow:
     case: Case
-    age: CaseAge
+    service: ServiceSpec
+    age: CaseAge | None  # None: a case of another service than Blue Badge, whose KPI clock this is
 
 
 @dataclass
@@ -67,10 +72,16 @@ class QueuePage:
     number: int
 
 
-def council_of(who: Caller) -> tuple[CaseStore, CouncilConfig]:
+def staff_council(who: Caller) -> CouncilConfig:
     council = councils().get(who.council_code) if who.council_code else None
     if council is None:
         raise ForbiddenError("Work queues are for council staff; your account has no council")
+    return council
+
+
+def council_of(who: Caller) -> tuple[CaseStore, CouncilConfig]:
+    """The Blue Badge team queue's store and council."""
+    council = staff_council(who)
     store = service_store_for(council.code, SERVICE_KEY)
     if store is None:
         raise NotFoundError("this council does not run Blue Badge")
@@ -105,7 +116,10 @@ def read_page(store: CaseStore, council: CouncilConfig, who: Caller, query: Queu
     if next_cursor:
         pagination["next"] = {"href": link({"cursor": [next_cursor], "prev": [*earlier, cursor or "-"]}), "labelText": f"Page {number + 1}"}
     today = now.date()
-    return QueuePage([QueueRow(case, case_age(case, council, today)) for case in cases], pagination, number)
+    runs_badges = council.runs(SERVICE_KEY)  # the KPI clock is Blue Badge's: other services' cases (My work) have none
+    return QueuePage([QueueRow(case, SERVICES.for_case(case),
+                               case_age(case, council, today) if runs_badges and case.service == SERVICE_KEY else None)
+                      for case in cases], pagination, number)
 
 
 def _first_page_blank(cursor: str) -> str:
@@ -123,10 +137,21 @@ def my_work() -> Response:
     who = caller(router)
     if who.council_code is None:
         return render_page(router, "work.html", title="My work", page=None, target=None)
-    store, council = council_of(who)
-    page = read_page(store, council, who, QueueQuery(assignee=ME), params(), lambda paging: "/?" + urlencode(paging, doseq=True))
-    return render_page(router, "work.html", title="My work", page=page, target=target_text(council),
-                       overdue=sum(row.age.overdue for row in page.rows))
+    council = staff_council(who)
+    # The council's unscoped store: the caller's queue is one Query over the cases of every service.
+    page = read_page(store_for(council.code), council, who, QueueQuery(assignee=ME), params(),
+                     lambda paging: "/?" + urlencode(paging, doseq=True))
+    return render_page(router, "work.html", title="My work", page=page,
+                       target=target_text(council) if council.runs(SERVICE_KEY) else None,
+                       overdue=sum(bool(row.age and row.age.overdue) for row in page.rows),
+                       services=[service for service in SERVICES if council.runs(service.key)], teams=team_queues(council, who))
+
+
+def team_queues(council: CouncilConfig, who: Caller) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The caller's teams by name, each with (service name, link) for the queues of its cases in the services run."""
+    return [(team.name, [(spec.name, spec.team_queue_path.format(team=team.key)) for spec in SERVICES
+                         if council.runs(spec.key) and team.key in council.settings_for(spec.key).queued_teams()])
+            for team in council.teams if team.key in who.teams]
 
 
 # ------------------------------------------------------------------ Team queue

@@ -4,11 +4,12 @@ Items in a council table (everything about a case shares its partition, so one Q
   CASE#<id> / CASE              the case (GSI1-7: the work queues, see shared.resources)
   CASE#<id> / AUDIT#<at>#<n>     audit entries, oldest first
   CASE#<id> / NOTE#<at>#<n>      caseworkers' notes
-  CASE#<id> / BADGE#<number>     a badge ordered by the case (GSI1 while ORDERED: its print batch)
+  CASE#<id> / <KIND>#<record id> a service's case record (shared.core.domain.records), e.g. a badge the case ordered
+                                 (GSI1: the record's queue_position, e.g. a badge's print queue)
   CASE#<id> / RESUME#<digest>    a workflow resume owed for a step recorded (GSI1: the council's pending resumes)
   APPLICATION#<id> / APPLICATION marks an application id (ServiceSpec.application_id) as taken: one case per application
   LOOKUP#<kind>#<value> / CASE#<id>  search keys (each service's ServiceSpec.lookup_keys)
-  LOOKUP#BADGE#<number> / BADGE  which case ordered a badge
+  LOOKUP#<KIND>#<record id> / <KIND>  which case holds a FOUND_BY_ID record (e.g. which case ordered a badge)
   PARKED#<id> / PARKED          an application that could not become a case (GSI1: parked queue)
   ERASURE#<case id> / ERASURE   an erasure request made from a case, waiting for a second council admin (TTL expires_at)
 Every access is a GetItem, a Query or a transaction; every change is conditional.
@@ -20,18 +21,18 @@ import base64
 import json
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from shared.services.blue_badge.domain.badge import Badge, BadgeStatus, PrintBatchType
 from shared.core.domain.case import AuditEntry, Case, CaseStage, Note, ParkedApplication, ParkedStatus
 from shared.core.domain.pending_resume import PendingResume
+from shared.core.domain.records import CaseRecord
 from shared.core.domain.retention import ErasureRequest
 from shared.core.domain.services import ServiceRegistry
 from shared.resources import (
@@ -50,7 +51,8 @@ CASE_SK = "CASE"
 PARKED_SK = "PARKED"
 PARKED_QUEUE = "PARKED"
 
-PageItem = TypeVar("PageItem", Case, ParkedApplication, Badge, PendingResume)
+PageItem = TypeVar("PageItem", Case, ParkedApplication, CaseRecord, PendingResume)
+Record = TypeVar("Record", bound=CaseRecord)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -122,15 +124,6 @@ def referral_queue_key(assessor: str) -> str:
     return f"REFERRED#{assessor}"
 
 
-def print_queue_key(batch_type: PrintBatchType) -> str:
-    return f"PRINT#{batch_type.value}"
-
-
-def batch_queue_key(batch_id: str) -> str:
-    return f"BATCH#{batch_id}"
-
-
-REJECTED_QUEUE = "PRINT_REJECTED"
 RESUME_QUEUE = "RESUME_PENDING"
 # A condition check on the case and 99 deletes: DynamoDB's 100 items per transaction.
 ERASE_PER_TRANSACTION = 99
@@ -144,17 +137,18 @@ def resume_key(resume: PendingResume) -> dict[str, str]:
     return {PK: f"CASE#{resume.case_id}", SK: f"RESUME#{resume.token_digest}"}
 
 
-def badge_key(case_id: str, badge_number: str) -> dict[str, str]:
-    return {PK: f"CASE#{case_id}", SK: f"BADGE#{badge_number}"}
+def record_key(kind: str, case_id: str, record_id: str) -> dict[str, str]:
+    return {PK: f"CASE#{case_id}", SK: f"{kind}#{record_id}"}
 
 
-def badge_owner_key(badge_number: str) -> dict[str, str]:
-    return {PK: f"LOOKUP#BADGE#{badge_number}", SK: "BADGE"}
+def record_owner_key(kind: str, record_id: str) -> dict[str, str]:
+    """Which case holds a FOUND_BY_ID record (its item holds `case_id`)."""
+    return {PK: f"LOOKUP#{kind}#{record_id}", SK: kind}
 
 
-# Three items per badge (the badge, its owner key here and its owner item in the badge-number table); the case,
-# its audit entry and a replaced badge fit beside, within DynamoDB's 100 items per transaction.
-BADGES_PER_TRANSACTION = 32
+# Three items per new record at most (the record, its owner key and the caller's extra write, e.g. a badge's owner item in
+# the badge-number table); the case, its audit entry and a replaced record fit beside, within DynamoDB's 100 per transaction.
+RECORDS_PER_TRANSACTION = 32
 
 
 class QueueOrder(StrEnum):
@@ -188,8 +182,11 @@ class CaseFile:
     case: Case
     history: list[AuditEntry] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
-    badges: list[Badge] = field(default_factory=list)
+    records: dict[str, list[CaseRecord]] = field(default_factory=dict)  # the services' case records, by KIND
     pending_resumes: list[PendingResume] = field(default_factory=list)
+
+    def records_of(self, model: type[Record]) -> list[Record]:
+        return self.records.get(model.KIND, [])  # type: ignore[return-value]  # load reads each KIND as its model
 
     @property
     def catching_up(self) -> bool:
@@ -229,10 +226,10 @@ class CaseStore:
         self._services = services
         self._only_service: str | None = None
 
-    def serving(self, service_key: str) -> CaseStore:
+    def serving(self, service_key: str) -> Self:
         """This store as one service's pages and API use it: a case of another service reads as not there (so an id
         of another service's case answers 404, and no service's code ever handles another's case)."""
-        scoped = CaseStore(self._client, self.table_name, self._services)
+        scoped = type(self)(self._client, self.table_name, self._services)  # a service's store subclass stays itself
         scoped._only_service = self._services.get(service_key).key
         return scoped
 
@@ -299,7 +296,7 @@ class CaseStore:
         return [AuditEntry.model_validate_json(item["body"]) for item in items]
 
     def load(self, case_id: str) -> CaseFile | None:
-        """The case with its history, notes and badges: one Query on the case's partition."""
+        """The case with its history, notes and case records: one Query on the case's partition."""
         items = self._query_all(
             KeyConditionExpression="#pk = :pk",
             ExpressionAttributeNames={"#pk": PK},
@@ -317,7 +314,8 @@ class CaseStore:
             case=self._read_case(case_item),
             history=[AuditEntry.model_validate_json(body) for body in by_kind.get("AUDIT", [])],
             notes=[Note.model_validate_json(body) for body in by_kind.get("NOTE", [])],
-            badges=[Badge.model_validate_json(body) for body in by_kind.get("BADGE", [])],
+            records={kind: [model.model_validate_json(body) for body in bodies] for kind, bodies in by_kind.items()
+                     if (model := self._services.record_model(kind)) is not None},
             pending_resumes=[PendingResume.model_validate_json(body) for body in by_kind.get("RESUME", [])],
         )
 
@@ -402,75 +400,70 @@ class CaseStore:
                                 ExpressionAttributeNames=names, ExpressionAttributeValues=values)
         return [self._read_case(item) for item in items]
 
-    # ------------------------------------------------------------ badges
-    def get_badge(self, badge_number: str) -> Badge | None:
-        """A badge by number: which case ordered it, then the badge itself (two GetItems)."""
-        owner = self._get_item(badge_owner_key(badge_number))
+    # ------------------------------------------------------------ case records (shared.core.domain.records)
+    def get_record(self, model: type[Record], record_id: str) -> Record | None:
+        """A FOUND_BY_ID record by its id: which case holds it, then the record itself (two GetItems)."""
+        if not model.FOUND_BY_ID:
+            raise ValueError(f"{model.KIND} records are not found by id alone")
+        owner = self._get_item(record_owner_key(model.KIND, record_id))
         if owner is None:
             return None
-        item = self._get_item(badge_key(owner["case_id"], badge_number))
-        return Badge.model_validate_json(item["body"]) if item else None
+        item = self._get_item(record_key(model.KIND, owner["case_id"], record_id))
+        return model.model_validate_json(item["body"]) if item else None
 
-    def order_badges(
-        self, case: Case, expected_version: int, badges: list[Badge], audit: AuditEntry, replaced: Badge | None = None,
-        owner_write: Callable[[Badge], dict[str, Any]] | None = None,
+    def add_records(
+        self, case: Case, expected_version: int, records: Sequence[CaseRecord], audit: AuditEntry,
+        replaced: CaseRecord | None = None, extra_write: Callable[[Any], dict[str, Any]] | None = None,
     ) -> None:
-        """Save the case with its new badges (and the badge they replace).
+        """Save the case with its new records (and the record they replace).
 
-        `owner_write` gives, per new badge, a write into another table in the same transaction: where the badge
-        lives, in the deployment's badge-number table (BadgeNumbers.owner_write), which the print supplier's
-        results (badge numbers only) are matched by.
+        `extra_write` gives, per new record, a write into another table in the same transaction (Blue Badge: where
+        a badge lives, in the deployment's badge-number table).
 
-        A transaction holds at most 100 items, so an organisation's large order writes its first badges in
-        transactions of their own and the last ones with the case; a retry finds those already written
-        (CaseFile.badges) and orders only the rest.
+        A transaction holds at most 100 items, so a large addition writes its first records in transactions of their
+        own and the last ones with the case; a retry finds those already written (CaseFile.records) and adds only the rest.
         """
-        *earlier, last = [badges[start:start + BADGES_PER_TRANSACTION] for start in range(0, len(badges), BADGES_PER_TRANSACTION)] or [[]]
+        chunks = [records[start:start + RECORDS_PER_TRANSACTION] for start in range(0, len(records), RECORDS_PER_TRANSACTION)]
+        *earlier, last = chunks or [[]]
         for chunk in earlier:
-            self._transact([write for badge in chunk for write in self._new_badge_writes(badge, owner_write)], "case", case.case_id)
+            self._transact([write for record in chunk for write in self._new_record_writes(record, extra_write)], "case", case.case_id)
         writes = [self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))]
-        writes += [write for badge in last for write in self._new_badge_writes(badge, owner_write)]
-        if replaced is not None:  # already moved to REPLACED, one version on from the one read
-            writes.append(self._conditional_put(self._badge_item(replaced), replaced.version - 1))
+        writes += [write for record in last for write in self._new_record_writes(record, extra_write)]
+        if replaced is not None:  # already changed by the caller, one version on from the one read
+            writes.append(self._conditional_put(self._record_item(replaced), replaced.version - 1))
         self._transact(writes, "case", case.case_id)
 
-    def _new_badge_writes(self, badge: Badge, owner_write: Callable[[Badge], dict[str, Any]] | None) -> list[dict[str, Any]]:
-        writes = [self._put(self._badge_item(badge), new_only=True),
-                  self._put(badge_owner_key(badge.badge_number) | {"case_id": badge.case_id}, new_only=True)]
-        return writes + ([owner_write(badge)] if owner_write is not None else [])
+    def _new_record_writes(self, record: CaseRecord, extra_write: Callable[[Any], dict[str, Any]] | None) -> list[dict[str, Any]]:
+        writes = [self._put(self._record_item(record), new_only=True)]
+        if record.FOUND_BY_ID:
+            writes.append(self._put(record_owner_key(record.KIND, record.record_id) | {"case_id": record.case_id}, new_only=True))
+        return writes + ([extra_write(record)] if extra_write is not None else [])
 
-    def print_queue(self, batch_type: PrintBatchType, limit: int = 100, after: str | None = None) -> tuple[list[Badge], str | None]:
-        """ORDERED badges of one batch type that no print batch has taken yet, oldest order first."""
-        return self._query_page(_body_reader(Badge), STAGE_INDEX, print_queue_key(batch_type), limit, after)
+    def record_queue(self, model: type[Record], queue_key: str, limit: int, after: str | None = None) -> tuple[list[Record], str | None]:
+        """One page of the records at GSI1 partition `queue_key` (their queue_position), in sort-key order."""
+        return self._query_page(_body_reader(model), STAGE_INDEX, queue_key, limit, after)
 
-    def batch_badges(self, batch_id: str, limit: int = 100, after: str | None = None) -> tuple[list[Badge], str | None]:
-        """The badges a print batch took, in the order they were ordered."""
-        return self._query_page(_body_reader(Badge), STAGE_INDEX, batch_queue_key(batch_id), limit, after)
-
-    def rejected_badges(self, limit: int = 50, after: str | None = None) -> tuple[list[Badge], str | None]:
-        """Badges the printer rejected, for a caseworker to correct and order again."""
-        return self._query_page(_body_reader(Badge), STAGE_INDEX, REJECTED_QUEUE, limit, after)
-
-    def save_badges(self, changes: list[tuple[Badge, int]], audits: list[AuditEntry] = ()) -> None:
-        """Several badge changes (each conditional on the version read) and their audit entries, all or nothing:
-        StaleVersion if any badge changed, and then none is saved. At most 100 items together."""
-        writes = [self._conditional_put(self._badge_item(badge), expected) for badge, expected in changes]
+    def save_records(self, changes: Sequence[tuple[CaseRecord, int]], audits: Sequence[AuditEntry] = ()) -> None:
+        """Several record changes (each conditional on the version read) and their audit entries, all or nothing:
+        StaleVersion if any record changed, and then none is saved. At most 100 items together."""
+        writes = [self._conditional_put(self._record_item(record), expected) for record, expected in changes]
         writes += [self._put(self._audit_item(audit)) for audit in audits]
-        self._transact(writes, "badges", ", ".join(badge.badge_number for badge, _ in changes[:3]))
+        kind = f"{changes[0][0].KIND.lower()}s" if changes else "records"
+        self._transact(writes, kind, ", ".join(record.record_id for record, _ in changes[:3]))
 
-    def put_badge(self, badge: Badge, expected_version: int) -> None:
-        """Bookkeeping that changes no status (a batch taking a badge): conditional, without an audit entry."""
+    def put_record(self, record: CaseRecord, expected_version: int) -> None:
+        """Bookkeeping that changes nothing a person follows (a print batch taking a badge): conditional, not audited."""
         try:
-            self._client.put_item(**self._conditional_put(self._badge_item(badge), expected_version)["Put"])
+            self._client.put_item(**self._conditional_put(self._record_item(record), expected_version)["Put"])
         except ClientError as error:
             if _condition_failed(error):
-                raise StaleVersion(f"badge {badge.badge_number} was changed by someone else") from None
+                raise StaleVersion(f"{record.KIND.lower()} {record.record_id} was changed by someone else") from None
             raise
 
-    def save_badge(self, badge: Badge, expected_version: int, audit: AuditEntry) -> None:
-        """Change a badge's status if nobody changed it since `expected_version`; audited on its case."""
-        self._transact([self._conditional_put(self._badge_item(badge), expected_version), self._put(self._audit_item(audit))],
-                       "badge", badge.badge_number)
+    def save_record(self, record: CaseRecord, expected_version: int, audit: AuditEntry) -> None:
+        """Change a record if nobody changed it since `expected_version`; audited on its case."""
+        self._transact([self._conditional_put(self._record_item(record), expected_version), self._put(self._audit_item(audit))],
+                       record.KIND.lower(), record.record_id)
 
     def lookup_keys(self, case: Case) -> list[str]:
         """The case's search keys, as its service defines them."""
@@ -508,8 +501,8 @@ class CaseStore:
 
     # ------------------------------------------------------------ erasure (shared/core/logic/lifecycle.py)
     def erase(self, case_file: CaseFile, tombstone: AuditEntry) -> None:
-        """Delete every item of a case - its partition (history, notes, badges, reply links, resumes), its badges'
-        owner keys, its search keys and application marker - and leave `tombstone` in its place.
+        """Delete every item of a case - its partition (history, notes, case records, reply links, resumes), its
+        records' owner keys, its search keys and application marker - and leave `tombstone` in its place.
 
         A case can hold more than one transaction's items, so the items that hang off it go first, in transactions
         guarded by the case's version; the case, its keys and the tombstone go last, together. A run that stops
@@ -520,7 +513,8 @@ class CaseStore:
             ExpressionAttributeValues={":pk": {"S": f"CASE#{case.case_id}"}}, ProjectionExpression="#pk, #sk",
         )
         hanging = [{PK: item[PK], SK: item[SK]} for item in partition if item[SK] != CASE_SK]
-        hanging += [badge_owner_key(badge.badge_number) for badge in case_file.badges]
+        hanging += [record_owner_key(record.KIND, record.record_id)
+                    for records in case_file.records.values() for record in records if record.FOUND_BY_ID]
         unchanged = {"ConditionCheck": {
             "TableName": self.table_name, "Key": _marshal(case_key(case.case_id)), "ConditionExpression": "version = :expected",
             "ExpressionAttributeValues": {":expected": {"N": str(case.version)}}}}
@@ -622,21 +616,12 @@ class CaseStore:
         return item
 
     @staticmethod
-    def _badge_item(badge: Badge) -> dict[str, Any]:
-        item = badge_key(badge.case_id, badge.badge_number) | {"body": badge.model_dump_json(), "version": badge.version,
-                                                               "status": badge.status.value}
-        # GSI1 holds the print queues: ORDERED badges no batch has taken (by batch type), the badges of each
-        # batch (to write, mark, re-send and match results), and the badges the printer rejected.
-        queue = None
-        if badge.batch_id is not None and badge.status in (BadgeStatus.ORDERED, BadgeStatus.PROCESSED):
-            queue = batch_queue_key(badge.batch_id)
-        elif badge.status is BadgeStatus.ORDERED:
-            queue = print_queue_key(badge.batch_type)
-        elif badge.status is BadgeStatus.REJECT:
-            queue = REJECTED_QUEUE
-        if queue is not None:
-            item[STAGE_INDEX.partition_key] = queue
-            item[STAGE_INDEX.sort_key] = f"{badge.ordered_at.astimezone(UTC).isoformat()}#{badge.badge_number}"
+    def _record_item(record: CaseRecord) -> dict[str, Any]:
+        item = record_key(record.KIND, record.case_id, record.record_id) | {
+            "body": record.model_dump_json(), "version": record.version, **record.plain_attributes(),
+        }
+        if (position := record.queue_position()) is not None:
+            item[STAGE_INDEX.partition_key], item[STAGE_INDEX.sort_key] = position
         return item
 
     @staticmethod

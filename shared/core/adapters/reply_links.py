@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
+from pydantic import BaseModel
 
-from shared.services.blue_badge.domain.application import EvidenceRef, EvidenceType
 from shared.core.domain.reply_tokens import new_token, parse_token, token_hash
 from shared.resources import CASE_TABLE_LAYOUT
 
@@ -29,14 +29,17 @@ class ReplyLink:
     case_id: str
     due: datetime  # the round's information due date: the link ends then, or when a new round starts
     issued_at: datetime
-    uploads: dict[EvidenceType, EvidenceRef] = field(default_factory=dict)
+    uploads: dict[str, Any] = field(default_factory=dict)  # what was uploaded through it, by kind (one of each)
     attempts: int = 0
 
 
 class ReplyLinks:
-    def __init__(self, client: Any, table_name: str):
+    def __init__(self, client: Any, table_name: str, upload_model: type[BaseModel] | None = None):
+        """`upload_model` reads back what was uploaded through a link (a service's evidence reference); without it
+        uploads read as plain JSON objects."""
         self._client = client
         self._table = table_name
+        self._upload_model = upload_model
 
     def issue(self, case_id: str, due: datetime, now: datetime) -> str:
         """A new link for this round (returns the token, which is not kept); links of earlier rounds go."""
@@ -60,14 +63,17 @@ class ReplyLinks:
         if item is None:
             return None
         body = json.loads(item["body"]["S"])
-        uploads = {EvidenceType(kind): EvidenceRef.model_validate_json(value["S"]) for kind, value in item["uploads"]["M"].items()}
+        uploads = {kind: self._read_upload(value["S"]) for kind, value in item["uploads"]["M"].items()}
         return ReplyLink(case_id=parts.case_id, due=datetime.fromisoformat(body["due"]), issued_at=datetime.fromisoformat(body["issued_at"]),
                          uploads=uploads, attempts=int(item["attempts"]["N"]))
 
-    def record_upload(self, token: str, evidence: EvidenceRef) -> bool:
-        """The checked upload, replacing an earlier one of its type; False when the link is gone."""
-        return self._update(token, "SET uploads.#type = :ref", {"#type": evidence.type.value},
-                            {":ref": {"S": evidence.model_dump_json(exclude_none=True)}}, f"attribute_exists({PK})")
+    def record_upload(self, token: str, kind: str, upload: BaseModel) -> bool:
+        """The checked upload, replacing an earlier one of its kind; False when the link is gone."""
+        return self._update(token, "SET uploads.#kind = :upload", {"#kind": kind},
+                            {":upload": {"S": upload.model_dump_json(exclude_none=True)}}, f"attribute_exists({PK})")
+
+    def _read_upload(self, body: str) -> Any:
+        return self._upload_model.model_validate_json(body) if self._upload_model else json.loads(body)
 
     def count_attempt(self, token: str, limit: int) -> bool:
         """One more try with this link; False once it has been tried `limit` times (or it is gone)."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
+from shared.core.domain.email import EmailTemplate
 from shared.core.domain.formats import Email, UK_POSTCODE_PATTERN
 
 if TYPE_CHECKING:
@@ -49,8 +50,8 @@ class RetentionSchedule(_Strict):
 
     case_years: int = Field(
         default=2, ge=1, le=10,
-        description="Years a case and its documents are kept after the badge expires, the refusal becomes final, "
-                    "or the case is withdrawn or its cancellation done",
+        description="Years a closed case and its documents are kept after its retention period starts (each service "
+                    "says when: e.g. a Blue Badge when the badge expires, a referral when it closes)",
     )
     intake_file_days: int = Field(
         default=90, ge=30, le=365,
@@ -75,6 +76,20 @@ class Team(_Strict):
 
     key: str = Field(pattern=TEAM_KEY_PATTERN)
     name: str = Field(min_length=2, max_length=60)
+
+
+class ServiceSettings(_Strict):
+    """What the settings model of every service (council config `services.<key>`) has besides its own fields."""
+
+    email_templates: dict[str, EmailTemplate] = Field(
+        default_factory=dict,
+        description="The council's own wording of the service's emails, by kind; kinds not given keep the service's "
+                    "default wording. Checked against the service's EmailCatalogue when the councils are loaded",
+    )
+
+    def queued_teams(self) -> list[str]:
+        """The council's teams whose queues hold this service's cases (each service's settings name them)."""
+        raise NotImplementedError
 
 
 class CouncilConfig(_Strict):
@@ -107,6 +122,11 @@ class CouncilConfig(_Strict):
         if repeated:
             raise ValueError(f"team {repeated[0]!r} appears more than once")
         return self
+
+    @property
+    def in_wales(self) -> bool:
+        """Its emails to the public offer a Welsh version (Welsh Language Standards)."""
+        return self.nation is Nation.WLS
 
     @property
     def team_keys(self) -> list[str]:
@@ -153,15 +173,20 @@ def _problems(error: ValidationError, prefix: str = "") -> str:
 
 def _with_service_settings(council: CouncilConfig, services: ServiceRegistry) -> CouncilConfig:
     """The council with each service's settings validated by that service's model, which may check them against the
-    council (its nation, its teams) through the validation context; errors name `services.<key>.<field>`."""
+    council (its nation, its teams) through the validation context, and its email templates checked against the
+    service's catalogue; errors name `services.<key>.<field>`."""
     settings: dict[str, Any] = {}
     for key, raw in council.services.items():
         if key not in services:
             raise ValueError(f"field 'services.{key}': no such service (this deployment has {', '.join(services.keys)})")
+        spec = services.get(key)
         try:
-            settings[key] = services.get(key).settings_model.model_validate(raw, context={"council": council})
+            settings[key] = spec.settings_model.model_validate(raw, context={"council": council})
         except ValidationError as error:
             raise ValueError(_problems(error, prefix=f"services.{key}.")) from None
+        if problems := spec.emails.check_overrides(settings[key].email_templates):
+            raise ValueError("; ".join(f"field 'services.{key}.email_templates.{problem.path}': {problem.message}"
+                                       for problem in problems))
     return council.model_copy(update={"services": settings})
 
 

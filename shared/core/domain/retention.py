@@ -4,20 +4,18 @@ person's request to be erased, which a second council admin confirms."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.services.blue_badge.domain.badge import Badge
-from shared.core.domain.case import AuditEntry, Case
-from shared.services.blue_badge.domain.case import Stage
+from shared.core.domain.case import AuditEntry, Case, CaseStage
 from shared.core.domain.council import RetentionSchedule
 from shared.core.domain.evidence import council_evidence_prefix
 
-# Stages a case rests in once nothing more will happen to it; each is a stage queue the erasure job reads.
-RETAINED_STAGES = (Stage.ORDERED, Stage.REFUSED, Stage.BADGE_CANCELLED, Stage.WITHDRAWN)
 ERASED_ACTION = "ERASED"
 # Subject access exports wait here, in the council's own folder, for the admin's download (expired by S3 lifecycle).
 EXPORTS_FOLDER = "exports/"
@@ -35,19 +33,23 @@ def years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def retain_until(case: Case, badges: Sequence[Badge], schedule: RetentionSchedule) -> date | None:
-    """The last day a case (and its documents) is kept; None while it is open, or its refusal can still be reviewed."""
-    match case.stage:
-        case Stage.ORDERED:
-            ends = max((badge.expiry_date for badge in badges), default=case.updated_at.date())
-        case Stage.REFUSED:
-            # A refusal becomes final when the window for asking for a review closes.
-            ends = case.review_due or case.updated_at.date()
-        case Stage.BADGE_CANCELLED | Stage.WITHDRAWN:
-            ends = case.updated_at.date()
-        case _:
-            return None
-    return years_later(ends, schedule.case_years)
+@dataclass(frozen=True)
+class RetentionRule:
+    """What a service declares (ServiceSpec.retention) for its closed cases to be kept, then erased."""
+
+    # The stages a case rests in once nothing more will happen to it; each is a stage queue the erasure job reads.
+    stages: tuple[CaseStage, ...]
+    # The day a case's retention period runs from (given the case and its records by kind, CaseFile.records);
+    # None while it is open or can still be reopened (a refusal within its review window).
+    period_starts: Callable[[Any, Mapping[str, Sequence[Any]]], date | None]
+    # What of the case, beyond the engine's own facts, stays in its tombstone: codes only, no personal data.
+    tombstone_facts: Callable[[Any], dict[str, str]]
+
+
+def retain_until(case: Case, records: Mapping[str, Sequence[Any]], rule: RetentionRule, schedule: RetentionSchedule) -> date | None:
+    """The last day a case (and its documents) is kept; None while its service says the period has not begun."""
+    starts = rule.period_starts(case, records)
+    return years_later(starts, schedule.case_years) if starts is not None else None
 
 
 def received_before_to_review(today: date, schedule: RetentionSchedule) -> date:
@@ -73,12 +75,14 @@ REQUEST_REASONS = {
 }
 
 
-def tombstone(case: Case, *, reason: ErasureReason, actor: str, now: datetime, request: ErasureRequest | None = None) -> AuditEntry:
-    """What stays of an erased case: when it came and closed, how it ended and why it was erased - no personal data."""
+def tombstone(case: Case, facts: dict[str, str], *, reason: ErasureReason, actor: str, now: datetime,
+              request: ErasureRequest | None = None) -> AuditEntry:
+    """What stays of an erased case: its service, when it came and closed, how it ended (with `facts`, the codes its
+    service keeps: RetentionRule.tombstone_facts) and why it was erased - no personal data."""
     after = {
-        "council_code": case.council_code, "application_type": case.application.application_type.value,
-        "channel": case.application.channel.value, "received_at": case.received_at.isoformat(),
-        "closed_at": case.updated_at.isoformat(), "outcome": case.stage.value, "reason": reason.value,
+        "council_code": case.council_code, "service": case.service, **facts,
+        "received_at": case.received_at.isoformat(), "closed_at": case.updated_at.isoformat(),
+        "outcome": case.stage.value, "reason": reason.value,
     }
     if request is not None:  # staff, not the person: who asked (the actor confirmed)
         after |= {"erasure_request": request.request_id, "requested_by": request.requested_by}

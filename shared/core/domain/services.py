@@ -10,9 +10,23 @@ from typing import Any
 from pydantic import BaseModel
 
 from shared.core.domain.case import Case, CaseStage
+from shared.core.domain.council import ServiceSettings
+from shared.core.domain.email import EmailCatalogue
+from shared.core.domain.retention import RetentionRule
+from shared.core.domain.records import CaseRecord
+from shared.core.domain.recovery import WorkflowRecovery
+from shared.core.domain.statistics import Table
 from shared.resources import FILTER_INDEXES, IndexSpec, WorkflowSpec
 
 SERVICE_KEY_PATTERN = r"^[a-z][a-z0-9-]{2,29}$"
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """A step a person may take on a case now, offered on its page: the step's own page is `slug` under the case's."""
+
+    slug: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -21,23 +35,43 @@ class ServiceSpec:
 
     key: str  # in URLs, config, case items and stage keys, e.g. "blue-badge"
     name: str  # as staff and the public read it
+    staff_title: str  # the service name in the header and page titles of its staff pages, e.g. "Blue Badge casework"
     # Where staff work the service in the web UI: its queue ("home") and one case's page ("{case_id}" filled in).
     home_path: str
     case_path: str
+    team_queue_path: str  # its queue narrowed to one team ("{team}" filled in)
     case_model: type[Case]  # the service's case: its intake model as `application`, its stages and records
     intake_model: type[BaseModel]  # what a sender submits, published as JSON Schema (intake_schema_file)
     intake_schema_file: str  # under schemas/
     stages: type[CaseStage]
     workflows: tuple[WorkflowSpec, ...]  # its state machines, ASL in statemachines/
-    settings_model: type[BaseModel]  # its per-council settings (council config `services.<key>`)
+    settings_model: type[ServiceSettings]  # its per-council settings (council config `services.<key>`)
+    # The emails it sends: default wording by kind and the placeholders a council's own wording may use.
+    emails: EmailCatalogue
     # The sender's own id of what became a case: at most one case per id (a conditional marker item).
     application_id: Callable[[Any], str]
     # Search keys of a case (e.g. a person's identifier), each a partition of its own so a search is one Query.
     lookup_keys: Callable[[Any], list[str]]
+    # The lookup kinds among them that identify a person on their own (a postcode does not: households, care homes):
+    # a person's other cases, for the single view, a subject access export and erasure.
+    identifying_lookups: tuple[str, ...]
     # Attributes a work queue may be narrowed by (attribute -> value of a case); the first len(FILTER_INDEXES) of
     # `indexed_filters` each have an index of their own, the rest filter the Query that reads the queue.
     queue_filters: Callable[[Any], dict[str, str]]
+    # Its dashboard's tables by a stable name (in CSV download URLs), given (store, council, period, now, team): the
+    # council's figures for the period, or one team's (team None: every team).
+    dashboard: Callable[..., dict[str, Table]]
+    # The steps a caller may take on one of its cases while its workflow waits for a person, given (case, caller):
+    # the buttons of its case page (the engine adds its own, shared.core.logic.case_actions).
+    case_actions: Callable[[Any, Any], list[CaseAction]]
     indexed_filters: tuple[str, ...] = ()
+    # How long its closed cases are kept and what stays when one is erased (None: its cases are never erased on a
+    # schedule, only on a person's request).
+    retention: RetentionRule | None = None
+    # How the engine starts its stopped workflows again and checks them against its cases (None: it does not).
+    recovery: WorkflowRecovery | None = None
+    # What it keeps on a case's partition beside the case (CaseStore's add_records, get_record, record_queue, ...).
+    records: tuple[type[CaseRecord], ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.indexed_filters) > len(FILTER_INDEXES):
@@ -69,6 +103,10 @@ class ServiceRegistry:
         workflow_keys = [workflow.key for spec in specs for workflow in spec.workflows]
         if len(set(workflow_keys)) != len(workflow_keys):
             raise ValueError(f"workflow keys must be unique across services: {workflow_keys}")
+        record_kinds = [record.KIND for spec in specs for record in spec.records]
+        if len(set(record_kinds)) != len(record_kinds):
+            raise ValueError(f"case record kinds must be unique across services: {record_kinds}")
+        self._records = {record.KIND: record for spec in specs for record in spec.records}
         self._by_key = {spec.key: spec for spec in specs}
         if legacy not in self._by_key:
             raise ValueError(f"legacy service {legacy!r} is not registered")
@@ -96,3 +134,7 @@ class ServiceRegistry:
     def case_from_json(self, body: str, service: str | None) -> Case:
         """A stored case, as its service's model (`service` is the item's plain attribute, None on legacy items)."""
         return self.get(service or self.legacy).case_model.model_validate_json(body)
+
+    def record_model(self, kind: str) -> type[CaseRecord] | None:
+        """The record model a service stores under sort-key prefix `kind`, or None when no service does."""
+        return self._records.get(kind)

@@ -44,7 +44,7 @@ def visible_case(store: CaseStore, case_id: str, caller: Caller) -> Case | None:
 
 
 def view_case(store: CaseStore, case_id: str, caller: Caller, now: datetime) -> CaseFile | None:
-    """The case with its history, notes and badges; the read itself is logged (who viewed what)."""
+    """The case with its history, notes and records; the read itself is logged (who viewed what)."""
     loaded = store.load(case_id)
     if loaded is None or not can_see(caller, loaded.case):
         return None

@@ -17,9 +17,9 @@ from shared.core.adapters.case_store import CaseFile, CaseStore, QueueFilter, St
 from shared.core.adapters.evidence_files import EvidenceFiles
 from shared.core.domain.case import AuditEntry, Case
 from shared.core.domain.council import CouncilConfig
+from shared.core.domain.services import ServiceRegistry
 from shared.core.domain.evidence import INTAKE_FOLDER, case_evidence_prefix, council_evidence_prefix, intake_evidence_prefix
 from shared.core.domain.retention import (
-    RETAINED_STAGES,
     ErasureReason,
     ErasureRequest,
     export_prefix,
@@ -27,7 +27,7 @@ from shared.core.domain.retention import (
     retain_until,
     tombstone,
 )
-from shared.core.logic.people import person_view
+from shared.core.logic.people import same_person_case_ids
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +40,20 @@ def erase_case(store: CaseStore, evidence: EvidenceFiles, case_file: CaseFile, t
     its items: a run that fails in between finds the case again and finishes."""
     case = case_file.case
     evidence.delete_folder(case_evidence_prefix(case.council_code, case.case_id))
-    evidence.delete_folder(intake_evidence_prefix(case.council_code, case.application.application_id))
+    evidence.delete_folder(intake_evidence_prefix(case.council_code, _services().for_case(case).application_id(case.application)))
     store.erase(case_file, tombstone_entry)
+
+
+def _services() -> ServiceRegistry:
+    from shared.services.registry import SERVICES  # the deployment's services (the registry imports the core)
+
+    return SERVICES
+
+
+def _tombstone_facts(case: Case) -> dict[str, str]:
+    """The codes the case's service keeps in a tombstone (none where it declares no retention rule)."""
+    rule = _services().for_case(case).retention
+    return rule.tombstone_facts(case) if rule is not None else {}
 
 
 def expire_left_files(evidence: EvidenceFiles, council: CouncilConfig, now: datetime) -> int:
@@ -54,11 +66,13 @@ def expire_left_files(evidence: EvidenceFiles, council: CouncilConfig, now: date
 
 
 def erase_expired_cases(store: CaseStore, evidence: EvidenceFiles, council: CouncilConfig, now: datetime) -> list[str]:
-    """Erase every closed case of the council whose retention period ended before today; the ids erased."""
+    """Erase every closed case of the council whose retention period ended before today, in each service it runs that
+    declares a retention rule; the ids erased."""
     schedule, today = council.retention, now.date()
     oldest_part = datetime.combine(received_before_to_review(today, schedule), datetime.min.time(), tzinfo=now.tzinfo)
     erased: list[str] = []
-    for stage in RETAINED_STAGES:
+    rules = [spec.retention for spec in _services() if spec.retention is not None and council.runs(spec.key)]
+    for rule, stage in ((rule, stage) for rule in rules for stage in rule.stages):
         cursor: str | None = None
         while True:
             cases, cursor = store.queue(QueueFilter(stage=stage, received_before=oldest_part), limit=PAGE_SIZE, after=cursor)
@@ -66,12 +80,12 @@ def erase_expired_cases(store: CaseStore, evidence: EvidenceFiles, council: Coun
                 case_file = store.load(case.case_id)
                 if case_file is None:
                     continue
-                until = retain_until(case_file.case, case_file.badges, schedule)
+                until = retain_until(case_file.case, case_file.records, rule, schedule)
                 if until is None or until >= today:
                     continue
                 try:
                     erase_case(store, evidence, case_file,
-                               tombstone(case_file.case, reason=ErasureReason.RETENTION_PERIOD_ENDED, actor=RETENTION_ACTOR, now=now))
+                               tombstone(case_file.case, rule.tombstone_facts(case_file.case), reason=ErasureReason.RETENTION_PERIOD_ENDED, actor=RETENTION_ACTOR, now=now))
                 except StaleVersion:  # changed while being erased: the next run looks again
                     logger.warning("case %s changed while being erased; left for the next run", case.case_id)
                     continue
@@ -84,20 +98,21 @@ def erase_expired_cases(store: CaseStore, evidence: EvidenceFiles, council: Coun
 # ---------------------------------------------------------------- a person's cases
 def person_case_ids(store: CaseStore, case: Case) -> list[str]:
     """The case and every other case found by the person's identifying search keys (as the single view shows them)."""
-    return [case.case_id, *(summary.case_id for summary in person_view(store, case).applications)]
+    return [case.case_id, *same_person_case_ids(store, case)]
 
 
 def _case_record(case_file: CaseFile) -> dict:
     return {
         "case": case_file.case.model_dump(mode="json", exclude={"task_token"}),
-        "badges": [badge.model_dump(mode="json") for badge in case_file.badges],
+        # Each kind of record its service keeps on the case, by the plural of its kind ("badges").
+        **{f"{kind.lower()}s": [record.model_dump(mode="json") for record in records] for kind, records in case_file.records.items()},
         "notes": [note.model_dump(mode="json") for note in case_file.notes],
         "history": [entry.model_dump(mode="json") for entry in case_file.history],
     }
 
 
 def export_person(store: CaseStore, evidence: EvidenceFiles, case: Case, actor: str, now: datetime) -> str:
-    """Everything held about the person of `case` - each case, badge, note and history entry, and the documents - as
+    """Everything held about the person of `case` - each case, its records (a badge), note and history entry, and the documents - as
     one zip in the council's exports folder; its key. The export is audited on the case it was made from."""
     case_files = [found for found in map(store.load, person_case_ids(store, case)) if found is not None]
     buffer = io.BytesIO()
@@ -150,7 +165,7 @@ def confirm_erasure(store: CaseStore, evidence: EvidenceFiles, case_id: str, act
         if case_file is None:  # erased meanwhile (its period ended, or an earlier confirmation stopped half way)
             continue
         erase_case(store, evidence, case_file,
-                   tombstone(case_file.case, reason=request.reason, actor=actor, now=now, request=request))
+                   tombstone(case_file.case, _tombstone_facts(case_file.case), reason=request.reason, actor=actor, now=now, request=request))
         erased.append(erasing)
     store.close_erasure_request(request)
     logger.info("erasure request %s carried out: %d cases erased", request.request_id, len(erased))

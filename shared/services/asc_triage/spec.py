@@ -7,7 +7,12 @@ from shared.resources import WORKFLOWS_BY_KEY, WorkflowKey
 from shared.services.asc_triage import SERVICE_KEY
 from shared.services.asc_triage.domain.case import ReferralCase, ReferralStage
 from shared.services.asc_triage.domain.referral import Referral
+from shared.services.asc_triage.domain.notifications import REFERRER_EMAILS
 from shared.services.asc_triage.domain.settings import AscTriageSettings
+from shared.services.asc_triage.logic.dashboard import triage_dashboard_tables
+from shared.services.asc_triage.logic.recovery import ASC_RECOVERY
+from shared.services.asc_triage.domain.retention import REFERRAL_RETENTION
+from shared.services.asc_triage.logic.case_actions import step_actions
 
 NHS_NUMBER_LOOKUP = "NHS"
 PERSON_LOOKUP = "ASC-PERSON"  # apart from other services' people: the existing customer check is against ASC cases
@@ -35,7 +40,9 @@ def queue_filters(case: ReferralCase) -> dict[str, str]:
 ASC_TRIAGE = ServiceSpec(
     key=SERVICE_KEY,
     name="Adult social care referrals",
+    staff_title="Adult social care referrals",
     home_path="/referrals",
+    team_queue_path="/referrals?team={team}",
     case_path="/referrals/{case_id}",
     case_model=ReferralCase,
     intake_model=Referral,
@@ -43,8 +50,15 @@ ASC_TRIAGE = ServiceSpec(
     stages=ReferralStage,
     workflows=(WORKFLOWS_BY_KEY[WorkflowKey.ASC_REFERRAL],),
     settings_model=AscTriageSettings,
+    emails=REFERRER_EMAILS,
     application_id=lambda referral: referral.referral_id,
     lookup_keys=lookup_keys,
+    identifying_lookups=(NHS_NUMBER_LOOKUP, PERSON_LOOKUP),
     queue_filters=queue_filters,
+    dashboard=triage_dashboard_tables,
+    case_actions=step_actions,
     indexed_filters=("recommendation",),
+    recovery=ASC_RECOVERY,
+    retention=REFERRAL_RETENTION,
+
 )

@@ -6,8 +6,14 @@ from shared.core.domain.services import ServiceSpec
 from shared.resources import WORKFLOWS_BY_KEY, WorkflowKey
 from shared.services.blue_badge import SERVICE_KEY
 from shared.services.blue_badge.domain.application import Application
+from shared.services.blue_badge.domain.badge import Badge
 from shared.services.blue_badge.domain.case import BadgeCase, Stage
+from shared.services.blue_badge.domain.notifications import BLUE_BADGE_EMAILS
 from shared.services.blue_badge.domain.settings import BlueBadgeSettings
+from shared.services.blue_badge.logic.dashboard import badge_dashboard_tables
+from shared.services.blue_badge.logic.recovery import BLUE_BADGE_RECOVERY
+from shared.services.blue_badge.domain.retention import BADGE_RETENTION
+from shared.services.blue_badge.logic.case_actions import step_actions
 
 
 def lookup_keys(case: BadgeCase) -> list[str]:
@@ -42,7 +48,9 @@ def queue_filters(case: BadgeCase) -> dict[str, str]:
 BLUE_BADGE = ServiceSpec(
     key=SERVICE_KEY,
     name="Blue Badge",
+    staff_title="Blue Badge casework",
     home_path="/queue",
+    team_queue_path="/queue?team={team}",
     case_path="/cases/{case_id}",
     case_model=BadgeCase,
     intake_model=Application,
@@ -51,8 +59,16 @@ BLUE_BADGE = ServiceSpec(
     workflows=tuple(WORKFLOWS_BY_KEY[key] for key in (WorkflowKey.APPLICATION, WorkflowKey.REPLACEMENT,
                                                       WorkflowKey.CANCELLATION, WorkflowKey.PRINT_DISPATCH)),
     settings_model=BlueBadgeSettings,
+    emails=BLUE_BADGE_EMAILS,
     application_id=lambda application: application.application_id,
     lookup_keys=lookup_keys,
+    identifying_lookups=("NINO", "PERSON"),
     queue_filters=queue_filters,
+    dashboard=badge_dashboard_tables,
+    case_actions=step_actions,
     indexed_filters=("application_type", "route"),
+    recovery=BLUE_BADGE_RECOVERY,
+    records=(Badge,),
+    retention=BADGE_RETENTION,
+
 )

@@ -220,17 +220,22 @@ def test_the_receiver_shows_what_it_received_escaped(receiver):
 
 
 # ---------------------------------------------------------------- the Lambda handler, idempotent on moto's DynamoDB
+# Its own name: moto's backends are shared with the local stack another test in the same process may have started,
+# which holds the deployment's idempotency table already.
+CONNECTOR_IDEMPOTENCY_TABLE = f"{IDEMPOTENCY_TABLE_NAME}-crm-connector-test"
+
+
 @pytest.fixture(scope="module")
 def handler_module() -> Iterator[types.ModuleType]:
     with pytest.MonkeyPatch.context() as env, mock_aws():
         for name, value in {
-            Env.IDEMPOTENCY_TABLE.value: IDEMPOTENCY_TABLE_NAME, "AWS_DEFAULT_REGION": DEFAULT_REGION,
+            Env.IDEMPOTENCY_TABLE.value: CONNECTOR_IDEMPOTENCY_TABLE, "AWS_DEFAULT_REGION": DEFAULT_REGION,
             "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "POWERTOOLS_SERVICE_NAME": FUNCTION_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": "Casework", "POWERTOOLS_TRACE_DISABLED": "true",
         }.items():
             env.setenv(name, value)
         boto3.client("dynamodb").create_table(
-            TableName=IDEMPOTENCY_TABLE_NAME, BillingMode="PAY_PER_REQUEST",
+            TableName=CONNECTOR_IDEMPOTENCY_TABLE, BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": IDEMPOTENCY_TABLE_LAYOUT.partition_key, "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": IDEMPOTENCY_TABLE_LAYOUT.partition_key, "AttributeType": "S"}],
         )

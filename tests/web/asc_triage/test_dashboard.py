@@ -57,12 +57,6 @@ def referrals(stack):
     )]
 
 
-@pytest.fixture
-def leader(browser, staff):
-    browser.sign_in(staff("NORTHSHIRE", Role.TEAM_LEADER))
-    return browser
-
-
 @pytest.mark.parametrize("roles", [(Role.CASEWORKER,), (Role.READ_ONLY,), (Role.ASSESSOR,)])
 def test_only_team_leaders_and_council_admins_see_it(browser, staff, roles):
     browser.sign_in(staff("NORTHSHIRE", *roles))
@@ -75,7 +69,7 @@ def test_a_council_admin_sees_the_last_28_days_by_default(browser, staff):
     browser.sign_in(staff("NORTHSHIRE", Role.COUNCIL_ADMIN))
     page = browser.get("/referrals/dashboard")
     assert page.status == 200, page.text
-    assert page.title == "Referrals dashboard - Blue Badge casework"
+    assert page.title == "Referrals dashboard - Adult social care referrals"
     assert "(28 days)" in page.text and "At a glance" in page.text
     assert "style=" not in page.html
 

@@ -6,7 +6,7 @@ import re
 
 from shared.services.asc_triage.domain.case import ReferralStage, ScreeningOutcome
 from tests.integration.asc_triage.test_referral_workflow import (
-    body_of_last_email,
+    email_body,
     decide,
     new_referral,
     receive,
@@ -21,7 +21,7 @@ def asked(stack):
     case = waiting_at(receive(referral).case_id, ReferralStage.SCREENING)
     decide(case, ScreeningOutcome.ASK_REFERRER, question=QUESTION)
     waiting_at(case.case_id, ReferralStage.AWAITING_INFORMATION)
-    return case, re.search(r"(/reply/\S+)", body_of_last_email(referral)).group(1)
+    return case, re.search(r"(/reply/\S+)", email_body(referral, "/referral")).group(1)
 
 
 def test_the_referrer_answers_the_officers_question_once_through_the_link(stack, browser):

@@ -97,7 +97,7 @@ def test_the_front_door_queue_shows_each_referral_with_its_routing_clock(signed_
                       referrer__kind="SELF", referrer__organisation=None, referrer__role=None)
     page = signed_in(NORTHSHIRE, Role.CASEWORKER).get("/referrals")
     assert page.status == 200, page.text
-    assert page.title == "Referrals - Blue Badge casework"
+    assert page.title == "Referrals - Adult social care referrals"
     assert "ASC front door, screening, oldest first" in page.text
     assert row_of(page, on_time.case_id).endswith("Professional Likely eligible Nobody 15 November 2024, 5:00pm On time 19 business hours left")
     assert row_of(page, due_soon.case_id).endswith("13 November 2024, 5:00pm Due soon 3 business hours left")
@@ -167,7 +167,7 @@ def test_the_referral_page_shows_the_referral_its_recommendation_clock_and_answe
     page = signed_in(NORTHSHIRE, Role.CASEWORKER).get(f"/referrals/{case.case_id}")
     assert page.status == 200, page.text
     adult = case.application.adult
-    assert page.title == f"Referral {case.case_id} - Blue Badge casework"
+    assert page.title == f"Referral {case.case_id} - Adult social care referrals"
     assert re.search(rf'<h1 class="govuk-heading-l">Ada {adult.family_name}</h1>', page.html)
     for words in ("Referred by Professional", "Name Dr Grace Hopper", "Organisation Mill Lane Surgery", "Role GP",
                   f"NHS number {adult.nhs_number[:3]} {adult.nhs_number[3:6]} {adult.nhs_number[6:]}", "Date of birth 10 December 1950",

@@ -2,6 +2,11 @@
 decided. Plain English in GOV.UK style, built from council config and the case. Pure domain: no AWS here; the core
 email adapter (shared/core/adapters/email.py) sends the EmailMessage.
 
+Wording lives in REFERRER_EMAILS, the service's catalogue: one template per ReferralEmail, with string.Template
+placeholders (REFERRER_FIELDS). Parts that depend on the case (the online answer, the support listed, why a referral
+was closed) are worked out here and filled in as whole paragraphs. A council's own wording is a config change
+(`services.asc-triage.email_templates`, keyed by kind, checked when the councils are loaded).
+
 Every email goes to the referrer's own address, and only when they gave one: a referrer who gave only a phone number
 is phoned by the team (the case history says no email was sent).
 """
@@ -12,14 +17,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
-from shared.core.domain.council import CouncilConfig, Nation
+from shared.core.domain.council import CouncilConfig
+from shared.core.domain.email import COUNCIL_PLACEHOLDERS, EmailCatalogue, EmailMessage, EmailTemplate, council_fields
 from shared.services.asc_triage.domain.business_hours import LONDON
 from shared.services.asc_triage.domain.case import ReferralCase
+from shared.services.asc_triage.domain.settings import triage_settings
 from shared.services.asc_triage.domain.signposting import DirectoryEntry
-
-# EmailMessage is service-neutral in shape; it lives with Blue Badge's emails until the core holds it.
-from shared.core.domain.email import WELSH_VERSION_NOTE
-from shared.core.domain.email import EmailMessage
 
 
 class ReferralEmail(StrEnum):
@@ -28,6 +31,92 @@ class ReferralEmail(StrEnum):
     ROUTED = "REFERRAL_ROUTED"
     SIGNPOSTED = "REFERRAL_SIGNPOSTED"
     CLOSED = "REFERRAL_CLOSED"
+
+
+# Every placeholder a template may use; those a kind does not need are empty.
+REFERRER_FIELDS = (
+    "referrer_name",
+    "person",  # the adult the referral is about
+    "reference",
+    *COUNCIL_PLACEHOLDERS,
+    "routing_due",  # e.g. "6:15pm on Monday 23 November 2026": when the referral should be screened
+    "question",  # the screening officer's question
+    "reply_url",  # the referrer's single-use link to answer it
+    "reply_by",  # e.g. "21 December 2026"
+    "reply_online",  # a paragraph offering that link, by that date (ends with a blank line); empty without one
+    "by_reply_date",  # " by 21 December 2026", or empty without a date
+    "team_name",  # the team the referral was passed to
+    "support",  # the services listed, or an offer to talk it through (a paragraph ending with a blank line)
+    "closed_because",  # why the referral was closed: one sentence
+)
+
+_FOOTER = """
+If you have any questions, contact $council_name:
+Phone: $council_phone
+Email: $council_email
+Website: $council_web
+
+Please quote the reference $reference.
+
+$council_name
+"""
+
+_LOOK_AGAIN = "If their needs change, or you think we have got this wrong, contact us and we will look again.\n"
+
+DEFAULT_TEMPLATES = {
+    ReferralEmail.RECEIVED: EmailTemplate(
+        subject="We have received your referral - reference $reference",
+        body="""Dear $referrer_name,
+
+We have received your referral to adult social care for $person. The reference is $reference.
+
+Someone from our team will read it and decide what happens next. We aim to do this by $routing_due. We will email you when we have.
+
+If you think someone is in immediate danger, call 999.
+""" + _FOOTER,
+    ),
+    ReferralEmail.QUESTION: EmailTemplate(
+        subject="We need more information about your referral - reference $reference",
+        body="""Dear $referrer_name,
+
+We need more information before we can decide what happens with your referral for $person.
+
+Our question:
+$question
+
+${reply_online}You can also call us on $council_phone.
+
+If we do not hear from you${by_reply_date}, we will decide using the information we already have.
+""" + _FOOTER,
+    ),
+    ReferralEmail.ROUTED: EmailTemplate(
+        subject="We have passed your referral to our $team_name team - reference $reference",
+        body="""Dear $referrer_name,
+
+We have read your referral for $person and passed it to our $team_name team.
+
+They will contact $person to talk about what support they need.
+""" + _FOOTER,
+    ),
+    ReferralEmail.SIGNPOSTED: EmailTemplate(
+        subject="Support for $person in the community - reference $reference",
+        body="""Dear $referrer_name,
+
+We have read your referral for $person. We think support in the community is the best help for them at the moment.
+
+${support}""" + _LOOK_AGAIN + _FOOTER,
+    ),
+    ReferralEmail.CLOSED: EmailTemplate(
+        subject="We have closed your referral - reference $reference",
+        body="""Dear $referrer_name,
+
+We have read your referral for $person and closed it. $closed_because
+
+""" + _LOOK_AGAIN + _FOOTER,
+    ),
+}
+
+REFERRER_EMAILS = EmailCatalogue(templates=DEFAULT_TEMPLATES, placeholders=REFERRER_FIELDS)
 
 
 def _day(moment: datetime) -> str:
@@ -46,16 +135,23 @@ def _person(case: ReferralCase) -> str:
     return f"{adult.given_name} {adult.family_name}"
 
 
-def _footer(council: CouncilConfig, case: ReferralCase) -> str:
-    contact = council.contact
-    return (f"\nIf you have any questions, contact {council.name}:\nPhone: {contact.phone}\nEmail: {contact.email}\n"
-            f"Website: {contact.web}\n\nPlease quote the reference {case.reference}.\n\n{council.name}\n")
-
-
 def _signpost(entry: DirectoryEntry) -> str:
     ways = [f"Phone: {entry.phone}" if entry.phone else None, f"Email: {entry.email}" if entry.email else None,
             f"Website: {entry.web}" if entry.web else None]
     return "\n".join([entry.organisation, entry.description, *(way for way in ways if way)])
+
+
+def _support(signposts: Iterable[DirectoryEntry]) -> str:
+    listed = "\n\n".join(_signpost(entry) for entry in signposts)
+    if listed:
+        return f"These services can help:\n\n{listed}\n\n"
+    return "Call us and we will talk through the support available in the community.\n\n"
+
+
+def _closed_because(case: ReferralCase, person: str) -> str:
+    if case.screening is not None and case.screening.linked_case_id is not None:
+        return f"{person} is already known to us, so we have added your referral to their existing record."
+    return "We will not be taking any further action."
 
 
 def referrer_email(
@@ -63,47 +159,28 @@ def referrer_email(
     question: str | None = None, reply_url: str | None = None, reply_by: datetime | None = None,
     signposts: Iterable[DirectoryEntry] = (),
 ) -> EmailMessage | None:
-    """The email of `kind` to the referrer; None when they gave no email address."""
+    """The email of `kind` to the referrer, in the council's wording; None when they gave no email address."""
     referrer = case.application.referrer
     if referrer.email is None:
         return None
-    person, reference = _person(case), case.reference
-    match kind:
-        case ReferralEmail.RECEIVED:
-            subject = f"We have received your referral - reference {reference}"
-            body = (f"We have received your referral to adult social care for {person}. The reference is {reference}.\n\n"
-                    f"Someone from our team will read it and decide what happens next. We aim to do this by "
-                    f"{_day_and_time(case.routing_due)}. We will email you when we have.\n\n"
-                    "If you think someone is in immediate danger, call 999.\n")
-        case ReferralEmail.QUESTION:
-            subject = f"We need more information about your referral - reference {reference}"
-            online = (f"Answer online by {_day(reply_by)}:\n{reply_url}\n\nThe link works once.\n\n"
-                      if reply_url and reply_by else "")
-            by_then = f" by {_day(reply_by)}" if reply_by else ""
-            body = (f"We need more information before we can decide what happens with your referral for {person}.\n\n"
-                    f"Our question:\n{question}\n\n{online}You can also call us on {council.contact.phone}.\n\n"
-                    f"If we do not hear from you{by_then}, we will decide using the information we already have.\n")
-        case ReferralEmail.ROUTED:
-            subject = f"We have passed your referral to our {team_name} team - reference {reference}"
-            body = (f"We have read your referral for {person} and passed it to our {team_name} team.\n\n"
-                    f"They will contact {person} to talk about what support they need.\n")
-        case ReferralEmail.SIGNPOSTED:
-            subject = f"Support for {person} in the community - reference {reference}"
-            listed = "\n\n".join(_signpost(entry) for entry in signposts)
-            support = (f"These services can help:\n\n{listed}\n\n" if listed else
-                       "Call us and we will talk through the support available in the community.\n\n")
-            body = (f"We have read your referral for {person}. We think support in the community is the best help for "
-                    f"them at the moment.\n\n{support}"
-                    "If their needs change, or you think we have got this wrong, contact us and we will look again.\n")
-        case ReferralEmail.CLOSED:
-            subject = f"We have closed your referral - reference {reference}"
-            linked = case.screening is not None and case.screening.linked_case_id is not None
-            why = (f"{person} is already known to us, so we have added your referral to their existing record."
-                   if linked else "We will not be taking any further action.")
-            body = (f"We have read your referral for {person} and closed it. {why}\n\n"
-                    "If their needs change, or you think we have got this wrong, contact us and we will look again.\n")
-    body = f"Dear {referrer.name},\n\n{body}{_footer(council, case)}"
-    if council.nation is Nation.WLS:
-        body = f"{WELSH_VERSION_NOTE}\n\n{body}"
-    return EmailMessage(to=referrer.email, reply_to=str(council.contact.email), sender=str(council.contact.email),
+    person, contact = _person(case), council.contact
+    fields = {
+        "referrer_name": referrer.name,
+        "person": person,
+        "reference": case.reference,
+        **council_fields(council),
+        "routing_due": _day_and_time(case.routing_due),
+        "question": question or "",
+        "reply_url": reply_url or "",
+        "reply_by": _day(reply_by) if reply_by else "",
+        "reply_online": (f"Answer online by {_day(reply_by)}:\n{reply_url}\n\nThe link works once.\n\n"
+                         if reply_url and reply_by else ""),
+        "by_reply_date": f" by {_day(reply_by)}" if reply_by else "",
+        "team_name": team_name or "",
+        "support": _support(signposts) if kind is ReferralEmail.SIGNPOSTED else "",
+        "closed_because": _closed_because(case, person) if kind is ReferralEmail.CLOSED else "",
+    }
+    subject, body = REFERRER_EMAILS.render(kind, fields, triage_settings(council).email_templates,
+                                           welsh_note=council.in_wales)
+    return EmailMessage(to=referrer.email, reply_to=str(contact.email), sender=str(contact.email),
                         subject=subject, body_text=body)

@@ -1,11 +1,12 @@
 """A council's adult social care triage settings (council config `services.asc-triage`): its teams for the front door,
-safeguarding and routing, the routing clock, its community directory and hubs, and its CRM, if it has one."""
+safeguarding and routing, the routing clock, its community directory and hubs, and its CRM, if it has one; and, like every service's, its own wording of the emails
+(ServiceSettings.email_templates)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig
+from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig, ServiceSettings
 from shared.services.asc_triage import SERVICE_KEY
 from shared.services.asc_triage.domain.business_hours import ROUTING_TARGET_HOURS
 from shared.services.asc_triage.domain.crm import CrmEndpoint
@@ -14,9 +15,7 @@ from shared.services.asc_triage.domain.signposting import CommunityDirectory
 TeamKey = str
 
 
-class AscTriageSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class AscTriageSettings(ServiceSettings):
     team: TeamKey = Field(pattern=TEAM_KEY_PATTERN, description="The front-door team: new referrals join its queue")
     safeguarding_team: TeamKey = Field(pattern=TEAM_KEY_PATTERN, description="Urgent and safeguarding referrals join its queue at once")
     routing_teams: list[TeamKey] = Field(min_length=1, max_length=20, description="The teams a screening officer routes a referral to")
@@ -24,6 +23,10 @@ class AscTriageSettings(BaseModel):
     warn_within_hours: float = Field(default=4, gt=0, le=24, description="The queue and the alarm warn when this little is left")
     directory: CommunityDirectory = Field(default_factory=CommunityDirectory)
     crm: CrmEndpoint | None = Field(default=None, description="Where accepted referrals are pushed; none: not pushed")
+
+    def queued_teams(self) -> list[str]:
+        """The front door, safeguarding and the routing teams: each has a referrals queue."""
+        return list(dict.fromkeys([self.team, self.safeguarding_team, *self.routing_teams]))
 
     @field_validator("team", "safeguarding_team", "routing_teams")
     @classmethod

@@ -17,12 +17,13 @@ from shared.core.adapters.case_store import CaseStore
 from shared.core.domain.council import CouncilConfig
 from shared.services.asc_triage.domain.case import ReferralStage
 from shared.services.asc_triage.domain.statistics import TriageDashboard, compute_triage_dashboard
-from shared.core.domain.statistics import Period
+from shared.core.domain.statistics import Period, of_team
 
 DECISION_LOOKBACK = timedelta(days=91)
 
 
-def council_triage_dashboard(store: CaseStore, council: CouncilConfig, period: Period) -> TriageDashboard:
+def council_triage_dashboard(store: CaseStore, council: CouncilConfig, period: Period, team: str | None = None) -> TriageDashboard:
+    """The council's referral figures for the period, or one team's (`team`: the referrals in its queues now)."""
     start = datetime.combine(period.first, time.min, UTC)
     end = datetime.combine(period.last + timedelta(days=1), time.min, UTC)
     referrals = [
@@ -30,4 +31,4 @@ def council_triage_dashboard(store: CaseStore, council: CouncilConfig, period: P
         for stage in ReferralStage
         for case in store.received_at_stage(stage, since=start - DECISION_LOOKBACK, before=end)
     ]
-    return compute_triage_dashboard(referrals, council, period)
+    return compute_triage_dashboard(of_team(referrals, team), council, period)

@@ -8,7 +8,7 @@ Items in the badge-number table (key "id"):
   badge-number                 the counter
   BADGE#<number>               the badge's owner: {council_code, case_id}. The print supplier's result files name
                                badges by number only, and the badge itself is in its council's table: this item,
-                               written in the same transaction as the badge (CaseStore.order_badges), says which.
+                               written in the same transaction as the badge (BadgeStore.order_badges), says which.
 Badges ordered before owner items existed have none (their results are skipped as unknown). No migration is
 needed: the only deployment so far is the demo, whose seed re-creates every badge on each start.
 """

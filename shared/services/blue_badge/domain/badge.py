@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shared.core.domain.records import CaseRecord
 from shared.services.blue_badge.domain.application import (
     AUTOMATIC_ROUTES,
     BADGE_NUMBER_PATTERN,
@@ -677,9 +678,25 @@ def ensure_one_badge(
 # ---------------------------------------------------------------------------------------------
 
 
-class Badge(_Frozen):
+# The print queues (GSI1 partitions of badges): ORDERED badges no batch has taken (by batch type), the badges
+# of each batch (to write, mark, re-send and match results), and the badges the printer rejected.
+def print_queue_key(batch_type: PrintBatchType) -> str:
+    return f"PRINT#{batch_type.value}"
+
+
+def batch_queue_key(batch_id: str) -> str:
+    return f"BATCH#{batch_id}"
+
+
+REJECTED_QUEUE = "PRINT_REJECTED"
+
+
+class Badge(_Frozen, CaseRecord):
     """One ordered badge, with what the print extract needs copied at order time (the badge is printed
     as ordered, even if the application is corrected later)."""
+
+    KIND = "BADGE"  # a case record (shared.core.domain.records), found by its badge number alone
+    FOUND_BY_ID = True
 
     badge_number: str = Field(pattern=BADGE_NUMBER_PATTERN)
     council_code: str
@@ -703,6 +720,25 @@ class Badge(_Frozen):
     ordered_at: datetime
     updated_at: datetime
     version: int = 1
+
+    @property
+    def record_id(self) -> str:
+        return self.badge_number
+
+    def queue_position(self) -> tuple[str, str] | None:
+        """The print queue the badge waits in, oldest order first; none once the printer has answered for good."""
+        if self.batch_id is not None and self.status in (BadgeStatus.ORDERED, BadgeStatus.PROCESSED):
+            queue = batch_queue_key(self.batch_id)
+        elif self.status is BadgeStatus.ORDERED:
+            queue = print_queue_key(self.batch_type)
+        elif self.status is BadgeStatus.REJECT:
+            queue = REJECTED_QUEUE
+        else:
+            return None
+        return queue, f"{self.ordered_at.astimezone(UTC).isoformat()}#{self.badge_number}"
+
+    def plain_attributes(self) -> dict[str, str]:
+        return {"status": self.status.value}
 
     def moved_to(self, status: BadgeStatus, now: datetime, today: date, reason: str | None = None, **fields) -> Badge:
         """The badge in its new status: the status machine, the expiry and the reason rules all apply; a badge a

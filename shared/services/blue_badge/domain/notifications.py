@@ -4,8 +4,9 @@ built from council config and the case.
 Pure domain: no AWS here. The adapter in shared/core/adapters/email.py sends an EmailMessage.
 
 Wording lives in DEFAULT_TEMPLATES, one EmailTemplate per NotificationKind, written with
-string.Template placeholders ($name, $case_reference, ...; see TEMPLATE_FIELDS). A council's own
-wording is then a config change: pass its overrides to compose(templates=...), keyed by kind; kinds
+string.Template placeholders ($name, $case_reference, ...; see TEMPLATE_FIELDS); together they are
+BLUE_BADGE_EMAILS, the service's catalogue. A council's own wording is a config change
+(`services.blue-badge.email_templates`, keyed by kind, checked when the councils are loaded); kinds
 it does not override keep the default wording.
 """
 
@@ -14,16 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import StrEnum
-from string import Template
-
-from pydantic import BaseModel, ConfigDict
 
 from shared.services.blue_badge.domain.application import Party
 from shared.core.domain.case import Case
 from shared.services.blue_badge.domain.completeness import MissingItem
-from shared.core.domain.council import CouncilConfig, Nation
+from shared.core.domain.council import CouncilConfig
 from shared.services.blue_badge.domain.settings import badge_settings
-from shared.core.domain.email import WELSH_VERSION_NOTE, EmailMessage
+from shared.core.domain.email import COUNCIL_PLACEHOLDERS, EmailCatalogue, EmailMessage, EmailTemplate, council_fields
 
 
 class NotificationKind(StrEnum):
@@ -43,24 +41,12 @@ class NotificationKind(StrEnum):
 COUNCIL_KINDS = frozenset({NotificationKind.BADGE_FOR_COLLECTION})
 
 
-class EmailTemplate(BaseModel):
-    """Subject and plain-text body, with string.Template placeholders from TEMPLATE_FIELDS."""
-
-    model_config = ConfigDict(frozen=True)
-
-    subject: str
-    body: str
-
-
-# Every placeholder a template may use. An unknown placeholder makes compose() raise KeyError, so a
-# mistyped council override fails loudly in tests rather than reaching an applicant as "$nmae".
+# Every placeholder a template may use. A council's override with any other fails config loading (and
+# compose() raises KeyError), so a mistyped one never reaches an applicant as "$nmae".
 TEMPLATE_FIELDS = (
     "name",  # who the email is addressed to: the organisation, or the contact / badge holder
     "case_reference",
-    "council_name",
-    "council_phone",
-    "council_email",
-    "council_web",
+    *COUNCIL_PLACEHOLDERS,
     "signpost_url",
     "reply_by",  # e.g. "23 December 2026"; empty when the kind does not need one
     "missing_items",  # one "- description" line per missing item
@@ -74,7 +60,7 @@ TEMPLATE_FIELDS = (
 
 REVIEW_DAYS = 28  # a refusal review is usually requested within 28 days (domain notes)
 
-# Welsh councils: a one-line note only. Full bilingual (Welsh-first) emails under the Welsh Language
+# Welsh councils: a one-line note only (EmailCatalogue.render). Full bilingual (Welsh-first) emails under the Welsh Language
 # Standards are out of scope for now; they would be a second template set keyed by language.
 
 _FOOTER = """
@@ -225,6 +211,8 @@ Casework platform (automatic message)
     ),
 }
 
+BLUE_BADGE_EMAILS = EmailCatalogue(templates=DEFAULT_TEMPLATES, placeholders=TEMPLATE_FIELDS)
+
 _NEEDS_REPLY_BY = frozenset({NotificationKind.INFORMATION_REQUESTED, NotificationKind.INFORMATION_REMINDER, NotificationKind.WITHDRAWN})
 _NEEDS_DISPATCH = frozenset({NotificationKind.BADGE_POSTED, NotificationKind.BADGE_FOR_COLLECTION})
 _NEEDS_MISSING = frozenset({NotificationKind.INFORMATION_REQUESTED, NotificationKind.INFORMATION_REMINDER})
@@ -270,7 +258,7 @@ def compose(
     badge_numbers: Iterable[str] = (),
     dispatched_on: date | None = None,
     reply_url: str | None = None,
-    templates: Mapping[NotificationKind, EmailTemplate] | None = None,
+    templates: Mapping[str, EmailTemplate] | None = None,
 ) -> EmailMessage | None:
     """Build the email for one event on a case, in the council's wording.
 
@@ -283,7 +271,7 @@ def compose(
     reason (a refusal must give reasons). BADGE_POSTED and BADGE_FOR_COLLECTION need badge_numbers
     and dispatched_on. reply_url is the applicant's single-use link for INFORMATION_REQUESTED and
     INFORMATION_REMINDER (without one the email asks for a reply by email or phone only). templates overrides
-    DEFAULT_TEMPLATES kind by kind.
+    DEFAULT_TEMPLATES kind by kind (default: the council's own wording, its Blue Badge email_templates).
     Raises ValueError when a required input is missing, KeyError for an unknown template placeholder.
     """
     contact = case.application.contact
@@ -306,15 +294,12 @@ def compose(
     if kind in _NEEDS_DISPATCH and (not numbers or dispatched_on is None):
         raise ValueError(f"{kind.value} email needs the badge numbers and the dispatch date")
 
-    template = {**DEFAULT_TEMPLATES, **(templates or {})}[kind]
+    settings = badge_settings(council)
     fields = {
         "name": addressee(case),
         "case_reference": case.case_id,
-        "council_name": council.name,
-        "council_phone": council.contact.phone,
-        "council_email": str(council.contact.email),
-        "council_web": str(council.contact.web),
-        "signpost_url": str(badge_settings(council).signpost_url),
+        **council_fields(council),
+        "signpost_url": str(settings.signpost_url),
         "reply_by": format_date(reply_by) if reply_by else "",
         "missing_items": "\n".join(f"- {item.description}" for item in missing_list),
         "reasons": "\n".join(f"- {reason}" for reason in reason_list),
@@ -324,13 +309,14 @@ def compose(
         "reply_url": reply_url or "",
         "reply_online": _reply_online(reply_url, reply_by) if reply_url and kind in REPLY_LINK_KINDS else "",
     }
-    body = Template(template.body).substitute(fields).strip() + "\n"
-    if council.nation is Nation.WLS and kind not in COUNCIL_KINDS:
-        body = f"{WELSH_VERSION_NOTE}\n\n{body}"
+    subject, body = BLUE_BADGE_EMAILS.render(
+        kind, fields, settings.email_templates if templates is None else templates,
+        welsh_note=council.in_wales and kind not in COUNCIL_KINDS,
+    )
     return EmailMessage(
         to=to,
         reply_to=str(council.contact.email),
         sender=str(council.contact.email),
-        subject=Template(template.subject).substitute(fields),
+        subject=subject,
         body_text=body,
     )

@@ -1,5 +1,6 @@
 """A council's Blue Badge settings (council config `services.blue-badge`): the fee and when it is taken, the badge's
-print clock, where badges are collected, the decision targets and the team that works the cases."""
+print clock, where badges are collected, the decision targets and the team that works the cases; and, like every service's, its own wording of the
+emails (ServiceSettings.email_templates)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
-from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig, Nation, PostalAddress
+from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig, Nation, PostalAddress, ServiceSettings
 
 from shared.services.blue_badge import SERVICE_KEY
 
@@ -35,7 +36,7 @@ class KpiTargets(_Strict):
     days_to_decision_automatic: int = Field(gt=0, le=60, description="Target for automatic-eligibility routes")
 
 
-class BlueBadgeSettings(_Strict):
+class BlueBadgeSettings(ServiceSettings):
     team: str = Field(pattern=TEAM_KEY_PATTERN, description="The team whose queues new cases join")
     collection_address: PostalAddress
     badge_fee_pence: int = Field(ge=0)
@@ -44,6 +45,9 @@ class BlueBadgeSettings(_Strict):
     clock_type: ClockType = ClockType.STANDARD
     signpost_url: HttpUrl
     kpi: KpiTargets
+
+    def queued_teams(self) -> list[str]:
+        return [self.team]
 
     @field_validator("team")
     @classmethod

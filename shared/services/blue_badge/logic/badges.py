@@ -7,11 +7,12 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from shared.core.adapters.case_store import CaseStore, StaleVersion
+from shared.core.adapters.case_store import StaleVersion
 from shared.core.domain.case import AuditEntry, ExpectedVersion, ParkReason
 from shared.core.domain.evidence import EvidenceRefused, case_evidence_prefix, refused_keys
 from shared.core.logic.casework import EDITING_ROLES, require
 from shared.core.logic.tenancy import Caller
+from shared.services.blue_badge.adapters.badge_store import BadgeStore
 from shared.services.blue_badge.domain.application import CancelReason, Holder
 from shared.services.blue_badge.domain.badge import Badge, BadgeRuleError, BadgeStatus, is_expired
 from shared.services.blue_badge.logic.intake import IntakeOutcome, IntakeService, reasons_from
@@ -31,7 +32,7 @@ class BadgeNotChangeable(ValueError):
         self.field, self.reason = error.field, error.reason
 
 
-def cancel_badge(store: CaseStore, badge_number: str, given: CancelBadgeInput, caller: Caller, now: datetime) -> Badge | None:
+def cancel_badge(store: BadgeStore, badge_number: str, given: CancelBadgeInput, caller: Caller, now: datetime) -> Badge | None:
     """Cancel a badge straight away (misuse, death reported, no longer needed), audited on the case that ordered it."""
     require(caller, EDITING_ROLES, "cancelling a badge")
     badge = store.get_badge(badge_number)
@@ -73,7 +74,7 @@ def _corrected_holder(badge: Badge, corrections: Holder | None) -> tuple[Holder 
     return holder, changed
 
 
-def reorder_badge(store: CaseStore, badge_number: str, given: ReorderBadgeInput, caller: Caller, now: datetime) -> Badge | None:
+def reorder_badge(store: BadgeStore, badge_number: str, given: ReorderBadgeInput, caller: Caller, now: datetime) -> Badge | None:
     """A badge the printer rejected, corrected and ordered again: REJECT -> ORDERED, out of its old batch and back in
     the print queue for the next night's run, the printer's problem cleared; audited on the case that ordered it."""
     require(caller, EDITING_ROLES, "ordering a badge again")
@@ -105,7 +106,7 @@ class ReplacementNotPossible(ValueError):
 
 
 def replace_badge(
-    store: CaseStore, intake: IntakeService, badge_number: str, given: ReplaceBadgeInput, caller: Caller, now: datetime,
+    store: BadgeStore, intake: IntakeService, badge_number: str, given: ReplaceBadgeInput, caller: Caller, now: datetime,
 ) -> IntakeOutcome | None:
     """Open a replacement case for a badge of this council, built from the badge and the case that ordered it."""
     require(caller, EDITING_ROLES, "replacing a badge")

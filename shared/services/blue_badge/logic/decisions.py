@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.core.adapters.case_store import CaseStore
 from shared.core.adapters.workflows import Workflows
+from shared.services.blue_badge.adapters.badge_store import BadgeStore
 from shared.services.blue_badge.domain.application import ApplicationType, LongText, Payment, PaymentMethod, Text
 from shared.services.blue_badge.domain.badge import BadgeRuleError, BadgeStatus, ExistingBadge, ensure_one_badge
 from shared.core.domain.case import AuditEntry, Case, ExpectedVersion
@@ -24,7 +25,7 @@ from shared.services.blue_badge.domain.ordering import badge_terms
 from shared.core.domain.pending_resume import PendingResume
 from shared.resources import Role
 from shared.core.logic.casework import EDITING_ROLES, ActionNotAllowed, can_see, require
-from shared.core.logic.people import badges_of_person
+from shared.services.blue_badge.logic.people import badges_of_person
 from shared.core.logic.resumes import record_and_resume, resend_retried
 from shared.core.logic.tenancy import Caller
 from shared.services.blue_badge.domain.settings import badge_settings
@@ -166,7 +167,7 @@ def record_assessment(store: CaseStore, workflows: Workflows, case_id: str, give
                      {"assessment": assessment}, {"outcome": given.outcome.value})
 
 
-def check_order(store: CaseStore, case: Case, order: BadgeOrder, now: datetime, field: str) -> None:
+def check_order(store: BadgeStore, case: Case, order: BadgeOrder, now: datetime, field: str) -> None:
     """Refuse an approval whose badge could not be ordered, now rather than in the night's workflow."""
     application = case.application
     if application.application_type is ApplicationType.CANCEL:
@@ -190,7 +191,7 @@ def check_order(store: CaseStore, case: Case, order: BadgeOrder, now: datetime, 
                           error.reason) from None
 
 
-def decide(store: CaseStore, workflows: Workflows, case_id: str, given: DecisionInput, caller: Caller, now: datetime) -> Case | None:
+def decide(store: BadgeStore, workflows: Workflows, case_id: str, given: DecisionInput, caller: Caller, now: datetime) -> Case | None:
     require(caller, EDITING_ROLES, "deciding a case")
     case = store.get(case_id)
     if case is None:
@@ -230,7 +231,7 @@ def request_review(store: CaseStore, workflows: Workflows, case_id: str, given: 
                      {"review": review}, {"requested": True})
 
 
-def review(store: CaseStore, workflows: Workflows, case_id: str, given: ReviewInput, caller: Caller, now: datetime) -> Case | None:
+def review(store: BadgeStore, workflows: Workflows, case_id: str, given: ReviewInput, caller: Caller, now: datetime) -> Case | None:
     """A caseworker other than the one who refused upholds or overturns the refusal."""
     require(caller, EDITING_ROLES, "reviewing a refusal")
     case = store.get(case_id)

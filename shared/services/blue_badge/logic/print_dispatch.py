@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO, Protocol
 
-from shared.core.adapters.case_store import CaseStore, StaleVersion
+from shared.core.adapters.case_store import StaleVersion
+from shared.services.blue_badge.adapters.badge_store import BadgeStore
 from shared.services.blue_badge.adapters.print_store import ExtractFiles, Photos, PrintBatches, S3Upload
 from shared.services.blue_badge.domain.badge import Badge, BadgeStatus, PrintBatchType
 from shared.core.domain.case import AuditEntry
@@ -48,7 +49,7 @@ class PrintDesk:
     """What a dispatch works with: the councils, their tables, the batch records, the drop bucket and photos."""
 
     councils: CouncilRegistry
-    store_for: Callable[[str], CaseStore]
+    store_for: Callable[[str], BadgeStore]
     batches: PrintBatches
     open_upload: Callable[[str], S3Upload]  # object key -> a stream that becomes the object on close
     exists: Callable[[str], bool]  # object key -> already in the bucket
@@ -135,7 +136,7 @@ def _claim(desk: PrintDesk, pool: ThreadPoolExecutor, batch: PrintBatch, now: da
     return updated
 
 
-def _items(desk: PrintDesk, pool: ThreadPoolExecutor, store: CaseStore, batch_id: str, wanted: Callable[[Badge], bool]) -> Iterator[PrintItem]:
+def _items(desk: PrintDesk, pool: ThreadPoolExecutor, store: BadgeStore, batch_id: str, wanted: Callable[[Badge], bool]) -> Iterator[PrintItem]:
     """The batch's badges with their photos, a page at a time (photos fetched side by side, in order), so
     memory holds one page of photos at most."""
     organisation_addresses: dict[str, Any] = {}

@@ -18,7 +18,7 @@ changes nothing the second time, and a result delivered twice by S3 does no harm
   posted, and the holder must not be told it was; not CANCELLED: that is final and the council's decision, with
   one of its cancel reasons, not the printer's.
 - a rejection: PROCESSED -> REJECT with ``print_problem`` = the supplier's ErrorMessage.
-Every change is CaseStore.save_badge: conditional on the version read, audited on the badge's case (BADGE_ISSUED,
+Every change is BadgeStore.save_badge: conditional on the version read, audited on the badge's case (BADGE_ISSUED,
 BADGE_REJECTED, naming the file).
 
 Emails, once per case and file (an organisation's badges come together): a badge delivered HOME tells the applicant
@@ -40,6 +40,7 @@ from datetime import datetime
 from typing import Protocol
 
 from shared.core.adapters.case_store import CaseStore, StaleVersion
+from shared.services.blue_badge.adapters.badge_store import BadgeStore
 from shared.services.blue_badge.adapters.print_store import ResultFiles
 from shared.services.blue_badge.domain.badge import Badge, BadgeStatus, DeliverTo
 from shared.core.domain.case import AuditEntry
@@ -69,7 +70,7 @@ class Owners(Protocol):
 class ResultsDesk:
     """What applying a result file works with: the council tables, where each badge lives, the files, the emails."""
 
-    store_for: Callable[[str], CaseStore]
+    store_for: Callable[[str], BadgeStore]
     owners: Owners
     files: ResultFiles
     notifier: Notifier
@@ -156,7 +157,7 @@ class AlreadyIssued:
     badge: Badge
 
 
-def _apply(store: CaseStore, entry: Confirmation | Rejection, filename: str, now: Callable[[], datetime]) -> Badge | AlreadyIssued | str:
+def _apply(store: BadgeStore, entry: Confirmation | Rejection, filename: str, now: Callable[[], datetime]) -> Badge | AlreadyIssued | str:
     """The badge as the result left it, or why the result was skipped."""
     for _ in range(SAVE_ATTEMPTS):
         badge = store.get_badge(entry.badge_number)

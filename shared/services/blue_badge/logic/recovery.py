@@ -1,31 +1,19 @@
-"""Starting a case's workflow again after its execution ended badly (failed, timed out, aborted) or vanished.
-
-Step Functions never reuses an execution name, so a restart is a new execution named after the case's restart count
-(`Case.execution_name`) that begins at the state matching where the case stands (`resume_at`, read by the first Choice
-of each case workflow). The count goes up in the same conditional, audited save that clears the flag, so two clicks
-on the same version start one execution: the second answers 409.
-"""
+"""How Blue Badge's workflows are started again after their execution ended badly or vanished, as the engine's
+recovery and reconciler read it (shared.core.logic.recovery, shared.core.logic.reconciler): the state each stage
+waits at, where a restart begins, and the refusals whose workflow ends while the case stays REFUSED."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
-
-from shared.core.adapters.case_store import CaseStore
-from shared.core.adapters.workflows import Execution, Workflows
-from shared.services.blue_badge.domain.application import ApplicationType
-from shared.core.domain.case import AuditEntry, Case, ExpectedVersion
-from shared.services.blue_badge.domain.case import CLOSED_STAGES, DecisionOutcome, ReviewOutcome, Stage
+from shared.core.domain.case import Case
 from shared.core.domain.council import CouncilConfig
+from shared.core.domain.recovery import WorkflowRecovery
+from shared.services.blue_badge.domain.application import ApplicationType
+from shared.services.blue_badge.domain.case import DecisionOutcome, ReviewOutcome, Stage
 from shared.services.blue_badge.domain.ordering import fee_due
-from shared.resources import Role
-from shared.core.logic.casework import require
 from shared.services.blue_badge.logic.intake import workflow_input
-from shared.core.logic.tenancy import Caller
 
-RESTARTED = "WORKFLOW_RESTARTED"
-RUNNING, SUCCEEDED = "RUNNING", "SUCCEEDED"
 # The workflow state that waits for people at each stage (the ASL's waitForTaskToken tasks).
 WAIT_STATE_FOR_STAGE: dict[Stage, str] = {
     Stage.AWAITING_INFORMATION: "RequestInformation",
@@ -36,16 +24,6 @@ WAIT_STATE_FOR_STAGE: dict[Stage, str] = {
     Stage.REFUSED: "Refused",
     Stage.REVIEW: "Review",
 }
-
-
-class NothingToRecover(Exception):
-    """The case's workflow is running, finished as it should, or the case is closed: HTTP 409."""
-
-
-class RecoveryInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    expected_version: ExpectedVersion
 
 
 def resume_at(case: Case, council: CouncilConfig) -> str | None:
@@ -79,48 +57,15 @@ def _order_or_payment(case: Case, council: CouncilConfig) -> str:
     return "AwaitPayment" if fee_due(case.application, council) else "OrderBadge"
 
 
-def restart(store: CaseStore, workflows: Workflows, council: CouncilConfig, case: Case, expected_version: int, actor: str,
-            reason: str, now: datetime) -> Case:
-    """Save the restart (flag cleared, count up: conditional, audited), then start the execution it names.
-
-    If the start is lost after the save, the reconciler finds the case without a running execution and starts it
-    (the name makes a second start a no-op)."""
-    resuming_at = resume_at(case, council)
-    restarted = case.changed(now, workflow_restarts=case.workflow_restarts + 1, needs_attention=None, task_token=None)
-    store.save(restarted, expected_version=expected_version, audit=AuditEntry(
-        case_id=case.case_id, at=now, actor=actor, action=RESTARTED,
-        before={"execution": case.execution_name, "needs_attention": case.needs_attention},
-        after={"execution": restarted.execution_name, "resume_at": resuming_at or "OpenCase", "reason": reason}))
-    start_execution(workflows, council, restarted)
-    return restarted
+def refusal_final(case: Case, now: datetime) -> bool:
+    """A refusal whose review window closed stays REFUSED for good, its workflow over."""
+    return case.stage is Stage.REFUSED and case.review_due is not None and case.review_due < now.date()
 
 
-def start_execution(workflows: Workflows, council: CouncilConfig, case: Case) -> bool:
-    """Start the case's current execution where the case stands; False where it exists already."""
-    at = resume_at(case, council)
-    return workflows.start(case.workflow, case.execution_name, workflow_input(case, council) | ({"resume_at": at} if at else {}))
-
-
-def why_stopped(case: Case, execution: Execution | None) -> str | None:
-    """Why the case's workflow needs starting again (its execution ended badly or is missing), or None."""
-    if case.stage in CLOSED_STAGES:
-        return None
-    if execution is None:
-        return "the workflow execution is missing"
-    if execution.status in (RUNNING, SUCCEEDED):  # a refusal that stood ends SUCCEEDED at REFUSED
-        return None
-    return f"the workflow execution ended {execution.status}"
-
-
-def recover(
-    store: CaseStore, workflows: Workflows, council: CouncilConfig, case_id: str, given: RecoveryInput, caller: Caller, now: datetime,
-) -> Case | None:
-    """A council administrator starts the case's workflow again from where the case stands (None: not in this council)."""
-    require(caller, (Role.COUNCIL_ADMIN,), "resuming a case's workflow")
-    case = store.get(case_id)
-    if case is None:
-        return None
-    why = why_stopped(case, workflows.execution(case.workflow, case.execution_name))
-    if why is None:
-        raise NothingToRecover(f"case {case_id} has no stopped workflow to resume")
-    return restart(store, workflows, council, case, given.expected_version, caller.actor, why, now)
+BLUE_BADGE_RECOVERY = WorkflowRecovery(
+    wait_states=WAIT_STATE_FOR_STAGE,
+    resume_at=resume_at,
+    workflow_input=workflow_input,
+    may_end_at=frozenset({Stage.REFUSED}),  # a refusal that stood ends its workflow at REFUSED
+    settled=refusal_final,
+)

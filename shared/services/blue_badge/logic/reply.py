@@ -143,7 +143,7 @@ class ReplyDesk:
         if problem is not None:
             uploads.delete(key)
             return problem, found
-        if not links.record_upload(reply.token, EvidenceRef(type=item.evidence_type, key=key, content_type=found.value)):
+        if not links.record_upload(reply.token, item.evidence_type, EvidenceRef(type=item.evidence_type, key=key, content_type=found.value)):
             return UploadProblem.MISSING, found  # the link was used meanwhile (another tab); reopening shows that
         return None, found
 

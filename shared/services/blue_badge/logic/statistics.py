@@ -17,13 +17,14 @@ from shared.core.adapters.case_store import CaseStore
 from shared.core.domain.case import Case
 from shared.services.blue_badge.domain.case import Stage
 from shared.core.domain.council import CouncilConfig
-from shared.core.domain.statistics import Period
+from shared.core.domain.statistics import Period, of_team
 from shared.services.blue_badge.domain.statistics import BACKLOG_STAGES, Dashboard, compute_dashboard
 
 DECISION_LOOKBACK = timedelta(days=365)
 
 
-def council_dashboard(store: CaseStore, council: CouncilConfig, period: Period, now: datetime) -> Dashboard:
+def council_dashboard(store: CaseStore, council: CouncilConfig, period: Period, now: datetime, team: str | None = None) -> Dashboard:
+    """The council's figures for the period, or one team's (`team`: its cases only, backlog included)."""
     start = datetime.combine(period.first, time.min, UTC)
     end = datetime.combine(period.last + timedelta(days=1), time.min, UTC)
     cases: list[Case] = []
@@ -32,4 +33,4 @@ def council_dashboard(store: CaseStore, council: CouncilConfig, period: Period, 
             cases += store.received_at_stage(stage, since=None, before=max(end, now + timedelta(minutes=1)))
         else:
             cases += store.received_at_stage(stage, since=start - DECISION_LOOKBACK, before=end)
-    return compute_dashboard(cases, council, period, now.astimezone(UTC).date())
+    return compute_dashboard(of_team(cases, team), council, period, now.astimezone(UTC).date())

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from shared.services.blue_badge.adapters.badge_numbers import BadgeNumbers
+from shared.services.blue_badge.adapters.badge_store import BadgeStore, badges_of
 from shared.core.adapters.case_store import CaseStore
 from shared.services.blue_badge.domain.application import ApplicationType
 from shared.services.blue_badge.domain.badge import BadgeStatus, batch_type
@@ -113,7 +114,7 @@ def approved_order(case: Case) -> BadgeOrder:
     raise ValueError(f"case {case.case_id} has no approval to order a badge from")
 
 
-def order_badge(store: CaseStore, numbers: BadgeNumbers, notifier: Notifier, case_id: str, now: datetime) -> Case:
+def order_badge(store: BadgeStore, numbers: BadgeNumbers, notifier: Notifier, case_id: str, now: datetime) -> Case:
     """Give the approved case its badge number(s) and order them for the nightly print; a replacement
     marks the old badge REPLACED in the same transaction."""
     loaded = store.load(case_id)
@@ -126,7 +127,7 @@ def order_badge(store: CaseStore, numbers: BadgeNumbers, notifier: Notifier, cas
     application = case.application
     replacing = store.get_badge(application.existing_badge_number) if application.application_type is ApplicationType.REPLACE else None
     terms = badge_terms(application, order, now.date(), replacing)
-    already = loaded.badges  # written by an earlier attempt of a large order that did not finish
+    already = badges_of(loaded)  # written by an earlier attempt of a large order that did not finish
     badges = new_badges(case, order, terms, numbers.issue(application.badges_wanted - len(already)), now, replacing)
     replaced = None
     if replacing is not None:
@@ -144,7 +145,7 @@ def order_badge(store: CaseStore, numbers: BadgeNumbers, notifier: Notifier, cas
     return ordered
 
 
-def cancel_badge(store: CaseStore, case_id: str, now: datetime) -> Case:
+def cancel_badge(store: BadgeStore, case_id: str, now: datetime) -> Case:
     """An approved cancellation request: the badge is CANCELLED with the request's reason, and the case closes."""
     case = _load(store, case_id)
     if case.stage is Stage.BADGE_CANCELLED:

@@ -1,8 +1,9 @@
-"""Cases and their workflow executions, checked against each other (one council at a time, by the stage index).
+"""Cases and their workflow executions, checked against each other (one council at a time, for every service it runs
+that declares its recovery, by the stage index).
 
 A case at a stage where a person acts expects a running execution waiting at that stage's task. Where it is not so:
 - no execution, or one that failed, timed out or was aborted, on a case nobody flagged: started again where the case
-  stands (shared.services.blue_badge.logic.recovery), which is safe because the case is at a person's step or past it;
+  stands (shared.core.logic.recovery), which is safe because the case is at a person's step or past it;
 - an execution close to Step Functions' one-year limit, waiting for a person: started again, the old one stopped;
 - anything else (an execution waiting at another stage's task, or finished while the case waits): flagged for a
   person (`needs_attention` with the reason, audited), since guessing which is right could lose a step.
@@ -16,9 +17,9 @@ from datetime import datetime, timedelta
 from shared.core.adapters.case_store import CaseStore, StaleVersion
 from shared.core.adapters.workflows import Workflows
 from shared.core.domain.case import AuditEntry, Case
-from shared.services.blue_badge.domain.case import Stage
 from shared.core.domain.council import CouncilConfig
-from shared.services.blue_badge.logic.recovery import RUNNING, WAIT_STATE_FOR_STAGE, restart, start_execution, why_stopped
+from shared.core.domain.recovery import WorkflowRecovery
+from shared.core.logic.recovery import RUNNING, restart, start_execution, why_stopped
 
 RECONCILER_ACTOR = "workflow reconciler"
 PAGE_SIZE = 100
@@ -39,23 +40,29 @@ class Reconciliation:
 
 def reconcile(store: CaseStore, workflows: Workflows, council: CouncilConfig, now: datetime) -> Reconciliation:
     """Check every case of one council that should have a workflow waiting for a person (Queries, never a Scan)."""
+    from shared.services.registry import SERVICES  # the deployment's services (the registry imports the core)
+
     done = Reconciliation()
-    for stage in WAIT_STATE_FOR_STAGE:
-        cursor: str | None = None
-        while True:
-            cases, cursor = store.by_stage(stage, limit=PAGE_SIZE, after=cursor)
-            for case in cases:
-                try:
-                    _reconcile_case(store, workflows, council, case, now, done)
-                except StaleVersion:  # the case moved while we looked: the next run sees it as it is then
-                    continue
-            if cursor is None:
-                break
+    for service in SERVICES:
+        if service.recovery is None or not council.runs(service.key):
+            continue
+        for stage in service.recovery.wait_states:
+            cursor: str | None = None
+            while True:
+                cases, cursor = store.by_stage(stage, limit=PAGE_SIZE, after=cursor)
+                for case in cases:
+                    try:
+                        _reconcile_case(store, workflows, council, service.recovery, case, now, done)
+                    except StaleVersion:  # the case moved while we looked: the next run sees it as it is then
+                        continue
+                if cursor is None:
+                    break
     return done
 
 
-def _reconcile_case(store: CaseStore, workflows: Workflows, council: CouncilConfig, case: Case, now: datetime, done: Reconciliation) -> None:
-    if now - case.updated_at < SETTLING_TIME or _refusal_final(case, now):
+def _reconcile_case(store: CaseStore, workflows: Workflows, council: CouncilConfig, recovery: WorkflowRecovery, case: Case,
+                    now: datetime, done: Reconciliation) -> None:
+    if now - case.updated_at < SETTLING_TIME or recovery.settled(case, now):
         return
     execution = workflows.execution(case.workflow, case.execution_name)
     if execution is None and case.workflow_restarts:  # a restart was saved but its start was lost
@@ -63,7 +70,7 @@ def _reconcile_case(store: CaseStore, workflows: Workflows, council: CouncilConf
         done.restarted.append(case.case_id)
     elif execution is None or execution.status != RUNNING:
         why = why_stopped(case, execution)
-        if why is None and case.stage is not Stage.REFUSED:  # a refusal that stood ends its workflow at REFUSED
+        if why is None and case.stage not in recovery.may_end_at:
             _flag(store, case, f"the workflow finished but the case is still at {case.stage.value}", now, done)
         elif why is not None and case.needs_attention is None:  # a flagged case waits for a person: the same failure would recur
             restart(store, workflows, council, case, case.version, RECONCILER_ACTOR, why, now)
@@ -75,14 +82,9 @@ def _reconcile_case(store: CaseStore, workflows: Workflows, council: CouncilConf
         done.renewed.append(case.case_id)
     else:
         waiting_at = workflows.current_state(case.workflow, case.execution_name)
-        expected = WAIT_STATE_FOR_STAGE[case.stage]
-        if waiting_at in WAIT_STATE_FOR_STAGE.values() and waiting_at != expected:
+        expected = recovery.wait_states[case.stage]
+        if waiting_at in recovery.wait_states.values() and waiting_at != expected:
             _flag(store, case, f"the workflow waits at {waiting_at} but the case is at {case.stage.value}", now, done)
-
-
-def _refusal_final(case: Case, now: datetime) -> bool:
-    """A refusal whose review window closed stays REFUSED for good, its workflow over."""
-    return case.stage is Stage.REFUSED and case.review_due is not None and case.review_due < now.date()
 
 
 def _flag(store: CaseStore, case: Case, reason: str, now: datetime, done: Reconciliation) -> None:
