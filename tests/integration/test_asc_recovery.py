@@ -4,7 +4,7 @@ reconciler or by a council administrator, through the real asc-referral ASL on m
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,15 +18,19 @@ from shared.core.logic.tenancy import Caller
 from shared.resources import Role, WorkflowKey, council_table_name
 from shared.services.asc_triage.adapters.question_sets import QuestionSets
 from shared.services.asc_triage.domain.case import ReferralCase, ReferralStage, ReferrerQuestion, Screening, ScreeningOutcome
-from shared.services.asc_triage.logic.recovery import resume_at
+from shared.services.asc_triage.logic.recovery import ASC_RECOVERY, resume_at
 from shared.services.asc_triage.logic.referrals import receive_referral
 from shared.services.asc_triage.logic.screening import answer_by_link
 from tests.integration.asc_triage.test_referral_workflow import (NORTHSHIRE, OFFICER, decide, email_body, new_referral,
                                                                  receive, waiting_at)
-from tests.integration.conftest import case_actions, wait_for_execution, wait_until
+from tests.integration.conftest import case_actions, emails_to, wait_for_execution, wait_until
 from tests.integration.test_recovery import LATER, let_moto_apply_the_stop
 
 ADMIN = Caller(user="pat.admin@northshire.example.gov.uk", council_code=NORTHSHIRE, roles=frozenset({Role.COUNCIL_ADMIN}))
+
+
+def emails_to_referrer(referral) -> list:
+    return emails_to(referral.referrer.email)
 
 
 def execution(stack, clients, name: str) -> dict:
@@ -169,3 +173,30 @@ def test_where_a_referral_resumes():
     assert resume_at(waiting, council) == "AskReferrer"
     answered = asked.model_copy(update={"answer": "Nobody", "answered_at": at})
     assert resume_at(waiting.model_copy(update={"questions": [answered]}), council) == "Screening"
+    due = datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
+    overdue_by = waiting.model_copy(update={"information_due": due, "council_code": NORTHSHIRE, "case_id": "R-TEST"})
+    assert ASC_RECOVERY.resume_input(overdue_by, council, due - timedelta(hours=2)) == {
+        "council_code": NORTHSHIRE, "case_id": "R-TEST", "resume_at": "AskReferrer", "information_timeout_seconds": 7200}  # the time left
+    assert ASC_RECOVERY.resume_input(overdue_by, council, due)["resume_at"] == "NoReply"  # time is up: on without an answer
+
+
+def test_a_referral_whose_referrer_ran_out_of_time_while_stopped_goes_back_to_screening(stack, clients):
+    referral = new_referral()
+    case = waiting_at(receive(referral).case_id, ReferralStage.SCREENING)
+    decide(case, ScreeningOutcome.ASK_REFERRER, question="Who helps her now?")
+    asked = waiting_at(case.case_id, ReferralStage.AWAITING_INFORMATION)
+    email_body(referral, "/referral")
+    stop(stack, clients, asked)
+    store = store_for(NORTHSHIRE)
+    current = store.get(case.case_id)
+    overdue = current.changed(current.updated_at, information_due=utcnow() - timedelta(days=1))
+    store.save(overdue, expected_version=current.version, audit=AuditEntry(
+        case_id=case.case_id, at=overdue.updated_at, actor="test", action="DUE_DATE_PASSED", after={}))
+    questions_sent = len([message for message in emails_to_referrer(referral) if "/referral" in message.body])
+
+    assert case.case_id in reconcile(store, workflows(), councils().get(NORTHSHIRE), utcnow() + LATER).restarted
+    back = rearmed(case.case_id, 1)
+    assert back.stage is ReferralStage.SCREENING and back.questions[-1].answer is None
+    assert workflows().current_state(WorkflowKey.ASC_REFERRAL, f"{case.case_id}--r1") == "Screening"
+    assert "TASK_RENEWED" not in case_actions(store, case.case_id)  # not asked again
+    assert len([message for message in emails_to_referrer(referral) if "/referral" in message.body]) == questions_sent

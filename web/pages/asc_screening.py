@@ -138,6 +138,15 @@ def _referral(store: CaseStore, case_id: str, who: Caller | None = None) -> Refe
     return case
 
 
+def _acting_on(case_id: str, *roles: Role, doing: str) -> tuple[CouncilConfig, CaseStore, ReferralCase, Caller]:
+    """The caller's council, its referral and the caller, for a step on the referral: the referral is found first, so
+    that another council's referral is a 404 for every role, then the caller's role is checked."""
+    council = _council()
+    store = store_for(council.code)
+    case = _referral(store, case_id, caller(router))
+    return council, store, case, require_any(router, *roles, doing=doing)
+
+
 # ---------------------------------------------------------------- the routing clock
 @dataclass(frozen=True)
 class ClockView:
@@ -332,10 +341,7 @@ def _screened_banner(case: ReferralCase, council: CouncilConfig, outcome: str) -
 @router.route("/referrals/<case_id>/team", method=["GET", "POST"])
 def move_referral(case_id: str) -> Response:
     """Team leaders move the referral to another team's queue (the form is on the referral page too)."""
-    council = _council()
-    store = store_for(council.code)
-    case = _referral(store, case_id)  # first, so that another council's referral is a 404 for every role
-    who = require_any(router, *LEADER_ROLES, doing="Moving a referral to another team")
+    council, store, case, who = _acting_on(case_id, *LEADER_ROLES, doing="Moving a referral to another team")
     form, errors = posted(router), Errors()
     if router.current_event.http_method == "POST":
         try:
@@ -350,10 +356,7 @@ def move_referral(case_id: str) -> Response:
 @router.route("/referrals/<case_id>/recovery", method=["GET", "POST"])
 def resume_referral_workflow(case_id: str) -> Response:
     """Confirm, then start the referral's stopped workflow again from the step it is at (a council admin)."""
-    council = _council()
-    store = store_for(council.code)
-    case = _referral(store, case_id)  # first, so that another council's referral is a 404 for every role
-    who = require_any(router, Role.COUNCIL_ADMIN, doing="Resuming a referral's workflow")
+    _, store, case, who = _acting_on(case_id, Role.COUNCIL_ADMIN, doing="Resuming a referral's workflow")
     form, errors = posted(router), Errors()
     if router.current_event.http_method == "POST":
         errors = resume(store, case, form, who)
@@ -367,10 +370,7 @@ def resume_referral_workflow(case_id: str) -> Response:
 @router.route("/referrals/<case_id>/notes", method=["GET", "POST"])
 def note_referral(case_id: str) -> Response:
     """Add a note (the form is on the referral page; this page shows it again with what was wrong)."""
-    council = _council()
-    store = store_for(council.code)
-    case = _referral(store, case_id, caller(router))  # first, so that another council's referral is a 404 for every role
-    who = require_any(router, *ASSESSING_ROLES, doing="Adding a note")
+    _, store, case, who = _acting_on(case_id, *ASSESSING_ROLES, doing="Adding a note")
     form, errors = posted(router), Errors()
     if router.current_event.http_method == "POST":
         errors = note_case(store, case, form, who)
@@ -384,10 +384,7 @@ def note_referral(case_id: str) -> Response:
 @router.route("/referrals/<case_id>/assignment", method=["GET", "POST"])
 def referral_assignment(case_id: str) -> Response:
     """Take an unassigned referral (a team leader, one someone else holds), or release your own (a leader, anyone's)."""
-    council = _council()
-    store = store_for(council.code)
-    case = _referral(store, case_id, caller(router))  # first, so that another council's referral is a 404 for every role
-    who = require_any(router, *EDITING_ROLES, doing="Working on referrals")
+    _, store, case, who = _acting_on(case_id, *EDITING_ROLES, doing="Working on referrals")
     claiming = claims(case, who)
     form, errors = posted(router), Errors()
     if router.current_event.http_method == "POST":

@@ -103,6 +103,12 @@ class EmailCatalogue:
 COUNCIL_PLACEHOLDERS = ("council_name", "council_phone", "council_email", "council_web")
 
 
+def contact_footer(quote_reference: str) -> str:
+    """The end of every email: how to contact the council, and how to quote the reference (a template line)."""
+    return ("\nIf you have any questions, contact $council_name:\nPhone: $council_phone\nEmail: $council_email\n"
+            f"Website: $council_web\n\n{quote_reference}\n\n$council_name\n")
+
+
 def council_fields(council: Any) -> dict[str, str]:
     """The COUNCIL_PLACEHOLDERS' values for a council (a CouncilConfig: the council module imports this one)."""
     contact = council.contact

@@ -16,6 +16,10 @@ def _never_settled(case: Case, now: datetime) -> bool:
     return False
 
 
+def _nothing_more(case: Case, council: CouncilConfig, now: datetime) -> dict[str, Any]:
+    return {}
+
+
 @dataclass(frozen=True)
 class WorkflowRecovery:
     # The workflow state that waits for people at each stage (the ASL's waitForTaskToken tasks).
@@ -29,8 +33,11 @@ class WorkflowRecovery:
     # A case left at a wait stage for good, its workflow over (e.g. a refusal whose review window closed): not checked,
     # so its execution is not even looked up (Step Functions forgets executions after 90 days).
     settled: Callable[[Case, datetime], bool] = _never_settled
+    # What a restart at `now` changes in that input, given how long the case has waited (e.g. the time left for an
+    # answer already asked for, or going straight on once it is overdue: a "resume_at" of its own).
+    restart_input: Callable[[Case, CouncilConfig, datetime], dict[str, Any]] = _nothing_more
 
-    def resume_input(self, case: Case, council: CouncilConfig) -> dict[str, Any]:
-        """The input of the case's execution started where the case stands."""
+    def resume_input(self, case: Case, council: CouncilConfig, now: datetime) -> dict[str, Any]:
+        """The input of the case's execution started at `now` where the case stands."""
         at = self.resume_at(case, council)
-        return self.workflow_input(case, council) | ({"resume_at": at} if at else {})
+        return self.workflow_input(case, council) | ({"resume_at": at} if at else {}) | self.restart_input(case, council, now)

@@ -66,7 +66,7 @@ def _reconcile_case(store: CaseStore, workflows: Workflows, council: CouncilConf
         return
     execution = workflows.execution(case.workflow, case.execution_name)
     if execution is None and case.workflow_restarts:  # a restart was saved but its start was lost
-        start_execution(workflows, council, case)
+        start_execution(workflows, council, case, now)
         done.restarted.append(case.case_id)
     elif execution is None or execution.status != RUNNING:
         why = why_stopped(case, execution)

@@ -56,19 +56,19 @@ def restart(store: CaseStore, workflows: Workflows, council: CouncilConfig, case
 
     If the start is lost after the save, the reconciler finds the case without a running execution and starts it
     (the name makes a second start a no-op)."""
-    resuming_at = _declared(case).resume_at(case, council)
+    resuming_at = _declared(case).resume_input(case, council, now).get("resume_at")
     restarted = case.changed(now, workflow_restarts=case.workflow_restarts + 1, needs_attention=None, task_token=None)
     store.save(restarted, expected_version=expected_version, audit=AuditEntry(
         case_id=case.case_id, at=now, actor=actor, action=RESTARTED,
         before={"execution": case.execution_name, "needs_attention": case.needs_attention},
         after={"execution": restarted.execution_name, "resume_at": resuming_at or "the start", "reason": reason}))
-    start_execution(workflows, council, restarted)
+    start_execution(workflows, council, restarted, now)
     return restarted
 
 
-def start_execution(workflows: Workflows, council: CouncilConfig, case: Case) -> bool:
+def start_execution(workflows: Workflows, council: CouncilConfig, case: Case, now: datetime) -> bool:
     """Start the case's current execution where the case stands; False where it exists already."""
-    return workflows.start(case.workflow, case.execution_name, _declared(case).resume_input(case, council))
+    return workflows.start(case.workflow, case.execution_name, _declared(case).resume_input(case, council, now))
 
 
 def why_stopped(case: Case, execution: Execution | None) -> str | None:

@@ -4,6 +4,7 @@ either side, and the handler's idempotency on moto's DynamoDB."""
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import sys
@@ -220,9 +221,10 @@ def test_the_receiver_shows_what_it_received_escaped(receiver):
 
 
 # ---------------------------------------------------------------- the Lambda handler, idempotent on moto's DynamoDB
-# Its own name: moto's backends are shared with the local stack another test in the same process may have started,
-# which holds the deployment's idempotency table already.
+# Names of their own: moto's backends are shared with the local stack another test in the same process may start,
+# which has the deployment's idempotency table and Northshire's CRM secret (with the local receiver's secret in it).
 CONNECTOR_IDEMPOTENCY_TABLE = f"{IDEMPOTENCY_TABLE_NAME}-crm-connector-test"
+CONNECTOR_SECRET = f"casework/crm/{COUNCIL.lower()}-connector-test"
 
 
 @pytest.fixture(scope="module")
@@ -239,12 +241,16 @@ def handler_module() -> Iterator[types.ModuleType]:
             KeySchema=[{"AttributeName": IDEMPOTENCY_TABLE_LAYOUT.partition_key, "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": IDEMPOTENCY_TABLE_LAYOUT.partition_key, "AttributeType": "S"}],
         )
-        boto3.client("secretsmanager").create_secret(Name=f"casework/crm/{COUNCIL.lower()}", SecretString=CLIENT_SECRET)
+        boto3.client("secretsmanager").create_secret(Name=CONNECTOR_SECRET, SecretString=CLIENT_SECRET)
         env.delitem(sys.modules, "functions.crm_connector.handler", raising=False)
-        from functions.crm_connector import handler  # persistence's DynamoDB client is made at import: inside the mock
+        # Imported afresh here (import_module: `from functions.crm_connector import handler` would hand back an earlier
+        # import still bound to the package): persistence's table and DynamoDB client are made at import, in the mock.
+        handler = importlib.import_module("functions.crm_connector.handler")
 
         env.setenv(CRM_ALLOW_LOOPBACK_HTTP, "true")  # the receiver is plain http on loopback, as in local runs
         yield handler
+        # Not left for a later test's import: this one's idempotency store is the table above, gone with the mock.
+        sys.modules.pop("functions.crm_connector.handler", None)
 
 
 @pytest.fixture
@@ -254,7 +260,8 @@ def connector(handler_module, receiver, monkeypatch) -> types.SimpleNamespace:
     monkeypatch.setattr(handler_module, "store_for", lambda council_code: council_code)  # the stand-in keys on the council
     monkeypatch.setattr(handler_module, "record_crm_id",
                         lambda council_code, case_id, external_id, now: cases.record_crm_id(council_code, case_id, external_id))
-    monkeypatch.setenv(Env.CRM_ENDPOINTS.value, json.dumps({COUNCIL: receiver.endpoint(COUNCIL).model_dump()}))
+    endpoint = receiver.endpoint(COUNCIL).model_copy(update={"secret_name": CONNECTOR_SECRET})
+    monkeypatch.setenv(Env.CRM_ENDPOINTS.value, json.dumps({COUNCIL: endpoint.model_dump()}))
     monkeypatch.setattr(handler_module, "tokens", TokenCache())
     log = io.StringIO()
     monkeypatch.setattr(handler_module.logger.registered_handler, "stream", log)

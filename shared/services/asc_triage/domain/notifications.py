@@ -18,7 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from shared.core.domain.council import CouncilConfig
-from shared.core.domain.email import COUNCIL_PLACEHOLDERS, EmailCatalogue, EmailMessage, EmailTemplate, council_fields
+from shared.core.domain.email import COUNCIL_PLACEHOLDERS, EmailCatalogue, contact_footer, EmailMessage, EmailTemplate, council_fields
 from shared.services.asc_triage.domain.business_hours import LONDON
 from shared.services.asc_triage.domain.case import ReferralCase
 from shared.services.asc_triage.domain.settings import triage_settings
@@ -50,16 +50,7 @@ REFERRER_FIELDS = (
     "closed_because",  # why the referral was closed: one sentence
 )
 
-_FOOTER = """
-If you have any questions, contact $council_name:
-Phone: $council_phone
-Email: $council_email
-Website: $council_web
-
-Please quote the reference $reference.
-
-$council_name
-"""
+_FOOTER = contact_footer("Please quote the reference $reference.")
 
 _LOOK_AGAIN = "If their needs change, or you think we have got this wrong, contact us and we will look again.\n"
 

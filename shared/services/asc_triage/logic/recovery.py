@@ -7,18 +7,23 @@ A restart begins where the referral stands, without asking again for what a pers
   task waits again (a decision to ask the referrer is asked again by the officer, since a referral back at SCREENING
   may also be one whose referrer did not answer);
 - AWAITING_INFORMATION with the question still open: the referrer is asked again, with the same reply-by date, so the
-  link they hold keeps working and their answer still counts (going straight back to screening would throw it away);
-  with the question answered (its resume was lost): back to screening, as the answer would have taken it.
+  link they hold keeps working and their answer still counts (going straight back to screening would throw it away),
+  and the workflow waits only for what is left of their time; once that date has passed, straight on as without an
+  answer (NoReply: back to screening); with the question answered (its resume was lost): back to screening, as the
+  answer would have taken it.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.recovery import WorkflowRecovery
 from shared.services.asc_triage.domain.case import ReferralCase, ReferralStage, ScreeningOutcome
 from shared.services.asc_triage.logic.referrals import workflow_input
 
-SCREENING_WAIT, REFERRER_WAIT = "Screening", "AskReferrer"
+SCREENING_WAIT, REFERRER_WAIT, NO_REPLY = "Screening", "AskReferrer", "NoReply"
 # The ASL's step for each decision that closes the referral.
 STEP_FOR_OUTCOME = {ScreeningOutcome.ROUTE: "Route", ScreeningOutcome.SIGNPOST: "Signpost", ScreeningOutcome.CLOSE: "Close"}
 
@@ -36,8 +41,17 @@ def resume_at(case: ReferralCase, council: CouncilConfig) -> str | None:
     return SCREENING_WAIT
 
 
+def restart_input(case: ReferralCase, council: CouncilConfig, now: datetime) -> dict[str, Any]:
+    """A referrer asked again waits only for the rest of their time; one whose time is up is not asked again."""
+    if resume_at(case, council) != REFERRER_WAIT or case.information_due is None:
+        return {}
+    left = int((case.information_due - now).total_seconds())
+    return {"information_timeout_seconds": left} if left > 0 else {"resume_at": NO_REPLY}
+
+
 ASC_RECOVERY = WorkflowRecovery(
     wait_states={ReferralStage.SCREENING: SCREENING_WAIT, ReferralStage.AWAITING_INFORMATION: REFERRER_WAIT},
     resume_at=resume_at,
     workflow_input=workflow_input,
+    restart_input=restart_input,
 )

@@ -21,7 +21,7 @@ from shared.core.domain.case import Case
 from shared.services.blue_badge.domain.completeness import MissingItem
 from shared.core.domain.council import CouncilConfig
 from shared.services.blue_badge.domain.settings import badge_settings
-from shared.core.domain.email import COUNCIL_PLACEHOLDERS, EmailCatalogue, EmailMessage, EmailTemplate, council_fields
+from shared.core.domain.email import COUNCIL_PLACEHOLDERS, EmailCatalogue, contact_footer, EmailMessage, EmailTemplate, council_fields
 
 
 class NotificationKind(StrEnum):
@@ -63,16 +63,7 @@ REVIEW_DAYS = 28  # a refusal review is usually requested within 28 days (domain
 # Welsh councils: a one-line note only (EmailCatalogue.render). Full bilingual (Welsh-first) emails under the Welsh Language
 # Standards are out of scope for now; they would be a second template set keyed by language.
 
-_FOOTER = """
-If you have any questions, contact $council_name:
-Phone: $council_phone
-Email: $council_email
-Website: $council_web
-
-Please quote your reference $case_reference.
-
-$council_name
-"""
+_FOOTER = contact_footer("Please quote your reference $case_reference.")
 
 DEFAULT_TEMPLATES: Mapping[NotificationKind, EmailTemplate] = {
     NotificationKind.RECEIVED: EmailTemplate(
