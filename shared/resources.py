@@ -370,6 +370,17 @@ class Role(StrEnum):
     COUNCIL_ADMIN = "council-admin"
 
 
+ROLE_NAMES = {Role.CASEWORKER: "caseworker", Role.TEAM_LEADER: "team leader", Role.ASSESSOR: "assessor",
+              Role.READ_ONLY: "read-only", Role.COUNCIL_ADMIN: "council administrator"}
+
+
+def needs_role(doing: str, roles: tuple[Role, ...]) -> str:
+    """What a person refused for want of a role reads: the roles by name, and whom to ask."""
+    names = [ROLE_NAMES[role] for role in roles]
+    which = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"{doing[:1].upper()}{doing[1:]} needs the {which} role. Ask your council administrator if you need it."
+
+
 NATIONAL_ADMIN_GROUP = "national-admin"
 USER_POOL_NAME = f"{PREFIX}-staff"
 USER_POOL_CLIENT_NAME = f"{PREFIX}-web"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -18,11 +18,15 @@ from pydantic import ValidationError
 
 from shared.services.blue_badge.domain.application import (
     BENEFIT_ROUTES,
+    FILE_ONLY,
     Application,
     ApplicationType,
     EligibilityCode,
+    EvidenceType,
     Party,
 )
+from shared.services.blue_badge.domain.completeness import documents_needed
+from shared.core.domain.formats import is_valid_nino, is_valid_postcode
 from shared.services.blue_badge.domain.badge import normalise_badge_number
 from shared.core.domain.council import CouncilConfig
 from web.forms import Errors
@@ -30,6 +34,7 @@ from shared.services.blue_badge.domain.settings import FeeTiming, badge_settings
 
 JOURNEY = "/applications/new"  # the journey's answers are kept as one draft under this key
 APPLICATION_ID = "application-id"  # made when the first answer is kept, so a repeated submit is a duplicate
+KEYED_BY = "keyed-by"  # the caseworker keying in (drafts are per person): who saw the documents
 NOT_STATED = "NOT_STATED"
 YES, NO = "yes", "no"
 
@@ -53,6 +58,7 @@ class Field:
     options: dict[str, str] = field(default_factory=dict)  # value -> words, for radios and checkboxes
     hint: str | None = None
     invalid: str | None = None  # the message for a value in the wrong format
+    valid: Callable[[str], bool] | None = None  # a format check the model leaves to the completeness check (message: invalid)
     width: str = ""  # a GOV.UK width class
     autocomplete: str | None = None
     shown_when: tuple[str, str] | None = None  # (radios field, value): revealed under that choice
@@ -111,6 +117,12 @@ def _options(labels: dict[Any, str]) -> dict[str, str]:
 
 
 YES_NO = {YES: "Yes", NO: "No"}
+# The documents a caseworker may see and hand back (a photo is printed on the badge, so it needs a file).
+DOCUMENTS = {
+    EvidenceType.PROOF_ID: "Proof of identity, such as a passport, driving licence or birth certificate",
+    EvidenceType.PROOF_ADD: "Proof of address, such as a council tax bill dated in the last 12 months",
+    EvidenceType.PROOF_ELIG: "Proof of eligibility, such as the benefit award letter",
+}
 BADGE_NUMBER_FORMAT = "Enter a badge number of 6 characters: numbers 0 to 9 and letters A to H, J or K"
 
 F = {
@@ -142,7 +154,8 @@ F = {
         Field("holder-dob", "Date of birth", Kind.DATE, ("holder.date_of_birth",), hint="For example, 27 3 1957"),
         Field("holder-gender", "Gender", Kind.RADIOS, ("holder.gender",), _options({"FEMALE": "Female", "MALE": "Male", "UNSPECIFIED": "Not given"})),
         Field("holder-nino", "National Insurance number", locations=("holder.nino",), width="govuk-input--width-10",
-              hint="Needed for a benefit-based application, for example QQ 12 34 56 C"),
+              hint="Needed for a benefit-based application, for example QQ 12 34 56 C",
+              invalid="Enter a National Insurance number in the correct format", valid=is_valid_nino),
         Field("organisation-name", "Organisation name", locations=("organisation.name",)),
         Field("organisation-charity-number", "Charity number", locations=("organisation.charity_number",), width="govuk-input--width-10"),
         Field("organisation-badges", "Number of badges needed", Kind.NUMBER, ("organisation.number_of_badges",), width="govuk-input--width-4"),
@@ -151,7 +164,8 @@ F = {
         Field("address-line1", "Address line 1", locations=("holder.address.line1", "organisation.address.line1")),
         Field("address-line2", "Address line 2", locations=("holder.address.line2", "organisation.address.line2")),
         Field("address-town", "Town or city", locations=("holder.address.town", "organisation.address.town"), width="govuk-!-width-two-thirds"),
-        Field("address-postcode", "Postcode", locations=("holder.address.postcode", "organisation.address.postcode"), width="govuk-input--width-10"),
+        Field("address-postcode", "Postcode", locations=("holder.address.postcode", "organisation.address.postcode"), width="govuk-input--width-10",
+              invalid="Enter a real postcode", valid=is_valid_postcode),
         Field("contact-full-name", "Contact's full name", locations=("contact.full_name",), hint="Leave blank if the holder is the contact"),
         Field("contact-relationship", "Relationship to the badge holder", locations=("contact.relationship",), width="govuk-input--width-20",
               hint="For example SELF, parent or carer"),
@@ -208,6 +222,9 @@ F = {
         Field("fee-method", "How it was paid", locations=("payment.method",), width="govuk-input--width-20",
               hint="For example card, cash or cheque", shown_when=("fee-paid", YES)),
         Field("fee-reference", "Payment reference", locations=("payment.reference",), width="govuk-input--width-20", shown_when=("fee-paid", YES)),
+        Field("documents-seen", "Documents seen and returned to the applicant", Kind.CHECKBOXES, ("documents_seen",), _options(DOCUMENTS),
+              hint="Select all that came with the form. You are recorded as the person who saw them; the applicant is asked for the rest."),
+        Field("documents-seen-on", "Date the documents were seen", Kind.DATE, ("documents_seen",), hint="Leave blank if you saw them today"),
     )
 }
 
@@ -290,6 +307,27 @@ def _detail_fields(answers: Answers) -> tuple[Field, ...]:
     return _names("child-equipment", "child-other")
 
 
+def _documents(answers: Answers) -> list[EvidenceType]:
+    """The documents this application needs that can be seen and returned (none before its type and route are known)."""
+    try:
+        route = EligibilityCode(answers.route) if answers.route not in ("", NOT_STATED) else None
+        needed = documents_needed(ApplicationType(answers.application_type), Party(answers.party), route)
+    except ValueError:
+        return []
+    return [kind for kind in needed if kind not in FILE_ONLY]
+
+
+def _documents_came(answers: Answers, council: CouncilConfig) -> bool:
+    """Documents come with a form, or are shown in person; a phone call brings none."""
+    return answers.value("channel") in ("PAPER", "INPERSON") and bool(_documents(answers))
+
+
+def _document_fields(answers: Answers) -> tuple[Field, ...]:
+    """The documents this route needs, to tick; none ticked is an answer (none came)."""
+    offered = {kind.value: text for kind, text in DOCUMENTS.items() if kind in _documents(answers)}
+    return replace(F["documents-seen"], options=offered), F["documents-seen-on"]
+
+
 def _needs_fee(answers: Answers, council: CouncilConfig) -> bool:
     return badge_settings(council).charges_fee and badge_settings(council).fee_taken_on is FeeTiming.APPLICATION and answers.application_type != ApplicationType.CANCEL
 
@@ -316,6 +354,7 @@ STEPS = (
     Step("eligibility-details", "Eligibility details", _detail_fields,
          lambda answers, council: _needs_eligibility(answers, council) and answers.route in DETAIL_ROUTES,
          lambda answers: {"arms-drives": "Select whether they drive regularly"} if answers.route == EligibilityCode.ARMS else {}),
+    Step("documents", "Documents that came with the form", _document_fields, _documents_came),
     Step("fee", "The badge fee", lambda answers: _names("fee-paid", "fee-amount", "fee-method", "fee-reference"), _needs_fee, _fee_required),
 )
 STEPS_BY_SLUG = {step.slug: step for step in STEPS}
@@ -422,6 +461,11 @@ def application_data(answers: Answers, council: CouncilConfig, submitted_at: dat
         "email": _text(answers, "contact-email"), "phone": _text(answers, "contact-phone"),
     })
     data["eligibility"] = _eligibility_data(answers, dates) if _needs_eligibility(answers, council) else None
+    if _documents_came(answers, council):
+        seen_on = dates.get("documents-seen-on") or submitted_at.date()
+        ticked = answers.values("documents-seen")
+        data["documents_seen"] = [{"type": kind.value, "seen_by": answers.value(KEYED_BY), "seen_on": seen_on}
+                                  for kind in _documents(answers) if kind.value in ticked] or None
     if _needs_fee(answers, council) and answers.value("fee-paid") == YES:
         data["payment"] = _compact({
             "paid": True, "amount_pence": read_pence(answers.value("fee-amount")),
@@ -484,7 +528,9 @@ def check(answers: Answers, council: CouncilConfig, submitted_at: datetime) -> C
         for item in step.fields(answers):
             if item.kind is Kind.DATE:
                 dates[item.name] = read_date(answers, item, page)
-        _date_rules(dates, page)
+            elif item.valid and answers.value(item.name) and not item.valid(answers.value(item.name)):
+                page.add(item.error_id, item.invalid)
+        _date_rules({item.name: dates[item.name] for item in step.fields(answers) if item.name in dates}, page)  # this page's own
     data = application_data(answers, council, submitted_at, dates)
     application = None
     try:
@@ -508,6 +554,9 @@ def _date_rules(dates: dict[str, date | None], errors: Errors) -> None:
         errors.add(F["holder-dob"].error_id, "Date of birth must be in the past")
     elif born and born.year < 1900:
         errors.add(F["holder-dob"].error_id, "Date of birth must be after 1 January 1900")
+    seen_on = dates.get("documents-seen-on")
+    if seen_on and seen_on > date.today():
+        errors.add(F["documents-seen-on"].error_id, "Date the documents were seen must be today or in the past")
     start, end = dates.get("award-start"), dates.get("award-end")
     if start and end and end < start:
         errors.add(F["award-end"].error_id, "Award end date must be after the award start date")
@@ -519,8 +568,8 @@ def message_for(problem: dict[str, Any], item: Field) -> str:
     label = item.label
     if kind == "missing":
         return f"Enter {label[:1].lower() + label[1:]}"
-    if kind == "string_too_long":
-        return f"{label} must be {context.get('max_length')} characters or fewer"
+    if kind == "string_too_long":  # a value with a format of its own (a postcode, a badge number) is wrong, not just long
+        return item.invalid or f"{label} must be {context.get('max_length')} characters or fewer"
     if kind == "string_pattern_mismatch":
         return item.invalid or f"Enter {label[:1].lower() + label[1:]} in the correct format"
     if kind in ("int_parsing", "int_from_float"):

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.router import Router
 from shared.bootstrap import councils
 from shared.core.domain.case import utcnow
 from shared.core.domain.council import CouncilConfig
-from shared.resources import Role
+from shared.resources import Role, needs_role
 from shared.core.logic.tenancy import Caller
 from shared.services.registry import SERVICES
 from web.forms import Form
@@ -94,7 +94,7 @@ def posted(router: Router) -> Form:
 def require_any(router: Router, *roles: Role, doing: str) -> Caller:
     who = caller(router)
     if not who.has_any(*roles):
-        raise ForbiddenError(f"{doing} needs one of these roles: {', '.join(role.value for role in roles)}")
+        raise ForbiddenError(needs_role(doing, roles))
     return who
 
 

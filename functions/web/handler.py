@@ -28,8 +28,8 @@ for router in ROUTERS:
     app.include_router(router)
 
 
-def _error_page(status: HTTPStatus, title: str, message: str) -> Response:
-    return render_html("error.html", status, session=app.context.get("session"), title=title, message=message)
+def _error_page(status: HTTPStatus, title: str, message: str, **way_back: str) -> Response:
+    return render_html("error.html", status, session=app.context.get("session"), title=title, message=message, **way_back)
 
 
 @app.not_found
@@ -54,11 +54,21 @@ def refused_by_service(error: PermissionError) -> Response:
 
 @app.exception_handler([StaleVersion, StepNotOpen])
 def changed_meanwhile(error: Exception) -> Response:
-    # Optimistic locking: someone else saved the case (or moved its workflow on) since this page was loaded.
+    # Optimistic locking: someone else saved the case (or moved its workflow on) since this page was loaded. Every action
+    # on a case is under its page (/cases/<id>/..., /referrals/<id>/...), so the way back is the address's first two parts.
+    parts = app.current_event.path.split("/")
+    noun = CASE_PAGES.get(parts[1]) if len(parts) > 3 else None
+    if noun is None:
+        return _error_page(HTTPStatus.CONFLICT, "This has changed since you opened it",
+                           "Someone else has updated it. Open it again to see the latest version, then try again.")
     return _error_page(
-        HTTPStatus.CONFLICT, "This case has changed since you opened it",
-        "Someone else has updated it. Go back to the case to see the latest version, then try again.",
+        HTTPStatus.CONFLICT, f"This {noun} has changed since you opened it",
+        f"Someone else has updated it. Go back to the {noun} to see the latest version, then try again.",
+        back_href="/".join(parts[:3]), back_text=f"Go back to the {noun}",
     )
+
+
+CASE_PAGES = {"cases": "case", "referrals": "referral"}  # the first part of a case page's address -> what it shows
 
 
 # clear_state: a warm function serves staff and applicants in turn, so no request's user or council may carry over.

@@ -150,7 +150,7 @@ def submit(scope: Page | Locator, button: str) -> None:
 
 
 def badge_numbers(page: Page) -> list[str]:
-    cells = page.locator("#badges + table tbody tr td:first-child").all_inner_texts()
+    cells = page.get_by_role("table", name="Badges ordered by this case").locator("tbody tr td:first-child").all_inner_texts()
     return [cell.strip() for cell in cells if BADGE_NUMBER.match(cell.strip())]
 
 
@@ -234,7 +234,7 @@ def test_a_caseworker_takes_a_case_from_the_queue_to_an_ordered_badge(page: Page
     return_to_the_case(page)
     reload_until(page, at_stage(page, "Ordered"), "the badge to be ordered")
     [number] = badge_numbers(page)
-    expect(page.locator("#badges + table")).to_contain_text("Ordered")
+    expect(page.get_by_role("table", name="Badges ordered by this case")).to_contain_text("Ordered")
     status, found = local_stack.api(caseworker, "GET", f"/badges/{number}")
     assert (status, found["badge"]["case_id"], found["badge"]["status"]) == (200, case_id, "ORDERED")
 
@@ -278,7 +278,7 @@ def test_the_applicant_answers_a_request_for_information_on_the_reply_page(new_p
 
     staff.reload()
     reload_until(staff, stage_tag(staff).filter(has_not_text="Awaiting information"), "the case to leave AWAITING_INFORMATION")
-    expect(staff.locator("#evidence ~ table").first).to_contain_text("Photo")
+    expect(staff.get_by_role("table", name="Documents sent with the application")).to_contain_text("Photo")
 
     # The link was single-use.
     applicant.go_back()

@@ -97,6 +97,13 @@ def test_the_session_timeout_warning_offers_to_stay_signed_in_and_then_signs_out
 
     page.clock.fast_forward("25:01")  # the timer restarted: warned again ...
     expect(dialog).to_be_visible()
+    with page.expect_response("**/session/extend") as extended:
+        page.keyboard.press("Escape")  # ... where Esc keeps the session too (it is not "sign me out") ...
+    assert extended.value.ok
+    expect(dialog).to_be_hidden()
+
+    page.clock.fast_forward("25:01")  # ... so the timer restarted: warned again ...
+    expect(dialog).to_be_visible()
     with page.expect_navigation():
         page.clock.fast_forward("05:00")  # ... and signed out at the end
     expect(page).to_have_url(re.compile(r"/sign-in\?timed_out=1&next=%2F$"))

@@ -316,7 +316,7 @@ def test_a_team_leader_overrides_priority_and_it_is_audited(caseworker, leader, 
     # Caseworkers and read-only staff cannot; a stale version is refused; nothing changes on any of these.
     for api in (caseworker, api_as(NORTHSHIRE, Role.READ_ONLY), api_as(NORTHSHIRE, Role.ASSESSOR)):
         status, body = api.call("POST", f"/cases/{case_id}/priority", {"expected_version": version + 1, "priority": 10})
-        assert status == 403 and "team-leader" in body["message"]
+        assert status == 403 and "team leader" in body["message"]  # roles named in words (issue 17)
     status, body = leader.call("POST", f"/cases/{case_id}/priority", {"expected_version": version, "priority": 10})
     assert status == 409 and body["message"]
     status, body = leader.call("POST", f"/cases/{case_id}/priority", {"expected_version": version + 1, "priority": 101})

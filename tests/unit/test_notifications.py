@@ -16,7 +16,8 @@ from shared.services.blue_badge.domain.notifications import (
     compose,
     format_date,
 )
-from shared.services.blue_badge.domain.case import BadgeCase
+from shared.services.blue_badge.domain.badge import DeliverTo
+from shared.services.blue_badge.domain.case import BadgeCase, BadgeOrder, Decision, DecisionOutcome
 from shared.core.domain.email import WELSH_VERSION_NOTE
 from tests.factories import REMOVE, complete_application
 
@@ -34,9 +35,16 @@ def make_case(council_code: str = "NORTHSHIRE", missing: list[MissingItem] | Non
     return BadgeCase.open(application, missing or [], NOW)
 
 
+def approved(case: Case, deliver_to: DeliverTo = DeliverTo.HOME) -> Case:
+    order = BadgeOrder(deliver_to=deliver_to)
+    return case.model_copy(update={"decision": Decision(outcome=DecisionOutcome.APPROVE, order=order, by="cw@example.gov.uk", at=NOW)})
+
+
 def compose_any(kind: NotificationKind, council=NORTHSHIRE, case: Case | None = None, **kwargs):
     """compose() with the inputs each kind needs."""
     case = case or make_case(council.code)
+    if kind is NotificationKind.BADGE_ORDERED and case.decision is None:
+        case = approved(case)
     defaults = {
         NotificationKind.INFORMATION_REQUESTED: {"missing": [MissingItem.of(MissingCode.PHOTO)], "reply_by": REPLY_BY},
         NotificationKind.INFORMATION_REMINDER: {"missing": [MissingItem.of(MissingCode.PHOTO)], "reply_by": REPLY_BY},
@@ -84,6 +92,16 @@ def test_each_kind_composes_with_subject_and_personalisation(kind):
     assert "https://northshire.example.gov.uk/blue-badge" in body
     assert "$" not in body and "$" not in message.subject  # every placeholder was filled
     assert WELSH_VERSION_NOTE not in body
+
+
+def test_the_badge_ordered_email_says_how_the_badge_comes_posted_or_to_collect():
+    posted = compose(NotificationKind.BADGE_ORDERED, NORTHSHIRE, approved(make_case())).body_text
+    assert "sent to you by post" in posted and "not arrived within 3 weeks" in posted and "collect" not in posted
+    collected = compose(NotificationKind.BADGE_ORDERED, NORTHSHIRE, approved(make_case(), DeliverTo.COUNCIL)).body_text
+    assert "sent to us for you to collect" in collected and "contact you when it is ready" in collected
+    assert "by post" not in collected and "not arrived" not in collected
+    with pytest.raises(ValueError):  # nothing approved: no order to say how it comes
+        compose(NotificationKind.BADGE_ORDERED, NORTHSHIRE, make_case())
 
 
 def test_information_requested_lists_each_missing_item_and_the_reply_by_date():

@@ -91,7 +91,7 @@ def test_dashboard_figures():
     automatic, other = figures.decided_on_time
     assert (automatic.target_days, automatic.decided, automatic.within_target) == (5, 2, 1)
     assert (other.target_days, other.decided, other.within_target) == (30, 1, 1)
-    assert [(row.label, row.approved, row.refused) for row in figures.outcomes_by_route] == [("PIP", 2, 0), ("WALKD", 0, 1)]
+    assert [(row.label, row.approved, row.refused) for row in figures.outcomes_by_route] == [("PIP", 2, 0), ("Walking difficulty", 0, 1)]
     assert (figures.reviews.requested, figures.reviews.upheld, figures.reviews.overturned) == (1, 0, 1)
     assert figures.badges_ordered == 4  # N1, N2, N3 and the overturned refusal's N4
     # Open today: screening (24 days), decision (23), awaiting information (22), decision (26) and the review.

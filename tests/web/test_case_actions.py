@@ -50,6 +50,7 @@ def test_a_stale_version_shows_the_case_has_changed_page(signed_in):
         case_id=case_id, at=utcnow(), actor="user:someone.else", action="PRIORITY_CHANGED"))
     page = browser.post(f"/cases/{case_id}/proof-check", {"csrf_token": form.csrf_token, "expected_version": case.version, "confirmed": "yes"})
     assert page.status == 409 and "This case has changed since you opened it" in page.text
+    assert f'href="/cases/{case_id}">Go back to the case</a>' in page.html  # the link goes where the page says
     assert case_now(case_id).stage is Stage.PROOF_CHECK and case_now(case_id).proof_check is None
 
 
@@ -65,20 +66,21 @@ def test_deciding_to_approve_goes_through_the_order_and_check_your_answers(signe
     chosen = send(browser, f"/cases/{case_id}/decision", {"outcome": "APPROVE"})
     assert chosen.status == 303 and chosen.location == f"/cases/{case_id}/decision/order"
     order_page = f"/cases/{case_id}/decision/order"
-    for fields, message in (
-        ({"start-date-day": "31", "start-date-month": "2", "start-date-year": "2030"}, "Start date must be a real date"),
-        ({"start-date-day": "1", "start-date-month": "1", "start-date-year": "2020"}, "past"),
-        ({"deliver-to": "COUNCIL", "delivery-option": "FAST"}, "ast"),
+    for fields, message, field_id in (
+        ({"start-date-day": "31", "start-date-month": "2", "start-date-year": "2030"}, "Start date must be a real date", "start-date-day"),
+        ({"start-date-day": "1", "start-date-month": "1", "start-date-year": "2020"}, "Start date must be today or in the future", "start-date-day"),
+        ({"deliver-to": "COUNCIL", "delivery-option": "FAST"}, "ast", "delivery-option"),
     ):
         refused = send(browser, order_page, fields)
         assert refused.status == 400 and message in " ".join(error_summary(refused)), (fields, error_summary(refused))
+        assert f'href="#{field_id}"' in refused.html  # a date's error leads to its Day field
     start = date.today() + timedelta(days=7)
     details = send(browser, order_page, {"start-date-day": str(start.day), "start-date-month": str(start.month),
                                          "start-date-year": str(start.year), "deliver-to": "HOME", "delivery-option": "FAST"})
     assert details.status == 303 and details.location == f"/cases/{case_id}/decision/check"
 
     check = browser.get(details.location)
-    assert check.status == 200 and check.title == "Check your answers - Blue Badge casework"
+    assert check.status == 200 and check.title == f"Check your answers - Case {case_id} - Blue Badge casework"
     text = check.text
     assert "Outcome Approve and order the badge" in text and f"Badge starts {start.day} {start:%B %Y}" in text
     assert "The holder's home, fast track" in text

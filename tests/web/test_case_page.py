@@ -45,7 +45,7 @@ def test_the_case_page_shows_the_application_what_is_missing_the_documents_and_t
     assert "pip-letter.pdf" in page.text
     # The history of changes, newest first; the reads (this one too) are listed apart, under a details toggle.
     history = page.html.split('id="history"')[1]
-    assert history.index("Stage changed") < history.index("Case opened")
+    assert history.index("The case moved from received to waiting for information") < history.index("Application received")
     assert "Case viewed" not in history
     assert re.search(r"Who has opened this case \(\d+ times?\)", page.text)
     # Nothing may be decided yet: the only things to do are notes and taking the case.
@@ -65,7 +65,7 @@ def test_a_note_is_added_from_the_case_page_and_an_empty_one_is_refused(signed_i
     assert added.status == 303 and added.location == f"/cases/{case_id}/done/note"
     assert "Note added" in browser.get(added.location).text
     page = browser.get(f"/cases/{case_id}")
-    assert "Rang the applicant:\nletter is on its way." in unescape(page.html) and "Note added" in page.text
+    assert "Rang the applicant:\nletter is on its way." in unescape(page.html) and "Added a note." in page.text
 
 
 def test_documents_are_shown_inline_by_a_presigned_link_that_expires(signed_in, stack):

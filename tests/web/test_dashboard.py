@@ -39,6 +39,7 @@ def test_only_team_leaders_and_council_admins_see_the_dashboard(browser, staff, 
     browser.sign_in(staff("NORTHSHIRE", *roles))
     page = browser.get("/dashboard")
     assert page.status == 403 and "You cannot do that" in page.text
+    assert "needs the team leader or council administrator role" in page.text and "team-leader" not in page.text  # roles by name
     assert 'href="/dashboard"' not in page.html  # nor is it in their navigation
 
 
@@ -73,7 +74,7 @@ def test_figures_for_the_period(leader):
     assert "67% complete at first submission (2 of 3)" in page.text
     assert row(page, "Automatic routes")[:4] == ["5", "2", "1", "50%"]
     assert row(page, "Further assessment and other applications")[:4] == ["30", "1", "1", "100%"]
-    assert row(page, "PIP")[:3] == ["2", "0", "100%"] and row(page, "WALKD")[:3] == ["0", "1", "0%"]
+    assert row(page, "PIP")[:3] == ["2", "0", "100%"] and row(page, "Walking difficulty")[:3] == ["0", "1", "0%"]
     assert re.search(r"Requested.*?Upheld.*?Overturned.*?>1</td>\s*<td[^>]*>0</td>\s*<td[^>]*>0</td>", page.html, flags=re.S)
     assert "2 badges ordered" in page.text
     assert 'class="app-chart__bar app-chart__bar--100"' in page.html  # the largest channel's bar is full length

@@ -18,6 +18,7 @@ from web.sessions import SESSION_IDLE
 
 TYPE, BADGE, HOLDER, ADDRESS = f"{JOURNEY}/type", f"{JOURNEY}/badge", f"{JOURNEY}/holder", f"{JOURNEY}/address"
 ELIGIBILITY, DETAILS, FEE, CHECK = f"{JOURNEY}/eligibility", f"{JOURNEY}/eligibility-details", f"{JOURNEY}/fee", f"{JOURNEY}/check"
+DOCUMENTS = f"{JOURNEY}/documents"
 
 PERSON = {
     "holder-title": "Mrs", "holder-forenames": "Grace", "holder-surname": "Hopper",
@@ -171,9 +172,10 @@ def test_eligibility_needs_a_route_and_award_dates_that_make_sense(keyer):
     assert "Award end date must be after the award start date" in backwards.text
     points = send(browser, DETAILS, {**PIP_AWARD, "pip-moving-points": "13"})
     assert "PIP points for moving around must be 12 or fewer" in points.text
-    # A route with nothing more to ask goes straight on; "not stated" is a choice the caseworker makes.
-    assert send(browser, ELIGIBILITY, {"eligibility-code": "BLIND"}).location == FEE
-    assert send(browser, ELIGIBILITY, {"eligibility-code": "NOT_STATED"}).location == FEE
+    # A route with nothing more to ask goes straight on, to the documents that came with the paper form;
+    # "not stated" is a choice the caseworker makes.
+    assert send(browser, ELIGIBILITY, {"eligibility-code": "BLIND"}).location == DOCUMENTS
+    assert send(browser, ELIGIBILITY, {"eligibility-code": "NOT_STATED"}).location == DOCUMENTS
 
 
 def test_fee_page_asks_whether_paid_and_how_much(keyer):
@@ -188,7 +190,8 @@ def test_fee_page_asks_whether_paid_and_how_much(keyer):
 def test_a_free_council_has_no_fee_page(keyer):
     browser = keyer("VALEWYE")
     key_in(browser, (TYPE, {"application-type": "NEW", "party": "PERSON", "channel": "PAPER"}))
-    assert send(browser, ELIGIBILITY, {"eligibility-code": "BLIND"}).location == CHECK
+    assert send(browser, ELIGIBILITY, {"eligibility-code": "BLIND"}).location == DOCUMENTS
+    assert send(browser, DOCUMENTS, {"documents-seen": ["PROOF_ID", "PROOF_ADD", "PROOF_ELIG"]}).location == CHECK
     assert browser.get(FEE).status == 303
 
 

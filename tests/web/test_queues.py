@@ -6,7 +6,6 @@ import re
 import uuid
 from urllib.parse import unquote
 
-import pytest
 
 from shared.bootstrap import store_for
 from shared.services.blue_badge.domain.case import Stage

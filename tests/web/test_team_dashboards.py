@@ -12,7 +12,6 @@ import pytest
 
 from shared.bootstrap import store_for
 from shared.core.domain.case import AuditEntry
-from shared.resources import Role
 from shared.services.asc_triage.domain.case import ReferralCase, ScreeningOutcome
 from shared.services.blue_badge.domain.case import Stage
 from tests.unit.asc_triage.test_statistics import referral, screened

@@ -6,6 +6,14 @@ initAll();
 const body = document.body;
 const csrfToken = body.dataset.csrfToken;
 
+// GOV.UK Frontend marks a radio that reveals a question aria-expanded, which ARIA does not allow on a radio (axe's
+// aria-allowed-attr, critical; alphagov/govuk-frontend#979). The revealed question follows the radio in reading order,
+// so the attribute is dropped each time the reveal sets it.
+const dropExpanded = (input) => input.type === "radio" && input.removeAttribute("aria-expanded");
+document.querySelectorAll("input[aria-expanded]").forEach(dropExpanded);
+new MutationObserver((changes) => changes.forEach((change) => change.target.hasAttribute("aria-expanded") && dropExpanded(change.target)))
+  .observe(body, { subtree: true, attributeFilter: ["aria-expanded"] });
+
 async function post(url, data) {
   const response = await fetch(url, {
     method: "POST",
@@ -60,11 +68,17 @@ if (dialog && body.dataset.sessionSeconds) {
     }, sessionMs);
   };
 
-  dialog.querySelector("[data-stay-signed-in]").addEventListener("click", async () => {
+  const staySignedIn = async () => {
     if (await post("/session/extend", new URLSearchParams())) {
       dialog.close();
       schedule();
     }
+  };
+  dialog.querySelector("[data-stay-signed-in]").addEventListener("click", staySignedIn);
+  // Esc means "not now", not "sign me out": it keeps the session as "Stay signed in" does (GOV.UK's timeout pattern).
+  dialog.addEventListener("cancel", (event) => {
+    event.preventDefault(); // open until the session is extended (where the browser lets the dialog stay)
+    staySignedIn();
   });
   schedule();
 }

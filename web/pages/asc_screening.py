@@ -30,10 +30,12 @@ from shared.core.adapters.case_store import (
 )
 from shared.core.domain.case import CASE_ID_PATTERN, utcnow
 from shared.core.domain.council import CouncilConfig, Team
+from shared.core.domain.history import readable_history
 from shared.core.logic.case_actions import actions_on
 from shared.core.logic.casework import EDITING_ROLES, can_see, view_case
 from shared.core.logic.tenancy import Caller
 from shared.resources import Role
+from shared.services.registry import SERVICES
 from shared.services.asc_triage import SERVICE_KEY
 from shared.services.asc_triage.domain.business_hours import (
     LONDON,
@@ -69,10 +71,8 @@ from web.page import (
 )
 from web.pages.cases import (
     ASSESSING_ROLES,
-    VIEWED,
     action_page,
     claims,
-    describe,
     move_team,
     note_case,
     resume,
@@ -305,7 +305,7 @@ def referral_page(case_id: str) -> Response:
         clock=clock_of(case, council, utcnow()), recommendations=RECOMMENDATIONS, referrer_kinds=REFERRER_KINDS,
         sections=answer_sections(case.application, questions) if questions else None, existing=existing_cases(store, case),
         notes=sorted(loaded.notes, key=lambda note: note.at, reverse=True),
-        history=[(entry, describe(entry)) for entry in reversed(loaded.history) if entry.action != VIEWED],
+        history=readable_history(loaded.history, SERVICES.for_case(case).history, team_names(council)),
         team_names=team_names(council), outcomes=OUTCOMES, london=london,
         actions=actions_on(case, who),
         teams=referral_teams(council) if who.has_any(*LEADER_ROLES) else [],

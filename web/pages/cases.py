@@ -23,7 +23,8 @@ from shared.bootstrap import councils, evidence_links_for, intake_service, workf
 from shared.services.blue_badge.adapters.badge_store import BadgeStore, badges_of
 from shared.services.blue_badge.domain.application import ApplicationType, CancelReason, Channel, ReplaceReason
 from shared.services.blue_badge.domain.badge import BADGE_NUMBER_PATTERN, Badge
-from shared.core.domain.case import CASE_ID_PATTERN, AuditEntry, Case, utcnow
+from shared.core.domain.case import CASE_ID_PATTERN, Case, utcnow
+from shared.core.domain.history import VIEWED, readable_history
 from shared.services.blue_badge.domain.case import HUMAN_STAGES, AssessmentOutcome, DecisionOutcome, ReviewOutcome
 from shared.services.blue_badge.logic.case_actions import badge_actions
 from shared.core.logic.case_actions import actions_on
@@ -31,10 +32,11 @@ from shared.services.blue_badge.domain.completeness import DESCRIPTIONS, Missing
 from shared.core.adapters.case_store import CaseStore
 from shared.core.domain.council import CouncilConfig, Team
 from shared.core.domain.evidence import case_evidence_prefix
+from shared.services.registry import SERVICES
 from shared.resources import Role
 from shared.core.logic import recovery
 from shared.core.logic.steps import InvalidStep
-from shared.services.blue_badge.logic import decisions
+from shared.services.blue_badge.logic import decisions, information
 from shared.core.logic.casework import (
     ALLOCATING_ROLES,
     EDITING_ROLES,
@@ -144,7 +146,8 @@ def case_page(case_id: str) -> Response:
         "case/case.html", title=f"Case {case.case_id}",
         case=case, application=case.application, notes=sorted(loaded.notes, key=lambda note: note.at, reverse=True),
         # Views are audited too (who looked at whose data), but listed apart so the changes stay readable.
-        history=[(entry, describe(entry)) for entry in reversed(loaded.history) if entry.action != VIEWED],
+        history=readable_history(loaded.history, SERVICES.for_case(case).history,
+                                 {team.key: team.name for team in council.teams} if council else {}),
         views=[entry for entry in reversed(loaded.history) if entry.action == VIEWED],
         badges=[(badge, badge_actions(badge, who)) for badge in badges_of(loaded)],
         # catching_up: a step is recorded but its workflow has not taken the resume yet (sent again within minutes).
@@ -156,23 +159,6 @@ def case_page(case_id: str) -> Response:
     )
 
 
-VIEWED = "CASE_VIEWED"
-
-
-def describe(entry: AuditEntry) -> str:
-    """One line for the history table: what changed, from the audit entry's before and after."""
-    after = entry.after or {}
-    before = entry.before or {}
-    parts = []
-    for name, value in after.items():
-        shown = ", ".join(str(item) for item in value) if isinstance(value, list) else value
-        if isinstance(shown, dict):
-            shown = ", ".join(f"{key}: {item}" for key, item in shown.items())
-        if name in before and before[name] != value and not isinstance(before[name], (dict, list)):
-            parts.append(f"{name.replace('_', ' ')}: {before[name]} to {shown}")
-        else:
-            parts.append(f"{name.replace('_', ' ')}: {shown}")
-    return "; ".join(parts)[:300]
 
 
 @router.get("/cases/<case_id>/evidence/<index>")
@@ -381,6 +367,26 @@ def information_request(case_id: str) -> Response:
     return _action_page("case/information_request.html", "Ask the applicant for information", case, errors, form, kinds=kinds)
 
 
+@router.route("/cases/<case_id>/information-received", method=["GET", "POST"])
+def information_received(case_id: str) -> Response:
+    """Documents seen and returned, and answers, that came by post or in person: recorded as supplied, then back to the case."""
+    who = require_any(router, *EDITING_ROLES, doing="Recording information received")
+    case = _case(case_id)
+    form = posted(router)
+    errors = Errors()
+    if router.current_event.http_method == "POST":
+        for field_id, message in information.record_received(
+            _store(), councils().get(case.council_code), workflows(), case, {name: form.get(name) for name in form.fields},
+            form.all(information.SEEN_FIELD), _version(form), who.actor, utcnow(),
+        ).items():
+            errors.add(field_id, message)
+        if not errors:
+            discard_drafts(router)
+            return redirect(f"/cases/{case.case_id}")
+    return _action_page("case/information_received.html", "Record information received", case, errors, form,
+                        offered=information.ReceivedItems(case))
+
+
 def _pence(text: str) -> int | str:
     """£10 or 10.50 as pence; anything else is passed on for the model to refuse."""
     try:
@@ -480,13 +486,13 @@ DECIDING = OutcomeJourney("decision", "Decide the application", DecisionOutcome.
                           "Approve and order the badge", "Refuse", decisions.DecisionInput, decisions.decide)
 REVIEWING = OutcomeJourney("review", "Review the refusal", ReviewOutcome.OVERTURN.value, ReviewOutcome.UPHOLD.value,
                            "Overturn the refusal and order the badge", "Uphold the refusal", decisions.ReviewInput, decisions.review)
-ORDER_FIELDS = {"order.start_date": "start-date", "order": "delivery-option", "order.deliver_to": "deliver-to",
+ORDER_FIELDS = {"order.start_date": "start-date-day", "order": "delivery-option", "order.deliver_to": "deliver-to",
                 "order.delivery_option": "delivery-option", "": "reasons"}
 
 
 def _rule_field(refused: InvalidStep) -> str:
     """The input a badge rule's refusal is about; rules about the person (one badge each) point at the start of the order."""
-    return ORDER_FIELDS.get(refused.field, "start-date")
+    return ORDER_FIELDS.get(refused.field, "start-date-day")
 
 
 def _cancelling(case: Case) -> bool:
@@ -506,7 +512,7 @@ def _start_date(form: Form, errors: Errors) -> str | None:
     try:
         return date(int(year), int(month), int(day)).isoformat()
     except ValueError:
-        errors.add("start-date", "Start date must be a real date, like 1 12 2026")
+        errors.add("start-date-day", "Start date must be a real date, like 1 12 2026")
         return None
 
 

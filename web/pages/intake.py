@@ -27,6 +27,7 @@ from web.intake_journey import (
     APPLICATION_ID,
     CHECK_PATH,
     JOURNEY,
+    KEYED_BY,
     STEPS,
     STEPS_BY_SLUG,
     Answers,
@@ -164,6 +165,7 @@ def answer(slug: str) -> Response:
     answers = kept.with_page(posted(router).fields, step.names(kept))
     if not answers.value(APPLICATION_ID):
         answers.fields[APPLICATION_ID] = [new_application_id(council.code, utcnow())]
+    answers.fields[KEYED_BY] = [who.actor]
     _keep(who, answers)  # kept even when the page has errors: nothing typed is lost
     discard_drafts(router)
     if posted(router).get("action") == "save":
@@ -194,7 +196,8 @@ def _question_page(step: Step, answers: Answers, council: CouncilConfig, errors:
     return render_page(
         router, "intake/question.html", status, title=heading(step, answers), step=step, fields=step.fields(answers),
         answers=answers, errors=errors, back=back, changing=_changing(), kept_after_timeout=kept_after_timeout,
-        number=applicable.index(step) + 1 if step in applicable else None, total=len(applicable), council=council,
+        # No "of N": later answers (the eligibility route, ...) add pages, so a total would grow as the person goes on.
+        number=applicable.index(step) + 1 if step in applicable else None, council=council,
         badge=badge_settings(council),
     )
 

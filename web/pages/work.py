@@ -128,7 +128,8 @@ def _first_page_blank(cursor: str) -> str:
 
 def target_text(council: CouncilConfig) -> str:
     return (f"Target: a decision within {badge_settings(council).kpi.days_to_decision} working days of receiving a complete application, "
-            f"{badge_settings(council).kpi.days_to_decision_automatic} for the automatic routes (PIP, DLA, AFRFCS, WPMS and BLIND).")
+            f"{badge_settings(council).kpi.days_to_decision_automatic} for the automatic routes (PIP, DLA, Armed Forces Compensation "
+            "Scheme, War Pensioners' Mobility Supplement, and blind or partially sighted).")
 
 
 # ------------------------------------------------------------------ My work

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from shared.core.domain.case import Case, CaseStage
 from shared.core.domain.council import ServiceSettings
 from shared.core.domain.email import EmailCatalogue
+from shared.core.domain.history import ServiceHistory
 from shared.core.domain.retention import RetentionRule
 from shared.core.domain.records import CaseRecord
 from shared.core.domain.recovery import WorkflowRecovery
@@ -72,6 +73,8 @@ class ServiceSpec:
     recovery: WorkflowRecovery | None = None
     # What it keeps on a case's partition beside the case (CaseStore's add_records, get_record, record_queue, ...).
     records: tuple[type[CaseRecord], ...] = ()
+    # How its own steps read in a case's history (None: the engine words only its own actions).
+    history: ServiceHistory | None = None
 
     def __post_init__(self) -> None:
         if len(self.indexed_filters) > len(FILTER_INDEXES):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.core.adapters.case_store import CaseFile, CaseStore, StaleVersion
 from shared.core.domain.case import CASE_ID_PATTERN, AuditEntry, Case, ExpectedVersion, Note
 from shared.core.domain.formats import Email, LongText
-from shared.resources import Role
+from shared.resources import Role, needs_role
 from shared.core.logic.tenancy import Caller
 from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig
 from shared.core.logic.steps import InvalidStep
@@ -34,7 +34,7 @@ def can_see(caller: Caller, case: Case) -> bool:
 
 def require(caller: Caller, roles: tuple[Role, ...], doing: str) -> None:
     if not caller.has_any(*roles):
-        raise ActionNotAllowed(f"{doing} needs one of the roles: {', '.join(role.value for role in roles)}")
+        raise ActionNotAllowed(needs_role(doing, roles))
 
 
 def visible_case(store: CaseStore, case_id: str, caller: Caller) -> Case | None:

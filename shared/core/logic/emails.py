@@ -16,11 +16,14 @@ NOTIFIER_ACTOR = "notifications"
 def send_and_record(sender: EmailSender, store: CaseStore, case: Case, kind: str, message: EmailMessage | None,
                     why_not_sent: str, at: datetime) -> None:
     """Send `message` (None: the person gave no email address, `why_not_sent` says what to do instead) and add what
-    became of it to the case's history, stamped `at` so that it follows the change that caused it."""
+    became of it, with the text of an email sent, to the case's history, stamped `at` so that it follows the change
+    that caused it."""
     if message is None:
         action, detail = "NOTIFICATION_NOT_SENT", {"kind": str(kind), "reason": why_not_sent}
     else:
         outcome = deliver(sender, message, kind)
         action = "NOTIFICATION_SENT" if outcome.delivered else "NOTIFICATION_FAILED"
         detail = outcome.model_dump(mode="json", exclude={"to"}) | {"subject": message.subject}
+        if outcome.delivered:  # the text as sent, so that staff can read what the person was told
+            detail["body"] = message.body_text
     store.append_audit(AuditEntry(case_id=case.case_id, at=at, actor=NOTIFIER_ACTOR, action=action, after=detail))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from shared.core.domain.services import ServiceSpec
 from shared.resources import WORKFLOWS_BY_KEY, WorkflowKey
 from shared.services.asc_triage import SERVICE_KEY
+from shared.services.asc_triage.domain.history import ASC_HISTORY
 from shared.services.asc_triage.domain.case import ReferralCase, ReferralStage
 from shared.services.asc_triage.domain.referral import Referral
 from shared.services.asc_triage.domain.notifications import REFERRER_EMAILS
@@ -60,5 +61,6 @@ ASC_TRIAGE = ServiceSpec(
     indexed_filters=("recommendation",),
     recovery=ASC_RECOVERY,
     retention=REFERRAL_RETENTION,
+    history=ASC_HISTORY,
 
 )

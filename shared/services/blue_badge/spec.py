@@ -5,6 +5,7 @@ from __future__ import annotations
 from shared.core.domain.services import ServiceSpec
 from shared.resources import WORKFLOWS_BY_KEY, WorkflowKey
 from shared.services.blue_badge import SERVICE_KEY
+from shared.services.blue_badge.domain.history import BLUE_BADGE_HISTORY
 from shared.services.blue_badge.domain.application import Application
 from shared.services.blue_badge.domain.badge import Badge
 from shared.services.blue_badge.domain.case import BadgeCase, Stage
@@ -70,5 +71,6 @@ BLUE_BADGE = ServiceSpec(
     recovery=BLUE_BADGE_RECOVERY,
     records=(Badge,),
     retention=BADGE_RETENTION,
+    history=BLUE_BADGE_HISTORY,
 
 )

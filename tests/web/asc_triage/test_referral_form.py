@@ -250,6 +250,8 @@ def test_each_page_names_the_field_of_each_error(browser):
         "person-dob-day": "Date of birth must be a real date"}
     assert errors_on(referrer.answer("address", {"address-postcode": "NE1 XYZ"}, expect=400)) == {
         "address-line1": "Enter address line 1, typically the building and street", "address-postcode": "Enter a full UK postcode, like NE1 4XF"}
+    too_long = errors_on(referrer.answer("address", {"address-postcode": "NOT A POSTCODE"}, expect=400))
+    assert too_long["address-postcode"] == "Enter a full UK postcode, like NE1 4XF"  # what is wrong is the format, not its length
     assert errors_on(referrer.answer("contact", {"contact-phone": "call me"}, expect=400)) == {
         "contact-phone": "Enter a telephone number, like 01632 960 001 or +44 7700 900 982"}
     assert errors_on(referrer.answer("consent", {"consent-given": "NO"}, expect=400)) == {

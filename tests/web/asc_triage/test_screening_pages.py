@@ -184,7 +184,8 @@ def test_the_referral_page_shows_the_referral_its_recommendation_clock_and_answe
         assert words in page.text, words
     assert f'href="/referrals/{case.case_id}/screening"' in page.html  # a caseworker may screen it
     history = page.html.split('id="history"')[1]
-    assert history.index("Stage changed") < history.index("Referral received") and "Case viewed" not in history
+    assert history.index("The referral moved") < history.index("Referral received. Triage recommends: likely eligible") \
+        and "Case viewed" not in history
 
 
 def test_the_answers_are_shown_against_the_version_of_the_questions_they_were_given_on(signed_in, monkeypatch):

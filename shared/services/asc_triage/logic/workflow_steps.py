@@ -126,7 +126,7 @@ def no_reply(store: CaseStore, case_id: str, now: datetime) -> ReferralCase:
     if case.stage is not ReferralStage.AWAITING_INFORMATION:
         return case
     due = case.information_due or now
-    note = f"The referrer did not answer by {due:%d %B %Y}: decide with what the referral says, or phone them"
+    note = f"The referrer did not answer by {due.day} {due:%B %Y}: decide with what the referral says, or phone them"
     return _move(store, case, ReferralStage.SCREENING, now, action="NO_REPLY", audited={"note": note})
 
 

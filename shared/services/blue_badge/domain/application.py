@@ -59,11 +59,24 @@ class EligibilityCode(StrEnum):
     def is_benefit_route(self) -> bool:
         return self in BENEFIT_ROUTES
 
+    @property
+    def words(self) -> str:
+        """The route as staff name it on pages (the code stays where they search by it)."""
+        return ROUTE_NAMES[self]
+
 
 AUTOMATIC_ROUTES = frozenset({EligibilityCode.PIP, EligibilityCode.DLA, EligibilityCode.AFRFCS, EligibilityCode.WPMS, EligibilityCode.BLIND})
 # Routes proved by an award from DWP/MoD: these need an NI number and award dates.
 BENEFIT_ROUTES = frozenset({EligibilityCode.PIP, EligibilityCode.DLA, EligibilityCode.AFRFCS, EligibilityCode.WPMS})
 CHILD_ROUTES = frozenset({EligibilityCode.CHILDBULK, EligibilityCode.CHILDVEHIC})
+ROUTE_NAMES = {
+    EligibilityCode.PIP: "PIP", EligibilityCode.DLA: "DLA", EligibilityCode.AFRFCS: "Armed Forces Compensation Scheme",
+    EligibilityCode.WPMS: "War Pensioners' Mobility Supplement", EligibilityCode.BLIND: "Blind or partially sighted",
+    EligibilityCode.WALKD: "Walking difficulty", EligibilityCode.ARMS: "Severe disability in both arms",
+    EligibilityCode.CHILDBULK: "Child under 3 with bulky medical equipment",
+    EligibilityCode.CHILDVEHIC: "Child under 3 who must be kept near a vehicle", EligibilityCode.COGNITIVE: "Cognitive impairment",
+    EligibilityCode.TRAF_RISK: "A risk to themselves or others in traffic",
+}
 
 
 class Gender(StrEnum):
@@ -290,6 +303,25 @@ class EvidenceRef(Model):
     content_type: Annotated[str, Field(max_length=100), OneLine] | None = None
 
 
+# Printed on the badge, so only a scanned file will do.
+FILE_ONLY = frozenset({EvidenceType.PHOTO})
+
+
+class DocumentSeen(Model):
+    """A paper document a caseworker saw and handed back: it counts as received, though no copy is kept."""
+
+    type: EvidenceType
+    seen_by: Annotated[str, Field(min_length=1, max_length=300), OneLine] = Field(description="Who saw it (the signed-in actor)")
+    seen_on: date
+
+    @field_validator("type")
+    @classmethod
+    def not_the_photo(cls, value: EvidenceType) -> EvidenceType:
+        if value in FILE_ONLY:
+            raise ValueError("a photo is printed on the badge, so it must be scanned and uploaded, not seen and returned")
+        return value
+
+
 class Payment(Model):
     amount_pence: int = Field(ge=0, le=2_000_000)  # up to 999 badges at the highest fee
     reference: Text | None = None
@@ -313,6 +345,7 @@ class Application(Model):
     contact: Contact | None = None
     eligibility: Eligibility | None = None
     evidence: list[EvidenceRef] = Field(default_factory=list, max_length=50)
+    documents_seen: list[DocumentSeen] = Field(default_factory=list, max_length=20, description="Paper documents seen and returned")
     payment: Payment | None = None
     existing_badge_number: Annotated[str, Field(pattern=BADGE_NUMBER_PATTERN)] | None = None
     replace_reason: ReplaceReason | None = None
@@ -344,3 +377,7 @@ class Application(Model):
 
     def evidence_of(self, evidence_type: EvidenceType) -> list[EvidenceRef]:
         return [item for item in self.evidence if item.type is evidence_type]
+
+    def has_document(self, evidence_type: EvidenceType) -> bool:
+        """Received as a file, or seen on paper and handed back."""
+        return bool(self.evidence_of(evidence_type)) or any(seen.type is evidence_type for seen in self.documents_seen)

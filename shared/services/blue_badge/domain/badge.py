@@ -4,7 +4,7 @@ Pure domain code (domain notes: "Decisions and badge rules", "Badge numbers", "B
 "The print supplier"): no I/O, no clock. Every rule that depends on the date takes ``today``.
 
 Every refusal is a ``BadgeRuleError`` whose message names the field and says why, e.g.
-``field 'start_date': 2026-03-01 is before today (2026-03-02); a badge cannot start in the past``.
+``field 'start_date': Start date must be today or in the future``.
 
 Where the notes are silent, the choices below follow the DfT's open-source national Blue Badge
 service (github.com/uk-gov-dft: bluebadge-badgemanagement-service, bluebadge-print-service) when
@@ -300,7 +300,7 @@ def badge_dates(
     """
     code = _coerce_eligibility(eligibility)
     if start < today:
-        raise BadgeRuleError("start_date", f"{start} is before today ({today}); a badge cannot start in the past")
+        raise BadgeRuleError("start_date", "Start date must be today or in the future")
     if date_of_birth is not None and date_of_birth > start:
         raise BadgeRuleError(
             "date_of_birth", f"{date_of_birth} is after the badge start date {start}; the holder must be born by then"

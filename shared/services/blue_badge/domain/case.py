@@ -180,3 +180,12 @@ class BadgeCase(Case):
 
     def first_working_stage(self) -> Stage:
         return Stage.AWAITING_INFORMATION if self.missing else Stage.SCREENING
+
+
+def approved_order(case: Case) -> BadgeOrder:
+    """The order details of the approval that stands: the review's when it overturned the refusal."""
+    if case.review is not None and case.review.outcome is ReviewOutcome.OVERTURN and case.review.order is not None:
+        return case.review.order
+    if case.decision is not None and case.decision.outcome is DecisionOutcome.APPROVE and case.decision.order is not None:
+        return case.decision.order
+    raise ValueError(f"case {case.case_id} has no approval to order a badge from")

@@ -99,15 +99,29 @@ def _person_gaps(application: Application) -> list[MissingCode]:
         gaps.append(MissingCode.ADDRESS)
     if address is None or not address.postcode or not is_valid_postcode(address.postcode):
         gaps.append(MissingCode.POSTCODE)
-    if application.application_type is not ApplicationType.REPLACE:
-        if not application.evidence_of(EvidenceType.PROOF_ID):
-            gaps.append(MissingCode.PROOF_OF_IDENTITY)
-        if not application.evidence_of(EvidenceType.PROOF_ADD):
-            gaps.append(MissingCode.PROOF_OF_ADDRESS)
-    # A new badge is printed for a replacement too, so it needs a photo.
-    if not application.evidence_of(EvidenceType.PHOTO):
-        gaps.append(MissingCode.PHOTO)
+    for evidence_type in documents_needed(application.application_type, application.party, None):
+        if not application.has_document(evidence_type):
+            gaps.append(DOCUMENT_CODES[evidence_type])
     return gaps
+
+
+DOCUMENT_CODES = {
+    EvidenceType.PROOF_ID: MissingCode.PROOF_OF_IDENTITY,
+    EvidenceType.PROOF_ADD: MissingCode.PROOF_OF_ADDRESS,
+    EvidenceType.PHOTO: MissingCode.PHOTO,
+    EvidenceType.PROOF_ELIG: MissingCode.PROOF_OF_ELIGIBILITY,
+}
+
+
+def documents_needed(application_type: ApplicationType, party: Party, route: EligibilityCode | None) -> list[EvidenceType]:
+    """The documents an application of this type, party and route must come with (route None: those every route needs)."""
+    if application_type is ApplicationType.CANCEL or party is Party.ORG:
+        return []
+    needed = [] if application_type is ApplicationType.REPLACE else [EvidenceType.PROOF_ID, EvidenceType.PROOF_ADD]
+    needed.append(EvidenceType.PHOTO)  # a new badge is printed for a replacement too
+    if route is not None and route.is_automatic and application_type is not ApplicationType.REPLACE:
+        needed.append(EvidenceType.PROOF_ELIG)
+    return needed
 
 
 def _organisation_gaps(application: Application) -> list[MissingCode]:
@@ -133,7 +147,8 @@ def _eligibility_gaps(application: Application) -> list[MissingCode]:
         award = eligibility.benefit
         if award is None or award.award_start is None or (award.award_end is None and not award.indefinite):
             gaps.append(MissingCode.AWARD_DATES)
-    if code.is_automatic and not application.evidence_of(EvidenceType.PROOF_ELIG):
+    if EvidenceType.PROOF_ELIG in documents_needed(application.application_type, application.party, code) \
+            and not application.has_document(EvidenceType.PROOF_ELIG):
         gaps.append(MissingCode.PROOF_OF_ELIGIBILITY)
     if code is EligibilityCode.WALKD and (eligibility.walking is None or not eligibility.walking.difficulties):
         gaps.append(MissingCode.WALKING_DETAILS)

@@ -18,6 +18,8 @@ from enum import StrEnum
 
 from shared.services.blue_badge.domain.application import Party
 from shared.core.domain.case import Case
+from shared.services.blue_badge.domain.badge import DeliverTo
+from shared.services.blue_badge.domain.case import approved_order
 from shared.services.blue_badge.domain.completeness import MissingItem
 from shared.core.domain.council import CouncilConfig
 from shared.services.blue_badge.domain.settings import badge_settings
@@ -56,6 +58,7 @@ TEMPLATE_FIELDS = (
     "dispatched_on",  # e.g. "21 November 2026": when the printer posted them; empty when the kind does not need one
     "reply_url",  # the applicant's single-use link to send missing information online; empty when there is none
     "reply_online",  # a paragraph offering that link (ends with a blank line); empty when there is none
+    "delivery",  # BADGE_ORDERED: how the badge reaches the holder (by post, or to collect); empty for other kinds
 )
 
 REVIEW_DAYS = 28  # a refusal review is usually requested within 28 days (domain notes)
@@ -167,9 +170,7 @@ You may be able to get other help with parking and getting around. Find out more
         subject="Your Blue Badge has been ordered - reference $case_reference",
         body="""Dear $name,
 
-We have ordered your Blue Badge. It will be printed and sent to you by post.
-
-Contact us if it has not arrived within 3 weeks.
+We have ordered your Blue Badge. $delivery
 """ + _FOOTER,
     ),
     NotificationKind.BADGE_POSTED: EmailTemplate(
@@ -209,6 +210,12 @@ _NEEDS_DISPATCH = frozenset({NotificationKind.BADGE_POSTED, NotificationKind.BAD
 _NEEDS_MISSING = frozenset({NotificationKind.INFORMATION_REQUESTED, NotificationKind.INFORMATION_REMINDER})
 # Emails that carry the applicant's single-use link to send the missing information online.
 REPLY_LINK_KINDS = _NEEDS_MISSING
+
+# The BADGE_ORDERED email follows the approval's order: a badge sent to the council is collected, not posted.
+DELIVERY = {
+    DeliverTo.HOME: "It will be printed and sent to you by post.\n\nContact us if it has not arrived within 3 weeks.",
+    DeliverTo.COUNCIL: "It will be printed and sent to us for you to collect.\n\nWe will contact you when it is ready to collect.",
+}
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
@@ -260,7 +267,7 @@ def compose(
     missing defaults to the case's own missing items; INFORMATION_REQUESTED and INFORMATION_REMINDER
     need at least one, and they and WITHDRAWN need reply_by. DECISION_REFUSED needs at least one
     reason (a refusal must give reasons). BADGE_POSTED and BADGE_FOR_COLLECTION need badge_numbers
-    and dispatched_on. reply_url is the applicant's single-use link for INFORMATION_REQUESTED and
+    and dispatched_on. BADGE_ORDERED needs the case's approval (its order says how the badge comes). reply_url is the applicant's single-use link for INFORMATION_REQUESTED and
     INFORMATION_REMINDER (without one the email asks for a reply by email or phone only). templates overrides
     DEFAULT_TEMPLATES kind by kind (default: the council's own wording, its Blue Badge email_templates).
     Raises ValueError when a required input is missing, KeyError for an unknown template placeholder.
@@ -299,6 +306,7 @@ def compose(
         "dispatched_on": format_date(dispatched_on) if dispatched_on else "",
         "reply_url": reply_url or "",
         "reply_online": _reply_online(reply_url, reply_by) if reply_url and kind in REPLY_LINK_KINDS else "",
+        "delivery": DELIVERY[approved_order(case).deliver_to] if kind is NotificationKind.BADGE_ORDERED else "",
     }
     subject, body = BLUE_BADGE_EMAILS.render(
         kind, fields, settings.email_templates if templates is None else templates,

@@ -108,7 +108,7 @@ def approval_time(case: Case) -> datetime | None:
 
 
 def route_label(code: EligibilityCode | None) -> str:
-    return code.value if code is not None else "No eligibility route (replacements)"
+    return code.words if code is not None else "No eligibility route (replacements)"
 
 
 def compute_dashboard(cases: Iterable[Case], council: CouncilConfig, period: Period, today: date) -> Dashboard:

@@ -10,6 +10,7 @@ from shared.resources import Role
 from shared.services.blue_badge.domain.application import ApplicationType
 from shared.services.blue_badge.domain.badge import Badge, BadgeStatus
 from shared.services.blue_badge.domain.case import INFORMATION_REQUEST_STAGES, BadgeCase, Stage
+from shared.services.blue_badge.logic.information import ReceivedItems
 
 
 def step_actions(case: BadgeCase, who: Caller) -> list[CaseAction]:
@@ -33,6 +34,9 @@ def step_actions(case: BadgeCase, who: Caller) -> list[CaseAction]:
         actions.append(CaseAction("review", "Review the refusal"))
     if editor and case.stage in INFORMATION_REQUEST_STAGES and not cancellation:
         actions.append(CaseAction("information-request", "Ask the applicant for information"))
+    # Only a waiting workflow can take what arrived (by post or in person); at other stages, ask for it first.
+    if editor and case.stage is Stage.AWAITING_INFORMATION and case.task_token and ReceivedItems(case):
+        actions.append(CaseAction("information-received", "Record information received"))
     return actions
 
 

@@ -13,7 +13,7 @@ from shared.core.adapters.case_store import CaseStore
 from shared.services.blue_badge.domain.application import ApplicationType
 from shared.services.blue_badge.domain.badge import BadgeStatus, batch_type
 from shared.core.domain.case import AuditEntry, Case
-from shared.services.blue_badge.domain.case import BadgeOrder, DecisionOutcome, ReviewOutcome, Stage
+from shared.services.blue_badge.domain.case import Stage, approved_order
 from shared.core.domain.council import CouncilConfig
 from shared.services.blue_badge.domain.notifications import NotificationKind
 from shared.services.blue_badge.domain.ordering import badge_terms, fee_due, new_badges, stage_after_screening
@@ -103,15 +103,6 @@ def check_fee(store: CaseStore, notifier: Notifier, council: CouncilConfig, case
     if case.stage in (Stage.DECISION, Stage.REVIEW):  # approved just now (not a payment that came in later)
         notifier.notify(store, case, NotificationKind.DECISION_APPROVED)
     return fee_due(case.application, council)
-
-
-def approved_order(case: Case) -> BadgeOrder:
-    """The order details of the approval that stands: the review's when it overturned the refusal."""
-    if case.review is not None and case.review.outcome is ReviewOutcome.OVERTURN and case.review.order is not None:
-        return case.review.order
-    if case.decision is not None and case.decision.outcome is DecisionOutcome.APPROVE and case.decision.order is not None:
-        return case.decision.order
-    raise ValueError(f"case {case.case_id} has no approval to order a badge from")
 
 
 def order_badge(store: BadgeStore, numbers: BadgeNumbers, notifier: Notifier, case_id: str, now: datetime) -> Case:

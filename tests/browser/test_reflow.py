@@ -1,0 +1,130 @@
+"""Usable at 400% zoom (WCAG 1.4.10 Reflow): each main page, laid out 320 CSS pixels wide (a 1280-pixel window at
+400%), scrolls only up and down: a wide table scrolls inside its own focusable region named by its caption, and long
+email addresses wrap. axe finds nothing on each page at 320 and at 1280 pixels. A page is checked at both widths in
+the state it is in (errors included) by resizing the window, not by loading it again. Screenshots at 320 pixels go
+to test-artifacts/screenshots/reflow-*.png."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from playwright.sync_api import Page, expect
+
+from .conftest import LocalStack, sign_in
+from .test_accessibility import Audit, search_by_person
+from .test_journeys import (
+    CASEWORKER,
+    TEAM_LEADER,
+    an_ordered_demo_badge,
+    case_at_decision,
+    new_case,
+    reply_link,
+    submit,
+    wait_for_stage,
+)
+
+NARROW = {"width": 320, "height": 640}
+WIDE = {"width": 1280, "height": 900}
+# What sticks out past the window, to say what to fix (not what scrolls inside a region of its own).
+STICKING_OUT = """() => [...document.body.querySelectorAll("*")]
+    .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+    .filter(el => { for (let up = el.parentElement; up !== document.body; up = up.parentElement)
+                      if (getComputedStyle(up).overflowX !== "visible") return false;
+                    return true; })
+    .slice(0, 5).map(el => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`)"""
+
+
+class Reflow(Audit):
+    """Checks each page state at 320 pixels (no sideways scrolling, axe) and then at 1280 pixels (axe)."""
+
+    def check(self, what: str, *, heading: str | re.Pattern[str] | None = None, shot: str | None = None) -> None:
+        self.page.set_viewport_size(NARROW)
+        overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            self.failures.append(f"[{what}] scrolls sideways by {overflow} px at 320 px: {self.page.evaluate(STICKING_OUT)}")
+        super().check(f"{what}, 320 px", heading=heading, shot=f"reflow-{shot}" if shot else None)
+        self.page.set_viewport_size(WIDE)
+        super().check(f"{what}, 1280 px")
+
+
+def no_radio_is_aria_expanded(page: Page) -> None:
+    # ARIA allows aria-expanded on no radio, though GOV.UK Frontend's conditional reveal sets it (web/assets/app.mjs).
+    expect(page.locator("input[type=radio][aria-expanded]")).to_have_count(0)
+
+
+def test_a_caseworkers_pages_reflow(page: Page, local_stack: LocalStack):
+    case_id, holder, badge = an_ordered_demo_badge(local_stack)
+    reflow = Reflow(page)
+    sign_in(page, CASEWORKER)
+    reflow.visit("/queue?stage=DECISION", "team queue", heading="Team queue", shot="team-queue")
+    expect(page.get_by_role("region", name=re.compile("^Decision, oldest first"))).to_have_attribute("tabindex", "0")
+
+    reflow.visit(f"/cases/{case_id}", "case with badges", shot="case")
+    badges = page.get_by_role("region", name="Badges ordered by this case")
+    expect(badges.get_by_role("link", name=re.compile(rf"badge {badge}$")).first).to_be_visible()
+    reflow.visit(f"/cases/{case_id}/badges/{badge}/replace", "replacing a badge", heading=f"Replace badge {badge}")
+    expect(page).to_have_title(f"Replace badge {badge} - Case {case_id} - Blue Badge casework")
+    page.get_by_role("radio", name="Stolen").check()
+    expect(page.get_by_role("textbox", name="Crime reference")).to_be_visible()  # GOV.UK's reveal still works
+    no_radio_is_aria_expanded(page)
+    reflow.check("replacing a stolen badge")
+
+    page.goto("/search")
+    search_by_person(page, holder)
+    expect(page.get_by_role("region", name=re.compile(r"^\d+ cases? found$")).get_by_role("table")).to_contain_text(case_id)
+    reflow.check("search results", shot="search")
+    reflow.visit(f"/cases/{case_id}/person", "single view of a person")
+
+    # The fee step of keying in (Northshire charges the fee when it receives the application), no draft needed.
+    reflow.visit("/applications/new/fee", "keying in: the fee", heading=re.compile("fee", re.I))
+    page.get_by_role("radio", name="Yes").check()
+    no_radio_is_aria_expanded(page)
+    reflow.check("keying in: the fee, paid")
+    reflow.done()
+
+
+def test_a_team_leaders_pages_reflow(page: Page, local_stack: LocalStack):
+    case_id, _ = new_case(local_stack)
+    wait_for_stage(local_stack, case_id, "PROOF_CHECK")
+    reflow = Reflow(page)
+    sign_in(page, TEAM_LEADER)
+    reflow.visit("/queue?stage=PROOF_CHECK&sort=newest", "team queue with bulk actions", heading="Team queue")
+    page.get_by_role("checkbox", name=f"Select case {case_id}").check()
+    page.get_by_role("textbox", name="Email address of the person to give them to").fill(TEAM_LEADER.username)
+    submit(page, "Reassign selected")
+    expect(page.get_by_role("region", name="What happened to each case")).to_contain_text(case_id)
+    reflow.check("bulk result", shot="bulk-result")
+    reflow.visit("/", "My work", heading="My work", shot="my-work")
+    expect(page.get_by_role("region", name=re.compile("^Cases assigned to you"))).to_contain_text(case_id)
+    reflow.visit("/dashboard", "dashboard", heading="Dashboard", shot="dashboard")
+    reflow.done()
+
+
+def test_the_public_reply_page_reflows(page: Page, local_stack: LocalStack):
+    case_id, _ = new_case(local_stack, without=("PHOTO",))
+    reflow = Reflow(page)
+    reflow.visit(reply_link(local_stack, case_id), "reply page",
+                 heading="Send us the information we need for the Blue Badge application", shot="reply")
+    expect(page.get_by_role("link", name=re.compile("@"))).to_be_visible()  # the council's email address, wrapped
+    reflow.done()
+
+
+def test_the_order_pages_date_error_leads_to_the_day_field(page: Page, local_stack: LocalStack):
+    case_id = case_at_decision(local_stack)
+    reflow = Reflow(page)
+    sign_in(page, CASEWORKER)
+    page.goto(f"/cases/{case_id}/decision")
+    page.get_by_role("radio", name="Approve and order the badge").check()
+    submit(page, "Continue")
+    page.get_by_role("textbox", name="Day").fill("31")
+    page.get_by_role("textbox", name="Month").fill("2")
+    page.get_by_role("textbox", name="Year").fill(str(date.today().year + 1))
+    submit(page, "Continue")
+    expect(page).to_have_title(f"Error: Order the badge - Case {case_id} - Blue Badge casework")
+    reflow.check("order with a date error", heading="Order the badge", shot="order-error")
+    error = page.locator(".govuk-error-summary").get_by_role("link", name="Start date must be a real date, like 1 12 2026")
+    expect(error).to_have_attribute("href", "#start-date-day")
+    error.click()
+    expect(page.get_by_role("textbox", name="Day")).to_be_focused()
+    reflow.done()
