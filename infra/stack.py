@@ -16,17 +16,20 @@ from constructs import Construct
 
 from infra.constructs.api import CaseworkApi, StaffIdentity
 from infra.constructs.councils import CouncilShards
+from infra.constructs.dashboards import ServiceDashboards
+from infra.constructs.service_alarms import ServiceAlarms
 from infra.constructs.crm_connector import CrmConnector
 from infra.constructs.functions import POWERTOOLS_LAYER_NAME, POWERTOOLS_LAYER_VERSION, RUNTIME, AppFunctions
 from infra.constructs.housekeeping import Housekeeping
 from infra.constructs.intake import Intake
 from infra.constructs.lifecycle import DataLifecycle
 from infra.constructs.monitoring import DeadLetterQueue, Monitoring
+from infra.constructs.national_pull import NationalPull
 from infra.constructs.reconciler import Reconciler
 from infra.constructs.resume_sweeper import ResumeSweeper
 from infra.constructs.routing_watch import RoutingWatch
 from infra.constructs.security import PlatformKey
-from infra.constructs.supplier_sftp import SupplierPushKey, SupplierSftp, supplier_push_target
+from infra.constructs.supplier_sftp import SupplierPull, SupplierPushKey, SupplierSftp, supplier_connection
 from infra.constructs.storage import Buckets, PlatformTables, read_write_statement
 from infra.constructs.web import WebHosting
 from infra.constructs.tenancy import CouncilDataRole
@@ -41,8 +44,10 @@ from shared.resources import (
     CRM_CONNECTOR_FUNCTION,
     ERASURE_FUNCTION,
     INGEST_FUNCTION,
+    NATIONAL_PULL_FUNCTION,
     INTAKE_BATCH_SIZE,
     PREFIX,
+    PRINT_PULL_FUNCTION,
     PRINT_PUSH_FUNCTION,
     PRINT_RESULTS_DLQ_NAME,
     PRINT_RESULTS_FUNCTION,
@@ -60,6 +65,7 @@ from shared.resources import (
 )
 from shared.services.asc_triage import SERVICE_KEY as ASC_TRIAGE
 from shared.services.asc_triage.domain.settings import triage_settings
+from shared.services.blue_badge.domain.settings import national_pulls
 
 LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
 INGEST_MAX_CONCURRENCY = 5  # caps parallel intake so a burst of submissions cannot swamp the tables
@@ -182,12 +188,17 @@ class CaseworkStack(Stack):
                                             case_workflows=self.workflows.case_workflows)
         # UK GDPR retention: the daily erasure run and the evidence bucket's expiry rules, from each council's schedule.
         self.lifecycle = DataLifecycle(self, "Lifecycle", erasure=functions[ERASURE_FUNCTION.key], key=key)
-        # The supplier's own SFTP server, if it runs one (deployment configuration): the print push sends it each extract.
-        supplier_push = supplier_push_target(self.node.try_get_context("supplierPush"))
-        self.supplier_push_key = (SupplierPushKey(self, "SupplierPushKey", key=key, reader=self.functions.roles[PRINT_PUSH_FUNCTION.key])
-                                  if supplier_push else None)
-        self.supplier_sftp = SupplierSftp(self, "SupplierSftp", bucket=self.buckets.print_drop, key=key,
-                                          public_key=self.node.try_get_context("supplierSshPublicKey"))
+        # Every 15 minutes, the councils' new applications from their national Applications APIs (functions/national_pull).
+        self.national_pull = NationalPull(self, "NationalPull", puller=functions[NATIONAL_PULL_FUNCTION.key], key=key)
+        # The supplier's SFTP (deployment configuration): its own server, which the print push sends each extract to and
+        # the print pull collects its result files from; or, only where it collects from us, our Transfer Family server.
+        connection = supplier_connection(self.node.try_get_context("supplierPush"), self.node.try_get_context("supplierSshPublicKey"))
+        supplier_push = connection.server
+        self.supplier_push_key = (SupplierPushKey(self, "SupplierPushKey", key=key, readers=[
+            self.functions.roles[PRINT_PUSH_FUNCTION.key], self.functions.roles[PRINT_PULL_FUNCTION.key]]) if supplier_push else None)
+        self.supplier_pull = SupplierPull(self, "SupplierPull", puller=functions[PRINT_PULL_FUNCTION.key]) if supplier_push else None
+        self.supplier_sftp = (SupplierSftp(self, "SupplierSftp", bucket=self.buckets.print_drop, key=key, public_key=connection.public_key)
+                              if connection.transfer_family else None)
         # The API and the web UI resume a workflow waiting for missing information (SendTaskSuccess on that state machine).
         for state_machine in self.workflows.case_workflows:
             state_machine.grant_task_response(functions[API_FUNCTION.key])
@@ -210,6 +221,10 @@ class CaseworkStack(Stack):
         # The web UI re-checks a signed-in account (enabled, same groups) every few minutes: web/security.py.
         self.functions.roles[WEB_FUNCTION.key].add_to_policy(iam.PolicyStatement(
             actions=["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser"], resources=[self.identity.user_pool.user_pool_arn]))
+        # The web UI and the API give or refer a case only to the council's staff, listed from the pool's groups (StaffDirectory).
+        for listing in (WEB_FUNCTION, API_FUNCTION):
+            self.functions.roles[listing.key].add_to_policy(iam.PolicyStatement(
+                actions=["cognito-idp:ListUsersInGroup"], resources=[self.identity.user_pool.user_pool_arn]))
 
         workflow_arns = {key_.value: sm.state_machine_arn for key_, sm in self.workflows.state_machines.items()}
         self.functions.set_environment(
@@ -231,6 +246,7 @@ class CaseworkStack(Stack):
                 Env.TENANT_ROLE_ARN: self.council_data.role.role_arn,
                 Env.EVENT_BUS: self.intake.bus.event_bus_name,
                 Env.CRM_ENDPOINTS: crm_endpoints(councils),
+                Env.NATIONAL_PULLS: national_pulls(councils),
             }
         )
         for _, _, role in self.functions.needing(Env.EVENT_BUS):
@@ -264,6 +280,7 @@ class CaseworkStack(Stack):
                 *self.housekeeping.dead_letter_queues,
                 self.print_results_dead_letter_queue,
                 *self.lifecycle.dead_letter_queues,
+                *self.national_pull.dead_letter_queues,
             ],
             functions=functions,
             state_machines={k.value: sm for k, sm in self.workflows.state_machines.items()},
@@ -285,6 +302,13 @@ class CaseworkStack(Stack):
         # Every 15 minutes, the open referrals near or past their routing target, alarmed (shared/services/asc_triage/logic/routing_watch.py).
         self.routing_watch = RoutingWatch(self, "RoutingWatch", watch=functions[ASC_ROUTING_WATCH_FUNCTION.key], councils=councils,
                                           alarm_topic=self.monitoring.topic, dashboard=self.monitoring.dashboard)
+        # The service, not only the plumbing: alarms on the print night and the supplier's answers (each council's own
+        # alarms are in its shard), and the overview and per-council dashboards of the business metrics.
+        self.service_alarms = ServiceAlarms(self, "ServiceAlarms", topic=self.monitoring.topic)
+        self.monitoring.dashboard.add_widgets(
+            cw.AlarmStatusWidget(title="Print night and supplier results", alarms=self.service_alarms.alarms, width=8, height=3))
+        self.service_dashboards = ServiceDashboards(self, "ServiceDashboards", dead_letter_queues=self.monitoring.dead_letter_queues,
+                                                    alarms=self.service_alarms.alarms)
 
         self._outputs()
         self._acknowledge_findings()
@@ -297,6 +321,8 @@ class CaseworkStack(Stack):
             return [(["s3:GetObject", "s3:DeleteObject"], [SUPPLIER_INBOX]), (["s3:PutObject"], [RESULTS_QUARANTINE, RESULTS_PROCESSED])]
         if spec.key == PRINT_PUSH_FUNCTION.key:
             return [(["s3:GetObject"], [SUPPLIER_OUTBOX])]  # reads the extracts it sends on, nothing else
+        if spec.key == PRINT_PULL_FUNCTION.key:
+            return [(["s3:PutObject"], [SUPPLIER_INBOX])]  # puts the result files it collects where dropped ones land
         # Extracts go only into the supplier's outbox (multipart uploads; HeadObject to resume a run).
         return [(["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"], [SUPPLIER_OUTBOX])]
 
@@ -370,6 +396,11 @@ class CaseworkStack(Stack):
                         "one bucket: Get and Delete in its inbox, Put only in the quarantine and processed folders the "
                         "files are moved to. (ListBucket is granted on the bucket alone, so a gone file answers 404.)",
                     )
+                continue
+            if spec.key == PRINT_PULL_FUNCTION.key:
+                acknowledge(role, f"{NAG}-IAM5[Resource::<{print_drop}.Arn>/{SUPPLIER_INBOX}*]",
+                            "The supplier names its result files, so the print pull may put (only put) any object under "
+                            "its inbox folder of this one bucket, where the files it collects start the result processing.")
                 continue
             acknowledge(
                 role,

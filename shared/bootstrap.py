@@ -11,35 +11,43 @@ import json
 import logging
 import os
 from functools import cache
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import boto3
 from botocore.config import Config
 
 from shared.services.blue_badge import SERVICE_KEY as BLUE_BADGE
-from shared.services.blue_badge.adapters.badge_numbers import BadgeNumbers
-from shared.services.blue_badge.adapters.badge_store import BadgeStore
 from shared.core.adapters.case_store import CaseStore
-from shared.core.adapters.email import SesEmailSender
-from shared.core.adapters.evidence_files import EvidenceFiles
-from shared.core.adapters.evidence_links import EvidenceLinks
-from shared.core.adapters.evidence_uploads import EvidenceUploads
-from shared.core.adapters.parked_payloads import ParkedPayloads, parked_payload_folder
-from shared.core.adapters.s3_objects import object_exists
-from shared.services.blue_badge.adapters.print_store import ExtractFiles, Photos, PrintBatches, ResultFiles, S3Upload
-from shared.core.adapters.reply_links import ReplyLinks
 from shared.core.adapters.tenant_credentials import TenantSessions
-from shared.core.adapters.workflows import Workflows
 from shared.core.domain.council import CouncilRegistry, load_councils
 from shared.resources import Env, council_table_name
-from shared.services.blue_badge.domain.application import EvidenceRef
-from shared.services.blue_badge.logic.intake import IntakeService
-from shared.services.blue_badge.logic.notify import Notifier
-from shared.services.blue_badge.logic.print_dispatch import PrintDesk, PushDesk
-from shared.services.blue_badge.logic.print_results import ResultsDesk
-from shared.services.blue_badge.logic.reply import ReplyDesk, link_issuer
-from shared.services.asc_triage.adapters.hub_bookings import HubBookings
-from shared.services.asc_triage.adapters.question_sets import QuestionSets
+
+# Each function imports only the wiring it uses (a cold start pays for every module imported): the adapters and
+# services below are imported where they are built.
+if TYPE_CHECKING:
+    from shared.core.adapters.evidence_files import EvidenceFiles
+    from shared.core.adapters.evidence_links import EvidenceLinks
+    from shared.core.adapters.evidence_uploads import EvidenceUploads
+    from shared.core.adapters.parked_payloads import ParkedPayloads
+    from shared.core.adapters.reply_links import ReplyLinks
+    from shared.core.adapters.staff_sign_in import StaffDirectory
+    from shared.core.adapters.workflows import Workflows
+    from shared.services.asc_triage.adapters.hub_bookings import HubBookings
+    from shared.services.asc_triage.adapters.question_sets import QuestionSets
+    from shared.services.blue_badge.adapters.badge_numbers import BadgeNumbers
+    from shared.services.blue_badge.adapters.badge_store import BadgeStore
+    from shared.services.blue_badge.logic.intake import IntakeService
+    from shared.services.blue_badge.logic.national_pull import NationalPuller
+    from shared.services.blue_badge.logic.notify import Notifier
+    from shared.services.blue_badge.logic.print_dispatch import PrintDesk, PushDesk
+    from shared.services.blue_badge.logic.print_pull import Inbox, SupplierResults
+    from shared.services.blue_badge.logic.print_results import ResultsDesk
+    from shared.services.blue_badge.logic.reply import ReplyDesk
+
+
+# What every function's Tracer patches: the AWS SDK, so each AWS call is a subsegment. Tracer's default patches every
+# module X-Ray supports, importing requests, sqlite3, httpx and more on each cold start for calls we never make.
+TRACED_MODULES = ("botocore",)
 
 
 @cache
@@ -68,8 +76,15 @@ def council_client(service: str, council_code: str, config: Config | None = None
     return _tenant_sessions().client(service, council_code, config)
 
 
-# The store a service's code gets where it keeps case records (typed methods over CaseStore's generic ones).
-SERVICE_STORES: dict[str, type[CaseStore]] = {BLUE_BADGE: BadgeStore}
+def _service_store_class(service_key: str) -> type[CaseStore]:
+    """The store a service's code gets where it keeps case records (typed methods over CaseStore's generic ones)."""
+    if service_key == BLUE_BADGE:
+        from shared.services.blue_badge.adapters.badge_store import BadgeStore
+
+        return BadgeStore
+    return CaseStore
+
+
 CouncilStore = TypeVar("CouncilStore", bound=CaseStore)
 
 
@@ -86,7 +101,7 @@ def store_for(council_code: str | None) -> CaseStore:
 
 def badge_store_for(council_code: str) -> BadgeStore:
     """One council's store with Blue Badge's badges (all its cases: scope it with .serving where pages need that)."""
-    return _council_store(council_code, BadgeStore)
+    return _council_store(council_code, _service_store_class(BLUE_BADGE))
 
 
 def service_store_for(council_code: str | None, service_key: str) -> CaseStore | None:
@@ -95,32 +110,55 @@ def service_store_for(council_code: str | None, service_key: str) -> CaseStore |
     council = councils().get(council_code) if council_code else None
     if council is None or not council.runs(service_key):
         return None
-    return _council_store(council.code, SERVICE_STORES.get(service_key, CaseStore)).serving(service_key)
+    return _council_store(council.code, _service_store_class(service_key)).serving(service_key)
 
 
 def evidence_files_for(council_code: str) -> EvidenceFiles:
+    from shared.core.adapters.evidence_files import EvidenceFiles
+
     return EvidenceFiles(council_client("s3", council_code), os.environ[Env.EVIDENCE_BUCKET])
 
 
 def parked_payloads_for(council_code: str | None) -> ParkedPayloads:
     """Large parked payloads: a council's in its own folder with its scoped credentials; unknown councils' in the
     unrouted folder with the function's own (as the unrouted table)."""
+    from shared.core.adapters.parked_payloads import ParkedPayloads, parked_payload_folder
+
     s3 = _s3() if council_code is None else council_client("s3", council_code)
     return ParkedPayloads(s3, os.environ[Env.EVIDENCE_BUCKET], parked_payload_folder(council_code))
 
 
 @cache
 def workflows() -> Workflows:
+    from shared.core.adapters.workflows import Workflows
+
     return Workflows(boto3.client("stepfunctions"), json.loads(os.environ[Env.WORKFLOW_ARNS]))
+
+
+def staff_directory() -> StaffDirectory:
+    return _staff_directory(os.environ[Env.USER_POOL_ID])
+
+
+@cache  # per pool: a test (or local run) may point the same process at a new user pool
+def _staff_directory(user_pool_id: str) -> StaffDirectory:
+    from shared.core.adapters.staff_sign_in import StaffDirectory
+
+    return StaffDirectory(boto3.client("cognito-idp"), user_pool_id)
 
 
 @cache
 def intake_service() -> IntakeService:
+    from shared.services.blue_badge.logic.intake import IntakeService
+
     return IntakeService(councils(), store_for, workflows(), evidence_files_for, parked_payloads_for)
 
 
 @cache
 def notifier() -> Notifier:
+    from shared.core.adapters.email import SesEmailSender
+    from shared.services.blue_badge.logic.notify import Notifier
+    from shared.services.blue_badge.logic.reply import link_issuer
+
     return Notifier(SesEmailSender(boto3.client("ses")), councils(),
                     reply_links=link_issuer(reply_links_for, os.environ.get(Env.WEB_BASE_URL)))
 
@@ -128,21 +166,30 @@ def notifier() -> Notifier:
 def reply_links_for(council_code: str) -> ReplyLinks:
     """The reply links of the council's cases, kept in its own table; files come back through them only as Blue Badge
     evidence (a referrer's reply is text)."""
+    from shared.core.adapters.reply_links import ReplyLinks
+    from shared.services.blue_badge.domain.application import EvidenceRef
+
     return ReplyLinks(council_client("dynamodb", council_code), council_table_name(council_code), upload_model=EvidenceRef)
 
 
 def question_sets_for(council_code: str) -> QuestionSets:
     """The council's published ASC question sets, in its own table."""
+    from shared.services.asc_triage.adapters.question_sets import QuestionSets
+
     return QuestionSets(council_client("dynamodb", council_code), council_table_name(council_code))
 
 
 def hub_bookings_for(council_code: str) -> HubBookings:
     """The council's hub appointments, in its own table."""
+    from shared.services.asc_triage.adapters.hub_bookings import HubBookings
+
     return HubBookings(council_client("dynamodb", council_code), council_table_name(council_code))
 
 
 @cache
 def reply_desk() -> ReplyDesk:
+    from shared.services.blue_badge.logic.reply import ReplyDesk
+
     return ReplyDesk(councils(), store_for, reply_links_for, workflows(), evidence_uploads_for)
 
 
@@ -152,12 +199,16 @@ VIRTUAL_HOSTED_S3 = Config(s3={"addressing_style": "virtual"})
 
 
 def evidence_uploads_for(council_code: str) -> EvidenceUploads:
+    from shared.core.adapters.evidence_uploads import EvidenceUploads
+
     s3 = council_client("s3", council_code, VIRTUAL_HOSTED_S3)
     return EvidenceUploads(s3, os.environ[Env.EVIDENCE_BUCKET])
 
 
 @cache
 def badge_numbers() -> BadgeNumbers:
+    from shared.services.blue_badge.adapters.badge_numbers import BadgeNumbers
+
     return BadgeNumbers(_dynamodb(), os.environ[Env.BADGE_NUMBER_TABLE])
 
 
@@ -168,11 +219,17 @@ def _s3():
 
 def evidence_links_for(council_code: str) -> EvidenceLinks:
     """Links signed with the council's scoped credentials: S3 refuses one for another council's object."""
+    from shared.core.adapters.evidence_links import EvidenceLinks
+
     return EvidenceLinks(council_client("s3", council_code), os.environ[Env.EVIDENCE_BUCKET])
 
 
 @cache
 def print_desk() -> PrintDesk:
+    from shared.core.adapters.s3_objects import object_exists
+    from shared.services.blue_badge.adapters.print_store import Photos, PrintBatches, S3Upload
+    from shared.services.blue_badge.logic.print_dispatch import PrintDesk
+
     drop = os.environ[Env.PRINT_DROP_BUCKET]
     return PrintDesk(
         councils=councils(),
@@ -191,7 +248,9 @@ def supplier_push_configured() -> bool:
 
 def push_desk() -> PushDesk:
     """Built per invocation, so a rotated client key (or a changed server) is used at once."""
+    from shared.services.blue_badge.adapters.print_store import ExtractFiles, PrintBatches
     from shared.services.blue_badge.adapters.sftp import SftpPush, SftpTarget  # paramiko: only the print-push function carries it
+    from shared.services.blue_badge.logic.print_dispatch import PushDesk
 
     if not supplier_push_configured():
         raise RuntimeError(f"no supplier server is configured ({Env.SUPPLIER_PUSH} is empty)")
@@ -201,7 +260,47 @@ def push_desk() -> PushDesk:
                     extracts=ExtractFiles(_s3(), os.environ[Env.PRINT_DROP_BUCKET]), server=SftpPush(target, private_key))
 
 
+def pull_desk() -> tuple[SupplierResults, Inbox]:
+    """The supplier's server (its result files) and its inbox folder; built per invocation, like push_desk."""
+    from shared.services.blue_badge.adapters.print_store import ResultFiles
+    from shared.services.blue_badge.adapters.sftp import SftpPush, SftpTarget  # paramiko: only the print functions carry it
+
+    if not supplier_push_configured():
+        raise RuntimeError(f"no supplier server is configured ({Env.SUPPLIER_PUSH} is empty)")
+    target = SftpTarget.model_validate_json(os.environ[Env.SUPPLIER_PUSH])
+    private_key = boto3.client("secretsmanager").get_secret_value(SecretId=os.environ[Env.SUPPLIER_PUSH_KEY_SECRET])["SecretString"]
+    return SftpPush(target, private_key), ResultFiles(_s3(), os.environ[Env.PRINT_DROP_BUCKET])
+
+
 @cache
 def results_desk() -> ResultsDesk:
+    from shared.services.blue_badge.adapters.print_store import ResultFiles
+    from shared.services.blue_badge.logic.print_results import ResultsDesk
+
     return ResultsDesk(store_for=badge_store_for, owners=badge_numbers(), files=ResultFiles(_s3(), os.environ[Env.PRINT_DROP_BUCKET]),
                        notifier=notifier())
+
+
+def national_pullers() -> list[NationalPuller]:
+    """A puller per council whose applications are pulled from a national Applications API (Env.NATIONAL_PULLS), each
+    with the council's own scoped credentials and its own API client secret (shared.resources.national_api_secret_name)."""
+    from aws_lambda_powertools.utilities import parameters
+
+    from shared.core.domain.case import utcnow
+    from shared.resources import NATIONAL_API_ALLOW_LOOPBACK_HTTP, national_api_secret_name
+    from shared.services.blue_badge.adapters.national_api import NationalApiClient
+    from shared.services.blue_badge.adapters.pull_watermarks import PullWatermarks
+    from shared.services.blue_badge.domain.settings import national_pulls_from_json
+    from shared.services.blue_badge.logic.national_pull import NationalPuller
+
+    pullers = []
+    for code, pull in national_pulls_from_json(os.environ.get(Env.NATIONAL_PULLS, "")).items():
+        council = councils().get(code)
+        if council is None:
+            raise RuntimeError(f"{Env.NATIONAL_PULLS} names {code}, which is not a council of this deployment")
+        secret_name = national_api_secret_name(code)
+        api = NationalApiClient(pull, lambda name=secret_name: parameters.get_secret(name, max_age=300),
+                                allow_loopback_http=os.environ.get(NATIONAL_API_ALLOW_LOOPBACK_HTTP) == "true")
+        pullers.append(NationalPuller(council, pull, api, intake_service(), store_for(code), evidence_files_for(code),
+                                      PullWatermarks(council_client("dynamodb", code), council_table_name(code)), utcnow))
+    return pullers

@@ -24,6 +24,9 @@ class IndexSpec:
     name: str
     partition_key: str
     sort_key: str
+    # The non-key attributes the index holds (INCLUDE); None: every attribute (ALL). The CDK app and the local stack
+    # both project from here. CloudFormation cannot change a projection in place: a new projection needs a new name.
+    projected: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -41,16 +44,31 @@ class TableLayout:
 # GSI2: by assignee; GSI3 and GSI4: stage + one of its service's own queue filters (ServiceSpec.indexed_filters, e.g.
 # Blue Badge's application type and eligibility route); GSI6: by the assessor a case is referred to; GSI7: by team
 # and stage - all oldest first. GSI5: by stage, highest priority first, then oldest.
+# GSI1 holds whole items (ALL): the scheduled jobs read whole cases from it (reminders, statistics, the reconciler),
+# and the print queue, parked applications and pending resumes their bodies. The work-queue indexes GSI2-7 hold a case's
+# queue row only (shared.core.domain.queue_row: what the queues show) and the attributes a queue Query filters on, so a
+# case write costs each of them about one write unit instead of the whole case's, and nothing where no projected
+# attribute changed.
+QUEUE_ROW_ATTRIBUTE = "row"
+QUEUE_FILTERED_ATTRIBUTES = ("service", "stage", "priority", "received_at", "team")  # CaseStore.queue's filters
+# The services' queue filters (ServiceSpec.queue_filters): a queue Query may filter on each (tests/unit/test_queue_rows.py).
+SERVICE_QUEUE_FILTER_ATTRIBUTES = ("application_type", "route", "recommendation", "referrer_kind")
+QUEUE_ROW_PROJECTION = (QUEUE_ROW_ATTRIBUTE, *QUEUE_FILTERED_ATTRIBUTES, *SERVICE_QUEUE_FILTER_ATTRIBUTES)
 STAGE_INDEX = IndexSpec(name="gsi1-stage", partition_key="gsi1pk", sort_key="gsi1sk")
-ASSIGNEE_INDEX = IndexSpec(name="gsi2-assignee", partition_key="gsi2pk", sort_key="gsi2sk")
+ASSIGNEE_INDEX = IndexSpec(name="gsi2-assignee-rows", partition_key="gsi2pk", sort_key="gsi2sk", projected=QUEUE_ROW_PROJECTION)
 FILTER_INDEXES = (
-    IndexSpec(name="gsi3-filter-a", partition_key="gsi3pk", sort_key="gsi3sk"),
-    IndexSpec(name="gsi4-filter-b", partition_key="gsi4pk", sort_key="gsi4sk"),
+    IndexSpec(name="gsi3-filter-a-rows", partition_key="gsi3pk", sort_key="gsi3sk", projected=QUEUE_ROW_PROJECTION),
+    IndexSpec(name="gsi4-filter-b-rows", partition_key="gsi4pk", sort_key="gsi4sk", projected=QUEUE_ROW_PROJECTION),
 )
-PRIORITY_INDEX = IndexSpec(name="gsi5-priority", partition_key="gsi5pk", sort_key="gsi5sk")
-REFERRAL_INDEX = IndexSpec(name="gsi6-referral", partition_key="gsi6pk", sort_key="gsi6sk")
-TEAM_INDEX = IndexSpec(name="gsi7-team", partition_key="gsi7pk", sort_key="gsi7sk")
+PRIORITY_INDEX = IndexSpec(name="gsi5-priority-rows", partition_key="gsi5pk", sort_key="gsi5sk", projected=QUEUE_ROW_PROJECTION)
+REFERRAL_INDEX = IndexSpec(name="gsi6-referral-rows", partition_key="gsi6pk", sort_key="gsi6sk", projected=QUEUE_ROW_PROJECTION)
+TEAM_INDEX = IndexSpec(name="gsi7-team-rows", partition_key="gsi7pk", sort_key="gsi7sk", projected=QUEUE_ROW_PROJECTION)
 # CloudFormation adds at most one GSI to an existing table per deployment: add new indexes one release at a time.
+# The "-rows" indexes replaced ALL-projection indexes of the same keys (a projection cannot change in place, so each got a
+# new name). An existing deployment migrates in steps, never losing a queue: (1) deploy the code that writes rows while
+# the old names are still listed here, and rewrite every case item once so each has its row; (2) add the six "-rows"
+# indexes, one per deployment, waiting for each to be ACTIVE; (3) deploy these names (reads move to the new indexes);
+# (4) drop the six old indexes, one per deployment. A new deployment creates them as they are here.
 # TTL (epoch seconds): DynamoDB removes a record kept only for a while, e.g. an erasure request nobody confirmed.
 CASE_TABLE_LAYOUT = TableLayout(
     indexes=(STAGE_INDEX, ASSIGNEE_INDEX, *FILTER_INDEXES, PRIORITY_INDEX, REFERRAL_INDEX, TEAM_INDEX),
@@ -124,6 +142,9 @@ class EventSpec:
 EVENT_BUS_NAME = f"{PREFIX}-applications"
 APPLICATION_SUBMITTED = EventSpec(source="casework.intake", detail_type="Application Submitted")
 INTAKE_RULE_NAME = f"{PREFIX}-application-submitted"
+# An application in the national service's own format (shared/services/blue_badge/domain/national.py), to the same queue.
+NATIONAL_APPLICATION_SUBMITTED = EventSpec(source="casework.intake", detail_type="National Application Submitted")
+NATIONAL_INTAKE_RULE_NAME = f"{PREFIX}-national-application-submitted"
 INTAKE_QUEUE_NAME = f"{PREFIX}-intake"
 INTAKE_DLQ_NAME = f"{PREFIX}-intake-dlq"
 # Submitted applications EventBridge could not deliver to the intake queue at all (its retries used up).
@@ -166,6 +187,10 @@ class Env(StrEnum):
     # JSON: council code -> its CRM endpoint (asc-triage settings `crm`, shared.services.asc_triage.domain.crm.CrmEndpoint);
     # built from the council config at synth, and pointed at the loopback receiver by the local run.
     CRM_ENDPOINTS = "CRM_ENDPOINTS"
+    # JSON: council code -> where its applications are pulled from (blue-badge settings `national.pull`,
+    # shared.services.blue_badge.domain.settings.NationalPull); built from the council config at synth, pointed at the
+    # loopback national API by the local run.
+    NATIONAL_PULLS = "NATIONAL_PULLS"
 
 
 # ---------------------------------------------------------------- Workflows
@@ -218,7 +243,11 @@ class FunctionSpec:
     handler: str  # module path, dotted, ending in the handler name
     description: str
     environment: tuple[Env, ...] = field(default_factory=tuple)
-    layers: tuple[str, ...] = ()  # keys of DEPENDENCY_LAYERS this function imports
+    layers: tuple[str, ...] = ()  # keys of DEPENDENCY_LAYERS this function imports, besides CORE_LAYERS
+
+    @property
+    def all_layers(self) -> tuple[str, ...]:
+        return (*CORE_LAYERS, *self.layers)
 
     @property
     def function_name(self) -> str:
@@ -234,13 +263,14 @@ INGEST_FUNCTION = FunctionSpec(
     key="ingest",
     handler="functions.ingest.handler.lambda_handler",
     description="Validates submitted applications from the intake queue and opens cases",
-    environment=(Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS, Env.EVIDENCE_BUCKET, Env.TENANT_ROLE_ARN),
+    environment=(Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS, Env.EVIDENCE_BUCKET, Env.TENANT_ROLE_ARN),
 )
 API_FUNCTION = FunctionSpec(
     key="api",
     handler="functions.api.handler.lambda_handler",
     description="Caseworker REST API",
-    environment=(Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS, Env.EVIDENCE_BUCKET, Env.TENANT_ROLE_ARN),
+    # USER_POOL_ID: a case is given or referred only to the council's staff (shared.core.adapters.staff_sign_in.StaffDirectory).
+    environment=(Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS, Env.EVIDENCE_BUCKET, Env.TENANT_ROLE_ARN, Env.USER_POOL_ID),
 )
 WORKFLOW_STEP_FUNCTION = FunctionSpec(
     key="workflow-step",
@@ -267,6 +297,13 @@ PRINT_PUSH_FUNCTION = FunctionSpec(
     environment=(Env.PRINT_BATCH_TABLE, Env.PRINT_DROP_BUCKET, Env.SUPPLIER_PUSH, Env.SUPPLIER_PUSH_KEY_SECRET),
     layers=("sftp",),
 )
+PRINT_PULL_FUNCTION = FunctionSpec(
+    key="print-pull",
+    handler="functions.print_pull.handler.lambda_handler",
+    description="Collects the print supplier's result files from its own SFTP server (host key pinned) into its inbox folder",
+    environment=(Env.PRINT_DROP_BUCKET, Env.SUPPLIER_PUSH, Env.SUPPLIER_PUSH_KEY_SECRET),
+    layers=("sftp",),
+)
 PRINT_RESULTS_FUNCTION = FunctionSpec(
     key="print-results",
     handler="functions.print_results.handler.lambda_handler",
@@ -290,14 +327,12 @@ ASC_STEP_FUNCTION = FunctionSpec(
     handler="functions.asc_step.handler.lambda_handler",
     description="Referral updates performed by the adult social care triage workflow's task states",
     environment=(Env.WEB_BASE_URL, Env.TENANT_ROLE_ARN, Env.EVENT_BUS),  # the reply link; the Referral Accepted event
-    layers=("asc",),
 )
 CRM_CONNECTOR_FUNCTION = FunctionSpec(
     key="crm-connector",
     handler="functions.crm_connector.handler.lambda_handler",
     description="Delivers accepted adult social care referrals to the council's CRM and records the CRM's record id",
     environment=(Env.IDEMPOTENCY_TABLE, Env.TENANT_ROLE_ARN, Env.CRM_ENDPOINTS),
-    layers=("asc",),
 )
 ERASURE_FUNCTION = FunctionSpec(
     key="erasure",
@@ -313,19 +348,24 @@ WEB_FUNCTION = FunctionSpec(
         Env.WEB_SESSION_TABLE, Env.USER_POOL_ID, Env.WEB_CLIENT_ID, Env.WEB_BASE_URL, Env.EVIDENCE_BUCKET,
         Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS, Env.TENANT_ROLE_ARN,
     ),
-    layers=("web", "asc"),  # asc: the referral form shows the routing clock
+    layers=("web",),
 )
 ASC_ROUTING_WATCH_FUNCTION = FunctionSpec(
     key="asc-routing-watch",
     handler="functions.asc_routing_watch.handler.lambda_handler",
     description="Every 15 minutes: counts, per council, the referrals near or past their routing target (alarmed)",
     environment=(Env.TENANT_ROLE_ARN,),
-    layers=("asc",),  # the routing clock's bank holidays
+)
+NATIONAL_PULL_FUNCTION = FunctionSpec(
+    key="national-pull",
+    handler="functions.national_pull.handler.lambda_handler",
+    description="Every 15 minutes: pulls each council's new applications from the national Applications API into cases",
+    environment=(Env.WORKFLOW_ARNS, Env.EVIDENCE_BUCKET, Env.TENANT_ROLE_ARN, Env.NATIONAL_PULLS),
 )
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_RESULTS_FUNCTION,
-    WEB_FUNCTION, PRINT_PUSH_FUNCTION, RESUME_SWEEPER_FUNCTION, ERASURE_FUNCTION, RECONCILER_FUNCTION, ASC_STEP_FUNCTION,
-    CRM_CONNECTOR_FUNCTION, ASC_ROUTING_WATCH_FUNCTION,
+    WEB_FUNCTION, PRINT_PUSH_FUNCTION, PRINT_PULL_FUNCTION, RESUME_SWEEPER_FUNCTION, ERASURE_FUNCTION, RECONCILER_FUNCTION, ASC_STEP_FUNCTION,
+    CRM_CONNECTOR_FUNCTION, ASC_ROUTING_WATCH_FUNCTION, NATIONAL_PULL_FUNCTION,
 )
 # Accepted ASC referrals to each council's CRM: the rule on the bus, and where what could not be delivered waits.
 CRM_RULE_NAME = f"{PREFIX}-referral-accepted-to-crm"
@@ -344,8 +384,10 @@ REMINDERS_DLQ_NAME = f"{PREFIX}-reminders-dlq"
 DEPENDENCY_LAYERS: dict[str, tuple[str, ...]] = {
     "web": ("jinja2", "govuk-frontend-jinja"),
     "sftp": ("paramiko",),
-    "asc": ("holidays",),  # the ASC routing clock's bank holidays (the data ships inside the package)
+    "calendar": ("holidays",),  # the working-day calendar's bank holidays (the data ships inside the package)
 }
+# Every function imports the core, whose working-day calendar (shared/core/domain/working_days.py) needs these.
+CORE_LAYERS: tuple[str, ...] = ("calendar",)
 # ASL files reference these functions by placeholder; the CDK app and the local stack substitute them.
 WORKFLOW_TASK_FUNCTIONS: tuple[FunctionSpec, ...] = (WORKFLOW_STEP_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_PUSH_FUNCTION, ASC_STEP_FUNCTION)
 
@@ -415,6 +457,9 @@ REMINDER_SCHEDULE_DLQ_NAME = f"{PREFIX}-reminders-schedule-dlq"
 ERASURE_SCHEDULE = "cron(0 3 * * ? *)"
 ERASURE_SCHEDULE_DLQ_NAME = f"{PREFIX}-erasure-schedule-dlq"
 ERASURE_DLQ_NAME = f"{PREFIX}-erasure-dlq"
+# Where the supplier runs its own SFTP server: its result files are collected hourly (it writes them once a night); a
+# failed run leaves them on its server for the next one.
+PRINT_PULL_SCHEDULE = "rate(1 hour)"
 # Often enough that a case whose workflow missed a resume is moving again within minutes.
 RESUME_SWEEP_SCHEDULE = "rate(5 minutes)"
 # Hourly: a stopped workflow is noticed within the hour, and the Queries stay cheap.
@@ -423,6 +468,20 @@ RECONCILER_METRIC_REPAIRED = "WorkflowsRepaired"  # workflows started again (sto
 RECONCILER_METRIC_FLAGGED = "CasesOutOfStepWithWorkflow"  # cases flagged for a person: alarmed
 # Often enough that the warning comes well inside the last business hours before a referral's routing target.
 ASC_ROUTING_WATCH_SCHEDULE = "rate(15 minutes)"
+# The national service's applications reach a council within a quarter of an hour of submission.
+NATIONAL_PULL_SCHEDULE = "rate(15 minutes)"
+NATIONAL_PULL_SCHEDULE_DLQ_NAME = f"{PREFIX}-national-pull-schedule-dlq"
+NATIONAL_PULL_DLQ_NAME = f"{PREFIX}-national-pull-dlq"
+# Each council's OAuth client secret for the national Applications API, put there by operators (never in the CDK app).
+NATIONAL_API_SECRET_PREFIX = f"{PREFIX}/national-api/"
+# "true" only in local runs, whose stand-in national API listens on plain http on loopback (infra/local/national_api.py).
+NATIONAL_API_ALLOW_LOOPBACK_HTTP = "NATIONAL_API_ALLOW_LOOPBACK_HTTP"
+
+
+def national_api_secret_name(council_code: str) -> str:
+    return f"{NATIONAL_API_SECRET_PREFIX}{tenant_id(council_code)}"
+
+
 # Open referrals (at screening or awaiting the referrer), per council (dimension "council") and in all (the function's
 # "service" dimension alone: what the alarms watch, since alarms cannot SEARCH the council dimension).
 ASC_METRIC_DUE_SOON = "ReferralsDueSoon"  # within the council's warning hours of the routing target

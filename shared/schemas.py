@@ -3,9 +3,12 @@
 import json
 
 from shared.services.blue_badge.domain.application import Application
+from shared.services.blue_badge.domain.national import NationalApplication
 from shared.resources import PROJECT_ROOT
 
-SCHEMAS = {"application.schema.json": Application}
+# The detail of a `National Application Submitted` event (shared.resources.NATIONAL_APPLICATION_SUBMITTED): an application
+# in the national service's own format, as its Applications API 1.0.8 defines it (shared/services/blue_badge/domain/national.py).
+SCHEMAS = {"application.schema.json": Application, "events/national-application-submitted.schema.json": NationalApplication}
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ from shared.services.blue_badge.domain.application import (
 )
 from shared.services.blue_badge.domain.completeness import documents_needed
 from shared.core.domain.formats import is_valid_nino, is_valid_postcode
+from shared.core.domain.uploads import FileFormat
 from shared.services.blue_badge.domain.badge import normalise_badge_number
 from shared.core.domain.council import CouncilConfig
 from web.forms import Errors
@@ -47,6 +48,7 @@ class Kind(StrEnum):
     DATE = "DATE"  # three inputs: <name>-day, <name>-month, <name>-year
     RADIOS = "RADIOS"
     CHECKBOXES = "CHECKBOXES"
+    SCANS = "SCANS"  # files uploaded to the evidence bucket, each by its own form (not an input of the page's form)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class Field:
         return self.name
 
     def names(self) -> tuple[str, ...]:
+        if self.kind is Kind.SCANS:
+            return ()  # kept by the upload's own address (web/pages/intake.py uploaded), never cleared by the page's form
         return tuple(f"{self.name}-{part}" for part in ("day", "month", "year")) if self.kind is Kind.DATE else (self.name,)
 
 
@@ -117,12 +121,19 @@ def _options(labels: dict[Any, str]) -> dict[str, str]:
 
 
 YES_NO = {YES: "Yes", NO: "No"}
-# The documents a caseworker may see and hand back (a photo is printed on the badge, so it needs a file).
+# The documents that may come with a form: each scanned and uploaded, or seen and handed back (all but the photo,
+# which is printed on the badge, so it needs a file).
 DOCUMENTS = {
+    EvidenceType.PHOTO: "A recent passport-style photo of the badge holder",
     EvidenceType.PROOF_ID: "Proof of identity, such as a passport, driving licence or birth certificate",
     EvidenceType.PROOF_ADD: "Proof of address, such as a council tax bill dated in the last 12 months",
     EvidenceType.PROOF_ELIG: "Proof of eligibility, such as the benefit award letter",
 }
+SCANNED = "documents-scanned"  # the types uploaded; each file's key is kept under scan_field(type)
+
+
+def scan_field(kind: EvidenceType | str) -> str:
+    return f"scan-{EvidenceType(kind).value}"
 BADGE_NUMBER_FORMAT = "Enter a badge number of 6 characters: numbers 0 to 9 and letters A to H, J or K"
 
 F = {
@@ -222,7 +233,9 @@ F = {
         Field("fee-method", "How it was paid", locations=("payment.method",), width="govuk-input--width-20",
               hint="For example card, cash or cheque", shown_when=("fee-paid", YES)),
         Field("fee-reference", "Payment reference", locations=("payment.reference",), width="govuk-input--width-20", shown_when=("fee-paid", YES)),
-        Field("documents-seen", "Documents seen and returned to the applicant", Kind.CHECKBOXES, ("documents_seen",), _options(DOCUMENTS),
+        Field(SCANNED, "Documents scanned and uploaded", Kind.SCANS, ("evidence",), _options(DOCUMENTS)),
+        Field("documents-seen", "Documents seen and returned to the applicant", Kind.CHECKBOXES, ("documents_seen",),
+              _options({kind: text for kind, text in DOCUMENTS.items() if kind not in FILE_ONLY}),
               hint="Select all that came with the form. You are recorded as the person who saw them; the applicant is asked for the rest."),
         Field("documents-seen-on", "Date the documents were seen", Kind.DATE, ("documents_seen",), hint="Leave blank if you saw them today"),
     )
@@ -307,25 +320,33 @@ def _detail_fields(answers: Answers) -> tuple[Field, ...]:
     return _names("child-equipment", "child-other")
 
 
-def _documents(answers: Answers) -> list[EvidenceType]:
-    """The documents this application needs that can be seen and returned (none before its type and route are known)."""
+def documents(answers: Answers) -> list[EvidenceType]:
+    """The documents this application needs (none before its type and route are known)."""
     try:
         route = EligibilityCode(answers.route) if answers.route not in ("", NOT_STATED) else None
-        needed = documents_needed(ApplicationType(answers.application_type), Party(answers.party), route)
+        return documents_needed(ApplicationType(answers.application_type), Party(answers.party), route)
     except ValueError:
         return []
-    return [kind for kind in needed if kind not in FILE_ONLY]
 
 
 def _documents_came(answers: Answers, council: CouncilConfig) -> bool:
     """Documents come with a form, or are shown in person; a phone call brings none."""
-    return answers.value("channel") in ("PAPER", "INPERSON") and bool(_documents(answers))
+    return answers.value("channel") in ("PAPER", "INPERSON") and bool(documents(answers))
 
 
 def _document_fields(answers: Answers) -> tuple[Field, ...]:
-    """The documents this route needs, to tick; none ticked is an answer (none came)."""
-    offered = {kind.value: text for kind, text in DOCUMENTS.items() if kind in _documents(answers)}
-    return replace(F["documents-seen"], options=offered), F["documents-seen-on"]
+    """The documents this route needs, to upload or to tick; none is an answer (none came)."""
+    needed = documents(answers)
+    scannable = {kind.value: text for kind, text in DOCUMENTS.items() if kind in needed}
+    seeable = {kind.value: text for kind, text in DOCUMENTS.items() if kind in needed and kind not in FILE_ONLY}
+    return replace(F[SCANNED], options=scannable), replace(F["documents-seen"], options=seeable), F["documents-seen-on"]
+
+
+def scanned(answers: Answers) -> list[tuple[EvidenceType, str]]:
+    """Each document uploaded that this application needs, with its file's key (the latest upload of each)."""
+    needed = documents(answers)
+    return [(EvidenceType(kind), answers.value(scan_field(kind))) for kind in answers.values(SCANNED)
+            if kind in EvidenceType.__members__ and EvidenceType(kind) in needed and answers.value(scan_field(kind))]
 
 
 def _needs_fee(answers: Answers, council: CouncilConfig) -> bool:
@@ -465,7 +486,10 @@ def application_data(answers: Answers, council: CouncilConfig, submitted_at: dat
         seen_on = dates.get("documents-seen-on") or submitted_at.date()
         ticked = answers.values("documents-seen")
         data["documents_seen"] = [{"type": kind.value, "seen_by": answers.value(KEYED_BY), "seen_on": seen_on}
-                                  for kind in _documents(answers) if kind.value in ticked] or None
+                                  for kind in documents(answers) if kind.value in ticked and kind not in FILE_ONLY] or None
+        # The extension is the format S3 was told and the file's first bytes proved (web/pages/intake.py uploaded).
+        data["evidence"] = [{"type": kind.value, "key": key, "content_type": FileFormat.named(key.rsplit(".", 1)[-1]).value}
+                            for kind, key in scanned(answers)] or None
     if _needs_fee(answers, council) and answers.value("fee-paid") == YES:
         data["payment"] = _compact({
             "paid": True, "amount_pence": read_pence(answers.value("fee-amount")),
@@ -603,6 +627,8 @@ def shown(answers: Answers, item: Field) -> str:
             return item.options.get(answers.value(item.name), answers.value(item.name))
         case Kind.CHECKBOXES:
             return ", ".join(item.options.get(value, value) for value in answers.values(item.name))
+        case Kind.SCANS:
+            return ", ".join(item.options.get(kind.value, kind.value) for kind, _ in scanned(answers))
         case Kind.MONEY:
             amount = read_pence(answers.value(item.name))
             return f"£{amount / 100:,.2f}" if isinstance(amount, int) else answers.value(item.name)

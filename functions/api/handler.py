@@ -42,13 +42,14 @@ from functions.api.responses import (
     SearchResults,
     answers,
 )
-from shared.bootstrap import councils, intake_service, store_for, workflows
+from shared.bootstrap import councils, intake_service, staff_directory, store_for, workflows
 from shared.core.adapters.case_store import CaseStore, InvalidCursor, QueueOrder, StaleVersion
 from shared.services.blue_badge.adapters.badge_store import BadgeStore
 from shared.services.blue_badge.domain.application import Application, ApplicationType, EligibilityCode
 from shared.services.blue_badge.domain.badge import BADGE_NUMBER_PATTERN, Badge, BadgeRuleError, BadgeStatus
 from shared.core.domain.case import CASE_ID_PATTERN, Case, ExpectedVersion, ParkedApplication, utcnow
 from shared.services.blue_badge.domain.case import Stage
+from shared.services.blue_badge.domain.national import NATIONAL_SOURCE_PREFIX, NationalApplication
 from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig
 from shared.core.domain.evidence import EvidenceRefused
 from shared.core.domain.formats import OneLine
@@ -63,6 +64,7 @@ from shared.core.logic.casework import (
     EDITING_ROLES,
     NoteInput,
     ReferralInput,
+    StaffCheck,
     TeamInput,
     add_note,
     assign,
@@ -89,11 +91,11 @@ from shared.services.blue_badge.logic.people import PersonView, SearchKind, pers
 from shared.services.blue_badge.logic.queues import QueueNotAllowed, QueueQuery, queue_filter
 from shared.services.blue_badge.logic.replacement import ReplaceBadgeInput
 from shared.core.logic.tenancy import Caller, NoCouncilAccess, caller_from_claims
-from shared.bootstrap import service_store_for
+from shared.bootstrap import TRACED_MODULES, service_store_for
 from shared.services.blue_badge import SERVICE_KEY
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 # An answer its route's model refuses is our bug: a 500 (which alarms), never a 422 that blames the caller.
 app = APIGatewayRestResolver(enable_validation=True, response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR)
@@ -197,6 +199,24 @@ def submit_application(application: Application) -> Response[IntakeOutcome]:
     return intake_answer(intake_service().accept(application, actor=caller.actor))
 
 
+@app.post("/applications/national", summary="Take in an application in the national Blue Badge service's own format (its Applications API 1.0.8)",
+          responses=answers(INTAKE, *WITH_BODY, overrides={HTTPStatus.UNPROCESSABLE_ENTITY: (
+              "Not an application in the national format (the body's fields named), or a value we cannot map: parked, its "
+              "reasons naming the national fields", STILL_PARKED)}))
+def submit_national_application(application: NationalApplication) -> Response[IntakeOutcome]:
+    caller = current_caller()
+    require_editor(caller, "taking in national applications")
+    intake = intake_service()
+    council = intake.national_council(application.localAuthorityCode)
+    if council is None or council.code != caller.council_code:
+        raise ForbiddenError(f"localAuthorityCode must be your council's code in the national service, not {application.localAuthorityCode}")
+    # The record as sent is what the case keeps as its original (domain/national.py maps it, field by field).
+    outcome = intake.receive(app.current_event.json_body, source=f"{NATIONAL_SOURCE_PREFIX}api:{caller.actor}")
+    if outcome.status is IntakeStatus.PARKED:
+        return json_response(HTTPStatus.UNPROCESSABLE_ENTITY, outcome)
+    return intake_answer(outcome)
+
+
 @app.get("/cases", summary="One page of a work queue: by stage, type, eligibility route, assignee ('me' for yours), age and priority",
          responses=PAGE)
 def list_cases(
@@ -271,18 +291,24 @@ def require_staff(caller: Caller, doing: str) -> None:
         raise ForbiddenError(f"{doing} needs a caseworker, team leader, council admin or read-only role")
 
 
+def staff_of(caller: Caller, *roles: Role) -> StaffCheck:
+    """Whether someone is one of the caller's council's staff with `roles` (the user pool's groups, read only when asked)."""
+    return lambda person: person.lower() in staff_directory().members(caller.council_code, roles)
+
+
 @app.post("/cases/<case_id>/assignment", summary="Claim or release a case; team leaders give it to someone", responses=CASE_STEP)
 def assign_case(case_id: CASE_ID, assignment: AssignmentInput) -> CaseAnswer:
     caller = current_caller()
     logger.append_keys(case_id=case_id)
-    return found(assign(council_store(caller), case_id, assignment.assignee, assignment.expected_version, caller, utcnow()), case_id)
+    return found(assign(council_store(caller), case_id, assignment.assignee, assignment.expected_version, caller, utcnow(),
+                        staff_of(caller, *EDITING_ROLES)), case_id)
 
 
 @app.post("/assignments", summary="Team leaders: give many cases to someone (or release them); each case answers on its own",
           responses=answers({HTTPStatus.OK: "Each case's own answer: 200 done, 404 no such case, 409 changed since read"}, *WITH_BODY))
 def assign_cases(assignment: BulkAssignment) -> BulkResults:
     caller = current_caller()
-    return BulkResults(results=assign_many(council_store(caller), assignment, caller, utcnow()))
+    return BulkResults(results=assign_many(council_store(caller), assignment, caller, utcnow(), staff_of(caller, *EDITING_ROLES)))
 
 
 class PriorityChange(BaseModel):
@@ -301,7 +327,8 @@ def change_priority(case_id: CASE_ID, change: PriorityChange) -> CaseAnswer:
 @app.post("/cases/<case_id>/referral", summary="Refer a case at assessment to an assessor", responses=CASE_STEP)
 def refer_case(case_id: CASE_ID, referral: ReferralInput) -> CaseAnswer:
     caller = current_caller()
-    return found(refer(council_store(caller), case_id, referral.assessor, referral.expected_version, caller, utcnow()), case_id)
+    return found(refer(council_store(caller), case_id, referral.assessor, referral.expected_version, caller, utcnow(),
+                       staff_of(caller, Role.ASSESSOR)), case_id)
 
 
 @app.post("/cases/<case_id>/team", summary="Team leaders: move a case to another of the council's teams", responses=CASE_STEP)

@@ -23,6 +23,7 @@ from shared.core.domain.case import AuditEntry, Case, Note, ParkedApplication
 from shared.services.blue_badge.domain.case import BadgeCase
 from shared.services.blue_badge.domain.case import Stage
 from shared.services.blue_badge.domain.completeness import MissingCode
+from shared.services.blue_badge.domain.queue_row import BadgeQueueRow
 from shared.core.logic.casework import BulkResult
 from shared.services.blue_badge.logic.intake import IntakeOutcome
 from shared.services.blue_badge.logic.people import CaseSummary
@@ -118,13 +119,10 @@ class QueueEntry(Answer):
     needs_attention: str | None
 
     @classmethod
-    def of(cls, case: Case) -> QueueEntry:
-        eligibility = case.application.eligibility
-        return cls(case_id=case.case_id, stage=case.stage, received_at=case.received_at,
-                   application_type=case.application.application_type, channel=case.application.channel,
-                   route=eligibility.code if eligibility else None, priority=case.priority, version=case.version,
-                   assignee=case.assignee, referred_to=case.referred_to, missing=[item.code for item in case.missing],
-                   needs_attention=case.needs_attention)
+    def of(cls, row: BadgeQueueRow) -> QueueEntry:
+        return cls(case_id=row.case_id, stage=row.stage, received_at=row.received_at, application_type=row.application_type,
+                   channel=row.channel, route=row.route, priority=row.priority, version=row.version, assignee=row.assignee,
+                   referred_to=row.referred_to, missing=row.missing, needs_attention=row.needs_attention)
 
 
 class Page(Answer):

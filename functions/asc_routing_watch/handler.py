@@ -2,19 +2,19 @@
 referrals near and past their routing target (shared.services.asc_triage.logic.routing_watch), as metrics the
 routing alarms watch. Every count is emitted, zeros too, so the alarms always have data."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.bootstrap import councils, store_for
+from shared.bootstrap import TRACED_MODULES, councils, store_for
 from shared.core.domain.case import utcnow
 from shared.core.logic.council_runs import for_every_council
-from shared.resources import ASC_METRIC_DUE_SOON, ASC_METRIC_OVERDUE
+from shared.core.adapters.metrics import emit
+from shared.services.asc_triage.metrics import REFERRALS_DUE_SOON, REFERRALS_OVERDUE
 from shared.services.asc_triage import SERVICE_KEY as ASC_TRIAGE
 from shared.services.asc_triage.logic.routing_watch import watch_routing
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 
@@ -28,18 +28,13 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
     run = for_every_council(watched, lambda council: watch_routing(store_for(council.code).serving(ASC_TRIAGE), council, now),
                             "routing watch", logger)
     for code, counts in run.done.items():
-        _per_council(ASC_METRIC_DUE_SOON, code, counts.due_soon)
-        _per_council(ASC_METRIC_OVERDUE, code, counts.overdue)
+        emit(REFERRALS_DUE_SOON, counts.due_soon, council=code)
+        emit(REFERRALS_OVERDUE, counts.overdue, council=code)
         if counts.due_soon or counts.overdue:
             logger.info("referrals near or past their routing target", extra={"council_code": code, "due_soon": counts.due_soon,
                                                                                "overdue": counts.overdue})
     # The totals (the function's own "service" dimension) are what the alarms watch.
-    metrics.add_metric(name=ASC_METRIC_DUE_SOON, unit=MetricUnit.Count, value=sum(counts.due_soon for counts in run.done.values()))
-    metrics.add_metric(name=ASC_METRIC_OVERDUE, unit=MetricUnit.Count, value=sum(counts.overdue for counts in run.done.values()))
+    emit(REFERRALS_DUE_SOON, sum(counts.due_soon for counts in run.done.values()))
+    emit(REFERRALS_OVERDUE, sum(counts.overdue for counts in run.done.values()))
     run.raise_if_failed("routing watch")
     return {code: {"due_soon": counts.due_soon, "overdue": counts.overdue} for code, counts in run.done.items()}
-
-
-def _per_council(name: str, council_code: str, value: int) -> None:
-    with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=metrics.namespace) as metric:
-        metric.add_dimension(name="council", value=council_code)

@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field, model_validator
 
-from shared.bootstrap import councils, reply_links_for, store_for
+from shared.bootstrap import TRACED_MODULES, councils, reply_links_for, store_for
 from shared.core.adapters.email import SesEmailSender
 from shared.core.domain.case import utcnow
 from shared.core.domain.council import COUNCIL_CODE_PATTERN
@@ -25,7 +25,7 @@ from shared.services.asc_triage.logic.workflow_steps import ReferrerMail
 from shared.core.logic.workflow_steps import escalate, flag_attention
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 
 
 class StepError(BaseModel):

@@ -11,8 +11,7 @@ import os
 from collections.abc import Callable
 from functools import cache
 
-from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.parser import parse
@@ -20,8 +19,10 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from shared.bootstrap import store_for
+from shared.bootstrap import TRACED_MODULES, store_for
 from shared.core.domain.case import utcnow
+from shared.core.adapters.metrics import emit
+from shared.services.asc_triage.metrics import CRM_DELIVERY_FAILURES, REFERRALS_DELIVERED_TO_CRM
 from shared.resources import CRM_ALLOW_LOOPBACK_HTTP, Env
 from shared.services.asc_triage.adapters.crm_client import CrmClient, CrmError, TokenCache
 from shared.services.asc_triage.domain.crm import CrmEndpoint, ReferralAccepted, crm_endpoints_from_json
@@ -29,11 +30,9 @@ from shared.services.asc_triage.logic.crm_delivery import DeliveryStatus, delive
 from shared.services.asc_triage.logic.referrals import record_crm_id
 
 SECRET_MAX_AGE_SECONDS = 300  # a rotated client secret is picked up within five minutes
-DELIVERED_METRIC = "ReferralsDeliveredToCrm"
-FAILURES_METRIC = "CrmDeliveryFailures"
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=(*TRACED_MODULES, "httplib"))
 metrics = Metrics()
 # A day covers EventBridge's and Lambda's redeliveries; a repeat after that still finds the record by its alternate key.
 idempotency_config = IdempotencyConfig(event_key_jmespath="event_id", raise_on_no_idempotency_key=True,
@@ -55,13 +54,13 @@ def deliver_referral(referral: ReferralAccepted, seconds_left: Callable[[], floa
     try:
         outcome = deliver(referral, _endpoint_for, _client_factory(seconds_left), _record_crm_id)
     except Exception as error:
-        _count(FAILURES_METRIC, referral.council_code)
+        emit(CRM_DELIVERY_FAILURES, council=referral.council_code)
         logger.error("referral not delivered to the CRM", extra=_failure(error))
         raise
     if outcome.status is DeliveryStatus.SKIPPED:
         logger.info("no CRM configured for the council: nothing sent")
     else:
-        _count(DELIVERED_METRIC, referral.council_code)
+        emit(REFERRALS_DELIVERED_TO_CRM, council=referral.council_code)
         logger.info("referral delivered to the CRM", extra={"status": outcome.status.value, "external_id": outcome.external_id})
     return outcome.model_dump(mode="json")
 
@@ -123,8 +122,3 @@ def _failure(error: Exception) -> dict:
         "http_status": getattr(error, "status", None),
         "reason": str(error) if isinstance(error, CrmError) else None,
     }
-
-
-def _count(name: str, council_code: str) -> None:
-    with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=metrics.namespace) as metric:
-        metric.add_dimension(name="council", value=council_code)

@@ -2,18 +2,19 @@
 period are erased (shared/core/logic/lifecycle.py)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.bootstrap import councils, evidence_files_for, store_for
+from shared.bootstrap import TRACED_MODULES, councils, evidence_files_for, store_for
 from shared.core.domain.case import utcnow
+from shared.core.adapters.metrics import emit
+from shared.core.domain.metrics import CASES_ERASED, ERASURE_COUNCILS_FAILED, EXPIRED_FILES_DELETED
 from shared.core.domain.council import CouncilConfig
 from shared.core.logic.council_runs import ScheduledRun, for_every_council
 from shared.core.logic.lifecycle import erase_expired_cases, expire_left_files
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 
@@ -32,9 +33,9 @@ def lambda_handler(run: ScheduledRun, context: LambdaContext) -> dict:
     erasure = for_every_council(councils(), erase, "erasure", logger)
     for code, (erased, files) in erasure.done.items():
         logger.info("kept past the retention period: erased", extra={"council_code": code, "cases": len(erased), "files": files})
-    metrics.add_metric(name="CasesErased", unit=MetricUnit.Count, value=sum(len(erased) for erased, _ in erasure.done.values()))
-    metrics.add_metric(name="ExpiredFilesDeleted", unit=MetricUnit.Count, value=sum(files for _, files in erasure.done.values()))
-    metrics.add_metric(name="ErasureCouncilsFailed", unit=MetricUnit.Count, value=len(erasure.failed))
+    emit(CASES_ERASED, sum(len(erased) for erased, _ in erasure.done.values()))
+    emit(EXPIRED_FILES_DELETED, sum(files for _, files in erasure.done.values()))
+    emit(ERASURE_COUNCILS_FAILED, len(erasure.failed))
     erasure.raise_if_failed("erasure")
     return {"scheduled_time": now.isoformat(), "erased": {code: erased for code, (erased, _) in erasure.done.items()},
             "files_expired": sum(files for _, files in erasure.done.values())}

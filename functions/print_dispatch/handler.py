@@ -4,19 +4,20 @@ type), then once per batch (and again after a push to the supplier's own server)
 from typing import Literal
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from shared.bootstrap import print_desk, supplier_push_configured
+from shared.bootstrap import TRACED_MODULES, print_desk, supplier_push_configured
 from shared.services.blue_badge.domain.badge import PrintBatchType
 from shared.core.domain.case import utcnow
 from shared.services.blue_badge.domain.printing import run_id_for
 from shared.services.blue_badge.logic import print_dispatch
+from shared.services.blue_badge.metrics import count_dispatched, PRINT_BATCHES_LEFT_UNFINISHED
+from shared.core.adapters.metrics import emit
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 
@@ -72,8 +73,8 @@ def lambda_handler(request: PrintDispatchRequest, context: LambdaContext) -> dic
         raise LookupError(f"no print batch {request.batch_id}")
     logger.append_keys(batch_id=batch.batch_id)
     logger.info("print batch", extra={"status": batch.status.value, "written": batch.written, "skipped": len(batch.skipped)})
-    metrics.add_metric(name="BadgesSentToPrint", unit=MetricUnit.Count, value=sum(batch.written.values()))
-    metrics.add_metric(name="BadgesSkippedFromPrint", unit=MetricUnit.Count, value=len(batch.skipped))
+    if request.action != "resend":  # a re-send prints nothing new
+        count_dispatched(batch, emit)
     return print_dispatch.summary(batch)
 
 
@@ -82,7 +83,7 @@ def _plan(request: PrintDispatchRequest) -> dict:
     left = print_dispatch.unfinished(print_desk(), request.run_id, utcnow())
     if left:
         logger.warning("finishing print batches earlier runs left unfinished", extra={"batch_ids": left})
-    metrics.add_metric(name="PrintBatchesLeftUnfinished", unit=MetricUnit.Count, value=len(left))
+    emit(PRINT_BATCHES_LEFT_UNFINISHED, len(left))
     run = {"run_at": request.run_at.isoformat()} if request.run_at else {"run_name": request.run_name}
     return {"requests": [{"action": "dispatch", "batch_id": batch_id} for batch_id in left]
             + [{"action": "dispatch", "batch_type": batch_type.value, **run} for batch_type in request.batch_types]}

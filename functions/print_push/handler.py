@@ -2,17 +2,18 @@
 supplier runs its own SFTP server: it streams the file there (host key pinned) and records it on the batch."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field
 
-from shared.bootstrap import push_desk
+from shared.bootstrap import TRACED_MODULES, push_desk
 from shared.core.domain.case import utcnow
 from shared.services.blue_badge.logic import print_dispatch
+from shared.services.blue_badge.metrics import EXTRACTS_PUSHED
+from shared.core.adapters.metrics import emit
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 
@@ -30,5 +31,5 @@ def lambda_handler(request: PrintPushRequest, context: LambdaContext) -> dict:
     for file in pushed:
         logger.info("extract on the supplier's server", extra={"remote_path": file.remote_path, "bytes": file.bytes_written,
                                                                 "sha256": file.sha256})
-    metrics.add_metric(name="ExtractsPushed", unit=MetricUnit.Count, value=len(pushed))
+    emit(EXTRACTS_PUSHED, len(pushed))
     return print_dispatch.summary(batch)

@@ -4,17 +4,18 @@ inbox folder: a confirmation or rejection file, applied by shared/services/blue_
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.bootstrap import results_desk
+from shared.bootstrap import TRACED_MODULES, results_desk
 from shared.core.domain.case import utcnow
 from shared.resources import SUPPLIER_INBOX
 from shared.services.blue_badge.logic import print_results
+from shared.services.blue_badge.metrics import count_result_file
+from shared.core.adapters.metrics import emit
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 
@@ -39,13 +40,10 @@ def lambda_handler(event: S3Event, context: LambdaContext) -> dict:
         summary = outcome.summary()
         if outcome.quarantined:
             logger.warning("result file quarantined", extra=summary)
-            metrics.add_metric(name="ResultFilesQuarantined", unit=MetricUnit.Count, value=1)
         else:
             logger.info("result file applied", extra=summary)
             if outcome.skipped:
                 logger.warning("results skipped", extra={"skipped": summary["skipped"]})
-        metrics.add_metric(name="BadgesIssued", unit=MetricUnit.Count, value=len(outcome.issued))
-        metrics.add_metric(name="BadgesRejectedByPrinter", unit=MetricUnit.Count, value=len(outcome.rejected))
-        metrics.add_metric(name="PrintResultsSkipped", unit=MetricUnit.Count, value=len(outcome.skipped))
+        count_result_file(outcome, emit)
         files.append(summary)
     return {"files": files}

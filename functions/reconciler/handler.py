@@ -2,17 +2,17 @@
 executions, start again the workflows that stopped, and flag what needs a person (shared.core.logic.reconciler)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.bootstrap import councils, store_for, workflows
+from shared.bootstrap import TRACED_MODULES, councils, store_for, workflows
 from shared.core.domain.case import utcnow
-from shared.resources import RECONCILER_METRIC_FLAGGED, RECONCILER_METRIC_REPAIRED
+from shared.core.adapters.metrics import emit, report_council_queues
+from shared.core.domain.metrics import CASES_OUT_OF_STEP, WORKFLOWS_REPAIRED
 from shared.core.logic.council_runs import for_every_council
 from shared.core.logic.reconciler import reconcile
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 
@@ -28,7 +28,9 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
             logger.info("reconciled", extra={"council_code": code, "restarted": done.restarted, "renewed": done.renewed, "flagged": done.flagged})
     repaired = {code: done.restarted + done.renewed for code, done in run.done.items()}
     flagged = {code: done.flagged for code, done in run.done.items()}
-    metrics.add_metric(name=RECONCILER_METRIC_REPAIRED, unit=MetricUnit.Count, value=sum(map(len, repaired.values())))
-    metrics.add_metric(name=RECONCILER_METRIC_FLAGGED, unit=MetricUnit.Count, value=sum(map(len, flagged.values())))
+    emit(WORKFLOWS_REPAIRED, sum(map(len, repaired.values())))
+    emit(CASES_OUT_OF_STEP, sum(map(len, flagged.values())))
+    for code, done in run.done.items():
+        report_council_queues(store_for(code), code, done.attention_since, now)
     run.raise_if_failed("reconciliation")
     return {"repaired": repaired, "flagged": flagged}

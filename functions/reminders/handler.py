@@ -1,17 +1,18 @@
 """The daily information reminders: EventBridge Scheduler invokes this once a day, for every council."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.bootstrap import councils, notifier, store_for
+from shared.bootstrap import TRACED_MODULES, councils, notifier, store_for
 from shared.core.domain.case import utcnow
+from shared.core.adapters.metrics import emit
+from shared.core.domain.metrics import INFORMATION_REMINDER_COUNCILS_FAILED, INFORMATION_REMINDERS_SENT
 from shared.core.logic.council_runs import ScheduledRun, for_every_council
 from shared.services.blue_badge.logic.reminders import send_information_reminders
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 
@@ -25,7 +26,7 @@ def lambda_handler(run: ScheduledRun, context: LambdaContext) -> dict:
                                  "information reminders", logger)
     for code, cases in reminded.done.items():
         logger.info("information reminders sent", extra={"council_code": code, "reminded": len(cases)})
-    metrics.add_metric(name="InformationRemindersSent", unit=MetricUnit.Count, value=sum(map(len, reminded.done.values())))
-    metrics.add_metric(name="InformationReminderCouncilsFailed", unit=MetricUnit.Count, value=len(reminded.failed))
+    emit(INFORMATION_REMINDERS_SENT, sum(map(len, reminded.done.values())))
+    emit(INFORMATION_REMINDER_COUNCILS_FAILED, len(reminded.failed))
     reminded.raise_if_failed("information reminders")
     return {"scheduled_time": now.isoformat(), "reminded": reminded.done}

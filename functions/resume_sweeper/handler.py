@@ -5,17 +5,18 @@ from functools import cache
 
 import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.bootstrap import councils, store_for
+from shared.bootstrap import TRACED_MODULES, councils, store_for
 from shared.core.adapters.workflows import Workflows
 from shared.core.domain.case import utcnow
+from shared.core.adapters.metrics import emit
+from shared.core.domain.metrics import WORKFLOW_RESUMES_SENT
 from shared.core.logic.council_runs import for_every_council
 from shared.core.logic.resumes import sweep_resumes
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 
@@ -41,7 +42,7 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
             logger.info("resume sweep", extra={"council_code": code, "resumed": sweep.resumed, "dropped": sweep.dropped,
                                                "still_owed": sweep.still_owed})
     resumed = {code: sweep.resumed for code, sweep in run.done.items()}
-    metrics.add_metric(name="WorkflowResumesSent", unit=MetricUnit.Count, value=sum(map(len, resumed.values())))
+    emit(WORKFLOW_RESUMES_SENT, sum(map(len, resumed.values())))
     run.raise_if_failed("resume sweep")
     unfinished = [code for code, sweep in run.done.items() if sweep.still_owed]
     if unfinished:

@@ -19,8 +19,9 @@ from shared.core.logic.tenancy import NoCouncilAccess
 from web.pages import ROUTERS
 from web.rendering import render_html
 from web.security import logger, session_middleware
+from shared.bootstrap import TRACED_MODULES
 
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 app = APIGatewayRestResolver()
 app.use(middlewares=[session_middleware])

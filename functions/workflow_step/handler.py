@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field, model_validator
 
-from shared.bootstrap import badge_numbers, badge_store_for, councils, notifier
+from shared.bootstrap import TRACED_MODULES, badge_numbers, badge_store_for, councils, notifier
 from shared.core.domain.case import utcnow
 from shared.services.blue_badge.domain.case import HUMAN_STAGES, Stage
 from shared.core.domain.council import COUNCIL_CODE_PATTERN
@@ -16,7 +16,7 @@ from shared.services.blue_badge.logic import workflow_steps
 from shared.services.blue_badge import SERVICE_KEY
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 
 CALLBACK_ACTIONS = ("request_information", "wait")
 

@@ -25,6 +25,7 @@ from constructs import Construct
 
 from infra.constructs.api import council_groups
 from infra.constructs.monitoring import imported_alarm_topic, table_throttled_alarm
+from infra.constructs.service_alarms import council_service_alarms
 from infra.constructs.storage import LaidOutTable, case_table
 from shared.core.domain.council import CouncilConfig
 from shared.resources import CASE_TABLE_LAYOUT, COUNCIL_SHARDS, council_shard, council_table_name
@@ -44,6 +45,7 @@ class CouncilResources(Construct):
             self, "Table", council_table_name(council.code), CASE_TABLE_LAYOUT, key=key, retain=True
         )
         self.throttled_alarm = table_throttled_alarm(self, "ThrottledAlarm", topic=alarm_topic, table=self.table.table)
+        self.service_alarms = council_service_alarms(self, council, alarm_topic)  # intake, parked, attention, decisions
         self.groups: dict[str, cognito.CfnUserPoolGroup] = council_groups(self, council, user_pool_id=user_pool_id)
 
 

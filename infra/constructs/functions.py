@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from aws_cdk import Duration, IgnoreMode, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.constructs.security import PlatformKey
-from infra.dependency_layers import build_layer
+from infra.dependency_layers import LAMBDA_PYTHON_VERSION, build_layer, compile_bytecode
 from shared.resources import FUNCTIONS, PROJECT_ROOT, Env, FunctionSpec
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
@@ -32,25 +36,51 @@ def powertools_layer_arn(region: str, version: int = POWERTOOLS_LAYER_VERSION) -
     return f"arn:aws:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:{POWERTOOLS_LAYER_NAME}:{version}"
 
 
-# The code asset is the project root filtered down to the packages the handlers import (web: pages and templates).
-# Glob rules are applied in order (last match wins); "*" and ".*" (glob stars skip dot-names) drop
-# everything first, so directories such as .venv, node_modules, cdk.out, build and tests are skipped
-# without being walked.
-ASSET_EXCLUDES = (
-    "*",
-    ".*",
-    "!shared",
-    "!shared/**",
-    "!functions",
-    "!functions/**",
-    "!web",
-    "!web/**",
-    "web/assets",  # Sass and JS sources: built into the CloudFront assets, not needed by the web function
-    "web/assets/**",
-    "__pycache__",
-    "*.pyc",
-    ".DS_Store",
-)
+# The code asset: the packages the handlers import (web: pages and templates, not the Sass and JS sources that are built
+# into the CloudFront assets), copied without any bytecode of the machine's own Python, then compiled by Lambda's.
+CODE_PACKAGES = ("shared", "functions", "web")
+CODE_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
+CODE_IGNORED_DIRS = (Path("web") / "assets",)
+CODE_BUILD_DIR = PROJECT_ROOT / "build" / "code"
+
+
+def stage_code(target: Path) -> None:
+    """Copy the code asset's sources into `target` (no bytecode)."""
+    for package in CODE_PACKAGES:
+        shutil.copytree(PROJECT_ROOT / package, target / package, ignore=_ignored)
+
+
+def _ignored(folder: str, names: list[str]) -> set[str]:
+    here = Path(folder).relative_to(PROJECT_ROOT)
+    return set(CODE_IGNORED(folder, names)) | {name for name in names if here / name in CODE_IGNORED_DIRS}
+
+
+def build_code_asset() -> Path:
+    """The folder Lambda's code asset zips: the sources and their bytecode for Lambda's Python, so a cold start loads
+    our modules instead of compiling them (the package is read-only: nothing compiled there is kept). Kept under
+    build/code/ by the hash of the sources, so a synth recompiles only when the code changed."""
+    staging = Path(tempfile.mkdtemp(prefix=".code-", dir=_made(CODE_BUILD_DIR)))
+    try:
+        stage_code(staging)
+        digest = hashlib.sha256(LAMBDA_PYTHON_VERSION.encode())
+        for path in sorted(p for p in staging.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(staging)).encode() + b"\0" + path.read_bytes())
+        target = CODE_BUILD_DIR / digest.hexdigest()[:16]
+        if (target / "functions").is_dir():
+            return target
+        compile_bytecode(staging)
+        try:
+            staging.rename(target)  # whole, so parallel test workers never zip half an asset
+        except OSError:  # another worker finished first: its asset is the same
+            pass
+        return target
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @dataclass(frozen=True)
@@ -69,8 +99,9 @@ SIZING = {
     # One run works through every council in turn, so it gets Lambda's maximum; a run cut short is retried
     # (asynchronous invocation) and skips the cases already marked as reminded.
     "reminders": Sizing(memory_mb=512, timeout_seconds=900),
-    # One batch type for every council per invocation, streamed (memory stays flat); a run cut short is
-    # retried by the state machine and resumes where it stopped (shared/services/blue_badge/domain/printing.py).
+    # One batch type for every council per invocation, the file streamed (a few photos in memory at a time); memory holds
+    # the badge records taken, for the mark (about 3 KiB each: ~55 MiB at 10,000 badges, bench/print_dispatch.py). A run
+    # cut short is retried by the state machine and resumes where it stopped (shared/services/blue_badge/domain/printing.py).
     "print-dispatch": Sizing(memory_mb=1024, timeout_seconds=900),
     # One result file per invocation, read whole (at most 20 MiB), a few DynamoDB calls and an email per badge. A run
     # cut short is retried by S3's asynchronous invocation and skips the badges already done (results apply once).
@@ -111,7 +142,7 @@ class AppFunctions(Construct):
         super().__init__(scope, construct_id)
         region = Stack.of(self).region
 
-        self.code = lambda_.Code.from_asset(str(PROJECT_ROOT), exclude=list(ASSET_EXCLUDES), ignore_mode=IgnoreMode.GLOB)
+        self.code = lambda_.Code.from_asset(str(build_code_asset()))
         self.layer = lambda_.LayerVersion.from_layer_version_arn(
             self, "PowertoolsLayer", powertools_layer_arn(region, layer_version)
         )
@@ -152,7 +183,7 @@ class AppFunctions(Construct):
                 runtime=RUNTIME,
                 architecture=ARCHITECTURE,
                 code=self.code,
-                layers=[self.layer, *(self._dependency_layer(name) for name in spec.layers)],
+                layers=[self.layer, *(self._dependency_layer(name) for name in spec.all_layers)],
                 role=role,
                 log_group=log_group,
                 memory_size=sizing.memory_mb,

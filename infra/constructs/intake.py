@@ -19,6 +19,8 @@ from shared.resources import (
     INTAKE_QUEUE_NAME,
     INTAKE_RULE_NAME,
     INTAKE_VISIBILITY_TIMEOUT_SECONDS,
+    NATIONAL_APPLICATION_SUBMITTED,
+    NATIONAL_INTAKE_RULE_NAME,
 )
 
 # EventBridge's most patient retry policy, set explicitly: an application must outlast an outage of the intake queue.
@@ -66,6 +68,24 @@ class Intake(Construct):
             rule_name=INTAKE_RULE_NAME,
             description="Routes submitted applications to the intake queue",
             event_pattern=events.EventPattern(source=pattern["source"], detail_type=pattern["detail-type"]),
+            targets=[
+                targets.SqsQueue(
+                    self.queue,
+                    dead_letter_queue=self.delivery_dead_letter_queue.queue,
+                    retry_attempts=DELIVERY_RETRY_ATTEMPTS,
+                    max_event_age=DELIVERY_MAX_EVENT_AGE,
+                )
+            ],
+        )
+        # Applications in the national service's own format (its detail-type): the same queue, ingest maps them.
+        national = NATIONAL_APPLICATION_SUBMITTED.pattern
+        self.national_rule = events.Rule(
+            self,
+            "NationalApplicationSubmitted",
+            event_bus=self.bus,
+            rule_name=NATIONAL_INTAKE_RULE_NAME,
+            description="Routes applications in the national service's own format to the intake queue",
+            event_pattern=events.EventPattern(source=national["source"], detail_type=national["detail-type"]),
             targets=[
                 targets.SqsQueue(
                     self.queue,

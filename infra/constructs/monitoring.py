@@ -39,10 +39,14 @@ def _pascal(value: str) -> str:
 
 
 def notifying_alarm(
-    scope: Construct, construct_id: str, *, topic: sns.ITopic, name: str, metric: cw.IMetric, description: str, threshold: float = 0
+    scope: Construct, construct_id: str, *, topic: sns.ITopic, name: str, metric: cw.IMetric, description: str, threshold: float = 0,
+    quiet_periods: int | None = None,
 ) -> cw.Alarm:
     """Alarm `<PREFIX>-<name>` when the metric exceeds `threshold` in one period, telling `topic` when it fires and
-    when it clears. No data means nothing happened: not breaching."""
+    when it clears. No data means nothing happened: not breaching.
+
+    With `quiet_periods`, the other way round: alarm when the metric stays below `threshold` for that many periods
+    in a row, no data counting as nothing (breaching): for what should keep happening (applications, print runs)."""
     alarm = cw.Alarm(
         scope,
         construct_id,
@@ -50,9 +54,11 @@ def notifying_alarm(
         alarm_description=description,
         metric=metric,
         threshold=threshold,
-        comparison_operator=cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluation_periods=1,
-        treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+        comparison_operator=cw.ComparisonOperator.GREATER_THAN_THRESHOLD if quiet_periods is None
+        else cw.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluation_periods=quiet_periods or 1,
+        datapoints_to_alarm=quiet_periods,
+        treat_missing_data=cw.TreatMissingData.NOT_BREACHING if quiet_periods is None else cw.TreatMissingData.BREACHING,
     )
     action = cw_actions.SnsAction(topic)
     alarm.add_alarm_action(action)
@@ -166,6 +172,7 @@ class Monitoring(Construct):
         alarm_email: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.dead_letter_queues = list(dead_letter_queues)  # the service dashboards show them too
 
         self.topic = sns.Topic(
             self, "AlarmTopic", topic_name=ALARM_TOPIC_NAME, display_name="Casework alarms", master_key=key, enforce_ssl=True

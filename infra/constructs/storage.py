@@ -87,7 +87,8 @@ def case_table(
             index_name=index.name,
             partition_key=_string(index.partition_key),
             sort_key=_string(index.sort_key),
-            projection_type=dynamodb.ProjectionType.ALL,
+            projection_type=dynamodb.ProjectionType.ALL if index.projected is None else dynamodb.ProjectionType.INCLUDE,
+            non_key_attributes=list(index.projected) if index.projected is not None else None,
         )
     return LaidOutTable(table, layout)
 

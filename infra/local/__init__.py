@@ -27,6 +27,9 @@ Where moto needed bridging or a workaround (keep this list and the README in ste
   and a function that moves the new object away breaks the uploader's CompleteMultipartUpload (NoSuchKey). So no
   notification is configured locally: `python -m infra.local.print_results` (print_results.deliver_inbox) lists the
   supplier's inbox and invokes print-results with the S3 event for each file, as S3 would.
+- The handlers' embedded-metric-format (EMF) log lines have no log group to land in (and moto's CloudWatch matches
+  dimensions as a subset, so its sums would be wrong): metrics.keep_emf_lines keeps them in a file of the run's own,
+  and `python -m infra.local.metrics` adds them up per council.
 Deliberate local differences: intake visibility timeout 2 s (AWS 180 s); Lambda timeouts are not enforced;
 no X-Ray; EventBridge Scheduler never fires (start the print-dispatch state machine by hand; run the
 information reminders with `python -m infra.local.reminders`, the resume sweeper with

@@ -86,8 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     from moto.server import ThreadedMotoServer
 
     from infra.local.bridge import install_lambda_bridge
+    from datetime import UTC, datetime, timedelta
+
+    from infra.local.bridge import call_handler, lambda_context
     from infra.local.crm_receiver import start_crm_receiver
+    from infra.local.national_api import serve_for_local_run
     from infra.local.http_api import TOKEN_PATH, LocalApi
+    from infra.local.metrics import emf_log, keep_emf_lines
     from infra.local.provision import CrmSettings, SupplierPushSettings, provision
     from infra.local.pump import EventTargetPump, IntakePump
     from infra.local.seed import seed
@@ -95,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     from infra.local.supplier_sftp import local_supplier
     from infra.local.web import LocalWeb
     from shared.core.domain.council import load_councils
-    from shared.resources import CRM_CONNECTOR_FUNCTION, DEFAULT_REGION
+    from shared.resources import CRM_CONNECTOR_FUNCTION, DEFAULT_REGION, NATIONAL_PULL_FUNCTION
     from shared.services.asc_triage import SERVICE_KEY as ASC_TRIAGE
 
     # SIGTERM behaves like Ctrl-C, so either one stops everything cleanly, during start-up too. SIGINT is set
@@ -124,11 +129,18 @@ def main(argv: list[str] | None = None) -> int:
         resources = provision(session, councils, web_base_url=f"http://{args.host}:{args.web_port}",
                               supplier_push=SupplierPushSettings(supplier.target_json, supplier.client_private_key),
                               crm=CrmSettings(crm_endpoints, crm.client_secret))
+        keep_emf_lines(emf_log(args.moto_port))  # the handlers' metric lines, kept as their log groups keep them (./dev metrics)
         pump = IntakePump(session.client("sqs"), resources.intake_queue_url, resources.intake_queue_arn)
         crm_pump = EventTargetPump(session.client("sqs"), resources.crm_events_queue_url, resources.crm_events_queue_arn,
                                    CRM_CONNECTOR_FUNCTION)
         report = seed(session, resources, councils, pump) if not args.no_seed else None
         referrals = seed_referrals(session, resources, councils) if not args.no_seed else None
+        # The national Applications API, on loopback, with demo applications for each council that pulls; the real
+        # pull function takes them in once now (its schedule never fires in moto: `python -m infra.local.national_pull`).
+        national_api, national_count = serve_for_local_run(councils, session.client("secretsmanager"),
+                                                           datetime.now(UTC) - timedelta(hours=1))
+        stand_ins.callback(national_api.stop)
+        pulled = call_handler(NATIONAL_PULL_FUNCTION.handler, {}, lambda_context(NATIONAL_PULL_FUNCTION))[0] if not args.no_seed else None
         pump.start()
         crm_pump.start()
         api = LocalApi(session.client("cognito-idp"), resources.user_pool_id, resources.user_pool_client_id, args.host, args.port)
@@ -138,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
 
         startup_seconds = time.perf_counter() - STARTED
         _print_banner(web.url, api.url, endpoint, resources, councils, report, referrals, TOKEN_PATH, startup_seconds, supplier, crm)
+        print(f"National Applications API stand-in: {national_api.base_url}/applications ({national_count} demo applications; "
+              "`.venv/bin/python -m infra.local.national_pull` pulls again)"
+              + (f"; pulled at start: {json.dumps(pulled)}" if pulled is not None else ""), flush=True)
         if not args.exit_after_start:
             threading.Event().wait()  # until Ctrl-C or SIGTERM
     except KeyboardInterrupt:

@@ -24,6 +24,8 @@ from shared.resources import (
     CRM_ALLOW_LOOPBACK_HTTP,
     CRM_RULE_NAME,
     APPLICATION_SUBMITTED,
+    NATIONAL_APPLICATION_SUBMITTED,
+    NATIONAL_INTAKE_RULE_NAME,
     CASE_TABLE_LAYOUT,
     DEFAULT_REGION,
     EVENT_BUS_NAME,
@@ -153,6 +155,7 @@ def handler_environment(
         Env.TENANT_ROLE_ARN.value: tenant_role_arn,
         Env.EVENT_BUS.value: EVENT_BUS_NAME,
         Env.CRM_ENDPOINTS.value: crm_endpoints,
+        Env.NATIONAL_PULLS.value: "{}",  # no council pulls from the national API unless a local run points one at its stand-in
     }
 
 
@@ -214,6 +217,10 @@ def provision(
         State="ENABLED",
     )
     events.put_targets(Rule=INTAKE_RULE_NAME, EventBusName=EVENT_BUS_NAME, Targets=[{"Id": "intake-queue", "Arn": queue_arn}])
+    # Applications in the national service's own format: their own detail-type, the same queue and ingest.
+    events.put_rule(Name=NATIONAL_INTAKE_RULE_NAME, EventBusName=EVENT_BUS_NAME,
+                    EventPattern=json.dumps(NATIONAL_APPLICATION_SUBMITTED.pattern), State="ENABLED")
+    events.put_targets(Rule=NATIONAL_INTAKE_RULE_NAME, EventBusName=EVENT_BUS_NAME, Targets=[{"Id": "intake-queue", "Arn": queue_arn}])
     crm_queue_url, crm_queue_arn, crm_dlq_url = _create_crm_events_queue(sqs, events)
 
     # State machine ARNs follow from their names, so the functions get WORKFLOW_ARNS in their
@@ -364,7 +371,8 @@ def _create_table(dynamodb: Any, name: str, layout: TableLayout) -> None:
                     {"AttributeName": index.partition_key, "KeyType": "HASH"},
                     {"AttributeName": index.sort_key, "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},  # CDK's default for a GSI
+                "Projection": ({"ProjectionType": "ALL"} if index.projected is None
+                               else {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(index.projected)}),
             }
         )
     definitions = [{"AttributeName": name_, "AttributeType": "S"} for name_ in dict.fromkeys(attributes) if name_]

@@ -22,6 +22,7 @@ import asyncssh
 
 SUPPLIER_USER = "print-supplier"
 SUPPLIER_UPLOAD_FOLDER = "upload"  # the folder the supplier collects extracts from, under its server's root
+SUPPLIER_RESULTS_FOLDER = "results"  # where it leaves its confirmation and rejection files for the print pull
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,11 @@ def local_supplier() -> Iterator[LocalSupplier]:
     root = Path(tempfile.mkdtemp(prefix="casework-supplier-sftp-"))
     upload = root / SUPPLIER_UPLOAD_FOLDER
     upload.mkdir()
+    (root / SUPPLIER_RESULTS_FOLDER).mkdir()
     try:
         with LoopbackSftpServer(root, host_key, [client_key]) as server:
             target = {"host": "127.0.0.1", "port": server.port, "username": SUPPLIER_USER, "remote_dir": f"/{SUPPLIER_UPLOAD_FOLDER}",
+                      "results_dir": f"/{SUPPLIER_RESULTS_FOLDER}",
                       "host_key": host_key.export_public_key("openssh").decode().strip()}
             yield LocalSupplier(server, upload, json.dumps(target), client_key.export_private_key("openssh").decode())
     finally:

@@ -137,6 +137,18 @@ def test_a_case_and_each_of_its_action_pages(audit: Audit, page: Page, local_sta
     error_state(page)
     audit.check("a note with errors")
 
+    # Automatic routes: proof confirmed, approve and order on one page, its check your answers, and back to the case.
+    audit.visit(f"/cases/{proof_case}/approve", "proof confirmed, approve and order", heading="Proof confirmed – approve and order")
+    submit(page, "Continue")
+    error_state(page)
+    audit.check("proof confirmed, approve and order with errors")
+    page.get_by_role("checkbox", name="The proof shows the applicant meets the criterion").check()
+    submit(page, "Continue")
+    audit.check("proof confirmed, approve and order: check your answers", heading="Check your answers", shot="approve-check-answers")
+    submit(page, "Approve and order the badge")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Proof confirmed and application approved")
+    audit.check("approved: back on the case with its banner")
+
     # The decision journey, each of its pages with its errors, to the confirmation.
     page.goto(f"/cases/{decision_case}")
     reload_until(page, action(page, "Decide the application"), "the decision to be open")
@@ -166,7 +178,8 @@ def test_a_case_and_each_of_its_action_pages(audit: Audit, page: Page, local_sta
     submit(page, "Continue")
     audit.check("decision: check your answers", heading="Check your answers", shot="decide-check-answers")
     submit(page, "Send the decision")
-    audit.check("decision: confirmation", heading="Decision sent", shot="decision-confirmation")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Decision sent")
+    audit.check("decision sent: back on the case with its banner", shot="decision-confirmation")
     audit.done()
 
 
@@ -176,7 +189,12 @@ def test_cases_at_later_stages_and_their_actions(audit: Audit, new_page: Callabl
     sign_in(page, TEAM_LEADER)
     ordered_case, _, badge = an_ordered_demo_badge(local_stack)
     audit.page = page
-    audit.visit(f"/cases/{ordered_case}", "case ordered, with its badge")
+    audit.visit(f"/cases/{ordered_case}", "case ordered, with its badge (and a team leader's assignee picker)")
+    expect(page.get_by_role("combobox", name="Give this case to")).to_be_visible()
+    audit.visit(f"/cases/{ordered_case}/assignment", "assignment page with the assignee picker", heading=re.compile("this case$"))
+    submit(page.locator("main"), "Assign")
+    error_state(page)
+    audit.check("assignment page, nobody chosen")
     audit.visit(f"/cases/{ordered_case}/badges/{badge}/cancel", "cancelling a badge", heading=f"Cancel badge {badge}")
     submit(page, "Cancel the badge")
     error_state(page)
@@ -263,7 +281,21 @@ def test_search_and_the_single_view_of_a_person(audit: Audit, page: Page, local_
     expect(page.get_by_role("table")).to_contain_text(case_id)
     audit.check("search results", shot="search")
     audit.visit(f"/cases/{case_id}/person", "single view of a person", shot="person")
+    # The header's search box: what it cannot read, and a search that finds nothing (the results page).
+    header_search(page, "not a badge")
+    error_state(page)
+    audit.check("header search with errors", heading="Search")
+    header_search(page, "NORTHSHIRE-000101-ZZZZZZ")
+    audit.check("header search results", heading="Search results")
     audit.done()
+
+
+def header_search(page: Page, typed: str) -> None:
+    """Type into the header's search box and press Enter."""
+    box = page.get_by_role("searchbox", name=re.compile("^Find a case"))
+    box.fill(typed)
+    with page.expect_navigation():
+        box.press("Enter")
 
 
 def test_the_applicants_reply_page(audit: Audit, page: Page, local_stack: LocalStack):
@@ -280,4 +312,26 @@ def test_the_applicants_reply_page(audit: Audit, page: Page, local_stack: LocalS
     page.goto(page.url.split("?")[0])
     submit(page, "Send")
     audit.check("reply page, sent without the photo")
+    audit.done()
+
+
+def test_the_operations_queues(audit: Audit, page: Page, local_stack: LocalStack):
+    from .test_operations_queues import park_on_the_bus
+
+    parked_id = park_on_the_bus(local_stack)
+    sign_in(page, CASEWORKER)
+    audit.visit("/operations", "operations", heading="Operations")
+    audit.visit("/operations/parked", "parked applications", heading="Parked applications")
+    audit.visit(f"/operations/parked/{parked_id}", "a parked application, its reasons beside the fields", heading=parked_id)
+    page.get_by_role("textbox", name="holder.date_of_birth").fill("still no date")
+    submit(page, "Correct and try again")
+    error_state(page)
+    audit.check("a parked application, still not valid")
+    page.locator("summary", has_text="Correct the whole application as JSON").click()
+    page.get_by_role("textbox", name="The application as JSON").fill("{not json")
+    submit(page, "Send the corrected JSON")
+    error_state(page)
+    audit.check("a parked application, JSON that is not JSON")
+    audit.visit("/operations/rejected-badges", "badges the printer rejected", heading="Badges the printer rejected")
+    audit.visit("/operations/attention", "cases needing attention", heading="Cases needing attention")
     audit.done()

@@ -131,15 +131,11 @@ def action(page: Page, name: str) -> Locator:
     return page.get_by_role("button", name=name, exact=True)
 
 
-def return_to_the_case(page: Page) -> None:
-    with page.expect_navigation():
-        page.get_by_role("link", name="Return to the case").click()
-
-
-def confirmation_panel(page: Page, heading: str, case_id: str) -> None:
-    panel = page.locator(".govuk-panel--confirmation")
-    expect(panel.get_by_role("heading", level=1)).to_have_text(heading)
-    expect(panel).to_contain_text(case_id)
+def done_banner(page: Page, heading: str, case_id: str) -> None:
+    """After an action: back on the case's page, whose success banner says what was done (no confirmation page)."""
+    expect(page).to_have_url(re.compile(rf"/cases/{re.escape(case_id)}\?done=[\w-]+$"))
+    expect(page.locator(".govuk-notification-banner--success .govuk-notification-banner__heading")).to_have_text(heading)
+    expect(page.locator(".govuk-caption-l").first).to_contain_text(case_id)
 
 
 def submit(scope: Page | Locator, button: str) -> None:
@@ -193,14 +189,13 @@ def test_a_caseworker_takes_a_case_from_the_queue_to_an_ordered_badge(page: Page
     with page.expect_navigation():
         page.get_by_role("button", name="Show cases").click()
     expect(page.get_by_role("table")).to_contain_text(case_id)
-    with page.expect_navigation():
-        page.get_by_role("link", name=case_id, exact=True).click()
+    with page.expect_navigation():  # a row names the applicant (and shows the case reference under the name)
+        page.get_by_role("link", name=f"Robin {application['holder']['surname']}", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Robin {application['holder']['surname']}")
     expect(stage_tag(page)).to_have_text("Proof check")
     submit(page, "Take this case")
-    confirmation_panel(page, "Case taken", case_id)
-    return_to_the_case(page)
+    done_banner(page, "Case taken", case_id)
     expect(page.locator(".app-case__assignment")).to_contain_text(caseworker.username)
 
     reload_until(page, action(page, "Record the proof check"), "the proof check to be open")
@@ -209,8 +204,7 @@ def test_a_caseworker_takes_a_case_from_the_queue_to_an_ordered_badge(page: Page
     page.get_by_role("radio", name="Yes").check()
     page.get_by_label("What you saw (optional)").fill("PIP award letter, 10 points for moving around")
     submit(page, "Record the proof check")
-    confirmation_panel(page, "Proof check recorded", case_id)
-    return_to_the_case(page)
+    done_banner(page, "Proof check recorded", case_id)
 
     reload_until(page, action(page, "Decide the application"), "the workflow to move the case to the decision")
     expect(stage_tag(page)).to_have_text("Decision")
@@ -229,9 +223,8 @@ def test_a_caseworker_takes_a_case_from_the_queue_to_an_ordered_badge(page: Page
     expect(answers).to_contain_text("Today")
     expect(answers).to_contain_text("The holder's home, standard")
     submit(page, "Send the decision")
-    confirmation_panel(page, "Decision sent", case_id)
+    done_banner(page, "Decision sent", case_id)
 
-    return_to_the_case(page)
     reload_until(page, at_stage(page, "Ordered"), "the badge to be ordered")
     [number] = badge_numbers(page)
     expect(page.get_by_role("table", name="Badges ordered by this case")).to_contain_text("Ordered")
@@ -253,8 +246,7 @@ def test_the_applicant_answers_a_request_for_information_on_the_reply_page(new_p
     staff.locator("#note-PHOTO").fill("The photo you sent is blurred.")
     staff.get_by_role("checkbox", name=re.compile(r"^A valid National Insurance number")).check()
     submit(staff, "Send the request")
-    confirmation_panel(staff, "Information asked for", case_id)
-    return_to_the_case(staff)
+    done_banner(staff, "Information asked for", case_id)
     reload_until(staff, at_stage(staff, "Awaiting information"), "the case to wait for information")
     expect(staff.locator("#missing ~ .govuk-task-list")).to_contain_text("A recent passport-style photo of the badge holder")
 
@@ -304,8 +296,7 @@ def test_a_refusal_is_reviewed_by_another_caseworker(new_page: Callable[[], Page
     reasons = caseworker.locator(".govuk-summary-list .govuk-list--bullet li")
     expect(reasons).to_have_text(["The award letter does not show 8 points for moving around.", "The photo is not of the badge holder."])
     submit(caseworker, "Send the decision")
-    confirmation_panel(caseworker, "Decision sent", case_id)
-    return_to_the_case(caseworker)
+    done_banner(caseworker, "Decision sent", case_id)
 
     reload_until(caseworker, action(caseworker, "Record a review request"), "the refusal to be sent")
     expect(stage_tag(caseworker)).to_have_text("Refused")
@@ -313,7 +304,7 @@ def test_a_refusal_is_reviewed_by_another_caseworker(new_page: Callable[[], Page
         action(caseworker, "Record a review request").click()
     caseworker.get_by_label("Why the applicant thinks the refusal is wrong").fill("They sent a newer award letter with 10 points.")
     submit(caseworker, "Record the review request")
-    confirmation_panel(caseworker, "Review request recorded", case_id)
+    done_banner(caseworker, "Review request recorded", case_id)
 
     leader = new_page()
     sign_in(leader, TEAM_LEADER)
@@ -334,8 +325,7 @@ def test_a_refusal_is_reviewed_by_another_caseworker(new_page: Callable[[], Page
     submit(leader, "Continue")
     expect(leader.locator(".govuk-summary-list")).to_contain_text("Uphold the refusal")
     submit(leader, "Send the review")
-    confirmation_panel(leader, "Review sent", case_id)
-    return_to_the_case(leader)
+    done_banner(leader, "Review sent", case_id)
     reload_until(leader, leader.locator(".govuk-summary-list__key", has_text=re.compile("^Review$")), "the review to be recorded")
     expect(leader.locator(".govuk-summary-list__row", has=leader.locator("dt", has_text=re.compile("^Review$")))).to_contain_text(
         f"Uphold by {TEAM_LEADER.username}")

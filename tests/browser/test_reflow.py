@@ -11,8 +11,10 @@ from datetime import date
 
 from playwright.sync_api import Page, expect
 
+from tests.factories import complete_application
+
 from .conftest import LocalStack, sign_in
-from .test_accessibility import Audit, search_by_person
+from .test_accessibility import Audit, header_search, search_by_person
 from .test_journeys import (
     CASEWORKER,
     TEAM_LEADER,
@@ -63,6 +65,11 @@ def test_a_caseworkers_pages_reflow(page: Page, local_stack: LocalStack):
     reflow.visit(f"/cases/{case_id}", "case with badges", shot="case")
     badges = page.get_by_role("region", name="Badges ordered by this case")
     expect(badges.get_by_role("link", name=re.compile(rf"badge {badge}$")).first).to_be_visible()
+    # The history, and who opened the case (shown), each scroll inside a region of their own.
+    expect(page.get_by_role("region", name=re.compile("^Everything that happened to the case"))).to_have_attribute("tabindex", "0")
+    page.locator("summary", has_text="Who has opened this case").click()
+    expect(page.get_by_role("region", name="Who opened the case, newest first")).to_be_visible()
+    reflow.check("case with its history and who opened it", shot="case-views")
     reflow.visit(f"/cases/{case_id}/badges/{badge}/replace", "replacing a badge", heading=f"Replace badge {badge}")
     expect(page).to_have_title(f"Replace badge {badge} - Case {case_id} - Blue Badge casework")
     page.get_by_role("radio", name="Stolen").check()
@@ -90,14 +97,31 @@ def test_a_team_leaders_pages_reflow(page: Page, local_stack: LocalStack):
     reflow = Reflow(page)
     sign_in(page, TEAM_LEADER)
     reflow.visit("/queue?stage=PROOF_CHECK&sort=newest", "team queue with bulk actions", heading="Team queue")
-    page.get_by_role("checkbox", name=f"Select case {case_id}").check()
-    page.get_by_role("textbox", name="Email address of the person to give them to").fill(TEAM_LEADER.username)
+    page.get_by_role("checkbox", name=re.compile(rf", case {case_id}$")).check()
+    page.get_by_role("combobox", name="Give them to").select_option(TEAM_LEADER.username)  # the council's staff only
     submit(page, "Reassign selected")
     expect(page.get_by_role("region", name="What happened to each case")).to_contain_text(case_id)
     reflow.check("bulk result", shot="bulk-result")
     reflow.visit("/", "My work", heading="My work", shot="my-work")
     expect(page.get_by_role("region", name=re.compile("^Cases assigned to you"))).to_contain_text(case_id)
     reflow.visit("/dashboard", "dashboard", heading="Dashboard", shot="dashboard")
+    reflow.visit(f"/cases/{case_id}", "case with the assignee picker")
+    expect(page.get_by_role("combobox", name="Give this case to")).to_be_visible()
+
+    # Automatic routes: proof confirmed, approve and order, with its errors, then its check your answers.
+    reflow.visit(f"/cases/{case_id}/approve", "proof confirmed, approve and order", heading="Proof confirmed – approve and order",
+                 shot="approve")
+    submit(page, "Continue")
+    reflow.check("proof confirmed, approve and order with errors")
+    page.get_by_role("checkbox", name="The proof shows the applicant meets the criterion").check()
+    submit(page, "Continue")
+    reflow.check("proof confirmed, approve and order: check your answers", heading="Check your answers")
+    submit(page, "Approve and order the badge")
+    reflow.check("approved: back on the case with its banner", shot="approved")
+    header_search(page, "not a badge")
+    reflow.check("header search with errors", heading="Search")
+    header_search(page, "NORTHSHIRE-000101-ZZZZZZ")
+    reflow.check("header search results", heading="Search results")
     reflow.done()
 
 
@@ -127,4 +151,58 @@ def test_the_order_pages_date_error_leads_to_the_day_field(page: Page, local_sta
     expect(error).to_have_attribute("href", "#start-date-day")
     error.click()
     expect(page.get_by_role("textbox", name="Day")).to_be_focused()
+    reflow.done()
+
+
+def test_the_operations_queues_reflow(page: Page, local_stack: LocalStack):
+    from .test_operations_queues import park_on_the_bus
+
+    parked_id = park_on_the_bus(local_stack)
+    reflow = Reflow(page)
+    sign_in(page, CASEWORKER)
+    reflow.visit("/operations", "operations", heading="Operations")
+    reflow.visit("/operations/parked", "parked applications", heading="Parked applications", shot="parked")
+    reflow.visit(f"/operations/parked/{parked_id}", "a parked application", heading=parked_id, shot="parked-application")
+    page.get_by_role("textbox", name="holder.date_of_birth").fill("still no date")
+    submit(page, "Correct and try again")
+    reflow.check("a parked application, still not valid")
+    reflow.visit("/operations/rejected-badges", "badges the printer rejected", heading="Badges the printer rejected")
+    reflow.visit("/operations/attention", "cases needing attention", heading="Cases needing attention")
+    reflow.done()
+
+
+def test_linking_duplicates_and_withdrawing_one_reflow(page: Page, local_stack: LocalStack):
+    """The single view's duplicate actions, linking (with an error), the case pages that show the link, and withdrawing."""
+    first, application = new_case(local_stack)
+    again = complete_application("NORTHSHIRE", channel="PHONE", holder=application["holder"], contact=application["contact"])
+    again.pop("evidence", None)  # the same person applies again, with no documents this time: waits for them
+    status, outcome = local_stack.api(CASEWORKER, "POST", "/applications", again)
+    assert status == 201, outcome
+    second = outcome["case_id"]
+    wait_for_stage(local_stack, first, "PROOF_CHECK")
+    wait_for_stage(local_stack, second, "AWAITING_INFORMATION")
+    reflow = Reflow(page)
+    sign_in(page, CASEWORKER)
+    reflow.visit(f"/cases/{first}/person", "single view with a duplicate")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("^Link as duplicate")).click()
+    reflow.check("link as a duplicate", heading="Link as a duplicate")
+    submit(page, "Link as duplicates")
+    expect(page).to_have_title(re.compile(r"^Error: Link as a duplicate"))
+    reflow.check("link as a duplicate, nothing chosen")
+    page.get_by_role("radio", name=f"Case {second}").check()
+    submit(page, "Link as duplicates")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Linked as duplicates")
+    expect(page.get_by_role("link", name=f"case {second}").first).to_be_visible()
+    reflow.check("case linked as a duplicate")
+    reflow.visit(f"/cases/{second}/withdraw", "withdraw this application", heading="Withdraw this application")
+    page.get_by_role("textbox", name="Why is it being withdrawn?").fill("")
+    submit(page, "Withdraw the application")
+    expect(page).to_have_title(re.compile(r"^Error: Withdraw this application"))
+    reflow.check("withdraw this application, no reason")
+    page.get_by_role("textbox", name="Why is it being withdrawn?").fill(f"A duplicate of case {first}")
+    submit(page, "Withdraw the application")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Application withdrawn")
+    expect(page.get_by_role("region", name=re.compile("^Everything that happened"))).to_contain_text(f"A duplicate of case {first}")
+    reflow.check("case withdrawn")
     reflow.done()

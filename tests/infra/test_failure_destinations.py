@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from shared.resources import CRM_CONNECTOR_DLQ_NAME, CRM_DELIVERY_DLQ_NAME, CRM_RULE_NAME
+from shared.resources import CRM_CONNECTOR_DLQ_NAME, CRM_DELIVERY_DLQ_NAME, CRM_RULE_NAME, PREFIX
 from infra.constructs.monitoring import WAF_BLOCKED_REQUESTS_PER_PERIOD
 from shared.resources import (
     ALARM_TOPIC_NAME,
@@ -23,6 +23,10 @@ from shared.resources import (
     INTAKE_DLQ_NAME,
     INTAKE_QUEUE_NAME,
     INTAKE_RULE_NAME,
+    NATIONAL_INTAKE_RULE_NAME,
+    NATIONAL_PULL_DLQ_NAME,
+    NATIONAL_PULL_FUNCTION,
+    NATIONAL_PULL_SCHEDULE_DLQ_NAME,
     PRINT_BATCH_TABLE_NAME,
     PRINT_DISPATCH_SCHEDULE_DLQ_NAME,
     PRINT_RESULTS_DLQ_NAME,
@@ -51,14 +55,18 @@ DEAD_LETTER_QUEUES = (
     ERASURE_DLQ_NAME,
     CRM_DELIVERY_DLQ_NAME,
     CRM_CONNECTOR_DLQ_NAME,
+    NATIONAL_PULL_SCHEDULE_DLQ_NAME,
+    NATIONAL_PULL_DLQ_NAME,
 )
 SCHEDULE_DEAD_LETTER_QUEUES = {  # schedule name -> its target's DLQ
     WORKFLOWS_BY_KEY[WorkflowKey.PRINT_DISPATCH].state_machine_name: PRINT_DISPATCH_SCHEDULE_DLQ_NAME,
     REMINDERS_FUNCTION.function_name: REMINDER_SCHEDULE_DLQ_NAME,
     ERASURE_FUNCTION.function_name: ERASURE_SCHEDULE_DLQ_NAME,
+    NATIONAL_PULL_FUNCTION.function_name: NATIONAL_PULL_SCHEDULE_DLQ_NAME,
 }
 ASYNC_DEAD_LETTER_QUEUES = {PRINT_RESULTS_FUNCTION.function_name: PRINT_RESULTS_DLQ_NAME, REMINDERS_FUNCTION.function_name: REMINDERS_DLQ_NAME,
-                            ERASURE_FUNCTION.function_name: ERASURE_DLQ_NAME, CRM_CONNECTOR_FUNCTION.function_name: CRM_CONNECTOR_DLQ_NAME}
+                            ERASURE_FUNCTION.function_name: ERASURE_DLQ_NAME, CRM_CONNECTOR_FUNCTION.function_name: CRM_CONNECTOR_DLQ_NAME,
+                            NATIONAL_PULL_FUNCTION.function_name: NATIONAL_PULL_DLQ_NAME}
 SHARED_TABLES = (UNROUTED_TABLE_NAME, IDEMPOTENCY_TABLE_NAME, BADGE_NUMBER_TABLE_NAME, PRINT_BATCH_TABLE_NAME, WEB_SESSION_TABLE_NAME)
 SENDER_KEY_ACTIONS = {"kms:GenerateDataKey", "kms:Decrypt"}  # what a sender to a KMS-encrypted queue needs
 
@@ -113,22 +121,27 @@ def _events_key_statements(synthesised) -> list[dict]:
     return [s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Principal") == {"Service": "events.amazonaws.com"}]
 
 
-def _only_this_rule_may_send(synthesised, queue_name: str, rule_id: str) -> None:
+def _only_these_rules_may_send(synthesised, queue_name: str, *rule_ids: str) -> None:
     [policy] = [p["Properties"] for p in synthesised.resources("AWS::SQS::QueuePolicy").values()
                 if p["Properties"]["Queues"] == [{"Ref": _queue_ids(synthesised)[queue_name]}]]
-    [allow] = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
-    assert allow["Principal"] == {"Service": "events.amazonaws.com"} and allow["Action"] == "sqs:SendMessage"
-    assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": _arn_of(rule_id)}}  # this rule only
+    allows = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    assert len(allows) == len(rule_ids)
+    for allow, rule_id in zip(allows, rule_ids, strict=True):
+        assert allow["Principal"] == {"Service": "events.amazonaws.com"} and allow["Action"] == "sqs:SendMessage"
+        assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": _arn_of(rule_id)}}  # these rules only
 
 
 def test_the_intake_rule_target_has_a_retry_policy_and_a_dlq_eventbridge_may_send_to(synthesised):
     queues = _queue_ids(synthesised)
-    rule_id, rule = _one(synthesised.resources("AWS::Events::Rule"), Name=INTAKE_RULE_NAME)
-    [target] = rule["Targets"]
-    assert target["Arn"] == _arn_of(queues[INTAKE_QUEUE_NAME])
-    assert target["DeadLetterConfig"] == {"Arn": _arn_of(queues[INTAKE_DELIVERY_DLQ_NAME])}
-    assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0 and target["RetryPolicy"]["MaximumEventAgeInSeconds"] > 0
-    _only_this_rule_may_send(synthesised, INTAKE_DELIVERY_DLQ_NAME, rule_id)
+    rule_ids = []
+    for name in (INTAKE_RULE_NAME, NATIONAL_INTAKE_RULE_NAME):  # our own format's, and the national service's
+        rule_id, rule = _one(synthesised.resources("AWS::Events::Rule"), Name=name)
+        [target] = rule["Targets"]
+        assert target["Arn"] == _arn_of(queues[INTAKE_QUEUE_NAME])
+        assert target["DeadLetterConfig"] == {"Arn": _arn_of(queues[INTAKE_DELIVERY_DLQ_NAME])}
+        assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0 and target["RetryPolicy"]["MaximumEventAgeInSeconds"] > 0
+        rule_ids.append(rule_id)
+    _only_these_rules_may_send(synthesised, INTAKE_DELIVERY_DLQ_NAME, *rule_ids)
     # EventBridge encrypts what it sends with the platform key, which its key policy lets it use (same account only).
     [events] = [s for s in _events_key_statements(synthesised) if "aws:SourceAccount" in s["Condition"].get("StringEquals", {})]
     assert SENDER_KEY_ACTIONS <= {a.rstrip("*") for a in events["Action"]}
@@ -142,7 +155,7 @@ def test_the_crm_rule_invokes_the_connector_with_a_retry_policy_and_a_dlq_eventb
     assert target["Arn"] == _arn_of(function_id)
     assert target["DeadLetterConfig"] == {"Arn": _arn_of(_queue_ids(synthesised)[CRM_DELIVERY_DLQ_NAME])}
     assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0 and target["RetryPolicy"]["MaximumEventAgeInSeconds"] > 0
-    _only_this_rule_may_send(synthesised, CRM_DELIVERY_DLQ_NAME, rule_id)
+    _only_these_rules_may_send(synthesised, CRM_DELIVERY_DLQ_NAME, rule_id)
     # The key policy names the rule by its ARN, spelled out (a reference would make the key depend on the rule).
     [events] = [s for s in _events_key_statements(synthesised) if "ArnEquals" in s["Condition"]]
     assert SENDER_KEY_ACTIONS <= set(events["Action"])
@@ -277,7 +290,8 @@ def test_each_regional_web_acl_has_a_blocked_requests_alarm(synthesised):
 
 
 def test_the_dashboard_shows_every_alarm_of_the_parent_stack(synthesised):
-    [dashboard] = synthesised.resources("AWS::CloudWatch::Dashboard").values()
+    # The operations dashboard (the service dashboards of infra/constructs/dashboards.py show figures, not alarms).
+    [dashboard] = [d for d in synthesised.resources("AWS::CloudWatch::Dashboard").values() if d["Properties"]["DashboardName"] == PREFIX]
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
     alarms = synthesised.resources("AWS::CloudWatch::Alarm")
     assert len(alarms) > len(FUNCTIONS) * 2

@@ -8,6 +8,7 @@ import json
 import pytest
 from aws_cdk.assertions import Match
 
+from infra.dependency_layers import LAMBDA_PYTHON_VERSION
 from infra.stack import crm_endpoints
 from shared.core.domain.council import CouncilRegistry, load_councils
 from shared.resources import (
@@ -88,7 +89,8 @@ def _case_table_properties(table_name: str) -> dict:
                         {"AttributeName": index.partition_key, "KeyType": "HASH"},
                         {"AttributeName": index.sort_key, "KeyType": "RANGE"},
                     ],
-                    "Projection": {"ProjectionType": "ALL"},
+                    "Projection": {"ProjectionType": "ALL"} if index.projected is None else
+                                  {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(index.projected)},
                 }
                 for index in layout.indexes
             ]
@@ -248,7 +250,7 @@ def test_function_matches_its_spec(synthesised, spec):
     assert props["Architectures"] == ["arm64"]
     assert props["TracingConfig"] == {"Mode": "Active"}
     # Powertools first, then a layer per DEPENDENCY_LAYERS key the spec names (built from pyproject.toml's pins).
-    assert len(props["Layers"]) == 1 + len(spec.layers) and ":017000801446:layer:AWSLambdaPowertoolsPythonV3-" in props["Layers"][0]
+    assert len(props["Layers"]) == 1 + len(spec.all_layers) and ":017000801446:layer:AWSLambdaPowertoolsPythonV3-" in props["Layers"][0]
     variables = props["Environment"]["Variables"]
     assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "Casework"
     assert {"POWERTOOLS_SERVICE_NAME", "LOG_LEVEL"} <= set(variables)
@@ -281,8 +283,11 @@ def test_functions_share_one_small_code_asset(synthesised):
     top_level = sorted(p.name for p in asset_dir.iterdir())
     assert top_level == ["functions", "shared", "web"]
     files = [p for p in asset_dir.rglob("*") if p.is_file()]
-    assert not [p for p in files if "__pycache__" in p.parts or p.suffix == ".pyc"]
-    assert sum(p.stat().st_size for p in files) < 2_000_000
+    # Every module ships with its bytecode for Lambda's Python (a cold start loads it rather than compiling), and no other.
+    cache_tag = f"cpython-{LAMBDA_PYTHON_VERSION.replace('.', '')}"
+    sources = [p for p in files if p.suffix == ".py"]
+    assert {p for p in files if p.suffix == ".pyc"} == {p.parent / "__pycache__" / f"{p.stem}.{cache_tag}.pyc" for p in sources}
+    assert sum(p.stat().st_size for p in files if p.suffix != ".pyc") < 2_000_000
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda w: w.key.value)
@@ -402,15 +407,16 @@ def test_print_schedule_starts_only_the_print_dispatch_workflow(synthesised):
 def test_alarms_notify_an_encrypted_topic(synthesised):
     synthesised.template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
     alarms = synthesised.resources("AWS::CloudWatch::Alarm")
-    # Ten dead-letter queues (two the CRM connector's) and the intake age; errors and throttles per function; failed,
+    # Twelve dead-letter queues (two the CRM connector's, two the national pull's) and the intake age; errors and throttles per function; failed,
     # timed-out and aborted executions per workflow; 5xx of the caseworker API and of the web UI's API; WAF blocks of both
     # regional web ACLs; throttling of the 5 shared tables (each council table's throttling alarm is in its shard); cases
-    # the reconciler flags; ASC referrals near and past their routing target.
-    assert len(alarms) == 10 + 1 + 2 * len(FUNCTIONS) + 3 * len(WORKFLOWS) + 2 + 2 + 5 + 1 + 2
+    # the reconciler flags; ASC referrals near and past their routing target; the print night and the supplier's results
+    # (infra/constructs/service_alarms.py; each council's own service alarms are in its shard).
+    assert len(alarms) == 12 + 1 + 2 * len(FUNCTIONS) + 3 * len(WORKFLOWS) + 2 + 2 + 5 + 1 + 2 + 2
     assert {alarm["Properties"]["AlarmName"] for alarm in alarms.values()} >= {"casework-api-5xx", "casework-web-5xx"}
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"]
-    synthesised.template.resource_count_is("AWS::CloudWatch::Dashboard", 1)
+    synthesised.template.resource_count_is("AWS::CloudWatch::Dashboard", 3)  # operations, service overview, one council
 
 
 def test_outputs(synthesised):
@@ -442,6 +448,15 @@ def test_api_may_resume_waiting_case_workflows_only(synthesised):
         logical_id = next(k for k, r in synthesised.resources("AWS::StepFunctions::StateMachine").items()
                           if r["Properties"]["StateMachineName"] == workflow.state_machine_name)
         assert (logical_id in resumable) == (workflow.key is not WorkflowKey.PRINT_DISPATCH), workflow.key
+
+
+def test_the_api_lists_the_council_staff_of_its_own_user_pool_only(synthesised):
+    """A case is given or referred only to the council's staff (StaffDirectory: ListUsersInGroup), on this pool."""
+    pool = next(key for key in synthesised.resources("AWS::Cognito::UserPool"))
+    granted = [statement["Resource"] for key, policy in synthesised.resources("AWS::IAM::Policy").items()
+               if key.startswith("FunctionsApiRole") for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+               if "cognito-idp:ListUsersInGroup" in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])]
+    assert granted == [{"Fn::GetAtt": [pool, "Arn"]}]
 
 
 def test_files_the_supplier_drops_in_its_inbox_invoke_the_print_results(synthesised):

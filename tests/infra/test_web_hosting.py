@@ -331,10 +331,12 @@ def test_the_web_function_may_do_what_its_pages_need_and_nothing_more(synthesise
     # Sign-in is Cognito's public InitiateAuth. No email, no print, no bucket of its own:
     # evidence is reached (links signed, uploads checked) only through the council data role, assumed per council.
     assert {"dynamodb", "states", "kms", "logs", "xray", "sts"} <= services and "s3" not in services
-    # Re-checking a signed-in account (web/security.py) reads it and its groups, on this pool only, and nothing else.
+    # Re-checking a signed-in account (web/security.py) reads it and its groups, and the assignee picker lists the council's
+    # staff by group (StaffDirectory), on this pool only, and nothing else.
     pool = _logical_id(synthesised, "AWS::Cognito::UserPool", "Identity")
     assert {action: granted[action] for action in granted if action.startswith("cognito-idp:")} == {
-        action: {json.dumps({"Fn::GetAtt": [pool, "Arn"]})} for action in ("cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser")}
+        action: {json.dumps({"Fn::GetAtt": [pool, "Arn"]})}
+        for action in ("cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser", "cognito-idp:ListUsersInGroup")}
     assert granted["sts:AssumeRole"] == granted["sts:TagSession"] and all("CouncilDataRole" in role for role in granted["sts:AssumeRole"])
     tables = " ".join(granted["dynamodb:GetItem"])
     for table in ("WebSessions", "TablesUnrouted", "TablesIdempotency"):

@@ -14,6 +14,7 @@ from botocore.client import BaseClient
 from moto import mock_aws
 
 from infra.local.bridge import call_handler, install_lambda_bridge, lambda_context
+from tests.integration.write_units import write_units  # noqa: F401 - a fixture: write units computed per table and index
 from infra.local.http_api import proxy_event
 from infra.local.provision import LocalResources, provision
 from infra.local.pump import IntakePump
@@ -114,8 +115,36 @@ class Api:
 @pytest.fixture(scope="package")
 def api_as(stack):
     def make(council: str | None, *roles: Role, user: str | None = None, groups: list[str] | None = None) -> Api:
-        return Api(groups if groups is not None else [council_group(council, role) for role in roles], user or f"{council or 'x'}.user@example.gov.uk")
+        groups = groups if groups is not None else [council_group(council, role) for role in roles]
+        user = user or f"{council or 'x'}.user@example.gov.uk"
+        in_user_pool(stack, user, groups)
+        return Api(groups, user)
     return make
+
+
+_IN_USER_POOL: set[tuple[str, str, tuple[str, ...]]] = set()
+
+
+def in_user_pool(stack, user: str, groups: list[str]) -> str:
+    """The caller as a confirmed account of the (moto) user pool in its groups, as a token the authorizer accepts
+    implies; so cases can be given or referred to them (only the council's staff may be: StaffDirectory)."""
+    key = (stack.user_pool_id, user, tuple(groups))
+    if key in _IN_USER_POOL:
+        return user
+    _IN_USER_POOL.add(key)
+    cognito = boto3.client("cognito-idp", region_name=DEFAULT_REGION)
+    try:
+        cognito.admin_create_user(UserPoolId=stack.user_pool_id, Username=user, MessageAction="SUPPRESS",
+                                  UserAttributes=[{"Name": "email", "Value": user}, {"Name": "email_verified", "Value": "true"}])
+        cognito.admin_set_user_password(UserPoolId=stack.user_pool_id, Username=user, Password="Casework-Test-2026!", Permanent=True)
+    except cognito.exceptions.UsernameExistsException:
+        pass
+    for group in groups:
+        try:
+            cognito.admin_add_user_to_group(UserPoolId=stack.user_pool_id, Username=user, GroupName=group)
+        except cognito.exceptions.ResourceNotFoundException:  # a made-up group (hostile claims): the token alone carries it
+            pass
+    return user
 
 
 def wait_for_execution(sfn, state_machine_arn: str, name: str, timeout: float = 20) -> dict:

@@ -38,6 +38,14 @@ def test_only_a_team_leader_gives_a_case_to_someone_else(api_as, stack, clients)
     status, _ = sam.call("POST", f"/cases/{case['case_id']}/assignment", {"expected_version": case["version"], "assignee": ALEX})
     assert status == 403
     leader = api_as("NORTHSHIRE", Role.TEAM_LEADER, user="lead@northshire.example")
+    # Only to the council's staff: someone not in its user pool groups (or another council's) is refused, naming the field.
+    api_as("VALEWYE", Role.CASEWORKER, user="vale.worker@valewye.example")
+    for stranger in ("nobody@elsewhere.example", "vale.worker@valewye.example"):
+        status, body = leader.call("POST", f"/cases/{case['case_id']}/assignment", {"expected_version": case["version"], "assignee": stranger})
+        assert status == 422 and body["errors"][0]["field"] == "assignee" and stranger in body["errors"][0]["message"]
+        status, body = leader.call("POST", "/assignments", {"assignee": stranger, "cases": [{"case_id": case["case_id"], "expected_version": case["version"]}]})
+        assert status == 422 and body["errors"][0]["field"] == "assignee"
+    api_as("NORTHSHIRE", Role.CASEWORKER, user=ALEX)  # Alex is one of Northshire's caseworkers
     status, body = leader.call("POST", f"/cases/{case['case_id']}/assignment", {"expected_version": case["version"], "assignee": ALEX})
     assert status == 200
     # Sam cannot take Alex's case, nor can a read-only user claim anything.

@@ -214,12 +214,12 @@ def test_priority_sorts_highest_first_and_min_priority_filters(caseworker, leade
 
 def test_my_cases_are_sorted_by_age_and_sorting_them_by_priority_is_refused(api_as, leader):
     me = unique_user("sorter")
+    mine = api_as(NORTHSHIRE, Role.CASEWORKER, user=me)  # cases are given only to the council's staff
     first, second = received_long_ago(30), received_long_ago(20)
     status, body = leader.call("POST", "/assignments", {"assignee": me, "cases": [
         {"case_id": first, "expected_version": 1}, {"case_id": second, "expected_version": 1}]})
     assert status == 200 and [result["status"] for result in body["results"]] == [200, 200]
     set_priority(leader, second, 95)
-    mine = api_as(NORTHSHIRE, Role.CASEWORKER, user=me)
     # A person's queue has no priority index: asking for that order is refused, saying how to get it.
     status, body = mine.call("GET", "/cases?assignee=me&sort=priority")
     assert status == 422 and body["errors"][0]["field"] == "sort"
@@ -228,6 +228,7 @@ def test_my_cases_are_sorted_by_age_and_sorting_them_by_priority_is_refused(api_
 
 def test_paging_with_the_cursor_through_a_filtered_queue(api_as, leader):
     pager = unique_user("pager")
+    api_as(NORTHSHIRE, Role.CASEWORKER, user=pager)  # cases are given only to the council's staff
     cases = [received_long_ago(days) for days in (600, 550, 500, 450, 400, 350)]  # oldest first
     status, body = leader.call("POST", "/assignments", {"assignee": pager, "cases": [{"case_id": case_id, "expected_version": 1} for case_id in cases]})
     assert status == 200 and [result["status"] for result in body["results"]] == [200] * 6
@@ -336,6 +337,7 @@ def test_a_team_leader_overrides_priority_and_it_is_audited(caseworker, leader, 
 
 def test_a_team_leader_reassigns_several_cases_at_once(caseworker, leader, api_as):
     target = unique_user("target")
+    api_as(NORTHSHIRE, Role.CASEWORKER, user=target)  # cases are given only to the council's staff
     first, second, stale = (key_in(caseworker, someone_new()) for _ in range(3))
     for case_id in (first, second, stale):
         at(case_id, Stage.PROOF_CHECK)

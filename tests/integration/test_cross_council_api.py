@@ -204,7 +204,8 @@ def council_state(council: Council) -> dict:
             "version": loaded.case.version, "stage": loaded.case.stage, "assignee": loaded.case.assignee,
             "priority": loaded.case.priority, "evidence": [item.key for item in loaded.case.application.evidence],
             "notes": len(loaded.notes), "badges": [(badge.badge_number, badge.status, badge.version) for badge in badges_of(loaded)],
-            "history": [(entry.action, entry.actor, entry.at) for entry in loaded.history if not entry.action.startswith("NOTIFICATION")],
+            # The whole history, the view log included: a refused read must not have logged a view either.
+            "history": [(entry.action, entry.actor, entry.at) for entry in store.history(case_id) if not entry.action.startswith("NOTIFICATION")],
         }
     if council.badge_number:
         badge = store.get_badge(council.badge_number)
@@ -344,7 +345,8 @@ BODIES = {
 }
 
 # The operations without a path id, each probed by its own test below.
-PROBED_BY_VALUE = {"GET /cases", "POST /search", "GET /parked", "GET /badges", "POST /assignments", "POST /applications"}
+PROBED_BY_VALUE = {"GET /cases", "POST /search", "GET /parked", "GET /badges", "POST /assignments", "POST /applications",
+                   "POST /applications/national"}
 
 
 def answer_without(status: int, body, *ids: str) -> tuple[int, str]:
@@ -496,6 +498,16 @@ def test_keying_in_an_application_with_another_councils_key_is_refused_naming_th
     status, body = northshire(Role.CASEWORKER).call("POST", "/applications", application)
     counted("POST /applications")
     assert refuses_the_key(status, body), (status, body)
+
+
+def test_a_national_application_for_another_council_is_refused_and_opens_no_case(stack, valewye, unchanged):
+    from tests.integration.test_national_intake import national_records
+
+    record = national_records("VWYE", "VALEWYE")[4]
+    status, body = northshire(Role.CASEWORKER).call("POST", "/applications/national", record)
+    counted("POST /applications/national")
+    assert status == 403 and "localAuthorityCode" in body["message"], (status, body)
+    assert store_for(VALEWYE).case_for_application(record["applicationId"]) is None
 
 
 @pytest.mark.parametrize("key_kind", KEY_KINDS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -100,7 +101,7 @@ def test_automatic_route_goes_from_proof_check_to_an_ordered_badge(caseworker, s
         "STAGE_CHANGED", "PROOF_CHECKED", "STAGE_CHANGED", "DECIDED", "BADGE_ORDERED"]
     subjects = [mail.subject for mail in emails_to(application["contact"]["email"])]
     assert [subject.split(" - ")[0] for subject in subjects] == [
-        "We have received your Blue Badge application", "Your Blue Badge application has been approved", "Your Blue Badge has been ordered"]
+        "We have received your Blue Badge application", "Your Blue Badge application has been approved and your badge ordered"]  # one email, not two
     # The badge is found by its number.
     status, body = caseworker.call("POST", "/search", {"kind": "BADGE", "value": badge["badge_number"].lower()})
     assert status == 200 and [result["case_id"] for result in body["results"]] == [case_id]
@@ -257,6 +258,13 @@ def test_fee_taken_on_approval_waits_for_payment_before_the_order(caseworker, mo
     act(caseworker, case_id, "payment", {"amount_pence": 1000, "reference": "PAY-9"})
     case = at(case_id, Stage.ORDERED)
     assert case.application.payment.paid and case.application.payment.reference == "PAY-9"
+    # The fee came between the approval and the order, so each was told on its own (the order's email follows the
+    # ORDERED stage in the same workflow step, so wait for it).
+    address, deadline = str(case.application.contact.email), time.monotonic() + 20
+    while len(emails_to(address)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [mail.subject.split(" - ")[0] for mail in emails_to(address)] == [
+        "We have received your Blue Badge application", "Your Blue Badge application has been approved", "Your Blue Badge has been ordered"]
 
 
 def issue(badge_number: str) -> None:

@@ -42,7 +42,8 @@ def test_complete_online_application_becomes_a_case_and_its_workflow_screens_it(
     assert history[0].actor == "event:casework.intake"
     assert history[1].before == {"stage": "RECEIVED"} and history[1].after == {"stage": "SCREENING"}
     assert history[2].after["kind"] == "RECEIVED" and history[2].after["delivered"] is True
-    assert history[3].before == {"stage": "SCREENING"} and history[3].after == {"stage": "PROOF_CHECK"}
+    assert history[3].before == {"stage": "SCREENING"}
+    assert history[3].after == {"stage": "PROOF_CHECK", "route_reason": "PIP award with 10 points in moving around (8 or more qualify)"}
     [email] = [mail for mail in emails_to(application["contact"]["email"]) if case_id in mail.body]
     assert email.source == "bluebadge@northshire.example.gov.uk"
 

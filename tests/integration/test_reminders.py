@@ -17,7 +17,7 @@ from shared.services.blue_badge.domain.case import Stage
 from shared.core.domain.email import WELSH_VERSION_NOTE
 from shared.services.blue_badge.domain.notifications import format_date
 from shared.resources import DEFAULT_REGION, REMINDERS_FUNCTION, Role
-from shared.services.blue_badge.logic.reminders import send_information_reminders
+from shared.services.blue_badge.logic.reminders import reminder_window_opens, send_information_reminders
 from tests.factories import case_file, complete_application
 from tests.integration.conftest import emails_to, invoke
 from tests.integration.test_information_loop import waiting_case
@@ -41,7 +41,7 @@ def reminder_emails(case_id: str) -> list:
 def test_a_case_in_the_window_is_reminded_once_and_it_is_recorded(api_as):
     case = waiting(api_as, "NORTHSHIRE")
     due = case.information_due
-    now = due - timedelta(days=councils().get("NORTHSHIRE").information_reminder_days)  # the window's first moment
+    now = reminder_window_opens(due, councils().get("NORTHSHIRE"))  # the window's first moment: 7 working days before
     assert case.case_id in remind("NORTHSHIRE", now)
     assert case.case_id not in remind("NORTHSHIRE", now + timedelta(days=1))  # the next day's run
 
@@ -59,13 +59,14 @@ def test_a_case_in_the_window_is_reminded_once_and_it_is_recorded(api_as):
 
 
 @pytest.mark.parametrize(
-    "before_due",
-    [timedelta(days=7, seconds=1), timedelta(0), -timedelta(days=1)],
+    "when",
+    [lambda due: reminder_window_opens(due, councils().get("NORTHSHIRE")) - timedelta(seconds=1), lambda due: due,
+     lambda due: due + timedelta(days=1)],
     ids=["too early", "on the due date", "past the due date"],
 )
-def test_no_reminder_outside_the_window(api_as, before_due):
+def test_no_reminder_outside_the_window(api_as, when):
     case = waiting(api_as, "NORTHSHIRE")
-    assert case.case_id not in remind("NORTHSHIRE", case.information_due - before_due)
+    assert case.case_id not in remind("NORTHSHIRE", when(case.information_due))
     assert store_for("NORTHSHIRE").get(case.case_id).version == case.version
     assert reminder_emails(case.case_id) == []
 
@@ -90,8 +91,9 @@ def test_the_daily_run_reminds_in_every_council_by_its_own_deadline(api_as):
     """Through Lambda, as the schedule invokes it (the local stack's bridge runs the real handler)."""
     north, vale = waiting(api_as, "NORTHSHIRE"), waiting(api_as, "VALEWYE")
     lambda_client = boto3.client("lambda", region_name=DEFAULT_REGION)
-    # Vale of Wye waits 21 days and Northshire 28, so three days before Vale's deadline Northshire's is far off.
-    first = run_reminders(lambda_client, vale.information_due - timedelta(days=3))
+    # Vale of Wye waits 21 days and Northshire 28; each reminds 7 working days before: when Vale's window opens,
+    # Northshire's has not (7 working days are at least 9 calendar days, and at most about 13 over Christmas).
+    first = run_reminders(lambda_client, reminder_window_opens(vale.information_due, councils().get("VALEWYE")))
     assert set(first["reminded"]) == {"NORTHSHIRE", "VALEWYE"}
     assert vale.case_id in first["reminded"]["VALEWYE"] and north.case_id not in first["reminded"]["NORTHSHIRE"]
     second = run_reminders(lambda_client, north.information_due - timedelta(days=3))

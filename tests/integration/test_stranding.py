@@ -3,6 +3,8 @@ and the resume is sent again by the same person's retry or by the resume sweeper
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
@@ -20,12 +22,14 @@ APPROVE = {"outcome": "APPROVE", "order": {"deliver_to": "HOME", "delivery_optio
 
 @pytest.fixture
 def throttle(monkeypatch):
-    """throttle(n): the next n SendTaskSuccess calls fail as Step Functions answers once botocore's retries are spent."""
+    """throttle(n): the next n SendTaskSuccess calls made by this test's thread fail as Step Functions answers once
+    botocore's retries are spent (workflows still running from earlier tests send theirs from moto's threads)."""
     real = BaseClient._make_api_call
     left = [0]
+    test_thread = threading.get_ident()
 
     def call(client, operation_name, params):
-        if operation_name == "SendTaskSuccess" and left[0]:
+        if operation_name == "SendTaskSuccess" and left[0] and threading.get_ident() == test_thread:
             left[0] -= 1
             raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, operation_name)
         return real(client, operation_name, params)

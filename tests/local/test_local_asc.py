@@ -24,7 +24,8 @@ from shared.core.domain.case import utcnow
 from shared.core.logic.tenancy import Caller
 from shared.resources import ASC_STEP_FUNCTION, CRM_CONNECTOR_FUNCTION, Env, Role, WorkflowKey
 from shared.services.asc_triage import SERVICE_KEY
-from shared.services.asc_triage.domain.case import ReferralCase, ReferralStage, ScreeningOutcome
+from shared.services.asc_triage.domain.case import ReferralStage, ScreeningOutcome
+from shared.services.asc_triage.domain.queue_row import ReferralQueueRow
 from shared.services.asc_triage.domain.crm import CASE_ID_FIELD, REFERRAL_ACCEPTED, crm_endpoints_from_json
 from shared.services.asc_triage.domain.settings import triage_settings
 from shared.services.asc_triage.domain.triage import TriageRoute
@@ -110,13 +111,14 @@ def test_the_demo_referrals_wait_in_their_teams_screening_queues_with_every_reco
         assert set(seeded.recommendations[council.code]) == set(TriageRoute)
         assert sum(seeded.recommendations[council.code].values()) == len(DEMO_REFERRALS)
         store = _store(session, resources, council.code)
-        queued: dict[str, list[ReferralCase]] = {}
+        queued: dict[str, list[ReferralQueueRow]] = {}
         for team in (settings.team, settings.safeguarding_team):
             cases, _ = store.queue(QueueFilter(stage=ReferralStage.SCREENING, team=team), limit=50)
             queued[team] = cases
         assert {case.case_id for cases in queued.values() for case in cases} == set(seeded.case_ids[council.code])
-        assert {case.recommendation.route for case in queued[settings.safeguarding_team]} == {TriageRoute.URGENT}
-        assert all(case.task_token for cases in queued.values() for case in cases)  # each waits for a screening officer
+        assert {case.recommendation for case in queued[settings.safeguarding_team]} == {TriageRoute.URGENT}
+        # each waits for a screening officer (the queue's rows do not carry the task token: the case does)
+        assert all(store.get(case.case_id).task_token for cases in queued.values() for case in cases)
 
 
 def test_a_routed_referral_reaches_the_crm_through_the_pump_and_its_crm_id_is_kept_on_the_case(asc_stack, seeded, councils, receiver):

@@ -57,7 +57,8 @@ def test_case_tables_per_council_and_unrouted_have_keys_and_gsis(aws, resources,
         assert set(indexes) == {index.name for index in CASE_TABLE_LAYOUT.indexes}
         for spec in CASE_TABLE_LAYOUT.indexes:
             assert [key["AttributeName"] for key in indexes[spec.name]["KeySchema"]] == [spec.partition_key, spec.sort_key]
-            assert indexes[spec.name]["Projection"]["ProjectionType"] == "ALL"
+            assert indexes[spec.name]["Projection"] == ({"ProjectionType": "ALL"} if spec.projected is None else
+                                                        {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(spec.projected)})
 
 
 def test_idempotency_table_has_id_key_and_ttl(aws, resources):

@@ -168,7 +168,7 @@ def test_an_email_sent_is_recorded_with_its_text_and_shown_in_full():
         def append_audit(self, audit: AuditEntry) -> None:
             self.audits.append(audit)
 
-    store, case = Store(), type("Case", (), {"case_id": "NORTHSHIRE-261203-ABCDEF"})()
+    store, case = Store(), type("Case", (), {"case_id": "NORTHSHIRE-261203-ABCDEF", "council_code": "NORTHSHIRE", "service": "blue-badge"})()
     message = EmailMessage(to="ada@example.com", reply_to="bb@council.gov.uk", sender="bb@council.gov.uk",
                            subject="Your badge", body_text="Dear Ada,\n\nYour badge is on its way.")
     send_and_record(Sender(), store, case, "BADGE_ORDERED", message, "phone them", AT)

@@ -11,11 +11,15 @@ from shared.core.domain.council import load_councils
 from shared.services.blue_badge.domain.notifications import (
     COUNCIL_KINDS,
     DEFAULT_TEMPLATES,
+    ORDER_KINDS,
     EmailTemplate,
     NotificationKind,
+    approval_email,
     compose,
     format_date,
+    ordered_email,
 )
+from shared.services.blue_badge.domain.case import Stage
 from shared.services.blue_badge.domain.badge import DeliverTo
 from shared.services.blue_badge.domain.case import BadgeCase, BadgeOrder, Decision, DecisionOutcome
 from shared.core.domain.email import WELSH_VERSION_NOTE
@@ -43,7 +47,7 @@ def approved(case: Case, deliver_to: DeliverTo = DeliverTo.HOME) -> Case:
 def compose_any(kind: NotificationKind, council=NORTHSHIRE, case: Case | None = None, **kwargs):
     """compose() with the inputs each kind needs."""
     case = case or make_case(council.code)
-    if kind is NotificationKind.BADGE_ORDERED and case.decision is None:
+    if kind in ORDER_KINDS and case.decision is None:
         case = approved(case)
     defaults = {
         NotificationKind.INFORMATION_REQUESTED: {"missing": [MissingItem.of(MissingCode.PHOTO)], "reply_by": REPLY_BY},
@@ -65,6 +69,7 @@ EXPECTED_SUBJECT = {
     NotificationKind.DECISION_APPROVED: "Your Blue Badge application has been approved",
     NotificationKind.DECISION_REFUSED: "Decision on your Blue Badge application",
     NotificationKind.BADGE_ORDERED: "Your Blue Badge has been ordered",
+    NotificationKind.APPROVED_AND_ORDERED: "Your Blue Badge application has been approved and your badge ordered",
     NotificationKind.REVIEW_UPHELD: "The review of your Blue Badge decision",
     NotificationKind.BADGE_POSTED: "Your Blue Badge has been posted",
     NotificationKind.BADGE_FOR_COLLECTION: "Blue Badge for collection posted to Northshire County Council",
@@ -94,14 +99,33 @@ def test_each_kind_composes_with_subject_and_personalisation(kind):
     assert WELSH_VERSION_NOTE not in body
 
 
-def test_the_badge_ordered_email_says_how_the_badge_comes_posted_or_to_collect():
-    posted = compose(NotificationKind.BADGE_ORDERED, NORTHSHIRE, approved(make_case())).body_text
+@pytest.mark.parametrize("kind", sorted(ORDER_KINDS))
+def test_the_badge_ordered_email_says_how_the_badge_comes_posted_or_to_collect(kind):
+    posted = compose(kind, NORTHSHIRE, approved(make_case())).body_text
     assert "sent to you by post" in posted and "not arrived within 3 weeks" in posted and "collect" not in posted
-    collected = compose(NotificationKind.BADGE_ORDERED, NORTHSHIRE, approved(make_case(), DeliverTo.COUNCIL)).body_text
+    collected = compose(kind, NORTHSHIRE, approved(make_case(), DeliverTo.COUNCIL)).body_text
     assert "sent to us for you to collect" in collected and "contact you when it is ready" in collected
     assert "by post" not in collected and "not arrived" not in collected
     with pytest.raises(ValueError):  # nothing approved: no order to say how it comes
-        compose(NotificationKind.BADGE_ORDERED, NORTHSHIRE, make_case())
+        compose(kind, NORTHSHIRE, make_case())
+
+
+def test_an_approval_ordered_at_once_is_one_email_and_one_that_waits_for_the_fee_is_two():
+    # No fee to wait for: nothing at the approval, and the order's email says both.
+    assert approval_email(fee_due=False) is None
+    assert ordered_email(Stage.DECISION) is ordered_email(Stage.REVIEW) is NotificationKind.APPROVED_AND_ORDERED
+    both = compose(NotificationKind.APPROVED_AND_ORDERED, NORTHSHIRE, approved(make_case())).body_text
+    assert "has been approved, and we have ordered your badge" in both and "We will email you again" not in both
+    # The fee comes between: the approval is told at once, the order later on its own.
+    assert approval_email(fee_due=True) is NotificationKind.DECISION_APPROVED
+    assert ordered_email(Stage.AWAITING_PAYMENT) is NotificationKind.BADGE_ORDERED
+
+
+def test_a_council_may_word_the_combined_email_its_own_way():
+    override = {NotificationKind.APPROVED_AND_ORDERED: EmailTemplate(subject="Approved and ordered ($case_reference)",
+                                                                    body="Dear $name. Your badge is on its way. $delivery")}
+    message = compose(NotificationKind.APPROVED_AND_ORDERED, NORTHSHIRE, approved(make_case(), DeliverTo.COUNCIL), templates=override)
+    assert message.subject.startswith("Approved and ordered (") and "sent to us for you to collect" in message.body_text
 
 
 def test_information_requested_lists_each_missing_item_and_the_reply_by_date():

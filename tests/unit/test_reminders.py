@@ -16,7 +16,7 @@ from shared.services.blue_badge.logic.reminders import PAGE_SIZE, send_informati
 from shared.services.blue_badge.domain.case import BadgeCase
 from tests.factories import complete_application
 
-COUNCIL = load_councils().get("NORTHSHIRE")  # reminds 7 days before
+COUNCIL = load_councils().get("NORTHSHIRE")  # reminds 7 working days before
 DUE = datetime(2026, 12, 21, 17, 0, tzinfo=UTC)
 
 
@@ -57,9 +57,9 @@ def run(store: FakeStore, now: datetime) -> list[str]:
 @pytest.mark.parametrize(
     ("case", "now", "reminded"),
     [
-        (waiting(), DUE - timedelta(days=7), True),  # the window opens
+        (waiting(), DUE - timedelta(days=11), True),  # the window opens 7 working days before: Thursday 10 December
         (waiting(), DUE - timedelta(microseconds=1), True),  # the last moment
-        (waiting(), DUE - timedelta(days=7, microseconds=1), False),  # too early
+        (waiting(), DUE - timedelta(days=11, microseconds=1), False),  # too early
         (waiting(), DUE, False),  # due: the workflow withdraws it
         (waiting(reminder_sent_at=DUE - timedelta(days=6)), DUE - timedelta(days=1), False),  # reminded this round
         (waiting(due=None), DUE - timedelta(days=1), False),  # not asked yet

@@ -11,7 +11,8 @@ from shared.services.blue_badge.domain.application import Application
 from shared.core.domain.case import Case
 from shared.services.blue_badge.domain.case import Decision, DecisionOutcome, Review, ReviewOutcome, Stage
 from shared.core.domain.council import load_councils
-from shared.services.blue_badge.domain.kpi import case_age, working_days_between
+from shared.services.blue_badge.domain.kpi import case_age
+from shared.core.domain.working_days import working_days_between
 from shared.core.domain.statistics import Period, percent
 from shared.services.blue_badge.domain.statistics import compute_dashboard
 from shared.services.blue_badge.domain.case import BadgeCase
@@ -44,10 +45,11 @@ def decided(received: date, on: date, outcome: DecisionOutcome = DecisionOutcome
     (date(2026, 6, 26), date(2026, 6, 29), 1),  # Friday to Monday: the weekend does not count
     (date(2026, 6, 27), date(2026, 6, 28), 0),  # Saturday to Sunday
     (date(2026, 6, 1), date(2026, 6, 29), 20),  # four whole weeks
-    (date(2026, 6, 29), date(2026, 6, 1), 0),
+    (date(2026, 6, 29), date(2026, 6, 1), -20),  # backwards: minus the working days (a deadline passed)
+    (date(2026, 5, 22), date(2026, 5, 26), 1),  # Friday to Tuesday over the spring bank holiday (Monday 25 May)
 ])
 def test_working_days(start, end, days):
-    assert working_days_between(start, end) == days
+    assert working_days_between(start, end, "ENG") == days
 
 
 def test_age_against_the_target_depends_on_route_and_stage():
@@ -94,9 +96,11 @@ def test_dashboard_figures():
     assert [(row.label, row.approved, row.refused) for row in figures.outcomes_by_route] == [("PIP", 2, 0), ("Walking difficulty", 0, 1)]
     assert (figures.reviews.requested, figures.reviews.upheld, figures.reviews.overturned) == (1, 0, 1)
     assert figures.badges_ordered == 4  # N1, N2, N3 and the overturned refusal's N4
-    # Open today: screening (24 days), decision (23), awaiting information (22), decision (26) and the review.
+    # Open today, in working days: screening (18), decision (17), awaiting information (16), decision (20) and the
+    # review (26: received 20 May, before the spring bank holiday, which does not count).
     assert {figure.label: figure.count for figure in figures.backlog_by_age} == {
-        "Under 1 week": 0, "1 to 2 weeks": 0, "2 to 4 weeks": 4, "4 to 8 weeks": 1, "8 to 12 weeks": 0, "12 weeks or more": 0}
+        "Under 5 working days": 0, "5 to 10 working days": 0, "10 to 20 working days": 3, "20 to 40 working days": 2,
+        "40 to 60 working days": 0, "60 working days or more": 0}
     assert figures.backlog_overdue == 3  # the three PIP cases at screening and decision (past 5 working days)
 
 

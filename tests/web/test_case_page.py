@@ -48,8 +48,10 @@ def test_the_case_page_shows_the_application_what_is_missing_the_documents_and_t
     assert history.index("The case moved from received to waiting for information") < history.index("Application received")
     assert "Case viewed" not in history
     assert re.search(r"Who has opened this case \(\d+ times?\)", page.text)
-    # Nothing may be decided yet: the only things to do are notes and taking the case.
-    assert "What you can do now" not in page.text
+    # Nothing may be decided yet: the only things to do are notes, taking the case, and recording the photo if it arrives
+    # on paper (scanned: issue 17).
+    actions = page.html.split("What you can do now")[1].split("</div>")[0]
+    assert re.findall(r'href="([^"]+)"', actions) == [f"/cases/{case_id}/information-received"]
     assert f'action="/cases/{case_id}/assignment"' in page.html and f'action="/cases/{case_id}/notes"' in page.html
 
 
@@ -62,8 +64,8 @@ def test_a_note_is_added_from_the_case_page_and_an_empty_one_is_refused(signed_i
     empty = browser.post(f"/cases/{case_id}/notes", {"csrf_token": token, "text": "  "})
     assert empty.status == 400 and error_summary(empty) == ["Enter the note"] and empty.title.startswith("Error: ")
     added = browser.post(f"/cases/{case_id}/notes", {"csrf_token": token, "text": "Rang the applicant:\nletter is on its way."})
-    assert added.status == 303 and added.location == f"/cases/{case_id}/done/note"
-    assert "Note added" in browser.get(added.location).text
+    assert added.status == 303 and added.location == f"/cases/{case_id}?done=note"  # back to the case, with a banner
+    assert "govuk-notification-banner--success" in (back := browser.get(added.location)).html and "Note added" in back.text
     page = browser.get(f"/cases/{case_id}")
     assert "Rang the applicant:\nletter is on its way." in unescape(page.html) and "Added a note." in page.text
 
@@ -111,7 +113,7 @@ def test_another_councils_case_is_not_found_on_any_page(browser, staff):
     case_id = open_case()
     case = at(case_id, Stage.PROOF_CHECK)
     browser.sign_in(staff("VALEWYE", Role.CASEWORKER, Role.TEAM_LEADER))
-    for path in ("", "/proof-check", "/decision", "/decision/check", "/information-request", "/notes", "/evidence/1", "/done/note"):
+    for path in ("", "/proof-check", "/decision", "/decision/check", "/information-request", "/notes", "/evidence/1", "/approve", "/approve/check", "?done=note"):
         assert browser.get(f"/cases/{case_id}{path}").status == 404, path
     token = browser.get("/").csrf_token
     page = browser.post(f"/cases/{case_id}/proof-check", {"csrf_token": token, "expected_version": case.version, "confirmed": "yes"})

@@ -63,6 +63,7 @@ PAGES_WITHOUT_IDS = {
     "/": "my work: the caller's own cases only",
     "/queue": "test_the_team_queue_shows_nothing_of_another_council, test_bulk_changes_to_another_councils_cases_answer_not_found",
     "/search": "test_search_finds_nothing_of_another_council, test_another_users_search_results_are_not_shown",
+    "/search/quick": "test_the_header_search_never_finds_another_councils_case_badge_or_referral (tests/web/test_fewer_steps.py)",
     "/dashboard": "the caller's council's figures only; no id to give",
     "/dashboards/<service_key>/<table_name>.csv": "test_another_councils_leader_gets_their_own_councils_figures (tests/web/test_dashboard_csv.py)",
     "/drafts": "the caller's own drafts, keyed by their sign-in",
@@ -70,11 +71,18 @@ PAGES_WITHOUT_IDS = {
     "/applications/new": "keying in starts a case of the caller's council",
     "/applications/new/check": "the caller's own draft application",
     "/applications/new/<slug>": "a question page of the caller's own draft application",
+    "/applications/new/uploaded": "a scan of the caller's own draft application: only a key in its own intake folder counts "
+                                 "(test_a_paper_application_with_its_photo_scanned_and_the_rest_seen_arrives_complete, tests/web/test_intake_scans.py)",
     "/reply/<token>": "test_a_reply_link_mixing_the_councils_is_an_unknown_link",
     "/reply/<token>/uploaded": "test_a_reply_link_mixing_the_councils_is_an_unknown_link, test_a_reply_upload_refuses_another_councils_key",
     "/sign-in": "before signing in", "/sign-in/new-password": "before signing in", "/sign-in/authenticator": "before signing in",
     "/sign-in/code": "before signing in", "/sign-out": "the caller's own session", "/health": "no data",
     "/accessibility": "no data", "/privacy": "no data",
+    "/operations": "links only",
+    "/operations/parked": "test_another_councils_parked_application_is_not_found_and_assessors_may_not_replay (tests/web/test_operations.py)",
+    "/operations/parked/<parked_id>": "test_another_councils_parked_application_is_not_found_and_assessors_may_not_replay",
+    "/operations/rejected-badges": "the caller's council's badges only; each links to its case's reorder page, probed here",
+    "/operations/attention": "test_cases_needing_attention_are_listed_with_the_reason_only_in_their_council (tests/web/test_operations.py)",
     "/referrals": "test_another_councils_referral_and_a_blue_badge_case_are_not_found (tests/web/asc_triage/test_screening_pages.py)",
     "/referrals/dashboard": "test_another_council_sees_only_its_own_referrals (tests/web/asc_triage/test_dashboard.py)",
     "/referrals/questions": "test_each_council_edits_its_own_set (tests/web/asc_triage/test_question_editor.py)",
@@ -306,14 +314,14 @@ def test_the_team_queue_shows_nothing_of_another_council(valewye, as_northshire,
 
 
 @pytest.mark.parametrize("action", ["reassign", "priority"])
-def test_bulk_changes_to_another_councils_cases_answer_not_found(valewye, as_northshire, unchanged, action):
+def test_bulk_changes_to_another_councils_cases_answer_not_found(valewye, as_northshire, unchanged, staff, action):
     browser = as_northshire[Role.TEAM_LEADER]
     store = store_for(VALEWYE)
     real = [f"{case_id}:{store.get(case_id).version}" for case_id in valewye.case_ids]
     unknown = [unknown_like(value.split(":")[0], "ZZZZZZ") + ":" + value.split(":")[1] for value in real]
     pages = []
     for ticked in (real, unknown):
-        fields = [("action", action), ("assignee", "lee.leader@northshire.example.gov.uk"), ("priority", "90"),
+        fields = [("action", action), ("assignee", staff(NORTHSHIRE, Role.CASEWORKER)), ("priority", "90"),  # one of the council's staff
                   ("csrf_token", browser.get("/queue").csrf_token), *(("cases", value) for value in ticked)]
         pages.append(browser.post("/queue", fields))
     PROBES["POST /queue"] += len(real)

@@ -82,7 +82,7 @@ def test_figures_for_the_period(leader):
 
 def test_backlog_counts_todays_open_cases_by_age(leader):
     def oldest_band() -> int:
-        return int(row(leader.get("/dashboard"), "12 weeks or more")[0])
+        return int(row(leader.get("/dashboard"), "60 working days or more")[0])
 
     before = oldest_band()
     put_case(stage=Stage.ASSESSMENT, days_old=100)

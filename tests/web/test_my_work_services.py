@@ -62,7 +62,8 @@ def test_a_council_running_only_adult_social_care_has_my_work(browser, worker, m
     page = browser.get("/")
     assert page.status == 200, page.text
     assert f'href="/referrals/{referral.case_id}"' in page.html
-    assert row_of(page, referral.case_id).startswith(f"{referral.case_id} Adult social care referrals ")
+    adult = referral.application.adult  # rows name the person, then the case
+    assert row_of(page, referral.case_id).startswith(f"{adult.given_name} {adult.family_name} Case {referral.case_id} Adult social care referrals ")
     assert "Screening" in row_of(page, referral.case_id)
     assert "Target:" not in page.text and "Against target" not in page.text  # Blue Badge's KPI is not this council's
     assert team_links(page) == {"ASC front door": "/referrals?team=asc-front-door"}  # its Blue Badge team has no queue here

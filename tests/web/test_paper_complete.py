@@ -46,8 +46,8 @@ def test_a_paper_pip_application_keyed_in_with_its_documents_seen_lacks_only_the
     seen = case.application.documents_seen
     assert [item.type.value for item in seen] == ["PROOF_ID", "PROOF_ADD", "PROOF_ELIG"]
     assert {item.seen_by for item in seen} == {f"user:{browser.email}"} and {item.seen_on for item in seen} == {date.today()}
-    # Only the applicant can send the photo (with the link in their email): nothing here for "Record information received".
-    assert "/information-received" not in browser.get(f"/cases/{case_id}").html
+    # A photo that arrives later is scanned and uploaded from "Record information received" (tests/web/test_intake_scans.py).
+    assert f"/cases/{case_id}/information-received" in browser.get(f"/cases/{case_id}").html
 
 
 def test_documents_seen_on_a_given_date_and_a_paper_application_with_them_and_its_photo_is_complete():
@@ -129,13 +129,13 @@ def test_information_received_is_recorded_from_the_case_page_and_resumes_the_wor
 
     nothing = send_form(browser, path, {})
     assert nothing.status == 400
-    assert error_summary(nothing) == ["Select the documents you saw, or enter the information received"]
+    assert error_summary(nothing) == ["Upload a scan, select the documents you saw, or enter the information received"]
     wrong = send_form(browser, path, {"nino": "123"})
     assert wrong.status == 400 and 'href="#nino"' in wrong.html
     assert "Enter a National Insurance number in the correct format" in wrong.text
 
     recorded = send_form(browser, path, {"seen": ["PROOF_ID", "PROOF_ADD"], "nino": "jk 12 34 56 a"})
-    assert recorded.status == 303 and recorded.location == f"/cases/{case_id}"
+    assert recorded.status == 303 and recorded.location == f"/cases/{case_id}?done=information-received"  # back to the case, with a banner
     case = wait_for_step(store_for(NORTHSHIRE), case_id, Stage.PROOF_CHECK)  # screened again: complete, automatic route
     assert case.missing == [] and case.application.holder.nino == "JK123456A"
     assert [(item.type.value, item.seen_by, item.seen_on) for item in case.application.documents_seen] == [

@@ -152,12 +152,13 @@ def test_saved_views_are_kept_per_person_and_can_be_deleted(signed_in, staff, br
     assert "Walking, newest" not in browser.get("/queue").text.replace("Deleted the view ‘Walking, newest’", "")
 
 
-def test_team_leader_reassigns_selected_cases_each_answering_alone(leader):
-    worker, new_owner = someone(), someone()
+def test_team_leader_reassigns_selected_cases_each_answering_alone(leader, staff):
+    worker, new_owner = someone(), staff("NORTHSHIRE", Role.CASEWORKER, email=someone())  # cases go only to the council's staff
     first = put_case(stage=Stage.DECISION, assignee=worker)
     second = put_case(stage=Stage.DECISION, assignee=worker)
     page = leader.get(f"/queue?stage=DECISION&assignee={worker}")
     assert f'value="{first.case_id}:{first.version}"' in page.html  # a checkbox per row
+    assert f'<option value="{new_owner}"' in page.html  # the picker lists the council's staff
     stale = f"{second.case_id}:{second.version + 5}"
     elsewhere = put_case("VALEWYE", stage=Stage.DECISION)
     done = leader.post(f"/queue?stage=DECISION&assignee={worker}", {
@@ -178,11 +179,12 @@ def test_reassigning_without_cases_or_person_shows_errors(leader):
     nothing = leader.post("/queue?stage=DECISION", {"csrf_token": page.csrf_token, "action": "reassign", "assignee": ""})
     assert nothing.title.startswith("Error: ")
     assert "Select the cases to change" in nothing.text and 'href="#cases"' in nothing.html
-    assert "Enter the email address of the person to give the cases to" in nothing.text and 'href="#assignee-to"' in nothing.html
+    assert "Choose who to give the cases to" in nothing.text and 'href="#assignee-to"' in nothing.html
     case = put_case(stage=Stage.DECISION)
-    bad = leader.post("/queue?stage=DECISION", {"csrf_token": page.csrf_token, "action": "reassign", "assignee": "not an email",
-                                                "cases": f"{case.case_id}:{case.version}"})
-    assert bad.title.startswith("Error: ") and 'href="#assignee-to"' in bad.html
+    for typed in ("not an email", "nobody@elsewhere.example"):  # only someone on the list of the council's staff
+        bad = leader.post("/queue?stage=DECISION", {"csrf_token": page.csrf_token, "action": "reassign", "assignee": typed,
+                                                    "cases": f"{case.case_id}:{case.version}"})
+        assert bad.title.startswith("Error: ") and 'href="#assignee-to"' in bad.html and "Choose a member of staff from the list" in bad.text
     assert store_for("NORTHSHIRE").get(case.case_id).assignee is None
 
 

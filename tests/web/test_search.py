@@ -61,7 +61,8 @@ def test_search_page_posts_its_forms_with_the_csrf_token(staff_browser):
     assert page.status == 200
     # One posted form per way of searching, each under its own heading, each with the session's CSRF token.
     assert page.html.count('<form method="post" action="/search" novalidate>') == 4
-    assert page.html.count(f'name="csrf_token" value="{page.csrf_token}"') == 4
+    # ...and the header's search box (posted too), on every page.
+    assert page.html.count(f'name="csrf_token" value="{page.csrf_token}"') == 5 and 'action="/search/quick"' in page.html
     assert 'method="get"' not in page.html
     for kind in ("badge", "person", "postcode", "nino"):
         assert f'<section class="app-search" id="search-{kind}"' in page.html

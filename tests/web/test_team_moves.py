@@ -64,13 +64,13 @@ def test_a_team_leader_moves_a_case_to_another_team(leader, service):
     assert "Community OT" in leader.get(service.path(case.case_id)).text  # the case page names its team
 
 
-def test_the_blue_badge_move_ends_on_its_confirmation_and_the_referral_move_on_its_banner(leader):
+def test_the_blue_badge_move_and_the_referral_move_each_end_on_the_case_with_a_banner(leader):
     badge_case, referral = BLUE_BADGE.put("NORTHSHIRE"), ASC_TRIAGE.put("NORTHSHIRE")
     token = leader.get("/").csrf_token
     done = leader.post(f"/cases/{badge_case.case_id}/team", {"csrf_token": token, "expected_version": str(badge_case.version),
                                                               "team": "community-ot"})
-    assert done.location == f"/cases/{badge_case.case_id}/done/team-moved"
-    assert "Case moved to another team" in leader.get(done.location).text
+    assert done.location == f"/cases/{badge_case.case_id}?done=team-moved"
+    assert "Case moved to another team" in leader.get(done.location).text and "Community OT" in leader.get(done.location).text
     moved = leader.post(f"/referrals/{referral.case_id}/team", {"csrf_token": token, "expected_version": str(referral.version),
                                                                  "team": "safeguarding"})
     assert moved.location == f"/referrals/{referral.case_id}?moved=yes"

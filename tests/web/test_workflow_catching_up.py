@@ -17,14 +17,15 @@ def test_the_case_page_shows_the_workflow_catching_up_until_the_same_step_sent_a
 
     throttle(1)
     done = send(browser, f"/cases/{case_id}/proof-check", {"confirmed": "yes"})
-    assert done.status == 303 and done.location == f"/cases/{case_id}/done/proof-check"
-    page = browser.get(f"/cases/{case_id}")
+    assert done.status == 303 and done.location == f"/cases/{case_id}?done=proof-check"
+    page = browser.get(done.location)  # the catching-up banner, not the success banner: the step is saved, not yet taken
+    assert "govuk-notification-banner--success" not in page.html
     assert page.status == 200 and 'class="govuk-notification-banner"' in page.html and BANNER in page.text
     assert "What you can do now" not in page.text and "moving this case on" not in page.text
 
     # The same form sent again (the back button), with the version it was filled in on.
     again = browser.post(f"/cases/{case_id}/proof-check", {"csrf_token": page.csrf_token, "expected_version": seen.version, "confirmed": "yes"})
-    assert again.status == 303 and again.location == f"/cases/{case_id}/done/proof-check"
+    assert again.status == 303 and again.location == f"/cases/{case_id}?done=proof-check"
     at(case_id, Stage.DECISION)
     page = browser.get(f"/cases/{case_id}")
     assert BANNER not in page.text and "Decide the application" in page.text

@@ -16,6 +16,7 @@ from web.pages import (
     dashboard,
     dashboards,
     intake,
+    operations,
     people,
     reply,
     search,
@@ -29,6 +30,7 @@ from web.pages import (
 ROUTERS = (
     account.router, work.router, dashboards.router, cases.router, intake.router, search.router, people.router, dashboard.router,
     asc_dashboard.router, asc_questions.router, asc_screening.router, asc_referral.router, asc_reply.router, reply.router,
+    operations.router,
 )
 
 # The sections in the header, each shown to the roles it names in councils that run its service.
@@ -39,6 +41,7 @@ NAVIGATION = (
     NavItem("/search", "Search", service=BLUE_BADGE),
     NavItem("/applications/new", "New application", EDITING_ROLES, service=BLUE_BADGE),
     NavItem("/dashboard", "Dashboard", LEADER_ROLES, service=BLUE_BADGE),
+    NavItem("/operations", "Operations", (*EDITING_ROLES, Role.READ_ONLY), service=BLUE_BADGE),
     NavItem("/referrals/dashboard", "Referrals dashboard", LEADER_ROLES, service=ASC_TRIAGE),
     NavItem("/referrals/questions", "Referral questions", (Role.COUNCIL_ADMIN,), service=ASC_TRIAGE),
 )

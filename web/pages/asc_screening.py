@@ -41,6 +41,7 @@ from shared.services.asc_triage.domain.business_hours import (
     LONDON,
     ClockState,
 )
+from shared.services.asc_triage.domain.queue_row import ReferralQueueRow
 from shared.services.asc_triage.domain.case import (
     RECOMMENDED_OUTCOME,
     ReferralCase,
@@ -73,9 +74,11 @@ from web.pages.cases import (
     ASSESSING_ROLES,
     action_page,
     claims,
+    give_to,
     move_team,
     note_case,
     resume,
+    staff_options,
     take_or_release,
     team_page,
 )
@@ -165,7 +168,7 @@ class ClockView:
         return f"{hours} {unit} overdue" if self.hours_left < 0 else f"{hours} {unit} left"
 
 
-def clock_of(case: ReferralCase, council: CouncilConfig, now: datetime) -> ClockView:
+def clock_of(case: ReferralCase | ReferralQueueRow, council: CouncilConfig, now: datetime) -> ClockView:
     clock = routing_clock(case, council)  # the clock the routing alarm watches
     return ClockView(clock.due_at.astimezone(LONDON), None if case.is_closed else clock.state(now),
                      round(clock.remaining_hours(now), 1))
@@ -178,7 +181,7 @@ def london(moment: datetime | None) -> datetime | None:
 # ---------------------------------------------------------------- the screening queue
 @dataclass(frozen=True)
 class QueueRow:
-    case: ReferralCase
+    case: ReferralQueueRow  # the referral's line as the queue index holds it
     clock: ClockView
 
 
@@ -225,12 +228,12 @@ def referral_queue() -> Response:
                              filters={"recommendation": values["recommendation"]} if values["recommendation"] else {})
         store, cursor, earlier = store_for(council.code), _one(given, "cursor"), given.get("prev", [])
         try:
-            cases, next_cursor = store.queue(wanted, limit=PAGE_SIZE, after=cursor or None)
+            lines, next_cursor = store.queue(wanted, limit=PAGE_SIZE, after=cursor or None)
         except InvalidCursor:  # an old or edited link: the first page
             cursor, earlier = "", []
-            cases, next_cursor = store.queue(wanted, limit=PAGE_SIZE)
+            lines, next_cursor = store.queue(wanted, limit=PAGE_SIZE)
         now = utcnow()
-        rows = [QueueRow(case, clock_of(case, council, now)) for case in cases if isinstance(case, ReferralCase)]
+        rows = [QueueRow(line, clock_of(line, council, now)) for line in lines if isinstance(line, ReferralQueueRow)]
         chosen = {name: [value] for name, value in values.items() if value}
         pages = pagination(cursor, earlier, next_cursor, lambda paging: "/referrals?" + urlencode({**chosen, **paging}, doseq=True))
         number = len(earlier) + 1
@@ -313,6 +316,7 @@ def referral_page(case_id: str) -> Response:
         # or release your own.
         can_note=who.has_any(*ASSESSING_ROLES), claiming=claims(case, who),
         assignable=who.has_any(*EDITING_ROLES) and (claims(case, who) or case.assignee == who.user),
+        staff=staff_options(case.council_code, EDITING_ROLES, case.team) if who.has_any(*LEADER_ROLES) else [],
         banner=_banner(case, council, _query()),
     )
 
@@ -321,6 +325,7 @@ def referral_page(case_id: str) -> Response:
 DONE = {"resumed": ("Workflow resumed", "The referral's workflow has started again from the step it is at."),
         "taken": ("Referral taken", "The referral is in your work."),
         "released": ("Referral released", "The referral is back in the team queue for someone else to take."),
+        "assigned": ("Referral assigned", "The referral is in {assignee}'s work."),
         "noted": ("Note added", "The note is on the referral.")}
 
 
@@ -330,7 +335,9 @@ def _banner(case: ReferralCase, council: CouncilConfig, given: dict[str, list[st
         return "Screening recorded", _screened_banner(case, council, screened)
     if _one(given, "moved"):
         return "Referral moved", f"The referral is in the {team_names(council).get(case.team, case.team)} queue."
-    return next((DONE[flag] for flag in DONE if _one(given, flag)), None)
+    done = next((DONE[flag] for flag in DONE if _one(given, flag)), None)
+    # Filled in from the referral as stored, never from the address.
+    return (done[0], done[1].format(assignee=case.assignee or "nobody")) if done else None
 
 
 def _screened_banner(case: ReferralCase, council: CouncilConfig, outcome: str) -> str:
@@ -383,20 +390,23 @@ def note_referral(case_id: str) -> Response:
 
 @router.route("/referrals/<case_id>/assignment", method=["GET", "POST"])
 def referral_assignment(case_id: str) -> Response:
-    """Take an unassigned referral (a team leader, one someone else holds), or release your own (a leader, anyone's)."""
+    """Take an unassigned referral (a team leader, one someone else holds), or release your own (a leader, anyone's); a
+    team leader may give it to one of the council's staff chosen from a list (the referral's team first)."""
     _, store, case, who = _acting_on(case_id, *EDITING_ROLES, doing="Working on referrals")
     claiming = claims(case, who)
     form, errors = posted(router), Errors()
+    staff = staff_options(case.council_code, EDITING_ROLES, case.team) if who.has_any(*LEADER_ROLES) else []
+    giving = bool(staff) and form.get("give") == "yes"
     if router.current_event.http_method == "POST":
         try:
-            errors = take_or_release(store, case, form, who)
+            errors = give_to(store, case, form, who, staff) if giving else take_or_release(store, case, form, who)
         except StaleVersion:
             return _changed(case, CHANGED, TRY_AGAIN)
         if not errors:
             discard_drafts(router)
-            return redirect(f"/referrals/{case.case_id}?{'taken' if claiming else 'released'}=yes")
+            return redirect(f"/referrals/{case.case_id}?{'assigned' if giving else 'taken' if claiming else 'released'}=yes")
     title = "Work on this referral" if errors else "Take this referral" if claiming else "Release this referral"
-    return _action_page("case/assignment.html", title, case, errors, form, claiming=claiming)
+    return _action_page("case/assignment.html", title, case, errors, form, claiming=claiming, staff=staff)
 
 
 def _action_page(template: str, title: str, case: ReferralCase, errors: Errors, form: Form, **context: Any) -> Response:

@@ -8,24 +8,26 @@ changed meanwhile answers with the "case has changed" page rather than overwriti
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import BaseModel, ValidationError
 
-from shared.bootstrap import councils, evidence_links_for, intake_service, workflows
+from shared.bootstrap import councils, evidence_links_for, intake_service, staff_directory, workflows
 from shared.services.blue_badge.adapters.badge_store import BadgeStore, badges_of
 from shared.services.blue_badge.domain.application import ApplicationType, CancelReason, Channel, ReplaceReason
 from shared.services.blue_badge.domain.badge import BADGE_NUMBER_PATTERN, Badge
 from shared.core.domain.case import CASE_ID_PATTERN, Case, utcnow
-from shared.core.domain.history import VIEWED, readable_history
-from shared.services.blue_badge.domain.case import HUMAN_STAGES, AssessmentOutcome, DecisionOutcome, ReviewOutcome
+from shared.core.domain.history import readable_history
+from shared.services.blue_badge.domain.case import HUMAN_STAGES, AssessmentOutcome, DecisionOutcome, ReviewOutcome, Stage
 from shared.services.blue_badge.logic.case_actions import badge_actions
 from shared.core.logic.case_actions import actions_on
 from shared.services.blue_badge.domain.completeness import DESCRIPTIONS, MissingCode, fee_for
@@ -37,6 +39,7 @@ from shared.resources import Role
 from shared.core.logic import recovery
 from shared.core.logic.steps import InvalidStep
 from shared.services.blue_badge.logic import decisions, information
+from shared.core.domain.duplicates import linked_duplicates
 from shared.core.logic.casework import (
     ALLOCATING_ROLES,
     EDITING_ROLES,
@@ -63,9 +66,12 @@ from shared.services.blue_badge.logic.badges import (
 from shared.services.blue_badge.logic.replacement import ReplaceBadgeInput
 from shared.core.logic.tenancy import Caller
 from web.forms import Errors, Form, errors_from
+from web.scans import case_scans, forget_case_scans, just_uploaded, refused_message
 from web.page import caller, discard_drafts, posted, render_page, require_any, save_draft, saved_work
 from web.rendering import origin_of, redirect
+from web.security import draft_store
 from shared.services.blue_badge.domain.settings import badge_settings
+from shared.services.blue_badge.domain.ordering import fee_due
 from shared.bootstrap import service_store_for
 from shared.services.blue_badge import SERVICE_KEY
 
@@ -127,12 +133,19 @@ def _render(template: str, **context: Any) -> Response:
     return render_page(router, template, evidence_names=EVIDENCE_NAMES, **context)
 
 
-def _done(case_id: str, action: str) -> Response:
+def _done(case_id: str, action: str, **extra: str) -> Response:
     discard_drafts(router)
-    return redirect(f"/cases/{case_id}/done/{action}")
+    return redirect(done_path(case_id, action, **extra))
+
+
+def done_path(case_id: str, action: str, **extra: str) -> str:
+    """Back to the case, whose page says in a banner what was done (Post/Redirect/Get): the address names one of the
+    CONFIRMATIONS by its key, so nothing typed into an address is ever shown as if the service had said it."""
+    return f"/cases/{case_id}?{urlencode({DONE_PARAMETER: action, **extra})}"
 
 
 # ---------------------------------------------------------------- the case page
+RECENT_VIEWS = 20  # the latest reads listed on the page (all of them are in the view log, and in a subject access export)
 @router.get("/cases/<case_id>")
 def case_page(case_id: str) -> Response:
     who = caller(router)
@@ -148,7 +161,7 @@ def case_page(case_id: str) -> Response:
         # Views are audited too (who looked at whose data), but listed apart so the changes stay readable.
         history=readable_history(loaded.history, SERVICES.for_case(case).history,
                                  {team.key: team.name for team in council.teams} if council else {}),
-        views=[entry for entry in reversed(loaded.history) if entry.action == VIEWED],
+        views=_store().views(case_id, limit=RECENT_VIEWS),  # this read included: it is logged before the page is made
         badges=[(badge, badge_actions(badge, who)) for badge in badges_of(loaded)],
         # catching_up: a step is recorded but its workflow has not taken the resume yet (sent again within minutes).
         actions=actions_on(case, who), moving_on=moving_on, catching_up=loaded.catching_up,
@@ -156,6 +169,8 @@ def case_page(case_id: str) -> Response:
         can_note=who.has_any(*ASSESSING_ROLES), can_assign=who.has_any(*EDITING_ROLES),
         is_mine=case.assignee == who.user, is_leader=who.has_any(*ALLOCATING_ROLES), teams=council.teams if council else [],
         missing_all=[(code, DESCRIPTIONS[code]) for code in MissingCode],
+        done=_confirmation(case), staff=_assignable_staff(case) if who.has_any(*ALLOCATING_ROLES) else [],
+        duplicates=linked_duplicates(loaded.history),
     )
 
 
@@ -205,17 +220,26 @@ def note(case_id: str) -> Response:
 
 @router.route("/cases/<case_id>/assignment", method=["GET", "POST"])
 def assignment(case_id: str) -> Response:
-    """Claim an unassigned case, or release your own (team leaders may release anyone's)."""
+    """Claim an unassigned case, or release your own (team leaders may release anyone's); team leaders give it to a
+    member of staff chosen from a list."""
     who = require_any(router, *EDITING_ROLES, doing="Working on cases")
     case = _case(case_id)
     claiming = claims(case, who)
+    form = posted(router)
+    giving = who.has_any(*ALLOCATING_ROLES)
+    staff = _assignable_staff(case) if giving else []
     if router.current_event.http_method == "POST":
-        errors = take_or_release(_store(), case, posted(router), who)
-        if errors:
-            return _action_page("case/assignment.html", "Work on this case", case, errors, posted(router), claiming=claiming)
-        return _done(case.case_id, "claimed" if claiming else "released")
-    return _action_page("case/assignment.html", "Take this case" if claiming else "Release this case", case, Errors(), posted(router),
-                        claiming=claiming)
+        if giving and form.get("give") == "yes":
+            errors = give_to(_store(), case, form, who, staff)
+            done = "assigned"
+        else:
+            errors = take_or_release(_store(), case, form, who)
+            done = "claimed" if claiming else "released"
+        if not errors:
+            return _done(case.case_id, done)
+        return _action_page("case/assignment.html", "Work on this case", case, errors, form, claiming=claiming, staff=staff)
+    return _action_page("case/assignment.html", "Take this case" if claiming else "Release this case", case, Errors(), form,
+                        claiming=claiming, staff=staff)
 
 
 # Notes and assignment of any service's case (Blue Badge's above, adult social care's referral page): the errors to show
@@ -239,6 +263,56 @@ def claims(case: Case, who: Caller) -> bool:
 def take_or_release(store: CaseStore, case: Case, form: Form, who: Caller) -> Errors:
     """Take the case, or release it (see `claims`). A case changed meanwhile raises StaleVersion."""
     given, errors = _check(AssignmentInput, {"expected_version": _version(form), "assignee": who.user if claims(case, who) else None})
+    if not errors:
+        assign(store, case.case_id, given.assignee, given.expected_version, who, utcnow())
+    return errors
+
+
+# ---------------------------------------------------------------- choosing a member of staff (any service's case)
+GIVE_TO = "assignee"  # the picker's field, on the case page, the assignment page, the referral page and the team queue
+NOT_ON_THE_LIST = "Choose a member of staff from the list"
+
+
+@dataclass(frozen=True)
+class StaffOption:
+    email: str
+    in_team: str | None  # the name of the case's team, for its members (listed first)
+
+
+def staff_options(council_code: str, roles: tuple[Role, ...], team: str | None = None) -> list[StaffOption]:
+    """The council's staff with `roles`, for a picker: the members of `team` first (where the case has a team), then the
+    rest of the council's. Nobody else may be chosen (see `chosen_member`)."""
+    directory = staff_directory()
+    everyone = directory.members(council_code, roles)
+    council = councils().get(council_code)
+    team_name = next((known.name for known in council.teams if known.key == team), None) if council and team else None
+    in_team = directory.members(council_code, roles, team=team) if team_name else []
+    return ([StaffOption(email, team_name) for email in in_team]
+            + [StaffOption(email, None) for email in everyone if email not in in_team])
+
+
+def chosen_member(form: Form, staff: list[StaffOption], errors: Errors, field_id: str = GIVE_TO, blank: str = NOT_ON_THE_LIST) -> str | None:
+    """The member of staff picked, refused (with GOV.UK's error on `field_id`) unless they are one of those listed."""
+    picked = form.get(GIVE_TO).lower()
+    if not picked:
+        errors.add(field_id, blank)
+    elif picked not in {option.email for option in staff}:
+        errors.add(field_id, NOT_ON_THE_LIST)
+    else:
+        return picked
+    return None
+
+
+def _assignable_staff(case: Case) -> list[StaffOption]:
+    return staff_options(case.council_code, EDITING_ROLES, case.team)
+
+
+def give_to(store: CaseStore, case: Case, form: Form, who: Caller, staff: list[StaffOption]) -> Errors:
+    """A team leader gives the case to the member of staff picked. A case changed meanwhile raises StaleVersion."""
+    errors = Errors()
+    person = chosen_member(form, staff, errors, blank="Choose who to give the case to")
+    if person is not None:
+        given, errors = _check(AssignmentInput, {"expected_version": _version(form), "assignee": person}, {"assignee": GIVE_TO})
     if not errors:
         assign(store, case.case_id, given.assignee, given.expected_version, who, utcnow())
     return errors
@@ -304,10 +378,15 @@ def proof_check(case_id: str) -> Response:
         if not errors:
             given, errors = _check(decisions.ProofCheckInput, {
                 "expected_version": _version(form), "confirmed": YES_NO.get(form.get("confirmed"), form.get("confirmed")),
-                "notes": form.get("notes") or None})
+                "notes": form.get("notes") or None,
+                "pip_moving_around_points": form.get("pip_moving_around_points") or None,  # PIP: the points on the award letter
+                "pip_planning_journeys_descriptor": form.get("pip_planning_journeys_descriptor") or None})
         if not errors:
-            decisions.record_proof_check(_store(), workflows(), case.case_id, given, caller(router), utcnow())
-            return _done(case.case_id, "proof-check")
+            try:
+                decisions.record_proof_check(_store(), workflows(), case.case_id, given, caller(router), utcnow())
+                return _done(case.case_id, "proof-check")
+            except InvalidStep as refused:
+                errors.add(refused.field, refused.message)
         return _action_page("case/proof_check.html", "Record the proof check", case, errors, form)
     return _action_page("case/proof_check.html", "Record the proof check", case, Errors(), form)
 
@@ -335,16 +414,16 @@ def referral(case_id: str) -> Response:
     case = _case(case_id)
     form = posted(router)
     errors = Errors()
+    assessors = staff_options(case.council_code, (Role.ASSESSOR,), case.team)
     if router.current_event.http_method == "POST":
         withdrawing = form.get("withdraw") == "yes"
-        if not withdrawing:
-            errors = _required(form, {"assessor": "Enter the assessor's email address"})
+        assessor = None if withdrawing else chosen_member(form, assessors, errors, blank="Choose the assessor to refer the case to")
         if not errors:
-            given, errors = _check(ReferralInput, {"expected_version": _version(form), "assessor": None if withdrawing else form.get("assessor")})
+            given, errors = _check(ReferralInput, {"expected_version": _version(form), "assessor": assessor}, {"assessor": GIVE_TO})
         if not errors:
             refer(_store(), case.case_id, given.assessor, given.expected_version, caller(router), utcnow())
             return _done(case.case_id, "referral-withdrawn" if withdrawing else "referral")
-    return _action_page("case/referral.html", "Refer to an assessor", case, errors, form)
+    return _action_page("case/referral.html", "Refer to an assessor", case, errors, form, staff=assessors)
 
 
 @router.route("/cases/<case_id>/information-request", method=["GET", "POST"])
@@ -374,17 +453,21 @@ def information_received(case_id: str) -> Response:
     case = _case(case_id)
     form = posted(router)
     errors = Errors()
+    query = router.current_event.query_string_parameters or {}
+    scans = case_scans(who.user, case, query)  # documents scanned on this page (web/scans.py), kept until sent
     if router.current_event.http_method == "POST":
         for field_id, message in information.record_received(
             _store(), councils().get(case.council_code), workflows(), case, {name: form.get(name) for name in form.fields},
-            form.all(information.SEEN_FIELD), _version(form), who.actor, utcnow(),
+            form.all(information.SEEN_FIELD), _version(form), who.actor, utcnow(), scans.kept,
         ).items():
             errors.add(field_id, message)
         if not errors:
-            discard_drafts(router)
-            return redirect(f"/cases/{case.case_id}")
+            forget_case_scans(who.user, case.case_id)
+            return _done(case.case_id, "information-received")
+    refused_message(query, scans.sections, errors)
     return _action_page("case/information_received.html", "Record information received", case, errors, form,
-                        offered=information.ReceivedItems(case))
+                        offered=information.ReceivedItems(case), scans=scans.sections, evidence_origin=scans.evidence_origin,
+                        just_uploaded=just_uploaded(query, scans.sections, errors))
 
 
 def _pence(text: str) -> int | str:
@@ -617,7 +700,7 @@ def _register(journey: OutcomeJourney) -> None:
             else:
                 for step in ("", "order", "reasons"):
                     discard_drafts(router, journey.path(case.case_id, step))
-                return redirect(f"/cases/{case.case_id}/done/{journey.slug}")
+                return redirect(done_path(case.case_id, journey.slug))
         approving = chosen.get("outcome") == journey.approve
         return _render("case/outcome_check.html", status=400 if errors else 200, title="Check your answers",
                            case=case, errors=errors, journey=journey, approving=approving, cancelling=_cancelling(case), given=given,
@@ -627,6 +710,104 @@ def _register(journey: OutcomeJourney) -> None:
 
 for _journey in (DECIDING, REVIEWING):
     _register(_journey)
+
+
+# ---------------------------------------------------------------- automatic routes: proof confirmed, approve and order
+APPROVE = "approve"
+DECISION_WAIT_SECONDS = 18.0  # how long the check page waits for the workflow to bring the case to its decision (web: 25 s)
+DECISION_POLL_SECONDS = 0.25
+
+
+ORDER_INPUTS = ("start-date-", "deliver-to", "delivery-option")  # the order's fields, shared with the decision's order page
+
+
+def _approve_path(case_id: str, step: str = "") -> str:
+    return f"/cases/{case_id}/{APPROVE}" + (f"/{step}" if step else "")
+
+
+def _approval(case: Case, form: Form, errors: Errors) -> tuple[decisions.ProofCheckInput | None, decisions.DecisionInput | None]:
+    """The page's answers as the two steps' own inputs (the API's models), the badge rules checked now."""
+    if form.get("confirmed") != "yes":
+        errors.add("confirmed", "Select the box to confirm the proof shows the applicant meets the criterion")
+    order = _order(form, errors)
+    proof, problems = _check(decisions.ProofCheckInput, {"expected_version": _version(form), "confirmed": True,
+                                                         "notes": form.get("notes") or None})
+    decision, order_problems = _check(decisions.DecisionInput, {"expected_version": _version(form), "outcome": DecisionOutcome.APPROVE.value,
+                                                               "order": order}, ORDER_FIELDS)
+    for field_id, message in (problems.by_field | order_problems.by_field).items():
+        errors.add(field_id, message)
+    if "delivery-option" in errors.by_field:
+        errors.by_field["delivery-option"] = "Fast track is only for badges sent to the holder's home"
+    if not errors:
+        try:  # the badge rules (start not in the past, award end, one badge per person) now, not after the check
+            decisions.check_order(_store(), case, decision.order, utcnow(), "order")
+        except InvalidStep as refused:
+            errors.add(_rule_field(refused), refused.message)
+    return (proof, decision) if not errors else (None, None)
+
+
+@router.route("/cases/<case_id>/approve", method=["GET", "POST"])
+def approve(case_id: str) -> Response:
+    """Automatic routes: confirm the proof, and approve and order the badge, on one page; then check your answers."""
+    require_any(router, *EDITING_ROLES, doing="Approving an application")
+    case = _case(case_id)
+    form = posted(router)
+    errors = Errors()
+    if router.current_event.http_method == "POST":
+        _approval(case, form, errors)
+        if not errors:
+            save_draft(router)
+            return redirect(_approve_path(case.case_id, "check"))
+    values = form if form.fields else _draft_of(_approve_path(case.case_id))
+    return _render("case/approve.html", status=400 if errors else 200, title="Proof confirmed – approve and order", case=case,
+                   errors=errors, values=values)
+
+
+@router.route("/cases/<case_id>/approve/check", method=["GET", "POST"])
+def approve_check(case_id: str) -> Response:
+    """Check your answers, then the same steps as one by one: the proof check (on the version the caseworker saw), and,
+    once the workflow has brought the case to its decision, the approval, whose workflow orders the badge."""
+    who = require_any(router, *EDITING_ROLES, doing="Approving an application")
+    case = _case(case_id)
+    answers = _draft_of(_approve_path(case.case_id))
+    errors = Errors()
+    proof, decision = _approval(case, answers, errors)
+    if not answers.fields or errors:  # nothing kept (or no longer right, e.g. the start date has passed): answer again
+        return redirect(_approve_path(case.case_id))
+    if router.current_event.http_method == "POST":
+        decisions.record_proof_check(_store(), workflows(), case.case_id, proof, who, utcnow())  # a stale version: the 409 page
+        discard_drafts(router, _approve_path(case.case_id))
+        waiting = _at_decision(case.case_id)
+        if waiting is None:  # the decision journey starts with these answers, once the workflow has caught up
+            draft_store().save(who.user, DECIDING.path(case.case_id), {"outcome": [DECIDING.approve]})
+            draft_store().save(who.user, DECIDING.path(case.case_id, "order"),
+                               {name: values for name, values in answers.fields.items() if name.startswith(ORDER_INPUTS)})
+            return redirect(done_path(case.case_id, "proof-check-waiting"))
+        try:
+            decisions.decide(_store(), workflows(), case.case_id, decision.model_copy(update={"expected_version": waiting.version}), who,
+                             utcnow())
+        except InvalidStep:  # a badge rule that changed between the check and now (e.g. another badge was ordered)
+            return redirect(done_path(case.case_id, "proof-check-not-approved"))
+        return redirect(done_path(case.case_id, "approved-fee-due" if fee_due(case.application, councils().get(case.council_code)) else "approved"))
+    return _render("case/approve_check.html", title="Check your answers", case=case, errors=errors,
+                   expected_version=answers.get("expected_version"), notes=proof.notes, order=decision.order)
+
+
+def _draft_of(path: str) -> Form:
+    work = saved_work(router, path)
+    return Form(work.fields if work else {})
+
+
+def _at_decision(case_id: str) -> Case | None:
+    """The case once its workflow waits for the decision (a GetItem every quarter second); None if it has not in time."""
+    deadline = time.monotonic() + DECISION_WAIT_SECONDS
+    while True:
+        case = _store().get(case_id)
+        if case is not None and case.stage is Stage.DECISION and case.task_token:
+            return case
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(DECISION_POLL_SECONDS)
 
 
 # ---------------------------------------------------------------- badges of the case
@@ -674,8 +855,7 @@ def replace(case_id: str, badge_number: str) -> Response:
             except ReplacementNotPossible as refused:
                 errors.add("reason", "; ".join(reason.message for reason in refused.reasons))
             else:
-                discard_drafts(router)
-                return redirect(f"/cases/{case.case_id}/done/badge-replaced?new={outcome.case_id or ''}")
+                return _done(case.case_id, "badge-replaced", **({NEW_CASE_PARAMETER: outcome.case_id} if outcome.case_id else {}))
     return _action_page("case/badge_replace.html", f"Replace badge {badge.badge_number}", case, errors, form, badge=badge,
                         reasons=list(ReplaceReason), channels=list(Channel), charges_fee=bool(council and badge_settings(council).charges_fee))
 
@@ -724,35 +904,57 @@ def _corrections(badge: Badge, form: Form) -> dict[str, Any] | None:
     return changed or None
 
 
-# ---------------------------------------------------------------- confirmation
+# ---------------------------------------------------------------- what was done, in a banner on the case page
+DONE_PARAMETER = "done"  # /cases/<id>?done=<key of CONFIRMATIONS>
+NEW_CASE_PARAMETER = "new"  # the replacement a badge's Replace opened (shown only as a case id)
 CONFIRMATIONS = {
     "note": ("Note added", "The note is on the case."),
     "claimed": ("Case taken", "The case is in your work."),
     "released": ("Case released", "The case is back in the team queue."),
+    "assigned": ("Case assigned", "The case is in {assignee}'s work."),
     "proof-check": ("Proof check recorded", "The case moves on to the decision."),
     "assessment": ("Assessment recorded", "The case moves on to the decision."),
-    "referral": ("Case referred", "The assessor can now see the case and record the assessment."),
+    "referral": ("Case referred", "{referred_to} can now see the case and record the assessment."),
     "referral-withdrawn": ("Referral withdrawn", "The assessor no longer sees the case."),
     "information-request": ("Information asked for", "We will email the applicant what is needed. When they answer, the case is "
                                                       "screened again and comes back to the team."),
+    "information-received": ("Information recorded", "What arrived is on the case; the case is checked again for anything still missing."),
     "payment": ("Payment recorded", "The badge will be ordered for the next print run."),
     "review-request": ("Review request recorded", "A caseworker other than the one who refused will review the case."),
     "decision": ("Decision sent", "We will email the applicant the decision."),
+    "approved": ("Proof confirmed and application approved", "The badge is ordered for the next print run. We will email the applicant."),
+    "approved-fee-due": ("Proof confirmed and application approved", "The badge is ordered once the fee is paid: record the payment "
+                                                                     "when it arrives. We will email the applicant."),
+    "proof-check-waiting": ("Proof check recorded", "The application is not approved yet: the workflow has not brought the case "
+                                                    "to its decision. Reload this page in a moment, then decide the application: "
+                                                    "your badge order is kept."),
+    "proof-check-not-approved": ("Proof check recorded", "The application could not be approved: a badge rule refused the order. "
+                                                         "Decide the application to see why."),
     "review": ("Review sent", "We will email the applicant the outcome of the review."),
     "badge-cancelled": ("Badge cancelled", "The badge can no longer be used."),
     "badge-reordered": ("Badge ordered again", "It goes to the printer in the next print run."),
     "badge-replaced": ("Replacement opened", "A replacement application has been opened from this badge."),
     "workflow-resumed": ("Workflow resumed", "The case carries on from the step it stopped at."),
     "team-moved": ("Case moved to another team", "The case is in its new team's queues."),
+    "duplicate-linked": ("Linked as duplicates", "Both applications show the link in their history. Decide one, and withdraw the other."),
+    "withdrawn": ("Application withdrawn", "The case is closed and its workflow has stopped."),
 }
 
 
-@router.get("/cases/<case_id>/done/<action>")
-def done(case_id: str, action: str) -> Response:
-    case = _case(case_id)
-    if action not in CONFIRMATIONS:
-        raise NotFoundError("There is no such page.")
-    heading, text = CONFIRMATIONS[action]
-    new_case = (router.current_event.query_string_parameters or {}).get("new", "")
-    return _render("case/done.html", title=heading, case=case, heading=heading, text=text,
-                       new_case=new_case if CASE_ID.match(new_case) else None)
+@dataclass(frozen=True)
+class Confirmation:
+    heading: str
+    text: str
+    new_case: str | None
+
+
+def _confirmation(case: Case) -> Confirmation | None:
+    """The banner named by ?done=: its words are the service's own, filled in from the case (never from the address)."""
+    given = router.current_event.query_string_parameters or {}
+    key = given.get(DONE_PARAMETER, "")
+    if key not in CONFIRMATIONS:
+        return None
+    heading, text = CONFIRMATIONS[key]
+    new_case = given.get(NEW_CASE_PARAMETER, "")
+    return Confirmation(heading, text.format(assignee=case.assignee or "nobody", referred_to=case.referred_to or "The assessor"),
+                        new_case if key == "badge-replaced" and CASE_ID.match(new_case) else None)

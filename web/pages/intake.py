@@ -1,6 +1,10 @@
 """Keying in paper, phone and in-person applications: a few question pages, check your answers, then the
 intake service makes the case exactly as the API's POST /applications does.
 
+Each document that came with the form is scanned and uploaded (straight to the application's intake folder, checked at
+/applications/new/uploaded: web/scans.py), or recorded as seen and returned; the photo must be a scan. The same scans
+serve "Record information received" on a case (/cases/<id>/information-received/uploaded).
+
 The answers live server-side as one draft per caseworker (web/sessions.py DraftStore, key JOURNEY), so a
 timed-out session, a closed tab or "Save and come back later" loses nothing. What the fields mean, and how
 they become an Application, is in web/intake_journey.py.
@@ -26,24 +30,43 @@ from web.forms import Errors
 from web.intake_journey import (
     APPLICATION_ID,
     CHECK_PATH,
+    DOCUMENTS,
     JOURNEY,
     KEYED_BY,
+    SCANNED,
     STEPS,
     STEPS_BY_SLUG,
     Answers,
     Checked,
     Step,
     check,
+    documents,
     heading,
     new_application_id,
     next_path,
+    scan_field,
+    scanned,
     shown,
     shown_fields,
     steps_for,
 )
 from web.page import discard_drafts, posted, render_page, require_any, saved_work
-from web.rendering import redirect
+from web.rendering import origin_of, redirect
+from web.scans import (
+    ScanSection,
+    accept_case_scan,
+    accept_scan,
+    just_uploaded,
+    received_page,
+    refused_message,
+    refused_path,
+    scan_kind,
+    scan_section,
+    scan_slug,
+    uploaded_path,
+)
 from web.security import draft_store
+from shared.core.domain.evidence import EvidenceRefused, intake_evidence_prefix
 from shared.services.blue_badge.domain.settings import badge_settings
 from shared.bootstrap import service_store_for
 from shared.services.blue_badge import SERVICE_KEY
@@ -51,6 +74,8 @@ from shared.services.blue_badge import SERVICE_KEY
 router = Router()
 
 CONFIRMATION = f"{JOURNEY}/confirmation"
+UPLOADED = f"{JOURNEY}/uploaded"  # where S3 sends the browser after a scan is uploaded
+DOCUMENTS_STEP = STEPS_BY_SLUG["documents"]
 
 
 def _editor() -> tuple[Caller, CouncilConfig]:
@@ -123,7 +148,12 @@ def submit() -> Response:
     if checked.application is None:
         return _check_page(answers, council, checked, HTTPStatus.BAD_REQUEST)
     channel = checked.application.channel.value.lower()
-    outcome = intake_service().accept(checked.application, actor=who.actor, note=f"keyed in from a {channel} application")
+    try:
+        outcome = intake_service().accept(checked.application, actor=who.actor, note=f"keyed in from a {channel} application")
+    except EvidenceRefused:  # a scan's file is no longer there (removed past the intake folder's period)
+        problem = {"text": f"{DOCUMENTS_STEP.title}: a scanned file is no longer stored. Upload it again",
+                   "href": f"{DOCUMENTS_STEP.path}?from=check#{SCANNED}"}
+        return _check_page(answers, council, checked, HTTPStatus.BAD_REQUEST, [problem])
     _forget()
     if outcome.status is IntakeStatus.PARKED:
         return render_page(router, "intake/parked.html", HTTPStatus.UNPROCESSABLE_ENTITY, title="The application could not become a case", outcome=outcome)
@@ -141,6 +171,38 @@ def confirmation(case_id: str) -> Response:
     duplicate = (router.current_event.query_string_parameters or {}).get("duplicate") == "1"
     title = "This application was already keyed in" if duplicate else "Application keyed in"
     return render_page(router, "intake/confirmation.html", title=title, case=case, duplicate=duplicate)
+
+
+@router.get(UPLOADED)
+def uploaded() -> Response:
+    """Where S3 sends the browser after a scan (?document=<slug>, with the object's key appended): the file counts
+    once its size and first bytes are checked; otherwise the documents page says why."""
+    who, council = _editor()
+    answers, saved_at = _kept(who)
+    query = router.current_event.query_string_parameters or {}
+    kind = scan_kind(str(query.get("document") or ""))
+    if saved_at is None or kind is None or kind not in documents(answers) or not answers.value(APPLICATION_ID):
+        return redirect(JOURNEY)
+    folder = intake_evidence_prefix(council.code, answers.value(APPLICATION_ID))
+    problem, found = accept_scan(council.code, folder, kind, str(query.get("key") or "")[:1000])
+    if problem is not None:
+        return redirect(refused_path(DOCUMENTS_STEP.path, kind, problem, found))
+    answers.fields[scan_field(kind)] = [str(query["key"])]
+    answers.fields[SCANNED] = sorted({*answers.values(SCANNED), kind.value})
+    _keep(who, answers)
+    return redirect(uploaded_path(DOCUMENTS_STEP.path, kind))
+
+
+@router.get(f"{received_page('<case_id>')}/uploaded")
+def case_scan_uploaded(case_id: str) -> Response:
+    """Where S3 sends the browser after a scan on "Record information received" (?document=<slug>, the key appended)."""
+    who = require_any(router, *EDITING_ROLES, doing="Recording information received")
+    store = service_store_for(who.council_code, SERVICE_KEY)
+    case = visible_case(store, case_id, who) if store is not None else None
+    if case is None:
+        raise NotFoundError(f"no case {case_id}")
+    query = router.current_event.query_string_parameters or {}
+    return redirect(accept_case_scan(who.user, case, str(query.get("document") or ""), str(query.get("key") or "")[:1000]))
 
 
 @router.get(f"{JOURNEY}/<slug>")
@@ -193,16 +255,34 @@ def _question_page(step: Step, answers: Answers, council: CouncilConfig, errors:
     applicable = steps_for(answers, council)
     earlier = [other for other in applicable if STEPS.index(other) < STEPS.index(step)]
     back = CHECK_PATH if _changing() else (earlier[-1].path if earlier else JOURNEY)
+    scans = _scans(answers, council, errors) if step is DOCUMENTS_STEP else []
     return render_page(
         router, "intake/question.html", status, title=heading(step, answers), step=step, fields=step.fields(answers),
         answers=answers, errors=errors, back=back, changing=_changing(), kept_after_timeout=kept_after_timeout,
         # No "of N": later answers (the eligibility route, ...) add pages, so a total would grow as the person goes on.
         number=applicable.index(step) + 1 if step in applicable else None, council=council,
-        badge=badge_settings(council),
+        badge=badge_settings(council), scans=scans, evidence_origin=origin_of(scans[0].form.url) if scans else None,
+        just_uploaded=just_uploaded(router.current_event.query_string_parameters or {}, scans, errors),
     )
 
 
-def _check_page(answers: Answers, council: CouncilConfig, checked: Checked, status: HTTPStatus = HTTPStatus.OK) -> Response:
+def _scans(answers: Answers, council: CouncilConfig, errors: Errors) -> list[ScanSection]:
+    """An upload form for each document the application needs (into the application's intake folder, which the
+    case's own folder is copied from), and the last refused file's problem as an error on its form."""
+    application_id = answers.value(APPLICATION_ID)
+    if not application_id:
+        return []
+    query = router.current_event.query_string_parameters or {}
+    folder = intake_evidence_prefix(council.code, application_id)
+    have = {kind for kind, _ in scanned(answers)}
+    sections = [scan_section(council.code, folder, kind, DOCUMENTS[kind], query.get(scan_slug(kind)), UPLOADED, kind in have)
+                for kind in documents(answers) if kind in DOCUMENTS]
+    refused_message(query, sections, errors)
+    return sections
+
+
+def _check_page(answers: Answers, council: CouncilConfig, checked: Checked, status: HTTPStatus = HTTPStatus.OK,
+                stored: list[dict[str, str]] | None = None) -> Response:
     sections = [
         {"step": step, "heading": heading(step, answers),
          "rows": [{"field": item, "value": shown(answers, item)} for item in shown_fields(step, answers)]}
@@ -211,7 +291,7 @@ def _check_page(answers: Answers, council: CouncilConfig, checked: Checked, stat
     problems = [
         {"text": f"{heading(step, answers)}: {text}", "href": f"{step.path}?from=check#{field_id}"}
         for step in steps_for(answers, council) for field_id, text in checked.of(step).by_field.items()
-    ]
+    ] + (stored or [])
     missing = missing_items(checked.application, council) if checked.application else []
     return render_page(
         router, "intake/check.html", status, title="Check the application before creating the case", sections=sections,

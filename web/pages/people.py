@@ -1,5 +1,6 @@
-"""A person's data rights (UK GDPR), for council admins: the subject access export of everything held about a person,
-and erasing a person on request, which a second council admin confirms.
+"""A person's applications: linking two open ones as duplicates, or withdrawing one (caseworkers, team leaders and
+council admins); and a person's data rights (UK GDPR), for council admins: the subject access export of everything
+held about a person, and erasing a person on request, which a second council admin confirms.
 
 Both start from the single view of a person (/cases/<id>/person) and find the person's cases by their search keys in
 the caller's own council table, like the single view does (shared/core/logic/lifecycle.py).
@@ -12,29 +13,105 @@ from http import HTTPStatus
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.router import Router
+from pydantic import ValidationError
 
-from shared.bootstrap import councils, evidence_files_for, evidence_links_for, store_for
+from shared.bootstrap import councils, evidence_files_for, evidence_links_for, store_for, workflows
 from shared.core.adapters.case_store import StaleVersion
 from shared.core.domain.case import Case, utcnow
 from shared.core.domain.retention import REQUEST_REASONS, ErasureReason, export_prefix
 from shared.resources import Role
-from shared.core.logic.casework import visible_case
+from shared.core.domain.duplicates import DuplicateRefused, is_open, linked_duplicates
+from shared.core.logic.casework import EDITING_ROLES, visible_case
+from shared.core.logic.duplicates import link_duplicate
+from shared.core.logic.steps import InvalidStep
+from shared.services.blue_badge.domain.case import WITHDRAWABLE_STAGES
+from shared.services.blue_badge.logic.people import person_view
+from shared.services.blue_badge.logic.withdrawal import WithdrawalInput, withdraw_case
 from shared.core.logic.lifecycle import ErasureRefused, confirm_erasure, export_person, pending_request, person_case_ids, request_erasure
 from shared.core.logic.tenancy import Caller
 from web.forms import Errors
 from web.page import caller as current_caller
 from web.page import posted, render_page, require_any
+from web.pages.cases import done_path
 from web.rendering import redirect
 
 router = Router()
 
-def _case_for_admin(case_id: str, doing: str) -> tuple[Caller, Case]:
+def _case_for(case_id: str, doing: str, *roles: Role) -> tuple[Caller, Case]:
     """The case first, so that another council's id answers exactly as one that does not exist (404), whatever the role."""
     who = current_caller(router)
     case = visible_case(store_for(who.council_code), case_id, who) if who.council_code else None
     if case is None:
         raise NotFoundError(f"no case {case_id}")
-    return require_any(router, Role.COUNCIL_ADMIN, doing=doing), case
+    return require_any(router, *roles, doing=doing), case
+
+
+def _case_for_admin(case_id: str, doing: str) -> tuple[Caller, Case]:
+    return _case_for(case_id, doing, Role.COUNCIL_ADMIN)
+
+
+# ---------------------------------------------------------------- duplicates: link them, or withdraw one
+DUPLICATE_FIELD = "duplicate-of"
+
+
+@router.route("/cases/<case_id>/duplicate", method=["GET", "POST"])
+def link_as_duplicate(case_id: str) -> Response:
+    """Link this application and another open one of the same person as duplicates (on both cases, audited)."""
+    who, case = _case_for(case_id, "Linking duplicate applications", *EDITING_ROLES)
+    store = store_for(who.council_code)
+    errors = Errors()
+    form = posted(router)
+    if router.current_event.http_method == "POST":
+        try:
+            link_duplicate(store, case.case_id, form.get(DUPLICATE_FIELD), _version(form), who, utcnow())
+        except DuplicateRefused as refused:
+            errors.add(DUPLICATE_FIELD, refused.message)
+        except StaleVersion:
+            errors.add(DUPLICATE_FIELD, "One of the applications has changed since you opened this page. Check them and link them again")
+        if not errors:
+            return redirect(done_path(case.case_id, "duplicate-linked"))
+    loaded = store.load(case.case_id)
+    linked = linked_duplicates(loaded.history) if loaded else []
+    view = person_view(store, case)
+    offered = [other for other in view.applications if other.case_id in view.possible_duplicates and other.case_id not in linked]
+    return render_page(router, "people/duplicate.html", HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
+                       title=f"Link as a duplicate – case {case.case_id}", case=case, offered=offered, linked=linked, errors=errors,
+                       chosen=form.get(DUPLICATE_FIELD))
+
+
+@router.route("/cases/<case_id>/withdraw", method=["GET", "POST"])
+def withdraw(case_id: str) -> Response:
+    """Withdraw this application (say, one of two duplicates), with the reason: the case closes and its workflow stops."""
+    who, case = _case_for(case_id, "Withdrawing an application", *EDITING_ROLES)
+    errors = Errors()
+    form = posted(router)
+    if router.current_event.http_method == "POST":
+        reason = " ".join(form.get("reason").split())
+        if not reason:
+            errors.add("reason", "Enter why the application is being withdrawn")
+        elif len(reason) > 500:
+            errors.add("reason", "Reason must be 500 characters or fewer")
+        else:
+            try:
+                withdraw_case(store_for(who.council_code), workflows(), case.case_id,
+                              WithdrawalInput(expected_version=_version(form), reason=reason), who, utcnow())
+            except InvalidStep as refused:
+                errors.add("reason", refused.message)
+            except (StaleVersion, ValidationError):  # changed meanwhile, or a page that showed no version
+                errors.add("reason", "The application has changed since you opened this page. Go back to the case and check it")
+        if not errors:
+            return redirect(done_path(case.case_id, "withdrawn"))
+    duplicate_of = next(iter(linked_duplicates(loaded.history)), None) if (loaded := store_for(who.council_code).load(case.case_id)) else None
+    return render_page(router, "people/withdraw.html", HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
+                       title=f"Withdraw this application – case {case.case_id}", case=case, errors=errors,
+                       can_withdraw=case.stage in WITHDRAWABLE_STAGES, is_open=is_open(case),
+                       reason=form.get("reason") if form.fields else (f"A duplicate of case {duplicate_of}" if duplicate_of else ""))
+
+
+def _version(form) -> int:
+    """The case's version as the page showed it (a page without one cannot change the case)."""
+    value = form.get("expected_version")
+    return int(value) if value.isdigit() else 0
 
 
 @router.get("/cases/<case_id>/person/export")

@@ -23,9 +23,11 @@ from shared.core.domain.uploads import MAX_UPLOAD_BYTES, FileFormat
 from shared.resources import REPLY_PATH_PREFIX, Env
 from shared.core.logic.steps import NotWaitingForInformation
 from shared.core.domain.reply_tokens import reply_path
-from shared.services.blue_badge.logic.reply import LinkState, Reply, UploadProblem
+from shared.core.domain.uploads import UploadProblem
+from shared.services.blue_badge.logic.reply import LinkState, Reply
 from web.forms import Errors
 from web.rendering import origin_of, redirect, render_html
+from web.scans import UPLOAD_MESSAGES, upload_message
 from web.security import current_form, logger
 
 router = Router()
@@ -121,14 +123,6 @@ def _closed(reply: Reply, too_many_tries: bool = False) -> Response:
                        too_many_tries=too_many_tries, publicServiceName=PUBLIC_SERVICE_NAME)
 
 
-UPLOAD_MESSAGES = {
-    UploadProblem.MISSING: "The file was not uploaded. Choose the file and upload it again",
-    UploadProblem.EMPTY: "The selected file is empty",
-    UploadProblem.TOO_LARGE: "The selected file must be smaller than {max} MB",
-    UploadProblem.WRONG_TYPE: "The selected file must be a JPG, PNG or PDF",
-}
-
-
 def _upload_errors(reply: Reply) -> Errors:
     """The problem with the last upload, which the redirect from /uploaded names in the address."""
     errors = Errors()
@@ -139,12 +133,7 @@ def _upload_errors(reply: Reply) -> Errors:
         return errors
     if item is None or problem not in UPLOAD_MESSAGES:
         return errors
-    found = FileFormat.named(_query("found"))
-    if problem is UploadProblem.WRONG_TYPE and found is not None:
-        message = f"The selected file is a {found.label}. Choose it again: the form below now takes a {found.label} file"
-    else:
-        message = UPLOAD_MESSAGES[problem].format(max=MAX_UPLOAD_BYTES // (1024 * 1024))
-    errors.add(f"file-{item.slug}", message)
+    errors.add(f"file-{item.slug}", upload_message(problem, FileFormat.named(_query("found"))))
     return errors
 
 

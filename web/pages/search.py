@@ -9,6 +9,7 @@ caller's own council table, so another council's people are never found.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from http import HTTPStatus
 from urllib.parse import urlencode
@@ -20,7 +21,9 @@ from aws_lambda_powertools.event_handler.router import Router
 from shared.bootstrap import store_for
 from shared.services.blue_badge.domain.badge import is_valid_badge_number, normalise_badge_number
 from shared.core.domain.formats import is_valid_nino, is_valid_postcode
-from shared.core.domain.case import Case
+from shared.core.domain.case import CASE_ID_PATTERN, Case
+from shared.services.blue_badge import SERVICE_KEY as BLUE_BADGE
+from shared.services.registry import SERVICES
 from shared.resources import Role
 from shared.core.logic.casework import EDITING_ROLES, visible_case
 from shared.services.blue_badge.logic.people import CaseSummary, SearchKind, person_view, search
@@ -50,8 +53,13 @@ SEARCHES = {
 }
 DATE_OF_BIRTH = Field("date-of-birth", "Date of birth", Kind.DATE)
 RESULTS_PARAMETER = "results"  # /search?results=<id>: an opaque id of a search kept server-side (SearchStore)
-# What a search keeps: its kind and the inputs of the search forms, nothing else that was posted.
-SEARCH_FIELDS = frozenset({"kind", *(name for name, *_ in SEARCHES.values()),
+QUICK_FIELD = "q"  # the header's search box (layout.html): whatever identifies a case, recognised by its shape
+QUICK_SEARCH_PATH = "/search/quick"
+QUICK_BLANK = "Enter a badge number, National Insurance number, postcode or case reference"
+QUICK_UNRECOGNISED = ("Enter a badge number (like 1A2B3C), National Insurance number (like QQ 12 34 56 C), postcode (like NE1 4XF) "
+                      "or case reference (like NORTHSHIRE-260301-ABC234)")
+# What a search keeps: its kind and the inputs of the search forms (or the header's box), nothing else that was posted.
+SEARCH_FIELDS = frozenset({"kind", QUICK_FIELD, *(name for name, *_ in SEARCHES.values()),
                            *(f"{DATE_OF_BIRTH.name}-{part}" for part in ("day", "month", "year"))})
 
 
@@ -66,6 +74,8 @@ def search_page() -> Response:
     if fields is None:
         return _search_page(Answers(), Errors(), expired=True)
     query, errors = Answers(fields), Errors()
+    if query.value(QUICK_FIELD):
+        return _search_page(query, errors, searched=query.value(QUICK_FIELD), results=_quick_results(who, query.value(QUICK_FIELD)))
     kind, value, born = _read(query, errors)  # checked when it was posted; read again the same way
     results = None if errors else search(store_for(who.council_code), kind, value, born)
     return _search_page(query, errors, kind=kind, searched=value, results=results)
@@ -84,11 +94,63 @@ def run_search() -> Response:
     return redirect(f"/search?{urlencode({RESULTS_PARAMETER: search_id})}")
 
 
+@router.post(QUICK_SEARCH_PATH)
+def quick_search() -> Response:
+    """The header's box: a case reference opens that case (or referral); a badge number, NI number or postcode finds
+    the cases it belongs to, opening the case where there is one only. In the caller's own council's table only."""
+    who = _staff("Searching")
+    typed = posted(router).get(QUICK_FIELD)
+    kinds = recognised(typed)
+    if kinds is None:
+        errors = Errors({QUICK_FIELD: QUICK_BLANK if not typed else QUICK_UNRECOGNISED})
+        return _search_page(Answers({QUICK_FIELD: [typed]}), errors, HTTPStatus.BAD_REQUEST, quick=typed)
+    if not kinds:
+        case = visible_case(store_for(who.council_code), typed.upper(), who) if CASE_ID.match(typed.upper()) else None
+        if case is not None:
+            return redirect(SERVICES.for_case(case).case_page(case.case_id))
+    else:
+        results = _quick_results(who, typed)
+        if len(results) == 1:
+            return redirect(f"/cases/{results[0].case_id}")
+    search_id = saved_searches().save(who.user, {QUICK_FIELD: [typed]})
+    return redirect(f"/search?{urlencode({RESULTS_PARAMETER: search_id})}")
+
+
+CASE_ID = re.compile(CASE_ID_PATTERN)
+
+
+def recognised(typed: str) -> list[SearchKind] | None:
+    """The searches `typed` fits (a badge number and a postcode can look alike: both are run); [] for a case reference
+    (council-date-code, the only one with dashes); None when it fits none."""
+    value = typed.strip()
+    if not value:
+        return None
+    if "-" in value:
+        return [] if CASE_ID.match(value.upper()) else None
+    kinds = [kind for kind in (SearchKind.BADGE, SearchKind.NINO, SearchKind.POSTCODE) if SEARCHES[kind][2](value)]
+    return kinds or None
+
+
+def _quick_results(who: Caller, typed: str) -> list[CaseSummary]:
+    """Every case the header's box finds: by each kind of search it fits, or the one case it names."""
+    store = store_for(who.council_code)
+    kinds = recognised(typed)
+    if kinds is None:
+        return []
+    if not kinds:
+        case = visible_case(store, typed.strip().upper(), who)
+        return [CaseSummary.of(case)] if case is not None and SERVICES.for_case(case).key == BLUE_BADGE else []
+    found = {summary.case_id: summary for kind in kinds for summary in search(store, kind, typed)}
+    return sorted(found.values(), key=lambda summary: summary.received_at, reverse=True)
+
+
 def _search_page(query: Answers, errors: Errors, status: HTTPStatus = HTTPStatus.OK, *, expired: bool = False,
-                 kind: SearchKind | None = None, searched: str = "", results: list[CaseSummary] | None = None) -> Response:
+                 kind: SearchKind | None = None, searched: str = "", results: list[CaseSummary] | None = None,
+                 quick: str | None = None) -> Response:
+    """`quick`: what was typed into the header's box, shown there again (with its error, if any)."""
     return render_page(
-        router, "search/search.html", status, title="Search", query=query, errors=errors, results=results, kind=kind,
-        searched=searched, date_field=DATE_OF_BIRTH, expired=expired,
+        router, "search/search.html", status, title="Search results" if results is not None else "Search", query=query, errors=errors,
+        results=results, kind=kind, searched=searched, date_field=DATE_OF_BIRTH, expired=expired, quick=quick,
     )
 
 

@@ -25,17 +25,20 @@ from pydantic import ValidationError
 from shared.bootstrap import councils, service_store_for, store_for
 from shared.core.adapters.case_store import CaseStore, InvalidCursor, StaleVersion
 from shared.services.blue_badge.domain.application import ApplicationType, EligibilityCode
-from shared.core.domain.case import Case, utcnow
+from shared.core.domain.case import utcnow
 from shared.services.blue_badge.domain.case import Stage
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.services import ServiceSpec
 from shared.services.blue_badge.domain.kpi import CaseAge, case_age
+from shared.services.blue_badge.domain.queue_row import BadgeQueueRow
+from shared.core.domain import queue_row
 from shared.resources import Env
-from shared.core.logic.casework import BulkAssignment, BulkResult, CaseVersion, assign_many, set_priority
+from shared.core.logic.casework import EDITING_ROLES, BulkAssignment, BulkResult, CaseVersion, assign_many, set_priority
 from shared.services.blue_badge.logic.queues import ME, QueueNotAllowed, QueueQuery, queue_filter, stage_counts
 from shared.core.logic.tenancy import Caller
 from web.forms import Errors, errors_from
 from web.page import LEADER_ROLES, caller, posted, render_page, require_any
+from web.pages.cases import StaffOption, chosen_member, staff_options
 from web.saved_views import MAX_NAME_LENGTH, SavedView, SavedViewStore, TooManyViews
 from shared.services.blue_badge.domain.settings import badge_settings
 from shared.services.blue_badge import SERVICE_KEY
@@ -60,9 +63,16 @@ def saved_views() -> SavedViewStore:
 
 @dataclass(frozen=True)
 class QueueRow:
-    case: Case
+    case: queue_row.QueueRow  # the case's line as the queue index holds it (not the whole case)
     service: ServiceSpec
     age: CaseAge | None  # None: a case of another service than Blue Badge, whose KPI clock this is
+    name: str  # whom the case is about: the applicant (a badge holder, an organisation) or the adult referred
+    route: str | None  # a Blue Badge application's eligibility route, in words
+
+
+def _route(row: queue_row.QueueRow) -> str | None:
+    route = getattr(row, "route", None)  # Blue Badge's rows name the eligibility route
+    return route.words if route is not None else None
 
 
 @dataclass
@@ -104,10 +114,10 @@ def read_page(store: CaseStore, council: CouncilConfig, who: Caller, query: Queu
     now = utcnow()
     cursor, earlier = one(given, "cursor"), given.get("prev", [])
     try:
-        cases, next_cursor = store.queue(queue_filter(query, who, now), limit=PAGE_SIZE, after=cursor or None)
+        rows, next_cursor = store.queue(queue_filter(query, who, now), limit=PAGE_SIZE, after=cursor or None)
     except InvalidCursor:  # an old or edited link: start again at the first page
         cursor, earlier = "", []
-        cases, next_cursor = store.queue(queue_filter(query, who, now), limit=PAGE_SIZE)
+        rows, next_cursor = store.queue(queue_filter(query, who, now), limit=PAGE_SIZE)
     number = len(earlier) + 1
     pagination: dict[str, Any] = {}
     if cursor:  # "-" in the trail stands for the first page, whose cursor is empty
@@ -117,9 +127,10 @@ def read_page(store: CaseStore, council: CouncilConfig, who: Caller, query: Queu
         pagination["next"] = {"href": link({"cursor": [next_cursor], "prev": [*earlier, cursor or "-"]}), "labelText": f"Page {number + 1}"}
     today = now.date()
     runs_badges = council.runs(SERVICE_KEY)  # the KPI clock is Blue Badge's: other services' cases (My work) have none
-    return QueuePage([QueueRow(case, SERVICES.for_case(case),
-                               case_age(case, council, today) if runs_badges and case.service == SERVICE_KEY else None)
-                      for case in cases], pagination, number)
+    return QueuePage([QueueRow(row, SERVICES.get(row.service),
+                               case_age(row, council, today) if runs_badges and isinstance(row, BadgeQueueRow) else None,
+                               row.name, _route(row))
+                      for row in rows], pagination, number)
 
 
 def _first_page_blank(cursor: str) -> str:
@@ -182,6 +193,7 @@ def team_queue(store: CaseStore, council: CouncilConfig, who: Caller, *, errors:
         errors.add(refused.field, str(refused))
     return render_page(
         router, "queue/team.html", title="Team queue", errors=errors, banner=banner, results=results,
+        staff=_staff(council, values) if who.has_any(*LEADER_ROLES) else [],
         values=values, posted_values=posted_values or {}, ticked=ticked or [], counts=counts, page=page, target=target_text(council),
         action="/queue" + (f"?{urlencode(given, doseq=True)}" if given else ""),
         views=saved_views().list(who.user), leader=who.has_any(*LEADER_ROLES),
@@ -240,11 +252,10 @@ def bulk_change(store: CaseStore, council: CouncilConfig, who: Caller, action: s
     selected = _selected_cases(form.all("cases"), errors)
     assignee, priority = form.get("assignee"), form.get("priority")
     if action == "reassign":
-        if not assignee:
-            errors.add("assignee-to", "Enter the email address of the person to give the cases to")
-        elif selected:
+        person = chosen_member(form, _staff(council, filter_values(params())), errors, "assignee-to", "Choose who to give the cases to")
+        if person is not None and selected:
             try:
-                request = BulkAssignment(assignee=assignee, cases=selected)
+                request = BulkAssignment(assignee=person, cases=selected)
             except ValidationError as error:
                 errors = errors_from(error, {"assignee": "assignee-to", "cases": "cases"})
     elif not priority.isdigit() or not 0 <= int(priority) <= 100:
@@ -255,7 +266,7 @@ def bulk_change(store: CaseStore, council: CouncilConfig, who: Caller, action: s
     now = utcnow()
     if action == "reassign":
         results = assign_many(store, request, who, now)
-        done = f"reassigned to {assignee}"
+        done = f"reassigned to {request.assignee}"
     else:
         results = [_priority_result(store, item, int(priority), who, now) for item in selected]
         done = f"given priority {priority}"
@@ -264,6 +275,11 @@ def bulk_change(store: CaseStore, council: CouncilConfig, who: Caller, action: s
             for result in results]
     banner = {"text": f"{changed} of {len(results)} {'case' if len(results) == 1 else 'cases'} {done}", "success": changed == len(results)}
     return team_queue(store, council, who, banner=banner, results=rows)
+
+
+def _staff(council: CouncilConfig, filters: dict[str, str]) -> list[StaffOption]:
+    """Whom team leaders may give cases to: the council's staff, the queue's team (when filtered by one) first."""
+    return staff_options(council.code, EDITING_ROLES, filters.get("team"))
 
 
 def _selected_cases(values: list[str], errors: Errors) -> list[CaseVersion]:

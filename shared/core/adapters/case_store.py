@@ -1,12 +1,15 @@
 """DynamoDB access for one council's table (single-table design; layout in shared.resources).
 
 Items in a council table (everything about a case shares its partition, so one Query reads it all):
-  CASE#<id> / CASE              the case (GSI1-7: the work queues, see shared.resources)
+  CASE#<id> / CASE              the case, and its queue row (GSI1-7: the work queues, see shared.resources; GSI2-7 hold
+                                the row and the filtered attributes only)
   CASE#<id> / AUDIT#<at>#<n>     audit entries, oldest first
   CASE#<id> / NOTE#<at>#<n>      caseworkers' notes
   CASE#<id> / <KIND>#<record id> a service's case record (shared.core.domain.records), e.g. a badge the case ordered
                                  (GSI1: the record's queue_position, e.g. a badge's print queue)
   CASE#<id> / RESUME#<digest>    a workflow resume owed for a step recorded (GSI1: the council's pending resumes)
+  VIEWS#<id> / AUDIT#<at>#<n>    who read the case (CASE_VIEWED entries): apart from its partition, so that reading a case
+                                 never loads (nor pays for) every earlier read of it
   APPLICATION#<id> / APPLICATION marks an application id (ServiceSpec.application_id) as taken: one case per application
   LOOKUP#<kind>#<value> / CASE#<id>  search keys (each service's ServiceSpec.lookup_keys)
   LOOKUP#<KIND>#<record id> / <KIND>  which case holds a FOUND_BY_ID record (e.g. which case ordered a badge)
@@ -30,8 +33,10 @@ from typing import Any, Self, TypeVar
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from shared.core.adapters.metrics import case_written
 from shared.core.domain.case import AuditEntry, Case, CaseStage, Note, ParkedApplication, ParkedStatus
 from shared.core.domain.pending_resume import PendingResume
+from shared.core.domain.queue_row import QueueRow
 from shared.core.domain.records import CaseRecord
 from shared.core.domain.retention import ErasureRequest
 from shared.core.domain.services import ServiceRegistry
@@ -39,6 +44,7 @@ from shared.resources import (
     ASSIGNEE_INDEX,
     CASE_TABLE_LAYOUT,
     PRIORITY_INDEX,
+    QUEUE_ROW_ATTRIBUTE,
     REFERRAL_INDEX,
     STAGE_INDEX,
     TEAM_INDEX,
@@ -51,7 +57,7 @@ CASE_SK = "CASE"
 PARKED_SK = "PARKED"
 PARKED_QUEUE = "PARKED"
 
-PageItem = TypeVar("PageItem", Case, ParkedApplication, CaseRecord, PendingResume)
+PageItem = TypeVar("PageItem", Case, QueueRow, ParkedApplication, CaseRecord, PendingResume)
 Record = TypeVar("Record", bound=CaseRecord)
 
 _serializer = TypeSerializer()
@@ -131,6 +137,14 @@ ERASE_PER_TRANSACTION = 99
 
 def erasure_request_key(case_id: str) -> dict[str, str]:
     return {PK: f"ERASURE#{case_id}", SK: "ERASURE"}
+
+
+def view_log_key(case_id: str) -> str:
+    return f"VIEWS#{case_id}"
+
+
+def _oldest_first(entries: list[AuditEntry]) -> list[AuditEntry]:
+    return sorted(entries, key=lambda entry: entry.at)
 
 
 def resume_key(resume: PendingResume) -> dict[str, str]:
@@ -240,6 +254,19 @@ class CaseStore:
         """A case from a queue that may hold several services' cases (by assignee, by assessor): None when out of scope."""
         return self._read_case(item) if self._in_scope(item) else None
 
+    def _read_queue_row(self, item: dict[str, Any]) -> QueueRow | None:
+        """A case's line from a work-queue index (None when out of scope). Its row is projected into every queue index;
+        only a case written before rows were kept lacks one, and it is read from its body (GSI1 holds whole items)."""
+        if not self._in_scope(item):
+            return None
+        spec = self._services.get(item.get("service") or self._services.legacy)
+        if QUEUE_ROW_ATTRIBUTE in item:
+            return spec.queue_row.model_validate_json(item[QUEUE_ROW_ATTRIBUTE])
+        if "body" in item:
+            return spec.queue_row.of(self._read_case(item))
+        raise RuntimeError(f"case item {item[PK]} in a queue index has no {QUEUE_ROW_ATTRIBUTE!r}: write the rows of cases "
+                           "stored before rows were kept before reading queues from the projected indexes")
+
     def _in_scope(self, item: dict[str, Any]) -> bool:
         return self._only_service is None or (item.get("service") or self._services.legacy) == self._only_service
 
@@ -265,6 +292,7 @@ class CaseStore:
                 existing = self._get_item(marker_key)
                 raise DuplicateApplication(application_id, existing["case_id"] if existing else "unknown") from None
             raise
+        case_written(case, spec, created=True)
 
     def case_for_application(self, application_id: str) -> str | None:
         """The case an application already became, if any (its marker, written with the case)."""
@@ -275,28 +303,60 @@ class CaseStore:
         item = self._get_item(case_key(case_id))
         return self._read_case(item) if item and self._in_scope(item) else None
 
-    def save(self, case: Case, expected_version: int, audit: AuditEntry, resume: PendingResume | None = None) -> None:
+    def save(self, case: Case, expected_version: int, audit: AuditEntry, resume: PendingResume | None = None,
+             records: Sequence[CaseRecord] = ()) -> None:
         """Replace the case if nobody changed it since `expected_version` was read; audit in the same transaction,
-        and with it the workflow resume the change owes, if any (an outbox entry: see pending_resume)."""
+        and with it the workflow resume the change owes, if any (an outbox entry: see pending_resume), and any new
+        records the change makes (a service's own outbox entries, e.g. a status owed to another system)."""
         writes = [self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))]
         if resume is not None:
             writes.append(self._put(self._resume_item(resume), new_only=True))
+        writes += [write for record in records for write in self._new_record_writes(record, None)]
         self._transact(writes, "case", case.case_id)
+        case_written(case, self._services.for_case(case))
+
+    def audit_together(self, unchanged: Sequence[tuple[str, int]], audits: Sequence[AuditEntry]) -> None:
+        """Audit entries about several cases (two linked as duplicates), written all or none, and only while each
+        case is still at the version given: StaleVersion if any changed."""
+        checks = [{"ConditionCheck": {"TableName": self.table_name, "Key": _marshal(case_key(case_id)),
+                                      "ConditionExpression": "version = :expected",
+                                      "ExpressionAttributeValues": {":expected": {"N": str(version)}}}}
+                  for case_id, version in unchanged]
+        self._transact(checks + [self._put(self._audit_item(audit), new_only=True) for audit in audits], "case",
+                       ", ".join(case_id for case_id, _ in unchanged))
+
+    def record_view(self, audit: AuditEntry) -> None:
+        """A read of the case (CASE_VIEWED), into the case's view log."""
+        item = self._audit_item(audit) | {PK: view_log_key(audit.case_id)}
+        self._client.put_item(**self._put(item, new_only=True)["Put"])
+
+    def views(self, case_id: str, limit: int | None = None) -> list[AuditEntry]:
+        """Reads of the case, newest first (the latest `limit` of them, or all)."""
+        query: dict[str, Any] = {"KeyConditionExpression": "#pk = :pk", "ExpressionAttributeNames": {"#pk": PK},
+                                 "ExpressionAttributeValues": {":pk": {"S": view_log_key(case_id)}}, "ScanIndexForward": False}
+        if limit is not None:
+            response = self._client.query(TableName=self.table_name, Limit=limit, **query)
+            items = [_unmarshal(item) for item in response["Items"]]
+        else:
+            items = self._query_all(**query)
+        return [AuditEntry.model_validate_json(item["body"]) for item in items]
 
     def append_audit(self, audit: AuditEntry) -> None:
         """An entry that records something about the case without changing it (a notification sent)."""
         self._client.put_item(**self._put(self._audit_item(audit), new_only=True)["Put"])
 
     def history(self, case_id: str) -> list[AuditEntry]:
+        """Every audit entry of the case, its reads (the view log) included, oldest first."""
         items = self._query_all(
             KeyConditionExpression="#pk = :pk AND begins_with(#sk, :audit)",
             ExpressionAttributeNames={"#pk": PK, "#sk": SK},
             ExpressionAttributeValues={":pk": {"S": f"CASE#{case_id}"}, ":audit": {"S": "AUDIT#"}},
         )
-        return [AuditEntry.model_validate_json(item["body"]) for item in items]
+        return _oldest_first([AuditEntry.model_validate_json(item["body"]) for item in items] + self.views(case_id))
 
-    def load(self, case_id: str) -> CaseFile | None:
-        """The case with its history, notes and case records: one Query on the case's partition."""
+    def load(self, case_id: str, with_views: bool = False) -> CaseFile | None:
+        """The case with its history, notes and case records: one Query on the case's partition. Its reads (the view
+        log) are not in its history unless `with_views` (a second Query: a subject access export wants every one)."""
         items = self._query_all(
             KeyConditionExpression="#pk = :pk",
             ExpressionAttributeNames={"#pk": PK},
@@ -310,9 +370,10 @@ class CaseStore:
                 case_item = item
         if case_item is None or not self._in_scope(case_item):
             return None
+        history = [AuditEntry.model_validate_json(body) for body in by_kind.get("AUDIT", [])]
         return CaseFile(
             case=self._read_case(case_item),
-            history=[AuditEntry.model_validate_json(body) for body in by_kind.get("AUDIT", [])],
+            history=_oldest_first(history + self.views(case_id)) if with_views else history,
             notes=[Note.model_validate_json(body) for body in by_kind.get("NOTE", [])],
             records={kind: [model.model_validate_json(body) for body in bodies] for kind, bodies in by_kind.items()
                      if (model := self._services.record_model(kind)) is not None},
@@ -330,8 +391,9 @@ class CaseStore:
         """One page of a stage's queue, oldest first; `after` is the opaque cursor of the previous page."""
         return self._query_page(self._read_queued_case, STAGE_INDEX, stage_queue_key(stage), limit, after)
 
-    def queue(self, wanted: QueueFilter, limit: int = 50, after: str | None = None) -> tuple[list[Case], str | None]:
-        """One page of a work queue: a Query on the index that matches the most selective filter."""
+    def queue(self, wanted: QueueFilter, limit: int = 50, after: str | None = None) -> tuple[list[QueueRow], str | None]:
+        """One page of a work queue, as its lines (not whole cases): a Query on the index that matches the most selective
+        filter."""
         filters: dict[str, tuple[str, Any]] = {}  # attribute -> (operator, value) for what the key does not cover
         if wanted.assignee is not None:
             index, key = ASSIGNEE_INDEX, assignee_queue_key(wanted.assignee)
@@ -365,7 +427,7 @@ class CaseStore:
                 filters["received_at"] = ("<", before)
             else:
                 sort_before = before
-        return self._query_page(self._read_queued_case, index, key, limit, after, sort_before=sort_before, filters=filters,
+        return self._query_page(self._read_queue_row, index, key, limit, after, sort_before=sort_before, filters=filters,
                                 ascending=wanted.order is not QueueOrder.NEWEST)
 
     def _filter_index(self, stage: CaseStage | None, attribute: str) -> IndexSpec | None:
@@ -432,6 +494,7 @@ class CaseStore:
         if replaced is not None:  # already changed by the caller, one version on from the one read
             writes.append(self._conditional_put(self._record_item(replaced), replaced.version - 1))
         self._transact(writes, "case", case.case_id)
+        case_written(case, self._services.for_case(case))
 
     def _new_record_writes(self, record: CaseRecord, extra_write: Callable[[Any], dict[str, Any]] | None) -> list[dict[str, Any]]:
         writes = [self._put(self._record_item(record), new_only=True)]
@@ -501,8 +564,8 @@ class CaseStore:
 
     # ------------------------------------------------------------ erasure (shared/core/logic/lifecycle.py)
     def erase(self, case_file: CaseFile, tombstone: AuditEntry) -> None:
-        """Delete every item of a case - its partition (history, notes, case records, reply links, resumes), its
-        records' owner keys, its search keys and application marker - and leave `tombstone` in its place.
+        """Delete every item of a case - its partition (history, notes, case records, reply links, resumes), its view
+        log, its records' owner keys, its search keys and application marker - and leave `tombstone` in its place.
 
         A case can hold more than one transaction's items, so the items that hang off it go first, in transactions
         guarded by the case's version; the case, its keys and the tombstone go last, together. A run that stops
@@ -512,7 +575,11 @@ class CaseStore:
             KeyConditionExpression="#pk = :pk", ExpressionAttributeNames={"#pk": PK, "#sk": SK},
             ExpressionAttributeValues={":pk": {"S": f"CASE#{case.case_id}"}}, ProjectionExpression="#pk, #sk",
         )
-        hanging = [{PK: item[PK], SK: item[SK]} for item in partition if item[SK] != CASE_SK]
+        views = self._query_all(
+            KeyConditionExpression="#pk = :pk", ExpressionAttributeNames={"#pk": PK, "#sk": SK},
+            ExpressionAttributeValues={":pk": {"S": view_log_key(case.case_id)}}, ProjectionExpression="#pk, #sk",
+        )
+        hanging = [{PK: item[PK], SK: item[SK]} for item in partition + views if item[SK] != CASE_SK]
         hanging += [record_owner_key(record.KIND, record.record_id)
                     for records in case_file.records.values() for record in records if record.FOUND_BY_ID]
         unchanged = {"ConditionCheck": {
@@ -556,8 +623,15 @@ class CaseStore:
         return {"Delete": {"TableName": self.table_name, "Key": _marshal(key)}}
 
     # ------------------------------------------------------------ parked applications
-    def park(self, parked: ParkedApplication) -> None:
-        self._client.put_item(**self._put(self._parked_item(parked), new_only=True)["Put"])
+    def park(self, parked: ParkedApplication) -> bool:
+        """Park it; False if an item with its id is already parked (ids that are digests make this a duplicate check)."""
+        try:
+            self._client.put_item(**self._put(self._parked_item(parked), new_only=True)["Put"])
+        except ClientError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
 
     def get_parked(self, parked_id: str) -> ParkedApplication | None:
         item = self._get_item(parked_key(parked_id))
@@ -587,6 +661,7 @@ class CaseStore:
         filters = spec.queue_filters(case)
         item = case_key(case.case_id) | {
             "body": case.model_dump_json(),
+            QUEUE_ROW_ATTRIBUTE: spec.queue_row.of(case).model_dump_json(),
             "version": case.version,
             "service": case.service,
             # Plain attributes that queue Queries filter on.

@@ -46,7 +46,8 @@ class EvidenceUploads:
     def stored(self, key: str) -> StoredUpload | None:
         try:
             head = self._s3.head_object(Bucket=self.bucket, Key=key)
-            first = self._s3.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{SNIFF_BYTES - 1}")["Body"].read()
+            # An empty object has no byte range to read (S3 answers InvalidRange).
+            first = self._s3.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{SNIFF_BYTES - 1}")["Body"].read() if head["ContentLength"] else b""
         except ClientError as error:
             if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
                 return None

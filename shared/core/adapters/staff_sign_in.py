@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from shared.core.logic.tenancy import Caller, NoCouncilAccess, caller_from_claims
+from shared.resources import Role, council_group, team_group
 
 NEW_PASSWORD = "NEW_PASSWORD_REQUIRED"
 MFA_SETUP = "MFA_SETUP"
@@ -116,3 +118,30 @@ def _answer_problem(challenge: str, error: Exception) -> str:
         detail = str(getattr(error, "response", {}).get("Error", {}).get("Message", "")).removeprefix("Password does not conform to policy: ")
         return f"Choose a different password: {detail}" if detail else "Choose a different password"
     return "The code is not correct: enter the newest 6-digit code from your authenticator app"
+
+
+class StaffDirectory:
+    """A council's staff as the user pool's groups have them (ListUsersInGroup): the people a case may be given or
+    referred to. Only enabled, confirmed accounts count; each person by the email they sign in with."""
+
+    def __init__(self, cognito: Any, user_pool_id: str):
+        self._cognito = cognito
+        self._pool = user_pool_id
+
+    def members(self, council_code: str, roles: Iterable[Role], team: str | None = None) -> list[str]:
+        """The emails of the council's staff holding any of `roles` (and, given a team key, in that team), sorted."""
+        people: set[str] = set()
+        for role in roles:
+            people |= self._group(council_group(council_code, role))
+        if team is not None:
+            people &= self._group(team_group(council_code, team))
+        return sorted(people)
+
+    def _group(self, group: str) -> set[str]:
+        pages = self._cognito.get_paginator("list_users_in_group").paginate(UserPoolId=self._pool, GroupName=group)
+        try:
+            users = [user for page in pages for user in page["Users"]]
+        except self._cognito.exceptions.ResourceNotFoundException:  # no such group: a council or team nobody is in yet
+            return set()
+        return {attribute["Value"].lower() for user in users if user.get("Enabled", True) and user.get("UserStatus") == "CONFIRMED"
+                for attribute in user.get("Attributes", []) if attribute["Name"] == "email"}

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 CASE_ID_PATTERN = r"^[A-Z0-9-]{6,64}$"  # what the API and the pages accept as a case id in a path
 
@@ -93,6 +93,8 @@ class Case(BaseModel):
     referred_to: str | None = Field(default=None, description="The assessor the case is referred to")
     needs_attention: str | None = Field(default=None, description="Why the workflow stopped; cleared when it moves on")
     workflow_restarts: int = Field(default=0, ge=0, description="How often the workflow was started again after it stopped")
+    # Set by changed() when the stage changes, read by the case store when it writes the case: never stored.
+    _stage_entered: CaseStage | None = PrivateAttr(default=None)
 
     def moved_to(self, stage: CaseStage, now: datetime) -> Case:
         if stage not in self.TRANSITIONS[self.stage]:
@@ -101,7 +103,16 @@ class Case(BaseModel):
 
     def changed(self, now: datetime, **fields: Any) -> Case:
         """A copy with `fields` changed, one version on (what a conditional save expects)."""
-        return self.model_copy(update=fields | {"updated_at": now, "version": self.version + 1})
+        copy = self.model_copy(update=fields | {"updated_at": now, "version": self.version + 1})
+        if "stage" in fields and fields["stage"] != self.stage:
+            copy._stage_entered = fields["stage"]
+        return copy
+
+    def take_stage_entered(self) -> CaseStage | None:
+        """The stage this case entered since it was read or last written (the store's metrics), and forget it, so that
+        a second write of the same copy does not count it again."""
+        entered, self._stage_entered = self._stage_entered, None
+        return entered
 
     @property
     def missing_codes(self) -> list[str]:
@@ -185,7 +196,3 @@ class ParkedApplication(BaseModel):
     replayed_case_id: str | None = None
     expires_at: datetime | None = Field(default=None, description="Once replayed: when the record goes (the council's retention)")
     version: int = 1
-
-    @staticmethod
-    def new_id(now: datetime) -> str:
-        return f"P-{now:%y%m%d%H%M%S}-{secrets.token_hex(3).upper()}"

@@ -105,6 +105,11 @@ class CouncilConfig(_Strict):
     information_request_days: int = Field(default=28, ge=7, le=90, description="How long to wait for missing information")
     information_reminder_days: int = Field(default=7, ge=1, le=30, description="Days before the information deadline that the sender is reminded")
     retention: RetentionSchedule = Field(default_factory=RetentionSchedule)
+    # The council's "no applications" alarm fires after this many hours without one (None: no such alarm, for a council
+    # too small to expect one every day). The online form takes applications every day; for a council that takes them
+    # on working days only, set it past a weekend (72, or 96 for a bank holiday weekend).
+    no_applications_alarm_hours: int | None = Field(
+        default=24, ge=6, le=168, description="Hours without an application before the council's alarm fires (null: none)")
 
     @model_validator(mode="after")
     def reminder_before_deadline(self) -> CouncilConfig:

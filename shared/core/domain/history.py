@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared.core.domain.case import AuditEntry
+from shared.core.domain.duplicates import DUPLICATE_LINKED, OTHER_CASE
 from shared.core.domain.retention import ERASED_ACTION, REQUEST_REASONS, ErasureReason
 
 VIEWED = "CASE_VIEWED"  # listed apart from the history, so that the changes stay readable
@@ -211,6 +212,10 @@ def _note(entry: AuditEntry, words: Words) -> str:
     return "Added a note."
 
 
+def _duplicate(entry: AuditEntry, words: Words) -> str:
+    return f"Linked this {words.noun} and {words.noun} {_after(entry, OTHER_CASE)} as duplicates: the same person applied twice."
+
+
 def _unknown(entry: AuditEntry, words: Words) -> str:
     return f"{in_words(entry.action).capitalize()}."
 
@@ -222,4 +227,5 @@ _ENGINE: dict[str, Sentence] = {
     "WORKFLOW_RESUMED": _resumed, "NEEDS_ATTENTION": _needs_attention, "WAIT_ESCALATED": _escalated,
     "NOTIFICATION_SENT": _email, "NOTIFICATION_FAILED": _email, "NOTIFICATION_NOT_SENT": _email,
     "PERSONAL_DATA_EXPORTED": _exported, "ERASURE_REQUESTED": _erasure_requested, ERASED_ACTION: _erased,
+    DUPLICATE_LINKED: _duplicate,
 }

@@ -13,6 +13,8 @@ from shared.core.domain.case import Case, CaseStage
 from shared.core.domain.council import ServiceSettings
 from shared.core.domain.email import EmailCatalogue
 from shared.core.domain.history import ServiceHistory
+from shared.core.domain.metrics import ServiceMetrics
+from shared.core.domain.queue_row import QueueRow
 from shared.core.domain.retention import RetentionRule
 from shared.core.domain.records import CaseRecord
 from shared.core.domain.recovery import WorkflowRecovery
@@ -75,6 +77,10 @@ class ServiceSpec:
     records: tuple[type[CaseRecord], ...] = ()
     # How its own steps read in a case's history (None: the engine words only its own actions).
     history: ServiceHistory | None = None
+    # Its own business metrics, and how a decision reads off one of its cases (shared.core.domain.metrics).
+    metrics: ServiceMetrics = ServiceMetrics()
+    # Its cases' line in a work queue: what its queues show, kept on the case's item for the queue indexes.
+    queue_row: type[QueueRow] = QueueRow
 
     def __post_init__(self) -> None:
         if len(self.indexed_filters) > len(FILTER_INDEXES):

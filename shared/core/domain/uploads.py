@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -41,3 +42,24 @@ SNIFF_BYTES = 8
 def sniff(head: bytes) -> FileFormat | None:
     """The format a file's first bytes show, whatever its name or declared type claims."""
     return next((fmt for magic, fmt in _MAGIC if head.startswith(magic)), None)
+
+
+class UploadProblem(StrEnum):
+    MISSING = "missing"
+    EMPTY = "empty"
+    TOO_LARGE = "too-large"
+    WRONG_TYPE = "wrong-type"
+    TOO_MANY_TRIES = "too-many-tries"
+
+
+def upload_problem(size: int, content_type: str, head: bytes, formats: Collection[FileFormat] = tuple(FileFormat)) -> UploadProblem | None:
+    """What is wrong with a stored upload (None when it may count): empty, too large, or not what its first bytes and
+    declared type both say it is, one of `formats` (a badge photo is printed, and the printer takes JPEG only)."""
+    found = sniff(head)
+    if size == 0:
+        return UploadProblem.EMPTY
+    if size > MAX_UPLOAD_BYTES:
+        return UploadProblem.TOO_LARGE
+    if found is None or found.value != content_type or found not in formats:
+        return UploadProblem.WRONG_TYPE
+    return None

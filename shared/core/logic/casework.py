@@ -3,6 +3,7 @@ priority, notes, and referral to an assessor."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +24,10 @@ MAX_BULK = 100
 
 class ActionNotAllowed(PermissionError):
     pass
+
+
+# Whether an email is one of the council's staff who may be given the case (the caller's adapter lists them, only if asked).
+StaffCheck = Callable[[str], bool]
 
 
 def can_see(caller: Caller, case: Case) -> bool:
@@ -49,7 +54,7 @@ def view_case(store: CaseStore, case_id: str, caller: Caller, now: datetime) -> 
     if loaded is None or not can_see(caller, loaded.case):
         return None
     viewed = AuditEntry(case_id=case_id, at=now, actor=caller.actor, action="CASE_VIEWED")
-    store.append_audit(viewed)
+    store.record_view(viewed)  # into the case's view log, which later reads of the case do not load
     loaded.history.append(viewed)
     return loaded
 
@@ -62,7 +67,15 @@ def _change(store: CaseStore, case: Case, expected_version: int, caller: Caller,
     return updated
 
 
-def assign(store: CaseStore, case_id: str, assignee: str | None, expected_version: int, caller: Caller, now: datetime) -> Case | None:
+def ensure_staff(field: str, person: str | None, caller: Caller, is_staff: StaffCheck | None) -> None:
+    """A case goes to someone else only if they are one of the council's staff who may take it (InvalidStep on `field`:
+    a 422). Taking it yourself needs no look-up: you signed in as the council's staff."""
+    if person is not None and is_staff is not None and person.lower() != caller.user.lower() and not is_staff(person):
+        raise InvalidStep(field, f"{person} is not a member of your council's staff who can be given this case")
+
+
+def assign(store: CaseStore, case_id: str, assignee: str | None, expected_version: int, caller: Caller, now: datetime,
+           is_staff: StaffCheck | None = None) -> Case | None:
     """Claim, release or (team leaders) allocate a case; conditional on the version the caller saw."""
     case = store.get(case_id)
     if case is None:
@@ -71,6 +84,7 @@ def assign(store: CaseStore, case_id: str, assignee: str | None, expected_versio
         require(caller, EDITING_ROLES, "working on cases")
         if assignee not in (None, caller.user) or case.assignee not in (None, caller.user):
             raise ActionNotAllowed("only a team leader can give a case to someone else or take it from them")
+    ensure_staff("assignee", assignee, caller, is_staff)
     return _change(store, case, expected_version, caller, now, "ASSIGNED", assignee=assignee)
 
 
@@ -115,9 +129,10 @@ class BulkResult(BaseModel):
     message: str | None = None
 
 
-def assign_many(store: CaseStore, request: BulkAssignment, caller: Caller, now: datetime) -> list[BulkResult]:
+def assign_many(store: CaseStore, request: BulkAssignment, caller: Caller, now: datetime, is_staff: StaffCheck | None = None) -> list[BulkResult]:
     """Team leaders reassign a caseload; each case is its own conditional write, so one stale case fails alone."""
     require(caller, ALLOCATING_ROLES, "reassigning cases in bulk")
+    ensure_staff("assignee", request.assignee, caller, is_staff)
     results = []
     for item in request.cases:
         try:
@@ -135,7 +150,8 @@ def set_priority(store: CaseStore, case_id: str, priority: int, expected_version
     return _change(store, case, expected_version, caller, now, "PRIORITY_CHANGED", priority=priority) if case else None
 
 
-def refer(store: CaseStore, case_id: str, assessor: str | None, expected_version: int, caller: Caller, now: datetime) -> Case | None:
+def refer(store: CaseStore, case_id: str, assessor: str | None, expected_version: int, caller: Caller, now: datetime,
+          is_staff: StaffCheck | None = None) -> Case | None:
     """Refer a case to an assessor (who then sees it and may record the assessment), or withdraw the referral."""
     require(caller, EDITING_ROLES, "referring a case to an assessor")
     case = store.get(case_id)
@@ -144,6 +160,7 @@ def refer(store: CaseStore, case_id: str, assessor: str | None, expected_version
     if assessor is not None and case.stage not in case.ASSESSOR_STAGES:
         at = ", ".join(sorted(stage.value for stage in case.ASSESSOR_STAGES)) or "no stage of its service"
         raise ActionNotAllowed(f"case {case_id} is at {case.stage.value}; only a case at {at} can be referred")
+    ensure_staff("assessor", assessor, caller, is_staff)
     return _change(store, case, expected_version, caller, now, "REFERRED", referred_to=assessor)
 
 

@@ -7,10 +7,14 @@ from datetime import datetime
 
 from shared.core.adapters.case_store import CaseStore
 from shared.core.adapters.email import EmailSender, deliver
+from shared.core.adapters.metrics import emit
 from shared.core.domain.case import AuditEntry, Case
 from shared.core.domain.email import EmailMessage
+from shared.core.domain.metrics import NOTIFICATIONS
 
 NOTIFIER_ACTOR = "notifications"
+# The Notifications metric's `result`, by the history entry: no address means staff write a letter instead.
+NOTIFICATION_RESULTS = {"NOTIFICATION_SENT": "SENT", "NOTIFICATION_FAILED": "FAILED", "NOTIFICATION_NOT_SENT": "LETTER_NEEDED"}
 
 
 def send_and_record(sender: EmailSender, store: CaseStore, case: Case, kind: str, message: EmailMessage | None,
@@ -27,3 +31,4 @@ def send_and_record(sender: EmailSender, store: CaseStore, case: Case, kind: str
         if outcome.delivered:  # the text as sent, so that staff can read what the person was told
             detail["body"] = message.body_text
     store.append_audit(AuditEntry(case_id=case.case_id, at=at, actor=NOTIFIER_ACTOR, action=action, after=detail))
+    emit(NOTIFICATIONS, council=case.council_code, scheme=case.service, result=NOTIFICATION_RESULTS[action])

@@ -114,7 +114,7 @@ def _case_record(case_file: CaseFile) -> dict:
 def export_person(store: CaseStore, evidence: EvidenceFiles, case: Case, actor: str, now: datetime) -> str:
     """Everything held about the person of `case` - each case, its records (a badge), note and history entry, and the documents - as
     one zip in the council's exports folder; its key. The export is audited on the case it was made from."""
-    case_files = [found for found in map(store.load, person_case_ids(store, case)) if found is not None]
+    case_files = [found for found in (store.load(case_id, with_views=True) for case_id in person_case_ids(store, case)) if found is not None]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         record = {"exported_at": now.isoformat(), "council_code": case.council_code,

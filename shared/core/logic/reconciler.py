@@ -11,6 +11,7 @@ A case at a stage where a person acts expects a running execution waiting at tha
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -36,13 +37,34 @@ class Reconciliation:
     restarted: list[str] = field(default_factory=list)
     renewed: list[str] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)
+    # When each case found needing attention was last changed (flagged, at the latest): the business metrics' gauges.
+    attention_since: list[datetime] = field(default_factory=list)
 
 
 def reconcile(store: CaseStore, workflows: Workflows, council: CouncilConfig, now: datetime) -> Reconciliation:
     """Check every case of one council that should have a workflow waiting for a person (Queries, never a Scan)."""
+    done = Reconciliation()
+    for recovery, case in _waiting_cases(store, council):
+        if case.needs_attention is not None:
+            done.attention_since.append(case.updated_at)
+        try:
+            _reconcile_case(store, workflows, council, recovery, case, now, done)
+        except StaleVersion:  # the case moved while we looked: the next run sees it as it is then
+            continue
+    return done
+
+
+def cases_needing_attention(store: CaseStore, council: CouncilConfig) -> list[Case]:
+    """The council's cases flagged for a person (each with its reason in `needs_attention`), oldest first: the same
+    stage Queries the reconciler reads (there is no index of flagged cases)."""
+    flagged = [case for _, case in _waiting_cases(store, council) if case.needs_attention is not None]
+    return sorted(flagged, key=lambda case: case.received_at)
+
+
+def _waiting_cases(store: CaseStore, council: CouncilConfig) -> Iterator[tuple[WorkflowRecovery, Case]]:
+    """Every case at a stage where one of the council's services waits for a person, page by page."""
     from shared.services.registry import SERVICES  # the deployment's services (the registry imports the core)
 
-    done = Reconciliation()
     for service in SERVICES:
         if service.recovery is None or not council.runs(service.key):
             continue
@@ -51,13 +73,9 @@ def reconcile(store: CaseStore, workflows: Workflows, council: CouncilConfig, no
             while True:
                 cases, cursor = store.by_stage(stage, limit=PAGE_SIZE, after=cursor)
                 for case in cases:
-                    try:
-                        _reconcile_case(store, workflows, council, service.recovery, case, now, done)
-                    except StaleVersion:  # the case moved while we looked: the next run sees it as it is then
-                        continue
+                    yield service.recovery, case
                 if cursor is None:
                     break
-    return done
 
 
 def _reconcile_case(store: CaseStore, workflows: Workflows, council: CouncilConfig, recovery: WorkflowRecovery, case: Case,

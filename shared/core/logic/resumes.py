@@ -9,6 +9,7 @@ A resume whose task waits no more (already resumed, timed out) is dropped: sendi
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -17,6 +18,7 @@ from shared.core.adapters.case_store import CaseStore
 from shared.core.adapters.workflows import ResumeFailed, Workflows
 from shared.core.domain.case import AuditEntry, Case
 from shared.core.domain.pending_resume import PendingResume
+from shared.core.domain.records import CaseRecord
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +35,11 @@ class Delivery(StrEnum):
 
 def record_and_resume(
     store: CaseStore, workflows: Workflows, updated: Case, expected_version: int, audit: AuditEntry, resume: PendingResume,
+    records: Sequence[CaseRecord] = (),
 ) -> Case:
-    """Save a person's step with the resume it owes, then send the resume; the step stands even if the send fails."""
-    store.save(updated, expected_version=expected_version, audit=audit, resume=resume)
+    """Save a person's step with the resume it owes (and any new records it makes), then send the resume; the step
+    stands even if the send fails."""
+    store.save(updated, expected_version=expected_version, audit=audit, resume=resume, records=records)
     # After the save, so the next workflow step reads what was recorded.
     _deliver(store, workflows, resume)
     return updated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.services.asc_triage.domain.queue_row import ReferralQueueRow
 from shared.core.domain.services import ServiceSpec
 from shared.resources import WORKFLOWS_BY_KEY, WorkflowKey
 from shared.services.asc_triage import SERVICE_KEY
@@ -14,6 +15,7 @@ from shared.services.asc_triage.logic.dashboard import triage_dashboard_tables
 from shared.services.asc_triage.logic.recovery import ASC_RECOVERY
 from shared.services.asc_triage.domain.retention import REFERRAL_RETENTION
 from shared.services.asc_triage.logic.case_actions import step_actions
+from shared.services.asc_triage.metrics import ASC_TRIAGE_METRICS
 
 NHS_NUMBER_LOOKUP = "NHS"
 PERSON_LOOKUP = "ASC-PERSON"  # apart from other services' people: the existing customer check is against ASC cases
@@ -62,5 +64,7 @@ ASC_TRIAGE = ServiceSpec(
     recovery=ASC_RECOVERY,
     retention=REFERRAL_RETENTION,
     history=ASC_HISTORY,
+    metrics=ASC_TRIAGE_METRICS,
+    queue_row=ReferralQueueRow,
 
 )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from shared.services.blue_badge.domain.queue_row import BadgeQueueRow
 from shared.core.domain.services import ServiceSpec
 from shared.resources import WORKFLOWS_BY_KEY, WorkflowKey
 from shared.services.blue_badge import SERVICE_KEY
 from shared.services.blue_badge.domain.history import BLUE_BADGE_HISTORY
 from shared.services.blue_badge.domain.application import Application
 from shared.services.blue_badge.domain.badge import Badge
+from shared.services.blue_badge.domain.national import NationalStatusReport
 from shared.services.blue_badge.domain.case import BadgeCase, Stage
 from shared.services.blue_badge.domain.notifications import BLUE_BADGE_EMAILS
 from shared.services.blue_badge.domain.settings import BlueBadgeSettings
@@ -15,6 +17,7 @@ from shared.services.blue_badge.logic.dashboard import badge_dashboard_tables
 from shared.services.blue_badge.logic.recovery import BLUE_BADGE_RECOVERY
 from shared.services.blue_badge.domain.retention import BADGE_RETENTION
 from shared.services.blue_badge.logic.case_actions import step_actions
+from shared.services.blue_badge.metrics import BLUE_BADGE_METRICS
 
 
 def lookup_keys(case: BadgeCase) -> list[str]:
@@ -69,8 +72,10 @@ BLUE_BADGE = ServiceSpec(
     case_actions=step_actions,
     indexed_filters=("application_type", "route"),
     recovery=BLUE_BADGE_RECOVERY,
-    records=(Badge,),
+    records=(Badge, NationalStatusReport),  # NationalStatusReport: statuses owed to a national Applications API
     retention=BADGE_RETENTION,
     history=BLUE_BADGE_HISTORY,
+    metrics=BLUE_BADGE_METRICS,
+    queue_row=BadgeQueueRow,
 
 )

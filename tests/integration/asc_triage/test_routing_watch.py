@@ -62,8 +62,11 @@ def watch(capsys) -> tuple[dict, dict[str, dict[str, int]]]:
             assert directive["Dimensions"] == [["council", "service"]]  # the function's name, as on the totals
             [metric] = directive["Metrics"]
             by_council.setdefault(record["council"], {})[metric["Name"]] = count(record, metric["Name"])
-    [total] = [record for record in emf if "council" not in record]
-    by_council["total"] = {name: count(total, name) for name in (ASC_METRIC_DUE_SOON, ASC_METRIC_OVERDUE)}
+    # The totals: one EMF record per metric (shared.core.adapters.metrics writes each metric on its own line).
+    totals = [record for record in emf if "council" not in record]
+    assert len(totals) == 2, totals
+    by_council["total"] = {name: count(record, name) for record in totals for name in (ASC_METRIC_DUE_SOON, ASC_METRIC_OVERDUE)
+                           if name in record}
     return result, by_council
 
 

@@ -12,43 +12,23 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import holidays
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+# The platform's one working-day calendar (weekdays less the nation's bank holidays); business days are its days.
+from shared.core.domain.working_days import is_bank_holiday as is_bank_holiday, is_working_day as is_business_day  # re-exported
 
 # The core's Nation StrEnum has these values; any str equal to one of them is accepted.
 Nation = Literal["ENG", "WLS", "SCO", "NIR"]
-
-# Our nation codes to the `holidays` package's subdivisions of GB (ISO 3166-2:GB: Scotland is SCT there).
-_SUBDIVISION = {"ENG": "ENG", "WLS": "WLS", "SCO": "SCT", "NIR": "NIR"}
 
 LONDON = ZoneInfo("Europe/London")
 OPENS = time(9)
 CLOSES = time(17)
 ROUTING_TARGET_HOURS = 24.0
 ONE_HOUR = timedelta(hours=1)
-
-
-@cache
-def _bank_holidays(nation: str) -> holidays.HolidayBase:
-    try:
-        subdivision = _SUBDIVISION[nation]
-    except KeyError:
-        raise ValueError(f"unknown nation {nation!r}: one of {', '.join(_SUBDIVISION)}") from None
-    # The calendar fills in each year the first time a date of that year is asked about.
-    return holidays.country_holidays("GB", subdiv=subdivision)
-
-
-def is_bank_holiday(day: date, nation: str) -> bool:
-    """A bank holiday in the nation, including a substitute day when the holiday falls at a weekend."""
-    return day in _bank_holidays(nation)
-
-
-def is_business_day(day: date, nation: str) -> bool:
-    return day.weekday() < 5 and not is_bank_holiday(day, nation)
 
 
 def _at(day: date, moment: time) -> datetime:

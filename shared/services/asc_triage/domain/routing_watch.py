@@ -13,6 +13,7 @@ from datetime import datetime
 
 from shared.core.domain.council import CouncilConfig
 from shared.services.asc_triage.domain.business_hours import ClockState, RoutingClock
+from shared.services.asc_triage.domain.queue_row import ReferralQueueRow
 from shared.services.asc_triage.domain.case import ReferralCase, ReferralStage
 from shared.services.asc_triage.domain.settings import triage_settings
 
@@ -25,7 +26,7 @@ class RoutingCounts:
     overdue: int = 0
 
 
-def routing_clock(case: ReferralCase, council: CouncilConfig) -> RoutingClock:
+def routing_clock(case: ReferralCase | ReferralQueueRow, council: CouncilConfig) -> RoutingClock:
     """The referral's clock with its council's target and warning (the clock starts when the referral was received)."""
     settings = triage_settings(council)
     return RoutingClock(received_at=case.received_at, nation=council.nation.value, target_hours=settings.routing_target_hours,

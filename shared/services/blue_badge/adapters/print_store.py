@@ -28,16 +28,16 @@ class PrintBatches:
         item = self._client.get_item(TableName=self._table_name, Key={KEY: {"S": batch_id}}, ConsistentRead=True).get("Item")
         return PrintBatch.model_validate_json(item["body"]["S"]) if item else None
 
-    def create(self, batch: PrintBatch) -> PrintBatch:
-        """The new batch, or the one a previous attempt of the same run created."""
+    def create(self, batch: PrintBatch) -> tuple[PrintBatch, bool]:
+        """The new batch and True, or the one a previous attempt of the same run created and False."""
         try:
             self._client.put_item(TableName=self._table_name, Item=self._item(batch),
                                   ConditionExpression="attribute_not_exists(#key)", ExpressionAttributeNames={"#key": KEY})
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
-            return self.get(batch.batch_id)  # type: ignore[return-value]
-        return batch
+            return self.get(batch.batch_id), False  # type: ignore[return-value]
+        return batch, True
 
     def reserve_filename(self, filename: str, batch_id: str) -> bool:
         """Take a file name for one batch: False if another batch has it (names carry only the second)."""

@@ -16,6 +16,7 @@ import hashlib
 import io
 import logging
 import posixpath
+import stat
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -107,6 +108,9 @@ class SftpTarget(BaseModel):
     port: int = Field(default=22, ge=1, le=65535)
     username: str = Field(min_length=1)
     remote_dir: str = Field(min_length=1)
+    # Where the supplier leaves its confirmation and rejection files for us to collect (the print pull); None: it drops
+    # them in our Transfer Family folder instead.
+    results_dir: str | None = Field(default=None, min_length=1)
     host_key: str  # the server's public key, pinned: `ssh-ed25519 AAAA...` (get it from the supplier, not from a scan)
     connect_timeout_seconds: float = Field(default=15, gt=0)  # TCP connect, banner, key exchange, sign-in
     io_timeout_seconds: float = Field(default=60, gt=0)  # any single wait on the SFTP channel
@@ -182,6 +186,32 @@ class SftpPush:
                 return sftp.stat(final).st_size
             except FileNotFoundError:
                 return None
+
+    def result_files(self) -> list[str]:
+        """The plain files waiting in results_dir, oldest first (a file still being written, `.part`, is left)."""
+        folder = self._results_dir()
+        with self._failures_as(f"SFTP listing of {folder} on {self._where()}"), self._session() as sftp:
+            entries = [entry for entry in sftp.listdir_attr(folder)
+                       if stat.S_ISREG(entry.st_mode or 0) and not entry.filename.endswith(PART_SUFFIX)]
+        return [entry.filename for entry in sorted(entries, key=lambda entry: (entry.st_mtime or 0, entry.filename))]
+
+    def fetch(self, name: str, max_bytes: int) -> bytes:
+        """A result file's bytes, at most `max_bytes` + 1 (enough for the result processing to tell it is too large)."""
+        path = posixpath.join(self._results_dir(), remote_file_name(name))
+        with self._failures_as(f"SFTP fetch of {path} from {self._where()}"), self._session() as sftp, sftp.open(path, "rb") as remote:
+            return remote.read(max_bytes + 1)
+
+    def remove_result(self, name: str) -> None:
+        """Take a collected result file off the server (gone already is fine: an earlier run removed it)."""
+        path = posixpath.join(self._results_dir(), remote_file_name(name))
+        with self._failures_as(f"SFTP remove of {path} on {self._where()}"), self._session() as sftp:
+            with contextlib.suppress(FileNotFoundError):
+                sftp.remove(path)
+
+    def _results_dir(self) -> str:
+        if self._target.results_dir is None:
+            raise SftpPushFailed(f"no results_dir is configured for {self._where()}")
+        return self._target.results_dir
 
     def _where(self) -> str:
         return f"{self._target.username}@{self._target.host}:{self._target.port}"

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from shared.core.domain.council import COUNCIL_CODE_PATTERN
 from shared.core.domain.formats import Email, LongText, OneLine, Text, normalise_nino, normalise_postcode
+from shared.core.domain.uploads import FileFormat
 
 BADGE_NUMBER_PATTERN = r"^[0-9A-HJK]{6}$"
 
@@ -147,6 +148,13 @@ class EvidenceType(StrEnum):
     PHOTO = "PHOTO"
 
 
+class NationalFormat(StrEnum):
+    """How an application in the national service's own format came (domain/national.py)."""
+
+    SENT = "SENT"  # on the bus or the API
+    PULLED = "PULLED"  # pulled from the council's national Applications API, which is told its status (INPROGRESS, COMPLETED)
+
+
 class ReplaceReason(StrEnum):
     STOLE = "STOLE"
     LOST = "LOST"
@@ -224,17 +232,42 @@ class Contact(Model):
     relationship: Annotated[str, Field(max_length=50), OneLine] | None = Field(default=None, description="SELF, or the representative's relationship")
 
 
+class JourneysDescriptor(StrEnum):
+    """The descriptors of PIP's "planning and following journeys" activity; only E (overwhelming psychological
+    distress, 10 points) gives a badge without further assessment (domain notes: Eligibility)."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+
+    @property
+    def points(self) -> int:
+        return JOURNEYS_DESCRIPTOR_POINTS[self]
+
+
+JOURNEYS_DESCRIPTOR_POINTS = {JourneysDescriptor.A: 0, JourneysDescriptor.B: 4, JourneysDescriptor.C: 8,
+                              JourneysDescriptor.D: 10, JourneysDescriptor.E: 10, JourneysDescriptor.F: 12}
+
+
 class BenefitAward(Model):
     award_start: date | None = None
     award_end: date | None = None
     indefinite: bool = False
     pip_moving_around_points: int | None = Field(default=None, ge=0, le=12)
     pip_planning_journeys_points: int | None = Field(default=None, ge=0, le=12)
+    pip_planning_journeys_descriptor: JourneysDescriptor | None = Field(
+        default=None, description="The descriptor of 'planning and following journeys' awarded (E: 10 points, overwhelming psychological distress)")
 
     @model_validator(mode="after")
     def ends_after_start(self) -> BenefitAward:
         if self.award_start and self.award_end and self.award_end < self.award_start:
             raise ValueError("award_end is before award_start")
+        descriptor, points = self.pip_planning_journeys_descriptor, self.pip_planning_journeys_points
+        if descriptor is not None and points is not None and descriptor.points != points:
+            raise ValueError(f"pip_planning_journeys_points {points} do not match descriptor {descriptor.value} ({descriptor.points} points)")
         return self
 
 
@@ -307,6 +340,12 @@ class EvidenceRef(Model):
 FILE_ONLY = frozenset({EvidenceType.PHOTO})
 
 
+def upload_formats(kind: EvidenceType) -> tuple[FileFormat, ...]:
+    """The formats a file of this kind may be, the usual first: the print supplier prints JPEG photos only
+    (domain/print_extract.py); any other document may be a PDF, JPG or PNG."""
+    return (FileFormat.JPEG,) if kind in FILE_ONLY else (FileFormat.PDF, FileFormat.JPEG, FileFormat.PNG)
+
+
 class DocumentSeen(Model):
     """A paper document a caseworker saw and handed back: it counts as received, though no copy is kept."""
 
@@ -351,6 +390,12 @@ class Application(Model):
     replace_reason: ReplaceReason | None = None
     cancel_reason: CancelReason | None = None
     crime_reference: CrimeReference | None = None
+    national_format: NationalFormat | None = Field(
+        default=None, description="Taken in from the national service's own format (domain/national.py): the original "
+        "record is kept with the case, and a replacement's reason, which that format lacks, is asked for as a missing item")
+    pip_points_at_proof_check: bool = Field(
+        default=False, description="PIP points not carried (the national format has none; its form offers PIP only to "
+        "people who declare qualifying points): routes as automatic, the points read from the award letter at the proof check")
 
     @model_validator(mode="after")
     def consistent_shape(self) -> Application:
@@ -358,7 +403,7 @@ class Application(Model):
             raise ValueError("organisation is required when party is ORG")
         if self.party is Party.PERSON and self.organisation is not None:
             raise ValueError("organisation is only for party ORG")
-        if self.application_type is ApplicationType.REPLACE and self.replace_reason is None:
+        if self.application_type is ApplicationType.REPLACE and self.replace_reason is None and not self.national_format:
             raise ValueError("replace_reason is required when application_type is REPLACE")
         if self.application_type is ApplicationType.CANCEL and self.cancel_reason is None:
             raise ValueError("cancel_reason is required when application_type is CANCEL")

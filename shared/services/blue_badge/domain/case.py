@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 from shared.core.domain.case import Case, CaseStage, Record, new_case_id
 from shared.core.domain.formats import LongText, Text
 from shared.resources import WORKFLOW_FOR_APPLICATION_TYPE, WorkflowKey
-from shared.services.blue_badge.domain.application import Application
+from shared.services.blue_badge.domain.application import Application, JourneysDescriptor
 from shared.services.blue_badge.domain.badge import DeliverTo, DeliveryOption, batch_type
 from shared.services.blue_badge.domain.completeness import MissingItem
 
@@ -35,7 +35,7 @@ class Stage(CaseStage):
     REFUSED = "REFUSED"  # refused; a review may be asked for within the review window
     REVIEW = "REVIEW"  # a different caseworker reconsiders the refusal
     BADGE_CANCELLED = "BADGE_CANCELLED"  # closed: a cancellation request was carried out
-    WITHDRAWN = "WITHDRAWN"  # closed: the missing information did not arrive in time
+    WITHDRAWN = "WITHDRAWN"  # closed: the missing information did not arrive in time, or staff withdrew it (a duplicate)
 
 
 # Which stage may follow which (the workflows drive the moves; this table refuses any other).
@@ -44,16 +44,19 @@ TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.AWAITING_INFORMATION: frozenset({Stage.SCREENING, Stage.WITHDRAWN}),
     Stage.SCREENING: frozenset({Stage.PROOF_CHECK, Stage.ASSESSMENT, Stage.DECISION}),
     # A caseworker at a proof check, assessment or decision may ask the applicant for more (InformationRequest).
-    Stage.PROOF_CHECK: frozenset({Stage.DECISION, Stage.AWAITING_INFORMATION}),
-    Stage.ASSESSMENT: frozenset({Stage.DECISION, Stage.AWAITING_INFORMATION}),
-    Stage.DECISION: frozenset({Stage.AWAITING_PAYMENT, Stage.ORDERED, Stage.REFUSED, Stage.BADGE_CANCELLED, Stage.AWAITING_INFORMATION}),
-    Stage.AWAITING_PAYMENT: frozenset({Stage.ORDERED}),
+    Stage.PROOF_CHECK: frozenset({Stage.DECISION, Stage.AWAITING_INFORMATION, Stage.WITHDRAWN}),
+    Stage.ASSESSMENT: frozenset({Stage.DECISION, Stage.AWAITING_INFORMATION, Stage.WITHDRAWN}),
+    Stage.DECISION: frozenset({Stage.AWAITING_PAYMENT, Stage.ORDERED, Stage.REFUSED, Stage.BADGE_CANCELLED, Stage.AWAITING_INFORMATION,
+                               Stage.WITHDRAWN}),
+    Stage.AWAITING_PAYMENT: frozenset({Stage.ORDERED, Stage.WITHDRAWN}),
     Stage.REFUSED: frozenset({Stage.REVIEW}),
     Stage.REVIEW: frozenset({Stage.REFUSED, Stage.AWAITING_PAYMENT, Stage.ORDERED}),
     Stage.ORDERED: frozenset(),
     Stage.BADGE_CANCELLED: frozenset(),
     Stage.WITHDRAWN: frozenset(),
 }
+# Where staff may withdraw an application (say, a duplicate): while it waits for a person, before a badge or a refusal.
+WITHDRAWABLE_STAGES = frozenset({Stage.AWAITING_INFORMATION, Stage.PROOF_CHECK, Stage.ASSESSMENT, Stage.DECISION, Stage.AWAITING_PAYMENT})
 # Where a caseworker may send a case back to the applicant for missing items.
 INFORMATION_REQUEST_STAGES = frozenset({Stage.PROOF_CHECK, Stage.ASSESSMENT, Stage.DECISION})
 # Stages at which a person must act (each a workflow callback task whose token the case holds).
@@ -69,6 +72,9 @@ class ProofCheck(Record):
 
     confirmed: bool
     notes: LongText | None = None
+    # PIP: the points seen on the award letter (the national form carries none, so they are confirmed here).
+    pip_moving_around_points: int | None = Field(default=None, ge=0, le=12)
+    pip_planning_journeys_descriptor: JourneysDescriptor | None = None
     by: str
     at: datetime
 
@@ -162,6 +168,8 @@ class BadgeCase(Case):
     review_due: date | None = None
     review: Review | None = None
     information_request: InformationRequest | None = Field(default=None, description="The last request for more made by a caseworker")
+    route_reason: LongText | None = Field(default=None, description="Why screening sent the case where it went, in words "
+                                                                      "(e.g. a PIP award whose points do not qualify)")
     badge_numbers: list[str] = Field(default_factory=list)
 
     @classmethod

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
 from shared.services.blue_badge.domain.application import (
     Application,
     ApplicationType,
+    Channel,
     EligibilityCode,
     EvidenceType,
     Party,
+    ReplaceReason,
 )
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.case import MissingItem as CoreMissingItem
 from shared.core.domain.formats import is_valid_nino, is_valid_postcode
+from shared.services.blue_badge.domain.pip import application_pip_points
 from shared.services.blue_badge.domain.settings import FeeTiming, badge_settings
 
 
@@ -36,6 +38,9 @@ class MissingCode(StrEnum):
     FEE = "FEE"
     CONTACT = "CONTACT"
     ORGANISATION_ADDRESS = "ORGANISATION_ADDRESS"
+    PIP_POINTS = "PIP_POINTS"
+    CRIME_REFERENCE = "CRIME_REFERENCE"
+    REPLACE_REASON = "REPLACE_REASON"
 
 
 # Plain-English names, used in caseworker views and in the applicant's missing-information email.
@@ -57,6 +62,9 @@ DESCRIPTIONS: dict[MissingCode, str] = {
     MissingCode.FEE: "Payment of the badge fee",
     MissingCode.CONTACT: "An email address or phone number to contact the applicant",
     MissingCode.ORGANISATION_ADDRESS: "The organisation's address with a valid UK postcode",
+    MissingCode.PIP_POINTS: "The PIP points awarded for moving around, and for planning and following journeys (with the descriptor), as on the award letter",
+    MissingCode.CRIME_REFERENCE: "The crime reference number the police gave when the stolen badge was reported",
+    MissingCode.REPLACE_REASON: "Why the badge is being replaced: lost, stolen, damaged or never delivered",
 }
 
 
@@ -82,6 +90,10 @@ def missing_items(application: Application, council: CouncilConfig) -> list[Miss
         codes.append(MissingCode.CONTACT)
     if application.application_type is not ApplicationType.REPLACE:
         codes += _eligibility_gaps(application)
+    elif stolen_without_crime_reference(application):
+        codes.append(MissingCode.CRIME_REFERENCE)
+    if application.application_type is ApplicationType.REPLACE and application.replace_reason is None:
+        codes.append(MissingCode.REPLACE_REASON)  # the national format carries none (domain/national.py)
     if badge_settings(council).charges_fee and badge_settings(council).fee_taken_on is FeeTiming.APPLICATION and not fee_paid(application, council):
         codes.append(MissingCode.FEE)
     return [MissingItem.of(code) for code in codes]
@@ -150,6 +162,11 @@ def _eligibility_gaps(application: Application) -> list[MissingCode]:
     if EvidenceType.PROOF_ELIG in documents_needed(application.application_type, application.party, code) \
             and not application.has_document(EvidenceType.PROOF_ELIG):
         gaps.append(MissingCode.PROOF_OF_ELIGIBILITY)
+    pip_points = application_pip_points(application)
+    # The national form offers PIP only to people who declare qualifying points (checked at the proof check); an
+    # application keyed in by staff or sent by another channel must say the points, so it can be routed by them.
+    if pip_points is not None and not pip_points.given and application.channel is not Channel.ONLINE:
+        gaps.append(MissingCode.PIP_POINTS)
     if code is EligibilityCode.WALKD and (eligibility.walking is None or not eligibility.walking.difficulties):
         gaps.append(MissingCode.WALKING_DETAILS)
     if code is EligibilityCode.ARMS and eligibility.arms is None:
@@ -157,6 +174,12 @@ def _eligibility_gaps(application: Application) -> list[MissingCode]:
     if code is EligibilityCode.CHILDBULK and (eligibility.child is None or not eligibility.child.bulky_equipment):
         gaps.append(MissingCode.CHILD_EQUIPMENT)
     return gaps
+
+
+def stolen_without_crime_reference(application: Application) -> bool:
+    """A stolen badge is replaced only with the crime reference, whichever way the request came in."""
+    return (application.application_type is ApplicationType.REPLACE and application.replace_reason is ReplaceReason.STOLE
+            and not application.crime_reference)
 
 
 def fee_for(application: Application, council: CouncilConfig) -> int:

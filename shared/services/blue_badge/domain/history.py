@@ -149,6 +149,10 @@ def _badge_rejected(entry: AuditEntry, words: Words) -> str:
     return f"The printer did not print badge {_badge(entry)}: {(entry.after or {}).get('reason')}"
 
 
+def _withdrawn(entry: AuditEntry, words: Words) -> str:
+    return f"Withdrew the application. Reason: {(entry.after or {}).get('reason') or 'none given'}."
+
+
 def _reminder(entry: AuditEntry, words: Words) -> str:
     return f"Reminded the applicant that the information is due by {govuk_date((entry.after or {}).get('due'))}."
 
@@ -171,5 +175,6 @@ BLUE_BADGE_HISTORY = ServiceHistory(
         "BADGE_ORDERED": _badge_ordered, "BADGE_CANCELLED": _badge_cancelled, "BADGE_REORDERED": _badge_reordered,
         "PRINT_SKIPPED": _print_skipped, "BADGE_PROCESSED": _badge_processed, "BADGE_ISSUED": _badge_issued,
         "BADGE_REJECTED": _badge_rejected, "REMINDER_SENT": _reminder, "NOTIFICATION_SENT": _email,
+        "CASE_WITHDRAWN": _withdrawn,  # by staff (shared.services.blue_badge.logic.withdrawal)
     },
 )

@@ -19,7 +19,7 @@ from enum import StrEnum
 from shared.services.blue_badge.domain.application import Party
 from shared.core.domain.case import Case
 from shared.services.blue_badge.domain.badge import DeliverTo
-from shared.services.blue_badge.domain.case import approved_order
+from shared.services.blue_badge.domain.case import Stage, approved_order
 from shared.services.blue_badge.domain.completeness import MissingItem
 from shared.core.domain.council import CouncilConfig
 from shared.services.blue_badge.domain.settings import badge_settings
@@ -34,6 +34,7 @@ class NotificationKind(StrEnum):
     DECISION_APPROVED = "DECISION_APPROVED"
     DECISION_REFUSED = "DECISION_REFUSED"
     BADGE_ORDERED = "BADGE_ORDERED"
+    APPROVED_AND_ORDERED = "APPROVED_AND_ORDERED"  # approved and ordered in one step (no fee to wait for): one email, not two
     REVIEW_UPHELD = "REVIEW_UPHELD"  # the review confirmed the refusal
     BADGE_POSTED = "BADGE_POSTED"  # the printer posted the badge to the holder's home
     BADGE_FOR_COLLECTION = "BADGE_FOR_COLLECTION"  # to the COUNCIL: the printer posted it a badge to hand over
@@ -58,7 +59,7 @@ TEMPLATE_FIELDS = (
     "dispatched_on",  # e.g. "21 November 2026": when the printer posted them; empty when the kind does not need one
     "reply_url",  # the applicant's single-use link to send missing information online; empty when there is none
     "reply_online",  # a paragraph offering that link (ends with a blank line); empty when there is none
-    "delivery",  # BADGE_ORDERED: how the badge reaches the holder (by post, or to collect); empty for other kinds
+    "delivery",  # BADGE_ORDERED, APPROVED_AND_ORDERED: how the badge reaches the holder (by post, or to collect); else empty
 )
 
 REVIEW_DAYS = 28  # a refusal review is usually requested within 28 days (domain notes)
@@ -121,13 +122,15 @@ You can apply again at any time. Apply online at https://www.gov.uk/apply-blue-b
 You will need to send all the information and documents with your new application.
 """ + _FOOTER,
     ),
+    # Sent only when the fee is still to be paid before the order (approval_email); otherwise APPROVED_AND_ORDERED says both.
     NotificationKind.DECISION_APPROVED: EmailTemplate(
         subject="Your Blue Badge application has been approved - reference $case_reference",
         body="""Dear $name,
 
 Your Blue Badge application has been approved.
 
-We will now order your badge. We will email you again when it has been ordered.
+We will order your badge once the badge fee is paid. If you have not paid it yet, we will contact you about how to pay.
+We will email you again when your badge has been ordered.
 """ + _FOOTER,
     ),
     NotificationKind.DECISION_REFUSED: EmailTemplate(
@@ -147,6 +150,13 @@ Reply to this email or call us on $council_phone. Tell us why you think the deci
 
 Other help
 You may be able to get other help with parking and getting around. Find out more at $signpost_url
+""" + _FOOTER,
+    ),
+    NotificationKind.APPROVED_AND_ORDERED: EmailTemplate(
+        subject="Your Blue Badge application has been approved and your badge ordered - reference $case_reference",
+        body="""Dear $name,
+
+Your Blue Badge application has been approved, and we have ordered your badge. $delivery
 """ + _FOOTER,
     ),
     NotificationKind.REVIEW_UPHELD: EmailTemplate(
@@ -211,11 +221,15 @@ _NEEDS_MISSING = frozenset({NotificationKind.INFORMATION_REQUESTED, Notification
 # Emails that carry the applicant's single-use link to send the missing information online.
 REPLY_LINK_KINDS = _NEEDS_MISSING
 
-# The BADGE_ORDERED email follows the approval's order: a badge sent to the council is collected, not posted.
+# The emails that say a badge was ordered; each follows the approval's order: a badge sent to the council is collected, not posted.
+ORDER_KINDS = frozenset({NotificationKind.BADGE_ORDERED, NotificationKind.APPROVED_AND_ORDERED})
 DELIVERY = {
     DeliverTo.HOME: "It will be printed and sent to you by post.\n\nContact us if it has not arrived within 3 weeks.",
     DeliverTo.COUNCIL: "It will be printed and sent to us for you to collect.\n\nWe will contact you when it is ready to collect.",
 }
+
+# The stages a case is approved at (a decision, or a review that overturns a refusal).
+APPROVING_STAGES = frozenset({Stage.DECISION, Stage.REVIEW})
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
@@ -228,6 +242,18 @@ def format_date(value: date) -> str:
 def _reply_online(reply_url: str, reply_by: date | None) -> str:
     until = f", until {format_date(reply_by)}" if reply_by else ""
     return f"You can send it to us online:\n{reply_url}\nThis link is only for you. It works once{until}.\n\n"
+
+
+def approval_email(fee_due: bool) -> NotificationKind | None:
+    """Told when a case is approved: on its own only when the fee is still to be paid before the order (the order
+    then comes later, with an email of its own); otherwise nothing yet - the order's email says both (ordered_email)."""
+    return NotificationKind.DECISION_APPROVED if fee_due else None
+
+
+def ordered_email(stage_before_order: Stage) -> NotificationKind:
+    """Told when the badge is ordered: straight from the decision or review that approved it, one email says both;
+    after a wait for the fee (the approval already told), only the order."""
+    return NotificationKind.APPROVED_AND_ORDERED if stage_before_order in APPROVING_STAGES else NotificationKind.BADGE_ORDERED
 
 
 def addressee(case: Case) -> str:
@@ -267,7 +293,7 @@ def compose(
     missing defaults to the case's own missing items; INFORMATION_REQUESTED and INFORMATION_REMINDER
     need at least one, and they and WITHDRAWN need reply_by. DECISION_REFUSED needs at least one
     reason (a refusal must give reasons). BADGE_POSTED and BADGE_FOR_COLLECTION need badge_numbers
-    and dispatched_on. BADGE_ORDERED needs the case's approval (its order says how the badge comes). reply_url is the applicant's single-use link for INFORMATION_REQUESTED and
+    and dispatched_on. BADGE_ORDERED and APPROVED_AND_ORDERED need the case's approval (its order says how the badge comes). reply_url is the applicant's single-use link for INFORMATION_REQUESTED and
     INFORMATION_REMINDER (without one the email asks for a reply by email or phone only). templates overrides
     DEFAULT_TEMPLATES kind by kind (default: the council's own wording, its Blue Badge email_templates).
     Raises ValueError when a required input is missing, KeyError for an unknown template placeholder.
@@ -306,7 +332,7 @@ def compose(
         "dispatched_on": format_date(dispatched_on) if dispatched_on else "",
         "reply_url": reply_url or "",
         "reply_online": _reply_online(reply_url, reply_by) if reply_url and kind in REPLY_LINK_KINDS else "",
-        "delivery": DELIVERY[approved_order(case).deliver_to] if kind is NotificationKind.BADGE_ORDERED else "",
+        "delivery": DELIVERY[approved_order(case).deliver_to] if kind in ORDER_KINDS else "",
     }
     subject, body = BLUE_BADGE_EMAILS.render(
         kind, fields, settings.email_templates if templates is None else templates,

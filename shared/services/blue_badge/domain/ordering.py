@@ -22,18 +22,19 @@ from shared.services.blue_badge.domain.badge import (
 from shared.core.domain.case import Case
 from shared.services.blue_badge.domain.case import BadgeOrder, Stage
 from shared.services.blue_badge.domain.completeness import fee_paid
+from shared.services.blue_badge.domain.pip import routes_automatically
 from shared.core.domain.council import CouncilConfig
 from shared.services.blue_badge.domain.settings import badge_settings
 
 
 def stage_after_screening(application: Application) -> Stage:
-    """Automatic routes go to a proof check, further-assessment routes to an assessment; replacements,
-    cancellations and organisations (checked on their own terms) go straight to a decision."""
+    """Automatic routes go to a proof check, further-assessment routes (and PIP awards whose points fall short) to an
+    assessment; replacements, cancellations and organisations (checked on their own terms) go straight to a decision."""
     if application.application_type in (ApplicationType.REPLACE, ApplicationType.CANCEL):
         return Stage.DECISION
     if application.party is Party.ORG or application.eligibility is None:
         return Stage.DECISION
-    return Stage.PROOF_CHECK if application.eligibility.code.is_automatic else Stage.ASSESSMENT
+    return Stage.PROOF_CHECK if routes_automatically(application) else Stage.ASSESSMENT
 
 
 def fee_due(application: Application, council: CouncilConfig) -> bool:

@@ -1,9 +1,11 @@
 """Print batches: which ORDERED badges a night's run sent to the supplier, in which file, and how far it got.
 
-A batch moves CLAIMING -> CLAIMED -> DELIVERED [-> PUSHED] -> COMPLETE, and each step is safe to run again:
-- CLAIMING: badges are taken into the batch one by one (each a conditional write on the badge), so a
-  second run, or another batch, can never take the same badge;
-- CLAIMED: every badge is taken; the extract is written from exactly those badges into the supplier's folder;
+A batch moves CLAIMING -> DELIVERED [-> PUSHED] -> COMPLETE, and each step is safe to run again:
+- CLAIMING: badges are taken into the batch (each a conditional write on the badge, a transaction per hundred), so a
+  second run, or another batch, can never take the same badge; the extract is written from exactly the badges taken,
+  as they are taken, and appears in the supplier's folder only once complete. An attempt that dies here leaves no
+  file: the next one reads back the badges already taken and takes the rest (CLAIMED, a batch that had taken every
+  badge before writing, as earlier versions left it, is finished the same way);
 - DELIVERED: the file is in the supplier's folder. Where the supplier runs its own server (`push_required`,
   fixed when the batch is made), the file must also reach that server: the badges wait;
 - PUSHED: the file is on the supplier's own server;

@@ -85,6 +85,13 @@ REPLY_ITEMS: dict[MissingCode, ReplyItem] = {item.code: item for item in (
     _contact(MissingCode.FEE, "Payment for the badge", "Contact us to pay the fee."),
     _contact(MissingCode.CONTACT, "How we can contact you", "Contact us to give us an email address or phone number."),
     _contact(MissingCode.ORGANISATION_ADDRESS, "The organisation's full address, with its postcode", "Contact us to give us the address."),
+    _contact(MissingCode.PIP_POINTS, "The points on the badge holder's PIP award letter",
+             "Contact us with the points for moving around, and for planning and following journeys (with the descriptor letter)."),
+    _contact(MissingCode.CRIME_REFERENCE, "The crime reference number for the stolen badge",
+             "Contact us with the number the police gave when the theft was reported."),
+    _contact(MissingCode.REPLACE_REASON, "Why the badge is being replaced",
+             "Contact us to tell us whether it was lost, stolen, damaged or never arrived. If it was stolen, have the "
+             "crime reference number ready."),
 )}
 
 

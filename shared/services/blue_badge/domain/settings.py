@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
+import json
+from collections.abc import Iterable
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, TypeAdapter, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
 from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig, Nation, PostalAddress, ServiceSettings
 
@@ -36,6 +41,42 @@ class KpiTargets(_Strict):
     days_to_decision_automatic: int = Field(gt=0, le=60, description="Target for automatic-eligibility routes")
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _https_or_loopback_http(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.hostname or parts.username or parts.password or parts.fragment or parts.query:
+        raise ValueError("must be an absolute URL with a host, and no credentials, query or fragment")
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
+        return url.rstrip("/")
+    raise ValueError("must use https (plain http only to a loopback host, for local runs)")
+
+
+NationalApiUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_or_loopback_http)]
+
+
+class NationalPull(_Strict):
+    """Where a council's applications are pulled from: a national-style Applications API (its `findApplications`,
+    `retrieveApplication` and `updateApplication`; shared/services/blue_badge/domain/national.py), signed in with OAuth 2.0
+    client credentials whose secret is in Secrets Manager (shared.resources.national_api_secret_name)."""
+
+    api_url: NationalApiUrl = Field(description="The API's base, e.g. https://api.example.gov.uk/bluebadge (then /applications)")
+    token_url: NationalApiUrl
+    client_id: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:-]+$")]
+    page_size: int = Field(default=50, ge=1, le=200, description="Applications per findApplications page (the API allows 1-200)")
+    pull_from: AwareDatetime = Field(description="Submission time the first pull starts from (later pulls: the watermark)")
+    timeout_seconds: float = Field(default=10, gt=0, le=30)
+
+
+class NationalApplications(_Strict):
+    """The council as the national Blue Badge service knows it, and whether its applications are pulled from its API
+    (otherwise they arrive on the bus or the API in the national format)."""
+
+    local_authority_code: str = Field(pattern=r"^[A-Z0-9]{2,10}$", description="The national service's code for the council, e.g. BIRM")
+    pull: NationalPull | None = None
+
+
 class BlueBadgeSettings(ServiceSettings):
     team: str = Field(pattern=TEAM_KEY_PATTERN, description="The team whose queues new cases join")
     collection_address: PostalAddress
@@ -45,6 +86,7 @@ class BlueBadgeSettings(ServiceSettings):
     clock_type: ClockType = ClockType.STANDARD
     signpost_url: HttpUrl
     kpi: KpiTargets
+    national: NationalApplications | None = Field(default=None, description="The council in the national service's own format")
 
     def queued_teams(self) -> list[str]:
         return [self.team]
@@ -69,6 +111,20 @@ class BlueBadgeSettings(ServiceSettings):
     @property
     def charges_fee(self) -> bool:
         return self.badge_fee_pence > 0
+
+
+_PULLS = TypeAdapter(dict[str, NationalPull])
+
+
+def national_pulls_from_json(text: str) -> dict[str, NationalPull]:
+    """Council code -> where its applications are pulled from (Env.NATIONAL_PULLS); empty text: no council pulls."""
+    return _PULLS.validate_json(text) if text.strip() else {}
+
+
+def national_pulls(councils: Iterable[CouncilConfig]) -> str:
+    """Env.NATIONAL_PULLS from the council config: each council that runs Blue Badge and pulls."""
+    return json.dumps({council.code: pull.model_dump(mode="json") for council in councils if council.runs(SERVICE_KEY)
+                       and (national := badge_settings(council).national) is not None and (pull := national.pull) is not None})
 
 
 def badge_settings(council: CouncilConfig) -> BlueBadgeSettings:

@@ -21,7 +21,9 @@ from shared.core.domain.case import Case
 from shared.services.blue_badge.domain.case import DecisionOutcome, ReviewOutcome, Stage
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.statistics import utc_day
-from shared.services.blue_badge.domain.kpi import case_age, decision_target_days, working_days_between
+from shared.services.blue_badge.domain.kpi import case_age, decision_target_days
+from shared.core.domain.working_days import working_days_between
+from shared.services.blue_badge.domain.pip import routes_automatically
 from shared.services.blue_badge.domain.settings import badge_settings
 from shared.core.domain.statistics import Figure, Period, latest_versions
 
@@ -35,18 +37,18 @@ BACKLOG_STAGES = frozenset({
 @dataclass(frozen=True)
 class AgeBand:
     label: str
-    from_days: int  # calendar days since received
+    from_days: int  # working days since received (the council's nation's calendar)
     below_days: int | None  # None: no upper limit
 
 
-# Weeks read better than working days for a backlog; the last band is DfT's 12-week guideline end to end.
+# Working days, as the targets count; the last band is DfT's 12-week guideline end to end (60 working days).
 AGE_BANDS = (
-    AgeBand("Under 1 week", 0, 7),
-    AgeBand("1 to 2 weeks", 7, 14),
-    AgeBand("2 to 4 weeks", 14, 28),
-    AgeBand("4 to 8 weeks", 28, 56),
-    AgeBand("8 to 12 weeks", 56, 84),
-    AgeBand("12 weeks or more", 84, None),
+    AgeBand("Under 5 working days", 0, 5),
+    AgeBand("5 to 10 working days", 5, 10),
+    AgeBand("10 to 20 working days", 10, 20),
+    AgeBand("20 to 40 working days", 20, 40),
+    AgeBand("40 to 60 working days", 40, 60),
+    AgeBand("60 working days or more", 60, None),
 )
 
 
@@ -124,8 +126,8 @@ def compute_dashboard(cases: Iterable[Case], council: CouncilConfig, period: Per
     outcomes: dict[EligibilityCode | None, list[int]] = {}  # route -> [approved, refused]
     for case in decided:
         eligibility = case.application.eligibility
-        automatic = eligibility is not None and eligibility.code.is_automatic
-        days = working_days_between(utc_day(case.received_at), utc_day(case.decision.at))
+        automatic = routes_automatically(case.application)
+        days = working_days_between(utc_day(case.received_at), utc_day(case.decision.at), council.nation)
         on_time[automatic][0] += 1
         on_time[automatic][1] += days <= decision_target_days(council, case.application)
         counts = outcomes.setdefault(eligibility.code if eligibility else None, [0, 0])
@@ -151,11 +153,11 @@ def compute_dashboard(cases: Iterable[Case], council: CouncilConfig, period: Per
             overturned=sum(review.outcome is ReviewOutcome.OVERTURN and period.holds(review.at) for review in reviews),
         ),
         badges_ordered=sum(len(case.badge_numbers) for case in badge_cases if period.holds(approval_time(case))),
-        backlog_by_age=[Figure(band.label, sum(_in_band(case, band, today) for case in backlog)) for band in AGE_BANDS],
+        backlog_by_age=[Figure(band.label, sum(_in_band(case, band, today, council) for case in backlog)) for band in AGE_BANDS],
         backlog_overdue=sum(case_age(case, council, today).overdue for case in backlog),
     )
 
 
-def _in_band(case: Case, band: AgeBand, today: date) -> bool:
-    age = (today - utc_day(case.received_at)).days
+def _in_band(case: Case, band: AgeBand, today: date, council: CouncilConfig) -> bool:
+    age = working_days_between(utc_day(case.received_at), today, council.nation)
     return band.from_days <= age and (band.below_days is None or age < band.below_days)

@@ -19,6 +19,8 @@ def step_actions(case: BadgeCase, who: Caller) -> list[CaseAction]:
     cancellation = case.application.application_type is ApplicationType.CANCEL
     actions: list[CaseAction] = []
     if editor and case.stage is Stage.PROOF_CHECK:
+        # Automatic routes: the proof check, approval and order in one go (each still its own audited step).
+        actions.append(CaseAction("approve", "Proof confirmed – approve and order"))
         actions.append(CaseAction("proof-check", "Record the proof check"))
     if case.stage is Stage.ASSESSMENT and (editor or (who.has_any(Role.ASSESSOR) and case.referred_to == who.user)):
         actions.append(CaseAction("assessment", "Record the assessment"))

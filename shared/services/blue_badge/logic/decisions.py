@@ -7,6 +7,7 @@ Each returns None when the case is not in the caller's council table (the API an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,14 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from shared.core.adapters.case_store import CaseStore
 from shared.core.adapters.workflows import Workflows
 from shared.services.blue_badge.adapters.badge_store import BadgeStore
-from shared.services.blue_badge.domain.application import ApplicationType, LongText, Payment, PaymentMethod, Text
+from shared.services.blue_badge.domain.application import ApplicationType, JourneysDescriptor, LongText, Payment, PaymentMethod, Text
 from shared.services.blue_badge.domain.badge import BadgeRuleError, BadgeStatus, ExistingBadge, ensure_one_badge
 from shared.core.domain.case import AuditEntry, Case, ExpectedVersion
 from shared.services.blue_badge.domain.case import Assessment, AssessmentOutcome, BadgeOrder, Decision, DecisionOutcome, INFORMATION_REQUEST_STAGES, InformationRequest, ProofCheck, Reasons, Review, ReviewOutcome, Stage
-from shared.services.blue_badge.domain.completeness import DESCRIPTIONS, MissingCode, MissingItem, fee_for
+from shared.services.blue_badge.domain.completeness import DESCRIPTIONS, MissingCode, MissingItem, fee_for, stolen_without_crime_reference
+from shared.services.blue_badge.domain.pip import PipPoints, application_pip_points, pip_qualification
 from shared.core.domain.council import CouncilConfig
 from shared.services.blue_badge.domain.ordering import badge_terms
 from shared.core.domain.pending_resume import PendingResume
+from shared.core.domain.records import CaseRecord
+from shared.services.blue_badge.domain.national import completion_owed
 from shared.resources import Role
 from shared.core.logic.casework import EDITING_ROLES, ActionNotAllowed, can_see, require
 from shared.services.blue_badge.logic.people import badges_of_person
@@ -41,6 +45,9 @@ class _Input(BaseModel):
 class ProofCheckInput(_Input):
     confirmed: bool = Field(description="The proof shows the automatic criterion is met")
     notes: LongText | None = None
+    pip_moving_around_points: int | None = Field(default=None, ge=0, le=12, description="PIP: the moving around points on the award letter")
+    pip_planning_journeys_descriptor: JourneysDescriptor | None = Field(
+        default=None, description="PIP: the planning and following journeys descriptor on the award letter (E qualifies)")
 
 
 class AssessmentInput(_Input):
@@ -129,6 +136,7 @@ def _retry_or_refuse(
 def _complete(
     store: CaseStore, workflows: Workflows, case: Case, stage: Stage, expected_version: int, caller: Caller, now: datetime,
     action: str, record: dict[str, Any], output: dict[str, Any], audited: dict[str, Any] | None = None,
+    records: Sequence[CaseRecord] = (),
 ) -> Case:
     """Save what was decided at `stage` (conditional on the version the caller saw) and resume the workflow.
 
@@ -143,7 +151,7 @@ def _complete(
                               for name, value in (audited or record).items()})
     resume = PendingResume(case_id=case.case_id, task_token=case.task_token, output=output, action=action, actor=caller.actor,
                            expected_version=expected_version, at=now)
-    return record_and_resume(store, workflows, updated, expected_version, audit, resume)
+    return record_and_resume(store, workflows, updated, expected_version, audit, resume, records)
 
 
 def record_proof_check(store: CaseStore, workflows: Workflows, case_id: str, given: ProofCheckInput, caller: Caller, now: datetime) -> Case | None:
@@ -151,9 +159,34 @@ def record_proof_check(store: CaseStore, workflows: Workflows, case_id: str, giv
     case = store.get(case_id)
     if case is None:
         return None
-    check = ProofCheck(confirmed=given.confirmed, notes=given.notes, by=caller.user, at=now)
+    seen = _pip_points_seen(case, given)
+    check = ProofCheck(confirmed=given.confirmed, notes=given.notes, pip_moving_around_points=seen.moving_around,
+                       pip_planning_journeys_descriptor=seen.journeys_descriptor, by=caller.user, at=now)
+    audited = {"confirmed": given.confirmed, "outcome": "CONFIRMED" if given.confirmed else "NOT_CONFIRMED"}
+    if seen.given:
+        audited |= {"pip_moving_around_points": seen.moving_around, "pip_planning_journeys_descriptor": seen.journeys_descriptor}
     return _complete(store, workflows, case, Stage.PROOF_CHECK, given.expected_version, caller, now, "PROOF_CHECKED",
-                     {"proof_check": check}, {"confirmed": given.confirmed, "outcome": "CONFIRMED" if given.confirmed else "NOT_CONFIRMED"})
+                     {"proof_check": check}, audited)
+
+
+def _pip_points_seen(case: Case, given: ProofCheckInput) -> PipPoints:
+    """A PIP proof check records the points on the award letter: those entered, or (none entered) those the application
+    gave, which confirming says the letter shows. It confirms the automatic route only when they qualify."""
+    entered = PipPoints(given.pip_moving_around_points, None, given.pip_planning_journeys_descriptor)
+    applied = application_pip_points(case.application)
+    if applied is None:
+        if entered.given:
+            raise InvalidStep("pip_moving_around_points", "PIP points are recorded only for an application on the PIP route")
+        return entered
+    seen = entered if entered.given else PipPoints(applied.moving_around, None, applied.journeys_descriptor)
+    if given.confirmed and not seen.given:
+        raise InvalidStep("pip_moving_around_points", "Enter the points on the PIP award letter: moving around, or the "
+                                                      "planning and following journeys descriptor")
+    if given.confirmed and not pip_qualification(seen).qualifies:
+        raise InvalidStep("pip_moving_around_points", "The points on the award letter do not meet the automatic criterion "
+                                                      "(8 or more for moving around, or descriptor E of planning and following "
+                                                      "journeys): record that the proof does not confirm it")
+    return seen
 
 
 def record_assessment(store: CaseStore, workflows: Workflows, case_id: str, given: AssessmentInput, caller: Caller, now: datetime) -> Case | None:
@@ -170,6 +203,9 @@ def record_assessment(store: CaseStore, workflows: Workflows, case_id: str, give
 def check_order(store: BadgeStore, case: Case, order: BadgeOrder, now: datetime, field: str) -> None:
     """Refuse an approval whose badge could not be ordered, now rather than in the night's workflow."""
     application = case.application
+    if stolen_without_crime_reference(application):
+        raise InvalidStep("crime_reference", "A stolen badge is replaced only with the crime reference number: ask the "
+                                             "applicant for it (request information) before approving")
     if application.application_type is ApplicationType.CANCEL:
         badge = store.get_badge(application.existing_badge_number)
         if badge is None:
@@ -200,8 +236,10 @@ def decide(store: BadgeStore, workflows: Workflows, case_id: str, given: Decisio
     if approving and case.stage is Stage.DECISION:
         check_order(store, case, given.order, now, "order")
     decision = Decision(outcome=given.outcome, reasons=given.reasons, order=given.order if approving else None, by=caller.user, at=now)
+    # A pulled national application owes its national API COMPLETED: an outbox record in the decision's transaction,
+    # sent by the council's next pull (logic/national_pull.py), never a call from here.
     return _complete(store, workflows, case, Stage.DECISION, given.expected_version, caller, now, "DECIDED",
-                     {"decision": decision}, {"outcome": given.outcome.value})
+                     {"decision": decision}, {"outcome": given.outcome.value}, records=completion_owed(case.application, case.case_id, now))
 
 
 def record_payment(

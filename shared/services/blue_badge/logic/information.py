@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -119,21 +119,23 @@ class ReceivedItems:
 
     def __init__(self, case: Case):
         items = reply_items([MissingCode(code) for code in case.missing_codes])
-        self.seeable: list[ReplyItem] = [item for item in items if item.by is ReplyBy.UPLOAD and item.evidence_type not in FILE_ONLY]
+        self.scannable: list[ReplyItem] = [item for item in items if item.by is ReplyBy.UPLOAD and item.evidence_type]
+        self.seeable: list[ReplyItem] = [item for item in self.scannable if item.evidence_type not in FILE_ONLY]
         self.questions: list[ReplyItem] = [item for item in items if item.by is ReplyBy.ANSWER]
-        self.elsewhere: list[ReplyItem] = [item for item in items if item not in self.seeable and item not in self.questions]
+        self.elsewhere: list[ReplyItem] = [item for item in items if item not in self.scannable and item not in self.questions]
 
     def __bool__(self) -> bool:
-        """Something the page can record (a photo must be uploaded; a fee or a route is recorded by other steps)."""
-        return bool(self.seeable or self.questions)
+        """Something the page can record (a fee or a route is recorded by other steps)."""
+        return bool(self.scannable or self.questions)
 
 
 def record_received(
     store: CaseStore, council: CouncilConfig, workflows: Workflows, case: Case, fields: Mapping[str, str], seen: list[str],
-    expected_version: str, actor: str, now: datetime,
+    expected_version: str, actor: str, now: datetime, scanned: Sequence[EvidenceRef] = (),
 ) -> dict[str, str]:
-    """A caseworker's "Record information received": recorded as supplied (the workflow resumes), or the problems by input id."""
-    supplied, errors = _received(case, fields, seen, expected_version, actor, now.date())
+    """A caseworker's "Record information received": recorded as supplied (the workflow resumes), or the problems by input id.
+    `scanned`: the files uploaded on the page (already checked, in the case's own folder)."""
+    supplied, errors = _received(case, fields, seen, expected_version, actor, now.date(), scanned)
     if supplied is None:
         return errors
     try:
@@ -146,7 +148,7 @@ def record_received(
 
 
 def _received(case: Case, fields: Mapping[str, str], seen: list[str], expected_version: str, actor: str,
-              today: date) -> tuple[SuppliedInformation | None, dict[str, str]]:
+              today: date, scanned: Sequence[EvidenceRef] = ()) -> tuple[SuppliedInformation | None, dict[str, str]]:
     """The caseworker's record of what arrived (documents seen and returned, and the answers typed), or the problems
     by input id. Only the questions given an answer are read: what has not arrived stays missing."""
     offered = ReceivedItems(case)
@@ -156,15 +158,22 @@ def _received(case: Case, fields: Mapping[str, str], seen: list[str], expected_v
     errors = dict(answers.errors)
     if any(kind not in kinds for kind in seen):
         errors[SEEN_FIELD] = "Select documents from the list"
-    if not seen and not typed:
-        first = SEEN_FIELD if offered.seeable or not offered.questions else ANSWER_INPUTS[offered.questions[0].code][0]
-        errors[first] = "Select the documents you saw, or enter the information received"
+    if not seen and not typed and not scanned:
+        if offered.seeable or not (offered.questions or offered.scannable):
+            first = SEEN_FIELD
+        elif offered.questions:
+            first = ANSWER_INPUTS[offered.questions[0].code][0]
+        else:  # only a photo is missing: its upload (the page's file inputs are named by document type)
+            first = "file-" + offered.scannable[0].evidence_type.value.lower().replace("_", "-")
+        errors[first] = ("Upload a scan, select the documents you saw, or enter the information received" if offered.scannable
+                         else "Select the documents you saw, or enter the information received")
     seen_on = _seen_on(fields, today, errors) if seen else None
     if errors:
         return None, errors
     documents = [DocumentSeen(type=EvidenceType(kind), seen_by=actor, seen_on=seen_on or today) for kind in seen]
     try:
-        return SuppliedInformation(expected_version=expected_version, changes=answers.changes, documents_seen=documents), {}
+        return SuppliedInformation(expected_version=expected_version, changes=answers.changes, documents_seen=documents,
+                                   evidence=list(scanned)), {}
     except ValidationError:
         return None, {"expected_version": "The case has changed: go back to the case and start again"}
 

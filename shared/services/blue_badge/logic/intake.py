@@ -6,6 +6,7 @@ is parked with the exact reasons and can be replayed after a fix.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -17,15 +18,30 @@ from pydantic import BaseModel, ValidationError
 
 from shared.core.adapters.case_store import CaseStore, DuplicateApplication
 from shared.core.adapters.evidence_files import CopyOutcome, EvidenceFiles
+from shared.core.adapters.metrics import emit
 from shared.core.adapters.parked_payloads import ParkedPayloads
 from shared.core.adapters.workflows import Workflows
-from shared.services.blue_badge.domain.application import Application
+from shared.services.blue_badge import SERVICE_KEY
+from shared.services.blue_badge.domain.application import Application, Channel
 from shared.core.domain.case import AuditEntry, Case, ParkedApplication, ParkedStatus, ParkReason, StoredPayload, new_case_id, utcnow
 from shared.services.blue_badge.domain.completeness import MissingItem, missing_items
 from shared.core.domain.council import CouncilConfig, CouncilRegistry
+from shared.core.domain.metrics import APPLICATIONS_RECEIVED, UNKNOWN
 from shared.core.domain.evidence import EvidenceRefused, case_copy_key, case_evidence_prefix, intake_evidence_prefix, refused_keys
 from shared.services.blue_badge.domain.notifications import REVIEW_DAYS
 from shared.services.blue_badge.domain.case import BadgeCase
+from shared.services.blue_badge.domain.national import (
+    PULL_SOURCE,
+    Unmappable,
+    claimed_local_authority,
+    fetched_artifact_keys,
+    is_national_source,
+    local_authority_codes,
+    named_nationally,
+    original_key,
+    read_national,
+    to_application,
+)
 from shared.services.blue_badge.domain.settings import badge_settings
 
 
@@ -130,20 +146,24 @@ class IntakeService:
         self._payloads_for = payloads_for  # council code (None: unknown councils) -> where its large parked payloads are kept
         self._clock = clock
 
-    def receive(self, payload: Any, source: str) -> IntakeOutcome:
-        """Take an application as delivered (e.g. an event's detail): open a case, or park it."""
-        application, reasons = self._validate(payload)
+    def receive(self, payload: Any, source: str, note: str | None = None) -> IntakeOutcome:
+        """Take an application as delivered (e.g. an event's detail): open a case, or park it. `note`: for the case's
+        opening audit entry (e.g. the national artifacts the pull could not fetch)."""
+        application, reasons = self._validate(payload, source)
         if application is None:
             return self._park(payload, reasons, source)
+        national = is_national_source(source)
         try:
-            return self.accept(application, actor=source)
+            return self.accept(application, actor=source, note=note, original=payload if national else None)
         except EvidenceRefused as refused:
-            return self._park(payload, refused.reasons, source)
+            return self._park(payload, named_nationally(refused.reasons) if national else refused.reasons, source)
 
-    def accept(self, application: Application, actor: str, note: str | None = None, carried_from_case: str | None = None) -> IntakeOutcome:
+    def accept(self, application: Application, actor: str, note: str | None = None, carried_from_case: str | None = None,
+               original: Any = None) -> IntakeOutcome:
         """Open the case (or find the one this application already became). Its files are copied into the case's
         own folder from the application's intake folder (or, for a replacement, from the case it replaces);
-        EvidenceRefused names each key outside those folders or whose file is not there."""
+        EvidenceRefused names each key outside those folders or whose file is not there. `original`: the record as the
+        national service sent it, kept in the case's folder beside its files (domain/national.py)."""
         council = self._councils.get(application.council_code)
         if council is None:
             return self._park(application.model_dump(mode="json"), [_unknown_council(application.council_code)], actor)
@@ -160,6 +180,7 @@ class IntakeService:
         now = self._clock()
         case_id = new_case_id(council.code, now)
         application = self._copy_evidence(council.code, case_id, application)
+        kept = None if original is None else self._keep_original(council.code, case_id, original)
         case = BadgeCase.open(application, missing_items(application, council), now, case_id=case_id,
                               team=badge_settings(council).team)
         audit = AuditEntry(
@@ -167,7 +188,7 @@ class IntakeService:
             at=now,
             actor=actor,
             action="CASE_OPENED",
-            after={"stage": case.stage.value, "missing": case.missing_codes, "note": note},
+            after={"stage": case.stage.value, "missing": case.missing_codes, "note": note, **({"national_original": kept} if kept else {})},
         )
         try:
             store.create(case, audit)
@@ -182,6 +203,8 @@ class IntakeService:
         # Started on every delivery: if an earlier delivery wrote the case but died before this line,
         # the repeat starts the workflow; the execution name (the case id) makes a second start a no-op.
         self._workflows.start(case.workflow, case.case_id, workflow_input(case, council))
+        emit(APPLICATIONS_RECEIVED, council=case.council_code, scheme=case.service, channel=case.application.channel.value,
+             outcome=status.value)
         return IntakeOutcome(status=status, council_code=case.council_code, case_id=case.case_id, missing=case.missing)
 
     def _copy_evidence(self, council_code: str, case_id: str, application: Application) -> Application:
@@ -197,6 +220,13 @@ class IntakeService:
         if reasons:
             raise EvidenceRefused(reasons)
         return application.model_copy(update={"evidence": copied})
+
+    def _keep_original(self, council_code: str, case_id: str, original: Any) -> str:
+        """The national record as delivered, in the case's folder (S3, not the case item: a record with long free text
+        would crowd the item's 400 KB)."""
+        key = original_key(case_evidence_prefix(council_code, case_id))
+        self._files_for(council_code).write(key, json.dumps(original).encode(), "application/json")
+        return key
 
     def park_unreadable(self, body: str, reasons: list[ParkReason], source: str) -> IntakeOutcome:
         """Park a queue message that is not a readable event, as delivered, with why it could not be read."""
@@ -221,16 +251,18 @@ class IntakeService:
         if parked.status is ParkedStatus.REPLAYED:
             raise ReplayNotAllowed(f"parked application {parked_id} was already replayed as case {parked.replayed_case_id}")
         payload = self._opened(parked).payload if corrected is None else corrected
-        application, reasons = self._validate(payload)
+        application, reasons = self._validate(payload, parked.source)
         if application is not None and parked.council_code and application.council_code != parked.council_code:
             raise ReplayNotAllowed(f"council_code must stay {parked.council_code}; ask a national administrator to move it")
         if application is not None and self._councils.get(application.council_code) is None:
             application, reasons = None, [_unknown_council(application.council_code)]
         if application is not None:
+            national = is_national_source(parked.source)
             try:
-                outcome = self.accept(application, actor=actor, note=f"replayed from parked application {parked_id}")
+                outcome = self.accept(application, actor=actor, note=f"replayed from parked application {parked_id}",
+                                      original=payload if national else None)
             except EvidenceRefused as refused:
-                reasons = refused.reasons
+                reasons = named_nationally(refused.reasons) if national else refused.reasons
             else:
                 kept_for = timedelta(days=self._councils.get(application.council_code).retention.parked_days)
                 store.update_parked(self._next_version(parked, corrected, status=ParkedStatus.REPLAYED, replayed_case_id=outcome.case_id,
@@ -256,7 +288,9 @@ class IntakeService:
         key = self._payloads_for(parked.council_code).put(parked.parked_id, parked.version, text)
         return parked.model_copy(update={"payload": None, "stored_payload": payload_summary(payload, key, len(text))})
 
-    def _validate(self, payload: Any) -> tuple[Application | None, list[ParkReason]]:
+    def _validate(self, payload: Any, source: str) -> tuple[Application | None, list[ParkReason]]:
+        if is_national_source(source):
+            return self._from_national(payload, source)
         if not isinstance(payload, dict):
             return None, [ParkReason(field="(application)", message="the application must be a JSON object")]
         try:
@@ -264,18 +298,56 @@ class IntakeService:
         except ValidationError as error:
             return None, reasons_from(error)
 
+    def _from_national(self, payload: Any, source: str) -> tuple[Application | None, list[ParkReason]]:
+        """A record in the national service's own format, mapped to ours (reasons name the national fields)."""
+        try:
+            record = read_national(payload)
+            council = self.national_council(record.localAuthorityCode)
+            if council is None:
+                return None, [ParkReason(field="localAuthorityCode",
+                                         message=f"no council with national code '{record.localAuthorityCode}' is served by this deployment")]
+            keys = None
+            if source.startswith(PULL_SOURCE) and record.applicationId:  # the files the pull fetched for it
+                prefix = intake_evidence_prefix(council.code, record.applicationId)
+                keys = fetched_artifact_keys(self._files_for(council.code).keys(prefix), prefix, len(record.artifacts or []))
+            return to_application(record, council.code, badge_settings(council).badge_fee_pence, keys), []
+        except Unmappable as unmappable:
+            return None, unmappable.reasons
+
+    def national_council(self, local_authority_code: str) -> CouncilConfig | None:
+        """The council the national service knows by this code (None: not one of ours)."""
+        codes = local_authority_codes([(council.code, national.local_authority_code if (national := _national_settings(council)) else None)
+                                       for council in self._councils])
+        return self._councils.get(codes[local_authority_code]) if local_authority_code in codes else None
+
     def _park(self, payload: Any, reasons: list[ParkReason], source: str) -> IntakeOutcome:
         claimed = payload.get("council_code") if isinstance(payload, dict) else None
-        council = self._councils.get(claimed) if isinstance(claimed, str) else None
+        if is_national_source(source) and (named := claimed_local_authority(payload)):
+            council = self.national_council(named)
+        else:
+            council = self._councils.get(claimed) if isinstance(claimed, str) else None
         code = council.code if council else None
         now = self._clock()
-        parked = self._holding(ParkedApplication(parked_id=ParkedApplication.new_id(now), council_code=code, payload=None,
+        parked = self._holding(ParkedApplication(parked_id=parked_id_for(payload), council_code=code, payload=None,
                                                  reasons=capped(reasons), source=source, parked_at=now), payload)
-        self._store_for(code).park(parked)
+        store = self._store_for(code)
+        if not store.park(parked):  # parked before: a redelivery of the same payload gets the first answer
+            first = store.get_parked(parked.parked_id) or parked
+            return IntakeOutcome(status=IntakeStatus.PARKED, council_code=code, parked_id=first.parked_id, reasons=first.reasons)
+        channel = payload.get("channel") if isinstance(payload, dict) else None  # anything at all: only a known one is named
+        emit(APPLICATIONS_RECEIVED, council=code or UNKNOWN, scheme=SERVICE_KEY,
+             channel=channel if channel in [known.value for known in Channel] else UNKNOWN, outcome=IntakeStatus.PARKED.value)
         return IntakeOutcome(status=IntakeStatus.PARKED, council_code=code, parked_id=parked.parked_id, reasons=parked.reasons)
 
 
 DAY_SECONDS = 24 * 3600
+
+
+def parked_id_for(payload: Any) -> str:
+    """A parked application's id: the digest of the payload as sent, so parking is the one duplicate-refusing write of
+    an application that cannot become a case (an identical re-send finds it; a corrected one is new work)."""
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    return f"P-{digest[:24].upper()}"
 
 
 def workflow_input(case: Case, council: CouncilConfig) -> dict[str, Any]:
@@ -286,6 +358,11 @@ def workflow_input(case: Case, council: CouncilConfig) -> dict[str, Any]:
         "information_timeout_seconds": council.information_request_days * DAY_SECONDS,
         "review_window_seconds": REVIEW_DAYS * DAY_SECONDS,
     }
+
+
+def _national_settings(council: CouncilConfig):
+    """The council's national settings (None: it does not run Blue Badge, or has none)."""
+    return badge_settings(council).national if council.runs(SERVICE_KEY) else None
 
 
 def _unknown_council(code: str) -> ParkReason:

@@ -1,25 +1,42 @@
 """The nightly print dispatch: one extract per batch type for every council's ORDERED badges, delivered to
 the supplier's folder (and pushed to its own server where it runs one), the badges then marked PROCESSED.
 Each step is safe to repeat (shared.services.blue_badge.domain.printing).
+
+One pass does the work a night needs, at the floor of requests: per council one Query of its print queue, one
+transaction per 100 badges to take them into the batch, the photos read side by side while the file is written
+from the badges the claim returned (never read again), then one transaction per 50 badges marking them PROCESSED
+with their audit entries. Several councils are worked on at once; the file still lists them in order.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 from shared.core.adapters.case_store import StaleVersion
-from shared.services.blue_badge.adapters.badge_store import BadgeStore
-from shared.services.blue_badge.adapters.print_store import ExtractFiles, Photos, PrintBatches, S3Upload
-from shared.services.blue_badge.domain.badge import Badge, BadgeStatus, PrintBatchType
 from shared.core.domain.case import AuditEntry
 from shared.core.domain.council import CouncilConfig, CouncilRegistry
 from shared.core.domain.evidence import case_evidence_prefix, is_within
-from shared.services.blue_badge.domain.print_extract import PrintItem, extract_filename, write_extract
+from shared.resources import SUPPLIER_OUTBOX
+from shared.services.blue_badge.adapters.badge_store import BadgeStore
+from shared.services.blue_badge.adapters.print_store import (
+    ExtractFiles,
+    Photos,
+    PrintBatches,
+    S3Upload,
+)
+from shared.services.blue_badge.domain.badge import Badge, BadgeStatus, PrintBatchType
+from shared.services.blue_badge.domain.print_extract import (
+    PrintItem,
+    extract_filename,
+    write_extract,
+)
 from shared.services.blue_badge.domain.printing import (
     ABANDONED_AFTER,
     BatchStatus,
@@ -29,15 +46,17 @@ from shared.services.blue_badge.domain.printing import (
     batch_id_for,
     unfinished_batch_ids,
 )
-from shared.resources import SUPPLIER_OUTBOX
 
 logger = logging.getLogger(__name__)
 
 DISPATCH_ACTOR = "print-dispatch"
 PAGE = 100
-WORKERS = 16  # requests in flight: each badge costs a few small DynamoDB and S3 calls, so a run waits on I/O
+COUNCILS_AT_ONCE = 8  # councils worked on side by side (each waits on its own Queries and transactions)
+PHOTOS_AHEAD = 32  # photo reads in flight or waiting for the file: memory holds at most this many photos
 CLAIMS_PER_TRANSACTION = 100  # DynamoDB's limit of items in a transaction
 MARKS_PER_TRANSACTION = 50  # a badge and its audit entry each
+
+Result = TypeVar("Result")
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:
@@ -56,6 +75,20 @@ class PrintDesk:
     photos_for: Callable[[str], Photos]  # council code -> its photos, read with its scoped credentials
 
 
+@dataclass(frozen=True)
+class _Pools:
+    councils: ThreadPoolExecutor
+    photos: ThreadPoolExecutor
+
+
+@dataclass(frozen=True)
+class _CouncilBadges:
+    """One council's badges in the batch, as last written, each with its letter address (organisations)."""
+
+    council: CouncilConfig
+    badges: list[tuple[Badge, Any]]
+
+
 def _pages(fetch: Callable[..., tuple[list[Any], str | None]], *args: Any) -> Iterator[list[Any]]:
     cursor: str | None = None
     while True:
@@ -65,25 +98,39 @@ def _pages(fetch: Callable[..., tuple[list[Any], str | None]], *args: Any) -> It
             return
 
 
+def _in_order(pool: ThreadPoolExecutor, work: Callable[[CouncilConfig], Result], councils: Iterable[CouncilConfig]) -> Iterator[Result]:
+    """work(council) for each council, run side by side, the results in council order: at most COUNCILS_AT_ONCE
+    ahead of the one being used, so memory holds a few councils' badges, not the whole batch."""
+    ahead: deque[Future[Result]] = deque()
+    for council in councils:
+        ahead.append(pool.submit(work, council))
+        if len(ahead) > COUNCILS_AT_ONCE:
+            yield ahead.popleft().result()
+    while ahead:
+        yield ahead.popleft().result()
+
+
 def dispatch(desk: PrintDesk, batch_type: PrintBatchType, run_id: str, now: Callable[[], datetime], *,
              push_required: bool = False) -> PrintBatch:
     """Run (or resume) the batch of this type for the run `run_id`. With `push_required` (fixed when the batch is
     made) it stops at DELIVERED until the file is on the supplier's own server (push), then a resume finishes it."""
     batch_id = batch_id_for(run_id, batch_type)
     batch = desk.batches.get(batch_id)
+    made_now = False
     if batch is None:
         # The file name is fixed (and reserved) when the batch is made, so that a resumed run can tell its own
         # file was delivered - and no other batch made in the same second can take that name.
         at = now()
-        batch = desk.batches.create(PrintBatch(batch_id=batch_id, batch_type=batch_type, run_id=run_id, push_required=push_required,
-                                               filename=_free_filename(desk, at, batch_type, batch_id), updated_at=at))
-    return _advance(desk, batch, now)
+        batch, made_now = desk.batches.create(PrintBatch(
+            batch_id=batch_id, batch_type=batch_type, run_id=run_id, push_required=push_required,
+            filename=_free_filename(desk, at, batch_type, batch_id), updated_at=at))
+    return _advance(desk, batch, now, resuming=not made_now)
 
 
 def resume(desk: PrintDesk, batch_id: str, now: Callable[[], datetime]) -> PrintBatch | None:
     """Take an existing batch as far as it can go (after its push, or one a dead run left)."""
     batch = desk.batches.get(batch_id)
-    return _advance(desk, batch, now) if batch is not None else None
+    return _advance(desk, batch, now, resuming=True) if batch is not None else None
 
 
 def unfinished(desk: PrintDesk, run_id: str, now: datetime) -> list[str]:
@@ -92,69 +139,130 @@ def unfinished(desk: PrintDesk, run_id: str, now: datetime) -> list[str]:
     return unfinished_batch_ids(desk.batches.unfinished(updated_before=now - ABANDONED_AFTER), run_id, now)
 
 
-def _advance(desk: PrintDesk, batch: PrintBatch, now: Callable[[], datetime]) -> PrintBatch:
-    with ThreadPoolExecutor(WORKERS) as pool:
-        if batch.status is BatchStatus.CLAIMING:
-            batch = _claim(desk, pool, batch, now())
-        if batch.status is BatchStatus.CLAIMED:
-            batch = _deliver(desk, pool, batch, now)
+def _advance(desk: PrintDesk, batch: PrintBatch, now: Callable[[], datetime], resuming: bool) -> PrintBatch:
+    """`resuming`: an earlier attempt may have taken badges into the batch, so they are read back as well."""
+    with ThreadPoolExecutor(COUNCILS_AT_ONCE) as councils, ThreadPoolExecutor(PHOTOS_AHEAD) as photos:
+        pools = _Pools(councils, photos)
+        taken: dict[str, list[Badge]] | None = None  # the badges in the delivered file, as this attempt wrote them
+        if batch.status in (BatchStatus.CLAIMING, BatchStatus.CLAIMED):
+            batch, taken = _claim_and_deliver(desk, pools, batch, now, resuming)
         if batch.ready_to_mark:
-            batch = _mark_processed(desk, pool, batch, now)
+            batch = _mark_processed(desk, pools, batch, now, taken)
     return batch
 
 
-def _claim(desk: PrintDesk, pool: ThreadPoolExecutor, batch: PrintBatch, now: datetime) -> PrintBatch:
-    """Take every ORDERED badge of the batch type that no batch has taken: one conditional write per badge."""
-    claimed = dict(batch.claimed)
-    for council in desk.councils:
+def _claim_and_deliver(desk: PrintDesk, pools: _Pools, batch: PrintBatch, now: Callable[[], datetime],
+                       resuming: bool) -> tuple[PrintBatch, dict[str, list[Badge]] | None]:
+    """Take every ORDERED badge of the batch type that no batch has taken (conditional writes: a badge is taken by one
+    batch only) and write the extract from them as they are taken, into the supplier's folder. The file appears only
+    when complete, after the badges it could not carry left the batch (with the reason), so that the badges left in the
+    batch are exactly those in the file. A resumed batch whose file is there already takes nothing more."""
+    key = SUPPLIER_OUTBOX + batch.filename
+    if resuming and desk.exists(key):  # an earlier attempt delivered it and stopped before recording that
+        claimed = {code: len(badges) for code, badges in _batch_badges(desk, pools, batch, lambda status: True).items()}
+        delivered = batch.moved_to(BatchStatus.DELIVERED, now(), claimed=claimed)
+        desk.batches.save(delivered, batch.version)
+        return delivered, None
+
+    def take(council: CouncilConfig) -> _CouncilBadges:
         store = desk.store_for(council.code)
-
-        def taken(badge: Badge) -> Badge:
-            return badge.model_copy(update={"batch_id": batch.batch_id, "version": badge.version + 1, "updated_at": now})
-
-        def take(badge: Badge) -> bool:
-            try:
-                store.put_badge(taken(badge), badge.version)
-            except StaleVersion:
-                return False  # changed since the queue was read (cancelled, or taken by another run)
-            return True
-
-        def take_all(chunk: list[Badge]) -> int:
-            try:  # one transaction for the chunk; if any badge changed meanwhile, badge by badge
-                store.save_badges([(taken(badge), badge.version) for badge in chunk])
-                return len(chunk)
-            except StaleVersion:
-                return sum(map(take, chunk))
-
+        badges = _read_all(store.batch_badges, batch.batch_id, BadgeStatus.ORDERED.__eq__) if resuming else []
         for page in _pages(store.print_queue, batch.batch_type):
-            count = sum(pool.map(take_all, _chunks(page, CLAIMS_PER_TRANSACTION)))
-            if count:
-                claimed[council.code] = claimed.get(council.code, 0) + count
-    status = BatchStatus.CLAIMED if claimed else BatchStatus.COMPLETE  # nothing to print: no file
-    updated = batch.moved_to(status, now, claimed=claimed)
-    desk.batches.save(updated, batch.version)
-    return updated
+            for chunk in _chunks(page, CLAIMS_PER_TRANSACTION):
+                badges += _claim(store, batch, chunk, now())
+        return _CouncilBadges(council, _with_letter_addresses(store, badges))
+
+    taken: dict[str, list[Badge]] = {}
+
+    def remember(found: Iterator[_CouncilBadges]) -> Iterator[_CouncilBadges]:
+        for council_badges in found:
+            if council_badges.badges:
+                taken[council_badges.council.code] = [badge for badge, _ in council_badges.badges]
+            yield council_badges
+
+    found = remember(_in_order(pools.councils, take, desk.councils))
+    first = next((council_badges for council_badges in found if council_badges.badges), None)
+    if first is None:  # nothing to print: no file
+        complete = batch.moved_to(BatchStatus.COMPLETE, now(), claimed={})
+        desk.batches.save(complete, batch.version)
+        return complete, None
+    with desk.open_upload(key) as upload:
+        report = write_extract(upload, batch.filename, False, _with_photos(desk, pools, itertools.chain([first], found)))
+        _release(desk, batch, report.skipped, now())
+    skipped = {item.badge_number for item in report.skipped}
+    delivered = batch.moved_to(BatchStatus.DELIVERED, now(), claimed={code: len(badges) for code, badges in taken.items()},
+                               skipped=report.skipped)
+    desk.batches.save(delivered, batch.version)
+    return delivered, {code: [badge for badge in badges if badge.badge_number not in skipped] for code, badges in taken.items()}
 
 
-def _items(desk: PrintDesk, pool: ThreadPoolExecutor, store: BadgeStore, batch_id: str, wanted: Callable[[Badge], bool]) -> Iterator[PrintItem]:
-    """The batch's badges with their photos, a page at a time (photos fetched side by side, in order), so
-    memory holds one page of photos at most."""
-    organisation_addresses: dict[str, Any] = {}
+def _claim(store: BadgeStore, batch: PrintBatch, chunk: list[Badge], now: datetime) -> list[Badge]:
+    """The chunk's badges taken into the batch (one transaction; if any changed meanwhile, badge by badge), as written."""
+    taken = [badge.model_copy(update={"batch_id": batch.batch_id, "version": badge.version + 1, "updated_at": now}) for badge in chunk]
+    try:
+        store.save_badges([(badge, badge.version - 1) for badge in taken])
+        return taken
+    except StaleVersion:
+        pass
+    kept = []
+    for badge in taken:
+        try:
+            store.put_badge(badge, badge.version - 1)
+        except StaleVersion:
+            continue  # changed since the queue was read (cancelled, or taken by another run)
+        kept.append(badge)
+    return kept
 
-    def letter_address(badge: Badge) -> Any:
-        if badge.organisation_name is None:
-            return None
-        if badge.case_id not in organisation_addresses:
+
+def _read_all(fetch: Callable[..., tuple[list[Badge], str | None]], batch_id: str, wanted: Callable[[BadgeStatus], bool]) -> list[Badge]:
+    return [badge for page in _pages(fetch, batch_id) for badge in page if wanted(badge.status)]
+
+
+def _batch_badges(desk: PrintDesk, pools: _Pools, batch: PrintBatch, wanted: Callable[[BadgeStatus], bool]) -> dict[str, list[Badge]]:
+    """The batch's badges per council (councils read side by side): for a batch resumed in a later invocation."""
+    def read(council: CouncilConfig) -> tuple[str, list[Badge]]:
+        return council.code, _read_all(desk.store_for(council.code).batch_badges, batch.batch_id, wanted)
+
+    return {code: badges for code, badges in _in_order(pools.councils, read, desk.councils) if badges}
+
+
+def _with_letter_addresses(store: BadgeStore, badges: list[Badge]) -> list[tuple[Badge, Any]]:
+    """Each badge with where an organisation's letter goes (its application's organisation address; a person's
+    letter goes to the holder's address on the badge): one GetItem per organisation case."""
+    addresses: dict[str, Any] = {}
+    for badge in badges:
+        if badge.organisation_name is not None and badge.case_id not in addresses:
             case = store.get(badge.case_id)
             organisation = case.application.organisation if case else None
-            organisation_addresses[badge.case_id] = organisation.address if organisation else None
-        return organisation_addresses[badge.case_id]
+            addresses[badge.case_id] = organisation.address if organisation else None
+    return [(badge, addresses.get(badge.case_id) if badge.organisation_name is not None else None) for badge in badges]
 
-    for page in _pages(store.batch_badges, batch_id):
-        badges = [badge for badge in page if wanted(badge)]
-        photos = pool.map(lambda badge: _photo(desk, badge), badges)
-        for badge, photo in zip(badges, photos, strict=True):
-            yield PrintItem(badge=badge, photo=photo, letter_address=letter_address(badge))
+
+def _with_photos(desk: PrintDesk, pools: _Pools, councils: Iterator[_CouncilBadges]) -> Iterator[tuple[CouncilConfig, Iterator[PrintItem]]]:
+    """The extract's councils, each with its print items: photos read side by side across councils, in file order, at
+    most PHOTOS_AHEAD ahead of the writer; consecutive badges of one case naming the same photo share one read."""
+    def reads() -> Iterator[tuple[CouncilConfig, Badge, Any, Future[bytes | None]]]:
+        last_key, last_read = None, None
+        for council_badges in councils:
+            for badge, letter_address in council_badges.badges:
+                key = (badge.council_code, badge.case_id, badge.photo_key)  # the read checks the key is the case's own
+                if badge.photo_key is None or key != last_key:
+                    last_key, last_read = key, pools.photos.submit(_photo, desk, badge)
+                yield council_badges.council, badge, letter_address, last_read
+
+    def prefetched() -> Iterator[tuple[CouncilConfig, PrintItem]]:
+        ahead: deque[tuple[CouncilConfig, Badge, Any, Future[bytes | None]]] = deque()
+        for read in reads():
+            ahead.append(read)
+            if len(ahead) > PHOTOS_AHEAD:
+                council, badge, letter_address, photo = ahead.popleft()
+                yield council, PrintItem(badge=badge, photo=photo.result(), letter_address=letter_address)
+        while ahead:
+            council, badge, letter_address, photo = ahead.popleft()
+            yield council, PrintItem(badge=badge, photo=photo.result(), letter_address=letter_address)
+
+    for council, items in itertools.groupby(prefetched(), key=lambda pair: pair[0]):
+        yield council, (item for _, item in items)
 
 
 def _photo(desk: PrintDesk, badge: Badge) -> bytes | None:
@@ -162,31 +270,6 @@ def _photo(desk: PrintDesk, badge: Badge) -> bytes | None:
     if not badge.photo_key or not is_within(badge.photo_key, case_evidence_prefix(badge.council_code, badge.case_id)):
         return None
     return desk.photos_for(badge.council_code).get(badge.photo_key)
-
-
-def _write(desk: PrintDesk, pool: ThreadPoolExecutor, batch: PrintBatch, key: str, filename: str, re_extract: bool,
-           wanted: Callable[[Badge], bool], before_close: Callable[[list[SkippedBadge]], None]) -> list[SkippedBadge]:
-    councils: list[tuple[CouncilConfig, Iterator[PrintItem]]] = [
-        (council, _items(desk, pool, desk.store_for(council.code), batch.batch_id, wanted)) for council in desk.councils
-    ]
-    with desk.open_upload(key) as upload:
-        report = write_extract(upload, filename, re_extract, councils)
-        before_close(report.skipped)
-    return report.skipped
-
-
-def _deliver(desk: PrintDesk, pool: ThreadPoolExecutor, batch: PrintBatch, now: Callable[[], datetime]) -> PrintBatch:
-    """Write the extract into the supplier's folder. Skipped badges go back to the queue, with the reason, before
-    the file appears, so that the badges left in the batch are exactly those in the file."""
-    filename = batch.filename
-    key = SUPPLIER_OUTBOX + filename
-    skipped = batch.skipped
-    if not desk.exists(key):  # else an earlier attempt delivered it and stopped before recording that
-        skipped = _write(desk, pool, batch, key, filename, False, lambda badge: badge.status is BadgeStatus.ORDERED,
-                         lambda found: _release(desk, batch, found, now()))
-    updated = batch.moved_to(BatchStatus.DELIVERED, now(), filename=filename, skipped=skipped)
-    desk.batches.save(updated, batch.version)
-    return updated
 
 
 def _release(desk: PrintDesk, batch: PrintBatch, skipped: list[SkippedBadge], now: datetime) -> None:
@@ -202,39 +285,38 @@ def _release(desk: PrintDesk, batch: PrintBatch, skipped: list[SkippedBadge], no
             after={"badge": badge.badge_number, "batch": batch.batch_id, "reason": item.reason}))
 
 
-def _mark_processed(desk: PrintDesk, pool: ThreadPoolExecutor, batch: PrintBatch, now: Callable[[], datetime]) -> PrintBatch:
-    written: dict[str, int] = {}
-    for council in desk.councils:
-        store = desk.store_for(council.code)
+def _mark_processed(desk: PrintDesk, pools: _Pools, batch: PrintBatch, now: Callable[[], datetime],
+                    taken: dict[str, list[Badge]] | None) -> PrintBatch:
+    """Mark the badges in the delivered file PROCESSED, each with its audit entry, 50 to a transaction: the badges this
+    attempt took and wrote, or (a batch resumed later: after its push, or after a failure) the batch's badges read back."""
+    if taken is None:
+        taken = _batch_badges(desk, pools, batch, lambda status: status in (BadgeStatus.ORDERED, BadgeStatus.PROCESSED))
 
-        def mark(chunk: list[Badge]) -> None:
-            at = now()
-            changes, audits = [], []
-            for badge in chunk:
-                if badge.status is not BadgeStatus.ORDERED:
-                    continue  # marked by an earlier attempt
-                changes.append((badge.moved_to(BadgeStatus.PROCESSED, at, at.date(), print_problem=None), badge.version))
-                audits.append(AuditEntry(case_id=badge.case_id, at=at, actor=DISPATCH_ACTOR, action="BADGE_PROCESSED",
-                                         before={"badge": badge.badge_number, "status": badge.status.value},
-                                         after={"status": BadgeStatus.PROCESSED.value, "batch": batch.batch_id, "file": batch.filename}))
-            if not changes:
-                return
-            try:
-                store.save_badges(changes, audits)
-            except StaleVersion:  # one was changed meanwhile: the others, one by one
-                for change, audit in zip(changes, audits, strict=True):
-                    try:
-                        store.save_badges([change], [audit])
-                    except StaleVersion:
-                        logger.warning("badge %s changed while its batch was sent; left as it is", change[0].badge_number)
+    def mark(badges: list[Badge]) -> None:
+        store = desk.store_for(badges[0].council_code)
+        for chunk in _chunks([badge for badge in badges if badge.status is BadgeStatus.ORDERED], MARKS_PER_TRANSACTION):
+            _mark(store, batch, chunk, now())  # (already PROCESSED: marked by an earlier attempt)
 
-        for page in _pages(store.batch_badges, batch.batch_id):
-            list(pool.map(mark, _chunks(page, MARKS_PER_TRANSACTION)))  # list(): raise the first failure here
-            if page:
-                written[council.code] = written.get(council.code, 0) + len(page)
-    updated = batch.moved_to(BatchStatus.COMPLETE, now(), written=written)
+    list(pools.councils.map(mark, taken.values()))  # list(): raise the first failure here
+    updated = batch.moved_to(BatchStatus.COMPLETE, now(), written={code: len(badges) for code, badges in taken.items()})
     desk.batches.save(updated, batch.version)
     return updated
+
+
+def _mark(store: BadgeStore, batch: PrintBatch, chunk: list[Badge], at: datetime) -> None:
+    changes = [(badge.moved_to(BadgeStatus.PROCESSED, at, at.date(), print_problem=None), badge.version) for badge in chunk]
+    audits = [AuditEntry(case_id=badge.case_id, at=at, actor=DISPATCH_ACTOR, action="BADGE_PROCESSED",
+                         before={"badge": badge.badge_number, "status": badge.status.value},
+                         after={"status": BadgeStatus.PROCESSED.value, "batch": batch.batch_id, "file": batch.filename})
+              for badge in chunk]
+    try:
+        store.save_badges(changes, audits)
+    except StaleVersion:  # one was changed meanwhile: the others, one by one
+        for change, audit in zip(changes, audits, strict=True):
+            try:
+                store.save_badges([change], [audit])
+            except StaleVersion:
+                logger.warning("badge %s changed while its batch was sent; left as it is", change[0].badge_number)
 
 
 def summary(batch: PrintBatch) -> dict[str, Any]:
@@ -266,9 +348,16 @@ def resend(desk: PrintDesk, batch_id: str, now: Callable[[], datetime]) -> Print
         raise NotResendable(f"print batch {batch_id} is {batch.status.value}: only a delivered batch can be sent again")
     at = now()
     filename = _free_filename(desk, at, batch.batch_type, batch.batch_id)
-    with ThreadPoolExecutor(WORKERS) as pool:
-        _write(desk, pool, batch, SUPPLIER_OUTBOX + filename, filename, True,
-               lambda badge: badge.status in (BadgeStatus.ORDERED, BadgeStatus.PROCESSED), lambda found: None)
+    with ThreadPoolExecutor(COUNCILS_AT_ONCE) as councils, ThreadPoolExecutor(PHOTOS_AHEAD) as photos:
+        pools = _Pools(councils, photos)
+
+        def sent(council: CouncilConfig) -> _CouncilBadges:
+            store = desk.store_for(council.code)
+            badges = _read_all(store.batch_badges, batch.batch_id, lambda status: status in (BadgeStatus.ORDERED, BadgeStatus.PROCESSED))
+            return _CouncilBadges(council, _with_letter_addresses(store, badges))
+
+        with desk.open_upload(SUPPLIER_OUTBOX + filename) as upload:
+            write_extract(upload, filename, True, _with_photos(desk, pools, _in_order(pools.councils, sent, desk.councils)))
     updated = batch.model_copy(update={"re_extracts": [*batch.re_extracts, filename], "updated_at": at, "version": batch.version + 1})
     desk.batches.save(updated, batch.version)
     return updated

@@ -7,12 +7,13 @@ goes: a run that overlaps another, or a retried run, finds the case changed and 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from shared.core.adapters.case_store import CaseStore, StaleVersion
 from shared.core.domain.case import AuditEntry
 from shared.services.blue_badge.domain.case import Stage
 from shared.core.domain.council import CouncilConfig
+from shared.core.domain.working_days import add_working_days
 from shared.services.blue_badge.domain.notifications import NotificationKind
 from shared.services.blue_badge.logic.notify import Notifier
 
@@ -22,10 +23,14 @@ REMINDER_ACTOR = "reminders"
 PAGE_SIZE = 100
 
 
+def reminder_window_opens(due: datetime, council: CouncilConfig) -> datetime:
+    """When the reminder may go: the council's reminder days before the due time, counted in working days of its nation."""
+    return datetime.combine(add_working_days(due.date(), -council.information_reminder_days, council.nation), due.timetz())
+
+
 def send_information_reminders(store: CaseStore, notifier: Notifier, council: CouncilConfig, now: datetime) -> list[str]:
     """Remind each applicant whose information is due within the council's reminder window and who has
     not been reminded in this round; returns the ids of the cases reminded."""
-    window = timedelta(days=council.information_reminder_days)
     reminded: list[str] = []
     cursor: str | None = None
     while True:
@@ -33,7 +38,7 @@ def send_information_reminders(store: CaseStore, notifier: Notifier, council: Co
         cases, cursor = store.by_stage(Stage.AWAITING_INFORMATION, limit=PAGE_SIZE, after=cursor)
         for case in cases:
             due = case.information_due
-            if due is None or case.reminder_sent_at is not None or not (due - window <= now < due):
+            if due is None or case.reminder_sent_at is not None or not (reminder_window_opens(due, council) <= now < due):
                 continue
             updated = case.changed(now, reminder_sent_at=now)
             audit = AuditEntry(case_id=case.case_id, at=now, actor=REMINDER_ACTOR, action="REMINDER_SENT", after={"due": due.isoformat()})

@@ -23,7 +23,7 @@ from shared.core.domain.case import Case, utcnow
 from shared.services.blue_badge.domain.case import Stage
 from shared.core.domain.council import CouncilConfig, CouncilRegistry
 from shared.services.blue_badge.domain.reply import INPUT_FOR_FIELD, ReplyBy, ReplyItem, evidence_key, read_answers, reply_items, reply_upload_prefix
-from shared.core.domain.uploads import MAX_UPLOAD_BYTES, FileFormat, sniff
+from shared.core.domain.uploads import MAX_UPLOAD_BYTES, FileFormat, UploadProblem, sniff, upload_problem
 from shared.core.domain.reply_tokens import parse_token
 from shared.core.domain.evidence import is_within
 from shared.services.blue_badge.logic.information import InvalidSupply, SuppliedInformation, record_supplied
@@ -68,14 +68,6 @@ class Reply:
 
     def uploaded(self, item: ReplyItem) -> EvidenceRef | None:
         return self.link.uploads.get(item.evidence_type) if self.link and item.evidence_type else None
-
-
-class UploadProblem(StrEnum):
-    MISSING = "missing"
-    EMPTY = "empty"
-    TOO_LARGE = "too-large"
-    WRONG_TYPE = "wrong-type"
-    TOO_MANY_TRIES = "too-many-tries"
 
 
 @dataclass
@@ -133,14 +125,8 @@ class ReplyDesk:
         if stored is None:
             return UploadProblem.MISSING, None
         found = sniff(stored.head)
-        problem = None
-        if stored.size == 0:
-            problem = UploadProblem.EMPTY
-        elif stored.size > MAX_UPLOAD_BYTES:
-            problem = UploadProblem.TOO_LARGE
-        elif found is None or found.value != stored.content_type:
-            problem = UploadProblem.WRONG_TYPE
-        if problem is not None:
+        problem = upload_problem(stored.size, stored.content_type, stored.head)
+        if problem is not None or found is None:
             uploads.delete(key)
             return problem, found
         if not links.record_upload(reply.token, item.evidence_type, EvidenceRef(type=item.evidence_type, key=key, content_type=found.value)):

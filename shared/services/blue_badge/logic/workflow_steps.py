@@ -15,8 +15,9 @@ from shared.services.blue_badge.domain.badge import BadgeStatus, batch_type
 from shared.core.domain.case import AuditEntry, Case
 from shared.services.blue_badge.domain.case import Stage, approved_order
 from shared.core.domain.council import CouncilConfig
-from shared.services.blue_badge.domain.notifications import NotificationKind
+from shared.services.blue_badge.domain.notifications import APPROVING_STAGES, NotificationKind, approval_email, ordered_email
 from shared.services.blue_badge.domain.ordering import badge_terms, fee_due, new_badges, stage_after_screening
+from shared.services.blue_badge.domain.pip import route_reason
 from shared.services.blue_badge.logic.notify import Notifier
 from shared.core.logic.workflow_steps import WORKFLOW_ACTOR, CaseNotFound, load_case as _load
 
@@ -88,9 +89,10 @@ def wait_for_people(store: CaseStore, notifier: Notifier, case_id: str, stage: S
     if arriving:
         case.moved_to(stage, now)  # refuses a move the stage table does not allow
     # A renewed wait (after an escalation) keeps its flag: the team leader has still to see to it.
-    waiting = case.changed(now, stage=stage, task_token=task_token, needs_attention=None if arriving else case.needs_attention)
+    routed = {"route_reason": route_reason(case.application)} if arriving and case.stage is Stage.SCREENING else {}
+    waiting = case.changed(now, stage=stage, task_token=task_token, needs_attention=None if arriving else case.needs_attention, **routed)
     audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="STAGE_CHANGED" if arriving else "TASK_RENEWED",
-                       before={"stage": case.stage.value}, after={"stage": stage.value})
+                       before={"stage": case.stage.value}, after={"stage": stage.value} | {name: words for name, words in routed.items() if words})
     store.save(waiting, expected_version=case.version, audit=audit)
     if arriving and stage is Stage.REFUSED and case.application.application_type is not ApplicationType.CANCEL:
         notifier.notify(store, waiting, NotificationKind.DECISION_REFUSED, reasons=case.decision.reasons if case.decision else ())
@@ -98,11 +100,14 @@ def wait_for_people(store: CaseStore, notifier: Notifier, case_id: str, stage: S
 
 
 def check_fee(store: CaseStore, notifier: Notifier, council: CouncilConfig, case_id: str, now: datetime) -> bool:
-    """Approved: tell the applicant, and say whether the fee is still to be paid before the order."""
+    """Approved: say whether the fee is still to be paid before the order, and if so tell the applicant of the
+    approval now (otherwise the order follows at once, and its one email says both)."""
     case = _load(store, case_id)
-    if case.stage in (Stage.DECISION, Stage.REVIEW):  # approved just now (not a payment that came in later)
-        notifier.notify(store, case, NotificationKind.DECISION_APPROVED)
-    return fee_due(case.application, council)
+    due = fee_due(case.application, council)
+    told = approval_email(due)
+    if told is not None and case.stage in APPROVING_STAGES:  # approved just now (not a payment that came in later)
+        notifier.notify(store, case, told)
+    return due
 
 
 def order_badge(store: BadgeStore, numbers: BadgeNumbers, notifier: Notifier, case_id: str, now: datetime) -> Case:
@@ -132,7 +137,7 @@ def order_badge(store: BadgeStore, numbers: BadgeNumbers, notifier: Notifier, ca
                               "expiry_date": terms.expiry_date.isoformat(), "batch_type": batch_type(order.deliver_to, order.delivery_option).value,
                               "replaces": replacing.badge_number if replacing else None})
     store.order_badges(ordered, case.version, badges, audit, replaced, owner_write=numbers.owner_write)
-    notifier.notify(store, ordered, NotificationKind.BADGE_ORDERED)
+    notifier.notify(store, ordered, ordered_email(case.stage))
     return ordered
 
 

@@ -1,0 +1,81 @@
+"""Whether a PIP award gives a badge without further assessment (domain notes, Eligibility): 8 or more points in
+"moving around", or 10 points under descriptor E of "planning and following journeys" (overwhelming psychological
+distress). An award with fewer points goes to further assessment, with the reason in words on the case.
+
+Pure: the points are those the application carries, or those a caseworker saw on the award letter at the proof check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.services.blue_badge.domain.application import Application, EligibilityCode, JourneysDescriptor
+
+MOVING_AROUND_POINTS_NEEDED = 8
+QUALIFYING_JOURNEYS_DESCRIPTOR = JourneysDescriptor.E
+
+
+@dataclass(frozen=True)
+class PipPoints:
+    moving_around: int | None = None
+    planning_journeys: int | None = None
+    journeys_descriptor: JourneysDescriptor | None = None
+
+    @property
+    def given(self) -> bool:
+        return any(value is not None for value in (self.moving_around, self.planning_journeys, self.journeys_descriptor))
+
+
+@dataclass(frozen=True)
+class PipQualification:
+    qualifies: bool | None  # None: no points known (the national form's PIP route; confirmed at the proof check)
+    reason: str
+
+
+def pip_qualification(points: PipPoints) -> PipQualification:
+    """The automatic criterion applied to the points, with the reason in words."""
+    if not points.given:
+        return PipQualification(None, "No PIP points given: they are checked on the award letter at the proof check")
+    moving, planning, descriptor = points.moving_around, points.planning_journeys, points.journeys_descriptor
+    if moving is not None and moving >= MOVING_AROUND_POINTS_NEEDED:
+        return PipQualification(True, f"PIP award with {moving} points in moving around (8 or more qualify)")
+    if descriptor is QUALIFYING_JOURNEYS_DESCRIPTOR:
+        return PipQualification(True, "PIP award with 10 points under descriptor E of planning and following journeys")
+    moving_words = f"{moving} points in moving around" if moving is not None else "no points in moving around given"
+    if descriptor is not None:
+        journeys_words = f"descriptor {descriptor.value} ({descriptor.points} points) of planning and following journeys"
+    elif planning == JourneysDescriptor.E.points:
+        journeys_words = "10 points in planning and following journeys, not stated to be under descriptor E"
+    elif planning is not None:
+        journeys_words = f"{planning} points in planning and following journeys"
+    else:
+        journeys_words = "no points in planning and following journeys given"
+    return PipQualification(False, f"PIP award with {moving_words} and {journeys_words}: the automatic route needs 8 or "
+                                   "more points in moving around, or 10 points under descriptor E of planning and following "
+                                   "journeys, so it goes to further assessment")
+
+
+def application_pip_points(application: Application) -> PipPoints | None:
+    """The PIP points an application carries (None: it is not on the PIP route)."""
+    eligibility = application.eligibility
+    if eligibility is None or eligibility.code is not EligibilityCode.PIP:
+        return None
+    award = eligibility.benefit
+    if award is None:
+        return PipPoints()
+    return PipPoints(award.pip_moving_around_points, award.pip_planning_journeys_points, award.pip_planning_journeys_descriptor)
+
+
+def routes_automatically(application: Application) -> bool:
+    """On an automatic route, and (for PIP) not with points that fall short of it."""
+    eligibility = application.eligibility
+    if eligibility is None or not eligibility.code.is_automatic:
+        return False
+    points = application_pip_points(application)
+    return points is None or pip_qualification(points).qualifies is not False
+
+
+def route_reason(application: Application) -> str | None:
+    """Why a PIP application goes where screening sends it, in words (None for every other route)."""
+    points = application_pip_points(application)
+    return pip_qualification(points).reason if points is not None else None
