@@ -57,35 +57,24 @@ class Intake(Construct):
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letter_queue.queue, max_receive_count=INTAKE_MAX_RECEIVE_COUNT),
         )
 
-        pattern = APPLICATION_SUBMITTED.pattern
         # The SQS target adds the queue-policy statement for events.amazonaws.com (scoped to this rule)
         # and, because the queue is encrypted with our CMK, the matching key-policy statement; likewise
         # a statement (scoped to this rule) in the delivery DLQ's policy.
-        self.rule = events.Rule(
-            self,
-            "ApplicationSubmitted",
-            event_bus=self.bus,
-            rule_name=INTAKE_RULE_NAME,
-            description="Routes submitted applications to the intake queue",
-            event_pattern=events.EventPattern(source=pattern["source"], detail_type=pattern["detail-type"]),
-            targets=[
-                targets.SqsQueue(
-                    self.queue,
-                    dead_letter_queue=self.delivery_dead_letter_queue.queue,
-                    retry_attempts=DELIVERY_RETRY_ATTEMPTS,
-                    max_event_age=DELIVERY_MAX_EVENT_AGE,
-                )
-            ],
-        )
+        self.rule = self._to_the_queue("ApplicationSubmitted", INTAKE_RULE_NAME, "Routes submitted applications to the intake queue",
+                                       APPLICATION_SUBMITTED.pattern)
         # Applications in the national service's own format (its detail-type): the same queue, ingest maps them.
-        national = NATIONAL_APPLICATION_SUBMITTED.pattern
-        self.national_rule = events.Rule(
+        self.national_rule = self._to_the_queue(
+            "NationalApplicationSubmitted", NATIONAL_INTAKE_RULE_NAME,
+            "Routes applications in the national service's own format to the intake queue", NATIONAL_APPLICATION_SUBMITTED.pattern)
+
+    def _to_the_queue(self, construct_id: str, rule_name: str, description: str, pattern: dict) -> events.Rule:
+        return events.Rule(
             self,
-            "NationalApplicationSubmitted",
+            construct_id,
             event_bus=self.bus,
-            rule_name=NATIONAL_INTAKE_RULE_NAME,
-            description="Routes applications in the national service's own format to the intake queue",
-            event_pattern=events.EventPattern(source=national["source"], detail_type=national["detail-type"]),
+            rule_name=rule_name,
+            description=description,
+            event_pattern=events.EventPattern(source=pattern["source"], detail_type=pattern["detail-type"]),
             targets=[
                 targets.SqsQueue(
                     self.queue,
