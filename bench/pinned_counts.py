@@ -21,8 +21,9 @@ class PathCounts:
 
 
 # Submitted online, screened, proof checked and approved, the badge ordered: ingest, the workflow's steps, the emails'
-# audit entries and the two caseworker calls (proof check, decision).
-ONLINE_AUTOMATIC_ROUTE = PathCounts(reads=11, writes=12, write_units=186)
+# audit entries and the two caseworker calls (proof check, decision); each of those invocations that reads the council's
+# settings reads its council admin's stored settings once (6 GetItems).
+ONLINE_AUTOMATIC_ROUTE = PathCounts(reads=17, writes=12, write_units=186)
 WHOLE_PATH_REQUESTS = 12  # the target the whole path is held to
 # GET /cases/{id}: the case's partition and the view-log entry.
 READ_A_CASE = PathCounts(reads=1, writes=1, write_units=1)

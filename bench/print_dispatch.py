@@ -5,13 +5,17 @@ Run on demand (not part of the tests):  .venv/bin/python -m bench.print_dispatch
 moto runs as a server in a separate process, so this process holds only the dispatch itself. For each size (badges
 spread over the councils, written straight into the council tables for the set-up, not timed) one run prints, side by side:
 - the bare read: every council's print queue paged and parsed, COUNCILS_AT_ONCE councils at a time - the floor;
-- the dispatch: claim, write and upload the STANDARD extract (with photos), mark PROCESSED with audit entries;
+- the dispatch: take the badges PROCESSED with their audit entries (one transaction per council and 50 badges),
+  write and upload the STANDARD extract (with photos);
 - their times (tracemalloc off), the ratio, the AWS requests per badge of each, and the dispatch's peak memory,
   measured in a separate run with tracemalloc on (it slows the client about 3x, so it is never timed);
 - moto's share: moto copies every table a transaction names once per item of the transaction (its rollback backup),
   so a transaction costs it far more than DynamoDB. The dispatch is run again on a moto whose backup is not copied
   (nothing in the bench fails, so nothing is rolled back: the requests and the results are the same); the difference
-  is moto's, shown beside the number of transactions and their mean time on each.
+  is moto's, shown beside the number of transactions and their mean time on each;
+- whose CPU: the seconds of CPU the moto server's process and this process (the dispatch itself: our code, botocore,
+  the HTTP client) each spent on the bare read and on the dispatch. Both share the machine's cores, so the time of a
+  run follows their sum.
 The bench's badges share one photo per council (one case per council holds them), so consecutive badges share a read;
 with a photo per person, add one S3 GetObject per badge (the "photo GETs" column counts them).
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -30,6 +35,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -224,6 +230,11 @@ class Stack:
         self.extract_key = SUPPLIER_OUTBOX + batch.filename
         return elapsed
 
+    def server_cpu(self) -> float:
+        """CPU seconds the moto server's process has used (user + system, from /proc)."""
+        fields = Path(f"/proc/{self.server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def extract_mib(self) -> float:
         return self.clients["s3"].head_object(Bucket=BUCKET_DROP, Key=self.extract_key)["ContentLength"] / 2**20
 
@@ -232,14 +243,23 @@ class Stack:
         self.server.wait()
 
 
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(size: int, councils: CouncilRegistry, port: int) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     stack = Stack(port, councils, size, copy_tables=True)
     try:
+        server, own = stack.server_cpu(), own_cpu()
         figures["bare"] = stack.bare_read()
+        figures["bare_cpu"] = (stack.server_cpu() - server, own_cpu() - own)
         figures["bare_calls"] = stack.calls.total()
         stack.calls.reset()
+        server, own = stack.server_cpu(), own_cpu()
         figures["dispatch"] = stack.dispatch(f"bench-{size}")
+        figures["dispatch_cpu"] = (stack.server_cpu() - server, own_cpu() - own)
         figures["calls"] = Counter(stack.calls.counts)
         figures["transaction_ms"] = stack.calls.mean_ms("TransactWriteItems")
         figures["query_ms"] = stack.calls.mean_ms("Query")
@@ -291,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'':>16}   moto's share: {calls['TransactWriteItems']} transactions at {f['transaction_ms']:.0f} ms each "
               f"({f['transaction_ms_no_copy']:.0f} ms without moto's table copies; a Query {f['query_ms']:.0f} ms): "
               f"{moto_share:.2f} s of the {f['dispatch']:.2f} s dispatch is moto copying tables", flush=True)
+        (bare_server, bare_own), (server, own) = f["bare_cpu"], f["dispatch_cpu"]
+        print(f"{'':>16}   CPU s, moto server + this process: bare read {bare_server:.2f} + {bare_own:.2f}, dispatch "
+              f"{server:.2f} + {own:.2f} (moto {server / bare_server:.1f}x the bare read's, ours {own / bare_own:.1f}x)", flush=True)
     return 0
 
 

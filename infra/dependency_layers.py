@@ -21,7 +21,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from shared.resources import DEPENDENCY_LAYERS, PROJECT_ROOT
+from shared.resources import DEPENDENCY_LAYERS, PROJECT_ROOT, WHOLE_LAYERS
 
 LAYER_BUILD_DIR = PROJECT_ROOT / "build" / "layers"
 LAMBDA_PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64")  # Lambda arm64 (Amazon Linux 2023, glibc 2.34)
@@ -56,7 +56,8 @@ def build_layer(name: str) -> Path:
     command = [
         sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
         "--target", str(staging / "python"), "--implementation", "cp", "--python-version", LAMBDA_PYTHON_VERSION,
-        "--only-binary=:all:", *(arg for platform in LAMBDA_PLATFORMS for arg in ("--platform", platform)), *requirements,
+        "--only-binary=:all:", *(arg for platform in LAMBDA_PLATFORMS for arg in ("--platform", platform)),
+        *(["--no-deps"] if name in WHOLE_LAYERS else []), *requirements,
     ]
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PIP_NO_INPUT": "1"})
     if result.returncode != 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import CfnOutput, Stack, Tags
+from aws_cdk import ArnFormat, CfnOutput, Stack, Tags
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_event_sources as event_sources
@@ -25,6 +25,7 @@ from infra.constructs.intake import Intake
 from infra.constructs.lifecycle import DataLifecycle
 from infra.constructs.monitoring import DeadLetterQueue, Monitoring
 from infra.constructs.national_pull import NationalPull
+from infra.constructs.partner_identity import PartnerIdentity
 from infra.constructs.reconciler import Reconciler
 from infra.constructs.resume_sweeper import ResumeSweeper
 from infra.constructs.routing_watch import RoutingWatch
@@ -36,16 +37,20 @@ from infra.constructs.tenancy import CouncilDataRole
 from infra.constructs.workflows import Workflows
 from infra.nag import NAG, acknowledge
 from shared.core.adapters.parked_payloads import UNROUTED_PARKED_FOLDER
+from shared.core.adapters.staff_accounts import STAFF_ADMIN_ACTIONS
 from shared.core.domain.council import CouncilRegistry
+from shared.core.domain.notify import NotificationChannel
 from shared.resources import (
     API_FUNCTION,
     ASC_ROUTING_WATCH_FUNCTION,
     ASC_STEP_FUNCTION,
     CRM_CONNECTOR_FUNCTION,
     ERASURE_FUNCTION,
+    FFD_STEP_FUNCTION,
     INGEST_FUNCTION,
     NATIONAL_PULL_FUNCTION,
     INTAKE_BATCH_SIZE,
+    PARTNER_SIGN_UP_FUNCTION,
     PREFIX,
     PRINT_PULL_FUNCTION,
     PRINT_PUSH_FUNCTION,
@@ -61,16 +66,22 @@ from shared.resources import (
     WEB_FUNCTION,
     WORKFLOW_STEP_FUNCTION,
     WORKFLOW_TASK_FUNCTIONS,
+    WORKFLOWS_BY_KEY,
+    WorkflowKey,
+    notify_secret_name,
     Env,
 )
 from shared.services.asc_triage import SERVICE_KEY as ASC_TRIAGE
 from shared.services.asc_triage.domain.settings import triage_settings
+from shared.services.family_front_door import SERVICE_KEY as FAMILY_FRONT_DOOR
+from shared.services.family_front_door.domain.settings import front_door_settings
 from shared.services.blue_badge.domain.settings import national_pulls
 
 LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
 INGEST_MAX_CONCURRENCY = 5  # caps parallel intake so a burst of submissions cannot swamp the tables
 # Email applicants, referrers (and councils) through SES: the web function sends hub booking confirmations.
-EMAILING_FUNCTIONS = (WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_RESULTS_FUNCTION, ASC_STEP_FUNCTION, WEB_FUNCTION)
+EMAILING_FUNCTIONS = (WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_RESULTS_FUNCTION, ASC_STEP_FUNCTION, WEB_FUNCTION,
+                      FFD_STEP_FUNCTION)
 # What each function may do in the badge-number table: the workflow step takes numbers from the counter and records
 # where each ordered badge lives (a Put in the order's transaction); the print results only read where a badge lives.
 BADGE_NUMBER_TABLE_ACTIONS = {
@@ -199,12 +210,22 @@ class CaseworkStack(Stack):
         self.supplier_pull = SupplierPull(self, "SupplierPull", puller=functions[PRINT_PULL_FUNCTION.key]) if supplier_push else None
         self.supplier_sftp = (SupplierSftp(self, "SupplierSftp", bucket=self.buckets.print_drop, key=key, public_key=connection.public_key)
                               if connection.transfer_family else None)
+        # The Family Front Door's step resumes its own workflow's reminder wait when the partner answered meanwhile. Its
+        # state machine is named, not referenced: the state machine references the function, whose policy it would be.
+        self.functions.roles[FFD_STEP_FUNCTION.key].add_to_policy(iam.PolicyStatement(
+            actions=["states:SendTaskSuccess"],
+            resources=[self.format_arn(service="states", resource="stateMachine", arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                                       resource_name=WORKFLOWS_BY_KEY[WorkflowKey.FFD_CONTACT].state_machine_name)],
+        ))
         # The API and the web UI resume a workflow waiting for missing information (SendTaskSuccess on that state machine).
         for state_machine in self.workflows.case_workflows:
             state_machine.grant_task_response(functions[API_FUNCTION.key])
             state_machine.grant_task_response(functions[WEB_FUNCTION.key])
 
         self.identity = StaffIdentity(self, "Identity")
+        # Partner professionals (the Family Front Door portal): their own pool, admitted by their council's allow-list.
+        self.partner_identity = PartnerIdentity(self, "PartnerIdentity", sign_up_trigger=functions[PARTNER_SIGN_UP_FUNCTION.key],
+                                                administered_by=[self.functions.roles[WEB_FUNCTION.key]])
         self.web = WebHosting(
             self,
             "Web",
@@ -221,6 +242,10 @@ class CaseworkStack(Stack):
         # The web UI re-checks a signed-in account (enabled, same groups) every few minutes: web/security.py.
         self.functions.roles[WEB_FUNCTION.key].add_to_policy(iam.PolicyStatement(
             actions=["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser"], resources=[self.identity.user_pool.user_pool_arn]))
+        # Council admins manage their council's staff accounts in the web UI (shared/core/adapters/staff_accounts.py): these
+        # admin actions only, on the staff pool only (listing and reading an account are granted above and below).
+        self.functions.roles[WEB_FUNCTION.key].add_to_policy(iam.PolicyStatement(
+            actions=[f"cognito-idp:{action}" for action in STAFF_ADMIN_ACTIONS], resources=[self.identity.user_pool.user_pool_arn]))
         # The web UI and the API give or refer a case only to the council's staff, listed from the pool's groups (StaffDirectory).
         for listing in (WEB_FUNCTION, API_FUNCTION):
             self.functions.roles[listing.key].add_to_policy(iam.PolicyStatement(
@@ -247,10 +272,20 @@ class CaseworkStack(Stack):
                 Env.EVENT_BUS: self.intake.bus.event_bus_name,
                 Env.CRM_ENDPOINTS: crm_endpoints(councils),
                 Env.NATIONAL_PULLS: national_pulls(councils),
+                Env.NOTIFY_COUNCILS: notify_councils(councils),
+                Env.PARTNER_USER_POOL_ID: self.partner_identity.user_pool.user_pool_id,
+                Env.PARTNER_CLIENT_ID: self.partner_identity.client.user_pool_client_id,
             }
         )
         for _, _, role in self.functions.needing(Env.EVENT_BUS):
             self.intake.bus.grant_put_events_to(role)
+        # The functions that send notifications read the API key of each GOV.UK Notify council, and no other secret
+        # (Secrets Manager ends each secret's ARN with "-" and six random characters).
+        notify_keys = [self.format_arn(service="secretsmanager", resource="secret", resource_name=f"{notify_secret_name(council.code)}-??????",
+                                       arn_format=ArnFormat.COLON_RESOURCE_NAME)
+                       for council in councils if council.notifications.channel is NotificationChannel.NOTIFY]
+        for _, _, role in self.functions.needing(Env.NOTIFY_COUNCILS) if notify_keys else ():
+            role.add_to_policy(iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=notify_keys))
 
         # Each council's table and groups, in nested stacks: the parent must not grow with the councils.
         # Only the CMK's ARN and the user pool's id cross into the shards (as nested-stack parameters).
@@ -331,6 +366,8 @@ class CaseworkStack(Stack):
             "ApiUrl": self.api.rest_api.url,
             "UserPoolId": self.identity.user_pool.user_pool_id,
             "UserPoolClientId": self.identity.client.user_pool_client_id,
+            "PartnerUserPoolId": self.partner_identity.user_pool.user_pool_id,
+            "PartnerUserPoolClientId": self.partner_identity.client.user_pool_client_id,
             "EventBusName": self.intake.bus.event_bus_name,
             "EvidenceBucketName": self.buckets.evidence.bucket_name,
             "PrintDropBucketName": self.buckets.print_drop.bucket_name,
@@ -431,9 +468,22 @@ class CaseworkStack(Stack):
         )
 
 
+def notify_councils(councils: CouncilRegistry) -> str:
+    """Env.NOTIFY_COUNCILS: council code -> its GOV.UK Notify settings, for the councils whose channel is NOTIFY (an empty
+    JSON object when none is). Template ids only: each council's API key stays in Secrets Manager."""
+    settings = {council.code: council.notifications.notify.model_dump(mode="json") for council in councils
+                if council.notifications.channel is NotificationChannel.NOTIFY and council.notifications.notify is not None}
+    return json.dumps(settings, sort_keys=True)
+
+
 def crm_endpoints(councils: CouncilRegistry) -> str:
     """Env.CRM_ENDPOINTS: council code -> its CRM endpoint, for the councils whose asc-triage settings name one (an empty
     JSON object when none does). The endpoints name their client secrets; the values stay in Secrets Manager."""
-    endpoints = {council.code: crm.model_dump(mode="json") for council in councils
-                 if council.runs(ASC_TRIAGE) and (crm := triage_settings(council).crm) is not None}
+    endpoints: dict = {council.code: crm.model_dump(mode="json") for council in councils
+                       if council.runs(ASC_TRIAGE) and (crm := triage_settings(council).crm) is not None}
+    # Later services' endpoints sit under their service key (shared.core.domain.crm.crm_endpoints_by_service).
+    episodes = {council.code: crm.model_dump(mode="json") for council in councils
+                if council.runs(FAMILY_FRONT_DOOR) and (crm := front_door_settings(council).crm) is not None}
+    if episodes:
+        endpoints[FAMILY_FRONT_DOOR] = episodes
     return json.dumps(endpoints, sort_keys=True)

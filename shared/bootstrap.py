@@ -7,11 +7,14 @@ the function's own credentials serve the platform's shared tables and buckets.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
+from collections.abc import Callable
+from contextvars import ContextVar
 from functools import cache
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
 from botocore.config import Config
@@ -19,19 +22,23 @@ from botocore.config import Config
 from shared.services.blue_badge import SERVICE_KEY as BLUE_BADGE
 from shared.core.adapters.case_store import CaseStore
 from shared.core.adapters.tenant_credentials import TenantSessions
-from shared.core.domain.council import CouncilRegistry, load_councils
+from shared.core.domain.council import CouncilConfig, CouncilRegistry, load_councils
 from shared.resources import Env, council_table_name
 
 # Each function imports only the wiring it uses (a cold start pays for every module imported): the adapters and
 # services below are imported where they are built.
 if TYPE_CHECKING:
+    from shared.core.adapters.notify import CouncilChannels
     from shared.core.adapters.evidence_files import EvidenceFiles
     from shared.core.adapters.evidence_links import EvidenceLinks
     from shared.core.adapters.evidence_uploads import EvidenceUploads
     from shared.core.adapters.parked_payloads import ParkedPayloads
     from shared.core.adapters.reply_links import ReplyLinks
+    from shared.core.adapters.council_admin_records import CouncilAdminRecords
+    from shared.core.adapters.staff_accounts import StaffAccounts
     from shared.core.adapters.staff_sign_in import StaffDirectory
     from shared.core.adapters.workflows import Workflows
+    from shared.core.logic.council_admin import LiveCouncils
     from shared.services.asc_triage.adapters.hub_bookings import HubBookings
     from shared.services.asc_triage.adapters.question_sets import QuestionSets
     from shared.services.blue_badge.adapters.badge_numbers import BadgeNumbers
@@ -43,6 +50,9 @@ if TYPE_CHECKING:
     from shared.services.blue_badge.logic.print_pull import Inbox, SupplierResults
     from shared.services.blue_badge.logic.print_results import ResultsDesk
     from shared.services.blue_badge.logic.reply import ReplyDesk
+    from shared.services.family_front_door.adapters.drafts import Drafts
+    from shared.services.family_front_door.adapters.partner_accounts import PartnerPool, PartnerRegistration
+    from shared.services.family_front_door.adapters.partner_directory import PartnerDirectory
 
 
 # What every function's Tracer patches: the AWS SDK, so each AWS call is a subsegment. Tracer's default patches every
@@ -51,8 +61,70 @@ TRACED_MODULES = ("botocore",)
 
 
 @cache
-def councils() -> CouncilRegistry:
+def deployed_councils() -> CouncilRegistry:
+    """The councils as the deployment configuration has them (which exist, which services they run)."""
     return load_councils()
+
+
+@cache
+def councils() -> LiveCouncils:
+    """Every council as it is now (council_now): each read of a council reads its council admin's settings afresh."""
+    from shared.core.logic.council_admin import LiveCouncils
+
+    return LiveCouncils(deployed_councils(), council_now)
+
+
+# The councils read during the current handler invocation (one_invocation), by code; None outside one.
+_READ_THIS_INVOCATION: ContextVar[dict[str, CouncilConfig] | None] = ContextVar("councils_read_this_invocation", default=None)
+
+
+def one_invocation(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """A handler's invocation reads each council's settings once (council_now) and keeps nothing for the next one, so a
+    council admin's change is in effect from the next invocation. Without it every read goes to the table."""
+    @functools.wraps(handler)
+    def invocation(*args: Any, **kwargs: Any) -> Any:
+        started = _READ_THIS_INVOCATION.set({})
+        try:
+            return handler(*args, **kwargs)
+        finally:
+            _READ_THIS_INVOCATION.reset(started)
+    return invocation
+
+
+def council_now(council: CouncilConfig) -> CouncilConfig:
+    """THE one read of a council's settings: its deployment entry with the settings its council admin stored over it (one
+    consistent GetItem, kept at most for the rest of the invocation). Stored settings that no longer fit the deployment
+    entry (it changed since) are logged and left out until an admin saves them again."""
+    read = _READ_THIS_INVOCATION.get()
+    if read is not None and council.code in read:
+        return read[council.code]
+    now = _overlaid(council)
+    if read is not None:
+        read[council.code] = now
+    return now
+
+
+def _overlaid(council: CouncilConfig) -> CouncilConfig:
+    from shared.core.domain.council import CouncilSettingsInvalid
+    from shared.core.domain.council_settings import overlay
+    from shared.services.registry import SERVICES
+
+    stored = council_admin_records_for(council.code).settings()
+    if stored is None:
+        return council
+    try:
+        return overlay(council, stored.changes, SERVICES)
+    except CouncilSettingsInvalid as problems:
+        logging.getLogger(__name__).error("stored council settings no longer fit the deployment configuration",
+                                          extra={"council_code": council.code, "problems": str(problems)})
+        return council
+
+
+def council_admin_records_for(council_code: str) -> CouncilAdminRecords:
+    """The council's stored settings, admin audit and last sign-ins, in its own table."""
+    from shared.core.adapters.council_admin_records import CouncilAdminRecords
+
+    return CouncilAdminRecords(council_client("dynamodb", council_code), council_table_name(council_code))
 
 
 @cache
@@ -107,7 +179,7 @@ def badge_store_for(council_code: str) -> BadgeStore:
 def service_store_for(council_code: str | None, service_key: str) -> CaseStore | None:
     """The council's store as one service's routes use it (other services' cases read as not there); None when the
     council does not run the service, or is not in this deployment: its routes then answer 404."""
-    council = councils().get(council_code) if council_code else None
+    council = deployed_councils().get(council_code) if council_code else None  # which services it runs: no settings read
     if council is None or not council.runs(service_key):
         return None
     return _council_store(council.code, _service_store_class(service_key)).serving(service_key)
@@ -135,6 +207,18 @@ def workflows() -> Workflows:
     return Workflows(boto3.client("stepfunctions"), json.loads(os.environ[Env.WORKFLOW_ARNS]))
 
 
+def staff_accounts() -> StaffAccounts:
+    """The staff user pool's accounts, as council admins manage them (the web function's Cognito admin actions)."""
+    return _staff_accounts(os.environ[Env.USER_POOL_ID])
+
+
+@cache  # per pool, as _staff_directory
+def _staff_accounts(user_pool_id: str) -> StaffAccounts:
+    from shared.core.adapters.staff_accounts import StaffAccounts
+
+    return StaffAccounts(boto3.client("cognito-idp"), user_pool_id)
+
+
 def staff_directory() -> StaffDirectory:
     return _staff_directory(os.environ[Env.USER_POOL_ID])
 
@@ -154,12 +238,31 @@ def intake_service() -> IntakeService:
 
 
 @cache
-def notifier() -> Notifier:
+def notification_channels() -> CouncilChannels:
+    """Each council's channel to people: GOV.UK Notify for the councils Env.NOTIFY_COUNCILS names (read per send, so a
+    changed environment applies at once), each with its own API key (shared.resources.notify_secret_name, cached five
+    minutes); SES for the others."""
+    from aws_lambda_powertools.utilities import parameters
+
     from shared.core.adapters.email import SesEmailSender
+    from shared.core.adapters.notify import CouncilChannels
+    from shared.core.domain.notify import notify_councils_from_json
+    from shared.resources import NOTIFY_ALLOW_LOOPBACK_HTTP, notify_secret_name
+
+    return CouncilChannels(
+        SesEmailSender(boto3.client("ses")),
+        lambda: notify_councils_from_json(os.environ.get(Env.NOTIFY_COUNCILS, "")),
+        lambda council_code: parameters.get_secret(notify_secret_name(council_code), max_age=300),
+        allow_loopback_http=lambda: os.environ.get(NOTIFY_ALLOW_LOOPBACK_HTTP) == "true",
+    )
+
+
+@cache
+def notifier() -> Notifier:
     from shared.services.blue_badge.logic.notify import Notifier
     from shared.services.blue_badge.logic.reply import link_issuer
 
-    return Notifier(SesEmailSender(boto3.client("ses")), councils(),
+    return Notifier(notification_channels(), councils(),
                     reply_links=link_issuer(reply_links_for, os.environ.get(Env.WEB_BASE_URL)))
 
 
@@ -184,6 +287,43 @@ def hub_bookings_for(council_code: str) -> HubBookings:
     from shared.services.asc_triage.adapters.hub_bookings import HubBookings
 
     return HubBookings(council_client("dynamodb", council_code), council_table_name(council_code))
+
+
+def partner_directory_for(council_code: str) -> PartnerDirectory:
+    """The council's Family Front Door partner allow-list and partner accounts, in its own table."""
+    from shared.services.family_front_door.adapters.partner_directory import PartnerDirectory
+
+    return PartnerDirectory(council_client("dynamodb", council_code), council_table_name(council_code))
+
+
+def portal_drafts_for(council_code: str) -> Drafts:
+    """Partners' part-completed Family Front Door forms, in the council's own table."""
+    from shared.services.family_front_door.adapters.drafts import Drafts
+
+    return Drafts(council_client("dynamodb", council_code), council_table_name(council_code))
+
+
+def partner_registration() -> PartnerRegistration:
+    """Self-registration through the portal's app client (public Cognito calls: no IAM grant needed)."""
+    return _partner_registration(os.environ[Env.PARTNER_CLIENT_ID])
+
+
+@cache  # per client: a test (or local run) may point the same process at a new pool
+def _partner_registration(client_id: str) -> PartnerRegistration:
+    from shared.services.family_front_door.adapters.partner_accounts import PartnerRegistration
+
+    return PartnerRegistration(boto3.client("cognito-idp"), client_id)
+
+
+def partner_pool() -> PartnerPool:
+    return _partner_pool(os.environ[Env.PARTNER_USER_POOL_ID])
+
+
+@cache
+def _partner_pool(user_pool_id: str) -> PartnerPool:
+    from shared.services.family_front_door.adapters.partner_accounts import PartnerPool
+
+    return PartnerPool(boto3.client("cognito-idp"), user_pool_id)
 
 
 @cache

@@ -191,6 +191,12 @@ class Env(StrEnum):
     # shared.services.blue_badge.domain.settings.NationalPull); built from the council config at synth, pointed at the
     # loopback national API by the local run.
     NATIONAL_PULLS = "NATIONAL_PULLS"
+    # JSON: council code -> its GOV.UK Notify settings (council config `notifications.notify`,
+    # shared.core.domain.notify.NotifySettings), for the councils whose channel is NOTIFY; built from the council config at
+    # synth, pointed at the loopback Notify stand-in by the local run.
+    NOTIFY_COUNCILS = "NOTIFY_COUNCILS"
+    PARTNER_USER_POOL_ID = "PARTNER_USER_POOL_ID"  # the partner professionals' own user pool (never staff)
+    PARTNER_CLIENT_ID = "PARTNER_CLIENT_ID"  # its app client, which the portal signs partners up and in with
 
 
 # ---------------------------------------------------------------- Workflows
@@ -200,6 +206,7 @@ class WorkflowKey(StrEnum):
     CANCELLATION = "cancellation"
     PRINT_DISPATCH = "print-dispatch"
     ASC_REFERRAL = "asc-referral"
+    FFD_CONTACT = "ffd-contact"
 
 
 @dataclass(frozen=True)
@@ -224,6 +231,7 @@ WORKFLOWS: tuple[WorkflowSpec, ...] = (
     WorkflowSpec(WorkflowKey.CANCELLATION, "blue-badge-cancellation.asl.json", "Cancellation of a badge"),
     WorkflowSpec(WorkflowKey.PRINT_DISPATCH, "print-dispatch.asl.json", "Nightly print batches to the badge supplier", per_case=False),
     WorkflowSpec(WorkflowKey.ASC_REFERRAL, "asc-referral.asl.json", "Adult social care referrals: screening, then routing or signposting"),
+    WorkflowSpec(WorkflowKey.FFD_CONTACT, "ffd-contact.asl.json", "Family Front Door contacts: screening, asking the partner, then the outcome"),
 )
 WORKFLOWS_BY_KEY = {workflow.key: workflow for workflow in WORKFLOWS}
 
@@ -276,13 +284,16 @@ WORKFLOW_STEP_FUNCTION = FunctionSpec(
     key="workflow-step",
     handler="functions.workflow_step.handler.lambda_handler",
     description="Case updates performed by workflow task states",
-    environment=(Env.BADGE_NUMBER_TABLE, Env.WEB_BASE_URL, Env.TENANT_ROLE_ARN),  # WEB_BASE_URL: the reply link in the information request
+    environment=(Env.BADGE_NUMBER_TABLE, Env.WEB_BASE_URL, Env.TENANT_ROLE_ARN,  # WEB_BASE_URL: the reply link in the information request
+                 Env.NOTIFY_COUNCILS),
+    layers=("notify",),
 )
 REMINDERS_FUNCTION = FunctionSpec(
     key="reminders",
     handler="functions.reminders.handler.lambda_handler",
     description="Daily: reminds applicants before their missing information is due",
-    environment=(Env.WEB_BASE_URL, Env.TENANT_ROLE_ARN),  # the reply link in the reminder
+    environment=(Env.WEB_BASE_URL, Env.TENANT_ROLE_ARN, Env.NOTIFY_COUNCILS),  # the reply link in the reminder
+    layers=("notify",),
 )
 PRINT_DISPATCH_FUNCTION = FunctionSpec(
     key="print-dispatch",
@@ -308,7 +319,8 @@ PRINT_RESULTS_FUNCTION = FunctionSpec(
     key="print-results",
     handler="functions.print_results.handler.lambda_handler",
     description="Applies the print supplier's confirmation and rejection files as they arrive in its inbox folder",
-    environment=(Env.BADGE_NUMBER_TABLE, Env.PRINT_DROP_BUCKET, Env.TENANT_ROLE_ARN),
+    environment=(Env.BADGE_NUMBER_TABLE, Env.PRINT_DROP_BUCKET, Env.TENANT_ROLE_ARN, Env.NOTIFY_COUNCILS),  # "badge posted"
+    layers=("notify",),
 )
 RESUME_SWEEPER_FUNCTION = FunctionSpec(
     key="resume-sweeper",
@@ -326,7 +338,16 @@ ASC_STEP_FUNCTION = FunctionSpec(
     key="asc-step",
     handler="functions.asc_step.handler.lambda_handler",
     description="Referral updates performed by the adult social care triage workflow's task states",
-    environment=(Env.WEB_BASE_URL, Env.TENANT_ROLE_ARN, Env.EVENT_BUS),  # the reply link; the Referral Accepted event
+    environment=(Env.WEB_BASE_URL, Env.TENANT_ROLE_ARN, Env.EVENT_BUS, Env.NOTIFY_COUNCILS),  # the reply link; the Referral Accepted event
+    layers=("notify",),
+)
+FFD_STEP_FUNCTION = FunctionSpec(
+    key="ffd-step",
+    handler="functions.ffd_step.handler.lambda_handler",
+    description="Contact updates performed by the Family Front Door workflow's task states",
+    # the portal link; the Contact Accepted event; emails through the council's channel (SES or GOV.UK Notify)
+    environment=(Env.WEB_BASE_URL, Env.TENANT_ROLE_ARN, Env.EVENT_BUS, Env.NOTIFY_COUNCILS),
+    layers=("notify",),
 )
 CRM_CONNECTOR_FUNCTION = FunctionSpec(
     key="crm-connector",
@@ -347,8 +368,10 @@ WEB_FUNCTION = FunctionSpec(
     environment=(
         Env.WEB_SESSION_TABLE, Env.USER_POOL_ID, Env.WEB_CLIENT_ID, Env.WEB_BASE_URL, Env.EVIDENCE_BUCKET,
         Env.IDEMPOTENCY_TABLE, Env.UNROUTED_TABLE, Env.WORKFLOW_ARNS, Env.TENANT_ROLE_ARN,
+        Env.PARTNER_USER_POOL_ID, Env.PARTNER_CLIENT_ID,  # the partner portal (web/partner_session.py)
+        Env.NOTIFY_COUNCILS,  # hub booking confirmations, through the council's channel
     ),
-    layers=("web",),
+    layers=("web", "notify"),
 )
 ASC_ROUTING_WATCH_FUNCTION = FunctionSpec(
     key="asc-routing-watch",
@@ -362,13 +385,24 @@ NATIONAL_PULL_FUNCTION = FunctionSpec(
     description="Every 15 minutes: pulls each council's new applications from the national Applications API into cases",
     environment=(Env.WORKFLOW_ARNS, Env.EVIDENCE_BUCKET, Env.TENANT_ROLE_ARN, Env.NATIONAL_PULLS),
 )
+# Cognito's pre-sign-up trigger of the partner pool: admits an email only on its council's agency allow-list (GetItem
+# through the council data role).
+PARTNER_SIGN_UP_FUNCTION = FunctionSpec(
+    key="partner-sign-up",
+    handler="functions.partner_sign_up.handler.lambda_handler",
+    description="Cognito pre-sign-up trigger: admits a partner professional only from an agency domain the council approved",
+    environment=(Env.TENANT_ROLE_ARN,),
+)
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_RESULTS_FUNCTION,
     WEB_FUNCTION, PRINT_PUSH_FUNCTION, PRINT_PULL_FUNCTION, RESUME_SWEEPER_FUNCTION, ERASURE_FUNCTION, RECONCILER_FUNCTION, ASC_STEP_FUNCTION,
-    CRM_CONNECTOR_FUNCTION, ASC_ROUTING_WATCH_FUNCTION, NATIONAL_PULL_FUNCTION,
+    CRM_CONNECTOR_FUNCTION, ASC_ROUTING_WATCH_FUNCTION, NATIONAL_PULL_FUNCTION, PARTNER_SIGN_UP_FUNCTION,
+    FFD_STEP_FUNCTION,
 )
 # Accepted ASC referrals to each council's CRM: the rule on the bus, and where what could not be delivered waits.
 CRM_RULE_NAME = f"{PREFIX}-referral-accepted-to-crm"
+# Accepted Family Front Door contacts, to the same connector function (and its dead-letter queues) by a rule of their own.
+FFD_CRM_RULE_NAME = f"{PREFIX}-contact-accepted-to-crm"
 # Events EventBridge could not hand to the function at all (throttled or failing invocations, its retries used up).
 CRM_DELIVERY_DLQ_NAME = f"{PREFIX}-crm-delivery-dlq"
 # Invocations that failed on every retry: the CRM refused the token or the record, or stayed down for hours.
@@ -385,11 +419,18 @@ DEPENDENCY_LAYERS: dict[str, tuple[str, ...]] = {
     "web": ("jinja2", "govuk-frontend-jinja"),
     "sftp": ("paramiko",),
     "calendar": ("holidays",),  # the working-day calendar's bank holidays (the data ships inside the package)
+    # GOV.UK Notify's client and what it imports, each pinned: installed without dependency resolution (WHOLE_LAYERS),
+    # because the client also requires docopt, for a command line it never imports, which PyPI has only as an sdist.
+    "notify": ("notifications-python-client", "requests", "PyJWT", "urllib3", "certifi", "idna", "charset-normalizer"),
 }
+# Layers that list every package they hold (pip installs exactly these, --no-deps).
+WHOLE_LAYERS: frozenset[str] = frozenset({"notify"})
 # Every function imports the core, whose working-day calendar (shared/core/domain/working_days.py) needs these.
 CORE_LAYERS: tuple[str, ...] = ("calendar",)
 # ASL files reference these functions by placeholder; the CDK app and the local stack substitute them.
-WORKFLOW_TASK_FUNCTIONS: tuple[FunctionSpec, ...] = (WORKFLOW_STEP_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_PUSH_FUNCTION, ASC_STEP_FUNCTION)
+WORKFLOW_TASK_FUNCTIONS: tuple[FunctionSpec, ...] = (
+    WORKFLOW_STEP_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_PUSH_FUNCTION, ASC_STEP_FUNCTION, FFD_STEP_FUNCTION,
+)
 
 
 def render_definition(workflow: WorkflowSpec, substitutions: dict[str, str]) -> str:
@@ -482,6 +523,17 @@ def national_api_secret_name(council_code: str) -> str:
     return f"{NATIONAL_API_SECRET_PREFIX}{tenant_id(council_code)}"
 
 
+# Each GOV.UK Notify council's API key (the whole key as Notify shows it: name, service id, secret), put there by
+# operators (never in the CDK app); only the functions that send notifications may read it, and only the Notify councils'.
+NOTIFY_SECRET_PREFIX = f"{PREFIX}/notify/"
+# "true" only in local runs, whose Notify stand-in listens on plain http on loopback (infra/local/notify_api.py).
+NOTIFY_ALLOW_LOOPBACK_HTTP = "NOTIFY_ALLOW_LOOPBACK_HTTP"
+
+
+def notify_secret_name(council_code: str) -> str:
+    return f"{NOTIFY_SECRET_PREFIX}{tenant_id(council_code)}"
+
+
 # Open referrals (at screening or awaiting the referrer), per council (dimension "council") and in all (the function's
 # "service" dimension alone: what the alarms watch, since alarms cannot SEARCH the council dimension).
 ASC_METRIC_DUE_SOON = "ReferralsDueSoon"  # within the council's warning hours of the routing target
@@ -496,6 +548,15 @@ WEB_SESSION_TABLE_LAYOUT = TableLayout(partition_key="pk", sort_key="", ttl_attr
 REPLY_PATH_PREFIX = "/reply/"  # the applicant's public reply pages (their own, lower WAF rate limit)
 ASC_PUBLIC_PATH_PREFIX = "/adult-social-care/"  # the public referral form and hub bookings (no sign-in; own WAF rate limit)
 WEB_ASSETS_PATH = "/assets/"  # GOV.UK Frontend's and our own CSS, JS, fonts and images (S3 behind CloudFront)
+# The partner professionals' portal: its pages (and its own sessions) live under this path, and no other page takes a
+# partner's session (web/partner_session.py).
+PORTAL_PATH = "/portal"
+# The partners' user pool, apart from staff's: self-registration from approved agency domains, email verification, MFA.
+PARTNER_USER_POOL_NAME = f"{PREFIX}-partners"
+PARTNER_USER_POOL_CLIENT_NAME = f"{PREFIX}-portal"
+# The council a partner registered with: an immutable custom attribute set at sign-up (checked by the pre-sign-up
+# trigger against that council's allow-list); in tokens as "custom:council".
+PARTNER_COUNCIL_ATTRIBUTE = "council"
 WEB_MAX_BODY_BYTES = 256 * 1024
 
 # ---------------------------------------------------------------- Monitoring

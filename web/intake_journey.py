@@ -23,6 +23,8 @@ from shared.services.blue_badge.domain.application import (
     ApplicationType,
     EligibilityCode,
     EvidenceType,
+    JOURNEYS_DESCRIPTOR_WORDS,
+    JourneysDescriptor,
     Party,
 )
 from shared.services.blue_badge.domain.completeness import documents_needed
@@ -203,8 +205,13 @@ F = {
               hint="Leave blank if the award has no end date"),
         Field("award-indefinite", "Award without an end date", Kind.CHECKBOXES, ("eligibility.benefit.indefinite",), _options({YES: "The award has no end date"})),
         Field("pip-moving-points", "PIP points for moving around", Kind.NUMBER, ("eligibility.benefit.pip_moving_around_points",), width="govuk-input--width-2"),
-        Field("pip-planning-points", "PIP points for planning and following journeys", Kind.NUMBER,
-              ("eligibility.benefit.pip_planning_journeys_points",), width="govuk-input--width-2"),
+        # The descriptor, not only its points: D and E both score 10, and only E gives a badge without further
+        # assessment (shared/services/blue_badge/domain/pip.py); its points follow from it.
+        Field("pip-planning-descriptor", "PIP descriptor for planning and following journeys", Kind.RADIOS,
+              ("eligibility.benefit.pip_planning_journeys_descriptor", "eligibility.benefit.pip_planning_journeys_points"),
+              _options({descriptor: f"{descriptor.value}: {words} ({descriptor.points} points)"
+                        for descriptor, words in JOURNEYS_DESCRIPTOR_WORDS.items()}),
+              hint="As on the award letter. Leave it unselected if the letter gives no points for this activity."),
         Field("walking-difficulties", "What makes walking difficult", Kind.CHECKBOXES, ("eligibility.walking.difficulties",), _options({
             "PAIN": "Pain", "BREATH": "Breathlessness", "BALANCE": "Balance, coordination or dizziness",
             "DANGER": "A danger to their own or others' health or safety", "STRUGGLE": "Struggles to walk",
@@ -311,7 +318,7 @@ def _needs_eligibility(answers: Answers, council: CouncilConfig) -> bool:
 def _detail_fields(answers: Answers) -> tuple[Field, ...]:
     route = answers.route
     if route in {code.value for code in BENEFIT_ROUTES}:
-        points = ("pip-moving-points", "pip-planning-points") if route == EligibilityCode.PIP else ()
+        points = ("pip-moving-points", "pip-planning-descriptor") if route == EligibilityCode.PIP else ()
         return _names("award-start", "award-end", "award-indefinite", *points)
     if route == EligibilityCode.WALKD:
         return _names("walking-difficulties", "walking-other", "walking-speed", "walking-length")
@@ -498,6 +505,14 @@ def application_data(answers: Answers, council: CouncilConfig, submitted_at: dat
     return {key: value for key, value in data.items() if value is not None}
 
 
+def _journeys_descriptor(answers: Answers) -> dict[str, Any]:
+    """The planning and following journeys descriptor chosen, with the points it carries (a value that is no
+    descriptor goes as it is, for the model to refuse naming the field)."""
+    chosen = _text(answers, "pip-planning-descriptor")
+    known = chosen in {descriptor.value for descriptor in JourneysDescriptor}
+    return {"pip_planning_journeys_descriptor": chosen, "pip_planning_journeys_points": JourneysDescriptor(chosen).points if known else None}
+
+
 def _eligibility_data(answers: Answers, dates: dict[str, date | None]) -> dict[str, Any] | None:
     route = answers.route
     if not route or route == NOT_STATED:
@@ -508,7 +523,7 @@ def _eligibility_data(answers: Answers, dates: dict[str, date | None]) -> dict[s
             "award_start": dates.get("award-start"), "award_end": dates.get("award-end"),
             "indefinite": answers.value("award-indefinite") == YES or None,
             "pip_moving_around_points": _text(answers, "pip-moving-points") if route == EligibilityCode.PIP else None,
-            "pip_planning_journeys_points": _text(answers, "pip-planning-points") if route == EligibilityCode.PIP else None,
+            **(_journeys_descriptor(answers) if route == EligibilityCode.PIP else {}),
         })
     elif route == EligibilityCode.WALKD:
         details["walking"] = _compact({

@@ -29,7 +29,7 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from shared.core.adapters.staff_sign_in import CognitoSignIn
 from shared.core.domain.case import utcnow
 from shared.core.domain.reply_tokens import token_hash
-from shared.resources import ASC_PUBLIC_PATH_PREFIX, REPLY_PATH_PREFIX, Env
+from shared.resources import ASC_PUBLIC_PATH_PREFIX, PORTAL_PATH, REPLY_PATH_PREFIX, Env
 from shared.core.logic.tenancy import Caller, NoCouncilAccess, caller_from_claims
 from web.forms import CSRF_FIELD, Form, FormTooLarge
 from web.rendering import redirect, render_html
@@ -176,6 +176,10 @@ def request_cookie(app: APIGatewayRestResolver, name: str) -> str | None:
     return jar[name].value if name in jar else None
 
 
+def is_portal(path: str) -> bool:
+    return path == PORTAL_PATH or path.startswith(f"{PORTAL_PATH}/")
+
+
 def is_public(path: str) -> bool:
     return any(path == public or (public.endswith("/") and path.startswith(public)) for public in PUBLIC_PATHS)
 
@@ -211,6 +215,10 @@ def session_middleware(app: APIGatewayRestResolver, next_middleware: NextMiddlew
     app.append_context(form=form)
     if is_public(path):
         return next_middleware(app)
+    if is_portal(path):  # the partners' portal takes partner sessions only, and no other page does (one place: here)
+        from web.partner_session import partner_session_middleware
+
+        return partner_session_middleware(app, next_middleware)
 
     now = utcnow()
     session_id = request_cookie(app, SESSION_COOKIE)

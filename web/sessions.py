@@ -75,15 +75,21 @@ def _epoch(moment: datetime) -> int:
 
 
 class SessionStore:
+    """Staff sessions. A kind of session with its own items (KEY_PREFIX) and model is a subclass: an id of one kind is
+    never found by another kind's store (web/partner_session.py)."""
+
+    KEY_PREFIX = "SESSION#"
+    MODEL: type[WebSession] = WebSession
+
     def __init__(self, dynamodb: Any, table_name: str):
         self._dynamodb = dynamodb
         self._table = table_name
 
-    def start(self, caller: Caller, now: datetime | None = None) -> tuple[str, WebSession]:
-        """A new session for a signed-in caller: (the id for the cookie, the session)."""
+    def start(self, caller: Caller, now: datetime | None = None, **extra: Any) -> tuple[str, WebSession]:
+        """A new session for a signed-in caller (and the MODEL's `extra` fields): (the id for the cookie, the session)."""
         now = now or utcnow()
         session_id = secrets.token_urlsafe(32)
-        session = WebSession(
+        session = self.MODEL(
             session_hash=_hash(session_id),
             user=caller.user,
             council_code=caller.council_code,
@@ -94,6 +100,7 @@ class SessionStore:
             signed_in_at=now,
             idle_until=now + SESSION_IDLE,
             account_checked_at=now,  # signing in has just checked it
+            **extra,
         )
         self._dynamodb.put_item(
             TableName=self._table,
@@ -106,8 +113,8 @@ class SessionStore:
         """The session with this id, ended or not (the caller decides); None for an unknown id."""
         if not session_id or len(session_id) > 100:
             return None
-        item = self._dynamodb.get_item(TableName=self._table, Key={_KEY: {"S": f"SESSION#{_hash(session_id)}"}}, ConsistentRead=True).get("Item")
-        return WebSession.model_validate_json(item["session"]["S"]) if item else None
+        item = self._dynamodb.get_item(TableName=self._table, Key={_KEY: {"S": f"{self.KEY_PREFIX}{_hash(session_id)}"}}, ConsistentRead=True).get("Item")
+        return self.MODEL.model_validate_json(item["session"]["S"]) if item else None
 
     def touch(self, session: WebSession, now: datetime | None = None, force: bool = False) -> WebSession:
         """Restart the idle timer (at most once per SESSION_TOUCH_AFTER unless forced)."""
@@ -135,11 +142,11 @@ class SessionStore:
 
     def end(self, session_id: str | None) -> None:
         if session_id and len(session_id) <= 100:
-            self._dynamodb.delete_item(TableName=self._table, Key={_KEY: {"S": f"SESSION#{_hash(session_id)}"}})
+            self._dynamodb.delete_item(TableName=self._table, Key={_KEY: {"S": f"{self.KEY_PREFIX}{_hash(session_id)}"}})
 
     def _item(self, session: WebSession) -> dict[str, Any]:
         return {
-            _KEY: {"S": f"SESSION#{session.session_hash}"},
+            _KEY: {"S": f"{self.KEY_PREFIX}{session.session_hash}"},
             "session": {"S": session.model_dump_json()},
             _TTL: {"N": str(_epoch(session.ends_at + SESSION_ITEM_GRACE))},
         }

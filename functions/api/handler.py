@@ -91,7 +91,7 @@ from shared.services.blue_badge.logic.people import PersonView, SearchKind, pers
 from shared.services.blue_badge.logic.queues import QueueNotAllowed, QueueQuery, queue_filter
 from shared.services.blue_badge.logic.replacement import ReplaceBadgeInput
 from shared.core.logic.tenancy import Caller, NoCouncilAccess, caller_from_claims
-from shared.bootstrap import TRACED_MODULES, service_store_for
+from shared.bootstrap import TRACED_MODULES, one_invocation, service_store_for
 from shared.services.blue_badge import SERVICE_KEY
 
 logger = Logger()
@@ -225,7 +225,7 @@ def list_cases(
     route: Annotated[EligibilityCode | None, Query(description="Eligibility route")] = None,
     assignee: Annotated[str | None, Query(max_length=254)] = None,
     team: Annotated[str | None, Query(pattern=TEAM_KEY_PATTERN, description="A team of the council (with a stage)")] = None,
-    older_than_days: Annotated[int | None, Query(ge=0, le=3650, description="Only cases received more than this many days ago")] = None,
+    older_than_days: Annotated[int | None, Query(ge=0, le=3650, description="Only cases received more than this many working days ago")] = None,
     min_priority: Annotated[int | None, Query(ge=0, le=100)] = None,
     sort: Annotated[QueueOrder, Query()] = QueueOrder.OLDEST,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
@@ -235,7 +235,7 @@ def list_cases(
     store = council_store(caller)
     query = QueueQuery(stage=stage, application_type=application_type, route=route, assignee=assignee, team=team,
                        older_than_days=older_than_days, min_priority=min_priority, sort=sort)
-    cases, next_cursor = store.queue(queue_filter(query, caller, utcnow()), limit=limit, after=cursor)
+    cases, next_cursor = store.queue(queue_filter(query, caller, callers_council(caller), utcnow()), limit=limit, after=cursor)
     return QueuePage(cases=[QueueEntry.of(case) for case in cases], cursor=next_cursor)
 
 
@@ -563,6 +563,7 @@ def conflict(error: Exception) -> Response:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@one_invocation  # each council's settings read once per invocation, never kept for the next
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     body = event.get("body") or ""
     if len(body.encode("utf-8")) > API_MAX_BODY_BYTES:

@@ -5,7 +5,7 @@ routing alarms watch. Every count is emitted, zeros too, so the alarms always ha
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.bootstrap import TRACED_MODULES, councils, store_for
+from shared.bootstrap import TRACED_MODULES, one_invocation, councils, store_for
 from shared.core.domain.case import utcnow
 from shared.core.logic.council_runs import for_every_council
 from shared.core.adapters.metrics import emit
@@ -21,6 +21,7 @@ metrics = Metrics()
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@one_invocation  # each council's settings read once per invocation, never kept for the next
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     now = utcnow()
     watched = [council for council in councils() if council.runs(ASC_TRIAGE)]

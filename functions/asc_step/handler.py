@@ -7,12 +7,11 @@ from typing import Literal
 
 import boto3
 from aws_lambda_powertools import Logger, Tracer
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field, model_validator
 
-from shared.bootstrap import TRACED_MODULES, councils, reply_links_for, store_for
-from shared.core.adapters.email import SesEmailSender
+from shared.core.adapters.lambda_events import parsed_event
+from shared.bootstrap import TRACED_MODULES, one_invocation, councils, notification_channels, reply_links_for, store_for
 from shared.core.domain.case import utcnow
 from shared.core.domain.council import COUNCIL_CODE_PATTERN
 from shared.resources import Env
@@ -59,7 +58,7 @@ class AscStepRequest(BaseModel):
 
 @cache
 def referrer_mail() -> ReferrerMail:
-    return ReferrerMail(SesEmailSender(boto3.client("ses")), councils())
+    return ReferrerMail(notification_channels(), councils())
 
 
 @cache
@@ -69,7 +68,8 @@ def referral_events() -> ReferralEvents:
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
-@event_parser(model=AscStepRequest)
+@parsed_event(AscStepRequest)
+@one_invocation  # each council's settings read once per invocation, never kept for the next
 def lambda_handler(request: AscStepRequest, context: LambdaContext) -> dict:
     logger.append_keys(council_code=request.council_code, case_id=request.case_id, action=request.action)
     store, now, case_id = store_for(request.council_code), utcnow(), request.case_id

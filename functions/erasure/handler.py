@@ -2,10 +2,10 @@
 period are erased (shared/core/logic/lifecycle.py)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.bootstrap import TRACED_MODULES, councils, evidence_files_for, store_for
+from shared.core.adapters.lambda_events import parsed_event
+from shared.bootstrap import TRACED_MODULES, one_invocation, councils, evidence_files_for, store_for
 from shared.core.domain.case import utcnow
 from shared.core.adapters.metrics import emit
 from shared.core.domain.metrics import CASES_ERASED, ERASURE_COUNCILS_FAILED, EXPIRED_FILES_DELETED
@@ -21,7 +21,8 @@ metrics = Metrics()
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-@event_parser(model=ScheduledRun)
+@parsed_event(ScheduledRun)
+@one_invocation  # each council's settings read once per invocation, never kept for the next
 def lambda_handler(run: ScheduledRun, context: LambdaContext) -> dict:
     now = run.scheduled_time or utcnow()
 

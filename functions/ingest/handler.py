@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from shared.bootstrap import TRACED_MODULES, intake_service
+from shared.bootstrap import TRACED_MODULES, one_invocation, intake_service
 from shared.resources import NATIONAL_APPLICATION_SUBMITTED
 from shared.services.blue_badge.domain.national import NATIONAL_SOURCE_PREFIX
 from shared.services.blue_badge.logic.intake import reasons_from
@@ -48,5 +48,6 @@ def record_handler(record: SQSRecord) -> dict:
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@one_invocation  # each council's settings read once per invocation, never kept for the next
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

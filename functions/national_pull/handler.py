@@ -9,7 +9,7 @@ dead-letter queue for a person.
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.bootstrap import TRACED_MODULES, national_pullers
+from shared.bootstrap import TRACED_MODULES, one_invocation, national_pullers
 
 logger = Logger()
 tracer = Tracer(patch_modules=TRACED_MODULES)
@@ -23,6 +23,7 @@ class PullFailed(Exception):
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@one_invocation  # each council's settings read once per invocation, never kept for the next
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     reports, failed = [], []
     for puller in national_pullers():

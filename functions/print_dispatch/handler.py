@@ -4,11 +4,11 @@ type), then once per batch (and again after a push to the supplier's own server)
 from typing import Literal
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from shared.bootstrap import TRACED_MODULES, print_desk, supplier_push_configured
+from shared.core.adapters.lambda_events import parsed_event
+from shared.bootstrap import TRACED_MODULES, one_invocation, print_desk, supplier_push_configured
 from shared.services.blue_badge.domain.badge import PrintBatchType
 from shared.core.domain.case import utcnow
 from shared.services.blue_badge.domain.printing import run_id_for
@@ -58,7 +58,8 @@ class PrintDispatchRequest(BaseModel):
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-@event_parser(model=PrintDispatchRequest)
+@parsed_event(PrintDispatchRequest)
+@one_invocation  # each council's settings read once per invocation, never kept for the next
 def lambda_handler(request: PrintDispatchRequest, context: LambdaContext) -> dict:
     desk = print_desk()
     if request.action == "plan":

@@ -2,10 +2,10 @@
 supplier runs its own SFTP server: it streams the file there (host key pinned) and records it on the batch."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field
 
+from shared.core.adapters.lambda_events import parsed_event
 from shared.bootstrap import TRACED_MODULES, push_desk
 from shared.core.domain.case import utcnow
 from shared.services.blue_badge.logic import print_dispatch
@@ -24,7 +24,7 @@ class PrintPushRequest(BaseModel):
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-@event_parser(model=PrintPushRequest)
+@parsed_event(PrintPushRequest)
 def lambda_handler(request: PrintPushRequest, context: LambdaContext) -> dict:
     logger.append_keys(batch_id=request.batch_id)
     batch, pushed = print_dispatch.push(push_desk(), request.batch_id, utcnow)

@@ -7,7 +7,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.bootstrap import TRACED_MODULES, results_desk
+from shared.bootstrap import TRACED_MODULES, one_invocation, results_desk
 from shared.core.domain.case import utcnow
 from shared.resources import SUPPLIER_INBOX
 from shared.services.blue_badge.logic import print_results
@@ -23,6 +23,7 @@ metrics = Metrics()
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 @event_source(data_class=S3Event)
+@one_invocation  # each council's settings read once per invocation, never kept for the next
 def lambda_handler(event: S3Event, context: LambdaContext) -> dict:
     desk = results_desk()
     files = []

@@ -7,7 +7,7 @@ import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.bootstrap import TRACED_MODULES, councils, store_for
+from shared.bootstrap import TRACED_MODULES, one_invocation, councils, store_for
 from shared.core.adapters.workflows import Workflows
 from shared.core.domain.case import utcnow
 from shared.core.adapters.metrics import emit
@@ -33,6 +33,7 @@ class ResumesStillOwed(RuntimeError):
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@one_invocation  # each council's settings read once per invocation, never kept for the next
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     now = utcnow()
     # One council's failure must not keep the others' cases waiting.

@@ -19,7 +19,7 @@ from shared.core.logic.tenancy import NoCouncilAccess
 from web.pages import ROUTERS
 from web.rendering import render_html
 from web.security import logger, session_middleware
-from shared.bootstrap import TRACED_MODULES
+from shared.bootstrap import TRACED_MODULES, one_invocation
 
 tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
@@ -76,5 +76,6 @@ CASE_PAGES = {"cases": "case", "referrals": "referral"}  # the first part of a c
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False, clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@one_invocation  # each council's settings read once per invocation, never kept for the next
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return app.resolve(event, context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
@@ -76,18 +78,7 @@ class StaffIdentity(Construct):
             removal_policy=RemovalPolicy.RETAIN,
         )
 
-        self.client = self.user_pool.add_client(
-            "WebClient",
-            user_pool_client_name=USER_POOL_CLIENT_NAME,
-            generate_secret=False,
-            auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
-            disable_o_auth=True,
-            prevent_user_existence_errors=True,
-            enable_token_revocation=True,
-            id_token_validity=Duration.hours(1),
-            access_token_validity=Duration.hours(1),
-            refresh_token_validity=Duration.hours(12),
-        )
+        self.client = sign_in_client(self.user_pool, "WebClient", USER_POOL_CLIENT_NAME)
 
         self.national_admin_group = cognito.CfnUserPoolGroup(
             self,
@@ -97,6 +88,24 @@ class StaffIdentity(Construct):
             description="Platform administrators across all councils",
             precedence=0,
         )
+
+
+def sign_in_client(user_pool: cognito.UserPool, construct_id: str, name: str, **attributes: Any) -> cognito.UserPoolClient:
+    """The web UI's sign-in client on a pool (staff or partners): password and SRP sign-in from our own pages, no OAuth,
+    no secret, no hint whether an account exists, revocable hour-long tokens and a working day's refresh."""
+    return user_pool.add_client(
+        construct_id,
+        user_pool_client_name=name,
+        generate_secret=False,
+        auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
+        disable_o_auth=True,
+        prevent_user_existence_errors=True,
+        enable_token_revocation=True,
+        id_token_validity=Duration.hours(1),
+        access_token_validity=Duration.hours(1),
+        refresh_token_validity=Duration.hours(12),
+        **attributes,
+    )
 
 
 def council_groups(scope: Construct, council: CouncilConfig, *, user_pool_id: str) -> dict[str, cognito.CfnUserPoolGroup]:

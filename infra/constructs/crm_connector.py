@@ -15,8 +15,17 @@ from constructs import Construct
 
 from infra.constructs.monitoring import DeadLetterQueue, notifying_alarm
 from infra.nag import NAG, acknowledge
-from shared.resources import CRM_CONNECTOR_DLQ_NAME, CRM_DELIVERY_DLQ_NAME, CRM_RULE_NAME, PREFIX
-from shared.services.asc_triage.domain.crm import CRM_SECRET_PREFIX, REFERRAL_ACCEPTED
+from shared.core.domain.crm import CRM_SECRET_PREFIX
+from shared.resources import CRM_CONNECTOR_DLQ_NAME, CRM_DELIVERY_DLQ_NAME, CRM_RULE_NAME, FFD_CRM_RULE_NAME, PREFIX
+from shared.services.asc_triage.domain.crm import REFERRAL_ACCEPTED
+from shared.services.family_front_door.domain.accepted import CONTACT_ACCEPTED
+
+# Each service's accepted-case event, by its rule: (construct id, rule name, event, what the rule says it sends).
+HAND_OVER_RULES = (
+    ("ReferralAccepted", CRM_RULE_NAME, REFERRAL_ACCEPTED, "Sends accepted adult social care referrals to the CRM connector"),
+    ("ContactAccepted", FFD_CRM_RULE_NAME, CONTACT_ACCEPTED,
+     "Sends accepted Family Front Door contacts to the same connector, for the social care record system"),
+)
 
 # Handing an event to Lambda rarely fails; when it does, a few tries over two hours, then the DLQ. The function's own
 # failures are retried by Lambda (DeadLetterQueue.keep_failed_invocations).
@@ -48,33 +57,38 @@ class CrmConnector(Construct):
         )
         self.dead_letter_queue.keep_failed_invocations(connector)
 
-        pattern = REFERRAL_ACCEPTED.pattern
-        # The target adds the delivery DLQ's queue-policy statement for events.amazonaws.com, scoped to this rule.
-        self.rule = events.Rule(
-            self,
-            "ReferralAccepted",
-            event_bus=bus,
-            rule_name=CRM_RULE_NAME,
-            description="Sends accepted adult social care referrals to the CRM connector",
-            event_pattern=events.EventPattern(source=pattern["source"], detail_type=pattern["detail-type"]),
-            targets=[
-                targets.LambdaFunction(
-                    connector,
-                    dead_letter_queue=self.delivery_dead_letter_queue.queue,
-                    retry_attempts=DELIVERY_RETRY_ATTEMPTS,
-                    max_event_age=DELIVERY_MAX_EVENT_AGE,
-                )
-            ],
-        )
-        # EventBridge encrypts what it sends to the delivery DLQ with the platform key. The rule's ARN is spelled out:
-        # a reference to the rule would make the key depend on the rule, which depends on the queue, which needs the key.
-        rule_arn = stack.format_arn(service="events", resource="rule", resource_name=f"{bus.event_bus_name}/{CRM_RULE_NAME}")
+        # One rule per service's accepted-case event, all to the one connector, its retries and its dead-letter queues.
+        # Each target adds the delivery DLQ's queue-policy statement for events.amazonaws.com, scoped to its rule.
+        self.rules = [
+            events.Rule(
+                self,
+                construct_id_of_rule,
+                event_bus=bus,
+                rule_name=rule_name,
+                description=description,
+                event_pattern=events.EventPattern(source=event.pattern["source"], detail_type=event.pattern["detail-type"]),
+                targets=[
+                    targets.LambdaFunction(
+                        connector,
+                        dead_letter_queue=self.delivery_dead_letter_queue.queue,
+                        retry_attempts=DELIVERY_RETRY_ATTEMPTS,
+                        max_event_age=DELIVERY_MAX_EVENT_AGE,
+                    )
+                ],
+            )
+            for construct_id_of_rule, rule_name, event, description in HAND_OVER_RULES
+        ]
+        self.rule = self.rules[0]
+        # EventBridge encrypts what it sends to the delivery DLQ with the platform key. The rules' ARNs are spelled out:
+        # a reference to a rule would make the key depend on the rule, which depends on the queue, which needs the key.
+        rule_arns = [stack.format_arn(service="events", resource="rule", resource_name=f"{bus.event_bus_name}/{rule_name}")
+                     for _, rule_name, _, _ in HAND_OVER_RULES]
         key.add_to_resource_policy(iam.PolicyStatement(
             sid="AllowEventBridgeToSendToTheCrmDeliveryDeadLetterQueue",
             principals=[iam.ServicePrincipal("events.amazonaws.com")],
             actions=["kms:GenerateDataKey", "kms:Decrypt"],
             resources=["*"],
-            conditions={"ArnEquals": {"aws:SourceArn": rule_arn}},
+            conditions={"ArnEquals": {"aws:SourceArn": rule_arns}},
         ))
 
         crm_secrets = stack.format_arn(service="secretsmanager", resource="secret", resource_name=f"{CRM_SECRET_PREFIX}*",

@@ -40,6 +40,7 @@ from shared.core.domain.metrics import (
     NOTIFICATIONS,
     OLDEST_ATTENTION_HOURS,
     OLDEST_PARKED_HOURS,
+    WORKING_HOURS_WITHOUT_APPLICATIONS,
     PARKED_APPLICATIONS,
     SCHEME,
     WORKFLOW_RESUMES_SENT,
@@ -54,6 +55,7 @@ from shared.services.asc_triage.metrics import (
     REFERRALS_DUE_SOON,
     REFERRALS_OVERDUE,
 )
+from shared.services.family_front_door.metrics import CONTACTS_DELIVERED_TO_RECORD_SYSTEM, RECORD_SYSTEM_DELIVERY_FAILURES
 from shared.services.blue_badge.metrics import (
     BADGES_ISSUED,
     BADGES_REJECTED_BY_PRINTER,
@@ -203,6 +205,10 @@ def _council_widgets(code: str) -> list[list[cw.IWidget]]:
                    [search(CASES_ENTERED_STAGE, (COUNCIL, SCHEME, "stage"), DAILY, **council)], width=12, stacked=True),
         ],
         [
+            _graph("Hours of working days since the newest application (what the no-applications alarm reads)",
+                   [search(WORKING_HOURS_WITHOUT_APPLICATIONS, (COUNCIL,), HOURLY, label="working hours", **council)], width=12),
+        ],
+        [
             _graph("Decisions, by outcome and whether within target (per day)",
                    [search(DECISIONS_MADE, (COUNCIL, SCHEME, "outcome", "timeliness"), DAILY, **council)]),
             _graph("Cases needing attention, and hours the oldest has waited", [
@@ -222,5 +228,10 @@ def _council_widgets(code: str) -> list[list[cw.IWidget]]:
                 search(REFERRALS_OVERDUE, (COUNCIL, FUNCTION), HOURLY, **council),
                 search(REFERRALS_DELIVERED_TO_CRM, (COUNCIL, FUNCTION), DAILY, **council),
                 search(CRM_DELIVERY_FAILURES, (COUNCIL, FUNCTION), DAILY, **council)]),
+        ],
+        [
+            _graph("Family Front Door: episodes opened in the social care record system, and failures (per day)", [
+                search(CONTACTS_DELIVERED_TO_RECORD_SYSTEM, (COUNCIL, FUNCTION), DAILY, **council),
+                search(RECORD_SYSTEM_DELIVERY_FAILURES, (COUNCIL, FUNCTION), DAILY, **council)]),
         ],
     ]

@@ -112,6 +112,8 @@ SIZING = {
     # retried briefly while the invocation has time (crm_client), then the CRM's id written to the case.
     "crm-connector": Sizing(memory_mb=512, timeout_seconds=60),
     "asc-routing-watch": Sizing(memory_mb=512, timeout_seconds=300),  # a cold run over ~200 councils: a role and two Queries each
+    # Cognito waits 5 s for a trigger and then refuses the sign-up: a longer timeout would only run on unseen.
+    "partner-sign-up": Sizing(memory_mb=512, timeout_seconds=5),
 }
 DEFAULT_SIZING = Sizing(memory_mb=512, timeout_seconds=30)
 

@@ -19,11 +19,11 @@ from constructs import Construct
 from infra.constructs.monitoring import notifying_alarm
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.metrics import (
-    APPLICATIONS_RECEIVED,
     DECISIONS_MADE,
     NAMESPACE,
     OLDEST_ATTENTION_HOURS,
     OLDEST_PARKED_HOURS,
+    WORKING_HOURS_WITHOUT_APPLICATIONS,
     Metric,
     Timeliness,
 )
@@ -97,12 +97,16 @@ def council_service_alarms(scope: Construct, council: CouncilConfig, topic: sns.
     code, stem = council.code, council.code.lower()
     alarms = []
     if council.no_applications_alarm_hours is not None:
+        # Working-day aware: the reconciler reads, every hour, how many hours of the council's working days (its
+        # nation's calendar, shared.core.domain.working_days) have passed since its newest application, so a weekend
+        # or a bank holiday without applications raises nothing. No reading (the reconciler down) has its own alarms.
         hours = council.no_applications_alarm_hours
         alarms.append(notifying_alarm(
             scope, "NoApplicationsAlarm", topic=topic, name=f"{stem}-{NO_APPLICATIONS_ALARM}",
-            metric=business_metric(APPLICATIONS_RECEIVED, HOUR, council=code), threshold=1, quiet_periods=hours,
-            description=f"{council.name} ({code}) has received no application in {hours} hours "
-                        f"(councils.json no_applications_alarm_hours). {NO_APPLICATIONS.reference}",
+            metric=business_metric(WORKING_HOURS_WITHOUT_APPLICATIONS, GAUGE_PERIOD, council=code), threshold=hours,
+            description=f"{council.name} ({code}) has received no application in {hours} hours of its working days "
+                        f"(weekends and {council.nation.value} bank holidays not counted; councils.json "
+                        f"no_applications_alarm_hours). {NO_APPLICATIONS.reference}",
         ))
     alarms.append(notifying_alarm(
         scope, "ParkedTooLongAlarm", topic=topic, name=f"{stem}-{PARKED_ALARM}",

@@ -19,6 +19,9 @@ Where moto needed bridging or a workaround (keep this list and the README in ste
   POST /local/token is local-only (USER_PASSWORD_AUTH) and has no AWS counterpart.
 - Cognito ID tokens carry no user attributes unless the app client lists ReadAttributes (AWS includes all
   readable ones by default): provision names email and email_verified.
+- Cognito runs no Lambda triggers, and signs in a user of an MFA-required pool who has no authenticator yet:
+  partner_pool.install_cognito_bridge (installed by install_lambda_bridge) runs the partner pool's real pre-sign-up
+  handler before SignUp and answers such a sign-in with MFA_SETUP. Sign-up and TOTP codes are not checked by moto.
 - Step Functions executes only when enabled (mock_aws config, or POST /moto-api/config before state machines
   are created), and in server mode tasks call localhost:MOTO_PORT: __main__ does both in that order.
 - moto's Lambda requires its role to exist in IAM: provision creates one local role.

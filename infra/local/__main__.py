@@ -90,18 +90,21 @@ def main(argv: list[str] | None = None) -> int:
 
     from infra.local.bridge import call_handler, lambda_context
     from infra.local.crm_receiver import start_crm_receiver
+    from shared.services.family_front_door import SERVICE_KEY as FAMILY_FRONT_DOOR
     from infra.local.national_api import serve_for_local_run
+    from infra.local.notify_api import serve_for_local_run as serve_notify_for_local_run
     from infra.local.http_api import TOKEN_PATH, LocalApi
     from infra.local.metrics import emf_log, keep_emf_lines
     from infra.local.provision import CrmSettings, SupplierPushSettings, provision
     from infra.local.pump import EventTargetPump, IntakePump
     from infra.local.seed import seed
-    from infra.local.seed_asc import seed_referrals
+    from infra.local.seed_asc import demo_crm_endpoints, route_demo_referrals, seed_referrals
+    from infra.local.seed_ffd import contacts_banner, demo_record_system_endpoints, seed_contacts
+    from infra.local.seed_partners import partner_banner, seed_partners
     from infra.local.supplier_sftp import local_supplier
     from infra.local.web import LocalWeb
     from shared.core.domain.council import load_councils
     from shared.resources import CRM_CONNECTOR_FUNCTION, DEFAULT_REGION, NATIONAL_PULL_FUNCTION
-    from shared.services.asc_triage import SERVICE_KEY as ASC_TRIAGE
 
     # SIGTERM behaves like Ctrl-C, so either one stops everything cleanly, during start-up too. SIGINT is set
     # explicitly because a shell starts background jobs with it ignored.
@@ -122,19 +125,34 @@ def main(argv: list[str] | None = None) -> int:
         # The print supplier's own SFTP server, on loopback: the print dispatch pushes each extract to it.
         supplier = stand_ins.enter_context(local_supplier())
         # The councils' CRM, on loopback (always 127.0.0.1: plain http is allowed to loopback only): every council that
-        # runs ASC triage delivers its accepted referrals to it, through the real CRM connector.
+        # runs ASC triage delivers its accepted referrals to it, through the real CRM connector; the demo's second ASC
+        # council's sign-in is refused, so its deliveries fail (seed_asc.demo_crm_endpoints).
         crm, _ = start_crm_receiver()
         stand_ins.callback(crm.stop)
-        crm_endpoints = {council.code: crm.endpoint(council.code) for council in councils if council.runs(ASC_TRIAGE)}
+        crm_endpoints = demo_crm_endpoints(crm, councils)
+        # The same stand-in is every Family Front Door council's social care record system (its own entity set): accepted
+        # contacts open a contact and referral episode there, through the same connector; signed in to as the council's
+        # CRM is, so the second council's delivery fails too (seed_ffd.demo_record_system_endpoints).
+        episodes = demo_record_system_endpoints(crm, councils)
         resources = provision(session, councils, web_base_url=f"http://{args.host}:{args.web_port}",
                               supplier_push=SupplierPushSettings(supplier.target_json, supplier.client_private_key),
-                              crm=CrmSettings(crm_endpoints, crm.client_secret))
+                              crm=CrmSettings(crm_endpoints, crm.client_secret, {FAMILY_FRONT_DOOR: episodes}))
+        # GOV.UK Notify, on loopback: the Welsh demo councils email and write to applicants through it (bilingual), the
+        # others keep SES. Set before the seed, so that the seeded cases' emails and letters go through it too.
+        notify = serve_notify_for_local_run([council.code for council in councils if council.in_wales],
+                                            session.client("secretsmanager"))
+        stand_ins.callback(notify.server.stop)
         keep_emf_lines(emf_log(args.moto_port))  # the handlers' metric lines, kept as their log groups keep them (./dev metrics)
         pump = IntakePump(session.client("sqs"), resources.intake_queue_url, resources.intake_queue_arn)
         crm_pump = EventTargetPump(session.client("sqs"), resources.crm_events_queue_url, resources.crm_events_queue_arn,
                                    CRM_CONNECTOR_FUNCTION)
         report = seed(session, resources, councils, pump) if not args.no_seed else None
         referrals = seed_referrals(session, resources, councils) if not args.no_seed else None
+        if not args.no_seed:  # one referral per council routed for its CRM: the pump below delivers them
+            route_demo_referrals(session, resources, councils)
+        partners = seed_partners(session, resources, councils) if not args.no_seed else None
+        # The demo partners' contacts, at every stage of the holding area; the accepted ones are delivered by the pump below.
+        front_door = seed_contacts(session, resources, councils, partners) if partners is not None else None
         # The national Applications API, on loopback, with demo applications for each council that pulls; the real
         # pull function takes them in once now (its schedule never fires in moto: `python -m infra.local.national_pull`).
         national_api, national_count = serve_for_local_run(councils, session.client("secretsmanager"),
@@ -153,6 +171,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"National Applications API stand-in: {national_api.base_url}/applications ({national_count} demo applications; "
               "`.venv/bin/python -m infra.local.national_pull` pulls again)"
               + (f"; pulled at start: {json.dumps(pulled)}" if pulled is not None else ""), flush=True)
+        if partners is not None:
+            print(partner_banner(web.url, partners, councils), flush=True)
+        if front_door is not None:
+            from web.pages.ffd_team import HOME as FFD_HOLDING_AREA  # a web page module: imported once the environment is set
+
+            print(contacts_banner(web.url, FFD_HOLDING_AREA, front_door, crm.base_url), flush=True)
+        print(f"GOV.UK Notify stand-in: {notify.server.base_url}/ ({', '.join(notify.councils) or 'no council'} on Notify: "
+              f"{len(notify.server.received('email'))} emails, {len(notify.server.received('letter'))} letters accepted so far; "
+              f"{notify.server.base_url}/received.json)", flush=True)
         if not args.exit_after_start:
             threading.Event().wait()  # until Ctrl-C or SIGTERM
     except KeyboardInterrupt:
@@ -210,7 +237,8 @@ def _print_banner(
         f"  REST API (local API Gateway stand-in): {api_url}",
         f"  moto endpoint (all AWS APIs):          {endpoint}",
         f"  print supplier's own SFTP server:      {supplier.url} (extracts pushed to it land in {supplier.upload_folder})",
-        f"  councils' CRM (Dynamics stand-in):     {crm.base_url}/   <- referrals routed at screening arrive here",
+        f"  councils' CRM (Dynamics stand-in):     {crm.base_url}/   <- referrals routed at screening arrive here "
+        "(the first ASC council's; the others' sign-in is refused, to show a failing delivery)",
         f"  region {resources.region}, credentials AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing",
         "",
     ]

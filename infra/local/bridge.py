@@ -118,7 +118,10 @@ def install_lambda_bridge() -> None:
     from moto.dynamodb.responses import DynamoHandler
     from moto.events.utils import EventTemplateParser
 
+    from infra.local.partner_pool import install_cognito_bridge  # (it calls handlers through this module)
+
     EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = AWS_EVENT_ENVELOPE_TEMPLATE
+    install_cognito_bridge()  # 4. Cognito's pre-sign-up trigger and MFA set-up (infra/local/partner_pool.py)
     if getattr(LambdaFunction._invoke_lambda, _BRIDGE_MARK, False):
         return
 

@@ -77,11 +77,17 @@ class CrmReceiver(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
-    def endpoint(self, council_code: str, *, timeout_seconds: float = 10) -> CrmEndpoint:
-        """The CRM endpoint configuration that points a council at this receiver."""
-        return CrmEndpoint(api_url=f"{self.base_url}{API_PATH}{ENTITY_SET}", token_url=f"{self.base_url}{TOKEN_PATH}",
+    def endpoint(self, council_code: str, *, timeout_seconds: float = 10, entity_set: str = ENTITY_SET) -> CrmEndpoint:
+        """The CRM endpoint configuration that points a council at this receiver (at one of its entity sets: each
+        service's accepted cases have their own)."""
+        return CrmEndpoint(api_url=f"{self.base_url}{API_PATH}{entity_set}", token_url=f"{self.base_url}{TOKEN_PATH}",
                            client_id=self.client_id, scope=LOCAL_SCOPE, secret_name=f"{CRM_SECRET_PREFIX}{council_code.lower()}",
                            timeout_seconds=timeout_seconds)
+
+    def refusing_endpoint(self, council_code: str) -> CrmEndpoint:
+        """An endpoint at this receiver whose sign-in it refuses (401 invalid_client): a client id it does not know, as
+        a CRM whose app registration for us was removed. Every delivery to it fails."""
+        return self.endpoint(council_code).model_copy(update={"client_id": f"{self.client_id}-retired"})
 
     def received(self) -> list[ReceivedRecord]:
         with self._lock:

@@ -13,16 +13,18 @@ import json
 import os
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 
 from infra.local.bridge import DEFAULT_TIMEOUT_SECONDS
+from infra.local.partner_pool import create_partner_pool
 from shared.core.domain.council import CouncilRegistry
 from shared.resources import (
     CRM_ALLOW_LOOPBACK_HTTP,
     CRM_RULE_NAME,
+    FFD_CRM_RULE_NAME,
     APPLICATION_SUBMITTED,
     NATIONAL_APPLICATION_SUBMITTED,
     NATIONAL_INTAKE_RULE_NAME,
@@ -42,6 +44,7 @@ from shared.resources import (
     INTAKE_QUEUE_NAME,
     INTAKE_RULE_NAME,
     NATIONAL_ADMIN_GROUP,
+    PARTNER_SIGN_UP_FUNCTION,
     PREFIX,
     PRINT_DROP_BUCKET_LOCAL_NAME,
     SUPPLIER_PUSH_KEY_SECRET_NAME,
@@ -63,6 +66,7 @@ from shared.resources import (
     render_definition,
 )
 from shared.services.asc_triage.domain.crm import REFERRAL_ACCEPTED, CrmEndpoint
+from shared.services.family_front_door.domain.accepted import CONTACT_ACCEPTED
 
 ClientFactory = Callable[[str], Any]
 
@@ -127,15 +131,18 @@ class LocalResources:
     crm_events_dlq_url: str
     supplier_push_target: str = ""  # the supplier's own SFTP server (SftpTarget JSON), if the print push is configured
     crm_endpoints: str = "{}"  # Env.CRM_ENDPOINTS: the councils' CRMs (JSON), if the local run points them at a receiver
+    partner_user_pool_id: str = ""  # the Family Front Door portal's partner pool (infra/local/partner_pool.py)
+    partner_client_id: str = ""
 
     def handler_environment(self) -> dict[str, str]:
         return handler_environment(self.state_machine_arns, self.user_pool_id, self.user_pool_client_id, self.web_base_url,
-                                   self.tenant_role_arn, self.supplier_push_target, self.crm_endpoints)
+                                   self.tenant_role_arn, self.supplier_push_target, self.crm_endpoints,
+                                   partner_pool=(self.partner_user_pool_id, self.partner_client_id))
 
 
 def handler_environment(
     state_machine_arns: dict[WorkflowKey, str], user_pool_id: str, user_pool_client_id: str, web_base_url: str,
-    tenant_role_arn: str, supplier_push_target: str = "", crm_endpoints: str = "{}",
+    tenant_role_arn: str, supplier_push_target: str = "", crm_endpoints: str = "{}", partner_pool: tuple[str, str] = ("", ""),
 ) -> dict[str, str]:
     """Every Env variable, with the values the CDK app gives the functions."""
     return {
@@ -156,6 +163,9 @@ def handler_environment(
         Env.EVENT_BUS.value: EVENT_BUS_NAME,
         Env.CRM_ENDPOINTS.value: crm_endpoints,
         Env.NATIONAL_PULLS.value: "{}",  # no council pulls from the national API unless a local run points one at its stand-in
+        Env.NOTIFY_COUNCILS.value: "{}",  # every council on SES unless a local run points one at its Notify stand-in
+        Env.PARTNER_USER_POOL_ID.value: partner_pool[0],
+        Env.PARTNER_CLIENT_ID.value: partner_pool[1],
     }
 
 
@@ -228,11 +238,14 @@ def provision(
     account = role_arn.split(":")[4]
     state_machine_arns = {workflow.key: _state_machine_arn(account, workflow.state_machine_name) for workflow in WORKFLOWS}
     user_pool_id, client_id = _create_user_pool(clients("cognito-idp"), councils)
+    partner_pool_id, partner_client_id, sign_up_trigger_arn = create_partner_pool(clients("cognito-idp"), account)
     supplier_push_target = _configure_supplier_push(clients("secretsmanager"), supplier_push) if supplier_push else ""
     crm_endpoints = _configure_crm(clients("secretsmanager"), crm) if crm else "{}"
     environment = handler_environment(state_machine_arns, user_pool_id, client_id, web_base_url, tenant_role_arn,
-                                      supplier_push_target, crm_endpoints)
+                                      supplier_push_target, crm_endpoints, partner_pool=(partner_pool_id, partner_client_id))
     function_arns = _create_functions(clients("lambda"), role_arn, environment)
+    if function_arns[PARTNER_SIGN_UP_FUNCTION.key] != sign_up_trigger_arn:
+        raise RuntimeError(f"function ARN {function_arns[PARTNER_SIGN_UP_FUNCTION.key]} differs from the partner pool's trigger {sign_up_trigger_arn}")
     sfn = clients("stepfunctions")
     substitutions = {function.substitution_key: function_arns[function.key] for function in WORKFLOW_TASK_FUNCTIONS}
     for workflow in WORKFLOWS:
@@ -277,6 +290,8 @@ def provision(
         crm_events_dlq_url=crm_dlq_url,
         supplier_push_target=supplier_push_target,
         crm_endpoints=crm_endpoints,
+        partner_user_pool_id=partner_pool_id,
+        partner_client_id=partner_client_id,
     )
     apply_handler_environment(resources)
     return resources
@@ -320,12 +335,17 @@ class CrmSettings:
 
     endpoints: dict[str, CrmEndpoint]
     client_secret: str
+    # Later services' endpoints, by service key then council code (shared.core.domain.crm.crm_endpoints_by_service).
+    service_endpoints: dict[str, dict[str, CrmEndpoint]] = field(default_factory=dict)
 
 
 def _configure_crm(secretsmanager: Any, settings: CrmSettings) -> str:
-    for endpoint in settings.endpoints.values():
-        secretsmanager.create_secret(Name=endpoint.secret_name, SecretString=settings.client_secret)
-    return json.dumps({code: endpoint.model_dump(mode="json") for code, endpoint in settings.endpoints.items()})
+    every = [*settings.endpoints.values(), *(endpoint for by_council in settings.service_endpoints.values() for endpoint in by_council.values())]
+    for secret_name in dict.fromkeys(endpoint.secret_name for endpoint in every):  # a council's services may share one
+        secretsmanager.create_secret(Name=secret_name, SecretString=settings.client_secret)
+    return json.dumps({code: endpoint.model_dump(mode="json") for code, endpoint in settings.endpoints.items()} | {
+        service: {code: endpoint.model_dump(mode="json") for code, endpoint in by_council.items()}
+        for service, by_council in settings.service_endpoints.items()})
 
 
 def _create_crm_events_queue(sqs: Any, events: Any) -> tuple[str, str, str]:
@@ -338,9 +358,9 @@ def _create_crm_events_queue(sqs: Any, events: Any) -> tuple[str, str, str]:
         Attributes={"VisibilityTimeout": str(CRM_EVENTS_VISIBILITY_SECONDS), "RedrivePolicy": json.dumps(redrive)},
     )["QueueUrl"]
     queue_arn = _queue_arn(sqs, queue_url)
-    events.put_rule(Name=CRM_RULE_NAME, EventBusName=EVENT_BUS_NAME, EventPattern=json.dumps(REFERRAL_ACCEPTED.pattern),
-                    State="ENABLED")
-    events.put_targets(Rule=CRM_RULE_NAME, EventBusName=EVENT_BUS_NAME, Targets=[{"Id": "crm-connector-events", "Arn": queue_arn}])
+    for rule_name, event in ((CRM_RULE_NAME, REFERRAL_ACCEPTED), (FFD_CRM_RULE_NAME, CONTACT_ACCEPTED)):  # as HAND_OVER_RULES
+        events.put_rule(Name=rule_name, EventBusName=EVENT_BUS_NAME, EventPattern=json.dumps(event.pattern), State="ENABLED")
+        events.put_targets(Rule=rule_name, EventBusName=EVENT_BUS_NAME, Targets=[{"Id": "crm-connector-events", "Arn": queue_arn}])
     return queue_url, queue_arn, dlq_url
 
 

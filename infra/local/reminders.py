@@ -2,8 +2,9 @@
 
 EventBridge Scheduler never fires in moto, so this does what the schedule does: invoke the reminders
 function through Lambda (the local stack's bridge runs the real handler) with the schedule's input.
---days-ahead runs it as if later: the seeded cases are due 21 (Vale of Wye) or 28 days (Northshire) after
-seeding, and each council reminds 7 days before, so 16 reminds Vale of Wye's applicants and 23 Northshire's.
+--days-ahead runs it as if later: the seeded cases are due 15 (Vale of Wye) or 20 working days (Northshire) after
+seeding, and each council reminds 7 working days before, so 16 (calendar days) reminds Vale of Wye's applicants and
+23 Northshire's.
 """
 
 from __future__ import annotations

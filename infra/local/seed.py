@@ -189,6 +189,8 @@ class _Maker:
             "email": f"{name.lower().replace(' ', '.')}@example.com",
             "phone": f"01632 {self.rng.randint(960100, 960999)}",  # Ofcom's drama range
             "relationship": relationship,
+            # A Welsh demo council's representatives ask for letters: it is on the Notify stand-in, which posts them.
+            "by_post": self.council.in_wales and relationship != "SELF",
         }
 
     def award(self, indefinite: bool = False) -> dict[str, Any]:
@@ -596,9 +598,15 @@ def advance_cases(
     return case_ids
 
 
+# The supplier's file cut off in transfer (a confirmation file that ends mid-element): the real print-results function
+# quarantines it, with its reason, as it would any file it cannot read.
+DEMO_BROKEN_RESULTS = '<?xml version="1.0" encoding="UTF-8"?><BadgePrintConfirmations><Confirmation><BadgeIdenti'
+
+
 def print_and_confirm(clients: ClientFactory, resources: LocalResources, badge_numbers: list[str], now: datetime) -> None:
     """The real print path: tonight's dispatch takes every ORDERED demo badge (they become PROCESSED), then the
-    supplier's confirmation for `badge_numbers` arrives in its inbox and is applied (they become ISSUED)."""
+    supplier's confirmation for `badge_numbers` arrives in its inbox and is applied (they become ISSUED), and a file
+    of theirs cut off in transfer arrives too and is quarantined (see it in `quarantine/`, and on the dashboard)."""
     from infra.local.print_dispatch import run_dispatch
     from infra.local.print_results import deliver_inbox
 
@@ -606,10 +614,16 @@ def print_and_confirm(clients: ClientFactory, resources: LocalResources, badge_n
     entries = "".join(f"<Confirmation><BadgeIdentifier>{number}</BadgeIdentifier><Cancellation>no</Cancellation>"
                       f"<DispatchedDate>{now:%Y-%m-%d}</DispatchedDate></Confirmation>" for number in badge_numbers)
     body = f'<?xml version="1.0" encoding="UTF-8"?><BadgePrintConfirmations>{entries}</BadgePrintConfirmations>'
-    clients("s3").put_object(Bucket=resources.print_drop_bucket, Key=f"{SUPPLIER_INBOX}demo-confirmation-{now:%Y%m%d%H%M%S}.xml", Body=body.encode())
-    for answer in deliver_inbox(clients("s3"), clients("lambda"), resources.print_drop_bucket):
-        if answer["failed"]:
-            raise RuntimeError(f"demo confirmation not applied: {answer['answer']}")
+    s3, stamp = clients("s3"), f"{now:%Y%m%d%H%M%S}"
+    s3.put_object(Bucket=resources.print_drop_bucket, Key=f"{SUPPLIER_INBOX}demo-confirmation-{stamp}.xml", Body=body.encode())
+    s3.put_object(Bucket=resources.print_drop_bucket, Key=f"{SUPPLIER_INBOX}demo-confirmation-{stamp}-cut-off.xml",
+                  Body=DEMO_BROKEN_RESULTS.encode())
+    answers = deliver_inbox(s3, clients("lambda"), resources.print_drop_bucket)
+    if any(answer["failed"] for answer in answers):
+        raise RuntimeError(f"demo supplier results not taken: {answers}")
+    quarantined = [file["file"] for answer in answers for file in answer["answer"]["files"] if file["quarantined"]]
+    if [name.rsplit("/", 1)[-1] for name in quarantined] != [f"demo-confirmation-{stamp}-cut-off.xml"]:
+        raise RuntimeError(f"the demo's cut-off results file was to be quarantined, and only it: {answers}")
 
 
 def referencing(request: DemoApplication, source: DemoApplication, badge_number: str) -> DemoApplication:

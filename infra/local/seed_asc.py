@@ -14,17 +14,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from infra.local.crm_receiver import CrmReceiver
 from infra.local.provision import ClientFactory, LocalResources, client_factory
 from infra.local.seed import wait_for_workflows
 from shared.core.adapters.case_store import CaseStore
 from shared.core.adapters.workflows import Workflows
 from shared.core.domain.council import CouncilConfig, CouncilRegistry
 from shared.services.asc_triage import SERVICE_KEY
+from shared.resources import Role
+from shared.core.logic.tenancy import Caller
 from shared.services.asc_triage.adapters.question_sets import QuestionSets
+from shared.services.asc_triage.domain.case import ReferralStage, ScreeningOutcome
+from shared.services.asc_triage.domain.crm import CrmEndpoint
 from shared.services.asc_triage.domain.questions import LocalAnswerKind, QuestionSet, UnableWay
 from shared.services.asc_triage.domain.referral import Referral, nhs_number_check_digit
 from shared.services.asc_triage.domain.settings import triage_settings
 from shared.services.asc_triage.logic.referrals import receive_referral
+from shared.services.asc_triage.logic.screening import ScreeningInput, screen
 
 log = logging.getLogger(__name__)
 
@@ -192,3 +198,52 @@ def seed_referrals(session_or_clients: Any, resources: LocalResources, councils:
              "; ".join(f"{code}: {', '.join(f'{count} {route}' for route, count in sorted(counts.items()))}"
                        for code, counts in recommendations.items()))
     return AscSeedReport(recommendations, case_ids, settled)
+
+
+# ---------------------------------------------------------------- referrals the demo routes, for the councils' CRMs
+# The demo's CRMs: the first ASC council's takes its routed referrals; every other one's refuses the connector's sign-in
+# (its app registration is not the one the CRM knows, as after the council's IT retired it), so the demo shows a delivery
+# failing too: the connector's error, CrmDeliveryFailures, and the event in casework-crm-connector-dlq-local in the end.
+def demo_crm_endpoints(crm: CrmReceiver, councils: CouncilRegistry) -> dict[str, CrmEndpoint]:
+    asc = [council.code for council in councils if council.runs(SERVICE_KEY)]
+    return {code: crm.endpoint(code) if position == 0 else crm.refusing_endpoint(code) for position, code in enumerate(asc)}
+
+
+def _routed_gp_referral(questions: QuestionSet, outward: str) -> dict[str, Any]:
+    referral = _gp_practice(questions, outward)
+    referral["adult"] = _adult("Elis", "Bowen", date(1944, 5, 9), outward, "3 Chapel Row", nhs=_nhs_number(612345678))
+    return referral
+
+
+def route_demo_referrals(session_or_clients: Any, resources: LocalResources, councils: CouncilRegistry,
+                         now: datetime | None = None, settle_seconds: float = 30.0) -> dict[str, str]:
+    """One more referral per ASC council (a GP's, likely eligible), taken in and routed at screening by the demo
+    caseworker as triage recommends, through `screen`: its workflow then publishes it for the council's CRM, which the
+    CRM connector delivers when the connector's queue is pumped (at once in `./dev run`). The case ids, by council."""
+    clients: ClientFactory = client_factory(session_or_clients)
+    now = now or datetime.now(UTC)
+    workflows = Workflows(clients("stepfunctions"), {key.value: arn for key, arn in resources.state_machine_arns.items()})
+    routed: dict[str, str] = {}
+    for council in councils:
+        if not council.runs(SERVICE_KEY):
+            continue
+        store = CaseStore(clients("dynamodb"), resources.council_tables[council.code])
+        questions = QuestionSets(clients("dynamodb"), resources.council_tables[council.code])
+        current, hubs = questions.current(), triage_settings(council).directory.hubs
+        referral = Referral.model_validate({
+            "referral_id": f"ASC-DEMO-{council.code}-ROUTED", "council_code": council.code,
+            "question_set_version": current.version, "submitted_at": (now - timedelta(hours=1)).isoformat(),
+            **_routed_gp_referral(current, hubs[0].postcode.split()[0] if hubs else "AB1")})
+        case_id = receive_referral(referral, council, store, questions, workflows, SEED_ACTOR, now).case.case_id
+        routed[council.code] = case_id
+    wait_for_workflows(clients("stepfunctions"), resources.state_machine_arns.values(), settle_seconds)
+    for code, case_id in routed.items():
+        council, store = councils.get(code), CaseStore(clients("dynamodb"), resources.council_tables[code])
+        case = store.get(case_id)
+        if case.stage is not ReferralStage.SCREENING:
+            continue  # routed by an earlier seeding of the same stack: the CRM has had it
+        officer = Caller(user=f"caseworker@{code.lower()}.example", council_code=code, roles=frozenset({Role.CASEWORKER}))
+        screen(store, workflows, council, case_id, ScreeningInput(expected_version=case.version, outcome=ScreeningOutcome.ROUTE,
+                                                                  team=triage_settings(council).routing_teams[0]), officer, now)
+    wait_for_workflows(clients("stepfunctions"), resources.state_machine_arns.values(), settle_seconds)
+    return routed

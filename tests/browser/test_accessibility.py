@@ -334,4 +334,61 @@ def test_the_operations_queues(audit: Audit, page: Page, local_stack: LocalStack
     audit.check("a parked application, JSON that is not JSON")
     audit.visit("/operations/rejected-badges", "badges the printer rejected", heading="Badges the printer rejected")
     audit.visit("/operations/attention", "cases needing attention", heading="Cases needing attention")
+    audit.visit(f"/cases/{a_national_case(local_stack)}/national-record", "the national record kept with a case",
+                heading="The application as the national service sent it")
+    audit.done()
+
+
+def test_the_council_admin_pages(audit: Audit, page: Page):
+    sign_in(page, demo_user("NORTHSHIRE", Role.COUNCIL_ADMIN))
+    audit.visit("/admin/staff", "staff accounts", heading="Staff accounts")
+    audit.visit("/admin/staff/invite", "invite someone", heading="Invite someone")
+    submit(page, "Send invitation")
+    error_state(page)
+    audit.check("invite someone, with errors")
+    someone = demo_user("NORTHSHIRE", Role.CASEWORKER).username
+    audit.visit(f"/admin/staff/{someone}", "a staff account", heading=someone)
+    audit.visit("/admin/settings", "council settings", heading="Council settings")
+    audit.visit("/admin/settings/emails", "email wording", heading="Email wording")
+    audit.visit("/admin/settings/emails/blue-badge/RECEIVED", "one email's wording", heading="Received email")
+    audit.done()
+
+
+def a_national_case(stack: LocalStack) -> str:
+    """A case from an application in the national service's own format (the demo's fullest record, a WALKD one)."""
+    import secrets
+    from datetime import UTC, datetime
+
+    from infra.local.national_api import demo_records
+
+    record = demo_records("NSHIRE", datetime.now(UTC), secrets.token_hex(4))[5]
+    del record["artifacts"]  # an artifact on the API must name a file uploaded already; none here
+    status, body = stack.api(CASEWORKER, "POST", "/applications/national", record)
+    assert status == 201, body
+    return body["case_id"]
+
+
+def test_the_family_front_door_team_pages(audit: Audit, page: Page, local_stack: LocalStack):
+    from .test_ffd_holding import contact_in_holding_area
+
+    case = contact_in_holding_area(local_stack)
+    contact = f"/family-front-door/contacts/{case.case_id}"
+    sign_in(page, demo_user("NORTHSHIRE", Role.COUNCIL_ADMIN))
+    audit.visit("/family-front-door?status=AWAITING_INFORMATION", "holding area, waiting for partners", heading="Holding area")
+    audit.visit("/family-front-door?status=PARKED", "holding area, a filter with errors", heading="Holding area")
+    error_state(page)
+    audit.visit(contact, "contact, as a council admin", heading=case.application.child.full_name)
+    page.locator("summary", has_text="Who has opened this contact").click()
+    audit.check("contact with who opened it")
+    audit.visit(f"{contact}/views", "every time a contact was opened", heading="Who opened this contact")
+    audit.visit(f"{contact}/request-information", "asking the partner", heading="Ask the partner for more information")
+    submit(page, "Send the question")
+    error_state(page)
+    audit.check("asking the partner, with errors")
+    audit.visit(f"{contact}/outcome", "recording the outcome", heading="Record the outcome")
+    submit(page, "Preview the reply")
+    error_state(page)
+    audit.check("recording the outcome, with errors")
+    audit.visit("/family-front-door/dashboard", "front door dashboard", heading="Family Front Door dashboard")
+    audit.visit("/family-front-door/dashboard?from-day=31&from-month=2&from-year=2026", "front door dashboard, period with errors")
     audit.done()

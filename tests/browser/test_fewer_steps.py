@@ -1,6 +1,6 @@
 """A caseworker's day in fewer steps (issue 17), counted in a real browser driven by the keyboard: page loads (documents
 shown), posts (forms sent) and Tab presses (each counted from where the focus is when a page has loaded) for "approve an automatic-route case to an ordered badge", "open the oldest
-proof-check case" and "find a person by badge number". Each count is printed (pytest -s shows them) and held to a
+proof-check case", "find a person by badge number" and "reassign 3 cases". Each count is printed (pytest -s shows them) and held to a
 ceiling, so a change that adds a step fails here."""
 
 from __future__ import annotations
@@ -135,3 +135,34 @@ def test_the_assignee_pickers_pages_at_320_and_1280_pixels(page: Page, local_sta
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(f"The referral is in {CASEWORKER.username}'s work.")
     reflow.check("referral assigned, with its banner")
     reflow.done()
+
+
+def test_reassigning_three_cases_is_counted(page: Page, local_stack: LocalStack):
+    """4. Reassign 3 cases (issue 17's last figure): a team leader, from the team queue at a stage (newest first, so the
+    three new cases lead it), ticks them, picks a member of staff in the picker by typing, and sends."""
+    from .test_journeys import TEAM_LEADER, case_of
+
+    case_ids = [new_case(local_stack)[0] for _ in range(3)]
+    for case_id in case_ids:
+        wait_for_stage(local_stack, case_id, "PROOF_CHECK")
+    sign_in(page, TEAM_LEADER)
+    page.goto("/queue?stage=PROOF_CHECK&sort=newest")
+    reassigning = Steps("reassign 3 cases", page)
+    reassigning.loads, reassigning.seen = 1, ["GET queue?stage=PROOF_CHECK&sort=newest 200"]  # the queue, where it starts
+    for case_id in reversed(case_ids):  # newest first
+        reassigning.tab_to(page.get_by_role("checkbox", name=re.compile(rf", case {case_id}$")))
+        page.keyboard.press("Space")
+    picker = page.get_by_role("combobox", name="Give them to")
+    reassigning.tab_to(picker)
+    page.keyboard.type(CASEWORKER.username)  # a select takes the option whose words start with what is typed
+    expect(picker).to_have_value(CASEWORKER.username)
+    reassigning.tab_to(page.get_by_role("button", name="Reassign selected"))
+    reassigning.enter()
+    result = page.get_by_role("region", name="What happened to each case")
+    for case_id in case_ids:
+        expect(result).to_contain_text(case_id)
+    check_accessibility(page)
+    reassigning.report()
+    assert [case_of(local_stack, case_id)["case"]["assignee"] for case_id in case_ids] == [CASEWORKER.username] * 3
+    assert (reassigning.loads, reassigning.posts) == (2, 1), reassigning.seen  # was 1 page load (the result) and 1 post
+    assert reassigning.tabs <= 30, reassigning.tabs  # was 85 (the free-typed email came after the filters)

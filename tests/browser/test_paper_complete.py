@@ -99,6 +99,8 @@ def test_a_paper_pip_application_is_keyed_in_with_the_documents_that_came_with_i
         dates.get_by_role("textbox", name="Month").fill(month)
         dates.get_by_role("textbox", name="Year").fill(year)
     page.get_by_role("textbox", name="PIP points for moving around").fill("10")
+    expect(page.get_by_role("radio", name=re.compile(r"^E: cannot undertake any journey"))).to_have_count(1)  # the descriptor
+    check_accessibility(page)
     submit(page, "Continue")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Documents that came with the form")

@@ -11,10 +11,12 @@ from datetime import date
 
 from playwright.sync_api import Page, expect
 
+from shared.resources import Role
 from tests.factories import complete_application
 
-from .conftest import LocalStack, sign_in
-from .test_accessibility import Audit, header_search, search_by_person
+from .conftest import LocalStack, demo_user, sign_in
+from .test_accessibility import Audit, a_national_case, header_search, search_by_person
+from .test_ffd_holding import contact_in_holding_area
 from .test_journeys import (
     CASEWORKER,
     TEAM_LEADER,
@@ -168,6 +170,21 @@ def test_the_operations_queues_reflow(page: Page, local_stack: LocalStack):
     reflow.check("a parked application, still not valid")
     reflow.visit("/operations/rejected-badges", "badges the printer rejected", heading="Badges the printer rejected")
     reflow.visit("/operations/attention", "cases needing attention", heading="Cases needing attention")
+    reflow.visit(f"/cases/{a_national_case(local_stack)}/national-record", "the national record kept with a case",
+                 heading="The application as the national service sent it")
+    reflow.done()
+
+
+def test_the_council_admin_pages_reflow(page: Page, local_stack: LocalStack):
+    reflow = Reflow(page)
+    sign_in(page, demo_user("NORTHSHIRE", Role.COUNCIL_ADMIN))
+    reflow.visit("/admin/staff", "staff accounts", heading="Staff accounts", shot="admin-staff")
+    reflow.visit("/admin/staff/invite", "invite someone", heading="Invite someone")
+    someone = demo_user("NORTHSHIRE", Role.CASEWORKER).username
+    reflow.visit(f"/admin/staff/{someone}", "a staff account", heading=someone)
+    reflow.visit("/admin/settings", "council settings", heading="Council settings", shot="admin-settings")
+    reflow.visit("/admin/settings/emails", "email wording", heading="Email wording")
+    reflow.visit("/admin/settings/emails/blue-badge/RECEIVED", "one email's wording", heading="Received email")
     reflow.done()
 
 
@@ -205,4 +222,22 @@ def test_linking_duplicates_and_withdrawing_one_reflow(page: Page, local_stack: 
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Application withdrawn")
     expect(page.get_by_role("region", name=re.compile("^Everything that happened"))).to_contain_text(f"A duplicate of case {first}")
     reflow.check("case withdrawn")
+    reflow.done()
+
+
+def test_the_family_front_door_team_pages_reflow(page: Page, local_stack: LocalStack):
+    case = contact_in_holding_area(local_stack)
+    reflow = Reflow(page)
+    sign_in(page, demo_user("NORTHSHIRE", Role.TEAM_LEADER))
+    reflow.visit("/family-front-door", "holding area", heading="Holding area", shot="ffd-holding-area")
+    expect(page.get_by_role("region", name=re.compile("^Waiting for screening"))).to_have_attribute("tabindex", "0")
+    reflow.visit(f"/family-front-door/contacts/{case.case_id}", "contact", heading=case.application.child.full_name, shot="ffd-contact")
+    reflow.visit(f"/family-front-door/contacts/{case.case_id}/priority", "change the level of need", heading="Change the level of need")
+    submit(page, "Change the level of need")
+    reflow.check("change the level of need, with errors")
+    reflow.visit(f"/family-front-door/contacts/{case.case_id}/outcome", "record the outcome", heading="Record the outcome")
+    page.get_by_role("radio", name="No further action").check()
+    submit(page, "Preview the reply")
+    reflow.check("the outcome's reply previewed", heading="Check the reply before you send it")
+    reflow.visit("/family-front-door/dashboard", "front door dashboard", heading="Family Front Door dashboard", shot="ffd-dashboard")
     reflow.done()

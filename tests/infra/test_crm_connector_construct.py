@@ -20,6 +20,7 @@ from infra.constructs.crm_connector import (  # noqa: E402
     CRM_CONNECTOR_DLQ_NAME,
     CRM_DELIVERY_DLQ_NAME,
     CRM_RULE_NAME,
+    FFD_CRM_RULE_NAME,
     DELIVERY_MAX_EVENT_AGE,
     DELIVERY_RETRY_ATTEMPTS,
     CrmConnector,
@@ -27,6 +28,7 @@ from infra.constructs.crm_connector import (  # noqa: E402
 from infra.constructs.monitoring import ASYNC_RETRY_ATTEMPTS  # noqa: E402
 from infra.nag import NAG, acknowledge, add_nag_checks  # noqa: E402
 from shared.services.asc_triage.domain.crm import REFERRAL_ACCEPTED  # noqa: E402
+from shared.services.family_front_door.domain.accepted import CONTACT_ACCEPTED  # noqa: E402
 
 REGION = "eu-west-2"  # the account left open, as `cdk synth` without CDK_DEFAULT_ACCOUNT does
 
@@ -106,25 +108,43 @@ def test_each_dead_letter_queue_is_encrypted_with_the_key_tls_only_and_alarmed_w
     })
 
 
-def test_eventbridge_may_use_the_key_and_the_delivery_queue_only_for_this_rule(synthesised):
+def test_eventbridge_may_use_the_key_and_the_delivery_queue_only_for_these_rules(synthesised):
+    """The connector's rules, one per service's accepted-case event (adult social care's and the Family Front Door's)."""
     _, template = synthesised
-    rule_arn = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":events:{REGION}:", {"Ref": "AWS::AccountId"}, ":rule/",
-                                  {"Ref": _logical_id(template, "AWS::Events::EventBus")}, f"/{CRM_RULE_NAME}"]]}
+
+    def rule_arn(name: str) -> dict:
+        return {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":events:{REGION}:", {"Ref": "AWS::AccountId"}, ":rule/",
+                                  {"Ref": _logical_id(template, "AWS::Events::EventBus")}, f"/{name}"]]}
     template.has_resource_properties("AWS::KMS::Key", {"KeyPolicy": {"Statement": Match.array_with([{
         "Sid": "AllowEventBridgeToSendToTheCrmDeliveryDeadLetterQueue",
         "Effect": "Allow",
         "Principal": {"Service": "events.amazonaws.com"},
         "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
         "Resource": "*",
-        "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+        "Condition": {"ArnEquals": {"aws:SourceArn": [rule_arn(CRM_RULE_NAME), rule_arn(FFD_CRM_RULE_NAME)]}},
     }])}})
     delivery_dlq = _logical_id(template, "AWS::SQS::Queue", QueueName=CRM_DELIVERY_DLQ_NAME)
-    rule = _logical_id(template, "AWS::Events::Rule")
-    template.has_resource_properties("AWS::SQS::QueuePolicy", {
-        "Queues": [{"Ref": delivery_dlq}],
-        "PolicyDocument": {"Statement": Match.array_with([Match.object_like({
-            "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
-            "Condition": {"ArnEquals": {"aws:SourceArn": _arn(rule)}}})])},
+    for name in (CRM_RULE_NAME, FFD_CRM_RULE_NAME):
+        rule = _logical_id(template, "AWS::Events::Rule", Name=name)
+        template.has_resource_properties("AWS::SQS::QueuePolicy", {
+            "Queues": [{"Ref": delivery_dlq}],
+            "PolicyDocument": {"Statement": Match.array_with([Match.object_like({
+                "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
+                "Condition": {"ArnEquals": {"aws:SourceArn": _arn(rule)}}})])},
+        })
+
+
+def test_the_contact_accepted_rule_sends_to_the_same_connector_with_the_same_retries_and_dead_letter_queue(synthesised):
+    _, template = synthesised
+    template.has_resource_properties("AWS::Events::Rule", {
+        "Name": FFD_CRM_RULE_NAME,
+        "EventPattern": {"source": [CONTACT_ACCEPTED.source], "detail-type": [CONTACT_ACCEPTED.detail_type]},
+        "Targets": [Match.object_like({
+            "Arn": _arn(_logical_id(template, "AWS::Lambda::Function")),
+            "DeadLetterConfig": {"Arn": _arn(_logical_id(template, "AWS::SQS::Queue", QueueName=CRM_DELIVERY_DLQ_NAME))},
+            "RetryPolicy": {"MaximumRetryAttempts": DELIVERY_RETRY_ATTEMPTS,
+                            "MaximumEventAgeInSeconds": int(DELIVERY_MAX_EVENT_AGE.to_seconds())},
+        })],
     })
 
 

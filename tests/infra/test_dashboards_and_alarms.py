@@ -120,10 +120,11 @@ def test_each_council_has_its_service_alarms_in_its_shard_with_the_thresholds(sy
         shard_alarms = {r["Properties"]["AlarmName"]: r["Properties"] for r in synthesised.shard_of(council.code).resources("AWS::CloudWatch::Alarm").values()}
         assert set(council_alarm_names(council)) <= set(shard_alarms)
         quiet = alarms[f"{stem}-no-applications"]
-        assert (quiet["MetricName"], quiet["Dimensions"]) == ("ApplicationsReceived", [{"Name": "council", "Value": council.code}])
-        assert quiet["ComparisonOperator"] == "LessThanThreshold" and quiet["Threshold"] == 1
-        assert quiet["EvaluationPeriods"] == quiet["DatapointsToAlarm"] == council.no_applications_alarm_hours and quiet["Period"] == 3600
-        assert quiet["TreatMissingData"] == "breaching"
+        # Working-day aware: the reconciler's hourly reading of working hours since the newest application.
+        assert (quiet["MetricName"], quiet["Dimensions"]) == ("WorkingHoursWithoutApplications", [{"Name": "council", "Value": council.code}])
+        assert quiet["Statistic"] == "Maximum" and quiet["Period"] == 3600 and quiet["EvaluationPeriods"] == 1
+        assert quiet["ComparisonOperator"] == "GreaterThanThreshold" and quiet["Threshold"] == council.no_applications_alarm_hours
+        assert quiet["TreatMissingData"] == "notBreaching" and "bank holidays not counted" in quiet["AlarmDescription"]
         parked = alarms[f"{stem}-parked-applications-waiting"]
         assert (parked["MetricName"], parked["Statistic"], parked["Threshold"]) == ("OldestParkedApplicationHours", "Maximum", PARKED_MAX_AGE_HOURS)
         attention = alarms[f"{stem}-cases-needing-attention"]

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from shared.resources import CRM_CONNECTOR_DLQ_NAME, CRM_DELIVERY_DLQ_NAME, CRM_RULE_NAME, PREFIX
+from shared.resources import CRM_CONNECTOR_DLQ_NAME, CRM_DELIVERY_DLQ_NAME, CRM_RULE_NAME, FFD_CRM_RULE_NAME, PREFIX
 from infra.constructs.monitoring import WAF_BLOCKED_REQUESTS_PER_PERIOD
 from shared.resources import (
     ALARM_TOPIC_NAME,
@@ -41,6 +41,7 @@ from shared.resources import (
     council_table_name,
 )
 from shared.services.asc_triage.domain.crm import REFERRAL_ACCEPTED
+from shared.services.family_front_door.domain.accepted import CONTACT_ACCEPTED
 
 pytestmark = pytest.mark.slow
 
@@ -147,19 +148,24 @@ def test_the_intake_rule_target_has_a_retry_policy_and_a_dlq_eventbridge_may_sen
     assert SENDER_KEY_ACTIONS <= {a.rstrip("*") for a in events["Action"]}
 
 
-def test_the_crm_rule_invokes_the_connector_with_a_retry_policy_and_a_dlq_eventbridge_may_send_to(synthesised):
+def test_the_crm_rules_invoke_the_connector_with_a_retry_policy_and_a_dlq_eventbridge_may_send_to(synthesised):
+    """One rule per service's accepted-case event (adult social care's, the Family Front Door's), one connector."""
     function_id, _ = _one(synthesised.resources("AWS::Lambda::Function"), FunctionName=CRM_CONNECTOR_FUNCTION.function_name)
-    rule_id, rule = _one(synthesised.resources("AWS::Events::Rule"), Name=CRM_RULE_NAME)
-    assert rule["EventPattern"] == REFERRAL_ACCEPTED.pattern
-    [target] = rule["Targets"]
-    assert target["Arn"] == _arn_of(function_id)
-    assert target["DeadLetterConfig"] == {"Arn": _arn_of(_queue_ids(synthesised)[CRM_DELIVERY_DLQ_NAME])}
-    assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0 and target["RetryPolicy"]["MaximumEventAgeInSeconds"] > 0
-    _only_these_rules_may_send(synthesised, CRM_DELIVERY_DLQ_NAME, rule_id)
-    # The key policy names the rule by its ARN, spelled out (a reference would make the key depend on the rule).
+    rule_ids = []
+    for rule_name, event in ((CRM_RULE_NAME, REFERRAL_ACCEPTED), (FFD_CRM_RULE_NAME, CONTACT_ACCEPTED)):
+        rule_id, rule = _one(synthesised.resources("AWS::Events::Rule"), Name=rule_name)
+        assert rule["EventPattern"] == event.pattern
+        [target] = rule["Targets"]
+        assert target["Arn"] == _arn_of(function_id)
+        assert target["DeadLetterConfig"] == {"Arn": _arn_of(_queue_ids(synthesised)[CRM_DELIVERY_DLQ_NAME])}
+        assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0 and target["RetryPolicy"]["MaximumEventAgeInSeconds"] > 0
+        rule_ids.append(rule_id)
+    _only_these_rules_may_send(synthesised, CRM_DELIVERY_DLQ_NAME, *rule_ids)
+    # The key policy names the rules by their ARNs, spelled out (a reference would make the key depend on a rule).
     [events] = [s for s in _events_key_statements(synthesised) if "ArnEquals" in s["Condition"]]
     assert SENDER_KEY_ACTIONS <= set(events["Action"])
     assert f"/{CRM_RULE_NAME}" in json.dumps(events["Condition"]["ArnEquals"]["aws:SourceArn"])
+    assert f"/{FFD_CRM_RULE_NAME}" in json.dumps(events["Condition"]["ArnEquals"]["aws:SourceArn"])
 
 
 @pytest.mark.parametrize("schedule_name", sorted(SCHEDULE_DEAD_LETTER_QUEUES))

@@ -424,6 +424,8 @@ def test_outputs(synthesised):
         "ApiUrl",
         "UserPoolId",
         "UserPoolClientId",
+        "PartnerUserPoolId",
+        "PartnerUserPoolClientId",
         "EventBusName",
         "EvidenceBucketName",
         "PrintDropBucketName",

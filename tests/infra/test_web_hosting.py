@@ -22,6 +22,7 @@ from shared.resources import (
     WorkflowKey,
 )
 from infra.app import EDGE_STACK_ID, LOGS_STACK_ID
+from infra.constructs.partner_identity import PARTNER_ADMIN_ACTIONS
 from infra.constructs.web import EDGE_REGION, ORIGIN_VERIFY_HEADER
 from web.build import STAMP
 
@@ -332,11 +333,19 @@ def test_the_web_function_may_do_what_its_pages_need_and_nothing_more(synthesise
     # evidence is reached (links signed, uploads checked) only through the council data role, assumed per council.
     assert {"dynamodb", "states", "kms", "logs", "xray", "sts"} <= services and "s3" not in services
     # Re-checking a signed-in account (web/security.py) reads it and its groups, and the assignee picker lists the council's
-    # staff by group (StaffDirectory), on this pool only, and nothing else.
-    pool = _logical_id(synthesised, "AWS::Cognito::UserPool", "Identity")
-    assert {action: granted[action] for action in granted if action.startswith("cognito-idp:")} == {
+    # staff by group (StaffDirectory); council admins manage staff accounts with exactly the admin actions StaffAccounts
+    # makes (invite, groups, disable, enable, reset the authenticator); on this pool only, and nothing else.
+    # The partner pool (Family Front Door) gets only what re-checking a partner and suspending one needs.
+    pool = _logical_id(synthesised, "AWS::Cognito::UserPool", "IdentityUserPool")
+    partner_pool = _logical_id(synthesised, "AWS::Cognito::UserPool", "PartnerIdentity")
+    expected: dict[str, set[str]] = {
         action: {json.dumps({"Fn::GetAtt": [pool, "Arn"]})}
-        for action in ("cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser", "cognito-idp:ListUsersInGroup")}
+        for action in ("cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser", "cognito-idp:ListUsersInGroup",
+                       "cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminRemoveUserFromGroup",
+                       "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser", "cognito-idp:AdminSetUserMFAPreference")}
+    for action in PARTNER_ADMIN_ACTIONS:
+        expected.setdefault(action, set()).add(json.dumps({"Fn::GetAtt": [partner_pool, "Arn"]}))
+    assert {action: granted[action] for action in granted if action.startswith("cognito-idp:")} == expected
     assert granted["sts:AssumeRole"] == granted["sts:TagSession"] and all("CouncilDataRole" in role for role in granted["sts:AssumeRole"])
     tables = " ".join(granted["dynamodb:GetItem"])
     for table in ("WebSessions", "TablesUnrouted", "TablesIdempotency"):

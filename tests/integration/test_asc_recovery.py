@@ -156,7 +156,9 @@ def test_a_referral_waiting_for_the_referrer_is_asked_again_and_the_link_they_ho
 
 def test_where_a_referral_resumes():
     """What a person already gave is not asked for again; what is still owed is waited for again."""
-    case = ReferralCase.model_construct(stage=ReferralStage.RECEIVED, screening=None, questions=[])
+    # received_at: every stored referral has one (its workflow input counts the referrer's time from it)
+    case = ReferralCase.model_construct(stage=ReferralStage.RECEIVED, screening=None, questions=[],
+                                        received_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
     council = councils().get(NORTHSHIRE)
     at = datetime(2026, 1, 5, 10, 0)
 

@@ -17,6 +17,7 @@ from shared.bootstrap import councils, store_for
 from shared.services.blue_badge.domain.application import Application
 from shared.services.blue_badge.domain.badge import is_issuable
 from shared.core.domain.case import AuditEntry, utcnow
+from shared.core.domain.working_days import working_days_between
 from shared.services.blue_badge.domain.case import Stage
 from shared.services.blue_badge.domain.completeness import missing_items
 from shared.resources import Role, WorkflowKey
@@ -174,16 +175,18 @@ def test_older_than_days_and_oldest_or_newest_first(caseworker):
     oldest, older, recent = received_long_ago(400), received_long_ago(200), received_long_ago(10)
     everyone = (oldest, older, recent)
 
-    assert ours(whole_queue(caseworker, stage="RECEIVED", older_than_days=300), *everyone) == [oldest]
+    # Working days (England's): 400 calendar days ago is some 275 working days, 200 some 137, 10 at least 4.
+    assert ours(whole_queue(caseworker, stage="RECEIVED", older_than_days=300), *everyone) == []
+    assert ours(whole_queue(caseworker, stage="RECEIVED", older_than_days=150), *everyone) == [oldest]
     assert ours(whole_queue(caseworker, stage="RECEIVED", older_than_days=100), *everyone) == [oldest, older]
-    assert ours(whole_queue(caseworker, stage="RECEIVED", older_than_days=5), *everyone) == [oldest, older, recent]
+    assert ours(whole_queue(caseworker, stage="RECEIVED", older_than_days=2), *everyone) == [oldest, older, recent]
     assert ours(whole_queue(caseworker, stage="RECEIVED", older_than_days=0, sort="oldest"), *everyone) == [oldest, older, recent]
-    assert ours(whole_queue(caseworker, stage="RECEIVED", older_than_days=5, sort="newest"), *everyone) == [recent, older, oldest]
+    assert ours(whole_queue(caseworker, stage="RECEIVED", older_than_days=2, sort="newest"), *everyone) == [recent, older, oldest]
     assert ours(whole_queue(caseworker, stage="RECEIVED", older_than_days=100, sort="priority"), *everyone) == [oldest, older]
     assert ours(whole_queue(caseworker, stage="RECEIVED", older_than_days=3650), *everyone) == []
-    entries = whole_queue(caseworker, stage="RECEIVED", older_than_days=300)
-    cutoff = utcnow() - timedelta(days=300)
-    assert all(datetime.fromisoformat(entry["received_at"]) < cutoff for entry in entries)
+    entries = whole_queue(caseworker, stage="RECEIVED", older_than_days=150)
+    today = utcnow().date()
+    assert all(working_days_between(datetime.fromisoformat(entry["received_at"]).date(), today, "ENG") > 150 for entry in entries)
     [entry] = [entry for entry in entries if entry["case_id"] == oldest]
     assert abs(datetime.fromisoformat(entry["received_at"]) - (utcnow() - timedelta(days=400))) < timedelta(minutes=5)
 
@@ -253,8 +256,9 @@ def test_paging_with_the_cursor_through_a_filtered_queue(api_as, leader):
     assert [case_id for page in pages for case_id in page] == urgent
     assert ids(whole_queue(reader, assignee="me", limit=4, sort="newest")) == cases[::-1]
 
-    # The age queue pages one at a time without repeating or losing a case.
-    single = whole_queue(reader, stage="RECEIVED", older_than_days=300, limit=1)
+    # The age queue pages one at a time without repeating or losing a case (200 working days: under 300 calendar days,
+    # so all six are older).
+    single = whole_queue(reader, stage="RECEIVED", older_than_days=200, limit=1)
     assert ours(single, *cases) == cases and len(ids(single)) == len(set(ids(single)))
 
     status, body = reader.call("GET", "/cases?assignee=me&cursor=not-a-cursor")

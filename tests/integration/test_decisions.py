@@ -185,8 +185,12 @@ def test_a_review_that_upholds_the_refusal_closes_the_case(caseworker, second_ca
     act(caseworker, case_id, "review-request", {"grounds": "Again"}, expected=409)
 
 
-def test_no_review_request_within_the_window_leaves_the_refusal_final(stack, clients, caseworker):
-    """The real ASL with a 1-second review window: the callback times out and the execution ends."""
+def test_no_review_request_within_the_window_leaves_the_refusal_final(stack, clients, caseworker, monkeypatch):
+    """The real ASL with a 1-second review window (the deadline step made to close it a second from now): the callback
+    times out and the execution ends."""
+    from shared.services.blue_badge.logic import workflow_steps
+
+    monkeypatch.setattr(workflow_steps, "review_window_closes", lambda store, council, case_id: utcnow() + timedelta(seconds=1))
     council = councils().get(NORTHSHIRE)
     application = Application.model_validate(someone_new())
     now = utcnow()
@@ -194,7 +198,7 @@ def test_no_review_request_within_the_window_leaves_the_refusal_final(stack, cli
     store_for(NORTHSHIRE).create(case, AuditEntry(case_id=case.case_id, at=now, actor="test", action="CASE_OPENED"))
     arn = stack.state_machine_arns[WorkflowKey.APPLICATION]
     clients["stepfunctions"].start_execution(stateMachineArn=arn, name=case.case_id, input=json.dumps(
-        {"council_code": NORTHSHIRE, "case_id": case.case_id, "information_timeout_seconds": 3600, "review_window_seconds": 1}))
+        {"council_code": NORTHSHIRE, "case_id": case.case_id}))
     at(case.case_id, Stage.PROOF_CHECK)
     act(caseworker, case.case_id, "proof-check", {"confirmed": False})
     at(case.case_id, Stage.DECISION)

@@ -105,8 +105,14 @@ def test_a_complete_case_is_not_waiting_for_information(api_as, stack, clients):
     assert status == 409 and "not waiting for information" in body["message"]
 
 
-def test_no_reply_by_the_due_date_withdraws_the_case(stack, clients):
-    """The real ASL with a 1-second wait: the callback times out and the case closes as withdrawn."""
+def test_no_reply_by_the_due_date_withdraws_the_case(stack, clients, monkeypatch):
+    """The real ASL with a 1-second wait (the deadline step made to say the information is due a second from now): the
+    callback times out and the case closes as withdrawn."""
+    from datetime import timedelta
+
+    from shared.services.blue_badge.logic import workflow_steps
+
+    monkeypatch.setattr(workflow_steps, "information_deadline", lambda council, now: now + timedelta(seconds=1))
     council = councils().get("VALEWYE")
     application = Application.model_validate(complete_application("VALEWYE", evidence=[], payment=REMOVE))
     now = utcnow()
@@ -114,14 +120,15 @@ def test_no_reply_by_the_due_date_withdraws_the_case(stack, clients):
     store_for("VALEWYE").create(case, AuditEntry(case_id=case.case_id, at=now, actor="test", action="CASE_OPENED"))
     arn = stack.state_machine_arns[WorkflowKey.APPLICATION]
     clients["stepfunctions"].start_execution(stateMachineArn=arn, name=case.case_id, input=json.dumps(
-        {"council_code": "VALEWYE", "case_id": case.case_id, "information_timeout_seconds": 1, "review_window_seconds": 1}))
+        {"council_code": "VALEWYE", "case_id": case.case_id}))
     execution = wait_for_execution(clients["stepfunctions"], arn, case.case_id, timeout=30)
     assert execution["status"] == "SUCCEEDED"
     closed = store_for("VALEWYE").get(case.case_id)
     assert closed.stage is Stage.WITHDRAWN and closed.task_token is None
     assert case_actions(store_for("VALEWYE"), case.case_id)[-2:] == ["INFORMATION_REQUESTED", "STAGE_CHANGED"]
     [received, request, withdrawn] = [mail for mail in emails_to("ada@example.com") if case.case_id in mail.body]
-    assert "Welsh" in withdrawn.body or "Cymraeg" in withdrawn.body
+    assert withdrawn.body.startswith("Annwyl Ada Lovelace,\n\nRydym wedi cau eich cais am Fathodyn Glas.")  # Welsh, then English
+    assert "\n\nDear Ada Lovelace,\n\nWe have closed your Blue Badge application." in withdrawn.body
     assert len({received.subject, request.subject, withdrawn.subject}) == 3
 
 

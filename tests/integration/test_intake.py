@@ -1,12 +1,14 @@
 """Intake end to end on moto: bus -> rule -> queue -> ingest handler -> council table -> workflow (real ASL)."""
 
 import json
+from datetime import timedelta
 
 from botocore.exceptions import ClientError
 
 from shared.bootstrap import store_for
 from shared.core.adapters.case_store import CaseStore
 from shared.core.domain.case import ParkedApplication, ParkedStatus
+from shared.core.domain.working_days import working_days_between
 from shared.services.blue_badge.domain.case import Stage
 from shared.resources import Role, WorkflowKey, council_table_name
 from tests.factories import REMOVE, complete_application
@@ -63,7 +65,9 @@ def test_incomplete_application_lists_what_is_missing_and_waits_for_information(
     assert [item.code.value for item in case.missing] == [
         "PROOF_OF_IDENTITY", "PROOF_OF_ADDRESS", "PHOTO", "NINO", "PROOF_OF_ELIGIBILITY"]
     assert case.stage is Stage.AWAITING_INFORMATION
-    assert (case.information_due - case.received_at).days == 28  # Northshire's information_request_days
+    # Northshire's information_request_days, 20 working days of England, from the request (the same time of day).
+    assert working_days_between(case.received_at.date(), case.information_due.date(), "ENG") == 20
+    assert case.information_due - case.received_at >= timedelta(days=26)
     queue, _ = store_for("NORTHSHIRE").by_stage(Stage.AWAITING_INFORMATION, limit=100)
     assert case_id in [queued.case_id for queued in queue]
 
@@ -154,10 +158,10 @@ def test_a_passing_failure_returns_only_that_record_to_the_queue(intake, stack, 
     failing, passing = complete_application("NORTHSHIRE"), complete_application("NORTHSHIRE")
     original_create = CaseStore.create
 
-    def throttled_for_one(self, case, audit):
+    def throttled_for_one(self, case, audit, records=()):
         if case.application.application_id == failing["application_id"]:
             raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "TransactWriteItems")
-        return original_create(self, case, audit)
+        return original_create(self, case, audit, records)
 
     monkeypatch.setattr(CaseStore, "create", throttled_for_one)
     intake.publish(failing, passing)
@@ -173,7 +177,7 @@ def test_a_passing_failure_returns_only_that_record_to_the_queue(intake, stack, 
 def test_an_application_that_keeps_failing_is_kept_in_the_dead_letter_queue(intake, stack, clients, pump, monkeypatch):
     stuck = complete_application("NORTHSHIRE")
 
-    def always_throttled(self, case, audit):
+    def always_throttled(self, case, audit, records=()):
         raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "TransactWriteItems")
 
     monkeypatch.setattr(CaseStore, "create", always_throttled)

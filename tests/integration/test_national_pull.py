@@ -218,3 +218,77 @@ def test_a_decision_owes_completed_and_the_next_pull_sends_it(national, api_as):
     assert sent.sent_at is not None
     assert store.record_queue(NationalStatusReport, NATIONAL_STATUS_QUEUE, limit=10)[0] == []
     assert report_of(pull(), "VALEWYE")["statuses_sent"] == 0  # sent once
+
+
+def owed_statuses(store, case_id: str) -> list[str]:
+    return [record.status.value for record in store.load(case_id).records_of(NationalStatusReport)]
+
+
+def test_a_review_outcome_owes_completed_again(national, api_as):
+    """A refusal owes COMPLETED; the review that follows ends the work again (upheld here) and owes it once more."""
+    organisation = add_demo(national, "VWYE")[-1]
+    pull()
+    store = store_for("VALEWYE")
+    case_id = store.case_for_application(organisation["applicationId"])
+    refuser = api_as("VALEWYE", Role.CASEWORKER, user="rhys.caseworker@valewye.example.gov.uk")
+    reviewer = api_as("VALEWYE", Role.CASEWORKER, user="nia.caseworker@valewye.example.gov.uk")
+
+    def waiting_at(*stages: str):
+        case = store.get(case_id)
+        return case if case.stage.value in stages and case.task_token else None
+
+    def step(api, name: str, body: dict, stages: tuple[str, ...]):
+        case = wait_until(lambda: waiting_at(*stages), what=f"the case waiting at {stages}")
+        status, answer = api.call("POST", f"/cases/{case_id}/{name}", {"expected_version": case.version, **body})
+        assert status == 200, answer
+
+    if wait_until(lambda: waiting_at("ASSESSMENT", "DECISION"), what="a person's step").stage.value == "ASSESSMENT":
+        step(refuser, "assessment", {"outcome": "NOT_ELIGIBLE", "summary": "Carries no eligible people"}, ("ASSESSMENT",))
+    step(refuser, "decision", {"outcome": "REFUSE", "reasons": ["Carries no eligible people"]}, ("DECISION",))
+    step(refuser, "review-request", {"grounds": "We do carry eligible people"}, ("REFUSED",))
+    step(reviewer, "review", {"outcome": "UPHOLD", "reasons": ["No evidence of eligible people carried"]}, ("REVIEW",))
+
+    assert owed_statuses(store, case_id) == ["COMPLETED", "COMPLETED"]  # the refusal's, then the review's
+    assert report_of(pull(), "VALEWYE")["statuses_sent"] == 2
+    assert national.status_updates.count((organisation["applicationId"], "COMPLETED")) == 2
+
+
+def test_a_withdrawal_owes_completed(national):
+    """A pulled application withdrawn by staff (e.g. one of two duplicates) is finished with too."""
+    from shared.bootstrap import workflows
+    from shared.core.domain.case import utcnow
+    from shared.core.logic.tenancy import Caller
+    from shared.services.blue_badge.logic.withdrawal import WithdrawalInput, withdraw_case
+
+    record = add_demo(national, "NSHIRE")[0]
+    pull()
+    store = store_for("NORTHSHIRE")
+    case_id = store.case_for_application(record["applicationId"])
+    case = wait_until(lambda: (found := store.get(case_id)).task_token and found, what="the case waiting for a person")
+    staff = Caller(user="alex.caseworker@northshire.example.gov.uk", council_code="NORTHSHIRE", roles=frozenset({Role.CASEWORKER}))
+    withdraw_case(store.serving("blue-badge"), workflows(), case_id, WithdrawalInput(expected_version=case.version, reason="A duplicate"),
+                  staff, utcnow())
+
+    assert owed_statuses(store, case_id) == ["COMPLETED"]
+    assert report_of(pull(), "NORTHSHIRE")["statuses_sent"] == 1
+    assert (record["applicationId"], "COMPLETED") in national.status_updates
+
+
+def test_a_parked_pulled_application_replayed_owes_inprogress(national, api_as):
+    """An unmappable pulled record parks (no INPROGRESS); corrected and replayed by staff it becomes a case, which owes
+    INPROGRESS in its own transaction, and the next pull sends it."""
+    record = add_demo(national, "NSHIRE")[5]  # WALKD
+    record["eligibility"]["walkingDifficulty"]["typeCodes"] = ["PAIN", "XYZ"]
+    [parked_id] = report_of(pull(), "NORTHSHIRE")["parked"]
+    assert (record["applicationId"], "INPROGRESS") not in national.status_updates
+
+    corrected = json.loads(json.dumps(record))
+    corrected["eligibility"]["walkingDifficulty"]["typeCodes"] = ["PAIN", "SOMELSE"]
+    status, outcome = api_as("NORTHSHIRE", Role.CASEWORKER).call("POST", f"/parked/{parked_id}/replay", corrected)
+    assert status == 201, outcome["reasons"]
+    store = store_for("NORTHSHIRE")
+    assert owed_statuses(store, outcome["case_id"]) == ["INPROGRESS"]
+    assert (record["applicationId"], "INPROGRESS") not in national.status_updates  # owed, not sent from the replay
+
+    assert report_of(pull(), "NORTHSHIRE")["statuses_sent"] == 1
+    assert (record["applicationId"], "INPROGRESS") in national.status_updates

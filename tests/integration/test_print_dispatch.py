@@ -130,6 +130,8 @@ def test_a_delivered_batch_can_be_sent_again_marked_as_a_re_extract(caseworker, 
 
 
 def test_a_run_that_fails_after_delivering_resumes_without_sending_twice(caseworker, stack, clients, s3, monkeypatch):
+    from shared.bootstrap import print_desk
+    from shared.services.blue_badge.domain.printing import BatchStatus
     from shared.services.blue_badge.logic import print_dispatch
 
     _, badge = order_a_badge(caseworker, someone_new())
@@ -139,13 +141,48 @@ def test_a_run_that_fails_after_delivering_resumes_without_sending_twice(casewor
     error, failed = invoke(PRINT_DISPATCH_FUNCTION, {"action": "dispatch", "batch_type": "STANDARD", "run_at": run_at})
     assert failed and "table throttled" in json.dumps(error)
     stored = badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"])
-    assert stored.status is BadgeStatus.ORDERED and stored.batch_id  # in the delivered file, not yet marked
+    # Taken PROCESSED in the write that put it in the batch, and in the delivered file; the batch not yet complete.
+    assert stored.status is BadgeStatus.PROCESSED and stored.batch_id
+    assert print_desk().batches.get(stored.batch_id).status is BatchStatus.DELIVERED
     files = outbox(s3)
 
     monkeypatch.setattr(print_dispatch, "_mark_processed", real)
     answer, failed = invoke(PRINT_DISPATCH_FUNCTION, {"action": "dispatch", "batch_type": "STANDARD", "run_at": run_at})
     assert not failed and answer["status"] == "COMPLETE" and outbox(s3) == files
     assert badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"]).status is BadgeStatus.PROCESSED
+
+
+def test_a_run_that_dies_after_taking_badges_before_its_file_is_complete_sends_them_once(caseworker, stack, clients, s3, monkeypatch):
+    """Badges are taken PROCESSED before the file is complete: if the upload fails, there is no file, and the resumed
+    batch writes them (read back from the batch) into its one file; a re-send still carries them."""
+    from shared.bootstrap import print_desk
+    from shared.services.blue_badge.domain.badge import PrintBatchType
+    from shared.services.blue_badge.domain.printing import BatchStatus
+    from shared.services.blue_badge.logic import print_dispatch
+
+    _, badge = order_a_badge(caseworker, someone_new())
+    files = outbox(s3)
+    real = print_dispatch.extract_document
+    monkeypatch.setattr(print_dispatch, "extract_document", lambda *args: (_ for _ in ()).throw(RuntimeError("upload failed")))
+    with pytest.raises(RuntimeError, match="upload failed"):
+        print_dispatch.dispatch(print_desk(), PrintBatchType.STANDARD, "died-taking", lambda: datetime.now(UTC))
+    stored = badge_store_for(NORTHSHIRE).get_badge(badge["badge_number"])
+    assert stored.status is BadgeStatus.PROCESSED and stored.batch_id == "died-taking-STANDARD"
+    assert print_desk().batches.get("died-taking-STANDARD").status is BatchStatus.CLAIMING and outbox(s3) == files  # no file
+
+    monkeypatch.setattr(print_dispatch, "extract_document", real)
+    batch = print_dispatch.dispatch(print_desk(), PrintBatchType.STANDARD, "died-taking", lambda: datetime.now(UTC))
+    assert batch.status is BatchStatus.COMPLETE and outbox(s3) - files == {batch.filename}
+    assert badge["badge_number"] in badge_numbers_in(extract(s3, batch.filename))
+    history = store_for(NORTHSHIRE).history(badge["case_id"])
+    assert [entry.action for entry in history].count("BADGE_PROCESSED") == 1
+    # Once more, and on the next run: nothing sent twice.
+    assert print_dispatch.dispatch(print_desk(), PrintBatchType.STANDARD, "died-taking", lambda: datetime.now(UTC)).status is BatchStatus.COMPLETE
+    later = print_dispatch.dispatch(print_desk(), PrintBatchType.STANDARD, "after-died-taking", lambda: datetime.now(UTC))
+    assert later.sent_file is None or badge["badge_number"] not in badge_numbers_in(extract(s3, later.sent_file))
+    assert outbox(s3) - files == ({batch.filename, later.sent_file} - {None})
+    resent = print_dispatch.resend(print_desk(), batch.batch_id, lambda: datetime.now(UTC))
+    assert badge["badge_number"] in badge_numbers_in(extract(s3, resent.re_extracts[-1]))
 
 
 def test_two_runs_in_the_same_second_write_two_files(caseworker, stack, clients, s3):

@@ -192,7 +192,7 @@ def test_an_escalated_wait_stays_flagged_for_a_team_leader_when_it_waits_again(c
     store = store_for(NORTHSHIRE)
     escalated = store.get(case_id)
     assert escalated.task_token is None and "team leader" in escalated.needs_attention
-    rearmed = wait_for_people(store, notifier(), case_id, Stage.PROOF_CHECK, "a-fresh-token", utcnow())
+    rearmed = wait_for_people(store, notifier(), councils().get(NORTHSHIRE), case_id, Stage.PROOF_CHECK, "a-fresh-token", utcnow())
     assert rearmed.needs_attention == escalated.needs_attention and rearmed.task_token == "a-fresh-token"
     assert case_actions(store, case_id)[-2:] == ["WAIT_ESCALATED", "TASK_RENEWED"]
 

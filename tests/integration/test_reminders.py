@@ -14,7 +14,7 @@ from infra.local.seed import wait_for_workflows
 from shared.bootstrap import councils, notifier, store_for
 from shared.core.domain.case import Case, utcnow
 from shared.services.blue_badge.domain.case import Stage
-from shared.core.domain.email import WELSH_VERSION_NOTE
+from shared.core.domain.email import BILINGUAL_DIVIDER
 from shared.services.blue_badge.domain.notifications import format_date
 from shared.resources import DEFAULT_REGION, REMINDERS_FUNCTION, Role
 from shared.services.blue_badge.logic.reminders import reminder_window_opens, send_information_reminders
@@ -35,7 +35,8 @@ def remind(council: str, now: datetime) -> list[str]:
 
 
 def reminder_emails(case_id: str) -> list:
-    return [mail for mail in emails_to("ada@example.com") if case_id in mail.body and mail.subject.startswith("Reminder")]
+    # A Welsh council's subject is "Welsh / English": the English reminder's subject is its second half there.
+    return [mail for mail in emails_to("ada@example.com") if case_id in mail.body and mail.subject.split(" / ")[-1].startswith("Reminder")]
 
 
 def test_a_case_in_the_window_is_reminded_once_and_it_is_recorded(api_as):
@@ -101,7 +102,8 @@ def test_the_daily_run_reminds_in_every_council_by_its_own_deadline(api_as):
 
     [north_email], [vale_email] = reminder_emails(north.case_id), reminder_emails(vale.case_id)
     assert north_email.source == str(councils().get("NORTHSHIRE").contact.email)
-    assert vale_email.source == str(councils().get("VALEWYE").contact.email) and WELSH_VERSION_NOTE in vale_email.body
+    assert vale_email.source == str(councils().get("VALEWYE").contact.email)
+    assert vale_email.body.startswith("Annwyl ") and f"\n{BILINGUAL_DIVIDER}\n\nDear " in vale_email.body  # Welsh, then English
 
 
 def test_a_failing_council_does_not_stop_the_others_and_fails_the_run(api_as, monkeypatch):

@@ -24,8 +24,9 @@ def test_requests_for_one_complete_online_application(intake, stack, clients, dy
     print(f"\nDynamoDB requests, intake + open case + received email + screening to the proof check: {counted}")
     # ingest: the application's marker (get: already a case?) and the case transaction, whose marker is the one
     # duplicate-refusing write (2); open: get + save transaction (2), notification audit (1); screen: get (1); wait at
-    # the proof check: get + save transaction (2)
-    assert counted == {"PutItem": 1, "TransactWriteItems": 3, "GetItem": 4}
+    # the proof check: get + save transaction (2); and each invocation that reads the council's settings reads its
+    # council admin's stored settings once (ingest, open, wait: 3 GetItems)
+    assert counted == {"PutItem": 1, "TransactWriteItems": 3, "GetItem": 7}
     assert "Scan" not in counted
 
 
@@ -39,8 +40,9 @@ def test_requests_for_recording_supplied_information(api_as, stack, clients, dyn
     assert status == 200
     api_calls = dict(dynamodb_calls)
     print(f"\nDynamoDB requests, POST /cases/{{id}}/supplied: {api_calls}")
-    # The step and its pending resume in one transaction, then the resume's outbox item deleted once Step Functions took it.
-    assert api_calls == {"GetItem": 1, "TransactWriteItems": 1, "DeleteItem": 1}
+    # The step and its pending resume in one transaction, then the resume's outbox item deleted once Step Functions took it;
+    # the council's stored settings, read once (the missing items are checked against its fee).
+    assert api_calls == {"GetItem": 2, "TransactWriteItems": 1, "DeleteItem": 1}
 
 
 def test_requests_for_reading_a_case(api_as, stack, clients, dynamodb_calls, write_units):
@@ -108,7 +110,7 @@ def test_requests_per_api_call_along_the_decision_path(api_as, stack, clients, d
     # An approval also checks the person's other badges (lookups, then each earlier case's partition).
     assert counts["POST /cases/{id}/review (overturn)"]["TransactWriteItems"] == 1
     assert counts["GET /cases/{id}"] == {"Query": 1, "PutItem": 1}
-    assert counts["GET /cases?stage=PROOF_CHECK"] == {"Query": 1}
+    assert counts["GET /cases?stage=PROOF_CHECK"] == {"Query": 1, "GetItem": 1}  # the council's settings: its targets
     assert counts["POST /search (BADGE)"] == {"Query": 1, "GetItem": 1}
     assert counts["POST /badges/{n}/cancel"] == {"GetItem": 2, "TransactWriteItems": 1}
 
@@ -161,8 +163,9 @@ def test_state_transitions_per_workflow_path(api_as, stack, clients):
     for name, states in paths.items():
         print(f"  {name:50} {len(states):2}  {' > '.join(states)}")
     assert len(paths["automatic route, approved, ordered"]) == AUTOMATIC_ROUTE_TRANSITIONS  # ProofChecked: the check may ask for information instead
-    assert len(paths["one round of missing information, then ordered"]) == 15
-    assert len(paths["assessment, refused, review upholds"]) == 13  # Assessed: likewise
+    # Each timed wait is set by the step before it from the working-day calendar: InformationDeadline, ReviewDeadline.
+    assert len(paths["one round of missing information, then ordered"]) == 16
+    assert len(paths["assessment, refused, review upholds"]) == 14  # Assessed: likewise
     assert store_for(NORTHSHIRE).get(case_id).stage is Stage.ORDERED
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
+from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 from moto.core.models import MockAWS
 
@@ -33,6 +34,8 @@ def local_aws() -> Iterator[boto3.session.Session]:
     os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=DEFAULT_REGION)
     install_lambda_bridge()
     standins.received.clear()
+    # The handlers run in this process: a secret one cached from an earlier test's moto (a CRM's client secret) went with it.
+    parameters.clear_caches()
     try:
         with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
             yield _SESSION

@@ -15,14 +15,19 @@ import boto3
 import pytest
 
 from infra.local.metrics import EmfTee, figures
-from infra.local.provision import LocalResources, SupplierPushSettings, client_factory, provision
-from infra.local.pump import IntakePump
+from infra.local.crm_receiver import ENTITY_SET, CrmReceiver, start_crm_receiver
+from infra.local.provision import CrmSettings, LocalResources, SupplierPushSettings, client_factory, provision
+from infra.local.pump import EventTargetPump, IntakePump
 from infra.local.seed import seed, wait_for_workflows
-from infra.local.seed_asc import seed_referrals
+from infra.local.seed_asc import demo_crm_endpoints, route_demo_referrals, seed_referrals
+from infra.local.seed_ffd import demo_record_system_endpoints, seed_contacts
+from infra.local.seed_partners import seed_partners
 from infra.local.supplier_sftp import local_supplier
 from shared.core.adapters.metrics import all_metrics
+from shared.services.family_front_door import SERVICE_KEY as FAMILY_FRONT_DOOR
 from shared.resources import (
     ASC_ROUTING_WATCH_FUNCTION,
+    CRM_CONNECTOR_FUNCTION,
     ERASURE_FUNCTION,
     RECONCILER_FUNCTION,
     REMINDERS_FUNCTION,
@@ -30,18 +35,24 @@ from shared.resources import (
 )
 from tests.local.conftest import local_aws
 
-DEMO_NEVER_EMITS = {
-    "ResultFilesQuarantined": "the demo's supplier sends well-formed result files only",
-    "ReferralsDeliveredToCrm": "the demo referrals all wait at screening: none is accepted, so none goes to the CRM",
-    "CrmDeliveryFailures": "as above, and the local CRM never fails",
-}
+DEMO_NEVER_EMITS: dict[str, str] = {}  # the demo now has an occasion for every series (each with its own test below)
 
 
 @pytest.fixture(scope="module")
-def demo_stack(councils) -> Iterator[tuple[boto3.session.Session, LocalResources]]:
-    """The local stack as `./dev run` provisions it for the print night: the supplier's own SFTP server on loopback."""
+def crm() -> Iterator[CrmReceiver]:
+    server, _ = start_crm_receiver()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def demo_stack(councils, crm) -> Iterator[tuple[boto3.session.Session, LocalResources]]:
+    """The local stack as `./dev run` provisions it for the print night (the supplier's own SFTP server on loopback) and
+    for the councils' CRMs (the loopback receiver; the second ASC council's refusing the connector's sign-in)."""
     with local_aws() as session, local_supplier() as supplier:
-        yield session, provision(session, councils, supplier_push=SupplierPushSettings(supplier.target_json, supplier.client_private_key))
+        yield session, provision(session, councils, supplier_push=SupplierPushSettings(supplier.target_json, supplier.client_private_key),
+                                 crm=CrmSettings(demo_crm_endpoints(crm, councils), crm.client_secret,
+                                                 {FAMILY_FRONT_DOOR: demo_record_system_endpoints(crm, councils)}))
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +65,11 @@ def emitted(demo_stack, councils) -> Iterator[list[dict]]:
     try:
         seed(session, resources, councils, IntakePump(clients("sqs"), resources.intake_queue_url, resources.intake_queue_arn))
         seed_referrals(session, resources, councils)
+        route_demo_referrals(session, resources, councils)
+        seed_contacts(session, resources, councils, seed_partners(session, resources, councils))
+        # The CRM connector's queue, as `./dev run`'s pump takes it: the refused delivery's event stays to be retried.
+        EventTargetPump(clients("sqs"), resources.crm_events_queue_url, resources.crm_events_queue_arn,
+                        CRM_CONNECTOR_FUNCTION).drain(max_seconds=5)
         scheduled = {"scheduled_time": datetime.now(UTC).isoformat()}
         for function, payload in ((RECONCILER_FUNCTION, {}), (RESUME_SWEEPER_FUNCTION, {}), (ASC_ROUTING_WATCH_FUNCTION, {}),
                                   (REMINDERS_FUNCTION, scheduled), (ERASURE_FUNCTION, scheduled)):
@@ -99,3 +115,32 @@ def test_the_figures_per_council_add_up_as_the_demo_made_them(emitted, demo_stac
         assert found[code][("ParkedApplicationsWaiting", "")] == len(parked)
         parked_in_all += len(parked)
     assert parked_in_all >= 1  # the demo's malformed applications
+
+
+def test_the_demo_quarantines_a_cut_off_results_file_and_delivers_and_fails_a_referral_each(emitted, demo_stack, crm, councils):
+    """The demo's occasions for the series it once never emitted: a supplier file cut off in transfer is quarantined
+    (with its reason beside it); the first ASC council's routed referral reaches its CRM; the other's CRM refuses."""
+    from shared.resources import RESULTS_QUARANTINE
+    from shared.services.asc_triage import SERVICE_KEY as ASC_TRIAGE
+    from shared.services.asc_triage.domain.crm import CASE_ID_FIELD
+
+    session, resources = demo_stack
+    quarantined = [item["Key"] for item in session.client("s3").list_objects_v2(
+        Bucket=resources.print_drop_bucket, Prefix=RESULTS_QUARANTINE).get("Contents", [])]
+    assert any(key.endswith("-cut-off.xml") for key in quarantined) and any(key.endswith("-cut-off.xml.reason.txt") for key in quarantined)
+    found = figures(emitted, datetime.now(UTC) - timedelta(hours=1))
+
+    def total(council: str | None, name: str) -> float:
+        return sum(value for (metric, _), value in found.get(council, {}).items() if metric == name)
+
+    assert total(None, "ResultFilesQuarantined") == 1
+    delivering, refusing = [council.code for council in councils if council.runs(ASC_TRIAGE)]
+    assert (total(delivering, "ReferralsDeliveredToCrm"), total(delivering, "CrmDeliveryFailures")) == (1, 0)
+    assert total(refusing, "ReferralsDeliveredToCrm") == 0 and total(refusing, "CrmDeliveryFailures") >= 1
+    # The demo's accepted contacts go to the same councils' record systems, signed in to as their CRMs are.
+    assert (total(delivering, "ContactsDeliveredToRecordSystem"), total(delivering, "RecordSystemDeliveryFailures")) == (1, 0)
+    assert total(refusing, "ContactsDeliveredToRecordSystem") == 0 and total(refusing, "RecordSystemDeliveryFailures") >= 1
+    [received] = [record for record in crm.received() if record.entity_set == ENTITY_SET]  # the delivering council's referral only
+    assert received.body[CASE_ID_FIELD]
+    # The no-applications alarm's reading: every council has just had applications (none of its working hours passed).
+    assert all(total(code, "WorkingHoursWithoutApplications") < 1 for code in councils.codes)

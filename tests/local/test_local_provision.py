@@ -18,6 +18,7 @@ from shared.resources import (
     INTAKE_RULE_NAME,
     NATIONAL_ADMIN_GROUP,
     ASC_STEP_FUNCTION,
+    FFD_STEP_FUNCTION,
     PRINT_DISPATCH_FUNCTION,
     PRINT_DROP_BUCKET_LOCAL_NAME,
     UNROUTED_TABLE_NAME,
@@ -122,8 +123,8 @@ def test_state_machines_for_every_workflow_call_their_task_function(aws, resourc
         described = sfn.describe_state_machine(stateMachineArn=resources.state_machine_arns[workflow.key])
         assert described["name"] == workflow.state_machine_name
         assert "${" not in described["definition"]
-        task_function = {WorkflowKey.PRINT_DISPATCH: PRINT_DISPATCH_FUNCTION, WorkflowKey.ASC_REFERRAL: ASC_STEP_FUNCTION}.get(
-            workflow.key, WORKFLOW_STEP_FUNCTION)
+        task_function = {WorkflowKey.PRINT_DISPATCH: PRINT_DISPATCH_FUNCTION, WorkflowKey.ASC_REFERRAL: ASC_STEP_FUNCTION,
+                         WorkflowKey.FFD_CONTACT: FFD_STEP_FUNCTION}.get(workflow.key, WORKFLOW_STEP_FUNCTION)
         assert resources.function_arns[task_function.key] in described["definition"]
     assert json.loads(resources.handler_environment()[Env.WORKFLOW_ARNS]) == {key.value: arn for key, arn in resources.state_machine_arns.items()}
 

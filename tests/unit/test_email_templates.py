@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 
 from shared.core.domain.council import COUNCILS_FILE, CouncilConfigError, ServiceSettings, parse_councils
-from shared.core.domain.email import EmailCatalogue, EmailTemplate
+from shared.core.domain.email import BILINGUAL_DIVIDER, WELSH_MONTHS, EmailCatalogue, EmailTemplate
+from shared.services.asc_triage.domain.business_hours import LONDON
 from shared.services.asc_triage.domain.case import ScreeningOutcome
 from shared.services.asc_triage.domain.notifications import REFERRER_EMAILS, ReferralEmail, referrer_email
 from shared.services.asc_triage.domain.signposting import signposts_for
@@ -134,12 +135,25 @@ def test_the_closing_email_reads_as_before(linked):
     ) + FOOTER.format(reference=case.reference)
 
 
-def test_a_welsh_council_puts_the_welsh_note_first_as_before():
+def test_a_welsh_council_writes_welsh_first_then_the_english_as_before():
     case = screened(referral_case(), ScreeningOutcome.CLOSE, overrides_recommendation=False)
-    body = referrer_email(ReferralEmail.CLOSED, VALEWYE, case).body_text
-    assert body.startswith("A Welsh version of this email is available on request. Mae fersiwn Gymraeg o'r e-bost hwn "
-                           "ar gael ar gais.\n\nDear Dr Grace Hopper,\n\nWe have read your referral")
-    assert body.endswith(f"Please quote the reference {case.reference}.\n\nVale of Wye Council\n")
+    message = referrer_email(ReferralEmail.CLOSED, VALEWYE, case)
+    welsh, english = message.body_text.split(f"\n{BILINGUAL_DIVIDER}\n\n")
+    assert welsh.startswith("Annwyl Dr Grace Hopper,\n\nRydym wedi darllen eich atgyfeiriad ar gyfer Ada Lovelace ac "
+                            "wedi'i gau. Ni fyddwn yn cymryd unrhyw gamau pellach.\n")
+    assert welsh.endswith(f"Nodwch y cyfeirnod {case.reference} wrth gysylltu â ni.\n\nVale of Wye Council\n")
+    assert english.startswith("Dear Dr Grace Hopper,\n\nWe have read your referral")
+    assert english.endswith(f"Please quote the reference {case.reference}.\n\nVale of Wye Council\n")
+    assert message.subject == f"Rydym wedi cau eich atgyfeiriad - cyfeirnod {case.reference} / We have closed your referral - reference {case.reference}"
+
+
+def test_the_welsh_acknowledgement_gives_the_screening_time_in_welsh():
+    case = referral_case()
+    welsh = referrer_email(ReferralEmail.RECEIVED, VALEWYE, case).body_text.split(BILINGUAL_DIVIDER)[0]
+    due = case.routing_due.astimezone(LONDON)
+    hour = due.strftime("%I:%M%p").lstrip("0").lower().replace(":00", "").replace("am", "yb").replace("pm", "yh")
+    weekday = ("Llun", "Mawrth", "Mercher", "Iau", "Gwener", "Sadwrn", "Sul")[due.weekday()]
+    assert f"Ein nod yw gwneud hyn erbyn {hour} ddydd {weekday} {due.day} {WELSH_MONTHS[due.month - 1]} {due.year}." in welsh
 
 
 def test_a_councils_own_wording_in_config_reaches_the_blue_badge_email():
@@ -166,7 +180,8 @@ def test_a_councils_own_wording_in_config_reaches_the_referrer_email():
         "Dear Dr Grace Hopper,\n\nCommunity OT will phone Ada Lovelace.\n\nNorthshire County Council\n",
     )
     welsh = referrer_email(ReferralEmail.ROUTED, councils.get("VALEWYE"), case, team_name="Community OT").body_text
-    assert welsh.startswith("A Welsh version of this email is available on request.")
+    assert welsh.startswith("Annwyl Dr Grace Hopper,\n\nRydym wedi darllen eich atgyfeiriad ar gyfer Ada Lovelace ac "
+                            "wedi'i anfon at ein tîm Community OT.")  # the Welsh default: the council reworded the English only
     assert welsh.endswith("Community OT will phone Ada Lovelace.\n\nVale of Wye Council\n")
     received = referrer_email(ReferralEmail.RECEIVED, councils.get("NORTHSHIRE"), case)
     assert received == referrer_email(ReferralEmail.RECEIVED, NORTHSHIRE, case)
@@ -189,7 +204,41 @@ def test_a_councils_own_wording_in_config_reaches_the_referrer_email():
     ids=["unknown placeholder", "in the subject", "another service's kind", "a stray dollar", "no body"],
 )
 def test_a_mistyped_template_fails_council_loading_naming_the_path(service, templates, message):
+    # (the cases below, for the English wording)
     with pytest.raises(CouncilConfigError) as refused:
         parse_councils(councils_with_templates(service, templates))
     assert str(refused.value).startswith("council 'NORTHSHIRE': ")
+    assert message in str(refused.value)
+
+
+def test_a_welsh_councils_own_welsh_wording_reaches_the_welsh_part():
+    entries = copy.deepcopy(ENTRIES)
+    for entry in entries:
+        entry["services"]["blue-badge"]["welsh_email_templates"] = {
+            "RECEIVED": {"subject": "Diolch - $case_reference", "body": "Annwyl $name.\nFfoniwch $council_phone."}}
+    councils = parse_councils(entries)
+    case = make_case("VALEWYE")
+    message = compose(NotificationKind.RECEIVED, councils.get("VALEWYE"), case)
+    assert message.subject == f"Diolch - {case.case_id} / We have received your Blue Badge application - reference {case.case_id}"
+    assert message.body_text.startswith(f"Annwyl Ada Lovelace.\nFfoniwch 01632 960002.\n\n{BILINGUAL_DIVIDER}\n\nDear Ada Lovelace,")
+
+
+@pytest.mark.parametrize(
+    ("templates", "message"),
+    [
+        ({"RECEIVED": {"subject": "Diolch", "body": "Annwyl $enw"}},
+         "field 'services.blue-badge.welsh_email_templates.RECEIVED.body': unknown placeholder $enw"),
+        ({"BADGE_FOR_COLLECTION": {"subject": "Bathodyn", "body": "Annwyl dîm"}},
+         "field 'services.blue-badge.welsh_email_templates.BADGE_FOR_COLLECTION': no Welsh version is sent of this kind"),
+        ({"REFERRAL_RECEIVED": {"subject": "Diolch", "body": "Annwyl $name"}},
+         "field 'services.blue-badge.welsh_email_templates.REFERRAL_RECEIVED': unknown kind"),
+    ],
+    ids=["unknown placeholder", "a kind only staff get", "another service's kind"],
+)
+def test_a_mistyped_welsh_template_fails_council_loading_naming_the_path(templates, message):
+    entries = copy.deepcopy(ENTRIES)
+    for entry in entries:
+        entry["services"]["blue-badge"]["welsh_email_templates"] = templates
+    with pytest.raises(CouncilConfigError) as refused:
+        parse_councils(entries)
     assert message in str(refused.value)

@@ -22,7 +22,9 @@ from shared.services.blue_badge.domain.notifications import (
 from shared.services.blue_badge.domain.case import Stage
 from shared.services.blue_badge.domain.badge import DeliverTo
 from shared.services.blue_badge.domain.case import BadgeCase, BadgeOrder, Decision, DecisionOutcome
-from shared.core.domain.email import WELSH_VERSION_NOTE
+from shared.core.domain.email import BILINGUAL_DIVIDER, EmailMessage
+from shared.core.domain.notify import Letter
+from shared.services.blue_badge.domain.welsh_notifications import WELSH_TEMPLATES
 from tests.factories import REMOVE, complete_application
 
 COUNCILS = load_councils()
@@ -53,7 +55,7 @@ def compose_any(kind: NotificationKind, council=NORTHSHIRE, case: Case | None = 
         NotificationKind.INFORMATION_REQUESTED: {"missing": [MissingItem.of(MissingCode.PHOTO)], "reply_by": REPLY_BY},
         NotificationKind.INFORMATION_REMINDER: {"missing": [MissingItem.of(MissingCode.PHOTO)], "reply_by": REPLY_BY},
         NotificationKind.WITHDRAWN: {"reply_by": REPLY_BY},
-        NotificationKind.DECISION_REFUSED: {"reasons": ["You do not get the qualifying rate of PIP."]},
+        NotificationKind.DECISION_REFUSED: {"reasons": ["You do not get the qualifying rate of PIP."], "reply_by": REPLY_BY},
         NotificationKind.REVIEW_UPHELD: {"reasons": ["Your walking assessment does not meet the criteria."]},
         NotificationKind.BADGE_POSTED: {"badge_numbers": ["AB12CD"], "dispatched_on": DISPATCHED},
         NotificationKind.BADGE_FOR_COLLECTION: {"badge_numbers": ["AB12CD"], "dispatched_on": DISPATCHED},
@@ -96,7 +98,7 @@ def test_each_kind_composes_with_subject_and_personalisation(kind):
     assert "01632 960001" in body
     assert "https://northshire.example.gov.uk/blue-badge" in body
     assert "$" not in body and "$" not in message.subject  # every placeholder was filled
-    assert WELSH_VERSION_NOTE not in body
+    assert BILINGUAL_DIVIDER not in body and "Annwyl" not in body
 
 
 @pytest.mark.parametrize("kind", sorted(ORDER_KINDS))
@@ -162,13 +164,14 @@ def test_dates_are_written_gov_uk_style(value, expected):
 
 def test_refusal_lists_reasons_and_explains_review_and_signpost():
     reasons = ["You do not get the qualifying rate of PIP.", "The assessment found you can walk safely."]
-    message = compose(NotificationKind.DECISION_REFUSED, NORTHSHIRE, make_case(), reasons=reasons)
+    message = compose(NotificationKind.DECISION_REFUSED, NORTHSHIRE, make_case(), reasons=reasons, reply_by=REPLY_BY)
 
     lines = message.body_text.splitlines()
     for reason in reasons:
         assert f"- {reason}" in lines
     assert "review" in message.body_text
-    assert "within 28 days" in message.body_text
+    # The review window in the council's working days, and its last day.
+    assert "within 20 working days of the date of this email, by 23 December 2026." in message.body_text
     assert "https://northshire.example.gov.uk/parking-support" in message.body_text
 
 
@@ -185,9 +188,26 @@ def test_withdrawn_says_why_and_how_to_reapply():
     [{"contact__email": REMOVE}, {"contact": REMOVE}],
     ids=["no email", "no contact"],
 )
-def test_no_contact_email_means_no_email(overrides):
+def test_no_contact_email_means_a_letter_to_the_holders_address(overrides):
     case = make_case(**overrides)
+    letter = compose(NotificationKind.RECEIVED, NORTHSHIRE, case)
+    assert isinstance(letter, Letter)
+    assert letter.address.lines[0] == case.application.holder.address.line1
+    assert letter.address.postcode == case.application.holder.address.postcode
+    assert letter.subject.startswith(EXPECTED_SUBJECT[NotificationKind.RECEIVED])
+
+
+def test_no_email_and_no_usable_address_means_nothing_to_send():
+    case = make_case(contact__email=REMOVE, holder__address__postcode="ZZ9 9ZZZ")
     assert compose(NotificationKind.RECEIVED, NORTHSHIRE, case) is None
+
+
+def test_an_applicant_who_asked_for_post_gets_a_letter_even_with_an_email_address():
+    case = make_case(contact__by_post=True)
+    assert isinstance(compose(NotificationKind.RECEIVED, NORTHSHIRE, case), Letter)
+    # The council's own team is always emailed.
+    collection = compose_any(NotificationKind.BADGE_FOR_COLLECTION, case=case)
+    assert isinstance(collection, EmailMessage) and collection.to == "bluebadge@northshire.example.gov.uk"
 
 
 def test_organisation_application_addresses_the_organisation():
@@ -232,11 +252,36 @@ def test_an_override_with_an_unknown_placeholder_fails_loudly():
 
 
 @pytest.mark.parametrize("kind", APPLICANT_KINDS)
-def test_welsh_councils_offer_a_welsh_version(kind):
-    message = compose_any(kind, council=VALEWYE, case=make_case("VALEWYE"))
-    assert message.body_text.splitlines()[0] == WELSH_VERSION_NOTE
-    assert "Vale of Wye Council" in message.body_text
+def test_welsh_councils_write_in_welsh_then_english(kind):
+    case = make_case("VALEWYE")
+    message = compose_any(kind, council=VALEWYE, case=case)
+    welsh, english = message.body_text.split(f"\n{BILINGUAL_DIVIDER}\n\n")
+    assert welsh.startswith("Annwyl Ada Lovelace,\n") and english.startswith("Dear Ada Lovelace,\n")
+    assert welsh.endswith(f"Nodwch eich cyfeirnod {case.case_id} wrth gysylltu â ni.\n\nVale of Wye Council\n")
+    assert english.endswith(f"Please quote your reference {case.case_id}.\n\nVale of Wye Council\n")
+    assert "$" not in message.body_text and "$" not in message.subject  # every placeholder filled, in both languages
+    welsh_subject, english_subject = message.subject.split(" / ")
+    assert welsh_subject.endswith(f"cyfeirnod {case.case_id}") and english_subject.startswith(EXPECTED_SUBJECT[kind])
     assert message.sender == "bathodynlas@valewye.example.gov.uk"
+
+
+def test_every_applicant_kind_has_welsh_wording_and_the_councils_team_gets_english_only():
+    assert set(WELSH_TEMPLATES) == {kind.value for kind in APPLICANT_KINDS}
+    collection = compose_any(NotificationKind.BADGE_FOR_COLLECTION, council=VALEWYE, case=make_case("VALEWYE"))
+    assert BILINGUAL_DIVIDER not in collection.body_text
+
+
+def test_welsh_dates_and_paragraphs_are_in_welsh():
+    case = approved(make_case("VALEWYE"), DeliverTo.COUNCIL)
+    ordered = compose(NotificationKind.APPROVED_AND_ORDERED, VALEWYE, case).body_text
+    assert "Bydd yn cael ei argraffu a'i anfon atom ni i chi ei gasglu." in ordered.split(BILINGUAL_DIVIDER)[0]
+    asked = compose_any(NotificationKind.INFORMATION_REQUESTED, council=VALEWYE, case=make_case("VALEWYE"),
+                        reply_url="https://casework.example/reply/abc").body_text
+    welsh = asked.split(BILINGUAL_DIVIDER)[0]
+    assert "Anfonwch hyn atom erbyn 23 Rhagfyr 2026." in welsh
+    assert "Gallwch ei anfon atom ar-lein:\nhttps://casework.example/reply/abc\n" in welsh and ", tan 23 Rhagfyr 2026." in welsh
+    refused = compose_any(NotificationKind.DECISION_REFUSED, council=VALEWYE, case=make_case("VALEWYE")).body_text
+    assert "cyn pen 20 diwrnod gwaith ar ôl dyddiad yr e-bost hwn, erbyn 23 Rhagfyr 2026." in refused
 
 
 @pytest.mark.parametrize(
@@ -245,7 +290,8 @@ def test_welsh_councils_offer_a_welsh_version(kind):
         (NotificationKind.INFORMATION_REQUESTED, {"missing": [MissingItem.of(MissingCode.PHOTO)]}),  # no reply_by
         (NotificationKind.INFORMATION_REQUESTED, {"reply_by": REPLY_BY}),  # nothing missing
         (NotificationKind.WITHDRAWN, {}),
-        (NotificationKind.DECISION_REFUSED, {"reasons": ["  "]}),
+        (NotificationKind.DECISION_REFUSED, {"reasons": ["  "], "reply_by": REPLY_BY}),
+        (NotificationKind.DECISION_REFUSED, {"reasons": ["No qualifying award."]}),  # no last day to ask for a review
         (NotificationKind.REVIEW_UPHELD, {"reasons": []}),
         (NotificationKind.BADGE_POSTED, {"badge_numbers": ["AB12CD"]}),  # no dispatch date
         (NotificationKind.BADGE_FOR_COLLECTION, {"dispatched_on": DISPATCHED}),  # no badge

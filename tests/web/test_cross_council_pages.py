@@ -88,6 +88,8 @@ PAGES_WITHOUT_IDS = {
     "/referrals/questions": "test_each_council_edits_its_own_set (tests/web/asc_triage/test_question_editor.py)",
     "/referrals/questions/<version>": "test_each_council_edits_its_own_set",
     "/referrals/dashboard.csv": "test_another_council_sees_only_its_own_referrals (tests/web/asc_triage/test_dashboard.py)",
+    "/family-front-door": "test_another_councils_contact_is_not_found_on_any_route (tests/web/test_ffd_holding.py)",
+    "/family-front-door/dashboard": "test_the_dashboard_counts_the_councils_contacts_and_leads_to_each (tests/web/test_ffd_dashboard.py)",
     "/reply/<token>/referral": "test_a_link_that_is_not_one_of_ours_or_another_services_gets_the_same_page (tests/web/asc_triage/test_referrer_reply.py)",
     # The public referral form and hub bookings: the council is in the address and nothing else of it is reachable.
     "/adult-social-care/<council>/refer": "test_a_journey_belongs_to_its_council (tests/web/asc_triage/test_referral_form.py)",
@@ -98,6 +100,23 @@ PAGES_WITHOUT_IDS = {
     "/adult-social-care/<council>/hubs/bookings/<booking_id>": "test_another_councils_booking_is_not_found (tests/web/asc_triage/test_referral_form.py)",
     "/adult-social-care/<council>/hubs/bookings/<booking_id>/cancel": "test_another_councils_booking_is_not_found",
     "/adult-social-care/<council>/hubs/bookings/<booking_id>/cancelled": "test_another_councils_booking_is_not_found",
+    # The Family Front Door's partner agencies (council admins) and its partner portal (partners' own sessions only).
+    **dict.fromkeys(("/partners", "/partners/agencies", "/partners/domains", "/partners/domains/remove", "/partners/accounts/suspend",
+                     "/partners/accounts/enable"), "the admin's own council's table only; another council's partner is not "
+                    "found (test_the_council_admin_manages_the_allow_list_and_suspends_a_partner_audited, tests/web/test_portal_pages.py)"),
+    # The council admin's pages: the admin's own council only (tests/web/test_council_admin.py).
+    **dict.fromkeys(("/admin/staff", "/admin/staff/invite", "/admin/staff/<username>", "/admin/staff/<username>/<action>"),
+                    "another council's account, a national administrator's or one in two councils is not found on every route "
+                    "(test_another_councils_account_is_not_found_on_every_route, test_an_account_in_two_councils_is_managed_by_neither)"),
+    **dict.fromkeys(("/admin/settings", "/admin/settings/emails", "/admin/settings/emails/<service_key>/<kind>"),
+                    "the admin's own council's settings only (test_the_admin_of_another_council_changes_only_their_own, "
+                    "test_a_service_the_council_does_not_run_has_no_email_wording_here)"),
+    **dict.fromkeys(("/portal", "/portal/register", "/portal/register/confirm", "/portal/sign-in", "/portal/sign-in/authenticator",
+                     "/portal/sign-in/code", "/portal/sign-out"), "before signing in to the portal"),
+    **dict.fromkeys(("/portal/home", "/portal/forms/<slug>", "/portal/drafts", "/portal/drafts/<draft_id>", "/portal/drafts/<draft_id>/delete",
+                     "/portal/drafts/<draft_id>/uploaded", "/portal/submissions", "/portal/submissions/<reference>",
+                     "/portal/submissions/<reference>/answer"),
+                    "partners only, by id on every route: tests/web/test_portal_isolation.py (no staff session opens them)"),
 }
 ID_PARAMETERS = {"case_id", "badge_number"}
 # The other parameters of a case's pages, and every value each is probed with.

@@ -12,6 +12,7 @@ import pytest
 from shared.bootstrap import store_for
 from shared.core.domain.case import utcnow
 from shared.resources import Role
+from shared.services.blue_badge.domain.pip import routes_automatically
 from web.intake_journey import JOURNEY
 from web.security import draft_store
 from web.sessions import SESSION_IDLE
@@ -306,3 +307,46 @@ def test_another_councils_case_is_never_shown_on_the_confirmation_page(keyer):
     confirmation = browser.submit(CHECK, {}).location
     other = keyer("VALEWYE")
     assert other.get(confirmation).status == 404
+
+
+# ---------------------------------------------------------------- the PIP planning and following journeys descriptor
+# Asked, not only points: D and E both score 10 and only E routes automatically (shared/services/blue_badge/domain/pip.py).
+def keyed_in(browser, details: dict) -> object:
+    pages = [(path, details if path == DETAILS else fields) for path, fields in person_pip("PHONE")]
+    key_in(browser, *pages)
+    created = browser.submit(CHECK, {})
+    assert created.status == 303, created.text
+    return store_for("NORTHSHIRE").get(created.location.removeprefix(f"{JOURNEY}/confirmation/"))
+
+
+def test_the_details_page_offers_each_descriptor_in_words_with_its_points(keyer):
+    browser = keyer()
+    key_in(browser, *person_pip("PHONE")[:4])
+    page = browser.get(DETAILS)
+    assert 'name="pip-planning-descriptor"' in page.html and 'name="pip-planning-points"' not in page.html
+    text = " ".join(page.text.split())
+    assert "E: cannot undertake any journey because it would cause overwhelming psychological distress (10 points)" in text
+    assert "D: cannot follow the route of an unfamiliar journey without another person" in text
+    refused = send(browser, DETAILS, {**PIP_AWARD, "pip-planning-descriptor": "G"})
+    assert refused.status == 400 and 'href="#pip-planning-descriptor"' in refused.html
+
+
+def test_descriptor_e_routes_automatically_and_d_goes_to_further_assessment(keyer):
+    low_moving = {**PIP_AWARD, "pip-moving-points": "4"}
+    case_e = keyed_in(keyer(), {**low_moving, "pip-planning-descriptor": "E"})
+    benefit = case_e.application.eligibility.benefit
+    assert (benefit.pip_planning_journeys_descriptor, benefit.pip_planning_journeys_points) == ("E", 10)
+    assert "PIP_POINTS" not in case_e.missing_codes
+    check = keyer().get(f"/cases/{case_e.case_id}")
+    assert "10 points, descriptor E" in check.text
+
+    assert routes_automatically(case_e.application)
+    case_d = keyed_in(keyer(), {**low_moving, "pip-planning-descriptor": "D"})
+    assert case_d.application.eligibility.benefit.pip_planning_journeys_points == 10
+    assert not routes_automatically(case_d.application)  # further assessment, with the reason on the case
+
+
+def test_no_descriptor_and_no_moving_points_asks_the_applicant_for_them(keyer):
+    no_points = {name: value for name, value in PIP_AWARD.items() if name != "pip-moving-points"}
+    case = keyed_in(keyer(), no_points)
+    assert "PIP_POINTS" in case.missing_codes

@@ -69,7 +69,8 @@ def test_team_queue_filters_by_stage_type_route_assignee_age_and_priority(signed
     assert shown("stage=") == [other_stage.case_id, pip_new.case_id, pip_renew.case_id, walkd.case_id]
     assert shown("stage=DECISION&application_type=RENEW") == [pip_renew.case_id]
     assert shown("stage=DECISION&route=WALKD") == [walkd.case_id]
-    assert shown("stage=DECISION&older_than_days=10") == [pip_new.case_id, pip_renew.case_id]
+    # Working days: 20 calendar days ago is at least 10 of them (weekends and a Christmas), 5 at most 5.
+    assert shown("stage=DECISION&older_than_days=8") == [pip_new.case_id, pip_renew.case_id]
     assert shown("stage=DECISION&min_priority=80") == [walkd.case_id]
     assert shown("stage=DECISION&sort=newest") == [walkd.case_id, pip_renew.case_id, pip_new.case_id]
 
@@ -87,7 +88,7 @@ def test_sort_by_priority_within_a_stage(signed_in):
 def test_bad_filters_are_named_in_an_error_summary(signed_in):
     page = signed_in().get("/queue?stage=DECISION&older_than_days=soon&min_priority=500")
     assert page.title.startswith("Error: ")
-    assert "Enter the age in days as a whole number from 0 to 3650" in page.text
+    assert "Enter the age in working days as a whole number from 0 to 3650" in page.text
     assert "Enter a priority from 0 to 100" in page.text
     assert 'href="#older_than_days"' in page.html and 'href="#min_priority"' in page.html
 

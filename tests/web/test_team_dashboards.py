@@ -61,7 +61,8 @@ def test_the_blue_badge_dashboard_counts_all_teams_unless_one_is_chosen(leader, 
     every = leader.get(f"/dashboard?{BADGE_PERIOD}")
     assert every.status == 200, every.text
     assert "3 applications received" in every.text
-    assert team_options(every) == {"": True, "blue-badge": False, "asc-front-door": False, "community-ot": False, "safeguarding": False}
+    assert team_options(every) == {"": True, "blue-badge": False, "asc-front-door": False, "community-ot": False, "safeguarding": False,
+                                   "family-front-door": False}
     badge_team = leader.get(f"/dashboard?{BADGE_PERIOD}&team=blue-badge")
     assert "2 applications received" in badge_team.text and "Blue Badge team" in badge_team.text
     assert team_options(badge_team)["blue-badge"] and not team_options(badge_team)[""]

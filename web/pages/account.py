@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
-from shared.bootstrap import councils
+from shared.bootstrap import council_admin_records_for, councils
 from shared.core.adapters.staff_sign_in import MFA_CODE, MFA_SETUP, NEW_PASSWORD, Challenge, ChallengeAnswerRefused, SignInRefused
 from shared.core.domain.case import utcnow
 from shared.core.logic.tenancy import Caller
@@ -133,6 +133,8 @@ def _carry_on(outcome: Caller | Challenge, next_path: str, pending_id: str | Non
     pending_sign_ins().end(pending_id)
     session_store().end(request_cookie(router, SESSION_COOKIE))  # a fresh id at every sign-in (no session fixation)
     session_id, _ = session_store().start(outcome)
+    if outcome.council_code:  # the last sign-in the council admin's staff page shows (Cognito keeps none)
+        council_admin_records_for(outcome.council_code).record_sign_in(outcome.user, utcnow())
     logger.info("signed in", extra={"user": outcome.user, "council_code": outcome.council_code})
     return redirect(next_path, cookies=[session_cookie(session_id, int(SESSION_MAX.total_seconds())), _pending_cookie("", max_age=0)])
 

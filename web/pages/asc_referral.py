@@ -17,7 +17,6 @@ import hashlib
 import os
 import secrets
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from http import HTTPStatus
 from typing import Any
 
@@ -26,8 +25,8 @@ from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from pydantic import TypeAdapter, ValidationError
 
-from shared.bootstrap import councils, hub_bookings_for, question_sets_for, store_for, workflows
-from shared.core.adapters.email import SesEmailSender, error_code
+from shared.bootstrap import councils, hub_bookings_for, notification_channels, question_sets_for, store_for, workflows
+from shared.core.adapters.email import error_code
 from shared.core.domain.case import utcnow
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.email import EmailMessage
@@ -175,11 +174,6 @@ def _journey(council: CouncilConfig) -> tuple[str | None, Answers | None]:
 
 def _keep(council: CouncilConfig, journey_id: str, answers: Answers) -> bool:
     return draft_store().save(_owner(journey_id), refer_path(council.code), answers.fields)
-
-
-@cache
-def _email_sender() -> SesEmailSender:
-    return SesEmailSender()
 
 
 def _questions(council: CouncilConfig, answers: Answers) -> QuestionSet:
@@ -489,7 +483,7 @@ def _email_booking(council: CouncilConfig, hub: Hub, booking_id: str, slot: date
     message = EmailMessage(to=visitor.contact, reply_to=str(council.contact.email), sender=str(council.contact.email),
                            subject=f"Your appointment at {hub.name}", body_text=body)
     try:
-        _email_sender().send(message)
+        notification_channels().channel_for(council.code).email.send(message)  # SES, or the council's GOV.UK Notify
     except Exception as error:  # noqa: BLE001 - the page shows the cancel link: a failed email must not lose the booking
         logger.warning("hub booking email not sent", extra={"council_code": council.code, "error": error_code(error)})
         return False

@@ -7,6 +7,7 @@ changed meanwhile answers with the "case has changed" page rather than overwriti
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import BaseModel, ValidationError
 
-from shared.bootstrap import councils, evidence_links_for, intake_service, staff_directory, workflows
+from shared.bootstrap import councils, evidence_files_for, evidence_links_for, intake_service, staff_directory, workflows
 from shared.services.blue_badge.adapters.badge_store import BadgeStore, badges_of
 from shared.services.blue_badge.domain.application import ApplicationType, CancelReason, Channel, ReplaceReason
 from shared.services.blue_badge.domain.badge import BADGE_NUMBER_PATTERN, Badge
@@ -34,6 +35,7 @@ from shared.services.blue_badge.domain.completeness import DESCRIPTIONS, Missing
 from shared.core.adapters.case_store import CaseStore
 from shared.core.domain.council import CouncilConfig, Team
 from shared.core.domain.evidence import case_evidence_prefix
+from shared.services.blue_badge.domain.national import original_key, record_in_words
 from shared.services.registry import SERVICES
 from shared.resources import Role
 from shared.core.logic import recovery
@@ -193,6 +195,19 @@ def evidence_viewer(case_id: str, index: str) -> Response:
         evidence_origin=origin_of(link.url), case=case, item=item, number=number, count=len(evidence), link=link,
         name=_evidence_name(item.type.value),
     )
+
+
+@router.get("/cases/<case_id>/national-record")
+def national_record(case_id: str) -> Response:
+    """The application as the national service sent it, kept with the case (nothing in it is lost), field by field in words."""
+    case = _case(case_id)
+    if case.application.national_format is None:
+        raise NotFoundError(f"Case {case_id} did not come from the national service.")
+    kept = evidence_files_for(case.council_code).read_if_there(original_key(case_evidence_prefix(case.council_code, case.case_id)))
+    if kept is None:  # taken in before originals were kept
+        raise NotFoundError(f"Case {case_id} has no national record kept.")
+    return _render("case/national_record.html", title=f"National record, case {case.case_id}", case=case,
+                   sections=record_in_words(json.loads(kept)))
 
 
 EVIDENCE_NAMES = {
@@ -605,7 +620,11 @@ def _order(form: Form, errors: Errors) -> dict[str, Any]:
 
 
 def _reasons(form: Form) -> list[str]:
-    return [line.strip() for line in form.get("reasons").splitlines() if line.strip()]
+    """The council's standard reasons picked, then those typed, one a line."""
+    return [*form.all(STANDARD_REASON), *(line.strip() for line in form.get("reasons").splitlines() if line.strip())]
+
+
+STANDARD_REASON = "standard-reason"  # a checkbox per reason of the council's list (its Blue Badge `refusal_reasons`)
 
 
 def _journey_input(journey: OutcomeJourney, case_id: str) -> tuple[Any, Errors, Form, Form]:
@@ -663,7 +682,9 @@ def _register(journey: OutcomeJourney) -> None:
         errors = Errors()
         if router.current_event.http_method == "POST":
             if step == "reasons":
-                errors = _required(form, {"reasons": "Enter the reasons, which the applicant is told"})
+                standard = badge_settings(councils().get(case.council_code)).refusal_reasons
+                errors = _required(form, {} if form.all(STANDARD_REASON) else {
+                    "reasons": f"{'Select or enter' if standard else 'Enter'} the reasons, which the applicant is told"})
                 data: dict[str, Any] = {"reasons": _reasons(form)}
             else:
                 data = {"order": _order(form, errors)}
@@ -685,7 +706,8 @@ def _register(journey: OutcomeJourney) -> None:
                 return redirect(journey.path(case.case_id, "check"))
         values = form if form.fields else _draft(journey, case.case_id, step)
         return _render(f"case/outcome_{step}.html", status=400 if errors else 200,
-                           title=journey.title, case=case, errors=errors, values=values, journey=journey)
+                           title=journey.title, case=case, errors=errors, values=values, journey=journey,
+                           standard_reasons=badge_settings(councils().get(case.council_code)).refusal_reasons if step == "reasons" else ())
 
     def check(case_id: str) -> Response:
         case = _case(case_id)

@@ -50,7 +50,7 @@ PAGE_SIZE = 25
 FILTERS = tuple(QueueQuery.model_fields)
 PAGING = ("cursor", "prev")  # this page's cursor, and those of the pages before it (for "Previous")
 FRIENDLY = {  # what to say when a filter typed in the address (or a number typed in the form) is not valid
-    "older_than_days": "Enter the age in days as a whole number from 0 to 3650",
+    "older_than_days": "Enter the age in working days as a whole number from 0 to 3650",
     "min_priority": "Enter a priority from 0 to 100",
     "assignee": "Enter an email address, or 'me', of 254 characters or fewer",
 }
@@ -114,10 +114,10 @@ def read_page(store: CaseStore, council: CouncilConfig, who: Caller, query: Queu
     now = utcnow()
     cursor, earlier = one(given, "cursor"), given.get("prev", [])
     try:
-        rows, next_cursor = store.queue(queue_filter(query, who, now), limit=PAGE_SIZE, after=cursor or None)
+        rows, next_cursor = store.queue(queue_filter(query, who, council, now), limit=PAGE_SIZE, after=cursor or None)
     except InvalidCursor:  # an old or edited link: start again at the first page
         cursor, earlier = "", []
-        rows, next_cursor = store.queue(queue_filter(query, who, now), limit=PAGE_SIZE)
+        rows, next_cursor = store.queue(queue_filter(query, who, council, now), limit=PAGE_SIZE)
     number = len(earlier) + 1
     pagination: dict[str, Any] = {}
     if cursor:  # "-" in the trail stands for the first page, whose cursor is empty

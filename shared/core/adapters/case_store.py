@@ -271,18 +271,19 @@ class CaseStore:
         return self._only_service is None or (item.get("service") or self._services.legacy) == self._only_service
 
     # ------------------------------------------------------------ cases
-    def create(self, case: Case, audit: AuditEntry) -> None:
-        """Write a new case with its audit entry, application marker and search keys, all or nothing."""
+    def create(self, case: Case, audit: AuditEntry, records: Sequence[CaseRecord] = ()) -> None:
+        """Write a new case with its audit entry, application marker and search keys, all or nothing (with any records
+        its opening makes: a service's own outbox entries, e.g. a status owed to another system)."""
         spec = self._services.for_case(case)
         application_id = spec.application_id(case.application)
         marker_key = application_marker_key(application_id)
         marker = marker_key | {"case_id": case.case_id}
-        lookups = [{PK: key, SK: f"CASE#{case.case_id}", "case_id": case.case_id} for key in spec.lookup_keys(case)]
         items = [
             self._put(self._case_item(case), new_only=True),
             self._put(marker, new_only=True),
             self._put(self._audit_item(audit)),
-            *(self._put(item) for item in lookups),
+            *(self._put(item) for item in self._lookup_items(case)),
+            *(write for record in records for write in self._new_record_writes(record, None)),
         ]
         try:
             self._client.transact_write_items(TransactItems=items)
@@ -309,6 +310,7 @@ class CaseStore:
         and with it the workflow resume the change owes, if any (an outbox entry: see pending_resume), and any new
         records the change makes (a service's own outbox entries, e.g. a status owed to another system)."""
         writes = [self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))]
+        writes += [self._put(item) for item in self._lookup_items(case, listed_only=True)]
         if resume is not None:
             writes.append(self._put(self._resume_item(resume), new_only=True))
         writes += [write for record in records for write in self._new_record_writes(record, None)]
@@ -449,6 +451,20 @@ class CaseStore:
                 return total
             kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
+    def newest_arrival(self, stages: Sequence[CaseStage]) -> datetime | None:
+        """When the newest application arrived, as a case now at one of `stages` or as one still parked (None: none):
+        one Query per stage and one on the parked queue, each the newest item only (sort keys start with the time)."""
+        newest = None
+        for partition in [*(stage_queue_key(stage) for stage in stages), PARKED_QUEUE]:
+            response = self._client.query(
+                TableName=self.table_name, IndexName=STAGE_INDEX.name, KeyConditionExpression="#k = :v",
+                ExpressionAttributeNames={"#k": STAGE_INDEX.partition_key, "#s": STAGE_INDEX.sort_key},
+                ExpressionAttributeValues={":v": {"S": partition}}, ScanIndexForward=False, Limit=1, ProjectionExpression="#s")
+            for item in response["Items"]:
+                arrived = datetime.fromisoformat(item[STAGE_INDEX.sort_key]["S"].split("#", 1)[0])
+                newest = arrived if newest is None or arrived > newest else newest
+        return newest
+
     def received_at_stage(self, stage: CaseStage, since: datetime | None, before: datetime) -> list[Case]:
         """Every case at a stage received in [since, before) (since None: any time before): one Query on the
         stage index, whose sort key starts with the time received, followed over its pages."""
@@ -490,6 +506,7 @@ class CaseStore:
         for chunk in earlier:
             self._transact([write for record in chunk for write in self._new_record_writes(record, extra_write)], "case", case.case_id)
         writes = [self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))]
+        writes += [self._put(item) for item in self._lookup_items(case, listed_only=True)]
         writes += [write for record in last for write in self._new_record_writes(record, extra_write)]
         if replaced is not None:  # already changed by the caller, one version on from the one read
             writes.append(self._conditional_put(self._record_item(replaced), replaced.version - 1))
@@ -515,7 +532,7 @@ class CaseStore:
         self._transact(writes, kind, ", ".join(record.record_id for record, _ in changes[:3]))
 
     def put_record(self, record: CaseRecord, expected_version: int) -> None:
-        """Bookkeeping that changes nothing a person follows (a print batch taking a badge): conditional, not audited."""
+        """Bookkeeping that changes nothing a person follows (a status report sent on): conditional, not audited."""
         try:
             self._client.put_item(**self._conditional_put(self._record_item(record), expected_version)["Put"])
         except ClientError as error:
@@ -531,6 +548,31 @@ class CaseStore:
     def lookup_keys(self, case: Case) -> list[str]:
         """The case's search keys, as its service defines them."""
         return self._services.for_case(case).lookup_keys(case)
+
+    def lookup_rows(self, kind: str, value: str) -> list[QueueRow]:
+        """The queue rows of the cases under a listed search key (ServiceSpec.listed_lookups): one Query, no case read."""
+        items = self._query_all(
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeNames={"#pk": PK},
+            ExpressionAttributeValues={":pk": {"S": f"LOOKUP#{kind}#{value}"}},
+        )
+        return [row for item in items if QUEUE_ROW_ATTRIBUTE in item and (row := self._read_queue_row(item)) is not None]
+
+    def _lookup_items(self, case: Case, listed_only: bool = False) -> list[dict[str, Any]]:
+        """The case's search-key items; those of its service's listed kinds carry its queue row, rewritten with every
+        change of the case so that a list of them is one Query (listed_only: those alone)."""
+        spec = self._services.for_case(case)
+        row = spec.queue_row.of(case).model_dump_json() if spec.listed_lookups else None
+        items = []
+        for key in dict.fromkeys(spec.lookup_keys(case)):
+            listed = key.removeprefix("LOOKUP#").split("#", 1)[0] in spec.listed_lookups
+            if listed_only and not listed:
+                continue
+            item = {PK: key, SK: f"CASE#{case.case_id}", "case_id": case.case_id}
+            if listed:
+                item |= {QUEUE_ROW_ATTRIBUTE: row, "service": case.service}
+            items.append(item)
+        return items
 
     def lookup(self, kind: str, value: str) -> list[str]:
         items = self._query_all(

@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ConnectionError as B
 from pydantic import BaseModel
 
 from shared.core.domain.email import EmailMessage
+from shared.core.domain.notify import Letter, TextMessage
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,15 @@ class SesEmailSender:
             },
         )
         return response["MessageId"]
+
+
+class ProviderError(Exception):
+    """A failure a sender other than SES reports (GOV.UK Notify: shared/core/adapters/notify.py): `code` is safe to log,
+    `detail` is for the case's history, `transient` says whether another try may succeed."""
+
+    def __init__(self, code: str, detail: str, *, transient: bool):
+        super().__init__(detail)
+        self.code, self.detail, self.transient = code, detail, transient
 
 
 class NotificationOutcome(BaseModel):
@@ -75,6 +85,8 @@ TRANSIENT_ERROR_CODES = frozenset({
 def is_transient(error: Exception) -> bool:
     """Throttling, 5xx and network failures are retried; anything else (MessageRejected for an
     unverified sender, a bad address, missing permissions, a bug) will fail the same way again."""
+    if isinstance(error, ProviderError):
+        return error.transient
     if isinstance(error, ClientError):
         code = error.response.get("Error", {}).get("Code", "")
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
@@ -89,6 +101,8 @@ def is_transient(error: Exception) -> bool:
 def error_code(error: Exception) -> str:
     """The provider's error code, or the exception's type: safe to log, unlike the message, which can quote the
     recipient (SES: "Email address is not verified. ... failed the check: <address>") or the request's values."""
+    if isinstance(error, ProviderError):
+        return error.code
     if isinstance(error, ClientError):
         return str(error.response.get("Error", {}).get("Code") or "ClientError")
     return type(error).__name__
@@ -96,6 +110,8 @@ def error_code(error: Exception) -> str:
 
 def describe_error(error: Exception) -> str:
     """For the case's history (in the encrypted case table), where a caseworker sees why the applicant was not emailed."""
+    if isinstance(error, ProviderError):
+        return error.detail
     if isinstance(error, ClientError):
         details = error.response.get("Error", {})
         return f"{details.get('Code', 'ClientError')}: {details.get('Message', str(error))}"
@@ -104,7 +120,7 @@ def describe_error(error: Exception) -> str:
 
 def deliver(
     sender: EmailSender,
-    message: EmailMessage,
+    message: EmailMessage | Letter | TextMessage,
     kind: str,
     *,
     attempts: int = 3,

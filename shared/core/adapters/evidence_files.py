@@ -46,6 +46,15 @@ class EvidenceFiles:
     def read(self, key: str) -> bytes:
         return self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
 
+    def read_if_there(self, key: str) -> bytes | None:
+        """The file, or None when there is none (never written, or erased)."""
+        try:
+            return self.read(key)
+        except ClientError as error:
+            if object_missing(error):
+                return None
+            raise
+
     def write(self, key: str, body: bytes, content_type: str) -> None:
         self._s3.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
 

@@ -26,10 +26,13 @@ from shared.core.domain.metrics import (
     MetricCatalogue,
     catalogue,
     hours_since,
+    WORKING_HOURS_WITHOUT_APPLICATIONS,
 )
+from shared.core.domain.working_days import working_hours_between
 
 if TYPE_CHECKING:
     from shared.core.adapters.case_store import CaseStore
+    from shared.core.domain.council import CouncilConfig
     from shared.core.domain.case import Case
     from shared.core.domain.services import ServiceSpec
 
@@ -94,3 +97,14 @@ def report_council_queues(store: CaseStore, council_code: str, attention_since: 
         count += len(page)
     emit(PARKED_APPLICATIONS, count, council=council_code)
     emit(OLDEST_PARKED_HOURS, hours_since(oldest, now), council=council_code)
+
+
+def report_arrivals(store: CaseStore, council: CouncilConfig, now: datetime) -> None:
+    """How long the council has gone without an application, in hours of its working days (its nation's calendar):
+    what its no-applications alarm watches, so a weekend or a bank holiday never looks like an outage."""
+    from shared.services.registry import SERVICES  # the deployment's services (the registry imports the core)
+
+    stages = [stage for service in SERVICES if council.runs(service.key) for stage in service.stages]
+    newest = store.newest_arrival(stages)
+    quiet = working_hours_between(newest, now, council.nation) if newest is not None else 0.0
+    emit(WORKING_HOURS_WITHOUT_APPLICATIONS, round(quiet, 1), council=council.code)

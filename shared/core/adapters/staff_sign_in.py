@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,9 +45,13 @@ def _payload(jwt: str) -> dict[str, Any]:
 
 
 class CognitoSignIn:
-    def __init__(self, cognito: Any, client_id: str):
+    """`identity` turns the ID token's claims into who signed in (staff: their Caller); it raises NoCouncilAccess, or
+    SignInRefused with its own message, for an account that may not sign in here."""
+
+    def __init__(self, cognito: Any, client_id: str, identity: Callable[[dict[str, Any]], Any] = caller_from_claims):
         self._cognito = cognito
         self._client_id = client_id
+        self._identity = identity
         errors = cognito.exceptions
         self._refused = (errors.NotAuthorizedException, errors.UserNotFoundException)
         self._expired = (errors.NotAuthorizedException, errors.ExpiredCodeException, errors.ResourceNotFoundException)
@@ -104,7 +108,7 @@ class CognitoSignIn:
         if "AuthenticationResult" in response:
             claims = _payload(response["AuthenticationResult"]["IdToken"])
             try:
-                return caller_from_claims(claims)
+                return self._identity(claims)
             except NoCouncilAccess as error:
                 raise SignInRefused("Your account is not set up for a council: ask your council's administrator") from error
         name = response.get("ChallengeName", "")

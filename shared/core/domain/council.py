@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
 from shared.core.domain.email import EmailTemplate
 from shared.core.domain.formats import Email, UK_POSTCODE_PATTERN
+from shared.core.domain.notify import NotificationSettings
 
 if TYPE_CHECKING:
     from shared.core.domain.services import ServiceRegistry
@@ -81,10 +82,19 @@ class Team(_Strict):
 class ServiceSettings(_Strict):
     """What the settings model of every service (council config `services.<key>`) has besides its own fields."""
 
+    # The fields a council admin may change in the web UI without a redeploy (shared/core/domain/council_settings.py);
+    # each service's model adds its own.
+    COUNCIL_EDITABLE: ClassVar[tuple[str, ...]] = ("email_templates",)
+
     email_templates: dict[str, EmailTemplate] = Field(
         default_factory=dict,
         description="The council's own wording of the service's emails, by kind; kinds not given keep the service's "
                     "default wording. Checked against the service's EmailCatalogue when the councils are loaded",
+    )
+    welsh_email_templates: dict[str, EmailTemplate] = Field(
+        default_factory=dict,
+        description="A Welsh council's own Welsh wording of the service's emails and letters, by kind (they are sent "
+                    "Welsh first, then English); kinds not given keep the service's Welsh default",
     )
 
     def queued_teams(self) -> list[str]:
@@ -102,14 +112,18 @@ class CouncilConfig(_Strict):
     contact: Contact
     teams: list[Team] = Field(min_length=1, max_length=50)
     services: dict[str, Any] = Field(min_length=1, description="Service key -> that service's settings for this council")
-    information_request_days: int = Field(default=28, ge=7, le=90, description="How long to wait for missing information")
-    information_reminder_days: int = Field(default=7, ge=1, le=30, description="Days before the information deadline that the sender is reminded")
+    # Both in working days of the council's nation (shared.core.domain.working_days), as every deadline is.
+    information_request_days: int = Field(default=20, ge=5, le=65, description="Working days to wait for missing information")
+    information_reminder_days: int = Field(default=7, ge=1, le=30, description="Working days before the information deadline that the sender is reminded")
     retention: RetentionSchedule = Field(default_factory=RetentionSchedule)
-    # The council's "no applications" alarm fires after this many hours without one (None: no such alarm, for a council
-    # too small to expect one every day). The online form takes applications every day; for a council that takes them
-    # on working days only, set it past a weekend (72, or 96 for a bank holiday weekend).
+    notifications: NotificationSettings = Field(
+        default_factory=NotificationSettings,
+        description="How people hear about their cases: SES email (the default) or GOV.UK Notify (email, text, letters)")
+    # The council's "no applications" alarm fires after this many hours of its working days without one (weekends and
+    # its nation's bank holidays do not count; None: no such alarm, for a council too small to expect one every day).
     no_applications_alarm_hours: int | None = Field(
-        default=24, ge=6, le=168, description="Hours without an application before the council's alarm fires (null: none)")
+        default=24, ge=6, le=168,
+        description="Hours of working days without an application before the council's alarm fires (null: none)")
 
     @model_validator(mode="after")
     def reminder_before_deadline(self) -> CouncilConfig:
@@ -130,7 +144,7 @@ class CouncilConfig(_Strict):
 
     @property
     def in_wales(self) -> bool:
-        """Its emails to the public offer a Welsh version (Welsh Language Standards)."""
+        """Its emails and letters to the public are bilingual, Welsh first (Welsh Language Standards)."""
         return self.nation is Nation.WLS
 
     @property
@@ -169,29 +183,41 @@ class CouncilRegistry:
         return list(self._by_code)
 
 
+class CouncilSettingsInvalid(ValueError):
+    """Settings the models refuse, each problem by its field's dotted path (e.g. services.blue-badge.badge_fee_pence)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"field '{field}': {message}" for field, message in problems))
+
+
+def field_problems(error: ValidationError, prefix: str = "") -> list[tuple[str, str]]:
+    return [(f"{prefix}{'.'.join(str(part) for part in problem['loc']) or '(entry)'}", problem["msg"]) for problem in error.errors()]
+
+
 def _problems(error: ValidationError, prefix: str = "") -> str:
-    return "; ".join(
-        f"field '{prefix}{'.'.join(str(part) for part in problem['loc']) or '(entry)'}': {problem['msg']}"
-        for problem in error.errors()
-    )
+    return str(CouncilSettingsInvalid(field_problems(error, prefix)))
 
 
-def _with_service_settings(council: CouncilConfig, services: ServiceRegistry) -> CouncilConfig:
+def with_service_settings(council: CouncilConfig, services: ServiceRegistry) -> CouncilConfig:
     """The council with each service's settings validated by that service's model, which may check them against the
     council (its nation, its teams) through the validation context, and its email templates checked against the
     service's catalogue; errors name `services.<key>.<field>`."""
     settings: dict[str, Any] = {}
     for key, raw in council.services.items():
         if key not in services:
-            raise ValueError(f"field 'services.{key}': no such service (this deployment has {', '.join(services.keys)})")
+            raise CouncilSettingsInvalid([(f"services.{key}", f"no such service (this deployment has {', '.join(services.keys)})")])
         spec = services.get(key)
         try:
             settings[key] = spec.settings_model.model_validate(raw, context={"council": council})
         except ValidationError as error:
-            raise ValueError(_problems(error, prefix=f"services.{key}.")) from None
+            raise CouncilSettingsInvalid(field_problems(error, prefix=f"services.{key}.")) from None
         if problems := spec.emails.check_overrides(settings[key].email_templates):
-            raise ValueError("; ".join(f"field 'services.{key}.email_templates.{problem.path}': {problem.message}"
-                                       for problem in problems))
+            raise CouncilSettingsInvalid([(f"services.{key}.email_templates.{problem.path}", problem.message)
+                                          for problem in problems])
+        if problems := spec.emails.check_welsh_overrides(settings[key].welsh_email_templates):
+            raise CouncilSettingsInvalid([(f"services.{key}.welsh_email_templates.{problem.path}", problem.message)
+                                          for problem in problems])
     return council.model_copy(update={"services": settings})
 
 
@@ -207,7 +233,7 @@ def parse_councils(entries: object, services: ServiceRegistry | None = None) -> 
     for position, entry in enumerate(entries, start=1):
         label = entry.get("code") if isinstance(entry, dict) and entry.get("code") else f"entry {position}"
         try:
-            councils.append(_with_service_settings(CouncilConfig.model_validate(entry), services))
+            councils.append(with_service_settings(CouncilConfig.model_validate(entry), services))
         except ValidationError as error:
             raise CouncilConfigError(f"council {label!r}: {_problems(error)}") from None
         except ValueError as error:

@@ -3,12 +3,14 @@
 Each service declares an EmailCatalogue: its default wording by kind, in string.Template syntax ($name, ...), and the
 placeholders its templates may use. A council may reword any kind (council config `services.<key>.email_templates`);
 parse_councils checks those overrides against the catalogue, so a mistyped placeholder fails config loading, not an
-email."""
+email. A catalogue also holds the Welsh wording of the kinds the public gets: Welsh councils send both languages, Welsh
+first (a letter, through GOV.UK Notify, carries the same subject and text as the email it stands in for)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from string import Template
 
 from typing import Any
@@ -16,8 +18,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 
-# Welsh councils' emails say a Welsh version is available (Welsh Language Standards).
-WELSH_VERSION_NOTE = "A Welsh version of this email is available on request. Mae fersiwn Gymraeg o'r e-bost hwn ar gael ar gais."
+# Welsh councils write in Welsh and English, Welsh first (Welsh Language Standards): the English follows this line.
+# NEEDS REVIEW by a Welsh-language officer, with every Welsh template.
+BILINGUAL_DIVIDER = "----------\nEnglish version / Fersiwn Saesneg\n----------"
+WELSH_MONTHS = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref",
+                "Tachwedd", "Rhagfyr")
+WELSH_WEEKDAYS = ("dydd Llun", "dydd Mawrth", "dydd Mercher", "dydd Iau", "dydd Gwener", "dydd Sadwrn", "dydd Sul")
+
+
+def welsh_date(value: date) -> str:
+    """e.g. "23 Rhagfyr 2026" (the GOV.UK style of the English dates, with Welsh month names)."""
+    return f"{value.day} {WELSH_MONTHS[value.month - 1]} {value.year}"
 
 
 class EmailMessage(BaseModel):
@@ -28,6 +39,7 @@ class EmailMessage(BaseModel):
     sender: str = Field(description="The council's contact email (must be a verified SES identity)")
     subject: str
     body_text: str
+    reference: str | None = None  # ours for the provider (GOV.UK Notify): the case and kind, never personal data
 
 
 class EmailTemplate(BaseModel):
@@ -57,10 +69,12 @@ class EmailCatalogue:
 
     templates: Mapping[str, EmailTemplate]
     placeholders: tuple[str, ...]
+    # The Welsh wording of the kinds the public receives, for Welsh councils (sent Welsh first, then the English).
+    welsh: Mapping[str, EmailTemplate] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # The defaults obey the same rules as a council's wording, so a slip in them fails at import.
-        if problems := self.check_overrides(self.templates):
+        if problems := self.check_overrides(self.templates) + self.check_welsh_overrides(self.welsh):
             raise ValueError(f"default email templates: {'; '.join(map(str, problems))}")
 
     @property
@@ -86,17 +100,32 @@ class EmailCatalogue:
                 )
         return problems
 
+    def check_welsh_overrides(self, overrides: Mapping[str, EmailTemplate]) -> list[TemplateProblem]:
+        """As check_overrides, for Welsh wording: only of the kinds that have a Welsh default (those the public gets)."""
+        problems = [TemplateProblem(kind, f"no Welsh version is sent of this kind (the kinds are {', '.join(self.welsh)})")
+                    for kind in overrides if kind in self.templates and kind not in self.welsh]
+        return problems + self.check_overrides({kind: template for kind, template in overrides.items()
+                                                if kind not in self.templates or kind in self.welsh})
+
     def render(
         self, kind: str, fields: Mapping[str, str], overrides: Mapping[str, EmailTemplate] | None = None, *,
-        welsh_note: bool = False,
+        welsh_fields: Mapping[str, str] | None = None, welsh_overrides: Mapping[str, EmailTemplate] | None = None,
     ) -> tuple[str, str]:
         """(subject, body) of `kind` in the council's wording (`overrides`, by kind) or the default; the body ends with
-        one newline, after WELSH_VERSION_NOTE when `welsh_note`. KeyError for a placeholder `fields` does not fill."""
-        template = (overrides or {}).get(kind) or self.templates[kind]
-        body = Template(template.body).substitute(fields).strip() + "\n"
-        if welsh_note:
-            body = f"{WELSH_VERSION_NOTE}\n\n{body}"
-        return Template(template.subject).substitute(fields), body
+        one newline. With `welsh_fields` (a Welsh council: the same placeholders, dates and paragraphs in Welsh) and a
+        Welsh version of the kind, both languages, Welsh first: "Welsh subject / English subject", and the Welsh body,
+        BILINGUAL_DIVIDER, the English body. KeyError for a placeholder the fields do not fill."""
+        subject, body = self._one(self.templates, overrides, kind, fields)
+        if welsh_fields is None or kind not in self.welsh:
+            return subject, body
+        welsh_subject, welsh_body = self._one(self.welsh, welsh_overrides, kind, welsh_fields)
+        return f"{welsh_subject} / {subject}", f"{welsh_body}\n{BILINGUAL_DIVIDER}\n\n{body}"
+
+    @staticmethod
+    def _one(defaults: Mapping[str, EmailTemplate], overrides: Mapping[str, EmailTemplate] | None, kind: str,
+             fields: Mapping[str, str]) -> tuple[str, str]:
+        template = (overrides or {}).get(kind) or defaults[kind]
+        return Template(template.subject).substitute(fields), Template(template.body).substitute(fields).strip() + "\n"
 
 
 # The council's contact details, which every service's emails may give (as its footer does).
@@ -107,6 +136,12 @@ def contact_footer(quote_reference: str) -> str:
     """The end of every email: how to contact the council, and how to quote the reference (a template line)."""
     return ("\nIf you have any questions, contact $council_name:\nPhone: $council_phone\nEmail: $council_email\n"
             f"Website: $council_web\n\n{quote_reference}\n\n$council_name\n")
+
+
+def welsh_contact_footer(quote_reference: str) -> str:
+    """contact_footer in Welsh (NEEDS REVIEW by a Welsh-language officer)."""
+    return ("\nOs oes gennych unrhyw gwestiynau, cysylltwch â $council_name:\nFfôn: $council_phone\nE-bost: $council_email\n"
+            f"Gwefan: $council_web\n\n{quote_reference}\n\n$council_name\n")
 
 
 def council_fields(council: Any) -> dict[str, str]:

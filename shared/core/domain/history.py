@@ -39,8 +39,8 @@ class Words:
 
     def actor(self, actor: str) -> str:
         """A person by their sign-in email, as it is; an online form, a service's own actor, or else the system."""
-        if actor.startswith("user:"):
-            return actor.removeprefix("user:")
+        if actor.startswith(("user:", "partner:")):  # staff, and partner professionals (by their sign-in email)
+            return actor.split(":", 1)[1]
         if actor.startswith("event:"):
             return "The online application service"
         return self.service.actors.get(actor, SYSTEM)
@@ -70,6 +70,7 @@ class HistoryLine:
     what: str
     email_subject: str | None = None  # an email sent: its subject and text, as sent
     email_body: str | None = None
+    email_medium: str = "email"  # or "letter", "text message": what the text was sent (or is to be posted) as
 
 
 def in_words(value: Any) -> str:
@@ -113,8 +114,9 @@ def _line(entry: AuditEntry, words: Words) -> HistoryLine:
     own = words.service.sentences.get(entry.action)
     what = (own(entry, words) if own else None) or _ENGINE.get(entry.action, _unknown)(entry, words)
     line = HistoryLine(at=entry.at, who=words.actor(entry.actor), what=what)
-    if entry.action == "NOTIFICATION_SENT" and after.get("body"):
-        line = replace(line, email_subject=after.get("subject"), email_body=after["body"])
+    if entry.action in ("NOTIFICATION_SENT", "NOTIFICATION_NOT_SENT") and after.get("body"):  # not sent: a letter to post
+        line = replace(line, email_subject=after.get("subject"), email_body=after["body"],
+                       email_medium=_MEDIUM_NOUN[after.get("channel") or "email"])
     return line
 
 
@@ -179,13 +181,24 @@ def _escalated(entry: AuditEntry, words: Words) -> str:
     return f"Flagged the {words.noun} for a team leader: nobody acted at {words.stage(_after(entry, 'stage'))} in the time allowed."
 
 
+# What the engine sent, by the history's `channel` (an email when it has none).
+_MEDIUM_NOUN = {"email": "email", "letter": "letter", "text": "text message"}
+
+
 def _email(entry: AuditEntry, words: Words) -> str:
     subject, recipient = _after(entry, "subject"), words.service.recipient
+    medium = _after(entry, "channel") or "email"
     if entry.action == "NOTIFICATION_NOT_SENT":
+        if _after(entry, "channel") == "letter":
+            return f"Write to {recipient} by post: {_after(entry, 'reason')}."
         return f"Could not email {recipient}: {_after(entry, 'reason')}."
     about = f" “{subject}”" if subject else ""
     if entry.action == "NOTIFICATION_FAILED":
-        return f"The email{about} to {recipient} could not be sent. The error: {_after(entry, 'error')}"
+        return f"The {_MEDIUM_NOUN[medium]}{about} to {recipient} could not be sent. The error: {_after(entry, 'error')}"
+    if medium == "letter":
+        return f"Asked GOV.UK Notify to post a letter{about} to {recipient}."
+    if medium == "text":
+        return f"Sent {recipient} a text message."
     return f"Emailed {recipient}{about}."
 
 

@@ -152,7 +152,8 @@ DECISIONS_MADE = Metric(
 )
 NOTIFICATIONS = Metric(
     "Notifications", Unit.COUNT, ((COUNCIL, SCHEME, "result"), ("result",)),
-    "Emails about cases: SENT, FAILED, or LETTER_NEEDED (the person gave no email address: staff write)",
+    "Emails, letters and texts about cases: SENT (an email), LETTER_SENT and TEXT_SENT (through GOV.UK Notify), FAILED, "
+    "or LETTER_NEEDED (no email address and the council sends no letters: staff write)",
 )
 INFORMATION_REMINDERS_SENT = Metric(
     "InformationRemindersSent", Unit.COUNT, ((FUNCTION,),), "Reminders sent before missing information is due",
@@ -176,6 +177,11 @@ OLDEST_PARKED_HOURS = Metric(
     "OldestParkedApplicationHours", Unit.HOURS, ((COUNCIL,),), "Hours the oldest parked application has waited (0: none)",
     gauge=True,
 )
+WORKING_HOURS_WITHOUT_APPLICATIONS = Metric(
+    "WorkingHoursWithoutApplications", Unit.HOURS, ((COUNCIL,),),
+    "Hours of the council's working days (its nation's bank holidays and weekends left out) since its newest application "
+    "arrived, as a case or parked (0: none ever)", gauge=True,
+)
 WORKFLOWS_REPAIRED = Metric(
     RECONCILER_METRIC_REPAIRED, Unit.COUNT, ((FUNCTION,),), "Workflows started again (stopped, or near the one-year limit)",
 )
@@ -192,7 +198,7 @@ ERASURE_COUNCILS_FAILED = Metric("ErasureCouncilsFailed", Unit.COUNT, ((FUNCTION
 ENGINE_METRICS = (
     APPLICATIONS_RECEIVED, CASES_ENTERED_STAGE, DECISIONS_MADE, NOTIFICATIONS, INFORMATION_REMINDERS_SENT,
     INFORMATION_REMINDER_COUNCILS_FAILED, CASES_NEEDING_ATTENTION, OLDEST_ATTENTION_HOURS, PARKED_APPLICATIONS,
-    OLDEST_PARKED_HOURS, WORKFLOWS_REPAIRED, CASES_OUT_OF_STEP, WORKFLOW_RESUMES_SENT, CASES_ERASED,
+    OLDEST_PARKED_HOURS, WORKING_HOURS_WITHOUT_APPLICATIONS, WORKFLOWS_REPAIRED, CASES_OUT_OF_STEP, WORKFLOW_RESUMES_SENT, CASES_ERASED,
     EXPIRED_FILES_DELETED, ERASURE_COUNCILS_FAILED,
 )
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from shared.core.domain.case import Case, CaseStage
 from shared.core.domain.council import ServiceSettings
+from shared.core.domain.crm import CaseHandOver
 from shared.core.domain.email import EmailCatalogue
 from shared.core.domain.history import ServiceHistory
 from shared.core.domain.metrics import ServiceMetrics
@@ -81,6 +82,12 @@ class ServiceSpec:
     metrics: ServiceMetrics = ServiceMetrics()
     # Its cases' line in a work queue: what its queues show, kept on the case's item for the queue indexes.
     queue_row: type[QueueRow] = QueueRow
+    # Lookup kinds whose items carry the case's queue row, rewritten with every change of the case, so that listing a
+    # key's cases is one Query (CaseStore.lookup_rows), e.g. a partner's own submissions with their status. Each costs
+    # one more item in every write of the case: only keys that a list is read from.
+    listed_lookups: tuple[str, ...] = ()
+    # How its accepted cases go to the council's record system through the one connector (None: they do not).
+    hand_over: CaseHandOver | None = None
 
     def __post_init__(self) -> None:
         if len(self.indexed_filters) > len(FILTER_INDEXES):

@@ -15,7 +15,10 @@ from shared.services.asc_triage.logic.dashboard import triage_dashboard_tables
 from shared.services.asc_triage.logic.recovery import ASC_RECOVERY
 from shared.services.asc_triage.domain.retention import REFERRAL_RETENTION
 from shared.services.asc_triage.logic.case_actions import step_actions
-from shared.services.asc_triage.metrics import ASC_TRIAGE_METRICS
+from shared.services.asc_triage.metrics import ASC_TRIAGE_METRICS, CRM_DELIVERY_FAILURES, REFERRALS_DELIVERED_TO_CRM
+from shared.core.domain.crm import CaseHandOver
+from shared.services.asc_triage.domain.crm import REFERRAL_ACCEPTED, ReferralAccepted, crm_record
+from shared.services.asc_triage.logic.referrals import record_crm_id
 
 NHS_NUMBER_LOOKUP = "NHS"
 PERSON_LOOKUP = "ASC-PERSON"  # apart from other services' people: the existing customer check is against ASC cases
@@ -66,5 +69,8 @@ ASC_TRIAGE = ServiceSpec(
     history=ASC_HISTORY,
     metrics=ASC_TRIAGE_METRICS,
     queue_row=ReferralQueueRow,
+    hand_over=CaseHandOver(event=REFERRAL_ACCEPTED, detail_model=ReferralAccepted, record=crm_record,
+                           record_external_id=record_crm_id, delivered_metric=REFERRALS_DELIVERED_TO_CRM,
+                           failure_metric=CRM_DELIVERY_FAILURES, endpoints_keyed_by_council=True),
 
 )

@@ -257,9 +257,8 @@ def handler_module() -> Iterator[types.ModuleType]:
 def connector(handler_module, receiver, monkeypatch) -> types.SimpleNamespace:
     """The handler pointed at this test's receiver, with a stand-in case store and its log captured."""
     cases = CaseStore()
-    monkeypatch.setattr(handler_module, "store_for", lambda council_code: council_code)  # the stand-in keys on the council
-    monkeypatch.setattr(handler_module, "record_crm_id",
-                        lambda council_code, case_id, external_id, now: cases.record_crm_id(council_code, case_id, external_id))
+    monkeypatch.setattr(handler_module, "record_external_id",  # the stand-in keys on the council
+                        lambda spec, council_code, case_id, external_id: cases.record_crm_id(council_code, case_id, external_id))
     endpoint = receiver.endpoint(COUNCIL).model_copy(update={"secret_name": CONNECTOR_SECRET})
     monkeypatch.setenv(Env.CRM_ENDPOINTS.value, json.dumps({COUNCIL: endpoint.model_dump()}))
     monkeypatch.setattr(handler_module, "tokens", TokenCache())
@@ -294,7 +293,7 @@ def test_the_handler_raises_a_refused_token_for_the_dead_letter_queue_without_lo
     with pytest.raises(CrmTokenRefused):
         connector.invoke(event)
     logged = [json.loads(line) for line in connector.log.getvalue().splitlines()]
-    [failure] = [line for line in logged if line["message"] == "referral not delivered to the CRM"]
+    [failure] = [line for line in logged if line["message"] == "accepted case not delivered to the council's system"]
     assert failure["error_type"] == "CrmTokenRefused" and failure["retryable"] is False and failure["council_code"] == COUNCIL
     assert "Lovelace" not in connector.log.getvalue() and "9434765919" not in connector.log.getvalue()
     receiver.refuse_tokens = False  # the secret is put right: Lambda's retry (or a redrive) of the same event succeeds

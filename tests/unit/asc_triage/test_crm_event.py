@@ -9,14 +9,15 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from shared.core.domain.crm import event_json_schema
 from shared.services.asc_triage.domain.crm import (
     CASE_ID_FIELD,
+    REFERRAL_ACCEPTED,
     SCHEMA_FILE,
     CrmEndpoint,
     ReferralAccepted,
     crm_endpoints_from_json,
     crm_record,
-    referral_accepted_json_schema,
 )
 
 
@@ -53,11 +54,11 @@ def endpoint(**overrides: Any) -> dict:
 def test_published_json_schema_is_current():
     """schemas/events/referral-accepted.schema.json is what other systems build against; regenerate with
     `python -m shared.services.asc_triage.domain.crm`."""
-    assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) == referral_accepted_json_schema()
+    assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) == event_json_schema(ReferralAccepted, REFERRAL_ACCEPTED)
 
 
 def test_the_schema_names_the_event_it_describes_and_forbids_fields_it_does_not_list():
-    schema = referral_accepted_json_schema()
+    schema = event_json_schema(ReferralAccepted, REFERRAL_ACCEPTED)
     assert schema["x-eventbridge"] == {"source": "casework.asc-triage", "detail-type": "Referral Accepted"}
     assert schema["additionalProperties"] is False and schema["$defs"]["Adult"]["additionalProperties"] is False
 

@@ -144,8 +144,12 @@ def test_the_signposting_email_lists_the_support_and_a_welsh_council_offers_wels
     assert "These services can help:\n\nNorthby Meals at Home\nHot meals delivered" in body and "Phone: 01632 960101" in body
     valewye = COUNCILS.get("VALEWYE")
     welsh = referrer_email(ReferralEmail.CLOSED, valewye, screened(case, ScreeningOutcome.CLOSE, overrides_recommendation=False))
-    assert welsh.body_text.startswith("A Welsh version of this email is available on request.")
+    assert welsh.body_text.startswith("Annwyl Dr Grace Hopper,")  # Welsh first, then the English
+    assert "Ni fyddwn yn cymryd unrhyw gamau pellach." in welsh.body_text
     assert "We will not be taking any further action." in welsh.body_text
+    signposted = referrer_email(ReferralEmail.SIGNPOSTED, valewye, case, signposts=entries).body_text
+    assert "Gall y gwasanaethau hyn helpu:\n\nNorthby Meals at Home\nHot meals delivered" in signposted
+    assert "Ffôn: 01632 960101" in signposted and "Phone: 01632 960101" in signposted
 
 
 def test_a_closed_referral_joined_to_an_existing_case_says_so():

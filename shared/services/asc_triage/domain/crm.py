@@ -7,30 +7,27 @@ stays on the case. `python -m shared.services.asc_triage.domain.crm` writes the 
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Annotated
-from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PastDate, TypeAdapter
-from pydantic_core import PydanticCustomError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PastDate
 
 from shared.core.domain.council import CouncilCode
+# Where each council's system takes accepted cases: the core's, shared by every service's hand-over (re-exported).
+from shared.core.domain.crm import (  # noqa: F401
+    CASE_ID_FIELD,
+    CRM_SECRET_PREFIX,
+    LOOPBACK_HOSTS,
+    CrmEndpoint,
+    CrmRecordId,
+    crm_endpoints_from_json,
+)
+from shared.core.domain.crm import dynamics_time, write_event_schema
 from shared.core.domain.formats import OneLine, Text
-from shared.resources import PREFIX, PROJECT_ROOT, EventSpec
+from shared.resources import PROJECT_ROOT, EventSpec
 from shared.services.asc_triage.domain.referral import NhsNumber, Postcode, ReferrerKind
 
 REFERRAL_ACCEPTED = EventSpec(source="casework.asc-triage", detail_type="Referral Accepted")
 SCHEMA_FILE = PROJECT_ROOT / "schemas" / "events" / "referral-accepted.schema.json"
-# Each council's CRM client secret lives under this prefix; the connector may read nothing else in Secrets Manager.
-CRM_SECRET_PREFIX = f"{PREFIX}/crm/"
-# Plain http is for the local stand-in only: these hosts never leave the machine (or the Lambda sandbox).
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-
-# The CRM's alternate key: it refuses a second record for one case, so a retried or repeated delivery cannot duplicate.
-CASE_ID_FIELD = "cw_casereference"
 
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,49}$")]
 Name = Annotated[str, Field(min_length=1, max_length=100), OneLine]
@@ -81,57 +78,13 @@ class ReferralAccepted(_Strict):
     source: ReferralSource
 
 
-def _https_or_loopback_http(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.hostname or parts.username or parts.password or parts.fragment:
-        raise PydanticCustomError("crm_url", "must be an absolute URL with a host, no credentials and no fragment")
-    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
-        return url
-    raise PydanticCustomError("crm_url", "must use https (plain http only to a loopback host, for local runs)")
-
-
-CrmUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_or_loopback_http)]
-
-
-class CrmEndpoint(_Strict):
-    """Where one council's CRM takes accepted referrals, and how the connector signs in (OAuth 2.0 client credentials).
-    Deployment configuration: it names the secret, never holds it."""
-
-    api_url: CrmUrl = Field(description="The entity set, e.g. https://org.crm11.dynamics.com/api/data/v9.2/cw_referrals")
-    token_url: CrmUrl = Field(description="e.g. https://login.microsoftonline.com/<tenant id>/oauth2/v2.0/token")
-    client_id: Text
-    scope: Text = Field(description="e.g. https://org.crm11.dynamics.com/.default")
-    secret_name: str = Field(pattern=rf"^{re.escape(CRM_SECRET_PREFIX)}[A-Za-z0-9/_+=.@-]{{1,200}}$",
-                             description=f"The Secrets Manager secret holding the client secret, under {CRM_SECRET_PREFIX}")
-    timeout_seconds: float = Field(default=10, gt=0, le=30, description="For each request, token or record")
-    id_field: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,99}$",
-                                 description="The record's key column (e.g. cw_referralid), for a CRM that answers with the "
-                                             "record in the body rather than an OData-EntityId header")
-
-
-@dataclass(frozen=True)
-class CrmRecordId:
-    """The CRM's id of the record it holds for a case."""
-
-    id: str
-    already_existed: bool  # the CRM held it before this delivery (a repeated delivery, answered as a duplicate)
-
-
-_ENDPOINTS = TypeAdapter(dict[CouncilCode, CrmEndpoint])
-
-
-def crm_endpoints_from_json(text: str) -> dict[str, CrmEndpoint]:
-    """Council code -> its CRM endpoint, from deployment configuration (JSON); empty text: no council has a CRM."""
-    return _ENDPOINTS.validate_json(text) if text.strip() else {}
-
-
 def crm_record(event: ReferralAccepted) -> dict[str, str]:
     """The record the CRM is sent, keyed by its columns (a Dynamics custom table's, publisher prefix cw_)."""
     adult, source = event.adult, event.source
     record = {
         CASE_ID_FIELD: event.case_id,
         "cw_referralreference": event.reference,
-        "cw_acceptedon": _utc_iso(event.accepted_at),
+        "cw_acceptedon": dynamics_time(event.accepted_at),
         "cw_team": event.team,
         "cw_firstname": adult.given_name,
         "cw_lastname": adult.family_name,
@@ -149,24 +102,8 @@ def crm_record(event: ReferralAccepted) -> dict[str, str]:
     return record
 
 
-def _utc_iso(moment: datetime) -> str:
-    """Dynamics' Edm.DateTimeOffset, in UTC with a Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def referral_accepted_json_schema() -> dict:
-    """The published schema of the event's detail, with the envelope fields EventBridge routes it by."""
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **ReferralAccepted.model_json_schema(),
-        "x-eventbridge": {"source": REFERRAL_ACCEPTED.source, "detail-type": REFERRAL_ACCEPTED.detail_type},
-    }
-
-
 def main() -> None:
-    SCHEMA_FILE.parent.mkdir(parents=True, exist_ok=True)
-    SCHEMA_FILE.write_text(json.dumps(referral_accepted_json_schema(), indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {SCHEMA_FILE.relative_to(PROJECT_ROOT)}")
+    write_event_schema(ReferralAccepted, REFERRAL_ACCEPTED, SCHEMA_FILE)
 
 
 if __name__ == "__main__":

@@ -7,22 +7,29 @@ placeholders (REFERRER_FIELDS). Parts that depend on the case (the online answer
 was closed) are worked out here and filled in as whole paragraphs. A council's own wording is a config change
 (`services.asc-triage.email_templates`, keyed by kind, checked when the councils are loaded).
 
-Every email goes to the referrer's own address, and only when they gave one: a referrer who gave only a phone number
-is phoned by the team (the case history says no email was sent).
+Every email goes to the referrer's own address, when they gave one. A referrer who gave only a mobile number gets a
+short text message instead where the council sends them (GOV.UK Notify with a text message template); otherwise, or
+for a landline, the team phones them (the case history says nothing was sent). A Welsh council writes in Welsh and
+English, Welsh first (welsh_notifications.py).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.email import COUNCIL_PLACEHOLDERS, EmailCatalogue, contact_footer, EmailMessage, EmailTemplate, council_fields
+from shared.core.domain.notify import TextMessage
 from shared.services.asc_triage.domain.business_hours import LONDON
 from shared.services.asc_triage.domain.case import ReferralCase
 from shared.services.asc_triage.domain.settings import triage_settings
 from shared.services.asc_triage.domain.signposting import DirectoryEntry
+from shared.services.asc_triage.domain.welsh_notifications import (
+    WELSH_TEMPLATES, welsh_closed_because, welsh_day, welsh_day_and_time, welsh_support,
+)
 
 
 class ReferralEmail(StrEnum):
@@ -107,7 +114,10 @@ We have read your referral for $person and closed it. $closed_because
     ),
 }
 
-REFERRER_EMAILS = EmailCatalogue(templates=DEFAULT_TEMPLATES, placeholders=REFERRER_FIELDS)
+REFERRER_EMAILS = EmailCatalogue(templates=DEFAULT_TEMPLATES, placeholders=REFERRER_FIELDS, welsh=WELSH_TEMPLATES)
+
+# A UK mobile number (the only kind a text message reaches), however it was typed.
+_UK_MOBILE = re.compile(r"^(?:\+?44|0)7\d{9}$")
 
 
 def _day(moment: datetime) -> str:
@@ -149,10 +159,13 @@ def referrer_email(
     kind: ReferralEmail, council: CouncilConfig, case: ReferralCase, *, team_name: str | None = None,
     question: str | None = None, reply_url: str | None = None, reply_by: datetime | None = None,
     signposts: Iterable[DirectoryEntry] = (),
-) -> EmailMessage | None:
-    """The email of `kind` to the referrer, in the council's wording; None when they gave no email address."""
+) -> EmailMessage | TextMessage | None:
+    """The email of `kind` to the referrer, in the council's wording (a Welsh council's: Welsh, then English); without
+    an email address, a text message to their mobile saying the same in a line, with the council's phone number; None
+    when they gave neither."""
     referrer = case.application.referrer
-    if referrer.email is None:
+    mobile = _mobile(referrer.phone)
+    if referrer.email is None and mobile is None:
         return None
     person, contact = _person(case), council.contact
     fields = {
@@ -171,7 +184,35 @@ def referrer_email(
         "support": _support(signposts) if kind is ReferralEmail.SIGNPOSTED else "",
         "closed_because": _closed_because(case, person) if kind is ReferralEmail.CLOSED else "",
     }
-    subject, body = REFERRER_EMAILS.render(kind, fields, triage_settings(council).email_templates,
-                                           welsh_note=council.in_wales)
+    welsh = None
+    if council.in_wales:  # the parts worked out here, in Welsh; the rest as held
+        linked = case.screening is not None and case.screening.linked_case_id is not None
+        welsh = fields | {
+            "routing_due": welsh_day_and_time(case.routing_due),
+            "reply_by": welsh_day(reply_by) if reply_by else "",
+            "reply_online": (f"Atebwch ar-lein erbyn {welsh_day(reply_by)}:\n{reply_url}\n\nMae'r ddolen yn gweithio unwaith.\n\n"
+                             if reply_url and reply_by else ""),
+            "by_reply_date": f" erbyn {welsh_day(reply_by)}" if reply_by else "",
+            "support": welsh_support(signposts) if kind is ReferralEmail.SIGNPOSTED else "",
+            "closed_because": welsh_closed_because(person, linked) if kind is ReferralEmail.CLOSED else "",
+        }
+    settings = triage_settings(council)
+    subject, body = REFERRER_EMAILS.render(kind, fields, settings.email_templates, welsh_fields=welsh,
+                                           welsh_overrides=settings.welsh_email_templates)
+    if referrer.email is None:
+        return TextMessage(to=mobile, body_text=referrer_text(subject, fields, welsh=council.in_wales))
     return EmailMessage(to=referrer.email, reply_to=str(contact.email), sender=str(contact.email),
                         subject=subject, body_text=body)
+
+
+def _mobile(phone: str | None) -> str | None:
+    digits = re.sub(r"[\s()-]", "", phone or "")
+    return digits if _UK_MOBILE.match(digits) else None
+
+
+def referrer_text(subject: str, fields: dict[str, str], *, welsh: bool) -> str:
+    """A text message stands in for an email in a line: its subject (bilingual already for a Welsh council), and the
+    council's number to call about it."""
+    call = f"Ffoniwch {fields['council_phone']} amdano. Call {fields['council_phone']} about it." if welsh \
+        else f"Call {fields['council_phone']} about it."
+    return f"{fields['council_name']}: {subject}. {call}"

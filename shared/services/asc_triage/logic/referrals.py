@@ -13,6 +13,7 @@ from shared.core.adapters.case_store import CaseStore, DuplicateApplication, Sta
 from shared.core.adapters.workflows import Workflows
 from shared.core.domain.case import AuditEntry
 from shared.core.domain.council import CouncilConfig
+from shared.core.domain.working_days import working_days_later
 from shared.services.asc_triage.adapters.question_sets import QuestionSets
 from shared.services.asc_triage.domain.business_hours import add_business_hours
 from shared.services.asc_triage.domain.case import ReferralCase
@@ -37,9 +38,11 @@ class ReferralReceipt:
 
 
 def workflow_input(case: ReferralCase, council: CouncilConfig) -> dict[str, Any]:
-    """What a referral's workflow execution starts with."""
+    """What a referral's workflow execution starts with. The referrer's time to answer is the span of the council's
+    information_request_days working days (its nation's) from the referral's arrival."""
+    answer_by = working_days_later(case.received_at, council.information_request_days, council.nation)
     return {"council_code": case.council_code, "case_id": case.case_id,
-            "information_timeout_seconds": council.information_request_days * 24 * 3600}
+            "information_timeout_seconds": int((answer_by - case.received_at).total_seconds())}
 
 
 def receive_referral(referral: Referral, council: CouncilConfig, store: CaseStore, questions: QuestionSets,

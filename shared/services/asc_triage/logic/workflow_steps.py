@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.core.adapters.case_store import CaseStore
 from shared.core.adapters.email import EmailSender
+from shared.core.adapters.notify import CouncilChannels
 from shared.core.adapters.reply_links import ReplyLinks
 from shared.core.domain.case import AuditEntry, utcnow
 from shared.core.domain.council import CouncilConfig, CouncilRegistry
@@ -35,7 +36,7 @@ MAX_EVENT_REASON = 300  # a reason in the Referral Accepted event is one line of
 class ReferrerMail:
     """Emails the referrer through the core email delivery, and records what became of each email on the case."""
 
-    def __init__(self, sender: EmailSender, councils: CouncilRegistry, clock: Callable[[], datetime] = utcnow):
+    def __init__(self, sender: EmailSender | CouncilChannels, councils: CouncilRegistry, clock: Callable[[], datetime] = utcnow):
         self._sender, self._councils, self._clock = sender, councils, clock
 
     def send(self, store: CaseStore, case: ReferralCase, kind: ReferralEmail, **details: Any) -> None:

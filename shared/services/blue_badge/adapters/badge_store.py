@@ -48,10 +48,6 @@ class BadgeStore(CaseStore):
         """Several badge changes (each on condition of the version read) and their audit entries, all or nothing."""
         self.save_records(changes, audits)
 
-    def put_badge(self, badge: Badge, expected_version: int) -> None:
-        """Bookkeeping that changes no status (a batch taking a badge): conditional, without an audit entry."""
-        self.put_record(badge, expected_version)
-
     def save_badge(self, badge: Badge, expected_version: int, audit: AuditEntry) -> None:
         """Change a badge's status if nobody changed it since `expected_version`; audited on its case."""
         self.save_record(badge, expected_version, audit)

@@ -230,6 +230,7 @@ class Contact(Model):
     email: Email | None = None
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{7,20}$")] | None = None
     relationship: Annotated[str, Field(max_length=50), OneLine] | None = Field(default=None, description="SELF, or the representative's relationship")
+    by_post: bool = Field(default=False, description="The applicant asked to hear by letter, not email (letters go to the holder's or organisation's address)")
 
 
 class JourneysDescriptor(StrEnum):
@@ -248,6 +249,15 @@ class JourneysDescriptor(StrEnum):
         return JOURNEYS_DESCRIPTOR_POINTS[self]
 
 
+# The descriptors as the PIP regulations word them (Schedule 1, Part 3, mobility activity 1), shortened for a form.
+JOURNEYS_DESCRIPTOR_WORDS = {
+    JourneysDescriptor.A: "can plan and follow the route of a journey unaided",
+    JourneysDescriptor.B: "needs prompting to undertake any journey, to avoid overwhelming psychological distress",
+    JourneysDescriptor.C: "cannot plan the route of a journey",
+    JourneysDescriptor.D: "cannot follow the route of an unfamiliar journey without another person, an assistance dog or an orientation aid",
+    JourneysDescriptor.E: "cannot undertake any journey because it would cause overwhelming psychological distress",
+    JourneysDescriptor.F: "cannot follow the route of a familiar journey without another person, an assistance dog or an orientation aid",
+}
 JOURNEYS_DESCRIPTOR_POINTS = {JourneysDescriptor.A: 0, JourneysDescriptor.B: 4, JourneysDescriptor.C: 8,
                               JourneysDescriptor.D: 10, JourneysDescriptor.E: 10, JourneysDescriptor.F: 12}
 

@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from shared.core.domain.case import Case, CaseStage, Record, new_case_id
 from shared.core.domain.formats import LongText, Text
+from shared.core.domain.working_days import add_working_days
 from shared.resources import WORKFLOW_FOR_APPLICATION_TYPE, WorkflowKey
 from shared.services.blue_badge.domain.application import Application, JourneysDescriptor
 from shared.services.blue_badge.domain.badge import DeliverTo, DeliveryOption, batch_type
@@ -188,6 +189,16 @@ class BadgeCase(Case):
 
     def first_working_stage(self) -> Stage:
         return Stage.AWAITING_INFORMATION if self.missing else Stage.SCREENING
+
+
+# A refusal's review is asked for within this many working days of the refusal (the domain notes' usual 28 days,
+# counted as the council's working days like every other deadline: four weeks of them).
+REVIEW_WORKING_DAYS = 20
+
+
+def review_due(refused_at: datetime, nation: str) -> date:
+    """The last day a review of a refusal made at `refused_at` may be asked for (the window closes at its end)."""
+    return add_working_days(refused_at.date(), REVIEW_WORKING_DAYS, nation)
 
 
 def approved_order(case: Case) -> BadgeOrder:

@@ -21,6 +21,7 @@ original record is kept with the case as delivered, so a field kept "in the orig
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -124,8 +125,9 @@ Phone = Annotated[str, Field(max_length=20), OneLine]
 
 
 class _National(BaseModel):
-    # A field the document does not have parks the record naming it: nothing is ignored unseen.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # A field the document does not have parks the record naming it: nothing is ignored unseen. The validators are
+    # built when the first national record is read, not on every cold start that imports the module (most never read one).
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class NationalContact(_National):
@@ -659,6 +661,77 @@ def original_key(case_prefix: str) -> str:
     return f"{case_prefix}{ORIGINAL_FILENAME}"
 
 
+# The original record's field names in words, for staff reading it (every name the document uses: a test holds MAPPING to it).
+FIELD_WORDS = {
+    "applicationId": "national application reference", "applicationTypeCode": "application type",
+    "localAuthorityCode": "council's national code", "paymentTaken": "payment taken", "paymentReference": "payment reference",
+    "submissionDate": "submitted", "existingBadgeNumber": "existing badge number", "applicationStatus": "national status",
+    "party": "applicant", "typeCode": "type", "contact": "contact", "fullName": "full name",
+    "buildingStreet": "building and street", "line2": "address line 2", "townCity": "town or city", "postCode": "postcode",
+    "primaryPhoneNumber": "phone number", "secondaryPhoneNumber": "second phone number", "emailAddress": "email address",
+    "person": "badge holder", "badgeHolderName": "name on the badge", "nino": "National Insurance number",
+    "dob": "date of birth", "nameAtBirth": "name at birth", "genderCode": "gender", "organisation": "organisation",
+    "isCharity": "a charity", "charityNumber": "charity number", "vehicles": "vehicle", "registrationNumber": "registration number",
+    "usageFrequency": "how often used", "numberOfBadges": "number of badges", "eligibility": "eligibility",
+    "descriptionOfConditions": "description of conditions", "benefit": "benefit", "isIndefinite": "award with no end date",
+    "expiryDate": "award ends", "walkingDifficulty": "walking difficulty", "typeCodes": "types",
+    "otherDescription": "other, described", "walkingAids": "walking aid", "description": "description", "usage": "how used",
+    "howProvidedCode": "how provided", "walkingLengthOfTimeCode": "how long they can walk", "walkingSpeedCode": "walking speed",
+    "treatments": "treatment", "time": "when", "medications": "medication", "name": "name", "isPrescribed": "prescribed",
+    "frequency": "how often", "quantity": "quantity", "breathlessness": "breathlessness", "disabilityArms": "disability in both arms",
+    "drivingFrequency": "how often they drive", "isAdaptedVehicle": "adapted vehicle",
+    "adaptedVehicleDescription": "adapted vehicle, described", "healthcareProfessionals": "healthcare professional",
+    "location": "where", "blind": "blind", "registeredAtLaId": "registered with council (national id)",
+    "childUnder3": "child under 3", "bulkyMedicalEquipmentTypeCode": "bulky medical equipment (old single field)",
+    "bulkyMedicalEquipmentTypeCodes": "bulky medical equipment", "otherMedicalEquipment": "other medical equipment",
+    "artifacts": "document", "type": "type", "link": "link",
+}
+# Its parts, in the order a caseworker reads an application.
+RECORD_SECTIONS = (("application", "Application"), ("party", "Applicant"), ("eligibility", "Eligibility"), ("artifacts", "Documents"))
+
+
+def field_words(name: str) -> str:
+    """A national field's name in words; one the document did not have when this was written is split at its capitals."""
+    return FIELD_WORDS.get(name) or re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+
+
+def record_in_words(record: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The original record as staff read it: its sections, each a list of (field in words, value as written), every
+    value kept (nothing the record says is left out: unknown fields are named from their own names)."""
+    sections: dict[str, list[tuple[str, str]]] = {key: [] for key, _ in RECORD_SECTIONS}
+    if not isinstance(record, dict):
+        return [("Application", [("record", json.dumps(record))])]
+
+    def walk(value: Any, label: list[str], rows: list[tuple[str, str]]) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, [*label, field_words(key)], rows)
+        elif isinstance(value, list) and value and any(isinstance(item, (dict, list)) for item in value):
+            for number, item in enumerate(value, start=1):
+                walk(item, [*label[:-1], f"{label[-1]} {number}"] if label else [str(number)], rows)
+        else:
+            rows.append((", ".join(label)[:1].upper() + ", ".join(label)[1:], _value_in_words(value)))
+
+    for key, value in record.items():
+        if key in ("party", "eligibility"):
+            walk(value, [], sections[key])
+        elif key == "artifacts":
+            walk(value, ["document"], sections[key])
+        else:
+            walk(value, [field_words(key)], sections["application"])
+    return [(title, sections[key]) for key, title in RECORD_SECTIONS if sections[key]]
+
+
+def _value_in_words(value: Any) -> str:
+    if value is None or value == []:
+        return "Not given"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
 def artifact_key(intake_prefix: str, index: int, extension: str) -> str:
     """Where the pull keeps artifact number `index` fetched for an application (the same name on every pull)."""
     return f"{intake_prefix}artifact-{index + 1:02d}.{extension}"
@@ -706,8 +779,20 @@ class NationalStatusReport(CaseRecord):
         return None if self.sent_at else (NATIONAL_STATUS_QUEUE, f"{self.owed_since.isoformat()}#{self.record_id}")
 
 
-def completion_owed(application: Application, case_id: str, now: datetime) -> list[NationalStatusReport]:
-    """What deciding a case owes the national API: COMPLETED, for an application pulled from it (else nothing)."""
+def status_owed(application: Application, case_id: str, status: NationalStatus, now: datetime) -> list[NationalStatusReport]:
+    """`status` owed to the national API, for an application pulled from it (else nothing)."""
     if application.national_format is not NationalFormat.PULLED:
         return []
-    return [NationalStatusReport(case_id=case_id, application_id=application.application_id, status=NationalStatus.COMPLETED, owed_since=now)]
+    return [NationalStatusReport(case_id=case_id, application_id=application.application_id, status=status, owed_since=now)]
+
+
+def completion_owed(application: Application, case_id: str, now: datetime) -> list[NationalStatusReport]:
+    """What the council's work on an application ending owes the national API: COMPLETED, at every step that ends it
+    (a decision, a review's outcome, a withdrawal by staff or for want of information), for a pulled application."""
+    return status_owed(application, case_id, NationalStatus.COMPLETED, now)
+
+
+def progress_owed(application: Application, case_id: str, now: datetime) -> list[NationalStatusReport]:
+    """What a pulled application becoming a case other than by the pull itself (a parked one replayed) owes: INPROGRESS,
+    written with the case and sent by the next pull (the pull tells the national service itself for the cases it opens)."""
+    return status_owed(application, case_id, NationalStatus.INPROGRESS, now)

@@ -1,5 +1,7 @@
 """Emails to applicants about their case (and to the council about a badge for collection): what each one says,
-built from council config and the case.
+built from council config and the case. An applicant without an email address, or who asked for post, gets the same
+text as a letter to the holder's (or organisation's) address: a council on GOV.UK Notify sends it, an SES council's
+staff write it (the case history says so).
 
 Pure domain: no AWS here. The adapter in shared/core/adapters/email.py sends an EmailMessage.
 
@@ -19,11 +21,17 @@ from enum import StrEnum
 from shared.services.blue_badge.domain.application import Party
 from shared.core.domain.case import Case
 from shared.services.blue_badge.domain.badge import DeliverTo
-from shared.services.blue_badge.domain.case import Stage, approved_order
+from shared.services.blue_badge.domain.case import REVIEW_WORKING_DAYS, Stage, approved_order
 from shared.services.blue_badge.domain.completeness import MissingItem
 from shared.core.domain.council import CouncilConfig
+from shared.core.domain.working_days import in_working_days
 from shared.services.blue_badge.domain.settings import badge_settings
-from shared.core.domain.email import COUNCIL_PLACEHOLDERS, EmailCatalogue, contact_footer, EmailMessage, EmailTemplate, council_fields
+from shared.core.domain.email import COUNCIL_PLACEHOLDERS, EmailCatalogue, contact_footer, EmailMessage, EmailTemplate, council_fields, welsh_date
+from shared.core.domain.formats import is_valid_postcode
+from shared.core.domain.notify import Letter, LetterAddress
+from shared.services.blue_badge.domain.welsh_notifications import (
+    WELSH_DELIVERY, WELSH_MEDIUM_WORDS, WELSH_TEMPLATES, welsh_reply_online, welsh_working_days,
+)
 
 
 class NotificationKind(StrEnum):
@@ -54,18 +62,27 @@ TEMPLATE_FIELDS = (
     "reply_by",  # e.g. "23 December 2026"; empty when the kind does not need one
     "missing_items",  # one "- description" line per missing item
     "reasons",  # one "- reason" line per refusal reason
-    "review_days",
+    "review_days",  # the review window in words: "20 working days"
     "badge_numbers",  # the badges concerned, comma-separated; empty when the kind is not about badges
     "dispatched_on",  # e.g. "21 November 2026": when the printer posted them; empty when the kind does not need one
     "reply_url",  # the applicant's single-use link to send missing information online; empty when there is none
     "reply_online",  # a paragraph offering that link (ends with a blank line); empty when there is none
     "delivery",  # BADGE_ORDERED, APPROVED_AND_ORDERED: how the badge reaches the holder (by post, or to collect); else empty
+    # How the text reached the person, so that a letter does not say "email" (MEDIUM_WORDS):
+    "contact_you",  # "email you", or in a letter "write to you"
+    "reply_how",  # "reply to this email", or "write to us"
+    "reply_how_capitalised",  # the same, starting a sentence
+    "this_message",  # "this email", or "this letter"
 )
 
-REVIEW_DAYS = 28  # a refusal review is usually requested within 28 days (domain notes)
+# The words that name the medium, for an email and for a letter.
+MEDIUM_WORDS = {
+    "email": {"contact_you": "email you", "reply_how": "reply to this email", "reply_how_capitalised": "Reply to this email",
+              "this_message": "this email"},
+    "letter": {"contact_you": "write to you", "reply_how": "write to us", "reply_how_capitalised": "Write to us",
+               "this_message": "this letter"},
+}
 
-# Welsh councils: a one-line note only (EmailCatalogue.render). Full bilingual (Welsh-first) emails under the Welsh Language
-# Standards are out of scope for now; they would be a second template set keyed by language.
 
 _FOOTER = contact_footer("Please quote your reference $case_reference.")
 
@@ -77,7 +94,7 @@ DEFAULT_TEMPLATES: Mapping[NotificationKind, EmailTemplate] = {
 We have received your Blue Badge application. Your reference is $case_reference.
 
 We will check your application and tell you if we need anything else from you.
-We will email you when we have made a decision.
+We will $contact_you when we have made a decision.
 """ + _FOOTER,
     ),
     NotificationKind.INFORMATION_REQUESTED: EmailTemplate(
@@ -90,7 +107,7 @@ $missing_items
 
 Please send this to us by $reply_by.
 
-${reply_online}You can reply to this email or call us on $council_phone.
+${reply_online}You can $reply_how or call us on $council_phone.
 
 If we do not get this information by $reply_by, we will close your application.
 """ + _FOOTER,
@@ -105,7 +122,7 @@ $missing_items
 
 Please send this to us by $reply_by.
 
-${reply_online}You can reply to this email or call us on $council_phone.
+${reply_online}You can $reply_how or call us on $council_phone.
 
 If we do not get this information by $reply_by, we will close your application.
 """ + _FOOTER,
@@ -130,7 +147,7 @@ You will need to send all the information and documents with your new applicatio
 Your Blue Badge application has been approved.
 
 We will order your badge once the badge fee is paid. If you have not paid it yet, we will contact you about how to pay.
-We will email you again when your badge has been ordered.
+We will $contact_you again when your badge has been ordered.
 """ + _FOOTER,
     ),
     NotificationKind.DECISION_REFUSED: EmailTemplate(
@@ -145,8 +162,8 @@ $reasons
 
 How to ask for a review
 If you think our decision is wrong, you can ask us to look at it again. This is called a review.
-Ask for a review within $review_days days of the date of this email.
-Reply to this email or call us on $council_phone. Tell us why you think the decision is wrong and send any new evidence.
+Ask for a review within $review_days of the date of $this_message, by $reply_by.
+$reply_how_capitalised or call us on $council_phone. Tell us why you think the decision is wrong and send any new evidence.
 
 Other help
 You may be able to get other help with parking and getting around. Find out more at $signpost_url
@@ -213,9 +230,10 @@ Casework platform (automatic message)
     ),
 }
 
-BLUE_BADGE_EMAILS = EmailCatalogue(templates=DEFAULT_TEMPLATES, placeholders=TEMPLATE_FIELDS)
+BLUE_BADGE_EMAILS = EmailCatalogue(templates=DEFAULT_TEMPLATES, placeholders=TEMPLATE_FIELDS, welsh=WELSH_TEMPLATES)
 
-_NEEDS_REPLY_BY = frozenset({NotificationKind.INFORMATION_REQUESTED, NotificationKind.INFORMATION_REMINDER, NotificationKind.WITHDRAWN})
+_NEEDS_REPLY_BY = frozenset({NotificationKind.INFORMATION_REQUESTED, NotificationKind.INFORMATION_REMINDER, NotificationKind.WITHDRAWN,
+                             NotificationKind.DECISION_REFUSED})  # a refusal: the last day to ask for a review
 _NEEDS_DISPATCH = frozenset({NotificationKind.BADGE_POSTED, NotificationKind.BADGE_FOR_COLLECTION})
 _NEEDS_MISSING = frozenset({NotificationKind.INFORMATION_REQUESTED, NotificationKind.INFORMATION_REMINDER})
 # Emails that carry the applicant's single-use link to send the missing information online.
@@ -271,6 +289,18 @@ def addressee(case: Case) -> str:
     return "applicant"
 
 
+def letter_address(case: Case) -> LetterAddress | None:
+    """Where a letter about the case goes: the organisation's address, or the badge holder's, addressed as the email
+    would be; None without a first line and a valid postcode (staff then phone)."""
+    application = case.application
+    party = application.organisation if application.party is Party.ORG else application.holder
+    address = party.address if party is not None else None
+    if address is None or not address.line1 or not address.postcode or not is_valid_postcode(address.postcode):
+        return None
+    lines = tuple(line for line in (address.line1, address.line2, address.town) if line)
+    return LetterAddress(name=addressee(case), lines=lines, postcode=address.postcode)
+
+
 def compose(
     kind: NotificationKind,
     council: CouncilConfig,
@@ -283,28 +313,28 @@ def compose(
     dispatched_on: date | None = None,
     reply_url: str | None = None,
     templates: Mapping[str, EmailTemplate] | None = None,
-) -> EmailMessage | None:
-    """Build the email for one event on a case, in the council's wording.
+) -> EmailMessage | Letter | None:
+    """Build the email for one event on a case, in the council's wording (a Welsh council's: Welsh, then English).
 
-    Returns None when the application has no contact email address: the council then writes to
-    the applicant by post instead (the caller should record that no email was sent). A kind in
-    COUNCIL_KINDS goes to the council's contact email instead, so it is always built.
+    Returns a Letter with the same subject and text instead when the application has no contact email address, or the
+    applicant asked for post (contact.by_post), and has a postal address (letter_address); None when it has neither (the
+    caller records that nothing was sent). A kind in COUNCIL_KINDS goes to the council's contact email instead, so it is
+    always built as an email.
 
     missing defaults to the case's own missing items; INFORMATION_REQUESTED and INFORMATION_REMINDER
     need at least one, and they and WITHDRAWN need reply_by. DECISION_REFUSED needs at least one
-    reason (a refusal must give reasons). BADGE_POSTED and BADGE_FOR_COLLECTION need badge_numbers
+    reason (a refusal must give reasons) and reply_by (the last day to ask for a review). BADGE_POSTED and BADGE_FOR_COLLECTION need badge_numbers
     and dispatched_on. BADGE_ORDERED and APPROVED_AND_ORDERED need the case's approval (its order says how the badge comes). reply_url is the applicant's single-use link for INFORMATION_REQUESTED and
     INFORMATION_REMINDER (without one the email asks for a reply by email or phone only). templates overrides
     DEFAULT_TEMPLATES kind by kind (default: the council's own wording, its Blue Badge email_templates).
     Raises ValueError when a required input is missing, KeyError for an unknown template placeholder.
     """
     contact = case.application.contact
-    if kind in COUNCIL_KINDS:
-        to = str(council.contact.email)
-    elif contact is None or not contact.email:
+    email = str(contact.email) if contact is not None and contact.email else None
+    address = None if kind in COUNCIL_KINDS or (email and not contact.by_post) else letter_address(case)
+    to = str(council.contact.email) if kind in COUNCIL_KINDS else email  # asked for post with no address: emailed
+    if to is None and address is None:
         return None
-    else:
-        to = str(contact.email)
 
     missing_list = list(missing) or list(case.missing)
     reason_list = [reason.strip() for reason in reasons if reason and reason.strip()]
@@ -327,17 +357,30 @@ def compose(
         "reply_by": format_date(reply_by) if reply_by else "",
         "missing_items": "\n".join(f"- {item.description}" for item in missing_list),
         "reasons": "\n".join(f"- {reason}" for reason in reason_list),
-        "review_days": str(REVIEW_DAYS),
+        "review_days": in_working_days(REVIEW_WORKING_DAYS),
         "badge_numbers": ", ".join(numbers),
         "dispatched_on": format_date(dispatched_on) if dispatched_on else "",
         "reply_url": reply_url or "",
         "reply_online": _reply_online(reply_url, reply_by) if reply_url and kind in REPLY_LINK_KINDS else "",
         "delivery": DELIVERY[approved_order(case).deliver_to] if kind in ORDER_KINDS else "",
+        **MEDIUM_WORDS["letter" if address is not None else "email"],
     }
+    welsh = None
+    if council.in_wales:  # the parts worked out here, in Welsh; the rest as held
+        welsh = fields | {
+            "reply_by": welsh_date(reply_by) if reply_by else "",
+            "dispatched_on": welsh_date(dispatched_on) if dispatched_on else "",
+            "review_days": welsh_working_days(REVIEW_WORKING_DAYS),
+            **WELSH_MEDIUM_WORDS["letter" if address is not None else "email"],
+            "reply_online": welsh_reply_online(reply_url, reply_by) if reply_url and kind in REPLY_LINK_KINDS else "",
+            "delivery": WELSH_DELIVERY[approved_order(case).deliver_to.value] if kind in ORDER_KINDS else "",
+        }
     subject, body = BLUE_BADGE_EMAILS.render(
         kind, fields, settings.email_templates if templates is None else templates,
-        welsh_note=council.in_wales and kind not in COUNCIL_KINDS,
+        welsh_fields=welsh, welsh_overrides=settings.welsh_email_templates,
     )
+    if address is not None:
+        return Letter(address=address, subject=subject, body_text=body)
     return EmailMessage(
         to=to,
         reply_to=str(council.contact.email),

@@ -19,7 +19,8 @@ from __future__ import annotations
 import base64
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import BinaryIO, Protocol
@@ -236,10 +237,9 @@ class _Writer:
     text separately (dozens of writes per badge) and turns an unencodable character into a character reference
     without a word, where this encodes strictly (the text is checked first, so it never fails)."""
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: BinaryIO, depth: int = 0):
         self._stream = stream
-        self._depth = 0
-        self._write(f'<?xml version="1.0" encoding="{ENCODING}"?>')
+        self._depth = depth
 
     def start(self, tag: str) -> None:
         self._write(f"\n{'  ' * self._depth}<{tag}>")
@@ -252,12 +252,70 @@ class _Writer:
     def node(self, node: Node) -> None:
         self._write(_xml(node, self._depth))
 
+    def declaration(self) -> None:
+        self._write(f'<?xml version="1.0" encoding="{ENCODING}"?>')
+
     def finish(self) -> None:
         self._write("\n")
 
     def _write(self, text: str) -> None:
         # ASCII is the same bytes in windows-1252 and encodes several times faster than the charmap codec
         self._stream.write(text.encode("ascii") if text.isascii() else text.encode(ENCODING))
+
+
+class CouncilBlock:
+    """One council's LocalAuthority element, written badge by badge into a stream of its own or the file's: a dispatch
+    fills several side by side (each in its own stream) and joins them into the file in order (``extract_document``).
+    The element is opened at the first badge written, so a council with none is left out."""
+
+    def __init__(self, council: CouncilConfig, batch: PrintBatchType, stream: BinaryIO):
+        self.council, self.batch = council, batch
+        self.written: list[str] = []  # badge numbers, in file order
+        self._out = _Writer(stream, depth=2)  # inside BadgePrintExtract/LocalAuthorities
+        try:
+            self._header: list[Node] | None = _council_header(council)
+            self._problem = ""
+        except Unprintable as problem:  # every badge of the council is reported, each with this reason
+            self._header, self._problem = None, f"the council's details cannot be printed: {problem}"
+
+    def render(self, item: PrintItem) -> Node:
+        """The badge's element, every value checked; Unprintable or BadgeRuleError (nothing written) if it cannot be."""
+        if self._header is None:
+            raise Unprintable(self._problem)
+        return render_badge(item, self.council, self.batch)
+
+    def add(self, badge_number: str, details: Node) -> None:
+        """Write a badge rendered by ``render``."""
+        if not self.written:
+            self._out.start("LocalAuthority")
+            for element in self._header or ():
+                self._out.node(element)
+            self._out.start("Badges")
+        self._out.node(details)
+        self.written.append(badge_number)
+
+    def finish(self) -> None:
+        if self.written:
+            self._out.end("Badges")
+            self._out.end("LocalAuthority")
+
+
+@contextmanager
+def extract_document(stream: BinaryIO, filename: str, re_extract: bool) -> Iterator[PrintBatchType]:
+    """The file's frame around its council blocks (written into ``stream`` inside the block), and its batch type.
+    Raises ValueError for a bad filename (see ``extract_filename``)."""
+    match = FILENAME_PATTERN.match(filename)
+    if match is None:
+        raise ValueError(f"{filename!r} is not an extract filename like BADGEEXTRACT_yyyyMMddHHmmss_<BATCH>.xml")
+    out = _Writer(stream)
+    out.declaration()
+    out.start("BadgePrintExtract")
+    out.node(("Batch", [("Filename", filename), ("ReExtract", "yes" if re_extract else "no")]))
+    out.start("LocalAuthorities")
+    yield PrintBatchType(match.group(1))
+    out.end("LocalAuthorities")
+    out.end("BadgePrintExtract")
+    out.finish()
 
 
 def write_extract(
@@ -272,48 +330,23 @@ def write_extract(
     Each badge is given once (a batch claims each badge once; the XSD refuses a BadgeIdentifier twice). Raises
     ValueError for a bad filename or a council given twice (the caller's mistakes, not the data's).
     """
-    match = FILENAME_PATTERN.match(filename)
-    if match is None:
-        raise ValueError(f"{filename!r} is not an extract filename like BADGEEXTRACT_yyyyMMddHHmmss_<BATCH>.xml")
-    batch = PrintBatchType(match.group(1))
     report = ExtractReport(filename=filename)
     seen_councils: set[str] = set()
-    out = _Writer(stream)
-    out.start("BadgePrintExtract")
-    out.node(("Batch", [("Filename", filename), ("ReExtract", "yes" if re_extract else "no")]))
-    out.start("LocalAuthorities")
-    for council, items in councils:
-        if council.code in seen_councils:
-            raise ValueError(f"council {council.code} is given twice: each council's badges are one group")
-        seen_councils.add(council.code)
-        try:
-            header: list[Node] | None = _council_header(council)
-            council_problem = ""
-        except Unprintable as problem:  # every badge of the council is reported, each with this reason
-            header, council_problem = None, f"the council's details cannot be printed: {problem}"
-        written = 0
-        for item in items:
-            number = item.badge.badge_number
-            try:
-                if header is None:
-                    raise Unprintable(council_problem)
-                details = render_badge(item, council, batch)
-            except (Unprintable, BadgeRuleError) as problem:
-                report.skipped.append(SkippedBadge(council_code=council.code, badge_number=number, reason=str(problem)))
-                continue
-            if not written:  # opened at the first printable badge, so a council with none is left out
-                out.start("LocalAuthority")
-                for element in header:
-                    out.node(element)
-                out.start("Badges")
-            out.node(details)
-            report.written.append(number)
-            written += 1
-        if written:
-            out.end("Badges")
-            out.end("LocalAuthority")
-            report.per_council[council.code] = written
-    out.end("LocalAuthorities")
-    out.end("BadgePrintExtract")
-    out.finish()
+    with extract_document(stream, filename, re_extract) as batch:
+        for council, items in councils:
+            if council.code in seen_councils:
+                raise ValueError(f"council {council.code} is given twice: each council's badges are one group")
+            seen_councils.add(council.code)
+            block = CouncilBlock(council, batch, stream)
+            for item in items:
+                try:
+                    details = block.render(item)
+                except (Unprintable, BadgeRuleError) as problem:
+                    report.skipped.append(SkippedBadge(council_code=council.code, badge_number=item.badge.badge_number, reason=str(problem)))
+                    continue
+                block.add(item.badge.badge_number, details)
+            block.finish()
+            if block.written:
+                report.written += block.written
+                report.per_council[council.code] = len(block.written)
     return report

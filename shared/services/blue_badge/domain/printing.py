@@ -1,17 +1,20 @@
 """Print batches: which ORDERED badges a night's run sent to the supplier, in which file, and how far it got.
 
 A batch moves CLAIMING -> DELIVERED [-> PUSHED] -> COMPLETE, and each step is safe to run again:
-- CLAIMING: badges are taken into the batch (each a conditional write on the badge, a transaction per hundred), so a
-  second run, or another batch, can never take the same badge; the extract is written from exactly the badges taken,
-  as they are taken, and appears in the supplier's folder only once complete. An attempt that dies here leaves no
-  file: the next one reads back the badges already taken and takes the rest (CLAIMED, a batch that had taken every
-  badge before writing, as earlier versions left it, is finished the same way);
+- CLAIMING: badges are taken into the batch PROCESSED, with their audit entries (conditional writes on the badges,
+  a transaction per fifty; where the file must also reach the supplier's own server, they are taken ORDERED and
+  marked once it has), so a second run, or another batch, can never take the same badge; the extract is written
+  from exactly the badges taken, as they are taken, and appears in the supplier's folder only once complete. An
+  attempt that dies here leaves no file: the next one reads back the badges already taken and takes the rest
+  (CLAIMED, a batch that had taken every badge before writing, as earlier versions left it, is finished the same way);
 - DELIVERED: the file is in the supplier's folder. Where the supplier runs its own server (`push_required`,
-  fixed when the batch is made), the file must also reach that server: the badges wait;
+  fixed when the batch is made), the file must also reach that server;
 - PUSHED: the file is on the supplier's own server;
-- then the badges are marked PROCESSED, and COMPLETE: nothing left to do. A re-run of the same batch id does nothing.
-A run that fails part-way is resumed by running it again with the same batch id: the file is never sent
-twice for one batch, and no badge is left PROCESSED without having been in a file the supplier has.
+- then COMPLETE: nothing left to do (a batch an earlier version took, `marked_when_taken` false, has its badges,
+  left ORDERED in the batch until now, marked PROCESSED first). A re-run of the same batch id does nothing.
+A run that fails part-way is resumed by running it again with the same batch id: the file is never sent twice for
+one batch. A PROCESSED badge whose batch is not yet DELIVERED (or PUSHED) is on its way to the printer: it cannot be
+cancelled, and it reaches the supplier when the batch is resumed.
 A batch a dead run left unfinished is resumed by a later run (`unfinished_batch_ids` names it).
 """
 
@@ -69,6 +72,8 @@ class PrintBatch(BaseModel):
     claimed: dict[str, int] = Field(default_factory=dict, description="Badges taken per council")
     written: dict[str, int] = Field(default_factory=dict, description="Badges in the delivered file per council")
     skipped: list[SkippedBadge] = Field(default_factory=list)
+    marked_when_taken: bool = Field(default=False, description="Its badges became PROCESSED in the write that took them "
+                                    "(a batch taken by an earlier version has them marked once the supplier has the file)")
     re_extracts: list[str] = Field(default_factory=list, description="Files sent again on demand (ReExtract yes)")
     pushed: list[PushedFile] = Field(default_factory=list, description="Files on the supplier's own server")
     updated_at: datetime

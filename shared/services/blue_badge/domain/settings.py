@@ -8,12 +8,13 @@ from enum import StrEnum
 
 import json
 from collections.abc import Iterable
-from typing import Annotated
+from typing import Annotated, ClassVar
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, TypeAdapter, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
 from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig, Nation, PostalAddress, ServiceSettings
+from shared.core.domain.formats import Text
 
 from shared.services.blue_badge import SERVICE_KEY
 
@@ -87,6 +88,11 @@ class BlueBadgeSettings(ServiceSettings):
     signpost_url: HttpUrl
     kpi: KpiTargets
     national: NationalApplications | None = Field(default=None, description="The council in the national service's own format")
+    refusal_reasons: tuple[Text, ...] = Field(  # each as a decision's reason is (one line, 200 characters)
+        default=(), max_length=30, description="Standard reasons for a refusal, which caseworkers pick from (they may also type their own)")
+
+    COUNCIL_EDITABLE: ClassVar[tuple[str, ...]] = (
+        *ServiceSettings.COUNCIL_EDITABLE, "badge_fee_pence", "kpi", "signpost_url", "refusal_reasons")
 
     def queued_teams(self) -> list[str]:
         return [self.team]

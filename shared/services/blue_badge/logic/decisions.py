@@ -286,7 +286,7 @@ def review(store: BadgeStore, workflows: Workflows, case_id: str, given: ReviewI
         "outcome": given.outcome, "reasons": given.reasons, "order": given.order if overturning else None, "by": caller.user, "at": now,
     })
     return _complete(store, workflows, case, Stage.REVIEW, given.expected_version, caller, now, "REVIEWED",
-                     {"review": reviewed}, {"outcome": given.outcome.value})
+                     {"review": reviewed}, {"outcome": given.outcome.value}, records=completion_owed(case.application, case.case_id, now))
 
 
 

@@ -28,7 +28,6 @@ from shared.services.blue_badge.domain.completeness import MissingItem, missing_
 from shared.core.domain.council import CouncilConfig, CouncilRegistry
 from shared.core.domain.metrics import APPLICATIONS_RECEIVED, UNKNOWN
 from shared.core.domain.evidence import EvidenceRefused, case_copy_key, case_evidence_prefix, intake_evidence_prefix, refused_keys
-from shared.services.blue_badge.domain.notifications import REVIEW_DAYS
 from shared.services.blue_badge.domain.case import BadgeCase
 from shared.services.blue_badge.domain.national import (
     PULL_SOURCE,
@@ -39,6 +38,7 @@ from shared.services.blue_badge.domain.national import (
     local_authority_codes,
     named_nationally,
     original_key,
+    progress_owed,
     read_national,
     to_application,
 )
@@ -159,11 +159,12 @@ class IntakeService:
             return self._park(payload, named_nationally(refused.reasons) if national else refused.reasons, source)
 
     def accept(self, application: Application, actor: str, note: str | None = None, carried_from_case: str | None = None,
-               original: Any = None) -> IntakeOutcome:
+               original: Any = None, replayed: bool = False) -> IntakeOutcome:
         """Open the case (or find the one this application already became). Its files are copied into the case's
         own folder from the application's intake folder (or, for a replacement, from the case it replaces);
         EvidenceRefused names each key outside those folders or whose file is not there. `original`: the record as the
-        national service sent it, kept in the case's folder beside its files (domain/national.py)."""
+        national service sent it, kept in the case's folder beside its files (domain/national.py). `replayed`: a parked
+        application replayed by staff; a pulled one then owes its national API INPROGRESS (written with the case)."""
         council = self._councils.get(application.council_code)
         if council is None:
             return self._park(application.model_dump(mode="json"), [_unknown_council(application.council_code)], actor)
@@ -191,7 +192,7 @@ class IntakeService:
             after={"stage": case.stage.value, "missing": case.missing_codes, "note": note, **({"national_original": kept} if kept else {})},
         )
         try:
-            store.create(case, audit)
+            store.create(case, audit, records=progress_owed(application, case.case_id, now) if replayed else ())
             status = IntakeStatus.CREATED
         except DuplicateApplication as duplicate:  # a delivery of the same application at the same moment
             case, status = store.get(duplicate.existing_case_id), IntakeStatus.DUPLICATE
@@ -260,7 +261,7 @@ class IntakeService:
             national = is_national_source(parked.source)
             try:
                 outcome = self.accept(application, actor=actor, note=f"replayed from parked application {parked_id}",
-                                      original=payload if national else None)
+                                      original=payload if national else None, replayed=True)
             except EvidenceRefused as refused:
                 reasons = named_nationally(refused.reasons) if national else refused.reasons
             else:
@@ -340,9 +341,6 @@ class IntakeService:
         return IntakeOutcome(status=IntakeStatus.PARKED, council_code=code, parked_id=parked.parked_id, reasons=parked.reasons)
 
 
-DAY_SECONDS = 24 * 3600
-
-
 def parked_id_for(payload: Any) -> str:
     """A parked application's id: the digest of the payload as sent, so parking is the one duplicate-refusing write of
     an application that cannot become a case (an identical re-send finds it; a corrected one is new work)."""
@@ -351,13 +349,9 @@ def parked_id_for(payload: Any) -> str:
 
 
 def workflow_input(case: Case, council: CouncilConfig) -> dict[str, Any]:
-    """What a case workflow execution starts with; the council's settings travel with it."""
-    return {
-        "council_code": case.council_code,
-        "case_id": case.case_id,
-        "information_timeout_seconds": council.information_request_days * DAY_SECONDS,
-        "review_window_seconds": REVIEW_DAYS * DAY_SECONDS,
-    }
+    """What a case workflow execution starts with. Its timed waits (the information wait, the review window) are set
+    by the step before each from the council's working-day calendar, when the wait begins."""
+    return {"council_code": case.council_code, "case_id": case.case_id}
 
 
 def _national_settings(council: CouncilConfig):

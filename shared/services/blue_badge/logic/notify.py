@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from shared.core.adapters.case_store import CaseStore
 from shared.core.adapters.email import EmailSender
+from shared.core.adapters.notify import CouncilChannels
 from shared.core.domain.case import Case, utcnow
 from shared.core.logic.emails import send_and_record
 from shared.core.domain.council import CouncilRegistry
@@ -15,7 +16,7 @@ from shared.services.blue_badge.domain.notifications import REPLY_LINK_KINDS, No
 
 class Notifier:
     def __init__(
-        self, sender: EmailSender, councils: CouncilRegistry, clock: Callable[[], datetime] = utcnow,
+        self, sender: EmailSender | CouncilChannels, councils: CouncilRegistry, clock: Callable[[], datetime] = utcnow,
         reply_links: Callable[[Case, datetime], str | None] | None = None,
     ):
         """reply_links issues the applicant's single-use link for the case's current round (shared.services.blue_badge.logic.reply)."""
@@ -32,4 +33,5 @@ class Notifier:
         reply_url = self._reply_links(case, self._clock()) if self._reply_links and kind in REPLY_LINK_KINDS else None
         message = compose(kind, self._councils.get(case.council_code), case, reply_by=reply_by, reasons=reasons,
                           badge_numbers=badge_numbers, dispatched_on=dispatched_on, reply_url=reply_url)
-        send_and_record(self._sender, store, case, kind, message, "no contact email: write to the applicant by post", self._clock())
+        send_and_record(self._sender, store, case, kind, message,
+                        "no contact email and no postal address we can write to: phone the applicant", self._clock())

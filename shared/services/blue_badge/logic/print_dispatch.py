@@ -2,21 +2,34 @@
 the supplier's folder (and pushed to its own server where it runs one), the badges then marked PROCESSED.
 Each step is safe to repeat (shared.services.blue_badge.domain.printing).
 
-One pass does the work a night needs, at the floor of requests: per council one Query of its print queue, one
-transaction per 100 badges to take them into the batch, the photos read side by side while the file is written
-from the badges the claim returned (never read again), then one transaction per 50 badges marking them PROCESSED
-with their audit entries. Several councils are worked on at once; the file still lists them in order.
+One pass does the work a night needs, at the floor of requests: per council one Query of its print queue, the
+photos read side by side, each badge rendered, then one transaction per 50 badges that takes the printable ones into
+the batch as PROCESSED and leaves the others in the queue with the reason, each with its audit entry (a council's
+credentials reach its own table only, so a transaction never spans councils). Several councils are worked on at
+once, each rendering its part of the file into a spool of its own; the file joins them in council order and reaches
+the supplier's folder only when complete. Nothing is read twice: the file is written from the badges as taken.
+
+Exactly once: a badge is taken by one batch only (conditional writes), and a batch's file is written once (its name
+is reserved; a resumed batch whose file is there takes nothing more). A badge PROCESSED in a batch whose file the
+supplier does not have yet is "at the printer" as an ORDERED badge in a batch was before: it cannot be cancelled,
+and a resumed attempt reads it back from the batch and writes it into the file (or, if it can no longer be printed,
+leaves it ORDERED in the queue with the reason). Where the supplier runs its own server (`push_required`), the
+file can wait there for hours, so its badges are taken ORDERED (unaudited bookkeeping) and marked PROCESSED, with
+their audit entries, once the push lands: one more transaction per council and 50 badges.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import shutil
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from tempfile import SpooledTemporaryFile
 from typing import Any, BinaryIO, Protocol, TypeVar
 
 from shared.core.adapters.case_store import StaleVersion
@@ -31,9 +44,13 @@ from shared.services.blue_badge.adapters.print_store import (
     PrintBatches,
     S3Upload,
 )
-from shared.services.blue_badge.domain.badge import Badge, BadgeStatus, PrintBatchType
+from shared.services.blue_badge.domain.badge import Badge, BadgeRuleError, BadgeStatus, PrintBatchType
 from shared.services.blue_badge.domain.print_extract import (
+    CouncilBlock,
+    Node,
     PrintItem,
+    Unprintable,
+    extract_document,
     extract_filename,
     write_extract,
 )
@@ -52,9 +69,10 @@ logger = logging.getLogger(__name__)
 DISPATCH_ACTOR = "print-dispatch"
 PAGE = 100
 COUNCILS_AT_ONCE = 8  # councils worked on side by side (each waits on its own Queries and transactions)
-PHOTOS_AHEAD = 32  # photo reads in flight or waiting for the file: memory holds at most this many photos
-CLAIMS_PER_TRANSACTION = 100  # DynamoDB's limit of items in a transaction
-MARKS_PER_TRANSACTION = 50  # a badge and its audit entry each
+PHOTOS_AHEAD = 32  # photo reads in flight (a re-sent file: or waiting for the file; memory holds at most this many)
+TAKEN_PER_TRANSACTION = 50  # a badge and its audit entry each: DynamoDB's limit of 100 items in a transaction
+SPOOL_IN_MEMORY = 4 * 2**20  # a council's part of the file beyond this waits on local disk (Lambda's /tmp)
+IN_A_BATCH = (BadgeStatus.ORDERED, BadgeStatus.PROCESSED)  # ORDERED: taken by an earlier version, not yet marked
 
 Result = TypeVar("Result")
 
@@ -87,6 +105,23 @@ class _CouncilBadges:
 
     council: CouncilConfig
     badges: list[tuple[Badge, Any]]
+
+
+@dataclass
+class _CouncilPart:
+    """One council's part of a batch, as the worker that took its badges left it: its block of the file (in a spool
+    of its own until the file takes it), the badges in that block, and those it could not print."""
+
+    council: CouncilConfig
+    spool: SpooledTemporaryFile
+    block: CouncilBlock
+    taken: list[Badge] = field(default_factory=list)
+    skipped: list[SkippedBadge] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, council: CouncilConfig, batch_type: PrintBatchType) -> _CouncilPart:
+        spool = SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        return cls(council, spool, CouncilBlock(council, batch_type, spool))  # type: ignore[arg-type]
 
 
 def _pages(fetch: Callable[..., tuple[list[Any], str | None]], *args: Any) -> Iterator[list[Any]]:
@@ -143,75 +178,139 @@ def _advance(desk: PrintDesk, batch: PrintBatch, now: Callable[[], datetime], re
     """`resuming`: an earlier attempt may have taken badges into the batch, so they are read back as well."""
     with ThreadPoolExecutor(COUNCILS_AT_ONCE) as councils, ThreadPoolExecutor(PHOTOS_AHEAD) as photos:
         pools = _Pools(councils, photos)
-        taken: dict[str, list[Badge]] | None = None  # the badges in the delivered file, as this attempt wrote them
         if batch.status in (BatchStatus.CLAIMING, BatchStatus.CLAIMED):
-            batch, taken = _claim_and_deliver(desk, pools, batch, now, resuming)
+            batch = _take_and_deliver(desk, pools, batch, now, resuming)
         if batch.ready_to_mark:
-            batch = _mark_processed(desk, pools, batch, now, taken)
+            batch = _mark_processed(desk, pools, batch, now)
     return batch
 
 
-def _claim_and_deliver(desk: PrintDesk, pools: _Pools, batch: PrintBatch, now: Callable[[], datetime],
-                       resuming: bool) -> tuple[PrintBatch, dict[str, list[Badge]] | None]:
-    """Take every ORDERED badge of the batch type that no batch has taken (conditional writes: a badge is taken by one
-    batch only) and write the extract from them as they are taken, into the supplier's folder. The file appears only
-    when complete, after the badges it could not carry left the batch (with the reason), so that the badges left in the
-    batch are exactly those in the file. A resumed batch whose file is there already takes nothing more."""
+def _take_and_deliver(desk: PrintDesk, pools: _Pools, batch: PrintBatch, now: Callable[[], datetime], resuming: bool) -> PrintBatch:
+    """Take every printable ORDERED badge of the batch type that no batch has taken (PROCESSED, or ORDERED in the batch
+    until a push lands: _taken), and write the extract from them as they are taken, into the supplier's folder; a
+    badge that cannot be printed stays in the queue with the reason. The file appears only when complete, holding exactly the badges in the batch. A resumed batch takes
+    the badges an earlier attempt took as well; one whose file is there already takes nothing more."""
     key = SUPPLIER_OUTBOX + batch.filename
     if resuming and desk.exists(key):  # an earlier attempt delivered it and stopped before recording that
         claimed = {code: len(badges) for code, badges in _batch_badges(desk, pools, batch, lambda status: True).items()}
         delivered = batch.moved_to(BatchStatus.DELIVERED, now(), claimed=claimed)
         desk.batches.save(delivered, batch.version)
-        return delivered, None
+        return delivered
 
-    def take(council: CouncilConfig) -> _CouncilBadges:
+    def take(council: CouncilConfig) -> _CouncilPart:
         store = desk.store_for(council.code)
-        badges = _read_all(store.batch_badges, batch.batch_id, BadgeStatus.ORDERED.__eq__) if resuming else []
-        for page in _pages(store.print_queue, batch.batch_type):
-            for chunk in _chunks(page, CLAIMS_PER_TRANSACTION):
-                badges += _claim(store, batch, chunk, now())
-        return _CouncilBadges(council, _with_letter_addresses(store, badges))
+        part = _CouncilPart.open(council, batch.batch_type)
+        earlier = _read_all(store.batch_badges, batch.batch_id, IN_A_BATCH.__contains__) if resuming else []
+        queued = (chunk for page in _pages(store.print_queue, batch.batch_type) for chunk in _chunks(page, TAKEN_PER_TRANSACTION))
+        for chunk in itertools.chain(_chunks(earlier, TAKEN_PER_TRANSACTION), queued):
+            _take(desk, pools, store, batch, part, chunk, now())
+        part.block.finish()
+        return part
 
-    taken: dict[str, list[Badge]] = {}
-
-    def remember(found: Iterator[_CouncilBadges]) -> Iterator[_CouncilBadges]:
-        for council_badges in found:
-            if council_badges.badges:
-                taken[council_badges.council.code] = [badge for badge, _ in council_badges.badges]
-            yield council_badges
-
-    found = remember(_in_order(pools.councils, take, desk.councils))
-    first = next((council_badges for council_badges in found if council_badges.badges), None)
-    if first is None:  # nothing to print: no file
+    claimed: dict[str, int] = {}
+    written: dict[str, int] = {}
+    skipped: list[SkippedBadge] = []
+    with ExitStack() as delivery:
+        upload: S3Upload | None = None
+        for part in _in_order(pools.councils, take, desk.councils):
+            with part.spool:
+                if not (part.taken or part.skipped):
+                    continue
+                if upload is None:  # the first council with anything: the file is made (even if nothing in it prints)
+                    upload = delivery.enter_context(desk.open_upload(key))
+                    delivery.enter_context(extract_document(upload, batch.filename, False))
+                part.spool.seek(0)
+                shutil.copyfileobj(part.spool, upload)
+            claimed[part.council.code] = len(part.taken) + len(part.skipped)
+            if part.taken:
+                written[part.council.code] = len(part.taken)
+            skipped += part.skipped
+    if upload is None:  # nothing to print: no file
         complete = batch.moved_to(BatchStatus.COMPLETE, now(), claimed={})
         desk.batches.save(complete, batch.version)
-        return complete, None
-    with desk.open_upload(key) as upload:
-        report = write_extract(upload, batch.filename, False, _with_photos(desk, pools, itertools.chain([first], found)))
-        _release(desk, batch, report.skipped, now())
-    skipped = {item.badge_number for item in report.skipped}
-    delivered = batch.moved_to(BatchStatus.DELIVERED, now(), claimed={code: len(badges) for code, badges in taken.items()},
-                               skipped=report.skipped)
+        return complete
+    delivered = batch.moved_to(BatchStatus.DELIVERED, now(), claimed=claimed, written=written, skipped=skipped,
+                                 marked_when_taken=not batch.push_required)
     desk.batches.save(delivered, batch.version)
-    return delivered, {code: [badge for badge in badges if badge.badge_number not in skipped] for code, badges in taken.items()}
+    return delivered
 
 
-def _claim(store: BadgeStore, batch: PrintBatch, chunk: list[Badge], now: datetime) -> list[Badge]:
-    """The chunk's badges taken into the batch (one transaction; if any changed meanwhile, badge by badge), as written."""
-    taken = [badge.model_copy(update={"batch_id": batch.batch_id, "version": badge.version + 1, "updated_at": now}) for badge in chunk]
+def _take(desk: PrintDesk, pools: _Pools, store: BadgeStore, batch: PrintBatch, part: _CouncilPart, chunk: list[Badge],
+          at: datetime) -> None:
+    """Render the chunk's badges (photos read side by side), then in one transaction take the printable ones into the
+    batch PROCESSED and leave the others in the queue with the reason, each with its audit entry; then write into
+    the council's block the badges whose write held (one changed meanwhile is left as it is)."""
+    photos = _photo_reads(desk, pools, chunk)
+    letter_addresses = _letter_addresses(store, chunk)
+    printable: list[tuple[Badge, Node, bool]] = []  # with whether it is taken by this chunk's write
+    unprintable: dict[str, str] = {}
+    changes: list[tuple[Badge, int, AuditEntry | None]] = []
+    for badge, photo in zip(chunk, photos, strict=True):
+        item = PrintItem(badge=badge, photo=photo.result() if photo else None,
+                         letter_address=letter_addresses.get(badge.case_id) if badge.organisation_name is not None else None)
+        try:
+            details = part.block.render(item)
+        except (Unprintable, BadgeRuleError) as problem:
+            unprintable[badge.badge_number] = str(problem)
+            changes.append(_left_in_queue(badge, batch, str(problem), at))
+            continue
+        # (one an earlier attempt took needs no write, unless it was left ORDERED by an earlier version)
+        write = badge.batch_id != batch.batch_id or (badge.status is BadgeStatus.ORDERED and not batch.push_required)
+        if write:
+            changes.append(_taken(badge, batch, at))
+        printable.append((badge, details, write))
+    held = _save_each(store, changes)
+    for badge, details, write in printable:
+        if not write or badge.badge_number in held:
+            part.block.add(badge.badge_number, details)
+            part.taken.append(badge)
+    part.skipped += [SkippedBadge(council_code=part.council.code, badge_number=number, reason=reason)
+                     for number, reason in unprintable.items() if number in held]
+
+
+def _taken(badge: Badge, batch: PrintBatch, at: datetime) -> tuple[Badge, int, AuditEntry | None]:
+    """The badge in the batch, PROCESSED with its audit entry. Where the supplier runs its own server, a file can wait
+    there for hours (retries, a changed host key): its badges stay ORDERED in the batch, unaudited bookkeeping, until
+    the push lands, and are marked then (_mark_processed), so PROCESSED always means the supplier has the file."""
+    if batch.push_required and badge.status is BadgeStatus.ORDERED and badge.batch_id is None:
+        return badge.model_copy(update={"batch_id": batch.batch_id, "print_problem": None, "version": badge.version + 1,
+                                        "updated_at": at}), badge.version, None
+    processed = badge.moved_to(BadgeStatus.PROCESSED, at, at.date(), print_problem=None, batch_id=batch.batch_id)
+    return processed, badge.version, AuditEntry(
+        case_id=badge.case_id, at=at, actor=DISPATCH_ACTOR, action="BADGE_PROCESSED",
+        before={"badge": badge.badge_number, "status": badge.status.value},
+        after={"status": BadgeStatus.PROCESSED.value, "batch": batch.batch_id, "file": batch.filename})
+
+
+def _left_in_queue(badge: Badge, batch: PrintBatch, reason: str, at: datetime) -> tuple[Badge, int, AuditEntry | None]:
+    """A badge that cannot be printed waits, ORDERED, with the reason for a caseworker. One an earlier attempt took
+    into this batch leaves it again: its file was never delivered, so it never reached the printer."""
+    released = badge.model_copy(update={"status": BadgeStatus.ORDERED, "batch_id": None, "print_problem": reason,
+                                         "version": badge.version + 1, "updated_at": at})
+    return released, badge.version, AuditEntry(
+        case_id=badge.case_id, at=at, actor=DISPATCH_ACTOR, action="PRINT_SKIPPED",
+        after={"badge": badge.badge_number, "batch": batch.batch_id, "reason": reason})
+
+
+def _save_each(store: BadgeStore, changes: list[tuple[Badge, int, AuditEntry | None]]) -> set[str]:
+    """The changes in one transaction (each on condition of the version read, with its audit entry); if any badge
+    changed meanwhile (cancelled, or taken by another run), the others one by one. The badge numbers saved."""
+    if not changes:
+        return set()
     try:
-        store.save_badges([(badge, badge.version - 1) for badge in taken])
-        return taken
+        store.save_badges([(badge, version) for badge, version, _ in changes], [audit for _, _, audit in changes if audit])
+        return {badge.badge_number for badge, _, _ in changes}
     except StaleVersion:
         pass
-    kept = []
-    for badge in taken:
+    held = set()
+    for badge, version, audit in changes:
         try:
-            store.put_badge(badge, badge.version - 1)
+            store.save_badges([(badge, version)], [audit] if audit else [])
         except StaleVersion:
-            continue  # changed since the queue was read (cancelled, or taken by another run)
-        kept.append(badge)
-    return kept
+            logger.warning("badge %s changed while its batch was sent; left as it is", badge.badge_number)
+            continue
+        held.add(badge.badge_number)
+    return held
 
 
 def _read_all(fetch: Callable[..., tuple[list[Badge], str | None]], batch_id: str, wanted: Callable[[BadgeStatus], bool]) -> list[Badge]:
@@ -226,16 +325,34 @@ def _batch_badges(desk: PrintDesk, pools: _Pools, batch: PrintBatch, wanted: Cal
     return {code: badges for code, badges in _in_order(pools.councils, read, desk.councils) if badges}
 
 
-def _with_letter_addresses(store: BadgeStore, badges: list[Badge]) -> list[tuple[Badge, Any]]:
-    """Each badge with where an organisation's letter goes (its application's organisation address; a person's
-    letter goes to the holder's address on the badge): one GetItem per organisation case."""
+def _letter_addresses(store: BadgeStore, badges: list[Badge]) -> dict[str, Any]:
+    """Where an organisation's letter goes, by case (its application's organisation address; a person's letter goes
+    to the holder's address on the badge): one GetItem per organisation case."""
     addresses: dict[str, Any] = {}
     for badge in badges:
         if badge.organisation_name is not None and badge.case_id not in addresses:
             case = store.get(badge.case_id)
             organisation = case.application.organisation if case else None
             addresses[badge.case_id] = organisation.address if organisation else None
+    return addresses
+
+
+def _with_letter_addresses(store: BadgeStore, badges: list[Badge]) -> list[tuple[Badge, Any]]:
+    addresses = _letter_addresses(store, badges)
     return [(badge, addresses.get(badge.case_id) if badge.organisation_name is not None else None) for badge in badges]
+
+
+def _photo_reads(desk: PrintDesk, pools: _Pools, badges: list[Badge]) -> list[Future[bytes | None] | None]:
+    """Each badge's photo read, side by side (None: a badge without a photo key); consecutive badges of one case
+    naming the same photo share one read."""
+    reads: list[Future[bytes | None] | None] = []
+    last_key, last_read = None, None
+    for badge in badges:
+        key = (badge.council_code, badge.case_id, badge.photo_key)  # the read checks the key is the case's own
+        if badge.photo_key is not None and key != last_key:
+            last_key, last_read = key, pools.photos.submit(_photo, desk, badge)
+        reads.append(last_read if badge.photo_key is not None else None)
+    return reads
 
 
 def _with_photos(desk: PrintDesk, pools: _Pools, councils: Iterator[_CouncilBadges]) -> Iterator[tuple[CouncilConfig, Iterator[PrintItem]]]:
@@ -272,51 +389,26 @@ def _photo(desk: PrintDesk, badge: Badge) -> bytes | None:
     return desk.photos_for(badge.council_code).get(badge.photo_key)
 
 
-def _release(desk: PrintDesk, batch: PrintBatch, skipped: list[SkippedBadge], now: datetime) -> None:
-    """A badge that cannot be printed leaves the batch and waits, ORDERED, with the reason for a caseworker."""
-    for item in skipped:
-        store = desk.store_for(item.council_code)
-        badge = store.get_badge(item.badge_number)
-        if badge is None or badge.batch_id != batch.batch_id:
-            continue
-        released = badge.model_copy(update={"batch_id": None, "print_problem": item.reason, "version": badge.version + 1, "updated_at": now})
-        store.save_badge(released, badge.version, AuditEntry(
-            case_id=badge.case_id, at=now, actor=DISPATCH_ACTOR, action="PRINT_SKIPPED",
-            after={"badge": badge.badge_number, "batch": batch.batch_id, "reason": item.reason}))
+def _mark_processed(desk: PrintDesk, pools: _Pools, batch: PrintBatch, now: Callable[[], datetime]) -> PrintBatch:
+    """Finish a batch whose file the supplier has: COMPLETE. Its badges became PROCESSED as they were taken; those of a
+    pushed batch (left ORDERED in the batch until the supplier's server had the file), of a batch an earlier version
+    of the dispatch took, or whose delivery was found rather than recorded, are read back and marked, each with its
+    audit entry."""
+    written = batch.written
+    if not batch.marked_when_taken:
+        in_batch = _batch_badges(desk, pools, batch, IN_A_BATCH.__contains__)
 
+        def mark(badges: list[Badge]) -> None:
+            store = desk.store_for(badges[0].council_code)
+            for chunk in _chunks([badge for badge in badges if badge.status is BadgeStatus.ORDERED], TAKEN_PER_TRANSACTION):
+                at = now()
+                _save_each(store, [_taken(badge, batch, at) for badge in chunk])
 
-def _mark_processed(desk: PrintDesk, pools: _Pools, batch: PrintBatch, now: Callable[[], datetime],
-                    taken: dict[str, list[Badge]] | None) -> PrintBatch:
-    """Mark the badges in the delivered file PROCESSED, each with its audit entry, 50 to a transaction: the badges this
-    attempt took and wrote, or (a batch resumed later: after its push, or after a failure) the batch's badges read back."""
-    if taken is None:
-        taken = _batch_badges(desk, pools, batch, lambda status: status in (BadgeStatus.ORDERED, BadgeStatus.PROCESSED))
-
-    def mark(badges: list[Badge]) -> None:
-        store = desk.store_for(badges[0].council_code)
-        for chunk in _chunks([badge for badge in badges if badge.status is BadgeStatus.ORDERED], MARKS_PER_TRANSACTION):
-            _mark(store, batch, chunk, now())  # (already PROCESSED: marked by an earlier attempt)
-
-    list(pools.councils.map(mark, taken.values()))  # list(): raise the first failure here
-    updated = batch.moved_to(BatchStatus.COMPLETE, now(), written={code: len(badges) for code, badges in taken.items()})
+        list(pools.councils.map(mark, in_batch.values()))  # list(): raise the first failure here
+        written = {code: len(badges) for code, badges in in_batch.items()}
+    updated = batch.moved_to(BatchStatus.COMPLETE, now(), written=written)
     desk.batches.save(updated, batch.version)
     return updated
-
-
-def _mark(store: BadgeStore, batch: PrintBatch, chunk: list[Badge], at: datetime) -> None:
-    changes = [(badge.moved_to(BadgeStatus.PROCESSED, at, at.date(), print_problem=None), badge.version) for badge in chunk]
-    audits = [AuditEntry(case_id=badge.case_id, at=at, actor=DISPATCH_ACTOR, action="BADGE_PROCESSED",
-                         before={"badge": badge.badge_number, "status": badge.status.value},
-                         after={"status": BadgeStatus.PROCESSED.value, "batch": batch.batch_id, "file": batch.filename})
-              for badge in chunk]
-    try:
-        store.save_badges(changes, audits)
-    except StaleVersion:  # one was changed meanwhile: the others, one by one
-        for change, audit in zip(changes, audits, strict=True):
-            try:
-                store.save_badges([change], [audit])
-            except StaleVersion:
-                logger.warning("badge %s changed while its batch was sent; left as it is", change[0].badge_number)
 
 
 def summary(batch: PrintBatch) -> dict[str, Any]:

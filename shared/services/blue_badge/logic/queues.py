@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.core.adapters.case_store import CaseStore, QueueFilter, QueueOrder
-from shared.core.domain.council import TEAM_KEY_PATTERN
+from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig
+from shared.core.domain.working_days import first_day_within
 from shared.services.blue_badge.domain.application import ApplicationType, EligibilityCode
 from shared.services.blue_badge.domain.case import Stage
 from shared.resources import Role
@@ -31,7 +32,7 @@ class QueueQuery(BaseModel):
     route: EligibilityCode | None = None
     assignee: str | None = Field(default=None, max_length=254)
     team: str | None = Field(default=None, pattern=TEAM_KEY_PATTERN, description="With a stage: that team's cases at it")
-    older_than_days: int | None = Field(default=None, ge=0, le=3650)
+    older_than_days: int | None = Field(default=None, ge=0, le=3650, description="Working days, as a case's age counts them")
     min_priority: int | None = Field(default=None, ge=0, le=100)
     sort: QueueOrder = QueueOrder.OLDEST
 
@@ -42,9 +43,10 @@ class QueueNotAllowed(ValueError):
         self.field = field
 
 
-def queue_filter(query: QueueQuery, caller: Caller, now: datetime) -> QueueFilter:
+def queue_filter(query: QueueQuery, caller: Caller, council: CouncilConfig, now: datetime) -> QueueFilter:
     """What the caller's queue Query may hold: assessors see only the cases referred to them (by default
-    those waiting for their assessment); everyone else names a stage or an assignee ('me' for themselves)."""
+    those waiting for their assessment); everyone else names a stage or an assignee ('me' for themselves).
+    `older_than_days` counts working days of the council's nation, as the queue's "N working days old" does."""
     referred_to = caller.user if not caller.has_any(*EDITING_ROLES, Role.READ_ONLY) else None
     stage = query.stage or (Stage.ASSESSMENT if referred_to else None)
     if stage is None and not query.assignee:
@@ -55,9 +57,14 @@ def queue_filter(query: QueueQuery, caller: Caller, now: datetime) -> QueueFilte
     return QueueFilter(
         stage=stage, filters={name: value.value for name, value in (("application_type", query.application_type), ("route", query.route)) if value},
         assignee=assignee, referred_to=referred_to, team=query.team or None,
-        received_before=now - timedelta(days=query.older_than_days) if query.older_than_days is not None else None,
+        received_before=received_before(query.older_than_days, council, now) if query.older_than_days is not None else None,
         min_priority=query.min_priority, order=query.sort,
     )
+
+
+def received_before(older_than_days: int, council: CouncilConfig, now: datetime) -> datetime:
+    """Cases received before this moment are more than `older_than_days` working days old (their UTC day, as case age)."""
+    return datetime.combine(first_day_within(now.astimezone(UTC).date(), older_than_days, council.nation), time.min, UTC)
 
 
 def stage_counts(store: CaseStore) -> list[tuple[Stage, int]]:

@@ -25,6 +25,9 @@ WAIT_STATE_FOR_STAGE: dict[Stage, str] = {
     Stage.REVIEW: "Review",
 }
 
+# A refusal's wait is timed by the state before it, which reads what is left of the review window from the case.
+REVIEW_DEADLINE = "ReviewDeadline"
+
 
 def resume_at(case: Case, council: CouncilConfig) -> str | None:
     """The workflow state a restart begins at, from what the case records (None: from the start, OpenCase).
@@ -43,13 +46,15 @@ def resume_at(case: Case, council: CouncilConfig) -> str | None:
         case Stage.DECISION if decided is DecisionOutcome.APPROVE:
             return "CancelBadge" if cancellation else _order_or_payment(case, council)
         case Stage.DECISION if decided is DecisionOutcome.REFUSE:
-            return "CloseRefused" if cancellation else "Refused"
+            return "CloseRefused" if cancellation else REVIEW_DEADLINE
         case Stage.REVIEW if reviewed is ReviewOutcome.OVERTURN:
             return _order_or_payment(case, council)
         case Stage.REVIEW if reviewed is ReviewOutcome.UPHOLD:
             return "UpholdRefusal"
         case Stage.AWAITING_PAYMENT:
             return _order_or_payment(case, council)
+        case Stage.REFUSED:
+            return REVIEW_DEADLINE
     return WAIT_STATE_FOR_STAGE[case.stage]
 
 

@@ -16,6 +16,7 @@ from shared.core.logic.recovery import RUNNING
 from shared.core.logic.steps import InvalidStep
 from shared.core.logic.tenancy import Caller
 from shared.services.blue_badge.domain.case import WITHDRAWABLE_STAGES, Stage
+from shared.services.blue_badge.domain.national import completion_owed
 
 WITHDRAWN_BY_STAFF = "CASE_WITHDRAWN"
 
@@ -44,7 +45,7 @@ def withdraw_case(store: CaseStore, workflows: Workflows, case_id: str, given: W
     withdrawn = case.changed(now, stage=Stage.WITHDRAWN, task_token=None, assignee=None, needs_attention=None)
     audit = AuditEntry(case_id=case_id, at=now, actor=caller.actor, action=WITHDRAWN_BY_STAFF,
                        before={"stage": case.stage.value}, after={"stage": Stage.WITHDRAWN.value, "reason": given.reason})
-    store.save(withdrawn, expected_version=given.expected_version, audit=audit)
+    store.save(withdrawn, expected_version=given.expected_version, audit=audit, records=completion_owed(case.application, case_id, now))
     _stop(workflows, case, caller.actor)  # after the save: a workflow stopped for a case left open would strand it
     return withdrawn
 

@@ -5,7 +5,8 @@ Each step is safe to repeat: a retried task finds the case already changed and c
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from shared.services.blue_badge.adapters.badge_numbers import BadgeNumbers
 from shared.services.blue_badge.adapters.badge_store import BadgeStore, badges_of
@@ -13,19 +14,22 @@ from shared.core.adapters.case_store import CaseStore
 from shared.services.blue_badge.domain.application import ApplicationType
 from shared.services.blue_badge.domain.badge import BadgeStatus, batch_type
 from shared.core.domain.case import AuditEntry, Case
-from shared.services.blue_badge.domain.case import Stage, approved_order
+from shared.core.domain.records import CaseRecord
+from shared.services.blue_badge.domain.case import Stage, approved_order, review_due
 from shared.core.domain.council import CouncilConfig
+from shared.core.domain.working_days import end_of_day, working_days_later
 from shared.services.blue_badge.domain.notifications import APPROVING_STAGES, NotificationKind, approval_email, ordered_email
 from shared.services.blue_badge.domain.ordering import badge_terms, fee_due, new_badges, stage_after_screening
+from shared.services.blue_badge.domain.national import completion_owed
 from shared.services.blue_badge.domain.pip import route_reason
 from shared.services.blue_badge.logic.notify import Notifier
 from shared.core.logic.workflow_steps import WORKFLOW_ACTOR, CaseNotFound, load_case as _load
 
-def _move(store: CaseStore, case: Case, stage: Stage, now: datetime) -> Case:
+def _move(store: CaseStore, case: Case, stage: Stage, now: datetime, records: Sequence[CaseRecord] = ()) -> Case:
     moved = case.moved_to(stage, now)
     audit = AuditEntry(case_id=case.case_id, at=now, actor=WORKFLOW_ACTOR, action="STAGE_CHANGED",
                        before={"stage": case.stage.value}, after={"stage": stage.value})
-    store.save(moved, expected_version=case.version, audit=audit)
+    store.save(moved, expected_version=case.version, audit=audit, records=records)
     return moved
 
 
@@ -39,15 +43,35 @@ def open_case(store: CaseStore, notifier: Notifier, case_id: str, now: datetime)
     return opened
 
 
+def seconds_until(moment: datetime, now: datetime) -> int:
+    """A wait's timeout: whole seconds to `moment`, at least 1 (Step Functions refuses 0; a window that has closed
+    times out at once)."""
+    return max(1, int((moment - now).total_seconds()))
+
+
+def information_deadline(council: CouncilConfig, now: datetime) -> datetime:
+    """When missing information asked for now is due: the council's information_request_days working days of its
+    nation later, at the same time of day. The step before the wait sets it (the wait's timeout is the seconds to it)."""
+    return working_days_later(now, council.information_request_days, council.nation)
+
+
+def review_window_closes(store: CaseStore, council: CouncilConfig, case_id: str) -> datetime:
+    """When the refusal's review window closes: the end of its last working day (counted from the refusal, so a
+    restarted workflow waits only for what is left of it)."""
+    case = _load(store, case_id)
+    if case.decision is None:
+        raise ValueError(f"case {case_id} has no decision to review")
+    return end_of_day(review_due(case.decision.at, council.nation), UTC)
+
+
 def request_information(
-    store: CaseStore, notifier: Notifier, case_id: str, task_token: str, timeout_seconds: int, now: datetime
+    store: CaseStore, notifier: Notifier, case_id: str, task_token: str, due: datetime, now: datetime
 ) -> Case:
     """Record that the workflow waits for the missing items (with the token that resumes it and the date
-    due), and ask the applicant for each of them."""
+    due, set by the step before: information_deadline), and ask the applicant for each of them."""
     case = _load(store, case_id)
     if case.stage is not Stage.AWAITING_INFORMATION:
         raise ValueError(f"case {case_id} is at {case.stage.value}, not waiting for information")
-    due = now + timedelta(seconds=timeout_seconds)
     waiting = case.changed(now, task_token=task_token, information_due=due, reminder_sent_at=None)
     audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="INFORMATION_REQUESTED",
                        after={"missing": case.missing_codes, "due": due.isoformat()})
@@ -69,7 +93,7 @@ def withdraw(store: CaseStore, notifier: Notifier, case_id: str, now: datetime) 
     case = _load(store, case_id)
     if case.stage is Stage.WITHDRAWN:
         return case
-    withdrawn = _move(store, case, Stage.WITHDRAWN, now)
+    withdrawn = _move(store, case, Stage.WITHDRAWN, now, records=completion_owed(case.application, case_id, now))
     notifier.notify(store, withdrawn, NotificationKind.WITHDRAWN, reply_by=(case.information_due or now).date())
     return withdrawn
 
@@ -79,8 +103,10 @@ def screen(store: CaseStore, case_id: str) -> Stage:
     return stage_after_screening(_load(store, case_id).application)
 
 
-def wait_for_people(store: CaseStore, notifier: Notifier, case_id: str, stage: Stage, task_token: str, now: datetime) -> Case:
-    """Move the case to a stage where a person acts, and keep the token that resumes the workflow.
+def wait_for_people(store: CaseStore, notifier: Notifier, council: CouncilConfig, case_id: str, stage: Stage, task_token: str,
+                    now: datetime) -> Case:
+    """Move the case to a stage where a person acts, and keep the token that resumes the workflow. A refusal records
+    the last day a review may be asked for (review_due, in the council's working days).
 
     A retried task finds the case at the stage already and only renews the token (and emails nobody twice).
     """
@@ -90,12 +116,17 @@ def wait_for_people(store: CaseStore, notifier: Notifier, case_id: str, stage: S
         case.moved_to(stage, now)  # refuses a move the stage table does not allow
     # A renewed wait (after an escalation) keeps its flag: the team leader has still to see to it.
     routed = {"route_reason": route_reason(case.application)} if arriving and case.stage is Stage.SCREENING else {}
-    waiting = case.changed(now, stage=stage, task_token=task_token, needs_attention=None if arriving else case.needs_attention, **routed)
+    refused = stage is Stage.REFUSED and case.decision is not None
+    window = {"review_due": review_due(case.decision.at, council.nation)} if refused else {}
+    waiting = case.changed(now, stage=stage, task_token=task_token, needs_attention=None if arriving else case.needs_attention,
+                           **routed, **window)
     audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="STAGE_CHANGED" if arriving else "TASK_RENEWED",
-                       before={"stage": case.stage.value}, after={"stage": stage.value} | {name: words for name, words in routed.items() if words})
+                       before={"stage": case.stage.value},
+                       after={"stage": stage.value} | {name: words for name, words in routed.items() if words}
+                       | {name: day.isoformat() for name, day in window.items()})
     store.save(waiting, expected_version=case.version, audit=audit)
-    if arriving and stage is Stage.REFUSED and case.application.application_type is not ApplicationType.CANCEL:
-        notifier.notify(store, waiting, NotificationKind.DECISION_REFUSED, reasons=case.decision.reasons if case.decision else ())
+    if arriving and refused and case.application.application_type is not ApplicationType.CANCEL:
+        notifier.notify(store, waiting, NotificationKind.DECISION_REFUSED, reasons=case.decision.reasons, reply_by=waiting.review_due)
     return waiting
 
 

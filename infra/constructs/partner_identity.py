@@ -1,0 +1,74 @@
+"""The partner professionals' own user pool (Family Front Door portal), apart from staff's: a partner token carries no
+council group and is never accepted where staff sign in, and the staff pool's groups grant nothing here.
+
+Self-registration is open, but the pre-sign-up trigger (functions/partner_sign_up) admits only an email whose domain is
+on the chosen council's allow-list; the council is an immutable custom attribute set at sign-up. Email verification
+by code, TOTP MFA required, threat protection as for staff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from infra.constructs.api import sign_in_client
+from shared.resources import PARTNER_COUNCIL_ATTRIBUTE, PARTNER_USER_POOL_CLIENT_NAME, PARTNER_USER_POOL_NAME
+
+# What the web function may do to partner accounts: the account check, and a council admin's suspend and re-enable.
+PARTNER_ADMIN_ACTIONS = ("cognito-idp:AdminGetUser", "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser")
+
+
+class PartnerIdentity(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, sign_up_trigger: lambda_.IFunction,
+                 administered_by: Sequence[iam.IRole]) -> None:
+        super().__init__(scope, construct_id)
+        self.user_pool = cognito.UserPool(
+            self,
+            "UserPool",
+            user_pool_name=PARTNER_USER_POOL_NAME,
+            self_sign_up_enabled=True,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            user_verification=cognito.UserVerificationConfig(
+                email_subject="Your Family Front Door portal code",
+                email_body="Your code to finish registering for the Family Front Door portal is {####}. "
+                           "If you did not register, you can ignore this email.",
+                email_style=cognito.VerificationEmailStyle.CODE,
+            ),
+            standard_attributes=cognito.StandardAttributes(
+                email=cognito.StandardAttribute(required=True, mutable=True),
+                fullname=cognito.StandardAttribute(required=True, mutable=True),
+            ),
+            # Set once at sign-up and checked there by the trigger: a partner cannot move themselves to another council.
+            custom_attributes={PARTNER_COUNCIL_ATTRIBUTE: cognito.StringAttribute(min_len=3, max_len=10, mutable=False)},
+            password_policy=cognito.PasswordPolicy(
+                min_length=12, require_lowercase=True, require_uppercase=True, require_digits=True, require_symbols=True,
+                temp_password_validity=Duration.days(3),
+            ),
+            mfa=cognito.Mfa.REQUIRED,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            # Partners write about children at risk: compromised-credential and adaptive-authentication checks, as for staff.
+            feature_plan=cognito.FeaturePlan.PLUS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.user_pool.add_trigger(cognito.UserPoolOperation.PRE_SIGN_UP, sign_up_trigger)
+
+        attributes = cognito.ClientAttributes().with_standard_attributes(email=True, fullname=True)
+        self.client = sign_in_client(
+            self.user_pool,
+            "PortalClient",
+            PARTNER_USER_POOL_CLIENT_NAME,
+            # The council is written at sign-up only (the attribute is immutable) and read into the ID token.
+            read_attributes=attributes.with_standard_attributes(email_verified=True).with_custom_attributes(PARTNER_COUNCIL_ATTRIBUTE),
+            write_attributes=attributes.with_custom_attributes(PARTNER_COUNCIL_ATTRIBUTE),
+        )
+        for role in administered_by:
+            role.add_to_principal_policy(iam.PolicyStatement(actions=list(PARTNER_ADMIN_ACTIONS), resources=[self.user_pool.user_pool_arn]))

@@ -1,0 +1,1 @@
+"""The Family Front Door's own adapters."""

@@ -1,0 +1,1 @@
+"""The Family Front Door domain: pure, no AWS imports."""

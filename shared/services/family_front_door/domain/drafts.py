@@ -1,0 +1,69 @@
+"""A partner's part-completed form, kept server-side so they can come back to it (per partner: no one else opens it).
+
+The draft's id is the case id the submission will have (shared.core.domain.case.new_case_id), so a document attached
+to the draft is uploaded straight into the case's own evidence folder and is already where the team finds it once the
+form is sent. Drafts nobody touches for DRAFT_LIFETIME are deleted by the table's TTL (the files by the folder's).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.core.domain.case import CASE_ID_PATTERN
+from shared.core.domain.evidence import case_evidence_prefix
+from shared.core.domain.formats import Text
+from shared.core.domain.uploads import FileFormat
+from shared.services.family_front_door.domain.submission import Form, Phone, SubmissionKind
+
+DRAFT_LIFETIME = timedelta(days=30)
+MAX_ATTACHMENTS = 10
+# A partner's upload in the case's folder. It starts "reply-", the platform's mark of a file uploaded from outside the
+# council, the only kind a session may delete (a refused upload: infra/constructs/tenancy.py).
+ATTACHMENT_MARK = "reply-portal-"
+
+
+class Attachment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    file_format: FileFormat
+    size: int
+    uploaded_at: datetime
+
+    @property
+    def name(self) -> str:
+        return self.key.rpartition("/")[2].removeprefix(ATTACHMENT_MARK)
+
+
+class Draft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    draft_id: Annotated[str, Field(pattern=CASE_ID_PATTERN)]
+    council_code: str
+    user_id: str  # the partner's `sub`: their drafts are theirs alone
+    form: Form
+    role: Text | None = Field(default=None, description="The partner's role, e.g. designated safeguarding lead")
+    phone: Phone | None = None
+    attachments: list[Attachment] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
+    created_at: datetime
+    saved_at: datetime
+
+    @property
+    def kind(self) -> SubmissionKind:
+        return self.form.kind
+
+    def expires_at(self) -> datetime:
+        return self.saved_at + DRAFT_LIFETIME
+
+
+def attachment_prefix(council_code: str, draft_id: str) -> str:
+    return f"{case_evidence_prefix(council_code, draft_id)}{ATTACHMENT_MARK}"
+
+
+def attachment_key(council_code: str, draft_id: str, file_format: FileFormat) -> str:
+    """Random, so a new upload never overwrites an older one."""
+    return f"{attachment_prefix(council_code, draft_id)}{secrets.token_hex(6)}.{file_format.extension}"

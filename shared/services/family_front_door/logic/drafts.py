@@ -1,0 +1,84 @@
+"""A partner's drafts: starting one (if their agency may send that form), saving it, attaching documents (uploaded by
+pre-signed POST into the future case's own folder, checked here before they count), and sending it, when nothing is
+missing, as the case whose id the draft had all along."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.core.adapters.case_store import CaseStore
+from shared.core.adapters.evidence_uploads import EvidenceUploads
+from shared.core.adapters.workflows import Workflows
+from shared.core.domain.case import new_case_id
+from shared.core.domain.council import CouncilConfig
+from shared.core.domain.evidence import is_within
+from shared.core.domain.uploads import FileFormat, UploadProblem, sniff, upload_problem
+from shared.services.family_front_door.adapters.drafts import Drafts
+from shared.services.family_front_door.domain.agencies import PartnerPermission
+from shared.services.family_front_door.domain.case import ContactCase
+from shared.services.family_front_door.domain.drafts import MAX_ATTACHMENTS, Attachment, Draft, attachment_prefix
+from shared.services.family_front_door.domain.partners import Partner
+from shared.services.family_front_door.domain.submission import CauseForConcern, InformationRequest, SubmissionKind
+from shared.services.family_front_door.logic.contacts import submit
+
+PERMISSION_FOR = {SubmissionKind.CAUSE_FOR_CONCERN: PartnerPermission.CAUSE_FOR_CONCERN,
+                  SubmissionKind.INFORMATION_REQUEST: PartnerPermission.INFORMATION_REQUEST}
+
+
+class FormNotAllowed(PermissionError):
+    """The partner's agency may not send this kind of form (the council's allow-list says what it may)."""
+
+
+def may_send(partner: Partner, kind: SubmissionKind) -> bool:
+    return partner.may(PERMISSION_FOR[kind])
+
+
+def start(drafts: Drafts, partner: Partner, kind: SubmissionKind, now: datetime) -> Draft:
+    if not may_send(partner, kind):
+        raise FormNotAllowed(f"{partner.agency.name} is not approved to send this form: ask the council's Family Front Door")
+    form = CauseForConcern() if kind is SubmissionKind.CAUSE_FOR_CONCERN else InformationRequest()
+    draft = Draft(draft_id=new_case_id(partner.council_code, now), council_code=partner.council_code, user_id=partner.user_id,
+                  form=form, created_at=now, saved_at=now)
+    drafts.create(draft)
+    return draft
+
+
+def save(drafts: Drafts, draft: Draft, form: CauseForConcern | InformationRequest, role: str | None, phone: str | None,
+         now: datetime) -> Draft:
+    """The answers as typed, without the sections the concern's categories no longer ask."""
+    saved = draft.model_copy(update={"form": form.relevant_only() if isinstance(form, CauseForConcern) else form,
+                                     "role": role, "phone": phone, "saved_at": now})
+    drafts.save(saved)
+    return saved
+
+
+def attach(drafts: Drafts, uploads: EvidenceUploads, draft: Draft, key: str, now: datetime) -> tuple[Draft, UploadProblem | None]:
+    """Keep the file S3 holds at `key` (only inside the draft's own folder) if it is what it says: a PDF, JPEG or PNG
+    within the size limit; a refused file is deleted."""
+    if not is_within(key, attachment_prefix(draft.council_code, draft.draft_id)) or any(a.key == key for a in draft.attachments):
+        return draft, UploadProblem.MISSING
+    if len(draft.attachments) >= MAX_ATTACHMENTS:
+        return draft, UploadProblem.TOO_MANY_TRIES
+    stored = uploads.stored(key)
+    if stored is None:
+        return draft, UploadProblem.MISSING
+    found = sniff(stored.head)
+    problem = upload_problem(stored.size, stored.content_type, stored.head)
+    if problem is not None or found is None:
+        uploads.delete(key)
+        return draft, problem or UploadProblem.WRONG_TYPE
+    attached = draft.model_copy(update={"attachments": [*draft.attachments, Attachment(
+        key=key, file_format=FileFormat(found.value), size=stored.size, uploaded_at=now)], "saved_at": now})
+    drafts.save(attached)
+    return attached, None
+
+
+def send(drafts: Drafts, store: CaseStore, workflows: Workflows, council: CouncilConfig, partner: Partner, draft: Draft,
+         now: datetime) -> ContactCase:
+    """The draft as a contact (SubmissionIncomplete names what is missing, and the draft stays); the draft then goes."""
+    if not may_send(partner, draft.kind):
+        raise FormNotAllowed(f"{partner.agency.name} is not approved to send this form: ask the council's Family Front Door")
+    case = submit(store, workflows, council, partner.submitter(draft.role, draft.phone), draft.form, now,
+                  case_id=draft.draft_id, submission_id=draft.draft_id)
+    drafts.discard(partner.user_id, draft.draft_id)
+    return case
