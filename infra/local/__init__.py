@@ -12,6 +12,8 @@ Where moto needed bridging or a workaround (keep this list and the README in ste
   requires: install_lambda_bridge restores AWS's envelope template.
 - DynamoDB backend is not thread-safe (TransactWriteItems deep-copies tables while other threads write):
   install_lambda_bridge serialises DynamoDB requests.
+- StartExecution registers a RUNNING execution before building its worker, and a task callback arriving in
+  that gap fails on it: install_lambda_bridge runs StartExecution and the callbacks under one lock.
 - SQS event source mappings are never polled: pump.IntakePump does it (ReportBatchItemFailures semantics).
 - EventBridge cannot invoke a Lambda target (no Docker): the Referral Accepted rule targets a local queue, and
   pump.EventTargetPump hands each event to the real CRM connector handler, as Lambda's async invoke would.

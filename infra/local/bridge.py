@@ -113,6 +113,8 @@ def install_lambda_bridge() -> None:
     3. DynamoDB requests are served one at a time: moto's backend is not thread-safe (TransactWriteItems
        deep-copies whole tables while other threads write: "dictionary changed size during iteration"),
        and the pump, workflow tasks and API write concurrently.
+    4. Cognito's pre-sign-up trigger and MFA set-up (infra/local/partner_pool.py).
+    5. A callback never meets an execution that is registered but not started yet (see below).
     """
     from moto.awslambda.models import LambdaFunction  # moto only when the bridge is wanted
     from moto.dynamodb.responses import DynamoHandler
@@ -121,7 +123,7 @@ def install_lambda_bridge() -> None:
     from infra.local.partner_pool import install_cognito_bridge  # (it calls handlers through this module)
 
     EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = AWS_EVENT_ENVELOPE_TEMPLATE
-    install_cognito_bridge()  # 4. Cognito's pre-sign-up trigger and MFA set-up (infra/local/partner_pool.py)
+    install_cognito_bridge()
     if getattr(LambdaFunction._invoke_lambda, _BRIDGE_MARK, False):
         return
 
@@ -133,6 +135,7 @@ def install_lambda_bridge() -> None:
             return serve_dynamodb_request(self)
 
     DynamoHandler.call_action = call_action_serialised
+    _start_executions_atomically()
 
     def _invoke_lambda(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
         # moto passes the parsed JSON payload, or the string "{}" when the request had no body.
@@ -149,3 +152,24 @@ def install_lambda_bridge() -> None:
 
     setattr(_invoke_lambda, _BRIDGE_MARK, True)
     LambdaFunction._invoke_lambda = _invoke_lambda
+
+
+def _start_executions_atomically() -> None:
+    """moto's StartExecution appends the execution (status RUNNING) and only then builds its worker; a
+    SendTaskSuccess/Failure/Heartbeat from another thread in that gap walks the RUNNING executions and fails
+    on the worker-less one ("'NoneType' object has no attribute 'callback_pool_manager'"). In AWS the two
+    calls are independent, so start and callbacks share one lock here; each holds it only for moto's
+    bookkeeping (the execution itself runs on its own thread)."""
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    execution_lock = threading.RLock()
+
+    def serialised(method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with execution_lock:
+                return method(*args, **kwargs)
+
+        return call
+
+    for name in ("start_execution", "send_task_success", "send_task_failure", "send_task_heartbeat"):
+        setattr(StepFunctionsParserBackend, name, serialised(getattr(StepFunctionsParserBackend, name)))
