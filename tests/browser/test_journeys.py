@@ -156,7 +156,9 @@ def reply_link(stack: LocalStack, case_id: str) -> str:
     The email itself stays in the memory of the stack's moto server, which offers no way to read it back (its
     /moto-api/data.json fails on the Lambda backend), and links are stored hashed: so a link is issued here as
     the Notifier issues the emailed one (both stay valid for the round)."""
-    case = wait_for_stage(stack, case_id, "AWAITING_INFORMATION")["case"]
+    # The case reaches the stage before the workflow's next step sets its deadline (the email goes with the deadline).
+    case = eventually(lambda: (found := wait_for_stage(stack, case_id, "AWAITING_INFORMATION")["case"])["information_due"] and found,
+                      f"case {case_id}'s information deadline")
     links = ReplyLinks(stack.client("dynamodb"), council_table_name(case["council_code"]))
     due = datetime.fromisoformat(case["information_due"])
     return reply_path(links.issue(case_id, due, datetime.now(due.tzinfo)))
