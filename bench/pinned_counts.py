@@ -20,14 +20,16 @@ class PathCounts:
         return self.reads + self.writes
 
 
-# Submitted online, screened, proof checked and approved, the badge ordered: ingest, the workflow's steps, the emails'
+# Submitted online, screened, proof checked and approved, the badge ordered: ingest, the workflow's steps (the step that
+# opens a complete case returns its route, and the fee check orders the badge: no step reads the case only to route it), the emails'
 # audit entries and the two caseworker calls (proof check, decision); each of those invocations that reads the council's
-# settings reads its council admin's stored settings once (6 GetItems).
-ONLINE_AUTOMATIC_ROUTE = PathCounts(reads=17, writes=12, write_units=186)
+# settings reads its council admin's stored settings once (4 GetItems: ingest, open case, the decision's timeliness
+# against the council's target, and the fee check that also orders the badge; the waits need only the deployment entry).
+ONLINE_AUTOMATIC_ROUTE = PathCounts(reads=13, writes=12, write_units=186)
 WHOLE_PATH_REQUESTS = 12  # the target the whole path is held to
 # GET /cases/{id}: the case's partition and the view-log entry.
 READ_A_CASE = PathCounts(reads=1, writes=1, write_units=1)
 # Step Functions Standard state transitions of the automatic route (tests/integration/test_request_counts.py).
-AUTOMATIC_ROUTE_TRANSITIONS = 12
+AUTOMATIC_ROUTE_TRANSITIONS = 10
 # Emails the automatic route sends (SES messages): application received, badge ordered.
 AUTOMATIC_ROUTE_EMAILS = 2

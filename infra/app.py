@@ -11,6 +11,9 @@ Context (all optional, `-c name=value` or cdk.json):
   supplierPush            the print supplier's own SFTP server, as JSON ({"host", "port", "username", "remote_dir",
                           "host_key"}; shared/services/blue_badge/adapters/sftp.py SftpTarget): each night's extracts are pushed there too
   supplierSshPublicKey    the supplier's public key for its Transfer Family user (collecting from our SFTP)
+  partnerEmail            the SES identity the Family Front Door's partner pool emails from, as JSON ({"from_address",
+                          optional "from_name", "reply_to", "configuration_set", "verified_domain"}; infra/constructs/
+                          partner_identity.py PartnerEmail). Without it Cognito's own sender (a few dozen emails a day)
   nag                     "false" to skip cdk-nag (default on)
 The account comes from CDK_DEFAULT_ACCOUNT (set by the CDK CLI when credentials exist); without it the
 stacks are environment-agnostic in account and still synthesise offline.

@@ -25,10 +25,11 @@ from infra.constructs.intake import Intake
 from infra.constructs.lifecycle import DataLifecycle
 from infra.constructs.monitoring import DeadLetterQueue, Monitoring
 from infra.constructs.national_pull import NationalPull
-from infra.constructs.partner_identity import PartnerIdentity
+from infra.constructs.notify_status import NotifyStatusReadBack
+from infra.constructs.partner_identity import PartnerIdentity, partner_email
 from infra.constructs.reconciler import Reconciler
 from infra.constructs.resume_sweeper import ResumeSweeper
-from infra.constructs.routing_watch import RoutingWatch
+from infra.constructs.response_watch import ResponseWatch
 from infra.constructs.security import PlatformKey
 from infra.constructs.supplier_sftp import SupplierPull, SupplierPushKey, SupplierSftp, supplier_connection
 from infra.constructs.storage import Buckets, PlatformTables, read_write_statement
@@ -42,13 +43,13 @@ from shared.core.domain.council import CouncilRegistry
 from shared.core.domain.notify import NotificationChannel
 from shared.resources import (
     API_FUNCTION,
-    ASC_ROUTING_WATCH_FUNCTION,
     ASC_STEP_FUNCTION,
     CRM_CONNECTOR_FUNCTION,
     ERASURE_FUNCTION,
     FFD_STEP_FUNCTION,
     INGEST_FUNCTION,
     NATIONAL_PULL_FUNCTION,
+    NOTIFY_STATUS_FUNCTION,
     INTAKE_BATCH_SIZE,
     PARTNER_SIGN_UP_FUNCTION,
     PREFIX,
@@ -57,9 +58,11 @@ from shared.resources import (
     PRINT_RESULTS_DLQ_NAME,
     PRINT_RESULTS_FUNCTION,
     REMINDERS_FUNCTION,
+    RENEWAL_REMINDERS_FUNCTION,
     RESULTS_PROCESSED,
     RESULTS_QUARANTINE,
     RECONCILER_FUNCTION,
+    RESPONSE_WATCH_FUNCTION,
     RESUME_SWEEPER_FUNCTION,
     SUPPLIER_INBOX,
     SUPPLIER_OUTBOX,
@@ -80,8 +83,8 @@ from shared.services.blue_badge.domain.settings import national_pulls
 LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
 INGEST_MAX_CONCURRENCY = 5  # caps parallel intake so a burst of submissions cannot swamp the tables
 # Email applicants, referrers (and councils) through SES: the web function sends hub booking confirmations.
-EMAILING_FUNCTIONS = (WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_RESULTS_FUNCTION, ASC_STEP_FUNCTION, WEB_FUNCTION,
-                      FFD_STEP_FUNCTION)
+EMAILING_FUNCTIONS = (WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, RENEWAL_REMINDERS_FUNCTION, PRINT_RESULTS_FUNCTION, ASC_STEP_FUNCTION,
+                      WEB_FUNCTION, FFD_STEP_FUNCTION)
 # What each function may do in the badge-number table: the workflow step takes numbers from the counter and records
 # where each ordered badge lives (a Put in the order's transaction); the print results only read where a badge lives.
 BADGE_NUMBER_TABLE_ACTIONS = {
@@ -193,7 +196,8 @@ class CaseworkStack(Stack):
             self.functions.roles[spec.key].add_to_policy(
                 iam.PolicyStatement(actions=["ses:SendEmail"], resources=[self.format_arn(service="ses", resource="identity", resource_name="*")])
             )
-        self.housekeeping = Housekeeping(self, "Housekeeping", reminders=functions[REMINDERS_FUNCTION.key], key=key)
+        self.housekeeping = Housekeeping(self, "Housekeeping", reminders=functions[REMINDERS_FUNCTION.key],
+                                         renewal_reminders=functions[RENEWAL_REMINDERS_FUNCTION.key], key=key)
         # Every few minutes, the workflow resumes that steps people recorded still owe (shared/core/logic/resumes.py).
         self.resume_sweeper = ResumeSweeper(self, "ResumeSweeper", sweeper=functions[RESUME_SWEEPER_FUNCTION.key],
                                             case_workflows=self.workflows.case_workflows)
@@ -201,6 +205,8 @@ class CaseworkStack(Stack):
         self.lifecycle = DataLifecycle(self, "Lifecycle", erasure=functions[ERASURE_FUNCTION.key], key=key)
         # Every 15 minutes, the councils' new applications from their national Applications APIs (functions/national_pull).
         self.national_pull = NationalPull(self, "NationalPull", puller=functions[NATIONAL_PULL_FUNCTION.key], key=key)
+        # Every half hour, what became of the Notify councils' emails and letters (functions/notify_status).
+        self.notify_status = NotifyStatusReadBack(self, "NotifyStatus", reader=functions[NOTIFY_STATUS_FUNCTION.key])
         # The supplier's SFTP (deployment configuration): its own server, which the print push sends each extract to and
         # the print pull collects its result files from; or, only where it collects from us, our Transfer Family server.
         connection = supplier_connection(self.node.try_get_context("supplierPush"), self.node.try_get_context("supplierSshPublicKey"))
@@ -225,7 +231,8 @@ class CaseworkStack(Stack):
         self.identity = StaffIdentity(self, "Identity")
         # Partner professionals (the Family Front Door portal): their own pool, admitted by their council's allow-list.
         self.partner_identity = PartnerIdentity(self, "PartnerIdentity", sign_up_trigger=functions[PARTNER_SIGN_UP_FUNCTION.key],
-                                                administered_by=[self.functions.roles[WEB_FUNCTION.key]])
+                                                administered_by=[self.functions.roles[WEB_FUNCTION.key]],
+                                                email=partner_email(self.node.try_get_context("partnerEmail")))
         self.web = WebHosting(
             self,
             "Web",
@@ -334,16 +341,17 @@ class CaseworkStack(Stack):
         # Hourly, the cases at a person's step checked against their workflow executions (shared/core/logic/reconciler.py).
         self.reconciler = Reconciler(self, "Reconciler", reconciler=functions[RECONCILER_FUNCTION.key], alarm_topic=self.monitoring.topic,
                                      dashboard=self.monitoring.dashboard)
-        # Every 15 minutes, the open referrals near or past their routing target, alarmed (shared/services/asc_triage/logic/routing_watch.py).
-        self.routing_watch = RoutingWatch(self, "RoutingWatch", watch=functions[ASC_ROUTING_WATCH_FUNCTION.key], councils=councils,
-                                          alarm_topic=self.monitoring.topic, dashboard=self.monitoring.dashboard)
+        # Every 15 minutes, each service's open cases near or past their response target, alarmed per service
+        # (shared/core/logic/response_watch.py).
+        self.response_watch = ResponseWatch(self, "ResponseWatch", watch=functions[RESPONSE_WATCH_FUNCTION.key], councils=councils,
+                                            alarm_topic=self.monitoring.topic, dashboard=self.monitoring.dashboard)
         # The service, not only the plumbing: alarms on the print night and the supplier's answers (each council's own
         # alarms are in its shard), and the overview and per-council dashboards of the business metrics.
         self.service_alarms = ServiceAlarms(self, "ServiceAlarms", topic=self.monitoring.topic)
         self.monitoring.dashboard.add_widgets(
             cw.AlarmStatusWidget(title="Print night and supplier results", alarms=self.service_alarms.alarms, width=8, height=3))
         self.service_dashboards = ServiceDashboards(self, "ServiceDashboards", dead_letter_queues=self.monitoring.dead_letter_queues,
-                                                    alarms=self.service_alarms.alarms)
+                                                    alarms=self.service_alarms.alarms, response_alarms=self.response_watch.alarms)
 
         self._outputs()
         self._acknowledge_findings()

@@ -21,6 +21,7 @@ from botocore.config import Config
 
 from shared.services.blue_badge import SERVICE_KEY as BLUE_BADGE
 from shared.core.adapters.case_store import CaseStore
+from shared.core.adapters.metrics import measure_decisions_against
 from shared.core.adapters.tenant_credentials import TenantSessions
 from shared.core.domain.council import CouncilConfig, CouncilRegistry, load_councils
 from shared.resources import Env, council_table_name
@@ -28,7 +29,7 @@ from shared.resources import Env, council_table_name
 # Each function imports only the wiring it uses (a cold start pays for every module imported): the adapters and
 # services below are imported where they are built.
 if TYPE_CHECKING:
-    from shared.core.adapters.notify import CouncilChannels
+    from shared.core.adapters.notify import CouncilChannels, StatusWatermark
     from shared.core.adapters.evidence_files import EvidenceFiles
     from shared.core.adapters.evidence_links import EvidenceLinks
     from shared.core.adapters.evidence_uploads import EvidenceUploads
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from shared.services.blue_badge.logic.print_pull import Inbox, SupplierResults
     from shared.services.blue_badge.logic.print_results import ResultsDesk
     from shared.services.blue_badge.logic.reply import ReplyDesk
-    from shared.services.family_front_door.adapters.drafts import Drafts
+    from shared.services.family_front_door.adapters.drafts import DraftFiles, Drafts
     from shared.services.family_front_door.adapters.partner_accounts import PartnerPool, PartnerRegistration
     from shared.services.family_front_door.adapters.partner_directory import PartnerDirectory
 
@@ -72,6 +73,10 @@ def councils() -> LiveCouncils:
     from shared.core.logic.council_admin import LiveCouncils
 
     return LiveCouncils(deployed_councils(), council_now)
+
+
+# A decision's timeliness (DecisionsMade) is measured against the council's target as its admin has it now.
+measure_decisions_against(lambda code: councils().get(code))
 
 
 # The councils read during the current handler invocation (one_invocation), by code; None outside one.
@@ -345,6 +350,13 @@ def evidence_uploads_for(council_code: str) -> EvidenceUploads:
     return EvidenceUploads(s3, os.environ[Env.EVIDENCE_BUCKET])
 
 
+def portal_draft_files_for(council_code: str) -> DraftFiles:
+    """The files uploaded for partners' drafts, in the council's own evidence folder."""
+    from shared.services.family_front_door.adapters.drafts import DraftFiles
+
+    return DraftFiles(council_client("s3", council_code, VIRTUAL_HOSTED_S3), os.environ[Env.EVIDENCE_BUCKET])
+
+
 @cache
 def badge_numbers() -> BadgeNumbers:
     from shared.services.blue_badge.adapters.badge_numbers import BadgeNumbers
@@ -419,6 +431,14 @@ def results_desk() -> ResultsDesk:
 
     return ResultsDesk(store_for=badge_store_for, owners=badge_numbers(), files=ResultFiles(_s3(), os.environ[Env.PRINT_DROP_BUCKET]),
                        notifier=notifier())
+
+
+def notify_status_watermark(council_code: str) -> StatusWatermark:
+    """How far back the council's next read of its GOV.UK Notify statuses starts: in its own table, with its own scoped
+    credentials."""
+    from shared.core.adapters.notify import StatusWatermark
+
+    return StatusWatermark(council_client("dynamodb", council_code), council_table_name(council_code))
 
 
 def national_pullers() -> list[NationalPuller]:

@@ -295,6 +295,13 @@ REMINDERS_FUNCTION = FunctionSpec(
     environment=(Env.WEB_BASE_URL, Env.TENANT_ROLE_ARN, Env.NOTIFY_COUNCILS),  # the reply link in the reminder
     layers=("notify",),
 )
+RENEWAL_REMINDERS_FUNCTION = FunctionSpec(
+    key="renewal-reminders",
+    handler="functions.renewal_reminders.handler.lambda_handler",
+    description="Daily: reminds badge holders, once a badge, to renew 12 weeks before it expires",
+    environment=(Env.TENANT_ROLE_ARN, Env.NOTIFY_COUNCILS),  # the badges and cases; the council's channel
+    layers=("notify",),
+)
 PRINT_DISPATCH_FUNCTION = FunctionSpec(
     key="print-dispatch",
     handler="functions.print_dispatch.handler.lambda_handler",
@@ -373,10 +380,10 @@ WEB_FUNCTION = FunctionSpec(
     ),
     layers=("web", "notify"),
 )
-ASC_ROUTING_WATCH_FUNCTION = FunctionSpec(
-    key="asc-routing-watch",
-    handler="functions.asc_routing_watch.handler.lambda_handler",
-    description="Every 15 minutes: counts, per council, the referrals near or past their routing target (alarmed)",
+RESPONSE_WATCH_FUNCTION = FunctionSpec(
+    key="response-watch",
+    handler="functions.response_watch.handler.lambda_handler",
+    description="Every 15 minutes: counts, per council and service, the cases near or past their response target (alarmed)",
     environment=(Env.TENANT_ROLE_ARN,),
 )
 NATIONAL_PULL_FUNCTION = FunctionSpec(
@@ -384,6 +391,13 @@ NATIONAL_PULL_FUNCTION = FunctionSpec(
     handler="functions.national_pull.handler.lambda_handler",
     description="Every 15 minutes: pulls each council's new applications from the national Applications API into cases",
     environment=(Env.WORKFLOW_ARNS, Env.EVIDENCE_BUCKET, Env.TENANT_ROLE_ARN, Env.NATIONAL_PULLS),
+)
+NOTIFY_STATUS_FUNCTION = FunctionSpec(
+    key="notify-status",
+    handler="functions.notify_status.handler.lambda_handler",
+    description="Every 30 minutes: reads back from GOV.UK Notify what became of each Notify council's emails and letters",
+    environment=(Env.TENANT_ROLE_ARN, Env.NOTIFY_COUNCILS),  # NOTIFY_COUNCILS: and with it the Notify councils' API keys only
+    layers=("notify",),
 )
 # Cognito's pre-sign-up trigger of the partner pool: admits an email only on its council's agency allow-list (GetItem
 # through the council data role).
@@ -394,9 +408,10 @@ PARTNER_SIGN_UP_FUNCTION = FunctionSpec(
     environment=(Env.TENANT_ROLE_ARN,),
 )
 FUNCTIONS: tuple[FunctionSpec, ...] = (
-    INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_DISPATCH_FUNCTION, PRINT_RESULTS_FUNCTION,
+    INGEST_FUNCTION, API_FUNCTION, WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, RENEWAL_REMINDERS_FUNCTION, PRINT_DISPATCH_FUNCTION,
+    PRINT_RESULTS_FUNCTION,
     WEB_FUNCTION, PRINT_PUSH_FUNCTION, PRINT_PULL_FUNCTION, RESUME_SWEEPER_FUNCTION, ERASURE_FUNCTION, RECONCILER_FUNCTION, ASC_STEP_FUNCTION,
-    CRM_CONNECTOR_FUNCTION, ASC_ROUTING_WATCH_FUNCTION, NATIONAL_PULL_FUNCTION, PARTNER_SIGN_UP_FUNCTION,
+    CRM_CONNECTOR_FUNCTION, RESPONSE_WATCH_FUNCTION, NATIONAL_PULL_FUNCTION, PARTNER_SIGN_UP_FUNCTION, NOTIFY_STATUS_FUNCTION,
     FFD_STEP_FUNCTION,
 )
 # Accepted ASC referrals to each council's CRM: the rule on the bus, and where what could not be delivered waits.
@@ -494,6 +509,10 @@ REMINDER_SCHEDULE = "cron(0 7 * * ? *)"
 # A night's or a morning's run that the scheduler could not start (its retries used up).
 PRINT_DISPATCH_SCHEDULE_DLQ_NAME = f"{PREFIX}-print-dispatch-schedule-dlq"
 REMINDER_SCHEDULE_DLQ_NAME = f"{PREFIX}-reminders-schedule-dlq"
+# 07:15: the renewal reminders, after the information reminders and clear of the 01:00-02:00 clock change.
+RENEWAL_REMINDER_SCHEDULE = "cron(15 7 * * ? *)"
+RENEWAL_REMINDER_SCHEDULE_DLQ_NAME = f"{PREFIX}-renewal-reminders-schedule-dlq"
+RENEWAL_REMINDERS_DLQ_NAME = f"{PREFIX}-renewal-reminders-dlq"
 # 03:00: clear of the print run and of the 01:00-02:00 clock change.
 ERASURE_SCHEDULE = "cron(0 3 * * ? *)"
 ERASURE_SCHEDULE_DLQ_NAME = f"{PREFIX}-erasure-schedule-dlq"
@@ -507,12 +526,17 @@ RESUME_SWEEP_SCHEDULE = "rate(5 minutes)"
 RECONCILE_SCHEDULE = "rate(1 hour)"
 RECONCILER_METRIC_REPAIRED = "WorkflowsRepaired"  # workflows started again (stopped, or near the one-year limit)
 RECONCILER_METRIC_FLAGGED = "CasesOutOfStepWithWorkflow"  # cases flagged for a person: alarmed
-# Often enough that the warning comes well inside the last business hours before a referral's routing target.
-ASC_ROUTING_WATCH_SCHEDULE = "rate(15 minutes)"
+# Often enough that the warning comes well inside the last business hours before a response target (a council's warning
+# hours must be longer than this: infra/constructs/response_watch.py refuses a shorter one).
+RESPONSE_WATCH_EVERY_MINUTES = 15
+RESPONSE_WATCH_SCHEDULE = f"rate({RESPONSE_WATCH_EVERY_MINUTES} minutes)"
 # The national service's applications reach a council within a quarter of an hour of submission.
 NATIONAL_PULL_SCHEDULE = "rate(15 minutes)"
 NATIONAL_PULL_SCHEDULE_DLQ_NAME = f"{PREFIX}-national-pull-schedule-dlq"
 NATIONAL_PULL_DLQ_NAME = f"{PREFIX}-national-pull-dlq"
+# Notify's statuses: an email's is final within minutes, a letter's within a day or two; a failure reaches staff within
+# the half hour. A failed run keeps its watermark, so the next run is its retry (no dead-letter queue).
+NOTIFY_STATUS_SCHEDULE = "rate(30 minutes)"
 # Each council's OAuth client secret for the national Applications API, put there by operators (never in the CDK app).
 NATIONAL_API_SECRET_PREFIX = f"{PREFIX}/national-api/"
 # "true" only in local runs, whose stand-in national API listens on plain http on loopback (infra/local/national_api.py).
@@ -534,10 +558,6 @@ def notify_secret_name(council_code: str) -> str:
     return f"{NOTIFY_SECRET_PREFIX}{tenant_id(council_code)}"
 
 
-# Open referrals (at screening or awaiting the referrer), per council (dimension "council") and in all (the function's
-# "service" dimension alone: what the alarms watch, since alarms cannot SEARCH the council dimension).
-ASC_METRIC_DUE_SOON = "ReferralsDueSoon"  # within the council's warning hours of the routing target
-ASC_METRIC_OVERDUE = "ReferralsOverdue"  # past the routing target
 API_NAME = f"{PREFIX}-api"
 API_MAX_BODY_BYTES = 256 * 1024
 

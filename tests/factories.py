@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from datetime import date, timedelta
 from typing import Any
 
 from shared.core.domain.council import CouncilConfig
@@ -35,7 +36,9 @@ def complete_application(council_code: str = "NORTHSHIRE", without_evidence: tup
         "contact": {"full_name": "Ada Lovelace", "email": "ada@example.com", "relationship": "SELF"},
         "eligibility": {
             "code": "PIP",
-            "benefit": {"award_start": "2025-01-01", "award_end": "2028-01-01", "pip_moving_around_points": 10},
+            # The award letter is a month old whenever the tests run: a PIP letter must be less than 12 months old.
+            "benefit": {"award_start": "2025-01-01", "award_end": "2028-01-01", "pip_moving_around_points": 10,
+                        "award_letter_date": (date.today() - timedelta(days=30)).isoformat()},
         },
         "evidence": [
             {"type": "PROOF_ELIG", "key": f"{folder}pip-letter.pdf"},
@@ -81,3 +84,22 @@ def with_badge_settings(council: CouncilConfig, **changes: Any) -> CouncilConfig
     """The council with some of its Blue Badge settings changed (a test's variant of a shipped council)."""
     settings = badge_settings(council).model_copy(update=changes)
     return council.model_copy(update={"services": council.services | {SERVICE_KEY: settings}})
+
+
+def create_council_table(client: Any) -> str:
+    """A council table (moto) with the keys and the one index (GSI1, stage) that case records and the badge runs use;
+    its name is unique, as moto's backend is shared by the tests of a worker."""
+    import secrets
+
+    from shared.resources import CASE_TABLE_LAYOUT, STAGE_INDEX
+
+    name = f"council-{secrets.token_hex(4)}"
+    keys = (CASE_TABLE_LAYOUT.partition_key, CASE_TABLE_LAYOUT.sort_key, STAGE_INDEX.partition_key, STAGE_INDEX.sort_key)
+    client.create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key in keys],
+        KeySchema=[{"AttributeName": keys[0], "KeyType": "HASH"}, {"AttributeName": keys[1], "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[{"IndexName": STAGE_INDEX.name, "Projection": {"ProjectionType": "ALL"}, "KeySchema": [
+            {"AttributeName": keys[2], "KeyType": "HASH"}, {"AttributeName": keys[3], "KeyType": "RANGE"}]}],
+    )
+    return name

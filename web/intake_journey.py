@@ -185,6 +185,8 @@ F = {
         Field("contact-email", "Email address", locations=("contact.email",), invalid="Enter an email address in the correct format, like name@example.com"),
         Field("contact-phone", "Telephone number", locations=("contact.phone",), width="govuk-input--width-20",
               invalid="Enter a telephone number, like 01632 960 001 or +44 7700 900 982"),
+        Field("contact-by-post", "How they want to hear from the council", Kind.CHECKBOXES, ("contact.by_post",),
+              _options({YES: "By letter to the address above, not by email"}), hint="Tick if the form asks for letters by post"),
         Field("eligibility-code", "Reason for applying", Kind.RADIOS, ("eligibility.code",), _options({
             EligibilityCode.PIP: "Personal Independence Payment (PIP): 8 points moving around, or 10 points planning journeys",
             EligibilityCode.DLA: "Disability Living Allowance: higher rate mobility component",
@@ -375,7 +377,7 @@ STEPS = (
     Step("holder", "The badge holder", _holder_fields, required=_holder_required),
     Step("address", "Address and contact details", lambda answers: _names(
         "address-line1", "address-line2", "address-town", "address-postcode",
-        "contact-full-name", "contact-relationship", "contact-email", "contact-phone",
+        "contact-full-name", "contact-relationship", "contact-email", "contact-phone", "contact-by-post",
     )),
     Step("eligibility", "Reason for applying", lambda answers: _names("eligibility-code", "eligibility-conditions"),
          _needs_eligibility, lambda answers: {"eligibility-code": "Select the reason for applying, or that the form does not say"}),
@@ -487,6 +489,7 @@ def application_data(answers: Answers, council: CouncilConfig, submitted_at: dat
     data["contact"] = _compact({
         "full_name": _text(answers, "contact-full-name"), "relationship": _text(answers, "contact-relationship"),
         "email": _text(answers, "contact-email"), "phone": _text(answers, "contact-phone"),
+        "by_post": answers.value("contact-by-post") == YES or None,
     })
     data["eligibility"] = _eligibility_data(answers, dates) if _needs_eligibility(answers, council) else None
     if _documents_came(answers, council):

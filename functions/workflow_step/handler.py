@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field, model_validator
 
 from shared.core.adapters.lambda_events import parsed_event
-from shared.bootstrap import TRACED_MODULES, one_invocation, badge_numbers, badge_store_for, councils, notifier
+from shared.bootstrap import TRACED_MODULES, one_invocation, badge_numbers, badge_store_for, councils, deployed_councils, notifier
 from shared.core.domain.case import utcnow
 from shared.services.blue_badge.domain.case import HUMAN_STAGES, Stage
 from shared.core.domain.council import COUNCIL_CODE_PATTERN
@@ -75,14 +75,15 @@ def lambda_handler(request: WorkflowStepRequest, context: LambdaContext) -> dict
             route = workflow_steps.screen(store, case_id)
             logger.info("screened", extra={"route_to": route.value})
             return {"route_to": route.value}
-        case "review_deadline":  # the refusal's review window, from the council's working days
-            closes = workflow_steps.review_window_closes(store, councils().get(request.council_code), case_id)
+        case "review_deadline":  # the refusal's review window, from the working days of the council's nation (as "wait")
+            closes = workflow_steps.review_window_closes(store, deployed_councils().get(request.council_code), case_id)
             return {"closes": closes.isoformat(), "seconds": workflow_steps.seconds_until(closes, now)}
         case "wait":
-            case = workflow_steps.wait_for_people(store, notifier(), councils().get(request.council_code), case_id, request.stage,
+            # Its nation (a refusal's review window) is the deployment's, which no council admin edits: no settings read.
+            case = workflow_steps.wait_for_people(store, notifier(), deployed_councils().get(request.council_code), case_id, request.stage,
                                                   request.task_token, now)
         case "check_fee":
-            due = workflow_steps.check_fee(store, notifier(), councils().get(request.council_code), case_id, now)
+            due = workflow_steps.check_fee(store, badge_numbers(), notifier(), councils().get(request.council_code), case_id, now)
             return {"fee_due": due}
         case "order_badge":
             case = workflow_steps.order_badge(store, badge_numbers(), notifier(), case_id, now)
@@ -96,4 +97,7 @@ def lambda_handler(request: WorkflowStepRequest, context: LambdaContext) -> dict
         case "escalate":
             case = escalate(store, case_id, request.stage, now)
     logger.info("workflow step done", extra={"stage": case.stage.value})
-    return {"stage": case.stage.value, "missing": case.missing_codes}
+    done = {"stage": case.stage.value, "missing": case.missing_codes}
+    if request.action == "open_case":  # its route, screened from the case in hand: a complete case needs no Screen step
+        done["route_to"] = workflow_steps.route_of(case).value
+    return done

@@ -25,10 +25,12 @@ from infra.constructs.monitoring import DeadLetterQueue
 from infra.constructs.service_alarms import RUNBOOK, business_metric
 from shared.core.domain.metrics import (
     APPLICATIONS_RECEIVED,
+    CASES_DUE_SOON,
     CASES_ENTERED_STAGE,
     CASES_ERASED,
     CASES_NEEDING_ATTENTION,
     CASES_OUT_OF_STEP,
+    CASES_OVERDUE,
     COUNCIL,
     DECISIONS_MADE,
     ERASURE_COUNCILS_FAILED,
@@ -38,6 +40,7 @@ from shared.core.domain.metrics import (
     INFORMATION_REMINDERS_SENT,
     NAMESPACE,
     NOTIFICATIONS,
+    NOTIFICATION_STATUSES,
     OLDEST_ATTENTION_HOURS,
     OLDEST_PARKED_HOURS,
     WORKING_HOURS_WITHOUT_APPLICATIONS,
@@ -49,12 +52,7 @@ from shared.core.domain.metrics import (
     Timeliness,
 )
 from shared.resources import PREFIX
-from shared.services.asc_triage.metrics import (
-    CRM_DELIVERY_FAILURES,
-    REFERRALS_DELIVERED_TO_CRM,
-    REFERRALS_DUE_SOON,
-    REFERRALS_OVERDUE,
-)
+from shared.services.asc_triage.metrics import CRM_DELIVERY_FAILURES, REFERRALS_DELIVERED_TO_CRM
 from shared.services.family_front_door.metrics import CONTACTS_DELIVERED_TO_RECORD_SYSTEM, RECORD_SYSTEM_DELIVERY_FAILURES
 from shared.services.blue_badge.metrics import (
     BADGES_ISSUED,
@@ -68,6 +66,8 @@ from shared.services.blue_badge.metrics import (
     PRINT_RESULTS_SKIPPED,
     RESULT_FILES_APPLIED,
     RESULT_FILES_QUARANTINED,
+    RENEWAL_REMINDER_COUNCILS_FAILED,
+    RENEWAL_REMINDERS_SENT,
 )
 
 OVERVIEW_DASHBOARD = f"{PREFIX}-service"
@@ -94,6 +94,13 @@ def search(metric: Metric, dimensions: Sequence[str], period: Duration, label: s
     )
 
 
+def response_target_lines(period: Duration, **equal: str) -> list[cw.IMetric]:
+    """The response watch's counts (shared.core.logic.response_watch), one line per service and council, each named by
+    both: every service that declares response targets, however many."""
+    return [search(metric, (COUNCIL, SCHEME), period, label=f"{what} ${{PROP('Dim.{SCHEME}')}} ${{PROP('Dim.{COUNCIL}')}}", **equal)
+            for metric, what in ((CASES_DUE_SOON, "due soon:"), (CASES_OVERDUE, "overdue:"))]
+
+
 def _graph(title: str, metrics: Sequence[cw.IMetric], width: int = 8, stacked: bool = False) -> cw.GraphWidget:
     return cw.GraphWidget(title=title, left=list(metrics), width=width, height=6, stacked=stacked,
                           view=cw.GraphWidgetView.TIME_SERIES)
@@ -104,11 +111,12 @@ def _bars(title: str, metrics: Sequence[cw.IMetric], width: int = 8) -> cw.Graph
 
 
 class ServiceDashboards(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, dead_letter_queues: Sequence[DeadLetterQueue], alarms: Sequence[cw.Alarm]) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, dead_letter_queues: Sequence[DeadLetterQueue], alarms: Sequence[cw.Alarm],
+                 response_alarms: Sequence[cw.Alarm] = ()) -> None:
         super().__init__(scope, construct_id)
         self.overview = cw.Dashboard(
             self, "Overview", dashboard_name=OVERVIEW_DASHBOARD, default_interval=Duration.days(7),
-            widgets=_overview_widgets(dead_letter_queues, list(alarms)),
+            widgets=_overview_widgets(dead_letter_queues, list(alarms), list(response_alarms)),
         )
         # The councils to choose from are those with a parked-applications level: the reconciler emits it every hour
         # for every council, zeros too, so each council is listed from its first hour.
@@ -125,7 +133,8 @@ class ServiceDashboards(Construct):
         )
 
 
-def _overview_widgets(dead_letter_queues: Sequence[DeadLetterQueue], alarms: list[cw.IAlarm]) -> list[list[cw.IWidget]]:
+def _overview_widgets(dead_letter_queues: Sequence[DeadLetterQueue], alarms: list[cw.IAlarm],
+                      response_alarms: list[cw.IAlarm]) -> list[list[cw.IWidget]]:
     return [
         [cw.TextWidget(width=24, height=2, markdown=(
             "# Casework: the service, every council\n"
@@ -161,15 +170,18 @@ def _overview_widgets(dead_letter_queues: Sequence[DeadLetterQueue], alarms: lis
         ],
         [
             _graph("Emails sent and failed, and letters to write instead (per day)",
-                   [search(NOTIFICATIONS, ("result",), DAILY)]),
-            _graph("Referrals near or past their routing target (adult social care), by council", [
-                search(REFERRALS_DUE_SOON, (COUNCIL, FUNCTION), HOURLY), search(REFERRALS_OVERDUE, (COUNCIL, FUNCTION), HOURLY)]),
+                   [search(NOTIFICATIONS, ("result",), DAILY)], width=6),
+            _graph("GOV.UK Notify: emails, letters and texts delivered or failed (per day)",
+                   [search(NOTIFICATION_STATUSES, ("outcome",), DAILY)], width=6),
+            _graph("Cases near or past their response target, by service and council", response_target_lines(HOURLY), width=6),
             _graph("Dead-letter queues: messages waiting for a person",
-                   [dlq.depth.with_(label=dlq.queue_name) for dlq in dead_letter_queues]),
+                   [dlq.depth.with_(label=dlq.queue_name) for dlq in dead_letter_queues], width=6),
         ],
         [
-            _graph("Information reminders sent, and councils whose run failed", [
-                search(INFORMATION_REMINDERS_SENT, (FUNCTION,), DAILY), search(INFORMATION_REMINDER_COUNCILS_FAILED, (FUNCTION,), DAILY)], width=6),
+            _graph("Information and renewal reminders sent, and councils whose run failed", [
+                search(INFORMATION_REMINDERS_SENT, (FUNCTION,), DAILY), search(INFORMATION_REMINDER_COUNCILS_FAILED, (FUNCTION,), DAILY),
+                business_metric(RENEWAL_REMINDERS_SENT, DAILY, label="renewal reminders"),
+                business_metric(RENEWAL_REMINDER_COUNCILS_FAILED, DAILY, label="renewal councils failed")], width=6),
             _graph("Workflows started again, resumes sent again, cases out of step", [
                 search(WORKFLOWS_REPAIRED, (FUNCTION,), DAILY), search(WORKFLOW_RESUMES_SENT, (FUNCTION,), DAILY),
                 search(CASES_OUT_OF_STEP, (FUNCTION,), DAILY)], width=6),
@@ -183,7 +195,9 @@ def _overview_widgets(dead_letter_queues: Sequence[DeadLetterQueue], alarms: lis
         ],
         [
             cw.AlarmStatusWidget(title="Print night and supplier results", alarms=alarms, width=8, height=4),
-            cw.TextWidget(width=16, height=4, markdown=(
+            *([cw.AlarmStatusWidget(title="Response targets: cases due soon and overdue, by service", alarms=response_alarms,
+                                    width=8, height=4)] if response_alarms else []),
+            cw.TextWidget(width=8 if response_alarms else 16, height=4, markdown=(
                 "### Councils' alarms\nEach council has four, in CloudWatch > Alarms: search `casework-<council>-` "
                 "(e.g. `casework-northshire-`): `no-applications`, `parked-applications-waiting`, "
                 "`cases-needing-attention`, `decision-target-missed`. Firing ones are first under *In alarm*.")),
@@ -221,15 +235,15 @@ def _council_widgets(code: str) -> list[list[cw.IWidget]]:
         [
             _bars("Badges sent to print, by batch type (per night)",
                   [search(BADGES_SENT_TO_PRINT, (COUNCIL, BATCH_TYPE), DAILY, **council)]),
-            _graph("Emails sent and failed, and letters to write instead (per day)",
-                   [search(NOTIFICATIONS, (COUNCIL, SCHEME, "result"), DAILY, **council)]),
-            _graph("Referrals near or past their routing target, recorded in the CRM, and CRM failures", [
-                search(REFERRALS_DUE_SOON, (COUNCIL, FUNCTION), HOURLY, **council),
-                search(REFERRALS_OVERDUE, (COUNCIL, FUNCTION), HOURLY, **council),
+            _graph("Emails sent and failed, letters to write instead, and what GOV.UK Notify delivered (per day)", [
+                search(NOTIFICATIONS, (COUNCIL, SCHEME, "result"), DAILY, **council),
+                search(NOTIFICATION_STATUSES, (COUNCIL, SCHEME, "channel", "outcome"), DAILY, **council)]),
+            _graph("Adult social care: referrals recorded in the CRM, and CRM failures (per day)", [
                 search(REFERRALS_DELIVERED_TO_CRM, (COUNCIL, FUNCTION), DAILY, **council),
                 search(CRM_DELIVERY_FAILURES, (COUNCIL, FUNCTION), DAILY, **council)]),
         ],
         [
+            _graph("Cases near or past their response target, by service", response_target_lines(HOURLY, **council), width=16),
             _graph("Family Front Door: episodes opened in the social care record system, and failures (per day)", [
                 search(CONTACTS_DELIVERED_TO_RECORD_SYSTEM, (COUNCIL, FUNCTION), DAILY, **council),
                 search(RECORD_SYSTEM_DELIVERY_FAILURES, (COUNCIL, FUNCTION), DAILY, **council)]),

@@ -99,6 +99,8 @@ SIZING = {
     # One run works through every council in turn, so it gets Lambda's maximum; a run cut short is retried
     # (asynchronous invocation) and skips the cases already marked as reminded.
     "reminders": Sizing(memory_mb=512, timeout_seconds=900),
+    # As the reminders: every council in turn; a run cut short is retried and skips the badges already marked as reminded.
+    "renewal-reminders": Sizing(memory_mb=512, timeout_seconds=900),
     # One batch type for every council per invocation, the file streamed (a few photos in memory at a time); memory holds
     # the badge records taken, for the mark (about 3 KiB each: ~55 MiB at 10,000 badges, bench/print_dispatch.py). A run
     # cut short is retried by the state machine and resumes where it stopped (shared/services/blue_badge/domain/printing.py).
@@ -111,7 +113,7 @@ SIZING = {
     # One accepted referral per invocation: a token and a record request, each within its CRM's timeout (at most 30 s),
     # retried briefly while the invocation has time (crm_client), then the CRM's id written to the case.
     "crm-connector": Sizing(memory_mb=512, timeout_seconds=60),
-    "asc-routing-watch": Sizing(memory_mb=512, timeout_seconds=300),  # a cold run over ~200 councils: a role and two Queries each
+    "response-watch": Sizing(memory_mb=512, timeout_seconds=300),  # a cold run over ~200 councils: a role and a few Queries each
     # Cognito waits 5 s for a trigger and then refuses the sign-up: a longer timeout would only run on unseen.
     "partner-sign-up": Sizing(memory_mb=512, timeout_seconds=5),
 }

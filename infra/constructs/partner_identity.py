@@ -4,17 +4,24 @@ council group and is never accepted where staff sign in, and the staff pool's gr
 Self-registration is open, but the pre-sign-up trigger (functions/partner_sign_up) admits only an email whose domain is
 on the chosen council's allow-list; the council is an immutable custom attribute set at sign-up. Email verification
 by code, TOTP MFA required, threat protection as for staff.
+
+The pool's emails (registration codes, account recovery) go through Cognito's own sender, which sends only a few dozen
+a day, unless the deployment names an SES identity (context `partnerEmail`, PartnerEmail): then through SES, from that
+verified identity, with the configuration set if one is named.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Annotated
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from infra.constructs.api import sign_in_client
 from shared.resources import PARTNER_COUNCIL_ATTRIBUTE, PARTNER_USER_POOL_CLIENT_NAME, PARTNER_USER_POOL_NAME
@@ -23,9 +30,50 @@ from shared.resources import PARTNER_COUNCIL_ATTRIBUTE, PARTNER_USER_POOL_CLIENT
 PARTNER_ADMIN_ACTIONS = ("cognito-idp:AdminGetUser", "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser")
 
 
+EmailAddress = Annotated[str, Field(pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$", max_length=254)]
+
+
+class PartnerEmailConfigError(ValueError):
+    """The `partnerEmail` context is not usable (the message names the field)."""
+
+
+class PartnerEmail(BaseModel):
+    """The `partnerEmail` context: the SES identity the partner pool sends from. `verified_domain`: when the identity
+    verified in SES is the address's domain rather than the address itself."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    from_address: EmailAddress
+    from_name: str | None = Field(default=None, min_length=1, max_length=100)
+    reply_to: EmailAddress | None = None
+    configuration_set: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    verified_domain: str | None = Field(default=None, pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
+
+    def user_pool_email(self) -> cognito.UserPoolEmail:
+        return cognito.UserPoolEmail.with_ses(
+            from_email=self.from_address, from_name=self.from_name, reply_to=self.reply_to,
+            configuration_set_name=self.configuration_set, ses_verified_domain=self.verified_domain)
+
+
+def partner_email(context_value: object) -> PartnerEmail | None:
+    """The `partnerEmail` context (an object in cdk.json, or its JSON with -c), validated; None: Cognito's own sender."""
+    if context_value in (None, ""):
+        return None
+    try:
+        settings = json.loads(context_value) if isinstance(context_value, str) else context_value
+        chosen = PartnerEmail.model_validate(settings)
+    except (ValueError, ValidationError) as error:
+        problems = ("; ".join(f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in error.errors())
+                    if isinstance(error, ValidationError) else str(error))
+        raise PartnerEmailConfigError(f"context partnerEmail: {problems}") from None
+    if chosen.verified_domain and not chosen.from_address.lower().endswith(f"@{chosen.verified_domain}"):
+        raise PartnerEmailConfigError(f"context partnerEmail: field 'from_address' must be at the verified domain {chosen.verified_domain}")
+    return chosen
+
+
 class PartnerIdentity(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, sign_up_trigger: lambda_.IFunction,
-                 administered_by: Sequence[iam.IRole]) -> None:
+                 administered_by: Sequence[iam.IRole], email: PartnerEmail | None = None) -> None:
         super().__init__(scope, construct_id)
         self.user_pool = cognito.UserPool(
             self,
@@ -58,6 +106,7 @@ class PartnerIdentity(Construct):
             standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
+            email=email.user_pool_email() if email else None,
         )
         self.user_pool.add_trigger(cognito.UserPoolOperation.PRE_SIGN_UP, sign_up_trigger)
 

@@ -23,6 +23,7 @@ from shared.resources import (
     UNROUTED_TABLE_NAME,
     TableLayout,
 )
+from shared.services.family_front_door.domain.drafts import DRAFT_FILE_TAG, DRAFT_FILES_EXPIRE_AFTER
 
 # Item-level read/write of the platform's shared tables, spelled out: what the code does (Get, Query, Put, Update,
 # Delete and transactions, whose items IAM authorises as their Put, Update, Delete or ConditionCheckItem); no Scan,
@@ -156,6 +157,14 @@ class Buckets(Construct):
                 noncurrent_version_expiration=Duration.days(90),
                 abort_incomplete_multipart_upload_after=Duration.days(7),
             ),
+            # A partner's upload for a portal draft never sent: tagged while it belongs to the draft, deleted once the
+            # draft is sure to be gone (shared/services/family_front_door/domain/drafts.py states the rule).
+            s3.LifecycleRule(
+                id="portal-draft-files-expiry",
+                tag_filters=dict([DRAFT_FILE_TAG]),
+                expiration=Duration.days(DRAFT_FILES_EXPIRE_AFTER.days),
+                noncurrent_version_expiration=Duration.days(1),
+            ),
         )
         # Print batches for the badge supplier are transient: gone after 90 days, old versions after 7.
         self.print_drop = self._data_bucket(
@@ -169,7 +178,7 @@ class Buckets(Construct):
             ),
         )
 
-    def _data_bucket(self, construct_id: str, key: kms.IKey, lifecycle: s3.LifecycleRule) -> s3.Bucket:
+    def _data_bucket(self, construct_id: str, key: kms.IKey, *lifecycle: s3.LifecycleRule) -> s3.Bucket:
         return s3.Bucket(
             self,
             construct_id,
@@ -184,5 +193,5 @@ class Buckets(Construct):
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix=f"{construct_id.lower()}/",
             removal_policy=RemovalPolicy.RETAIN,
-            lifecycle_rules=[lifecycle],
+            lifecycle_rules=list(lifecycle),
         )

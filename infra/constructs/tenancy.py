@@ -21,6 +21,7 @@ from infra.constructs.storage import TABLE_READ_WRITE_ACTIONS
 from infra.nag import NAG, acknowledge
 from shared.core.domain.evidence import CASES_FOLDER, COUNCILS_FOLDER, INTAKE_FOLDER
 from shared.services.blue_badge.domain.reply import REPLY_UPLOAD_PREFIX
+from shared.services.family_front_door.domain.drafts import ATTACHMENT_MARK
 from shared.core.domain.retention import EXPORTS_FOLDER
 from shared.resources import COUNCIL_TABLE_PREFIX, COUNCIL_TAG, ERASURE_FUNCTION, TENANT_ROLE_NAME, WEB_FUNCTION
 
@@ -60,6 +61,11 @@ class CouncilDataRole(Construct):
         # Only an applicant's upload that proves not to be a JPEG, PNG or PDF is ever deleted.
         self.role.add_to_policy(iam.PolicyStatement(
             actions=["s3:DeleteObject"], resources=[evidence.arn_for_objects(f"{folder}{CASES_FOLDER}*/{REPLY_UPLOAD_PREFIX}*")]))
+        # A partner's upload for a portal draft is tagged while it belongs to the draft (the lifecycle rule deletes an
+        # abandoned draft's files) and untagged when the draft is sent (shared/services/family_front_door/domain/drafts.py).
+        self.role.add_to_policy(iam.PolicyStatement(
+            actions=["s3:PutObjectTagging", "s3:DeleteObjectTagging"],
+            resources=[evidence.arn_for_objects(f"{folder}{CASES_FOLDER}*/{ATTACHMENT_MARK}*")]))
         # Erasure removes a case's folder and what is left of its application's intake folder, and files past their
         # period in the intake and exports folders - only in sessions of
         # the functions that erase.
@@ -100,6 +106,8 @@ class CouncilDataRole(Construct):
                                         "council's folder named by the session tag: Get and Put only.",
             f"{evidence_arn}/{folder}{CASES_FOLDER}*/{REPLY_UPLOAD_PREFIX}*": "Delete only an applicant's reply upload (named at "
                                                                              "random per case) in the tagged council's folder.",
+            f"{evidence_arn}/{folder}{CASES_FOLDER}*/{ATTACHMENT_MARK}*": "Tag or untag only a partner's portal upload (named at "
+                                                                         "random per draft) in the tagged council's folder.",
             f"{evidence_arn}/{folder}{CASES_FOLDER}*": "Erasure (UK GDPR: a case past its retention period, or a person's "
                                                       "confirmed request) deletes the case's folder, named per case at run "
                                                       "time: DeleteObject only, only in the tagged council's folder and only "

@@ -37,7 +37,8 @@ Where moto needed bridging or a workaround (keep this list and the README in ste
   and `python -m infra.local.metrics` adds them up per council.
 Deliberate local differences: intake visibility timeout 2 s (AWS 180 s); Lambda timeouts are not enforced;
 no X-Ray; EventBridge Scheduler never fires (start the print-dispatch state machine by hand; run the
-information reminders with `python -m infra.local.reminders`, the resume sweeper with
-`python -m infra.local.resume_sweeper`, the ASC routing watch with `python -m infra.local.routing_watch`); no CORS
+information reminders with `python -m infra.local.reminders`, the renewal reminders with
+`python -m infra.local.renewal_reminders`, the resume sweeper with
+`python -m infra.local.resume_sweeper`, the response watch with `python -m infra.local.response_watch`); no CORS
 preflight.
 """

@@ -18,7 +18,6 @@ Run alone with `python -m infra.local.crm_receiver [--port N]`.
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import re
 import secrets
@@ -29,6 +28,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from infra.local.serve import received_page, serve_until_interrupted
 from shared.services.asc_triage.domain.crm import CASE_ID_FIELD, CRM_SECRET_PREFIX, CrmEndpoint
 
 API_PATH = "/api/data/v9.2/"
@@ -233,21 +233,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _page(server: CrmReceiver) -> str:
-    rows = "".join(
-        f"<tr><td>{html.escape(r.received_at)}</td><td>{html.escape(r.entity_set)}</td>"
-        f"<td><code>{html.escape(r.record_id)}</code></td>"
-        f"<td><pre>{html.escape(json.dumps(r.body, indent=2, ensure_ascii=False))}</pre></td></tr>"
-        for r in reversed(server.received())
-    ) or '<tr><td colspan="4">Nothing received yet.</td></tr>'
-    return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Local CRM: received records</title>"
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;"
-        "padding:.4em;vertical-align:top;text-align:left}pre{margin:0}</style></head><body>"
-        f"<h1>Local CRM: received records</h1><p>Token requests: {server.token_requests}; record requests: "
-        f"{server.record_requests}. <a href=\"/received.json\">As JSON</a></p>"
-        f"<table><thead><tr><th>Received (UTC)</th><th>Entity set</th><th>Record id</th><th>Body</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></body></html>"
-    )
+    return received_page(
+        "Local CRM: received records", f"Token requests: {server.token_requests}; record requests: {server.record_requests}.",
+        ("Received (UTC)", "Entity set", "Record id", "Body"),
+        [(record.received_at, record.entity_set, record.record_id, record.body) for record in reversed(server.received())])
 
 
 def start_crm_receiver(port: int = 0, *, host: str = "127.0.0.1", client_secret: str | None = None) -> tuple[CrmReceiver, str]:
@@ -265,15 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     server, base_url = start_crm_receiver(args.port, client_secret=args.client_secret)
     endpoint = server.endpoint("LOCAL")
-    print(f"Local CRM receiving on {base_url}/ (Ctrl-C stops)\n  token URL: {endpoint.token_url}\n  records:   {endpoint.api_url}\n"
-          f"  client id: {server.client_id}\n  secret:    {server.client_secret}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    return 0
+    return serve_until_interrupted(
+        server, f"Local CRM receiving on {base_url}/ (Ctrl-C stops)\n  token URL: {endpoint.token_url}\n  records:   {endpoint.api_url}\n"
+                f"  client id: {server.client_id}\n  secret:    {server.client_secret}")
 
 
 if __name__ == "__main__":

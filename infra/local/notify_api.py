@@ -5,13 +5,20 @@ Notify's shapes, and records what it accepted.
 - POST /v2/notifications/email   email_address, template_id, personalisation, reference, email_reply_to_id
 - POST /v2/notifications/sms     phone_number, template_id, personalisation, reference, sms_sender_id
 - POST /v2/notifications/letter  template_id, personalisation (address_line_1..7, the last a postcode), reference
+- GET  /v2/notifications         the service's notifications, newest first, a page at a time (older_than: the id of the
+                                 last one of the previous page; status, template_type and reference narrow it), each
+                                 with its status: a test sets it with set_status (Notify's delivery receipts)
+- POST /local/status             {"id", "status"}: the stand-in's own, for `python -m infra.local.notify_status --set`
 - GET  /                         what it accepted, as a page;  GET /received.json  the same as JSON
 
 Each council is a Notify service of its own (register()): its API key, its email, letter and text templates (each
 only placing ((subject)) and ((body)), as a council sets them up: shared/core/domain/notify.py), its reply-to address
 and text sender. Every request must carry a JWT signed (HS256) with the key's secret, `iss` the service id and `iat`
 within 30 seconds, as Notify requires; errors are Notify's: {"status_code", "errors": [{"error", "message"}]}.
-A test can make it fail: fail_next(status, count) answers the next requests with that status, accepting nothing.
+A council's service may have templates of its own for a kind of notification (add_template, as a council adds one in
+Notify), and each request is checked against the template it names: a placeholder the personalisation does not fill is
+refused, as Notify refuses it. A test can make it fail: fail_next(status, count) answers the next requests with that
+status, accepting nothing.
 Run alone with `python -m infra.local.notify_api [--port N]`.
 """
 
@@ -28,9 +35,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 
+from infra.local.serve import serve_until_interrupted
 from shared.core.domain.formats import is_valid_postcode
 from shared.core.domain.notify import NotifySettings, NotifyTemplates
 
@@ -47,6 +56,17 @@ KEY_NAME = "casework-local"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _UK_MOBILE = re.compile(r"^(?:\+?44|0)7\d{9}$")
 _PLACEHOLDER = re.compile(r"\(\(([^()]+)\)\)")
+# A notification's status when it is accepted, and those Notify may report later, by type (its API's statuses; letters:
+# "received" once at the printer; returned-letter, when the post brings one back).
+FIRST_STATUS = {"email": "created", "sms": "created", "letter": "accepted"}
+STATUSES = {
+    "email": {"created", "sending", "delivered", "permanent-failure", "temporary-failure", "technical-failure"},
+    "sms": {"created", "sending", "pending", "sent", "delivered", "permanent-failure", "temporary-failure", "technical-failure"},
+    "letter": {"accepted", "received", "cancelled", "pending-virus-check", "virus-scan-failed", "validation-failed",
+               "technical-failure", "permanent-failure", "returned-letter"},
+}
+PAGE_SIZE = 250  # Notify's page of GET /v2/notifications
+STATUS_PATH = "/local/status"  # the stand-in's own: sets a notification's status, as Notify's receipt would
 # Each council's templates, as the README tells a council to set them up.
 TEMPLATE_CONTENT = {
     "email": ("((subject))", "((body))"),
@@ -86,6 +106,7 @@ class Service:
         return f"{KEY_NAME}-{self.service_id}-{self.secret}"
 
     def template_of(self, kind: str) -> Template:
+        """The service's first template of the type: the generic one register() made."""
         return next(template for template in self.templates.values() if template.type == kind)
 
 
@@ -116,7 +137,10 @@ class NotifyStandIn(ThreadingHTTPServer):
         super().__init__((host, port), _Handler)
         self.services: dict[str, Service] = {}  # by service id
         self.requests = 0  # every notification request, whatever it was answered
+        self.page_size = PAGE_SIZE  # a test may make pages shorter to see them followed
         self._received: list[Received] = []
+        self._statuses: dict[str, tuple[str, str | None]] = {}  # notification id -> (status, completed_at)
+        self._created: dict[str, str] = {}  # notification id -> created_at, as Notify writes it
         self._failures = _Failures()
         self._lock = threading.Lock()
 
@@ -136,6 +160,66 @@ class NotifyStandIn(ThreadingHTTPServer):
             templates=NotifyTemplates(email=templates["email"].id, letter=templates["letter"].id, sms=templates["sms"].id),
             email_reply_to_id=service.email_reply_to_id, sms_sender_id=service.sms_sender_id, base_url=self.base_url)
         return settings, service.api_key
+
+    def add_template(self, council_code: str, kind: str, subject: str | None, body: str) -> str:
+        """Another template in the council's service (e.g. a refusal letter of its own); its id."""
+        if kind not in TEMPLATE_CONTENT:
+            raise ValueError(f"a Notify template is email, letter or sms, not {kind!r}")
+        template = Template(str(uuid.uuid4()), kind, subject, body)
+        with self._lock:
+            service = next(service for service in self.services.values() if service.council_code == council_code)
+            service.templates[template.id] = template
+        return template.id
+
+    def set_status(self, notification_id: str, status: str) -> None:
+        """What Notify's delivery receipt would make of the notification (a final status completes it)."""
+        with self._lock:
+            item = next(item for item in self._received if item.id == notification_id)
+            if status not in STATUSES[item.type]:
+                raise ValueError(f"{status!r} is not a status of {item.type} notifications: {', '.join(sorted(STATUSES[item.type]))}")
+            completed = None if status in {"created", "sending", "pending", "accepted", "pending-virus-check"} else _notify_time(datetime.now(UTC))
+            self._statuses[notification_id] = (status, completed)
+
+    def status_of(self, notification_id: str) -> str:
+        with self._lock:
+            return self._statuses[notification_id][0]
+
+    def listed(self, service: Service, query: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
+        """GET /v2/notifications as Notify answers it: the service's own notifications, newest first, one page."""
+        unknown = sorted(set(query) - {"template_type", "status", "reference", "older_than", "include_jobs"})
+        if unknown:
+            return 400, {"status_code": 400, "errors": [{"error": "ValidationError", "message": f"Additional properties are not allowed ({unknown[0]} was unexpected)"}]}
+        older_than = (query.get("older_than") or [None])[-1]
+        with self._lock:
+            mine = [item for item in reversed(self._received) if item.council_code == service.council_code]
+            if older_than is not None:
+                position = next((at for at, item in enumerate(mine) if item.id == older_than), None)
+                if position is None:
+                    return 400, {"status_code": 400, "errors": [{"error": "ValidationError", "message": "older_than is not a notification of this service"}]}
+                mine = mine[position + 1:]
+            wanted = [item for item in mine
+                      if (not query.get("template_type") or item.type in query["template_type"])
+                      and (not query.get("status") or self._statuses[item.id][0] in query["status"])
+                      and (not query.get("reference") or item.reference in query["reference"])]
+            page = [self._notification(item) for item in wanted[:self.page_size]]
+        links = {"current": f"{self.base_url}/v2/notifications?{urlencode(query, doseq=True)}"}
+        if len(wanted) > self.page_size:
+            links["next"] = f"{self.base_url}/v2/notifications?{urlencode({**query, 'older_than': [page[-1]['id']]}, doseq=True)}"
+        return 200, {"notifications": page, "links": links}
+
+    def _notification(self, item: Received) -> dict[str, Any]:
+        status, completed_at = self._statuses[item.id]
+        address = {name: value for name, value in item.personalisation.items() if name.startswith("address_line_")}
+        return {
+            "id": item.id, "reference": item.reference, "type": item.type, "status": status,
+            "email_address": item.recipient if item.type == "email" else None,
+            "phone_number": item.recipient if item.type == "sms" else None,
+            **{f"line_{number}": address.get(f"address_line_{number}") for number in range(1, 8)},
+            "postcode": None, "postage": "second" if item.type == "letter" else None,
+            "template": {"id": item.template_id, "version": 1, "uri": f"{self.base_url}/v2/template/{item.template_id}"},
+            "body": item.personalisation.get("body"), "subject": item.personalisation.get("subject"),
+            "created_at": self._created[item.id], "created_by_name": None, "sent_at": None, "completed_at": completed_at,
+        }
 
     def received(self, kind: str | None = None, reference_prefix: str = "") -> list[Received]:
         with self._lock:
@@ -196,6 +280,8 @@ class NotifyStandIn(ThreadingHTTPServer):
                         datetime.now(UTC).isoformat(timespec="seconds"))
         with self._lock:
             self._received.append(item)
+            self._statuses[notification_id] = (FIRST_STATUS[kind], None)
+            self._created[notification_id] = _notify_time(datetime.now(UTC))
         content: dict[str, Any] = {"body": template.fill(template.body, values)}
         if kind == "email":
             content |= {"subject": template.fill(template.subject, values), "from_email": f"{service.council_code.lower()}@notifications.service.gov.uk"}
@@ -270,6 +356,10 @@ def _address_problems(values: dict[str, Any]) -> list[str]:
     return []
 
 
+def _notify_time(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # as Notify writes its times
+
+
 def _is_uuid(value: Any) -> bool:
     try:
         uuid.UUID(str(value))
@@ -285,6 +375,9 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # quiet: the page and received.json show what arrived
 
     def do_POST(self) -> None:
+        if self.path == STATUS_PATH:
+            self._set_status()
+            return
         kind = PATHS.get(self.path)
         if kind is None:
             self._json(404, {"status_code": 404, "errors": [{"error": "NotFound", "message": "Not Found"}]})
@@ -314,8 +407,28 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._json(*self.server.accept(service, kind, body))
 
+    def _set_status(self) -> None:
+        """POST /local/status {"id", "status"}: a delivery receipt, by hand (the stand-in's own path; not Notify's)."""
+        try:
+            body = json.loads(self.rfile.read(min(int(self.headers.get("Content-Length") or 0), MAX_BODY_BYTES)))
+            self.server.set_status(str(body["id"]), str(body["status"]))
+        except StopIteration:
+            self._json(404, {"status_code": 404, "errors": [{"error": "NotFound", "message": "No such notification"}]})
+        except (ValueError, KeyError, TypeError) as error:
+            self._json(400, {"status_code": 400, "errors": [{"error": "ValidationError", "message": str(error)}]})
+        else:
+            self._json(200, {"id": body["id"], "status": body["status"]})
+
     def do_GET(self) -> None:
-        if self.path == "/received.json":
+        parts = urlsplit(self.path)
+        if parts.path == "/v2/notifications":
+            service, refused = self.server.authenticate(self.headers.get("Authorization"))
+            if refused is not None:
+                status, name, message = refused
+                self._json(status, {"status_code": status, "errors": [{"error": name, "message": message}]})
+                return
+            self._json(*self.server.listed(service, parse_qs(parts.query)))
+        elif self.path == "/received.json":
             self._json(200, [asdict(item) for item in self.server.received()])
         elif self.path == "/":
             self._send(200, "text/html; charset=utf-8", _page(self.server).encode("utf-8"))
@@ -339,17 +452,17 @@ class _Handler(BaseHTTPRequestHandler):
 def _page(server: NotifyStandIn) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(item.received_at)}</td><td>{html.escape(item.council_code)}</td><td>{html.escape(item.type)}</td>"
-        f"<td>{html.escape(item.reference or '')}</td>"
+        f"<td>{html.escape(item.reference or '')}</td><td>{html.escape(server.status_of(item.id))}</td>"
         f"<td><pre>{html.escape(json.dumps(item.personalisation, indent=2, ensure_ascii=False))}</pre></td></tr>"
         for item in reversed(server.received())
-    ) or '<tr><td colspan="5">Nothing received yet.</td></tr>'
+    ) or '<tr><td colspan="6">Nothing received yet.</td></tr>'
     return (
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Local GOV.UK Notify: notifications</title>"
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;"
         "padding:.4em;vertical-align:top;text-align:left}pre{margin:0;white-space:pre-wrap}</style></head><body>"
         f"<h1>Local GOV.UK Notify: notifications accepted</h1><p>Requests: {server.requests}. "
         "<a href=\"/received.json\">As JSON</a></p><table><thead><tr><th>Received (UTC)</th><th>Council</th><th>Type</th>"
-        f"<th>Reference</th><th>Personalisation</th></tr></thead><tbody>{rows}</tbody></table></body></html>"
+        f"<th>Reference</th><th>Status</th><th>Personalisation</th></tr></thead><tbody>{rows}</tbody></table></body></html>"
     )
 
 
@@ -394,15 +507,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     server = start_notify_stand_in(args.port)
     settings, api_key = server.register(args.council)
-    print(f"Local GOV.UK Notify on {server.base_url}/ (Ctrl-C stops)\n  API key:  {api_key}\n"
-          f"  settings: {settings.model_dump_json()}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    return 0
+    return serve_until_interrupted(
+        server, f"Local GOV.UK Notify on {server.base_url}/ (Ctrl-C stops)\n  API key:  {api_key}\n"
+                f"  settings: {settings.model_dump_json()}")
 
 
 if __name__ == "__main__":

@@ -15,18 +15,18 @@ from typing import Any
 
 
 from infra.local.commands import command_parser, stack_clients
-from shared.resources import REMINDERS_FUNCTION
+from shared.resources import REMINDERS_FUNCTION, FunctionSpec
 
 
-def run_reminders(lambda_client: Any, at: datetime) -> dict:
-    """Invoke the reminders function with the schedule's input and return its result. Synchronously (the
-    schedule invokes asynchronously) so that the result, or the error, can be shown."""
+def run_reminders(lambda_client: Any, at: datetime, function: FunctionSpec = REMINDERS_FUNCTION) -> dict:
+    """Invoke the reminders function (or another daily run, e.g. the renewal reminders) with the schedule's input and
+    return its result. Synchronously (the schedule invokes asynchronously) so that the result, or the error, can be shown."""
     response = lambda_client.invoke(
-        FunctionName=REMINDERS_FUNCTION.function_name, Payload=json.dumps({"scheduled_time": at.isoformat()})
+        FunctionName=function.function_name, Payload=json.dumps({"scheduled_time": at.isoformat()})
     )
     result = json.loads(response["Payload"].read())
     if "FunctionError" in response:
-        raise RuntimeError(f"{REMINDERS_FUNCTION.function_name} failed: {result.get('errorMessage')}")
+        raise RuntimeError(f"{function.function_name} failed: {result.get('errorMessage')}")
     return result
 
 

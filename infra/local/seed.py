@@ -195,9 +195,10 @@ class _Maker:
 
     def award(self, indefinite: bool = False) -> dict[str, Any]:
         start = self.today - timedelta(days=self.rng.randint(60, 900))
+        letter = {"award_letter_date": max(start, self.today - timedelta(days=200)).isoformat()}  # recent: PIP needs < 12 months
         if indefinite:
-            return {"award_start": start.isoformat(), "indefinite": True}
-        return {"award_start": start.isoformat(), "award_end": (start + timedelta(days=3 * 365)).isoformat()}
+            return {"award_start": start.isoformat(), "indefinite": True, **letter}
+        return {"award_start": start.isoformat(), "award_end": (start + timedelta(days=3 * 365)).isoformat(), **letter}
 
     def payment(self, badges: int = 1) -> dict[str, Any] | None:
         if not badge_settings(self.council).charges_fee:

@@ -351,6 +351,20 @@ def test_the_council_admin_pages(audit: Audit, page: Page):
     audit.visit("/admin/settings", "council settings", heading="Council settings")
     audit.visit("/admin/settings/emails", "email wording", heading="Email wording")
     audit.visit("/admin/settings/emails/blue-badge/RECEIVED", "one email's wording", heading="Received email")
+    audit.visit("/admin/settings/services/asc-triage", "adult social care settings", heading="Adult social care referrals settings")
+    audit.visit("/admin/settings/services/family-front-door", "front door settings", heading="Family Front Door settings")
+    page.get_by_label("Hours a partner has to answer before the team decides without it").fill("two days")
+    submit(page, "Save settings")
+    error_state(page)
+    audit.check("front door settings, with errors")
+    audit.done()
+
+
+def test_a_welsh_councils_admin_pages(audit: Audit, page: Page):
+    sign_in(page, demo_user("VALEWYE", Role.COUNCIL_ADMIN))
+    audit.visit("/admin/settings", "council settings, with the Welsh name and reasons", heading="Council settings")
+    audit.visit("/admin/settings/emails", "email wording, in both languages", heading="Email wording")
+    audit.visit("/admin/settings/emails/blue-badge/RECEIVED/welsh", "one email's Welsh wording", heading="Received email in Welsh")
     audit.done()
 
 
@@ -381,6 +395,11 @@ def test_the_family_front_door_team_pages(audit: Audit, page: Page, local_stack:
     page.locator("summary", has_text="Who has opened this contact").click()
     audit.check("contact with who opened it")
     audit.visit(f"{contact}/views", "every time a contact was opened", heading="Who opened this contact")
+    audit.visit(f"{contact}/responsibility", "taking a contact, or handing it to an officer",
+                heading="Take responsibility for this contact")
+    submit(page, "Hand over")
+    error_state(page)
+    audit.check("handing a contact to an officer, with errors")
     audit.visit(f"{contact}/request-information", "asking the partner", heading="Ask the partner for more information")
     submit(page, "Send the question")
     error_state(page)

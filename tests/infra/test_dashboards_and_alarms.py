@@ -10,6 +10,7 @@ import re
 import pytest
 
 from infra.constructs.dashboards import COUNCIL_DASHBOARD, COUNCIL_PLACEHOLDER, OVERVIEW_DASHBOARD
+from infra.constructs.response_watch import RESPONSE_TARGETS, response_alarm_names, watched_services
 from infra.constructs.service_alarms import (
     ATTENTION_MAX_AGE_HOURS,
     PARKED_MAX_AGE_HOURS,
@@ -156,13 +157,14 @@ def test_the_print_night_and_the_suppliers_results_are_alarmed_when_they_stop(sy
 def test_each_new_alarm_names_a_runbook_section_that_exists(synthesised):
     runbook = (PROJECT_ROOT / RUNBOOK).read_text(encoding="utf-8")
     headings = {line[3:].strip() for line in runbook.splitlines() if line.startswith("## ")}
-    assert {section.title for section in SECTIONS} <= headings
+    assert {section.title for section in (*SECTIONS, RESPONSE_TARGETS)} <= headings
     alarms = _all_alarms(synthesised)
     expected = {"casework-print-batch-not-delivered", "casework-no-supplier-results",
-                *(name for council in load_councils() for name in council_alarm_names(council))}
+                *(name for council in load_councils() for name in council_alarm_names(council)),
+                *(name for spec in watched_services() for name in response_alarm_names(spec))}
     assert {name for name, alarm in alarms.items() if "Runbook:" in alarm.get("AlarmDescription", "")} == expected
     service_alarms = [alarms[name] for name in expected]
-    anchors = {section.anchor for section in SECTIONS}
+    anchors = {section.anchor for section in (*SECTIONS, RESPONSE_TARGETS)}
     for alarm in service_alarms:
         [anchor] = re.findall(rf"Runbook: {re.escape(RUNBOOK)}#([a-z-]+)", alarm["AlarmDescription"])
         assert anchor in anchors, alarm["AlarmName"]

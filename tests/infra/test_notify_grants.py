@@ -12,8 +12,11 @@ from shared.resources import (
     ASC_STEP_FUNCTION,
     FFD_STEP_FUNCTION,
     FUNCTIONS,
+    NOTIFY_STATUS_FUNCTION,
+    NOTIFY_STATUS_SCHEDULE,
     PRINT_RESULTS_FUNCTION,
     REMINDERS_FUNCTION,
+    RENEWAL_REMINDERS_FUNCTION,
     WEB_FUNCTION,
     WORKFLOW_STEP_FUNCTION,
     Env,
@@ -22,8 +25,10 @@ from shared.resources import (
 from tests.infra.conftest import synthesise
 from tests.infra.test_stack_resources import role_statements
 
-# The workflow steps, reminders and print results (applicants), the ASC steps (referrers), the web UI (hub bookings).
-NOTIFYING = {WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, PRINT_RESULTS_FUNCTION, ASC_STEP_FUNCTION, FFD_STEP_FUNCTION, WEB_FUNCTION}
+# The workflow steps, reminders and print results (applicants), the renewal reminders (badge holders), the ASC steps
+# (referrers), the web UI (hub bookings); and the read-back of what became of them (notify-status).
+NOTIFYING = {WORKFLOW_STEP_FUNCTION, REMINDERS_FUNCTION, RENEWAL_REMINDERS_FUNCTION, PRINT_RESULTS_FUNCTION, ASC_STEP_FUNCTION,
+             FFD_STEP_FUNCTION, WEB_FUNCTION, NOTIFY_STATUS_FUNCTION}
 TEMPLATES = {"email": "8d1f6c5e-0b7a-4c41-9d0e-0d6a4e7f0a01", "letter": "8d1f6c5e-0b7a-4c41-9d0e-0d6a4e7f0a02"}
 
 
@@ -68,3 +73,12 @@ def test_the_notifying_functions_get_the_councils_settings_and_the_notify_layer(
         assert list(settings) == ["VALEWYE"] and settings["VALEWYE"]["templates"]["letter"] == TEMPLATES["letter"]
         assert "NOTIFY_ALLOW_LOOPBACK_HTTP" not in props["Environment"]["Variables"]  # local runs only
         assert "notify" in spec.layers and len(props["Layers"]) == 1 + len(spec.all_layers)  # Powertools first
+
+
+def test_the_status_read_back_runs_on_its_schedule_and_sends_nothing(with_notify):
+    [schedule] = [r["Properties"] for r in with_notify.resources("AWS::Scheduler::Schedule").values()
+                  if r["Properties"].get("Name") == NOTIFY_STATUS_FUNCTION.function_name]
+    assert schedule["ScheduleExpression"] == NOTIFY_STATUS_SCHEDULE
+    actions = [action for statement in role_statements(with_notify, _role_id(NOTIFY_STATUS_FUNCTION))
+               for action in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])]
+    assert not [action for action in actions if str(action).startswith(("ses:", "sqs:", "states:", "s3:"))], actions

@@ -107,6 +107,15 @@ def test_only_an_applicants_reply_upload_may_be_deleted(council_data):
                        _session(OWN))
 
 
+def test_only_a_partners_portal_upload_in_the_councils_own_folder_may_be_tagged_as_a_drafts(council_data):
+    folder = case_evidence_prefix(OWN, "NORTHSHIRE-261204-AAAAAA")
+    for action in ("s3:PutObjectTagging", "s3:DeleteObjectTagging"):
+        assert allowed(council_data, action, _object(f"{folder}reply-portal-0a1b.pdf"), _session(OWN))
+        assert not allowed(council_data, action, _object(f"{folder}04-photo.jpg"), _session(OWN))
+        assert not allowed(council_data, action, _object(f"{case_evidence_prefix(OTHER, 'VALEWYE-261204-B')}reply-portal-1.pdf"),
+                           _session(OWN))
+
+
 def test_listing_is_limited_to_the_councils_own_folder(council_data):
     own = _session(OWN) | {"s3:prefix": f"councils/{tenant_id(OWN)}/cases/X/"}
     assert allowed(council_data, "s3:ListBucket", EVIDENCE_BUCKET_ARN, own)

@@ -5,6 +5,7 @@ failure is recorded and never stops the case, and a Welsh council's emails are b
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -16,7 +17,9 @@ from aws_lambda_powertools.utilities import parameters
 from infra.local.notify_api import NotifyStandIn, Received, start_notify_stand_in
 from shared.bootstrap import store_for
 from shared.core.domain.email import BILINGUAL_DIVIDER
+from shared.core.domain.notify import NotificationStatus
 from shared.core.logic.emails import LETTER_TO_POST
+from shared.core.logic.reconciler import cases_needing_attention
 from shared.resources import DEFAULT_REGION, NOTIFY_ALLOW_LOOPBACK_HTTP, Env, Role, notify_secret_name
 from shared.services.blue_badge.domain.case import Stage
 from shared.bootstrap import councils, notifier
@@ -199,7 +202,7 @@ def test_a_welsh_referrer_with_only_a_mobile_gets_a_bilingual_text_message(notif
     assert (text.recipient, text.template_id, text.sms_sender_id) == ("07700900123", service.template_of("sms").id,
                                                                       service.sms_sender_id)
     assert text.personalisation["body"] == (
-        f"Vale of Wye Council: Rydym wedi cael eich atgyfeiriad - cyfeirnod {case.reference} / We have received your "
+        f"Cyngor Bro Gwy / Vale of Wye Council: Rydym wedi cael eich atgyfeiriad - cyfeirnod {case.reference} / We have received your "
         f"referral - reference {case.reference}. Ffoniwch 01632 960002 amdano. Call 01632 960002 about it.")
     [entry] = wait_until(lambda: [entry for entry in store_for(VALEWYE).history(case.case_id) if entry.action == "NOTIFICATION_SENT"],
                          what="the text message in the history")  # recorded once Notify has answered
@@ -219,5 +222,66 @@ def test_a_hub_booking_is_confirmed_through_the_councils_notify_service(notify):
                           HubVisitor(name="Ada Lovelace", contact="ada.hub@example.com"), "https://example.gov.uk/cancel")
     [email] = notify.received("email")
     assert sent and email.recipient == "ada.hub@example.com" and email.council_code == VALEWYE
-    assert email.personalisation["subject"] == f"Your appointment at {hub.name}" and "BK-TEST-1" in email.personalisation["body"]
+    # Vale of Wye is a Welsh council: Welsh first, then English (shared/services/asc_triage/domain/welsh_notifications.py).
+    assert email.personalisation["subject"] == f"Eich apwyntiad yn {hub.name} / Your appointment at {hub.name}"
+    assert "BK-TEST-1" in email.personalisation["body"]
     assert emails_to("ada.hub@example.com") == []  # not through SES
+
+
+def test_a_kind_with_its_own_letter_template_goes_out_on_it_and_notify_checks_its_personalisation(notify, caseworker, monkeypatch):
+    own = notify.add_template(NORTHSHIRE, "letter", "Blue Badge: ((subject))", "((body))\n\nNorthshire Council, Blue Badge team")
+    needs_more = notify.add_template(NORTHSHIRE, "letter", "((subject))", "((body)) Your badge: ((badge_number))")
+    councils_now = json.loads(os.environ[Env.NOTIFY_COUNCILS])
+
+    def received_on(template_id: str) -> Received | None:
+        councils_now[NORTHSHIRE]["templates"]["by_kind"] = {"RECEIVED": {"letter": template_id}}
+        monkeypatch.setenv(Env.NOTIFY_COUNCILS, json.dumps(councils_now))
+        case_id = key_in(caseworker, no_email())
+        failed = lambda: [entry for entry in store_for(NORTHSHIRE).history(case_id) if entry.action == "NOTIFICATION_FAILED"]  # noqa: E731
+        found = wait_until(lambda: notify.received("letter", f"{case_id}/") or failed(), what="the acknowledgement, or its failure")
+        return found[0] if isinstance(found[0], Received) else found[0].after["error"]
+
+    letter = received_on(own)
+    assert letter.template_id == own and letter.personalisation["subject"].startswith("We have received your Blue Badge application")
+    assert received_on(needs_more) == "GOV.UK Notify answered 400 BadRequestError: Missing personalisation: badge_number"
+
+
+def test_notify_statuses_are_read_back_onto_the_cases_and_a_returned_letter_goes_to_staff(notify, caseworker, capsys):
+    notify.page_size = 1  # one notification a page: the read-back follows Notify's pages
+    returned_case, delivered_case = key_in(caseworker, no_email()), key_in(caseworker, no_email())
+    [returned] = letters(notify, returned_case, 1)
+    [delivered] = letters(notify, delivered_case, 1)
+    waiting = at(returned_case, Stage.PROOF_CHECK)
+    notify.set_status(returned.id, "returned-letter")
+    notify.set_status(delivered.id, "received")
+
+    first = read_back()[NORTHSHIRE]
+    assert first["failed"] == [returned_case] and first["delivered"] == 1 and first["pages"] >= 2
+    store = store_for(NORTHSHIRE)
+    assert store.case_record(NotificationStatus, returned_case, returned.id).status == "returned-letter"
+    assert store.case_record(NotificationStatus, delivered_case, delivered.id).status == "received"
+    history = store.history(returned_case)
+    [status] = [entry for entry in history if entry.action == "NOTIFICATION_STATUS"]
+    assert status.after == {"kind": "RECEIVED", "channel": "letter", "message_id": returned.id, "status": "returned-letter",
+                            "outcome": "FAILED"}
+    [to_write] = [entry for entry in history if entry.action == "NOTIFICATION_NOT_SENT"]
+    assert to_write.after["channel"] == "letter" and to_write.after["body"] == returned.personalisation["body"]
+    flagged = store.get(returned_case)
+    assert flagged.needs_attention == "GOV.UK Notify could not deliver the letter (returned-letter): write to them another way"
+    assert flagged.task_token == waiting.task_token  # the workflow still waits for the caseworker
+    assert returned_case in [case.case_id for case in cases_needing_attention(store, councils().get(NORTHSHIRE))]
+    assert store.get(delivered_case).needs_attention is None
+    metrics = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"NotificationStatuses"' in line]
+    assert {(m["outcome"], m["channel"]) for m in metrics if m.get("council") == NORTHSHIRE} == {("FAILED", "letter"), ("DELIVERED", "letter")}
+
+    again = read_back()[NORTHSHIRE]  # the same statuses: nothing recorded twice
+    assert again["failed"] == [] and again["delivered"] == 0
+    assert len(store.history(returned_case)) == len(history)
+
+
+def read_back() -> dict:
+    from functions.notify_status.handler import lambda_handler
+    from infra.local.bridge import lambda_context
+    from shared.resources import NOTIFY_STATUS_FUNCTION
+
+    return lambda_handler({}, lambda_context(NOTIFY_STATUS_FUNCTION))["councils"]

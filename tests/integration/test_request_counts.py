@@ -23,10 +23,11 @@ def test_requests_for_one_complete_online_application(intake, stack, clients, dy
     counted = dict(dynamodb_calls)
     print(f"\nDynamoDB requests, intake + open case + received email + screening to the proof check: {counted}")
     # ingest: the application's marker (get: already a case?) and the case transaction, whose marker is the one
-    # duplicate-refusing write (2); open: get + save transaction (2), notification audit (1); screen: get (1); wait at
-    # the proof check: get + save transaction (2); and each invocation that reads the council's settings reads its
-    # council admin's stored settings once (ingest, open, wait: 3 GetItems)
-    assert counted == {"PutItem": 1, "TransactWriteItems": 3, "GetItem": 7}
+    # duplicate-refusing write (2); open: get + save transaction (2), notification audit (1), and the route it returns
+    # (no Screen step: no read); wait at the proof check: get + save transaction (2); and each invocation that reads the
+    # council's settings reads its council admin's stored settings once (ingest, open: 2 GetItems; a wait needs only the
+    # deployment's entry)
+    assert counted == {"PutItem": 1, "TransactWriteItems": 3, "GetItem": 5}
     assert "Scan" not in counted
 
 
@@ -164,8 +165,8 @@ def test_state_transitions_per_workflow_path(api_as, stack, clients):
         print(f"  {name:50} {len(states):2}  {' > '.join(states)}")
     assert len(paths["automatic route, approved, ordered"]) == AUTOMATIC_ROUTE_TRANSITIONS  # ProofChecked: the check may ask for information instead
     # Each timed wait is set by the step before it from the working-day calendar: InformationDeadline, ReviewDeadline.
-    assert len(paths["one round of missing information, then ordered"]) == 16
-    assert len(paths["assessment, refused, review upholds"]) == 14  # Assessed: likewise
+    assert len(paths["one round of missing information, then ordered"]) == 15
+    assert len(paths["assessment, refused, review upholds"]) == 13  # Assessed: likewise
     assert store_for(NORTHSHIRE).get(case_id).stage is Stage.ORDERED
 
 

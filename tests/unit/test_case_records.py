@@ -19,7 +19,8 @@ from shared.core.domain.case import AuditEntry, Case, CaseStage
 from shared.core.domain.email import EmailCatalogue
 from shared.core.domain.records import CaseRecord
 from shared.core.domain.services import ServiceRegistry, ServiceSpec
-from shared.resources import CASE_TABLE_LAYOUT, DEFAULT_REGION, STAGE_INDEX
+from tests.factories import create_council_table
+from shared.resources import DEFAULT_REGION, STAGE_INDEX
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 WAITING = "PARCELS#WAITING"
@@ -85,15 +86,7 @@ def client(monkeypatch):
 @pytest.fixture
 def table(client) -> str:
     """A council table with the keys and the index (GSI1) that case records use."""
-    name = f"council-{secrets.token_hex(4)}"
-    keys = (CASE_TABLE_LAYOUT.partition_key, CASE_TABLE_LAYOUT.sort_key, STAGE_INDEX.partition_key, STAGE_INDEX.sort_key)
-    client.create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key in keys],
-        KeySchema=[{"AttributeName": keys[0], "KeyType": "HASH"}, {"AttributeName": keys[1], "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[{"IndexName": STAGE_INDEX.name, "Projection": {"ProjectionType": "ALL"}, "KeySchema": [
-            {"AttributeName": keys[2], "KeyType": "HASH"}, {"AttributeName": keys[3], "KeyType": "RANGE"}]}],
-    )
+    name = create_council_table(client)
     return name
 
 

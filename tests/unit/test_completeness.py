@@ -30,7 +30,6 @@ def test_complete_application_lacks_nothing():
         ({"holder__nino": "AB12345"}, MissingCode.NINO),
         ({"eligibility": REMOVE}, MissingCode.ELIGIBILITY_CODE),
         ({"eligibility__benefit": REMOVE}, MissingCode.AWARD_DATES),
-        ({"contact": REMOVE}, MissingCode.CONTACT),
         ({"payment": REMOVE}, MissingCode.FEE),
         ({"payment__paid": False}, MissingCode.FEE),
         ({"payment__amount_pence": 500}, MissingCode.FEE),
@@ -48,6 +47,13 @@ def test_each_gap_is_named(override, expected):
 def test_each_missing_document_is_named(evidence_type, expected):
     evidence = [item for item in complete_application()["evidence"] if item["type"] != evidence_type]
     assert missing(evidence=evidence) == [expected]
+
+
+def test_an_applicant_a_letter_can_reach_needs_no_email_or_phone():
+    assert missing(contact=REMOVE) == []  # the holder's home address: a letter reaches them
+    assert missing(contact__email=REMOVE, contact__phone=REMOVE, contact__by_post=True) == []
+    assert missing(contact=REMOVE, holder__address__postcode="XX99 9XXX") == [MissingCode.POSTCODE, MissingCode.CONTACT]
+    assert missing(contact=REMOVE, holder__address__line1=REMOVE) == [MissingCode.ADDRESS, MissingCode.CONTACT]
 
 
 def test_indefinite_award_needs_no_end_date():

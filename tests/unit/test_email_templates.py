@@ -141,7 +141,7 @@ def test_a_welsh_council_writes_welsh_first_then_the_english_as_before():
     welsh, english = message.body_text.split(f"\n{BILINGUAL_DIVIDER}\n\n")
     assert welsh.startswith("Annwyl Dr Grace Hopper,\n\nRydym wedi darllen eich atgyfeiriad ar gyfer Ada Lovelace ac "
                             "wedi'i gau. Ni fyddwn yn cymryd unrhyw gamau pellach.\n")
-    assert welsh.endswith(f"Nodwch y cyfeirnod {case.reference} wrth gysylltu â ni.\n\nVale of Wye Council\n")
+    assert welsh.endswith(f"Nodwch y cyfeirnod {case.reference} wrth gysylltu â ni.\n\nCyngor Bro Gwy\n")  # its Welsh name
     assert english.startswith("Dear Dr Grace Hopper,\n\nWe have read your referral")
     assert english.endswith(f"Please quote the reference {case.reference}.\n\nVale of Wye Council\n")
     assert message.subject == f"Rydym wedi cau eich atgyfeiriad - cyfeirnod {case.reference} / We have closed your referral - reference {case.reference}"
@@ -181,7 +181,7 @@ def test_a_councils_own_wording_in_config_reaches_the_referrer_email():
     )
     welsh = referrer_email(ReferralEmail.ROUTED, councils.get("VALEWYE"), case, team_name="Community OT").body_text
     assert welsh.startswith("Annwyl Dr Grace Hopper,\n\nRydym wedi darllen eich atgyfeiriad ar gyfer Ada Lovelace ac "
-                            "wedi'i anfon at ein tîm Community OT.")  # the Welsh default: the council reworded the English only
+                            "wedi'i anfon at ein tîm therapi galwedigaethol cymunedol.")  # the Welsh default, with the team's Welsh name: the council reworded the English only
     assert welsh.endswith("Community OT will phone Ada Lovelace.\n\nVale of Wye Council\n")
     received = referrer_email(ReferralEmail.RECEIVED, councils.get("NORTHSHIRE"), case)
     assert received == referrer_email(ReferralEmail.RECEIVED, NORTHSHIRE, case)

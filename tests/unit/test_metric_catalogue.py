@@ -16,10 +16,12 @@ from shared.core.adapters.metrics import all_metrics, case_written, emit
 from shared.core.domain.council import load_councils
 from shared.core.domain.metrics import (
     APPLICATIONS_RECEIVED,
+    CASES_DUE_SOON,
     CASES_ENTERED_STAGE,
     DECISIONS_MADE,
     ENGINE_METRICS,
     FUNCTION,
+    INFORMATION_REMINDERS_SENT,
     NAMESPACE,
     PARKED_APPLICATIONS,
     Metric,
@@ -28,7 +30,7 @@ from shared.core.domain.metrics import (
     Unit,
 )
 from shared.core.logic.emails import NOTIFICATION_RESULTS
-from shared.services.asc_triage.metrics import REFERRALS_DUE_SOON, screening_outcome
+from shared.services.asc_triage.metrics import screening_outcome
 from shared.services.blue_badge.domain.application import Application
 from shared.services.blue_badge.domain.case import BadgeCase, Decision, DecisionOutcome, Stage
 from shared.services.blue_badge.metrics import badge_decision
@@ -89,12 +91,18 @@ def test_a_count_is_written_under_every_dimension_set_it_declares(capsys):
 
 
 def test_a_level_is_written_under_the_one_set_its_dimensions_make(capsys, monkeypatch):
-    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "casework-asc-routing-watch")
-    emit(REFERRALS_DUE_SOON, 3, council="VALEWYE")
-    emit(REFERRALS_DUE_SOON, 5)
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "casework-response-watch")
+    emit(CASES_DUE_SOON, 3, council="VALEWYE", scheme="family-front-door")
+    emit(CASES_DUE_SOON, 5, scheme="family-front-door")
     per_council, total = printed(capsys)
-    assert series(per_council) == ("ReferralsDueSoon", ("council", FUNCTION)) and per_council["ReferralsDueSoon"] == [3.0]
-    assert series(total) == ("ReferralsDueSoon", (FUNCTION,)) and total[FUNCTION] == "casework-asc-routing-watch"
+    assert series(per_council) == ("CasesDueSoon", ("council", "scheme")) and per_council["CasesDueSoon"] == [3.0]
+    assert series(total) == ("CasesDueSoon", ("scheme",)) and total["scheme"] == "family-front-door" and total["CasesDueSoon"] == [5.0]
+    with pytest.raises(ValueError, match="takes dimensions"):
+        emit(CASES_DUE_SOON, 1, council="VALEWYE")  # a level by council alone would be neither series
+    # The function's own dimension is filled in from its name where a metric declares it.
+    emit(INFORMATION_REMINDERS_SENT, 2)
+    [reminders] = printed(capsys)
+    assert series(reminders) == ("InformationRemindersSent", (FUNCTION,)) and reminders[FUNCTION] == "casework-response-watch"
 
 
 @pytest.mark.parametrize(("metric", "dimensions", "message"), [

@@ -59,6 +59,7 @@ def compose_any(kind: NotificationKind, council=NORTHSHIRE, case: Case | None = 
         NotificationKind.REVIEW_UPHELD: {"reasons": ["Your walking assessment does not meet the criteria."]},
         NotificationKind.BADGE_POSTED: {"badge_numbers": ["AB12CD"], "dispatched_on": DISPATCHED},
         NotificationKind.BADGE_FOR_COLLECTION: {"badge_numbers": ["AB12CD"], "dispatched_on": DISPATCHED},
+        NotificationKind.RENEWAL_REMINDER: {"badge_numbers": ["AB12CD"], "expires_on": DISPATCHED},
     }.get(kind, {})
     return compose(kind, council, case, **{**defaults, **kwargs})
 
@@ -75,6 +76,7 @@ EXPECTED_SUBJECT = {
     NotificationKind.REVIEW_UPHELD: "The review of your Blue Badge decision",
     NotificationKind.BADGE_POSTED: "Your Blue Badge has been posted",
     NotificationKind.BADGE_FOR_COLLECTION: "Blue Badge for collection posted to Northshire County Council",
+    NotificationKind.RENEWAL_REMINDER: "Your Blue Badge expires on",
 }
 
 
@@ -257,7 +259,7 @@ def test_welsh_councils_write_in_welsh_then_english(kind):
     message = compose_any(kind, council=VALEWYE, case=case)
     welsh, english = message.body_text.split(f"\n{BILINGUAL_DIVIDER}\n\n")
     assert welsh.startswith("Annwyl Ada Lovelace,\n") and english.startswith("Dear Ada Lovelace,\n")
-    assert welsh.endswith(f"Nodwch eich cyfeirnod {case.case_id} wrth gysylltu â ni.\n\nVale of Wye Council\n")
+    assert welsh.endswith(f"Nodwch eich cyfeirnod {case.case_id} wrth gysylltu â ni.\n\nCyngor Bro Gwy\n")  # its Welsh name
     assert english.endswith(f"Please quote your reference {case.case_id}.\n\nVale of Wye Council\n")
     assert "$" not in message.body_text and "$" not in message.subject  # every placeholder filled, in both languages
     welsh_subject, english_subject = message.subject.split(" / ")

@@ -108,9 +108,10 @@ PAGES_WITHOUT_IDS = {
     **dict.fromkeys(("/admin/staff", "/admin/staff/invite", "/admin/staff/<username>", "/admin/staff/<username>/<action>"),
                     "another council's account, a national administrator's or one in two councils is not found on every route "
                     "(test_another_councils_account_is_not_found_on_every_route, test_an_account_in_two_councils_is_managed_by_neither)"),
-    **dict.fromkeys(("/admin/settings", "/admin/settings/emails", "/admin/settings/emails/<service_key>/<kind>"),
+    **dict.fromkeys(("/admin/settings", "/admin/settings/emails", "/admin/settings/emails/<service_key>/<kind>",
+                     "/admin/settings/emails/<service_key>/<kind>/welsh", "/admin/settings/services/<service_key>"),
                     "the admin's own council's settings only (test_the_admin_of_another_council_changes_only_their_own, "
-                    "test_a_service_the_council_does_not_run_has_no_email_wording_here)"),
+                    "test_a_service_the_council_does_not_run_has_no_email_wording_here, tests/web/test_council_admin_services.py)"),
     **dict.fromkeys(("/portal", "/portal/register", "/portal/register/confirm", "/portal/sign-in", "/portal/sign-in/authenticator",
                      "/portal/sign-in/code", "/portal/sign-out"), "before signing in to the portal"),
     **dict.fromkeys(("/portal/home", "/portal/forms/<slug>", "/portal/drafts", "/portal/drafts/<draft_id>", "/portal/drafts/<draft_id>/delete",

@@ -29,7 +29,7 @@ from shared.bootstrap import councils, hub_bookings_for, notification_channels, 
 from shared.core.adapters.email import error_code
 from shared.core.domain.case import utcnow
 from shared.core.domain.council import CouncilConfig
-from shared.core.domain.email import EmailMessage
+from shared.core.domain.email import EmailMessage, bilingual
 from shared.core.domain.formats import Email
 from shared.resources import Env
 from shared.services.asc_triage import SERVICE_KEY
@@ -42,6 +42,7 @@ from shared.services.asc_triage.domain.business_hours import LONDON
 from shared.services.asc_triage.domain.case import ReferralCase
 from shared.services.asc_triage.domain.questions import QuestionSet
 from shared.services.asc_triage.domain.settings import triage_settings
+from shared.services.asc_triage.domain.welsh_notifications import welsh_hub_booking
 from shared.services.asc_triage.domain.signposting import (
     BookingStatus,
     Hub,
@@ -480,8 +481,11 @@ def _email_booking(council: CouncilConfig, hub: Hub, booking_id: str, slot: date
             f"{_clock(local)}.\n\n{hub.address}\n{hub.postcode}\n\nBooking reference: {booking_id}\n\n"
             f"If you cannot come, cancel the appointment with this link, so that someone else can have it:\n{cancel_url}\n\n"
             f"{council.name}\n{council.contact.phone}\n")
+    subject = f"Your appointment at {hub.name}"
+    if council.in_wales:  # Welsh first, then the English
+        subject, body = bilingual(welsh_hub_booking(council, hub, booking_id, slot, visitor.name, cancel_url), (subject, body))
     message = EmailMessage(to=visitor.contact, reply_to=str(council.contact.email), sender=str(council.contact.email),
-                           subject=f"Your appointment at {hub.name}", body_text=body)
+                           subject=subject, body_text=body)
     try:
         notification_channels().channel_for(council.code).email.send(message)  # SES, or the council's GOV.UK Notify
     except Exception as error:  # noqa: BLE001 - the page shows the cancel link: a failed email must not lose the booking

@@ -36,6 +36,7 @@ from shared.core.adapters.case_store import CaseStore
 from shared.core.domain.council import CouncilConfig, Team
 from shared.core.domain.evidence import case_evidence_prefix
 from shared.services.blue_badge.domain.national import original_key, record_in_words
+from shared.services.blue_badge.domain.pip import AWARD_LETTER_FIELD
 from shared.services.registry import SERVICES
 from shared.resources import Role
 from shared.core.logic import recovery
@@ -381,6 +382,10 @@ def team(case_id: str) -> Response:
 
 # ---------------------------------------------------------------- the steps of the workflow
 YES_NO = {"yes": True, "no": False}
+AWARD_LETTER_INPUT = "pip-award-letter-date"  # PIP: the award letter's date (its Day field carries the errors)
+# The one-page approval asks for no PIP points or letter date: a PIP award is confirmed on the proof check page.
+PIP_ON_PROOF_CHECK_PAGE = ("Record the proof check of a PIP award on the proof check page, with the points and the date on "
+                           "the award letter (it must be less than 12 months old)")
 
 
 @router.route("/cases/<case_id>/proof-check", method=["GET", "POST"])
@@ -390,18 +395,20 @@ def proof_check(case_id: str) -> Response:
     form = posted(router)
     if router.current_event.http_method == "POST":
         errors = _required(form, {"confirmed": "Select yes if the proof shows the applicant meets the criterion"})
+        letter_date = _date_input(form, AWARD_LETTER_INPUT, errors, "The award letter's date must be a real date, like 3 11 2026")
         if not errors:
             given, errors = _check(decisions.ProofCheckInput, {
                 "expected_version": _version(form), "confirmed": YES_NO.get(form.get("confirmed"), form.get("confirmed")),
                 "notes": form.get("notes") or None,
                 "pip_moving_around_points": form.get("pip_moving_around_points") or None,  # PIP: the points on the award letter
-                "pip_planning_journeys_descriptor": form.get("pip_planning_journeys_descriptor") or None})
+                "pip_planning_journeys_descriptor": form.get("pip_planning_journeys_descriptor") or None,
+                "pip_award_letter_date": letter_date}, {AWARD_LETTER_FIELD: f"{AWARD_LETTER_INPUT}-day"})
         if not errors:
             try:
                 decisions.record_proof_check(_store(), workflows(), case.case_id, given, caller(router), utcnow())
                 return _done(case.case_id, "proof-check")
             except InvalidStep as refused:
-                errors.add(refused.field, refused.message)
+                errors.add(f"{AWARD_LETTER_INPUT}-day" if refused.field == AWARD_LETTER_FIELD else refused.field, refused.message)
         return _action_page("case/proof_check.html", "Record the proof check", case, errors, form)
     return _action_page("case/proof_check.html", "Record the proof check", case, Errors(), form)
 
@@ -603,14 +610,19 @@ def _draft(journey: OutcomeJourney, case_id: str, step: str = "") -> Form:
 
 
 def _start_date(form: Form, errors: Errors) -> str | None:
-    """The date input's three fields as an ISO date; blank means today."""
-    day, month, year = (form.get(f"start-date-{part}") for part in ("day", "month", "year"))
+    """The start date input as an ISO date; blank means today."""
+    return _date_input(form, "start-date", errors, "Start date must be a real date, like 1 12 2026")
+
+
+def _date_input(form: Form, prefix: str, errors: Errors, not_a_date: str) -> str | None:
+    """A GOV.UK date input's three fields as an ISO date (None when blank); an error on its Day field if not a real date."""
+    day, month, year = (form.get(f"{prefix}-{part}") for part in ("day", "month", "year"))
     if not (day or month or year):
         return None
     try:
         return date(int(year), int(month), int(day)).isoformat()
     except ValueError:
-        errors.add("start-date-day", "Start date must be a real date, like 1 12 2026")
+        errors.add(f"{prefix}-day", not_a_date)
         return None
 
 
@@ -760,6 +772,11 @@ def _approval(case: Case, form: Form, errors: Errors) -> tuple[decisions.ProofCh
         errors.add(field_id, message)
     if "delivery-option" in errors.by_field:
         errors.by_field["delivery-option"] = "Fast track is only for badges sent to the holder's home"
+    if not errors:
+        try:
+            decisions.check_proof(case, proof, utcnow().date())
+        except InvalidStep:
+            errors.add("confirmed", PIP_ON_PROOF_CHECK_PAGE)
     if not errors:
         try:  # the badge rules (start not in the past, award end, one badge per person) now, not after the check
             decisions.check_order(_store(), case, decision.order, utcnow(), "order")

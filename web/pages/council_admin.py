@@ -7,6 +7,7 @@ and the settings are the caller's council's. Every action is audited in the coun
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from http import HTTPStatus
@@ -21,10 +22,15 @@ from shared.core.adapters.council_admin_records import SETTINGS_PARTITION, Setti
 from shared.core.adapters.staff_accounts import StaffAccount
 from shared.core.domain.case import AuditEntry, utcnow
 from shared.core.domain.council import CouncilConfig, CouncilSettingsInvalid
+from shared.core.domain.council_settings import editable_values
 from shared.core.logic.council_admin import AdminRefused, StaffAdmin, save_settings, staff_subject
 from shared.core.logic.tenancy import Caller
 from shared.resources import ROLE_NAMES, Role
+from shared.services.asc_triage import SERVICE_KEY as ASC_TRIAGE
+from shared.services.asc_triage.domain.settings import triage_settings
 from shared.services.blue_badge import SERVICE_KEY as BLUE_BADGE
+from shared.services.family_front_door import SERVICE_KEY as FAMILY_FRONT_DOOR
+from shared.services.family_front_door.domain.settings import front_door_settings
 from shared.services.registry import SERVICES
 from web.forms import Errors, Form
 from web.page import posted, render_page, require_any
@@ -35,6 +41,7 @@ router = Router()
 STAFF_PATH = "/admin/staff"
 SETTINGS_PATH = "/admin/settings"
 EMAILS_PATH = f"{SETTINGS_PATH}/emails"
+SERVICE_SETTINGS_PATH = f"{SETTINGS_PATH}/services"  # /<service key>: the settings of one of the council's services
 NOT_FOUND = "If you typed the web address, check it is correct."
 DONE = {  # ?done=<action> on the page an action returns to: the confirmation banner's words
     "invited": "Invitation sent. Cognito has emailed them a temporary password.",
@@ -155,9 +162,12 @@ def staff_action(username: str, action: str) -> Response:
 @dataclass(frozen=True)
 class SettingField:
     id: str  # the input's id and name
-    path: str  # where its value is in the settings (dotted; the models' errors name it)
+    path: str  # where its value is in the settings (dotted, a list's items by position; the models' errors name it)
     label: str
-    kind: str = "text"  # text, days, pounds or lines
+    kind: str = "text"  # text, optional (empty: none), days, hours, whole-hours, whole-months, pounds, lines, welsh-lines, yes-no or teams
+    hint: str | None = None
+    pairs_with: str | None = None  # welsh-lines: the path of the English lines each line gives the Welsh of
+    words: str | None = None  # how the models' complaint about its value (a pattern) reads to a person
 
 
 COUNCIL_FIELDS = (
@@ -167,6 +177,8 @@ COUNCIL_FIELDS = (
     SettingField("information-request-days", "information_request_days", "Working days to wait for missing information", "days"),
     SettingField("information-reminder-days", "information_reminder_days", "Working days before that deadline to send a reminder", "days"),
 )
+WELSH_NAME = SettingField("welsh-name", "welsh_name", "The council's name in Welsh", "optional",
+                          "Used in the Welsh text of the council's emails and letters. Leave it empty to use the English name.")
 BADGE_FIELDS = (
     SettingField("fee", f"services.{BLUE_BADGE}.badge_fee_pence", "Badge fee", "pounds"),
     SettingField("days-to-decision", f"services.{BLUE_BADGE}.kpi.days_to_decision", "Target for a decision, in working days", "days"),
@@ -174,64 +186,165 @@ BADGE_FIELDS = (
                  "Target for a decision on the automatic routes, in working days", "days"),
     SettingField("signpost-url", f"services.{BLUE_BADGE}.signpost_url", "Web page of other parking help, for refused applicants"),
     SettingField("refusal-reasons", f"services.{BLUE_BADGE}.refusal_reasons", "Standard reasons for a refusal", "lines"),
+    SettingField("reapply-bar-months", f"services.{BLUE_BADGE}.reapply_bar_months",
+                 "Months after a refusal before the same person may apply again", "whole-months",
+                 "0 for no wait (at most 12). An application within the wait is parked with the reason, for staff to see."),
 )
-PROBLEM_FIELDS = {"(entry)": "information-reminder-days"}  # the reminder-before-deadline rule is about the two days fields
+WELSH_REFUSAL_REASONS = SettingField(
+    "welsh-refusal-reasons", f"services.{BLUE_BADGE}.welsh_refusal_reasons", "Standard reasons for a refusal, in Welsh",
+    "welsh-lines", "The Welsh of each reason above, on the same line. Leave a line empty to send that reason as it is written.",
+    pairs_with=f"services.{BLUE_BADGE}.refusal_reasons")
+DIRECTORY_WAYS = (  # how a community directory entry is reached: its part, label, and what a bad value is told
+    ("phone", "Phone number", "Enter a phone number of 10 to 16 digits, like 01632 960001, or leave it empty"),
+    ("email", "Email address", "Enter an email address in the correct format, like help@example.org.uk, or leave it empty"),
+    ("web", "Web page", None),
+)
+PROBLEM_FIELDS = {  # a rule across fields, on the field it is about
+    "(entry)": "information-reminder-days",
+    f"services.{FAMILY_FRONT_DOOR}.(entry)": "answer-within-hours",  # the reminder must come before the answer is due
+}
 WORDS = {  # how the models' complaints about a few patterns read to a person
     "contact-phone": "Enter a phone number of 10 to 16 digits, like 01632 960001",
     "contact-email": "Enter an email address in the correct format, like bluebadge@council.gov.uk",
+    "routing-teams": "Select at least one team a screening officer may pass a referral to",
+    "colleagues-see": "Select yes if partners can see what colleagues at the same agency have sent",
 }
 
 
 def _fields(council: CouncilConfig) -> tuple[SettingField, ...]:
-    return COUNCIL_FIELDS + (BADGE_FIELDS if council.runs(BLUE_BADGE) else ())
+    welsh = council.in_wales
+    badge = (*BADGE_FIELDS, *((WELSH_REFUSAL_REASONS,) if welsh else ())) if council.runs(BLUE_BADGE) else ()
+    return (*COUNCIL_FIELDS, *((WELSH_NAME,) if welsh else ()), *badge)
 
 
-def _at(values: dict[str, Any], path: str) -> Any:
+def _service_groups(council: CouncilConfig, key: str) -> list[tuple[str, tuple[SettingField, ...]]]:
+    """The settings of one of the council's other services a council admin changes on its own page, in groups (each
+    under its heading); none for a service without such a page."""
+    at = f"services.{key}"
+    if key == ASC_TRIAGE:
+        routing = ("Routing", (
+            SettingField("routing-teams", f"{at}.routing_teams", "Teams a screening officer may pass a referral to", "teams"),
+            SettingField("routing-target-hours", f"{at}.routing_target_hours", "Target for routing a referral, in business hours",
+                         "hours", "From when it arrives. Referrals already waiting keep the target they were given."),
+        ))
+        entries = [(f"Community directory: {entry.organisation}", tuple(
+            SettingField(f"directory-{entry.id}-{part}", f"{at}.directory.entries.{number}.{part}", label, "optional", words=words)
+            for part, label, words in DIRECTORY_WAYS))
+            for number, entry in enumerate(triage_settings(council).directory.entries)]
+        return [routing, *entries]
+    if key == FAMILY_FRONT_DOOR:
+        levels = tuple(SettingField(f"level-{level.key}-hours", f"{at}.levels.{number}.response_hours",
+                                    f"Response target for {level.name}, in business hours", "hours",
+                                    "From when a contact arrives. Contacts already received keep their targets.")
+                       for number, level in enumerate(front_door_settings(council).levels))
+        return [
+            ("Response targets", levels),
+            ("Partners", (
+                SettingField("colleagues-see", f"{at}.colleagues_see_agency_submissions",
+                             "Can partners see what colleagues at the same agency have sent?", "yes-no"),
+                SettingField("reminder-after-hours", f"{at}.reminder_after_hours",
+                             "Hours before a partner who has not answered a question is reminded", "whole-hours"),
+                SettingField("answer-within-hours", f"{at}.answer_within_hours",
+                             "Hours a partner has to answer before the team decides without it", "whole-hours"),
+            )),
+            ("Outcome emails", (SettingField("threshold-guidance-url", f"{at}.threshold_guidance_url",
+                                             "Web page of the council's threshold guidance", hint="Linked in every outcome email."),)),
+        ]
+    return []
+
+
+def _at(values: Any, path: str) -> Any:
     for part in path.split("."):
-        values = values.get(part) if isinstance(values, dict) else None
+        if isinstance(values, list):
+            values = values[int(part)] if part.isdigit() and int(part) < len(values) else None
+        else:
+            values = values.get(part) if isinstance(values, dict) else None
     return values
 
 
-def _put(values: dict[str, Any], path: str, value: Any) -> None:
+def _put(values: Any, path: str, value: Any) -> None:
     *parents, last = path.split(".")
     for part in parents:
-        values = values.setdefault(part, {})
-    values[last] = value
+        values = values[int(part)] if isinstance(values, list) else values.setdefault(part, {})
+    if isinstance(values, list):
+        values[int(last)] = value
+    else:
+        values[last] = value
 
 
-def _shown(field: SettingField, value: Any) -> str:
+def _shown(field: SettingField, value: Any, paired: Any = None) -> Any:
+    """The value as its input shows it (`paired`: for welsh-lines, the English lines)."""
     if field.kind == "pounds":
         return f"{Decimal(value) / 100:.2f}"
     if field.kind == "lines":
         return "\n".join(value)
+    if field.kind == "welsh-lines":
+        return "\n".join((value or {}).get(line, "") for line in paired or ()).rstrip("\n")
+    if field.kind == "hours":
+        return f"{value:g}"
+    if field.kind == "yes-no":
+        return "yes" if value else "no"
+    if field.kind == "teams":
+        return list(value)
     return "" if value is None else str(value)
 
 
-def _edits(council: CouncilConfig, form: Form, errors: Errors) -> dict[str, Any]:
-    """The form's values in the settings' shape (each object whole: every part of it is on the form); what is not a
-    number where one is needed goes in `errors`."""
-    edits: dict[str, Any] = {}
-    for field in _fields(council):
-        raw = form.get(field.id)
-        if field.kind == "days":
-            if not raw.isdigit() or len(raw) > 4:
-                errors.add(field.id, f"{field.label}: enter a whole number of days, like 20")
-                continue
-            value: Any = int(raw)
-        elif field.kind == "pounds":
-            try:
-                pounds = Decimal(raw.removeprefix("£").strip() or "x")
-            except InvalidOperation:
-                pounds = Decimal(-1)
-            if pounds < 0 or pounds != pounds.quantize(Decimal("0.01")) or pounds > 1000:
-                errors.add(field.id, f"{field.label}: enter an amount in pounds, like 10 or 10.00 (0 for none)")
-                continue
-            value = int(pounds * 100)
-        elif field.kind == "lines":
-            value = [line.strip() for line in raw.splitlines() if line.strip()]
+_INVALID = object()
+
+
+def _parsed(field: SettingField, form: Form, edits: dict[str, Any], errors: Errors) -> Any:
+    """A field's value from the form in the settings' shape, or _INVALID (with the reason in `errors`)."""
+    raw = form.get(field.id)
+    if field.kind in ("days", "whole-hours", "whole-months"):
+        if raw.isdigit() and len(raw) <= 4:
+            return int(raw)
+        unit = field.kind.removeprefix("whole-")
+        errors.add(field.id, f"{field.label}: enter a whole number of {unit}, like {3 if unit == 'months' else 20}")
+    elif field.kind == "hours":
+        try:
+            hours = Decimal(raw or "x")
+        except InvalidOperation:
+            hours = Decimal(-1)
+        if hours.is_finite() and 0 <= hours <= 1000 and hours == hours.quantize(Decimal("0.01")):
+            return float(hours)
+        errors.add(field.id, f"{field.label}: enter a number of hours, like 24 or 1.5")
+    elif field.kind == "pounds":
+        try:
+            pounds = Decimal(raw.removeprefix("£").strip() or "x")
+        except InvalidOperation:
+            pounds = Decimal(-1)
+        if pounds.is_finite() and 0 <= pounds <= 1000 and pounds == pounds.quantize(Decimal("0.01")):
+            return int(pounds * 100)
+        errors.add(field.id, f"{field.label}: enter an amount in pounds, like 10 or 10.00 (0 for none)")
+    elif field.kind == "lines":
+        return [line.strip() for line in raw.splitlines() if line.strip()]
+    elif field.kind == "welsh-lines":  # line by line beside the English: a blank line keeps its place
+        english = _at(edits, field.pairs_with or "") or []
+        welsh = form.fields.get(field.id, [""])[-1].rstrip().splitlines()
+        if len(welsh) > len(english):
+            errors.add(field.id, f"{field.label}: give at most one line for each of the {len(english)} reasons above")
         else:
-            value = raw
-        _put(edits, field.path, value)
+            return {reason: line.strip() for reason, line in zip(english, welsh) if line.strip()}
+    elif field.kind == "yes-no":
+        if raw in ("yes", "no"):
+            return raw == "yes"
+        errors.add(field.id, WORDS.get(field.id, "Select yes or no"))
+    elif field.kind == "teams":
+        return form.all(field.id)
+    elif field.kind == "optional":
+        return raw or None
+    else:
+        return raw
+    return _INVALID
+
+
+def _edits(fields: tuple[SettingField, ...], form: Form, errors: Errors, edits: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The form's values in the settings' shape, over `edits` (each object whole: every part of it is on the form, or
+    in `edits` already); what is not a number where one is needed goes in `errors`."""
+    edits = {} if edits is None else edits
+    for field in fields:
+        if (value := _parsed(field, form, edits, errors)) is not _INVALID:
+            _put(edits, field.path, value)
     return edits
 
 
@@ -242,13 +355,38 @@ def _problem_message(label: str, message: str) -> str:
 
 def _settings_errors(problems: CouncilSettingsInvalid, fields: tuple[SettingField, ...]) -> Errors:
     """The models' problems on the inputs they are about (a problem deeper in a field, e.g. one refusal reason, on it;
-    a rule across fields on the field PROBLEM_FIELDS names, else the first)."""
+    one about an object on its first input, e.g. a directory entry with no way to reach it; a rule across fields on the
+    field PROBLEM_FIELDS names, else the first)."""
     errors = Errors()
     for path, message in problems.problems:
         field = next((field for field in fields if path == field.path or path.startswith(f"{field.path}.")), None) \
-            or next((field for field in fields if field.id == PROBLEM_FIELDS.get(path)), fields[0])
-        errors.add(field.id, WORDS.get(field.id) or _problem_message(field.label, message))
+            or next((field for field in fields if field.path.startswith(f"{path}.") or field.id == PROBLEM_FIELDS.get(path)), fields[0])
+        words = field.words if path == field.path else None
+        errors.add(field.id, words or WORDS.get(field.id) or _problem_message(field.label, message))
     return errors
+
+
+def _form_values(council: CouncilConfig, fields: tuple[SettingField, ...], form: Form) -> dict[str, Any]:
+    """Each input's value: as posted (a form with errors), else as the council has it now."""
+    if form.fields:
+        return {field.id: form.all(field.id) if field.kind == "teams" else
+                form.fields.get(field.id, [""])[-1].rstrip() if field.kind == "welsh-lines" else form.get(field.id) for field in fields}
+    return {field.id: _shown(field, _current(council, field.path), _current(council, field.pairs_with) if field.pairs_with else None)
+            for field in fields}
+
+
+def _save(council: CouncilConfig, who: Caller, form: Form, fields: tuple[SettingField, ...], edits: dict[str, Any],
+          done: str) -> tuple[Response | None, Errors]:
+    """Save `edits` (the form's values in the settings' shape) over the council's settings: the redirect to `done`, or
+    the errors to show on `fields` (none stored then)."""
+    try:
+        save_settings(council_admin_records_for(council.code), councils().deployed(council.code), council, edits, _version(form),
+                      who, utcnow(), SERVICES)
+    except CouncilSettingsInvalid as problems:
+        return None, _settings_errors(problems, fields)
+    except SettingsChangedMeanwhile:
+        return _changed_meanwhile(), Errors()
+    return redirect(done), Errors()
 
 
 @router.route(SETTINGS_PATH, method=["GET", "POST"])
@@ -256,23 +394,41 @@ def settings_page() -> Response:
     council, who = _admin("Changing the council's settings")
     records = council_admin_records_for(council.code)
     stored = records.settings()
+    form, errors, fields = posted(router), Errors(), _fields(council)
+    if router.current_event.http_method == "POST":
+        edits = _edits(fields, form, errors)
+        if not errors:
+            done, errors = _save(council, who, form, fields, edits, f"{SETTINGS_PATH}?done=settings")
+            if done is not None:
+                return done
+    badge = [field for field in fields if field.path.startswith(f"services.{BLUE_BADGE}.")]
+    return render_page(router, "council_admin/settings.html", status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
+                       title="Council settings", council=council, council_fields=[field for field in fields if field not in badge],
+                       badge_fields=badge, values=_form_values(council, fields, form), errors=errors,
+                       services=[SERVICES.get(key) for key in council.services if _service_groups(council, key)],
+                       version=stored.version if stored else 0, audit=audit_rows(records.recent_audit(SETTINGS_PARTITION)), done=_done())
+
+
+@router.route(f"{SERVICE_SETTINGS_PATH}/<service_key>", method=["GET", "POST"])
+def service_settings_page(service_key: str) -> Response:
+    council, who = _admin("Changing the council's settings")
+    groups = _service_groups(council, service_key) if council.runs(service_key) else []
+    if not groups:
+        raise NotFoundError(NOT_FOUND)
+    fields = tuple(field for _, group in groups for field in group)
+    stored = council_admin_records_for(council.code).settings()
     form, errors = posted(router), Errors()
     if router.current_event.http_method == "POST":
-        edits = _edits(council, form, errors)
+        # Over the service's values now: a list (its levels, its directory) keeps what the form does not show.
+        edits = _edits(fields, form, errors, {"services": {service_key: copy.deepcopy(editable_values(council)["services"][service_key])}})
         if not errors:
-            try:
-                save_settings(records, councils().deployed(council.code), council, edits, _version(form), who, utcnow(), SERVICES)
-            except CouncilSettingsInvalid as problems:
-                errors = _settings_errors(problems, _fields(council))
-            except SettingsChangedMeanwhile:
-                return _changed_meanwhile()
-            else:
-                return redirect(f"{SETTINGS_PATH}?done=settings")
-    values = {field.id: form.get(field.id) if form.fields else _shown(field, _current(council, field.path)) for field in _fields(council)}
-    return render_page(router, "council_admin/settings.html", status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
-                       title="Council settings", council=council, council_fields=COUNCIL_FIELDS,
-                       badge_fields=BADGE_FIELDS if council.runs(BLUE_BADGE) else (), values=values, errors=errors,
-                       version=stored.version if stored else 0, audit=audit_rows(records.recent_audit(SETTINGS_PARTITION)), done=_done())
+            done, errors = _save(council, who, form, fields, edits, f"{SERVICE_SETTINGS_PATH}/{service_key}?done=settings")
+            if done is not None:
+                return done
+    spec = SERVICES.get(service_key)
+    return render_page(router, "council_admin/service_settings.html", status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
+                       title=f"{spec.name} settings", spec=spec, groups=groups, values=_form_values(council, fields, form),
+                       errors=errors, team_names=_team_names(council), version=stored.version if stored else 0, done=_done())
 
 
 def _current(council: CouncilConfig, path: str) -> Any:
@@ -303,18 +459,30 @@ def _kind_label(kind: str) -> str:
 @router.get(EMAILS_PATH)
 def emails_page() -> Response:
     council, _ = _admin("Changing the council's email wording")
-    services = [(SERVICES.get(key), council.settings_for(key).email_templates) for key in council.services]
+    services = [(SERVICES.get(key), council.settings_for(key)) for key in council.services]
     return render_page(router, "council_admin/emails.html", title="Email wording", services=services, kind_label=_kind_label,
-                       done=_done())
+                       welsh=council.in_wales, done=_done())
 
 
 @router.route(f"{EMAILS_PATH}/<service_key>/<kind>", method=["GET", "POST"])
 def email_wording(service_key: str, kind: str) -> Response:
+    return _wording(service_key, kind, welsh=False)
+
+
+@router.route(f"{EMAILS_PATH}/<service_key>/<kind>/welsh", method=["GET", "POST"])
+def welsh_email_wording(service_key: str, kind: str) -> Response:
+    return _wording(service_key, kind, welsh=True)
+
+
+def _wording(service_key: str, kind: str, *, welsh: bool) -> Response:
+    """The council's own wording of one email (`welsh`: of its Welsh text, for a council in Wales), or back to the standard."""
     council, who = _admin("Changing the council's email wording")
-    if not council.runs(service_key) or kind not in SERVICES.get(service_key).emails.kinds:
+    spec = SERVICES.get(service_key) if council.runs(service_key) else None
+    defaults = (spec.emails.welsh if welsh else spec.emails.templates) if spec is not None else {}
+    if kind not in defaults or (welsh and not council.in_wales):
         raise NotFoundError(NOT_FOUND)
-    spec = SERVICES.get(service_key)
-    overrides = dict(council.settings_for(service_key).email_templates)
+    setting = "welsh_email_templates" if welsh else "email_templates"
+    overrides = dict(getattr(council.settings_for(service_key), setting))
     records = council_admin_records_for(council.code)
     stored = records.settings()
     form, errors = posted(router), Errors()
@@ -327,7 +495,7 @@ def email_wording(service_key: str, kind: str) -> Response:
                     errors.add(part, f"Enter the email's {part}")
             overrides[kind] = {"subject": form.get("subject"), "body": form.fields.get("body", [""])[-1].strip()}
         if not errors:
-            edits = {"services": {service_key: {"email_templates": {
+            edits = {"services": {service_key: {setting: {
                 name: template if isinstance(template, dict) else template.model_dump() for name, template in overrides.items()}}}}
             try:
                 save_settings(records, councils().deployed(council.code), council, edits, _version(form), who, utcnow(), SERVICES)
@@ -339,10 +507,10 @@ def email_wording(service_key: str, kind: str) -> Response:
                 return _changed_meanwhile()
             else:
                 return redirect(f"{EMAILS_PATH}?done=email")
-    template = council.settings_for(service_key).email_templates.get(kind) or spec.emails.templates[kind]
+    template = getattr(council.settings_for(service_key), setting).get(kind) or defaults[kind]
     values = {"subject": form.get("subject") if form.fields else template.subject,
               "body": form.fields.get("body", [""])[-1] if form.fields else template.body}
     return render_page(router, "council_admin/email.html", status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
-                       title=f"{_kind_label(kind)} email", spec=spec, kind=kind, values=values, errors=errors,
-                       own_wording=kind in council.settings_for(service_key).email_templates,
+                       title=f"{_kind_label(kind)} email{' in Welsh' if welsh else ''}", spec=spec, kind=kind, values=values,
+                       errors=errors, welsh=welsh, own_wording=kind in getattr(council.settings_for(service_key), setting),
                        placeholders=spec.emails.placeholders, version=stored.version if stored else 0)

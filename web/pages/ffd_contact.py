@@ -44,9 +44,9 @@ from shared.services.family_front_door.logic.holding_area import (
     response_clock,
 )
 from shared.services.registry import SERVICES
-from web.page import caller, render_page, require_any
+from web.page import LEADER_ROLES, caller, render_page, require_any
 from web.pages.ffd_holding import STATUS_COLOURS
-from web.pages.ffd_team import CASE_ID, HOME, contact_of, front_door_council, london
+from web.pages.ffd_team import CASE_ID, HOME, contact_of, front_door_council, front_door_officers, london
 from web.rendering import _format_date as format_date  # the pages' own date wording
 
 router = Router()
@@ -59,6 +59,7 @@ NEGLECT_AREAS = {NeglectArea.FOOD: "Food", NeglectArea.HYGIENE: "Hygiene", Negle
 # words are the service's, filled in from the contact as stored (never from the address).
 DONE = {
     "responsibility": ("Responsibility taken", "You are the contact's screening officer. It is in your work."),
+    "handed": ("Contact handed over", "{officer} is the contact's screening officer. It is in their work."),
     "priority": ("Level of need changed", "The contact is now {level}: respond by {due}."),
     "information": ("Question sent to the partner", ("We will email the partner to answer it in the portal. The contact "
                                                       "waits for their answer, then comes back to the holding area.")),
@@ -149,7 +150,7 @@ def banner(case: ContactCase, council_levels: dict, given: dict[str, str]) -> tu
     if done is None:
         return None
     level = council_levels.get(case.level)
-    return done[0], done[1].format(level=level.name if level else case.level, due=_when(case.response_due),
+    return done[0], done[1].format(level=level.name if level else case.level, due=_when(case.response_due), officer=case.screening_officer,
                                    outcome=OUTCOME_NAMES[case.outcome.outcome] if case.outcome else "The outcome is recorded")
 
 
@@ -181,6 +182,7 @@ def contact_page(case_id: str) -> Response:
         # The service's steps while its workflow waits for the team; a council admin's restart of a stopped workflow.
         actions=actions_on(case, who),
         can_act=who.has_any(*EDITING_ROLES) and not case.is_closed, user=who.user,
+        officers=front_door_officers(council) if who.has_any(*LEADER_ROLES) and not case.is_closed else [],
         can_note=who.has_any(*EDITING_ROLES), notes=sorted(loaded.notes, key=lambda note: note.at, reverse=True),
         banner=banner(case, levels, _query()), when=_when, london=london,
     )

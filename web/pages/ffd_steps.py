@@ -10,21 +10,17 @@ page, and one whose workflow moved on the "not waiting" page. Done, each goes ba
 from __future__ import annotations
 
 from http import HTTPStatus
-from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import TypeAdapter, ValidationError
 
 from shared.bootstrap import workflows
-from shared.core.adapters.case_store import StaleVersion
 from shared.core.domain.case import utcnow
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.formats import LongText
 from shared.core.logic.casework import EDITING_ROLES
-from shared.core.logic.steps import InvalidStep, StepNotOpen
 from shared.resources import Role
 from shared.services.family_front_door.domain.case import (
     OUTCOME_NAMES,
@@ -46,33 +42,29 @@ from shared.services.family_front_door.logic.holding_area import (
     priority_of,
 )
 from web.forms import Errors, Form
-from web.page import discard_drafts, posted, render_page, saved_work
+from web.page import posted, render_page, saved_work
 from web.pages.cases import note_case, resume
 from web.pages.ffd_team import (
+    CHANGED,
     HOME,
+    MOVED_ON,
+    NOT_WAITING,
+    TRY_AGAIN,
     acting_on,
     changed_page,
     contact_path,
+    done_with,
     posted_version,
+    take_step,
 )
-from web.rendering import redirect
 
 router = Router()
 
 REPLY = TypeAdapter(LongText)
-CHANGED = "This contact has changed since you opened it"
-TRY_AGAIN = "Someone else has updated it. Go back to the contact to see the latest version, then try again."
-NOT_WAITING = "This contact is not waiting for the team's decision"
 CLOSED = "This contact is closed"
 LEVEL_FIXED = "Its outcome is recorded, so its level of need cannot change. Go back to the contact to see it."
-MOVED_ON = ("Its outcome is recorded, the partner has been asked a question already, or its workflow has moved it on. "
-            "Go back to the contact to see where it is.")
 OUTCOME_CHOICES = {ContactOutcome.REFER_TO_CSC: "Refer to children's social care", ContactOutcome.EARLY_HELP: "Refer to early help",
                    ContactOutcome.INFORMATION_AND_ADVICE: "Information and advice", ContactOutcome.NO_FURTHER_ACTION: "No further action"}
-
-
-def _refused(refused: InvalidStep, errors: Errors) -> None:
-    errors.add(refused.field, refused.message[:1].upper() + refused.message[1:])
 
 
 def _form_page(template: str, title: str, case: ContactCase, errors: Errors, form: Form, **context: Any) -> Response:
@@ -81,29 +73,6 @@ def _form_page(template: str, title: str, case: ContactCase, errors: Errors, for
     values = Form(form.fields or (work.fields if work else {}))
     return render_page(router, template, status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK, title=title, case=case,
                        errors=errors, values=values, back=contact_path(case.case_id), noun="contact", **context)
-
-
-def _done(case: ContactCase, what: str) -> Response:
-    discard_drafts(router)
-    return redirect(f"{contact_path(case.case_id)}?done={what}")
-
-
-def _taken(case: ContactCase, errors: Errors, what: str, step: Callable[[], ContactCase | None],
-           not_open: tuple[str, str] = (NOT_WAITING, MOVED_ON)) -> Response | None:
-    """Takes a team step on the contact: back to it with a banner when done; the "has changed" page when it changed
-    meanwhile or the step is no longer open; None when the service refused it (its reason added to `errors`)."""
-    try:
-        done = step()
-    except InvalidStep as refused:
-        _refused(refused, errors)
-        return None
-    except StaleVersion:
-        return changed_page(router, case, CHANGED, TRY_AGAIN)
-    except StepNotOpen:
-        return changed_page(router, case, *not_open)
-    if done is None:
-        raise NotFoundError(f"There is no contact {case.case_id}.")
-    return _done(case, what)
 
 
 # ---------------------------------------------------------------- the level of need
@@ -120,7 +89,7 @@ def change_priority(case_id: str) -> Response:
         if version is None:
             return changed_page(router, case, CHANGED, TRY_AGAIN)
         if not errors:
-            taken = _taken(case, errors, "priority", lambda: override_priority(
+            taken = take_step(router, case, errors, "priority", lambda: override_priority(
                 store, council, case.case_id, version, form.get("level"), form.get("reason"), who, utcnow()),
                 not_open=(CLOSED, LEVEL_FIXED))
             if taken is not None:
@@ -143,7 +112,7 @@ def request_information(case_id: str) -> Response:
         if not form.get("question"):
             errors.add("question", "Enter what you want to ask the partner")
         else:
-            taken = _taken(case, errors, "information", lambda: request_more_information(
+            taken = take_step(router, case, errors, "information", lambda: request_more_information(
                 store, workflows(), council, case.case_id, version, form.get("question"), who, utcnow()))
             if taken is not None:
                 return taken
@@ -195,7 +164,7 @@ def outcome(case_id: str) -> Response:
                                outcome=chosen, outcome_name=OUTCOME_NAMES[chosen], reply=reply, email=email, version=version,
                                back=contact_path(case.case_id))
         if not errors:
-            taken = _taken(case, errors, "outcome", lambda: record_outcome(
+            taken = take_step(router, case, errors, "outcome", lambda: record_outcome(
                 store, workflows(), council, case.case_id, version, chosen, reply, who, utcnow()))
             if taken is not None:
                 return taken
@@ -220,7 +189,7 @@ def note_contact(case_id: str) -> Response:
     if router.current_event.http_method == "POST":
         errors = note_case(store, case, form, who)
         if not errors:
-            return _done(case, "noted")
+            return done_with(router, case, "noted")
     return _form_page("case/note.html", "Add a note", case, errors, form,
                       note_hint="Notes are for the team: the partner never sees them.")
 
@@ -234,5 +203,5 @@ def resume_contact_workflow(case_id: str) -> Response:
     if router.current_event.http_method == "POST":
         errors = resume(store, case, form, who)
         if not errors:
-            return _done(case, "resumed")
+            return done_with(router, case, "resumed")
     return _form_page("case/recovery.html", "Resume the workflow", case, errors, form)

@@ -1,5 +1,6 @@
 """What the Family Front Door team's pages share: the caller's council (one that runs the service), a contact of it,
-and the page that says a contact changed while the form was open.
+the officers of its front-door team, taking a team step on a contact, and the page that says a contact changed while
+the form was open.
 
 Every page is for the staff of a council that runs the service. For anyone else, and for an id that is not one of the
 council's contacts (another council's, another service's case, or none), they answer as an unknown address does (404):
@@ -10,6 +11,7 @@ A partner's session never reaches them (web/security.py reads staff sessions onl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from http import HTTPStatus
 
@@ -19,17 +21,21 @@ from aws_lambda_powertools.event_handler.router import Router
 from pydantic import TypeAdapter, ValidationError
 
 from shared.bootstrap import councils, store_for
-from shared.core.adapters.case_store import CaseStore
+from shared.core.adapters.case_store import CaseStore, StaleVersion
 from shared.core.domain.business_hours import LONDON
 from shared.core.domain.case import CASE_ID_PATTERN, ExpectedVersion
 from shared.core.domain.council import CouncilConfig
 from shared.core.logic.casework import EDITING_ROLES
+from shared.core.logic.steps import InvalidStep, StepNotOpen
 from shared.core.logic.tenancy import Caller
 from shared.resources import Role
 from shared.services.family_front_door import SERVICE_KEY
 from shared.services.family_front_door.domain.case import ContactCase
-from web.forms import Form
-from web.page import caller, render_page, require_any
+from shared.services.family_front_door.domain.settings import front_door_settings
+from web.forms import Errors, Form
+from web.page import caller, discard_drafts, render_page, require_any
+from web.pages.cases import StaffOption, staff_options
+from web.rendering import redirect
 
 HOME = "/family-front-door"
 CASE_ID = re.compile(CASE_ID_PATTERN)
@@ -37,6 +43,11 @@ CASE_ID = re.compile(CASE_ID_PATTERN)
 VIEWING_ROLES = (*EDITING_ROLES, Role.READ_ONLY)
 NOT_FOUND = "If you typed the web address, check it is correct."
 _VERSION = TypeAdapter(ExpectedVersion)
+CHANGED = "This contact has changed since you opened it"
+TRY_AGAIN = "Someone else has updated it. Go back to the contact to see the latest version, then try again."
+NOT_WAITING = "This contact is not waiting for the team's decision"
+MOVED_ON = ("Its outcome is recorded, the partner has been asked a question already, or its workflow has moved it on. "
+            "Go back to the contact to see where it is.")
 
 
 def contact_path(case_id: str) -> str:
@@ -75,6 +86,37 @@ def posted_version(form: Form) -> int | None:
         return _VERSION.validate_python(form.get("expected_version"))
     except ValidationError:
         return None
+
+
+def front_door_officers(council: CouncilConfig) -> list[StaffOption]:
+    """The officers of the council's front-door team (its staff who work cases, in the service's team): the only people
+    a team leader may hand a contact to."""
+    return [option for option in staff_options(council.code, EDITING_ROLES, front_door_settings(council).team) if option.in_team]
+
+
+def done_with(router: Router, case: ContactCase, what: str) -> Response:
+    """Back to the contact, with the banner saying what was done; the form's drafts go."""
+    discard_drafts(router)
+    return redirect(f"{contact_path(case.case_id)}?done={what}")
+
+
+def take_step(router: Router, case: ContactCase, errors: Errors, what: str, step: Callable[[], ContactCase | None],
+              not_open: tuple[str, str] = (NOT_WAITING, MOVED_ON)) -> Response | None:
+    """Takes a team step on the contact: back to it with a banner when done; the "has changed" page when it changed
+    meanwhile or the step is no longer open (`not_open`: its title and message); None when the service refused it (its
+    reason added to `errors`)."""
+    try:
+        done = step()
+    except InvalidStep as refused:
+        errors.add(refused.field, refused.message[:1].upper() + refused.message[1:])
+        return None
+    except StaleVersion:
+        return changed_page(router, case, CHANGED, TRY_AGAIN)
+    except StepNotOpen:
+        return changed_page(router, case, *not_open)
+    if done is None:
+        raise NotFoundError(f"There is no contact {case.case_id}.")
+    return done_with(router, case, what)
 
 
 def changed_page(router: Router, case: ContactCase, title: str, message: str) -> Response:

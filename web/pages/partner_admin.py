@@ -30,7 +30,7 @@ from shared.services.family_front_door.domain.agencies import (
     DomainRefused,
     normalise_domain,
 )
-from shared.services.family_front_door.logic.partners import enable, suspend
+from shared.services.family_front_door.logic.partners import SwitchIncomplete, enable, suspend
 from web.forms import Errors, errors_from
 from web.page import posted, render_page, require_any
 from web.rendering import redirect
@@ -126,6 +126,8 @@ def _switch_account(suspending: bool) -> Response:
         (suspend if suspending else enable)(email, directory, partner_pool(), who.actor, utcnow())
     except AllowListRefused as refused:
         return _page(directory, HTTPStatus.BAD_REQUEST, _one("accounts", str(refused)))
+    except SwitchIncomplete as incomplete:  # the message says what is true now
+        return _page(directory, HTTPStatus.SERVICE_UNAVAILABLE, _one("accounts", str(incomplete)))
     return redirect(f"{PAGE_PATH}?done={'suspended' if suspending else 'enabled'}")
 
 

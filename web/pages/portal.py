@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
-from shared.bootstrap import councils, evidence_uploads_for, portal_drafts_for, service_store_for, workflows
+from shared.bootstrap import councils, evidence_uploads_for, portal_draft_files_for, portal_drafts_for, service_store_for, workflows
 from shared.core.adapters.case_store import CaseStore, StaleVersion
 from shared.core.domain.case import utcnow
 from shared.core.domain.council import CouncilConfig
@@ -151,7 +151,8 @@ def save_or_send(draft_id: str) -> Response:
     if missing := missing_information(draft.form):
         return _draft_page(draft, HTTPStatus.BAD_REQUEST, missing_errors(draft, missing), not_sent=True)
     try:
-        case = draft_steps.send(_drafts(partner), _store(partner), workflows(), _council(partner), partner, draft, utcnow())
+        case = draft_steps.send(_drafts(partner), portal_draft_files_for(partner.council_code), _store(partner), workflows(),
+                                _council(partner), partner, draft, utcnow())
     except SubmissionIncomplete as incomplete:  # what the service checks is what the page checked; kept as the last word
         return _draft_page(draft, HTTPStatus.BAD_REQUEST, missing_errors(draft, incomplete.missing), not_sent=True)
     except draft_steps.FormNotAllowed as refused:
@@ -164,7 +165,10 @@ def delete_draft(draft_id: str) -> Response:
     partner, draft = _draft(draft_id)
     if draft is None:
         return portal_not_found(router)
-    _drafts(partner).discard(partner.user_id, draft.draft_id)
+    try:
+        draft_steps.discard(_drafts(partner), portal_draft_files_for(partner.council_code), partner, draft)
+    except DraftGone:
+        return portal_not_found(router)
     return redirect(DRAFTS)
 
 
@@ -175,7 +179,8 @@ def uploaded(draft_id: str) -> Response:
     if draft is None:
         return portal_not_found(router)
     key = (router.current_event.query_string_parameters or {}).get("key", "")
-    draft, problem = draft_steps.attach(_drafts(partner), evidence_uploads_for(draft.council_code), draft, key, utcnow())
+    draft, problem = draft_steps.attach(_drafts(partner), evidence_uploads_for(draft.council_code),
+                                        portal_draft_files_for(draft.council_code), draft, key, utcnow())
     if problem is not None:
         return redirect(f"{DRAFTS}/{draft.draft_id}?{urlencode({'why': problem.value})}#attachments")
     return redirect(f"{DRAFTS}/{draft.draft_id}?attached=1#attachments")

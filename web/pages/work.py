@@ -9,14 +9,11 @@ and for team leaders' changes post to /queue with the same query string, and the
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
-import boto3
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ForbiddenError
 from aws_lambda_powertools.event_handler.router import Router
@@ -32,14 +29,13 @@ from shared.core.domain.services import ServiceSpec
 from shared.services.blue_badge.domain.kpi import CaseAge, case_age
 from shared.services.blue_badge.domain.queue_row import BadgeQueueRow
 from shared.core.domain import queue_row
-from shared.resources import Env
 from shared.core.logic.casework import EDITING_ROLES, BulkAssignment, BulkResult, CaseVersion, assign_many, set_priority
 from shared.services.blue_badge.logic.queues import ME, QueueNotAllowed, QueueQuery, queue_filter, stage_counts
 from shared.core.logic.tenancy import Caller
 from web.forms import Errors, errors_from
 from web.page import LEADER_ROLES, caller, posted, render_page, require_any
 from web.pages.cases import StaffOption, chosen_member, staff_options
-from web.saved_views import MAX_NAME_LENGTH, SavedView, SavedViewStore, TooManyViews
+from web.saved_views import save_named_view, saved_views_of
 from shared.services.blue_badge.domain.settings import badge_settings
 from shared.services.blue_badge import SERVICE_KEY
 from shared.services.registry import SERVICES
@@ -54,11 +50,6 @@ FRIENDLY = {  # what to say when a filter typed in the address (or a number type
     "min_priority": "Enter a priority from 0 to 100",
     "assignee": "Enter an email address, or 'me', of 254 characters or fewer",
 }
-
-
-@cache
-def saved_views() -> SavedViewStore:
-    return SavedViewStore(boto3.client("dynamodb"), os.environ[Env.WEB_SESSION_TABLE])
 
 
 @dataclass(frozen=True)
@@ -196,7 +187,7 @@ def team_queue(store: CaseStore, council: CouncilConfig, who: Caller, *, errors:
         staff=_staff(council, values) if who.has_any(*LEADER_ROLES) else [],
         values=values, posted_values=posted_values or {}, ticked=ticked or [], counts=counts, page=page, target=target_text(council),
         action="/queue" + (f"?{urlencode(given, doseq=True)}" if given else ""),
-        views=saved_views().list(who.user), leader=who.has_any(*LEADER_ROLES),
+        views=saved_views_of().list(who.user), leader=who.has_any(*LEADER_ROLES),
         stages=list(Stage), application_types=list(ApplicationType), routes=list(EligibilityCode), teams=council.teams,
     )
 
@@ -219,24 +210,14 @@ def change_team_queue() -> Response:
         return save_view(store, council, who)
     if action == "delete-view":
         name = posted(router).get("view")
-        saved_views().delete(who.user, name)
+        saved_views_of().delete(who.user, name)
         return team_queue(store, council, who, banner={"text": f"Deleted the view ‘{name}’", "success": True})
     return team_queue(store, council, who)
 
 
 def save_view(store: CaseStore, council: CouncilConfig, who: Caller) -> Response:
     name = posted(router).get("view-name")
-    errors = Errors()
-    if not name:
-        errors.add("view-name", "Enter a name for this view")
-    elif len(name) > MAX_NAME_LENGTH:
-        errors.add("view-name", f"The name must be {MAX_NAME_LENGTH} characters or fewer")
-    query = urlencode(filter_values(params()))
-    if not errors:
-        try:
-            saved_views().save(who.user, SavedView(name=name, query=query))
-        except TooManyViews as error:
-            errors.add("view-name", str(error))
+    errors = save_named_view(saved_views_of(), who.user, name, urlencode(filter_values(params())))
     if errors:
         return team_queue(store, council, who, errors=errors, posted_values={"view-name": name})
     return team_queue(store, council, who, banner={"text": f"Saved the view ‘{name}’", "success": True})

@@ -305,12 +305,13 @@ class CaseStore:
         return self._read_case(item) if item and self._in_scope(item) else None
 
     def save(self, case: Case, expected_version: int, audit: AuditEntry, resume: PendingResume | None = None,
-             records: Sequence[CaseRecord] = ()) -> None:
+             records: Sequence[CaseRecord] = (), before: Case | None = None) -> None:
         """Replace the case if nobody changed it since `expected_version` was read; audit in the same transaction,
         and with it the workflow resume the change owes, if any (an outbox entry: see pending_resume), and any new
-        records the change makes (a service's own outbox entries, e.g. a status owed to another system)."""
+        records the change makes (a service's own outbox entries, e.g. a status owed to another system). `before`:
+        the case as read, so that only the listed search keys the change alters are written (_listed_lookup_writes)."""
         writes = [self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))]
-        writes += [self._put(item) for item in self._lookup_items(case, listed_only=True)]
+        writes += self._listed_lookup_writes(case, before)
         if resume is not None:
             writes.append(self._put(self._resume_item(resume), new_only=True))
         writes += [write for record in records for write in self._new_record_writes(record, None)]
@@ -541,9 +542,16 @@ class CaseStore:
             raise
 
     def save_record(self, record: CaseRecord, expected_version: int, audit: AuditEntry) -> None:
-        """Change a record if nobody changed it since `expected_version`; audited on its case."""
-        self._transact([self._conditional_put(self._record_item(record), expected_version), self._put(self._audit_item(audit))],
-                       record.KIND.lower(), record.record_id)
+        """Change a record if nobody changed it since `expected_version` (0: add it, if nobody added it meanwhile);
+        audited on its case."""
+        write = (self._put(self._record_item(record), new_only=True) if expected_version == 0
+                 else self._conditional_put(self._record_item(record), expected_version))
+        self._transact([write, self._put(self._audit_item(audit))], record.KIND.lower(), record.record_id)
+
+    def case_record(self, model: type[Record], case_id: str, record_id: str) -> Record | None:
+        """One record of a case, by the case and the record's id (one GetItem)."""
+        item = self._get_item(record_key(model.KIND, case_id, record_id))
+        return model.model_validate_json(item["body"]) if item else None
 
     def lookup_keys(self, case: Case) -> list[str]:
         """The case's search keys, as its service defines them."""
@@ -557,6 +565,20 @@ class CaseStore:
             ExpressionAttributeValues={":pk": {"S": f"LOOKUP#{kind}#{value}"}},
         )
         return [row for item in items if QUEUE_ROW_ATTRIBUTE in item and (row := self._read_queue_row(item)) is not None]
+
+    def _listed_lookup_writes(self, case: Case, before: Case | None) -> list[dict[str, Any]]:
+        """The listed search-key items a change writes: without `before`, all of them; with it, only a key that is new
+        or whose queue row shows something else (its `version` aside: nothing sends a listed row's version back), and a
+        delete for a key the change took away. A change that touches neither the keys nor what lists show writes none."""
+        items = self._lookup_items(case, listed_only=True)
+        if before is None:
+            return [self._put(item) for item in items]
+        spec = self._services.for_case(case)
+        row_changed = spec.queue_row.of(case).model_dump(exclude={"version"}) != spec.queue_row.of(before).model_dump(exclude={"version"})
+        kept = {item[PK] for item in self._lookup_items(before, listed_only=True)}
+        gone = kept - {item[PK] for item in items}
+        return ([self._put(item) for item in items if row_changed or item[PK] not in kept]
+                + [self._delete({PK: key, SK: f"CASE#{case.case_id}"}) for key in sorted(gone)])
 
     def _lookup_items(self, case: Case, listed_only: bool = False) -> list[dict[str, Any]]:
         """The case's search-key items; those of its service's listed kinds carry its queue row, rewritten with every

@@ -11,14 +11,24 @@ accepted: a second letter would cost the council twice) are not.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from shared.core.adapters.email import EmailSender, ProviderError
 from shared.core.domain.email import EmailMessage
-from shared.core.domain.notify import Letter, NotificationChannel, NotifySettings, TextMessage, letter_personalisation
+from shared.core.domain.notify import (
+    Letter,
+    Medium,
+    NotificationChannel,
+    NotificationReport,
+    NotifySettings,
+    TextMessage,
+    letter_personalisation,
+    reference_parts,
+)
 
 NOTIFY_TIMEOUT_SECONDS = 10  # the client's default is 30: a step waits at most this long per try
 
@@ -42,21 +52,23 @@ class NotifySender:
 
     def send(self, message: EmailMessage | Letter | TextMessage) -> str:
         """Notify's id for the notification it accepted. ProviderError on any failure."""
-        templates = self._settings.templates
+        parts = reference_parts(message.reference)
+        medium = Medium.LETTER if isinstance(message, Letter) else Medium.SMS if isinstance(message, TextMessage) else Medium.EMAIL
+        template_id = self._settings.templates.for_kind(medium, parts[1] if parts else None)  # the kind's own, or the generic
         try:
             client = self._client()
             if isinstance(message, Letter):
                 response = client.send_letter_notification(
-                    template_id=str(templates.letter), personalisation=letter_personalisation(message), reference=message.reference)
+                    template_id=str(template_id), personalisation=letter_personalisation(message), reference=message.reference)
             elif isinstance(message, TextMessage):
-                if templates.sms is None:
+                if template_id is None:
                     raise ProviderError("NotifyNoTextTemplate", "the council has no Notify text message template", transient=False)
                 response = client.send_sms_notification(
-                    phone_number=message.to, template_id=str(templates.sms), personalisation={"body": message.body_text},
+                    phone_number=message.to, template_id=str(template_id), personalisation={"body": message.body_text},
                     reference=message.reference, sms_sender_id=_optional(self._settings.sms_sender_id))
             else:
                 response = client.send_email_notification(
-                    email_address=message.to, template_id=str(templates.email),
+                    email_address=message.to, template_id=str(template_id),
                     personalisation={"subject": message.subject, "body": message.body_text},
                     reference=message.reference, email_reply_to_id=_optional(self._settings.email_reply_to_id))
         except ProviderError:
@@ -66,15 +78,50 @@ class NotifySender:
         return str(response["id"])
 
     def _client(self) -> Any:
-        parts = urlsplit(self._base_url)
-        if parts.scheme != "https" and not (self._allow_loopback_http and parts.scheme == "http" and _loopback(parts.hostname)):
-            raise ProviderError("NotifyInsecureUrl", f"the Notify API must be reached over https ({self._base_url})", transient=False)
-        factory = self._client_factory
-        if factory is None:
-            from notifications_python_client.notifications import NotificationsAPIClient  # only Notify councils' functions load it
+        return _notify_client(self._base_url, self._api_key, self._allow_loopback_http, self._client_factory)
 
-            factory = NotificationsAPIClient
-        return factory(self._api_key(), base_url=self._base_url, timeout=NOTIFY_TIMEOUT_SECONDS)
+
+def _notify_client(base_url: str, api_key: Callable[[], str], allow_loopback_http: bool, factory: Callable[..., Any] | None) -> Any:
+    parts = urlsplit(base_url)
+    if parts.scheme != "https" and not (allow_loopback_http and parts.scheme == "http" and _loopback(parts.hostname)):
+        raise ProviderError("NotifyInsecureUrl", f"the Notify API must be reached over https ({base_url})", transient=False)
+    if factory is None:
+        from notifications_python_client.notifications import NotificationsAPIClient  # only Notify councils' functions load it
+
+        factory = NotificationsAPIClient
+    return factory(api_key(), base_url=base_url, timeout=NOTIFY_TIMEOUT_SECONDS)
+
+
+class NotifyStatusReader:
+    """What became of one council's notifications: GET /v2/notifications (the client's get_all_notifications), newest
+    first, a page at a time (`older_than` the last id of the page before)."""
+
+    def __init__(self, settings: NotifySettings, api_key: Callable[[], str], *, allow_loopback_http: bool = False,
+                 client_factory: Callable[..., Any] | None = None):
+        self._base_url, self._api_key = str(settings.base_url).rstrip("/"), api_key
+        self._allow_loopback_http, self._client_factory = allow_loopback_http, client_factory
+        self.pages = 0  # pages read, for the run's report
+
+    def since(self, created_after: datetime) -> Iterator[NotificationReport]:
+        """Every notification created at or after `created_after`, newest first. ProviderError when Notify fails."""
+        try:
+            client = _notify_client(self._base_url, self._api_key, self._allow_loopback_http, self._client_factory)
+            older_than = None
+            while True:
+                page = client.get_all_notifications(older_than=older_than)
+                self.pages += 1
+                reports = [NotificationReport.model_validate(item) for item in page.get("notifications", [])]
+                for report in reports:
+                    if report.created_at < created_after:
+                        return  # newest first: the rest are older still
+                    yield report
+                if not reports or not page.get("links", {}).get("next"):
+                    return
+                older_than = reports[-1].id
+        except ProviderError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the client raises its own types, requests' and ValueError
+            raise notify_error(error) from error
 
 
 def _optional(value: object) -> str | None:
@@ -124,6 +171,12 @@ class CouncilChannels:
         self._ses, self._notify_councils, self._api_key = ses, notify_councils, api_key
         self._allow_loopback_http, self._client_factory = allow_loopback_http, client_factory
 
+    def status_readers(self) -> dict[str, NotifyStatusReader]:
+        """A status reader per Notify council, by council code."""
+        return {code: NotifyStatusReader(settings, lambda code=code: self._api_key(code),
+                                         allow_loopback_http=self._allow_loopback_http(), client_factory=self._client_factory)
+                for code, settings in self._notify_councils().items()}
+
     def channel_for(self, council_code: str) -> Channel:
         settings = self._notify_councils().get(council_code)
         if settings is None:
@@ -132,3 +185,32 @@ class CouncilChannels:
                               client_factory=self._client_factory)
         return Channel(NotificationChannel.NOTIFY, notify, letters=notify,
                        texts=notify if settings.templates.sms is not None else None)
+
+
+class StatusWatermark:
+    """How far back the next read of a council's Notify statuses starts: one item in the council's own table. It only
+    moves forward (a conditional write), so a slow run finishing after a newer one cannot move it back."""
+
+    KEY = {"pk": {"S": "NOTIFYSTATUS"}, "sk": {"S": "WATERMARK"}}
+
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client, self._table = client, table_name
+
+    def get(self) -> datetime | None:
+        item = self._client.get_item(TableName=self._table, Key=self.KEY, ConsistentRead=True).get("Item")
+        return datetime.fromisoformat(item["read_from"]["S"]) if item else None
+
+    def advance(self, read_from: datetime) -> bool:
+        """Move it to `read_from` (aware); False when it is there or beyond already."""
+        from botocore.exceptions import ClientError
+
+        at = read_from.astimezone(UTC).isoformat()
+        try:
+            self._client.put_item(TableName=self._table, Item={**self.KEY, "read_from": {"S": at}},
+                                  ConditionExpression="attribute_not_exists(pk) OR read_from < :at",
+                                  ExpressionAttributeValues={":at": {"S": at}})
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True

@@ -8,7 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, ValidationInfo, field_validator, model_validator
 
 from shared.core.domain.email import EmailTemplate
 from shared.core.domain.formats import Email, UK_POSTCODE_PATTERN
@@ -77,6 +77,8 @@ class Team(_Strict):
 
     key: str = Field(pattern=TEAM_KEY_PATTERN)
     name: str = Field(min_length=2, max_length=60)
+    welsh_name: str | None = Field(default=None, min_length=2, max_length=60,
+                                   description="Its name in Welsh, for a Welsh council's letters (e.g. naming the team a referral went to)")
 
 
 class ServiceSettings(_Strict):
@@ -84,7 +86,7 @@ class ServiceSettings(_Strict):
 
     # The fields a council admin may change in the web UI without a redeploy (shared/core/domain/council_settings.py);
     # each service's model adds its own.
-    COUNCIL_EDITABLE: ClassVar[tuple[str, ...]] = ("email_templates",)
+    COUNCIL_EDITABLE: ClassVar[tuple[str, ...]] = ("email_templates", "welsh_email_templates")
 
     email_templates: dict[str, EmailTemplate] = Field(
         default_factory=dict,
@@ -109,6 +111,8 @@ class CouncilConfig(_Strict):
     code: CouncilCode
     name: str = Field(min_length=3, max_length=100)
     nation: Nation
+    welsh_name: str | None = Field(default=None, min_length=3, max_length=100,
+                                   description="A council in Wales: its name in Welsh, used in the Welsh text of its emails and letters")
     contact: Contact
     teams: list[Team] = Field(min_length=1, max_length=50)
     services: dict[str, Any] = Field(min_length=1, description="Service key -> that service's settings for this council")
@@ -133,6 +137,16 @@ class CouncilConfig(_Strict):
                 f"information_request_days {self.information_request_days}"
             )
         return self
+
+    @field_validator("welsh_name", "teams")
+    @classmethod
+    def welsh_names_only_in_wales(cls, value: Any, info: ValidationInfo) -> Any:
+        """Only a council in Wales writes in Welsh: a Welsh name elsewhere would never be used, so it is a mistake."""
+        nation = info.data.get("nation")
+        named = any(team.welsh_name for team in value) if isinstance(value, list) else value is not None
+        if named and nation is not None and nation is not Nation.WLS:
+            raise ValueError(f"a Welsh name is only for a council in Wales (this council's nation is {nation.value})")
+        return value
 
     @model_validator(mode="after")
     def unique_teams(self) -> CouncilConfig:
@@ -218,6 +232,10 @@ def with_service_settings(council: CouncilConfig, services: ServiceRegistry) -> 
         if problems := spec.emails.check_welsh_overrides(settings[key].welsh_email_templates):
             raise CouncilSettingsInvalid([(f"services.{key}.welsh_email_templates.{problem.path}", problem.message)
                                           for problem in problems])
+    notify = council.notifications.notify
+    if notify is not None and (problems := notify.templates.unknown_kinds(
+            kind for key in council.services for kind in services.get(key).emails.kinds)):
+        raise CouncilSettingsInvalid(problems)
     return council.model_copy(update={"services": settings})
 
 

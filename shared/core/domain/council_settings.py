@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from shared.core.domain.services import ServiceRegistry
 
 # The council's own fields its admin may change (each service's are its settings model's COUNCIL_EDITABLE).
-EDITABLE = ("contact", "information_request_days", "information_reminder_days")
+EDITABLE = ("contact", "welsh_name", "information_request_days", "information_reminder_days")
 SERVICES = "services"
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from string import Template
 
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.core.domain.business_hours import LONDON
 
 
 # Welsh councils write in Welsh and English, Welsh first (Welsh Language Standards): the English follows this line.
@@ -29,6 +31,19 @@ WELSH_WEEKDAYS = ("dydd Llun", "dydd Mawrth", "dydd Mercher", "dydd Iau", "dydd 
 def welsh_date(value: date) -> str:
     """e.g. "23 Rhagfyr 2026" (the GOV.UK style of the English dates, with Welsh month names)."""
     return f"{value.day} {WELSH_MONTHS[value.month - 1]} {value.year}"
+
+
+def welsh_day_and_time(moment: datetime) -> str:
+    """e.g. "6:15yh ddydd Llun 23 Tachwedd 2026", in London time (yb/yh for am/pm; "ddydd" is mutated after "erbyn")."""
+    local = moment.astimezone(LONDON)
+    hour = local.strftime("%I:%M%p").lstrip("0").lower().replace(":00", "").replace("am", "yb").replace("pm", "yh")
+    return f"{hour} d{WELSH_WEEKDAYS[local.weekday()]} {welsh_date(local.date())}"
+
+
+def bilingual(welsh: tuple[str, str], english: tuple[str, str]) -> tuple[str, str]:
+    """(subject, body) in both languages, Welsh first: "Welsh subject / English subject", and the Welsh body,
+    BILINGUAL_DIVIDER, the English body (each body ending with one newline)."""
+    return f"{welsh[0]} / {english[0]}", f"{welsh[1]}\n{BILINGUAL_DIVIDER}\n\n{english[1]}"
 
 
 class EmailMessage(BaseModel):
@@ -118,8 +133,7 @@ class EmailCatalogue:
         subject, body = self._one(self.templates, overrides, kind, fields)
         if welsh_fields is None or kind not in self.welsh:
             return subject, body
-        welsh_subject, welsh_body = self._one(self.welsh, welsh_overrides, kind, welsh_fields)
-        return f"{welsh_subject} / {subject}", f"{welsh_body}\n{BILINGUAL_DIVIDER}\n\n{body}"
+        return bilingual(self._one(self.welsh, welsh_overrides, kind, welsh_fields), (subject, body))
 
     @staticmethod
     def _one(defaults: Mapping[str, EmailTemplate], overrides: Mapping[str, EmailTemplate] | None, kind: str,
@@ -149,3 +163,8 @@ def council_fields(council: Any) -> dict[str, str]:
     contact = council.contact
     return {"council_name": council.name, "council_phone": contact.phone, "council_email": str(contact.email),
             "council_web": str(contact.web)}
+
+
+def welsh_council_fields(council: Any) -> dict[str, str]:
+    """council_fields for the Welsh text: the council's Welsh name where it has one (CouncilConfig.welsh_name)."""
+    return council_fields(council) | {"council_name": council.welsh_name or council.name}

@@ -202,6 +202,13 @@ def _email(entry: AuditEntry, words: Words) -> str:
     return f"Emailed {recipient}{about}."
 
 
+def _notify_status(entry: AuditEntry, words: Words) -> str:
+    medium, status = _MEDIUM_NOUN[_after(entry, "channel") or "email"], _after(entry, "status")
+    if _after(entry, "outcome") == "DELIVERED":
+        return f"GOV.UK Notify reported the {medium} to {words.service.recipient} {status}."
+    return f"GOV.UK Notify could not deliver the {medium} to {words.service.recipient}: {status}."
+
+
 def _exported(entry: AuditEntry, words: Words) -> str:
     return "Exported the person's data for a subject access request."
 
@@ -238,7 +245,7 @@ _ENGINE: dict[str, Sentence] = {
     "STAGE_CHANGED": _stage_changed, "TASK_RENEWED": _task_renewed, "ASSIGNED": _assigned, "PRIORITY_CHANGED": _priority,
     "REFERRED": _referred, "MOVED_TO_TEAM": _moved_to_team, "NOTE_ADDED": _note, "WORKFLOW_RESTARTED": _restarted,
     "WORKFLOW_RESUMED": _resumed, "NEEDS_ATTENTION": _needs_attention, "WAIT_ESCALATED": _escalated,
-    "NOTIFICATION_SENT": _email, "NOTIFICATION_FAILED": _email, "NOTIFICATION_NOT_SENT": _email,
+    "NOTIFICATION_SENT": _email, "NOTIFICATION_FAILED": _email, "NOTIFICATION_NOT_SENT": _email, "NOTIFICATION_STATUS": _notify_status,
     "PERSONAL_DATA_EXPORTED": _exported, "ERASURE_REQUESTED": _erasure_requested, ERASED_ACTION: _erased,
     DUPLICATE_LINKED: _duplicate,
 }

@@ -123,7 +123,8 @@ class DecisionFigure:
 class ServiceMetrics:
     """What a service declares about its business metrics (ServiceSpec.metrics): its own metrics, and how to read a
     decision off one of its cases just written, given (case, council config or None, the stage the write entered or
-    None). The engine emits the decision (DecisionsMade) where it writes cases, so no handler does."""
+    None): without the council, a decision measured against its target reads NO_TARGET (the engine then reads the
+    council's settings and asks again). The engine emits the decision (DecisionsMade) where it writes cases, so no handler does."""
 
     metrics: tuple[Metric, ...] = ()
     decision: Callable[[Any, Any, Any], DecisionFigure | None] = field(default=lambda case, council, entered: None)
@@ -154,6 +155,11 @@ NOTIFICATIONS = Metric(
     "Notifications", Unit.COUNT, ((COUNCIL, SCHEME, "result"), ("result",)),
     "Emails, letters and texts about cases: SENT (an email), LETTER_SENT and TEXT_SENT (through GOV.UK Notify), FAILED, "
     "or LETTER_NEEDED (no email address and the council sends no letters: staff write)",
+)
+NOTIFICATION_STATUSES = Metric(
+    "NotificationStatuses", Unit.COUNT, ((COUNCIL, SCHEME, "channel", "outcome"), ("outcome",)),
+    "Final statuses GOV.UK Notify reported for emails, letters and texts (channel email, letter or sms): DELIVERED, or "
+    "FAILED (an email or letter that failed puts its case on the letter-needed path)",
 )
 INFORMATION_REMINDERS_SENT = Metric(
     "InformationRemindersSent", Unit.COUNT, ((FUNCTION,),), "Reminders sent before missing information is due",
@@ -191,15 +197,25 @@ CASES_OUT_OF_STEP = Metric(
 WORKFLOW_RESUMES_SENT = Metric(
     "WorkflowResumesSent", Unit.COUNT, ((FUNCTION,),), "Workflow resumes the sweeper sent again",
 )
+# The response watch (shared.core.logic.response_watch): each service's open cases near and past their response target,
+# per council and service, and per service in all (what its alarms read: an alarm cannot add the councils up).
+CASES_DUE_SOON = Metric(
+    "CasesDueSoon", Unit.COUNT, ((COUNCIL, SCHEME), (SCHEME,)),
+    "Open cases within the council's warning hours of their response target (ServiceSpec.response_watch)", gauge=True,
+)
+CASES_OVERDUE = Metric(
+    "CasesOverdue", Unit.COUNT, ((COUNCIL, SCHEME), (SCHEME,)), "Open cases past their response target", gauge=True,
+)
 CASES_ERASED = Metric("CasesErased", Unit.COUNT, ((FUNCTION,),), "Closed cases erased at the end of their retention")
 EXPIRED_FILES_DELETED = Metric("ExpiredFilesDeleted", Unit.COUNT, ((FUNCTION,),), "Expired files deleted")
 ERASURE_COUNCILS_FAILED = Metric("ErasureCouncilsFailed", Unit.COUNT, ((FUNCTION,),), "Councils whose erasure run failed")
 
 ENGINE_METRICS = (
-    APPLICATIONS_RECEIVED, CASES_ENTERED_STAGE, DECISIONS_MADE, NOTIFICATIONS, INFORMATION_REMINDERS_SENT,
+    APPLICATIONS_RECEIVED, CASES_ENTERED_STAGE, DECISIONS_MADE, NOTIFICATIONS, NOTIFICATION_STATUSES, INFORMATION_REMINDERS_SENT,
     INFORMATION_REMINDER_COUNCILS_FAILED, CASES_NEEDING_ATTENTION, OLDEST_ATTENTION_HOURS, PARKED_APPLICATIONS,
     OLDEST_PARKED_HOURS, WORKING_HOURS_WITHOUT_APPLICATIONS, WORKFLOWS_REPAIRED, CASES_OUT_OF_STEP, WORKFLOW_RESUMES_SENT, CASES_ERASED,
     EXPIRED_FILES_DELETED, ERASURE_COUNCILS_FAILED,
+    CASES_DUE_SOON, CASES_OVERDUE,
 )
 
 

@@ -19,6 +19,7 @@ from shared.core.domain.queue_row import QueueRow
 from shared.core.domain.retention import RetentionRule
 from shared.core.domain.records import CaseRecord
 from shared.core.domain.recovery import WorkflowRecovery
+from shared.core.domain.response_watch import ResponseWatch
 from shared.core.domain.statistics import Table
 from shared.resources import FILTER_INDEXES, IndexSpec, WorkflowSpec
 
@@ -88,6 +89,8 @@ class ServiceSpec:
     listed_lookups: tuple[str, ...] = ()
     # How its accepted cases go to the council's record system through the one connector (None: they do not).
     hand_over: CaseHandOver | None = None
+    # Its response targets, watched by the engine and alarmed before they are missed (None: it has none).
+    response_watch: ResponseWatch | None = None
 
     def __post_init__(self) -> None:
         if len(self.indexed_filters) > len(FILTER_INDEXES):

@@ -122,6 +122,10 @@ class StaffAdmin:
 
 # ---------------------------------------------------------------- the council's settings
 def _flat(values: Any, prefix: str = "") -> dict[str, Any]:
+    """Each value by its dotted path; a list of objects (a service's levels, its directory's entries) by position, so that
+    the audit names the one value changed in it."""
+    if isinstance(values, list) and values and all(isinstance(item, dict) for item in values):
+        values = dict(enumerate(values))
     if isinstance(values, dict) and values:
         return {path: value for key, inner in values.items() for path, value in _flat(inner, f"{prefix}{key}.").items()}
     return {prefix.rstrip("."): values}
@@ -141,9 +145,15 @@ def save_settings(records: CouncilAdminRecords, deployed: CouncilConfig, current
     changes = changed_from(deployed, proposed)
     overlay(deployed, changes, services)  # refuses what the deployment config could not hold
     before, after = _flat(values), _flat(proposed)
-    changed = sorted(path for path in after if after[path] != before.get(path))
+    # A removal too (e.g. of an email's own wording), but not an empty object becoming its first entry's path.
+    changed = sorted(path for path in before.keys() | after.keys()
+                     if after.get(path) != before.get(path) and not {_shape(before.get(path)), _shape(after.get(path))} <= {"none"})
     return records.save_settings(changes, expected_version, admin.actor, now,
-                                 before={path: before.get(path) for path in changed}, after={path: after[path] for path in changed})
+                                 before={path: before.get(path) for path in changed}, after={path: after.get(path) for path in changed})
+
+
+def _shape(value: Any) -> str:
+    return "none" if value is None or value == {} else "value"
 
 
 class LiveCouncils(CouncilRegistry):

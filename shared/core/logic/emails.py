@@ -16,7 +16,7 @@ from shared.core.adapters.metrics import emit
 from shared.core.domain.case import AuditEntry, Case
 from shared.core.domain.email import EmailMessage
 from shared.core.domain.metrics import NOTIFICATIONS
-from shared.core.domain.notify import Letter, NotificationChannel, TextMessage
+from shared.core.domain.notify import Letter, NotificationChannel, TextMessage, notification_reference
 
 NOTIFIER_ACTOR = "notifications"
 # The Notifications metric's `result`, by the history entry: no address means staff write a letter instead.
@@ -43,7 +43,7 @@ def send_and_record(sender: EmailSender | CouncilChannels, store: CaseStore, cas
         if isinstance(message, Letter):  # its text, for staff to print
             detail |= {"reason": LETTER_TO_POST, "channel": medium, "subject": message.subject, "body": message.body_text}
     else:
-        message = message.model_copy(update={"reference": f"{case.case_id}/{kind}"})  # never personal data
+        message = message.model_copy(update={"reference": notification_reference(case.case_id, str(kind))})  # never personal data
         outcome = deliver(carrier, message, kind)
         action = "NOTIFICATION_SENT" if outcome.delivered else "NOTIFICATION_FAILED"
         result = SENT_RESULTS[medium] if outcome.delivered else NOTIFICATION_RESULTS[action]

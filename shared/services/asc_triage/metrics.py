@@ -1,21 +1,13 @@
-"""Adult social care triage's own business metrics (the routing clock, the CRM hand-over), and how a screening outcome
+"""Adult social care triage's own business metrics (the CRM hand-over; its routing clock is counted by the engine's
+response watch, shared.core.domain.response_watch), and how a screening outcome
 reads off a referral for the engine's DecisionsMade: routed, signposted or closed, within the routing target or not."""
 
 from __future__ import annotations
 
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.metrics import COUNCIL, FUNCTION, DecisionFigure, Metric, ServiceMetrics, Timeliness, Unit
-from shared.resources import ASC_METRIC_DUE_SOON, ASC_METRIC_OVERDUE
 from shared.services.asc_triage.domain.case import CLOSED_STAGES, ReferralCase
 
-# The routing watch's counts keep the function's dimension the routing alarms have always watched.
-REFERRALS_DUE_SOON = Metric(
-    ASC_METRIC_DUE_SOON, Unit.COUNT, ((COUNCIL, FUNCTION), (FUNCTION,)),
-    "Open referrals within the council's warning hours of their routing target", gauge=True,
-)
-REFERRALS_OVERDUE = Metric(
-    ASC_METRIC_OVERDUE, Unit.COUNT, ((COUNCIL, FUNCTION), (FUNCTION,)), "Open referrals past their routing target", gauge=True,
-)
 REFERRALS_DELIVERED_TO_CRM = Metric(
     "ReferralsDeliveredToCrm", Unit.COUNT, ((COUNCIL, FUNCTION),), "Accepted referrals recorded in the council's CRM",
 )
@@ -33,6 +25,6 @@ def screening_outcome(case: ReferralCase, council: CouncilConfig | None, entered
 
 
 ASC_TRIAGE_METRICS = ServiceMetrics(
-    metrics=(REFERRALS_DUE_SOON, REFERRALS_OVERDUE, REFERRALS_DELIVERED_TO_CRM, CRM_DELIVERY_FAILURES),
+    metrics=(REFERRALS_DELIVERED_TO_CRM, CRM_DELIVERY_FAILURES),
     decision=screening_outcome,
 )

@@ -14,6 +14,7 @@ from shared.services.asc_triage.domain.settings import AscTriageSettings
 from shared.services.asc_triage.logic.dashboard import triage_dashboard_tables
 from shared.services.asc_triage.logic.recovery import ASC_RECOVERY
 from shared.services.asc_triage.domain.retention import REFERRAL_RETENTION
+from shared.services.asc_triage.domain.routing_watch import ASC_RESPONSE_WATCH
 from shared.services.asc_triage.logic.case_actions import step_actions
 from shared.services.asc_triage.metrics import ASC_TRIAGE_METRICS, CRM_DELIVERY_FAILURES, REFERRALS_DELIVERED_TO_CRM
 from shared.core.domain.crm import CaseHandOver
@@ -69,6 +70,7 @@ ASC_TRIAGE = ServiceSpec(
     history=ASC_HISTORY,
     metrics=ASC_TRIAGE_METRICS,
     queue_row=ReferralQueueRow,
+    response_watch=ASC_RESPONSE_WATCH,
     hand_over=CaseHandOver(event=REFERRAL_ACCEPTED, detail_model=ReferralAccepted, record=crm_record,
                            record_external_id=record_crm_id, delivered_metric=REFERRALS_DELIVERED_TO_CRM,
                            failure_metric=CRM_DELIVERY_FAILURES, endpoints_keyed_by_council=True),

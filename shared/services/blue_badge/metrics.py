@@ -57,6 +57,13 @@ BADGES_REJECTED_BY_PRINTER = Metric("BadgesRejectedByPrinter", Unit.COUNT, ((),)
 PRINT_RESULTS_SKIPPED = Metric(
     "PrintResultsSkipped", Unit.COUNT, ((),), "Results in a file that named no badge waiting for one (logged)",
 )
+RENEWAL_REMINDERS_SENT = Metric(
+    "RenewalRemindersSent", Unit.COUNT, ((COUNCIL,), ()),
+    "Badges whose holder was reminded to renew (12 weeks before expiry), per council and in all",
+)
+RENEWAL_REMINDER_COUNCILS_FAILED = Metric(
+    "RenewalReminderCouncilsFailed", Unit.COUNT, ((),), "Councils whose renewal reminder run failed",
+)
 
 
 def badge_decision(case: BadgeCase, council: CouncilConfig | None, _entered: object) -> DecisionFigure | None:
@@ -75,7 +82,7 @@ BLUE_BADGE_METRICS = ServiceMetrics(
     metrics=(
         BADGES_SENT_TO_PRINT, BADGES_SKIPPED_FROM_PRINT, PRINT_BATCHES_COMPLETED, PRINT_BATCHES_LEFT_UNFINISHED,
         EXTRACTS_PUSHED, RESULT_FILES_APPLIED, RESULT_FILES_QUARANTINED, BADGES_ISSUED, BADGES_REJECTED_BY_PRINTER,
-        PRINT_RESULTS_SKIPPED,
+        PRINT_RESULTS_SKIPPED, RENEWAL_REMINDERS_SENT, RENEWAL_REMINDER_COUNCILS_FAILED,
     ),
     decision=badge_decision,
 )

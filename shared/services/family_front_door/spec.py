@@ -11,6 +11,7 @@ from shared.services.family_front_door.domain.lookups import CHILD_LOOKUP, LISTE
 from shared.services.family_front_door.domain.notifications import REFERRER_EMAILS
 from shared.services.family_front_door.domain.queue_row import ContactQueueRow
 from shared.services.family_front_door.domain.retention import CONTACT_RETENTION
+from shared.services.family_front_door.domain.response_watch import FFD_RESPONSE_WATCH
 from shared.services.family_front_door.domain.settings import FamilyFrontDoorSettings
 from shared.services.family_front_door.domain.submission import Submission
 from shared.services.family_front_door.logic.accepted import CONTACT_HAND_OVER
@@ -53,4 +54,5 @@ FAMILY_FRONT_DOOR = ServiceSpec(
     queue_row=ContactQueueRow,
     listed_lookups=LISTED_LOOKUPS,
     hand_over=CONTACT_HAND_OVER,
+    response_watch=FFD_RESPONSE_WATCH,
 )

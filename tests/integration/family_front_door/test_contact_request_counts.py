@@ -117,7 +117,7 @@ def test_requests_and_transitions_per_path(stack, clients, requests, accepted_ev
 
 
 # Each path's requests on the contact's own items. A change of a contact is one transaction (the case, its audit entry,
-# its four listed search keys with the new queue row, and any resume it owes); a person's step read first (GetItem);
+# its listed search keys whose key or row the change alters, and any resume it owes); a person's step read first (GetItem);
 # a resume's outbox item deleted once Step Functions took it; an email's outcome one audit PutItem.
 PINNED_REQUESTS: dict[str, dict[str, int]] = {
     # submit: the marker (already a contact?) + the create transaction; open: get + save + the acknowledgement's audit;

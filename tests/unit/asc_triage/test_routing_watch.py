@@ -1,5 +1,6 @@
-"""The routing clock's alarm: a council's open referrals counted as due soon and overdue at a frozen moment, and how the
-logic reads them (one Query per watched stage on the stage index)."""
+"""The routing clock's alarm: adult social care's declaration of its response watch (shared.core.domain.response_watch),
+a council's open referrals counted as due soon and overdue at a frozen moment, and how the engine's logic reads them
+(one Query per watched stage on the stage-by-priority index, queue lines only)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,17 @@ from typing import Any
 
 import pytest
 
+from shared.core.adapters.case_store import QueueFilter, QueueOrder
 from shared.core.domain.council import CouncilConfig, load_councils
+from shared.core.domain.response_watch import ResponseCounts as RoutingCounts
+from shared.core.domain.response_watch import count_response_clocks
+from shared.core.logic.response_watch import watch_responses
 from shared.services.asc_triage.domain.business_hours import LONDON
 from shared.services.asc_triage.domain.case import ReferralCase, ReferralStage
-from shared.services.asc_triage.domain.routing_watch import (
-    RoutingCounts,
-    count_routing_clocks,
-    routing_clock,
-)
+from shared.services.asc_triage.domain.queue_row import ReferralQueueRow
+from shared.services.asc_triage.domain.routing_watch import ASC_RESPONSE_WATCH, routing_clock
 from shared.services.asc_triage.domain.settings import triage_settings
-from shared.services.asc_triage.logic.routing_watch import watch_routing
+from shared.services.asc_triage.spec import ASC_TRIAGE
 from tests.unit.asc_triage.test_statistics import referral
 
 COUNCILS = load_councils()
@@ -42,6 +44,16 @@ OVERDUE = london(11, 10)
 def open_referral(received: datetime, stage: ReferralStage = ReferralStage.SCREENING, council: str = "NORTHSHIRE",
                   **changes: Any) -> ReferralCase:
     return referral(received, council=council, stage=stage, **changes)
+
+
+def count_routing_clocks(referrals: list[ReferralCase], council: CouncilConfig, now: datetime) -> RoutingCounts:
+    """The referrals counted as the engine counts them: by their queue lines."""
+    return count_response_clocks([ReferralQueueRow.of(case) for case in referrals], ASC_RESPONSE_WATCH, council, now)
+
+
+def test_the_service_declares_its_watch_through_its_spec():
+    assert ASC_TRIAGE.response_watch is ASC_RESPONSE_WATCH
+    assert ASC_RESPONSE_WATCH.warn_within_hours(NORTHSHIRE) == triage_settings(NORTHSHIRE).warn_within_hours == 4
 
 
 def warned_earlier(council: CouncilConfig, hours: float) -> CouncilConfig:
@@ -93,20 +105,17 @@ def test_each_council_is_counted_with_its_own_settings():
     assert count_routing_clocks(northshire, NORTHSHIRE, london(22, 11)) == RoutingCounts(overdue=2)
 
 
-def test_another_councils_referral_is_refused():
-    with pytest.raises(ValueError, match="council_code: .* is of VALEWYE, not NORTHSHIRE"):
-        count_routing_clocks([open_referral(DUE_SOON, council="VALEWYE")], NORTHSHIRE, NOW)
-
-
 class PagedStore:
-    """CaseStore.by_stage as the stage index answers it: one stage's queue, page by page (each page a Query)."""
+    """CaseStore.queue as the stage-by-priority index answers it: one stage's queue lines, page by page (each page a
+    Query)."""
 
     def __init__(self, cases: list[ReferralCase], page_size: int):
         self.cases, self.page_size, self.queries = cases, page_size, []
 
-    def by_stage(self, stage: ReferralStage, limit: int = 50, after: str | None = None) -> tuple[list[ReferralCase], str | None]:
-        self.queries.append(stage)
-        at_stage = [case for case in self.cases if case.stage is stage]
+    def queue(self, wanted: QueueFilter, limit: int = 50, after: str | None = None) -> tuple[list[ReferralQueueRow], str | None]:
+        assert wanted.order is QueueOrder.PRIORITY and not wanted.filters and wanted.team is None  # the holding area's index
+        self.queries.append(wanted.stage)
+        at_stage = [ReferralQueueRow.of(case) for case in self.cases if case.stage is wanted.stage]
         start = int(after or 0)
         end = start + min(limit, self.page_size)
         return at_stage[start:end], str(end) if end < len(at_stage) else None
@@ -115,6 +124,6 @@ class PagedStore:
 def test_the_logic_reads_each_watched_stage_over_its_pages_and_no_other():
     cases = [open_referral(OVERDUE) for _ in range(5)] + [open_referral(DUE_SOON, ReferralStage.AWAITING_INFORMATION)]
     store = PagedStore(cases + [open_referral(OVERDUE, ReferralStage.ROUTED)], page_size=2)
-    counts = watch_routing(store, NORTHSHIRE, NOW)  # type: ignore[arg-type] - the store's one read used here
+    counts = watch_responses(store, ASC_RESPONSE_WATCH, NORTHSHIRE, NOW)  # type: ignore[arg-type] - the store's one read used here
     assert counts == RoutingCounts(due_soon=1, overdue=5)
     assert store.queries == [ReferralStage.SCREENING] * 3 + [ReferralStage.AWAITING_INFORMATION]

@@ -21,14 +21,16 @@ from datetime import datetime
 from enum import StrEnum
 
 from shared.core.domain.council import CouncilConfig
-from shared.core.domain.email import COUNCIL_PLACEHOLDERS, EmailCatalogue, contact_footer, EmailMessage, EmailTemplate, council_fields
+from shared.core.domain.email import (
+    COUNCIL_PLACEHOLDERS, EmailCatalogue, contact_footer, EmailMessage, EmailTemplate, council_fields, welsh_council_fields,
+)
 from shared.core.domain.notify import TextMessage
 from shared.services.asc_triage.domain.business_hours import LONDON
 from shared.services.asc_triage.domain.case import ReferralCase
 from shared.services.asc_triage.domain.settings import triage_settings
 from shared.services.asc_triage.domain.signposting import DirectoryEntry
 from shared.services.asc_triage.domain.welsh_notifications import (
-    WELSH_TEMPLATES, welsh_closed_because, welsh_day, welsh_day_and_time, welsh_support,
+    WELSH_TEMPLATES, welsh_closed_because, welsh_day, welsh_day_and_time, welsh_support, welsh_team_name,
 )
 
 
@@ -187,7 +189,8 @@ def referrer_email(
     welsh = None
     if council.in_wales:  # the parts worked out here, in Welsh; the rest as held
         linked = case.screening is not None and case.screening.linked_case_id is not None
-        welsh = fields | {
+        welsh = fields | welsh_council_fields(council) | {
+            "team_name": welsh_team_name(council, team_name or ""),
             "routing_due": welsh_day_and_time(case.routing_due),
             "reply_by": welsh_day(reply_by) if reply_by else "",
             "reply_online": (f"Atebwch ar-lein erbyn {welsh_day(reply_by)}:\n{reply_url}\n\nMae'r ddolen yn gweithio unwaith.\n\n"
@@ -200,7 +203,7 @@ def referrer_email(
     subject, body = REFERRER_EMAILS.render(kind, fields, settings.email_templates, welsh_fields=welsh,
                                            welsh_overrides=settings.welsh_email_templates)
     if referrer.email is None:
-        return TextMessage(to=mobile, body_text=referrer_text(subject, fields, welsh=council.in_wales))
+        return TextMessage(to=mobile, body_text=referrer_text(subject, fields, welsh=council.in_wales, welsh_name=council.welsh_name))
     return EmailMessage(to=referrer.email, reply_to=str(contact.email), sender=str(contact.email),
                         subject=subject, body_text=body)
 
@@ -210,9 +213,10 @@ def _mobile(phone: str | None) -> str | None:
     return digits if _UK_MOBILE.match(digits) else None
 
 
-def referrer_text(subject: str, fields: dict[str, str], *, welsh: bool) -> str:
-    """A text message stands in for an email in a line: its subject (bilingual already for a Welsh council), and the
-    council's number to call about it."""
+def referrer_text(subject: str, fields: dict[str, str], *, welsh: bool, welsh_name: str | None = None) -> str:
+    """A text message stands in for an email in a line: the council's name (Welsh first where it has a Welsh name), its
+    subject (bilingual already for a Welsh council), and the council's number to call about it."""
     call = f"Ffoniwch {fields['council_phone']} amdano. Call {fields['council_phone']} about it." if welsh \
         else f"Call {fields['council_phone']} about it."
-    return f"{fields['council_name']}: {subject}. {call}"
+    name = f"{welsh_name} / {fields['council_name']}" if welsh and welsh_name else fields["council_name"]
+    return f"{name}: {subject}. {call}"

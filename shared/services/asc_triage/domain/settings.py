@@ -4,6 +4,8 @@ safeguarding and routing, the routing clock, its community directory and hubs, a
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field, ValidationInfo, field_validator
 
 from shared.core.domain.council import TEAM_KEY_PATTERN, CouncilConfig, ServiceSettings
@@ -23,6 +25,11 @@ class AscTriageSettings(ServiceSettings):
     warn_within_hours: float = Field(default=4, gt=0, le=24, description="The queue and the alarm warn when this little is left")
     directory: CommunityDirectory = Field(default_factory=CommunityDirectory)
     crm: CrmEndpoint | None = Field(default=None, description="Where accepted referrals are pushed; none: not pushed")
+
+    # What its council admin may change without a redeploy (not warn_within_hours: the deployment checks it against the
+    # response watch's schedule, and its alarms state it).
+    COUNCIL_EDITABLE: ClassVar[tuple[str, ...]] = (
+        *ServiceSettings.COUNCIL_EDITABLE, "routing_teams", "routing_target_hours", "directory")
 
     def queued_teams(self) -> list[str]:
         """The front door, safeguarding and the routing teams: each has a referrals queue."""

@@ -1,9 +1,11 @@
 """The Welsh wording of the emails to the person who made an adult social care referral, for Welsh councils (the English
 is in notifications.py; both are sent, Welsh first). Same kinds, same placeholders; the parts referrer_email() works
-out (dates and times, the online answer, the support listed, why a referral was closed) are given in Welsh here.
+out (dates and times, the online answer, the support listed, why a referral was closed, the team's Welsh name) are
+given in Welsh here; so is the email confirming a hub appointment (welsh_hub_booking).
 
 NEEDS REVIEW by a Welsh-language officer before any council goes live with it: written carefully, but not yet checked
-by a Welsh speaker. Directory entries (the support listed) are filled in as the council's directory holds them.
+by a Welsh speaker. Directory entries (the support listed) and hubs' names and addresses are filled in as the council's
+directory holds them.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from shared.core.domain.email import WELSH_WEEKDAYS, EmailTemplate, welsh_contact_footer, welsh_date
+from shared.core.domain.council import CouncilConfig
+from shared.core.domain.email import EmailTemplate, welsh_contact_footer, welsh_date, welsh_day_and_time as welsh_day_and_time
 from shared.services.asc_triage.domain.business_hours import LONDON
-from shared.services.asc_triage.domain.signposting import DirectoryEntry
+from shared.services.asc_triage.domain.signposting import DirectoryEntry, Hub
 
 _FOOTER = welsh_contact_footer("Nodwch y cyfeirnod $reference wrth gysylltu â ni.")
 
@@ -79,13 +82,6 @@ def welsh_day(moment: datetime) -> str:
     return welsh_date(moment.astimezone(LONDON).date())
 
 
-def welsh_day_and_time(moment: datetime) -> str:
-    """e.g. "6:15yh ddydd Llun 23 Tachwedd 2026" (yb/yh for am/pm; "ddydd" is mutated after "erbyn ... ")."""
-    local = moment.astimezone(LONDON)
-    hour = local.strftime("%I:%M%p").lstrip("0").lower().replace(":00", "").replace("am", "yb").replace("pm", "yh")
-    return f"{hour} d{WELSH_WEEKDAYS[local.weekday()]} {welsh_day(local)}"
-
-
 def welsh_support(signposts: Iterable[DirectoryEntry]) -> str:
     listed = "\n\n".join(_signpost(entry) for entry in signposts)
     if listed:
@@ -103,3 +99,17 @@ def welsh_closed_because(person: str, linked: bool) -> str:
     if linked:
         return f"Mae {person} eisoes yn hysbys i ni, felly rydym wedi ychwanegu eich atgyfeiriad at y cofnod sydd gennym yn barod."
     return "Ni fyddwn yn cymryd unrhyw gamau pellach."
+
+
+def welsh_team_name(council: CouncilConfig, team_name: str) -> str:
+    """The Welsh name of the council's team called `team_name`, where the council gives one (Team.welsh_name)."""
+    return next((team.welsh_name for team in council.teams if team.name == team_name and team.welsh_name), team_name)
+
+
+def welsh_hub_booking(council: CouncilConfig, hub: Hub, booking_id: str, slot: datetime, name: str, cancel_url: str) -> tuple[str, str]:
+    """(subject, body) in Welsh of the email confirming a hub appointment (the English is web/pages/asc_referral.py's)."""
+    body = (f"Annwyl {name},\n\nMae eich apwyntiad yn {hub.name} wedi'i drefnu am {welsh_day_and_time(slot)}.\n\n"
+            f"{hub.address}\n{hub.postcode}\n\nCyfeirnod yr apwyntiad: {booking_id}\n\n"
+            f"Os na allwch ddod, canslwch yr apwyntiad gyda'r ddolen hon, fel y gall rhywun arall ei gael:\n{cancel_url}\n\n"
+            f"{council.welsh_name or council.name}\n{council.contact.phone}\n")
+    return f"Eich apwyntiad yn {hub.name}", body

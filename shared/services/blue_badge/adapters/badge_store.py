@@ -4,11 +4,15 @@ kept on the case's partition; the print queues are their GSI1 partitions, see Ba
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from shared.core.adapters.case_store import CaseFile, CaseStore
 from shared.core.domain.case import AuditEntry, Case
-from shared.services.blue_badge.domain.badge import REJECTED_QUEUE, Badge, PrintBatchType, batch_queue_key, print_queue_key
+from shared.resources import STAGE_INDEX
+from shared.services.blue_badge.domain.badge import (
+    REJECTED_QUEUE, RENEWAL_QUEUE, Badge, PrintBatchType, batch_queue_key, print_queue_key, renewal_sort_key,
+)
 
 
 def badges_of(case_file: CaseFile) -> list[Badge]:
@@ -43,6 +47,18 @@ class BadgeStore(CaseStore):
     def rejected_badges(self, limit: int = 50, after: str | None = None) -> tuple[list[Badge], str | None]:
         """Badges the printer rejected, for a caseworker to correct and order again."""
         return self.record_queue(Badge, REJECTED_QUEUE, limit, after)
+
+    def renewals_due(self, first_expiry: date, last_expiry: date) -> list[Badge]:
+        """ISSUED badges not yet reminded to renew that expire from `first_expiry` to `last_expiry`, soonest first: one
+        key range of the renewal queue (a Query, followed over its pages), never a Scan."""
+        items = self._query_all(
+            IndexName=STAGE_INDEX.name, KeyConditionExpression="#k = :queue AND #s BETWEEN :first AND :last",
+            ExpressionAttributeNames={"#k": STAGE_INDEX.partition_key, "#s": STAGE_INDEX.sort_key, "#b": "body"},
+            ExpressionAttributeValues={":queue": {"S": RENEWAL_QUEUE}, ":first": {"S": renewal_sort_key(first_expiry)},
+                                       ":last": {"S": renewal_sort_key(last_expiry) + "~"}},  # "~" sorts after every badge number
+            ProjectionExpression="#b",
+        )
+        return [Badge.model_validate_json(item["body"]) for item in items]
 
     def save_badges(self, changes: Sequence[tuple[Badge, int]], audits: Sequence[AuditEntry] = ()) -> None:
         """Several badge changes (each on condition of the version read) and their audit entries, all or nothing."""

@@ -266,6 +266,8 @@ class BenefitAward(Model):
     award_start: date | None = None
     award_end: date | None = None
     indefinite: bool = False
+    award_letter_date: date | None = Field(
+        default=None, description="The date of the award letter sent as proof (PIP: it must be less than 12 months old)")
     pip_moving_around_points: int | None = Field(default=None, ge=0, le=12)
     pip_planning_journeys_points: int | None = Field(default=None, ge=0, le=12)
     pip_planning_journeys_descriptor: JourneysDescriptor | None = Field(

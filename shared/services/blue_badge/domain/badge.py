@@ -689,6 +689,13 @@ def batch_queue_key(batch_id: str) -> str:
 
 
 REJECTED_QUEUE = "PRINT_REJECTED"
+# ISSUED badges whose holder has not yet been reminded to renew, by expiry date (domain/renewal.py reads a window of it).
+RENEWAL_QUEUE = "RENEWAL_DUE"
+
+
+def renewal_sort_key(expiry: date, badge_number: str = "") -> str:
+    """The renewal queue's sort key: the expiry date first, so that a window of expiry dates is one key range."""
+    return f"{expiry.isoformat()}#{badge_number}"
 
 
 class Badge(_Frozen, CaseRecord):
@@ -717,6 +724,7 @@ class Badge(_Frozen, CaseRecord):
     batch_id: str | None = Field(default=None, description="The print batch that took (or sent) this badge")
     print_problem: str | None = Field(default=None, description="Why the last print run skipped it, or the printer rejected it")
     dispatched_on: date | None = Field(default=None, description="When the printer posted it (ISSUED)")
+    renewal_reminded_at: datetime | None = Field(default=None, description="When the holder was reminded to renew (once a badge)")
     ordered_at: datetime
     updated_at: datetime
     version: int = 1
@@ -726,7 +734,10 @@ class Badge(_Frozen, CaseRecord):
         return self.badge_number
 
     def queue_position(self) -> tuple[str, str] | None:
-        """The print queue the badge waits in, oldest order first; none once the printer has answered for good."""
+        """The print queue the badge waits in, oldest order first; an ISSUED badge not yet reminded, the renewal queue by
+        expiry date; none once the printer has answered for good."""
+        if self.status is BadgeStatus.ISSUED and self.renewal_reminded_at is None:
+            return RENEWAL_QUEUE, renewal_sort_key(self.expiry_date, self.badge_number)
         if self.batch_id is not None and self.status in (BadgeStatus.ORDERED, BadgeStatus.PROCESSED):
             queue = batch_queue_key(self.batch_id)
         elif self.status is BadgeStatus.ORDERED:

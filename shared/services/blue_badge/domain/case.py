@@ -76,6 +76,7 @@ class ProofCheck(Record):
     # PIP: the points seen on the award letter (the national form carries none, so they are confirmed here).
     pip_moving_around_points: int | None = Field(default=None, ge=0, le=12)
     pip_planning_journeys_descriptor: JourneysDescriptor | None = None
+    pip_award_letter_date: date | None = None  # PIP: the award letter's date (it must be less than 12 months old)
     by: str
     at: datetime
 

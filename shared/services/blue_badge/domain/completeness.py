@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from shared.services.blue_badge.domain.application import (
+    Address,
     Application,
     ApplicationType,
     Channel,
@@ -41,6 +42,7 @@ class MissingCode(StrEnum):
     PIP_POINTS = "PIP_POINTS"
     CRIME_REFERENCE = "CRIME_REFERENCE"
     REPLACE_REASON = "REPLACE_REASON"
+    RECENT_PIP_AWARD_LETTER = "RECENT_PIP_AWARD_LETTER"  # asked for at the proof check when the letter is too old
 
 
 # Plain-English names, used in caseworker views and in the applicant's missing-information email.
@@ -65,6 +67,7 @@ DESCRIPTIONS: dict[MissingCode, str] = {
     MissingCode.PIP_POINTS: "The PIP points awarded for moving around, and for planning and following journeys (with the descriptor), as on the award letter",
     MissingCode.CRIME_REFERENCE: "The crime reference number the police gave when the stolen badge was reported",
     MissingCode.REPLACE_REASON: "Why the badge is being replaced: lost, stolen, damaged or never delivered",
+    MissingCode.RECENT_PIP_AWARD_LETTER: "A PIP award letter dated within the last 12 months",
 }
 
 
@@ -86,8 +89,8 @@ def missing_items(application: Application, council: CouncilConfig) -> list[Miss
     else:
         codes += _organisation_gaps(application)
     contact = application.contact
-    if contact is None or not (contact.email or contact.phone):
-        codes.append(MissingCode.CONTACT)
+    if not (contact is not None and (contact.email or contact.phone)) and postal_address(application) is None:
+        codes.append(MissingCode.CONTACT)  # a letter reaches an applicant with a postal address
     if application.application_type is not ApplicationType.REPLACE:
         codes += _eligibility_gaps(application)
     elif stolen_without_crime_reference(application):
@@ -97,6 +100,16 @@ def missing_items(application: Application, council: CouncilConfig) -> list[Miss
     if badge_settings(council).charges_fee and badge_settings(council).fee_taken_on is FeeTiming.APPLICATION and not fee_paid(application, council):
         codes.append(MissingCode.FEE)
     return [MissingItem.of(code) for code in codes]
+
+
+def postal_address(application: Application) -> Address | None:
+    """Where a letter reaches the applicant: the organisation's address, or the badge holder's, when it has a first
+    line and a valid UK postcode; None otherwise."""
+    party = application.organisation if application.party is Party.ORG else application.holder
+    address = party.address if party is not None else None
+    if address is None or not address.line1 or not address.postcode or not is_valid_postcode(address.postcode):
+        return None
+    return address
 
 
 def _person_gaps(application: Application) -> list[MissingCode]:

@@ -9,6 +9,7 @@ from shared.services.blue_badge.domain.badge import PrintBatchType
 from shared.services.blue_badge.domain.case import Stage
 from shared.services.blue_badge.domain.completeness import DESCRIPTIONS
 from shared.services.blue_badge.domain.notifications import COUNCIL_KINDS
+from shared.services.blue_badge.domain.renewal import RENEWAL_REMINDER_ACTION
 
 STAGES = {
     Stage.RECEIVED: "received", Stage.AWAITING_INFORMATION: "waiting for information", Stage.SCREENING: "screening",
@@ -157,6 +158,12 @@ def _reminder(entry: AuditEntry, words: Words) -> str:
     return f"Reminded the applicant that the information is due by {govuk_date((entry.after or {}).get('due'))}."
 
 
+def _renewal_reminder(entry: AuditEntry, words: Words) -> str:
+    after = entry.after or {}
+    return (f"Reminded the holder to renew: badge {', '.join(after.get('badge_numbers') or [])} expires on "
+            f"{govuk_date(after.get('expiry_date'))}.")
+
+
 def _email(entry: AuditEntry, words: Words) -> str | None:
     """An email to the council's own team (a badge to hand over); the engine words those to the applicant."""
     after = entry.after or {}
@@ -175,6 +182,7 @@ BLUE_BADGE_HISTORY = ServiceHistory(
         "BADGE_ORDERED": _badge_ordered, "BADGE_CANCELLED": _badge_cancelled, "BADGE_REORDERED": _badge_reordered,
         "PRINT_SKIPPED": _print_skipped, "BADGE_PROCESSED": _badge_processed, "BADGE_ISSUED": _badge_issued,
         "BADGE_REJECTED": _badge_rejected, "REMINDER_SENT": _reminder, "NOTIFICATION_SENT": _email,
+        RENEWAL_REMINDER_ACTION: _renewal_reminder,
         "CASE_WITHDRAWN": _withdrawn,  # by staff (shared.services.blue_badge.logic.withdrawal)
     },
 )

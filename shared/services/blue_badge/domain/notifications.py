@@ -22,15 +22,17 @@ from shared.services.blue_badge.domain.application import Party
 from shared.core.domain.case import Case
 from shared.services.blue_badge.domain.badge import DeliverTo
 from shared.services.blue_badge.domain.case import REVIEW_WORKING_DAYS, Stage, approved_order
-from shared.services.blue_badge.domain.completeness import MissingItem
+from shared.services.blue_badge.domain.completeness import MissingItem, postal_address
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.working_days import in_working_days
 from shared.services.blue_badge.domain.settings import badge_settings
-from shared.core.domain.email import COUNCIL_PLACEHOLDERS, EmailCatalogue, contact_footer, EmailMessage, EmailTemplate, council_fields, welsh_date
-from shared.core.domain.formats import is_valid_postcode
+from shared.core.domain.email import (
+    COUNCIL_PLACEHOLDERS, EmailCatalogue, contact_footer, EmailMessage, EmailTemplate, council_fields, welsh_council_fields, welsh_date,
+)
 from shared.core.domain.notify import Letter, LetterAddress
 from shared.services.blue_badge.domain.welsh_notifications import (
-    WELSH_DELIVERY, WELSH_MEDIUM_WORDS, WELSH_TEMPLATES, welsh_reply_online, welsh_working_days,
+    WELSH_DELIVERY, WELSH_MEDIUM_WORDS, WELSH_TEMPLATES, WELSH_UNNAMED_ADDRESSEE, welsh_missing_items, welsh_reasons,
+    welsh_reply_online, welsh_working_days,
 )
 
 
@@ -46,6 +48,7 @@ class NotificationKind(StrEnum):
     REVIEW_UPHELD = "REVIEW_UPHELD"  # the review confirmed the refusal
     BADGE_POSTED = "BADGE_POSTED"  # the printer posted the badge to the holder's home
     BADGE_FOR_COLLECTION = "BADGE_FOR_COLLECTION"  # to the COUNCIL: the printer posted it a badge to hand over
+    RENEWAL_REMINDER = "RENEWAL_REMINDER"  # the badge expires within 12 weeks: how to renew (domain/renewal.py)
 
 
 # Kinds addressed to the council's own Blue Badge team (its contact email), not to the applicant.
@@ -65,6 +68,7 @@ TEMPLATE_FIELDS = (
     "review_days",  # the review window in words: "20 working days"
     "badge_numbers",  # the badges concerned, comma-separated; empty when the kind is not about badges
     "dispatched_on",  # e.g. "21 November 2026": when the printer posted them; empty when the kind does not need one
+    "expires_on",  # RENEWAL_REMINDER: when the badges expire, e.g. "14 January 2029"; else empty
     "reply_url",  # the applicant's single-use link to send missing information online; empty when there is none
     "reply_online",  # a paragraph offering that link (ends with a blank line); empty when there is none
     "delivery",  # BADGE_ORDERED, APPROVED_AND_ORDERED: how the badge reaches the holder (by post, or to collect); else empty
@@ -74,6 +78,8 @@ TEMPLATE_FIELDS = (
     "reply_how_capitalised",  # the same, starting a sentence
     "this_message",  # "this email", or "this letter"
 )
+
+UNNAMED_ADDRESSEE = "applicant"  # the application names nobody to write to
 
 # The words that name the medium, for an email and for a letter.
 MEDIUM_WORDS = {
@@ -212,6 +218,21 @@ When it arrives, check the details on it are right. Contact us if anything on it
 not arrived within 2 weeks. Do not use a badge with the wrong details on it.
 """ + _FOOTER,
     ),
+    NotificationKind.RENEWAL_REMINDER: EmailTemplate(
+        subject="Your Blue Badge expires on $expires_on - reference $case_reference",
+        body="""Dear $name,
+
+Your Blue Badge expires on $expires_on.
+
+Badge number: $badge_numbers
+
+If you still need a Blue Badge, apply to renew it now, so that your new badge can reach you before this one expires.
+Apply online at https://www.gov.uk/apply-blue-badge or contact us for a paper form. You will need to send up-to-date
+proof of eligibility, such as a benefit award letter, with your application.
+
+You cannot use your badge after it expires. When it has expired, please return it to us.
+""" + _FOOTER,
+    ),
     # To the council's Blue Badge team: the wording is for staff, so no applicant footer.
     NotificationKind.BADGE_FOR_COLLECTION: EmailTemplate(
         subject="Blue Badge for collection posted to $council_name - case $case_reference",
@@ -286,16 +307,14 @@ def addressee(case: Case) -> str:
         name = " ".join(part for part in (holder.forenames, holder.surname) if part)
         if name:
             return name
-    return "applicant"
+    return UNNAMED_ADDRESSEE
 
 
 def letter_address(case: Case) -> LetterAddress | None:
     """Where a letter about the case goes: the organisation's address, or the badge holder's, addressed as the email
     would be; None without a first line and a valid postcode (staff then phone)."""
-    application = case.application
-    party = application.organisation if application.party is Party.ORG else application.holder
-    address = party.address if party is not None else None
-    if address is None or not address.line1 or not address.postcode or not is_valid_postcode(address.postcode):
+    address = postal_address(case.application)
+    if address is None:
         return None
     lines = tuple(line for line in (address.line1, address.line2, address.town) if line)
     return LetterAddress(name=addressee(case), lines=lines, postcode=address.postcode)
@@ -313,6 +332,7 @@ def compose(
     dispatched_on: date | None = None,
     reply_url: str | None = None,
     templates: Mapping[str, EmailTemplate] | None = None,
+    expires_on: date | None = None,
 ) -> EmailMessage | Letter | None:
     """Build the email for one event on a case, in the council's wording (a Welsh council's: Welsh, then English).
 
@@ -324,7 +344,7 @@ def compose(
     missing defaults to the case's own missing items; INFORMATION_REQUESTED and INFORMATION_REMINDER
     need at least one, and they and WITHDRAWN need reply_by. DECISION_REFUSED needs at least one
     reason (a refusal must give reasons) and reply_by (the last day to ask for a review). BADGE_POSTED and BADGE_FOR_COLLECTION need badge_numbers
-    and dispatched_on. BADGE_ORDERED and APPROVED_AND_ORDERED need the case's approval (its order says how the badge comes). reply_url is the applicant's single-use link for INFORMATION_REQUESTED and
+    and dispatched_on, RENEWAL_REMINDER badge_numbers and expires_on. BADGE_ORDERED and APPROVED_AND_ORDERED need the case's approval (its order says how the badge comes). reply_url is the applicant's single-use link for INFORMATION_REQUESTED and
     INFORMATION_REMINDER (without one the email asks for a reply by email or phone only). templates overrides
     DEFAULT_TEMPLATES kind by kind (default: the council's own wording, its Blue Badge email_templates).
     Raises ValueError when a required input is missing, KeyError for an unknown template placeholder.
@@ -347,6 +367,8 @@ def compose(
     numbers = list(badge_numbers)
     if kind in _NEEDS_DISPATCH and (not numbers or dispatched_on is None):
         raise ValueError(f"{kind.value} email needs the badge numbers and the dispatch date")
+    if kind is NotificationKind.RENEWAL_REMINDER and (not numbers or expires_on is None):
+        raise ValueError(f"{kind.value} email needs the badge numbers and the expiry date")
 
     settings = badge_settings(council)
     fields = {
@@ -360,16 +382,21 @@ def compose(
         "review_days": in_working_days(REVIEW_WORKING_DAYS),
         "badge_numbers": ", ".join(numbers),
         "dispatched_on": format_date(dispatched_on) if dispatched_on else "",
+        "expires_on": format_date(expires_on) if expires_on else "",
         "reply_url": reply_url or "",
         "reply_online": _reply_online(reply_url, reply_by) if reply_url and kind in REPLY_LINK_KINDS else "",
         "delivery": DELIVERY[approved_order(case).deliver_to] if kind in ORDER_KINDS else "",
         **MEDIUM_WORDS["letter" if address is not None else "email"],
     }
     welsh = None
-    if council.in_wales:  # the parts worked out here, in Welsh; the rest as held
-        welsh = fields | {
+    if council.in_wales:  # the parts worked out here, in Welsh; what staff typed as written
+        welsh = fields | welsh_council_fields(council) | {
+            "name": WELSH_UNNAMED_ADDRESSEE if fields["name"] == UNNAMED_ADDRESSEE else fields["name"],
+            "missing_items": welsh_missing_items(missing_list),
+            "reasons": welsh_reasons(reason_list, settings.welsh_refusal_reasons),
             "reply_by": welsh_date(reply_by) if reply_by else "",
             "dispatched_on": welsh_date(dispatched_on) if dispatched_on else "",
+            "expires_on": welsh_date(expires_on) if expires_on else "",
             "review_days": welsh_working_days(REVIEW_WORKING_DAYS),
             **WELSH_MEDIUM_WORDS["letter" if address is not None else "email"],
             "reply_online": welsh_reply_online(reply_url, reply_by) if reply_url and kind in REPLY_LINK_KINDS else "",

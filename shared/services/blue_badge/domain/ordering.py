@@ -87,6 +87,8 @@ def new_badges(
             organisation_name=application.organisation.name if application.organisation else None,
             photo_key=photos[-1].key if photos else (replacing.photo_key if replacing else None),
             replaces=replacing.badge_number if replacing else None,
+            # Same expiry as the badge it replaces: a holder reminded to renew that one is not reminded again.
+            renewal_reminded_at=replacing.renewal_reminded_at if replacing else None,
             ordered_at=now,
             updated_at=now,
         )

@@ -3,16 +3,20 @@
 distress). An award with fewer points goes to further assessment, with the reason in words on the case.
 
 Pure: the points are those the application carries, or those a caseworker saw on the award letter at the proof check.
+The award letter must also be recent: the evidence for the PIP route is "PIP award letter, less than 12 months old".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from shared.services.blue_badge.domain.application import Application, EligibilityCode, JourneysDescriptor
+from shared.services.blue_badge.domain.badge import anniversary
 
 MOVING_AROUND_POINTS_NEEDED = 8
 QUALIFYING_JOURNEYS_DESCRIPTOR = JourneysDescriptor.E
+AWARD_LETTER_FIELD = "pip_award_letter_date"
 
 
 @dataclass(frozen=True)
@@ -79,3 +83,17 @@ def route_reason(application: Application) -> str | None:
     """Why a PIP application goes where screening sends it, in words (None for every other route)."""
     points = application_pip_points(application)
     return pip_qualification(points).reason if points is not None else None
+
+
+def award_letter_problem(letter_date: date | None, today: date) -> str | None:
+    """Why a PIP award letter dated `letter_date` cannot confirm the automatic route on `today` (None: it can). The letter
+    must be less than 12 months old: on its first anniversary it is too old (a 29 February letter: on 1 March)."""
+    if letter_date is None:
+        return "Enter the date of the PIP award letter: it must be less than 12 months old to confirm the PIP route"
+    if letter_date > today:
+        return f"The date of the PIP award letter ({letter_date:%d/%m/%Y}) cannot be in the future"
+    if anniversary(letter_date, 1) <= today:
+        return (f"The PIP award letter is dated {letter_date:%d/%m/%Y}: it must be less than 12 months old to confirm the "
+                "PIP route. Record that the proof does not confirm it, or ask the applicant for a newer award letter "
+                "(request information)")
+    return None

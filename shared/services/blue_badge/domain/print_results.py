@@ -36,6 +36,9 @@ from enum import StrEnum
 from shared.services.blue_badge.domain.badge import is_valid_badge_number
 
 MAX_ERROR_MESSAGE = 1000  # = maxLength of ErrorMessage in print-rejection.xsd (a test compares them)
+# Far above any real file (a confirmation is ~150 bytes, so 10,000 badges make ~1.5 MB); the whole file is read
+# into memory to be parsed before anything is applied, so a larger one is quarantined rather than read.
+MAX_RESULT_FILE_BYTES = 20 * 1024 * 1024
 # xs:date or xs:dateTime, ASCII digits only (\d would match other scripts' digits too)
 _DISPATCHED = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$")
 

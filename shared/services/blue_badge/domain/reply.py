@@ -67,6 +67,8 @@ REPLY_ITEMS: dict[MissingCode, ReplyItem] = {item.code: item for item in (
             "For example, a council tax bill or a letter from a government department, dated in the last 12 months."),
     _upload(MissingCode.PROOF_OF_ELIGIBILITY, EvidenceType.PROOF_ELIG, "Proof of the badge holder's benefit or condition",
             "For example, their benefit award letter, or their certificate of vision impairment."),
+    _upload(MissingCode.RECENT_PIP_AWARD_LETTER, EvidenceType.PROOF_ELIG, "A recent PIP award letter",
+            "The badge holder's Personal Independence Payment award letter, dated in the last 12 months, showing the points awarded."),
     _answer(MissingCode.HOLDER_NAME, "The badge holder's full name", "As it is written on their passport or other ID."),
     _answer(MissingCode.DATE_OF_BIRTH, "The badge holder's date of birth", "For example, 27 3 1958"),
     _answer(MissingCode.ADDRESS, "The badge holder's home address", "Where they live. We send the badge here."),

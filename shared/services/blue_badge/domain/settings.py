@@ -90,9 +90,16 @@ class BlueBadgeSettings(ServiceSettings):
     national: NationalApplications | None = Field(default=None, description="The council in the national service's own format")
     refusal_reasons: tuple[Text, ...] = Field(  # each as a decision's reason is (one line, 200 characters)
         default=(), max_length=30, description="Standard reasons for a refusal, which caseworkers pick from (they may also type their own)")
+    welsh_refusal_reasons: dict[str, Text] = Field(
+        default_factory=dict, description="A Welsh council's Welsh wording of standard reasons, keyed by the reason as in "
+                                          "refusal_reasons; a reason without one is given as written")
+    # Domain notes: "some councils bar reapplying for 3 months" after a refusal (domain/reapplication.py). Off by default.
+    reapply_bar_months: int = Field(default=0, ge=0, le=12, strict=True, description=(
+        "Months after a refusal in which a new application from the same person is parked with the reason (0: no bar)"))
 
     COUNCIL_EDITABLE: ClassVar[tuple[str, ...]] = (
-        *ServiceSettings.COUNCIL_EDITABLE, "badge_fee_pence", "kpi", "signpost_url", "refusal_reasons")
+        *ServiceSettings.COUNCIL_EDITABLE, "badge_fee_pence", "kpi", "signpost_url", "refusal_reasons", "welsh_refusal_reasons",
+        "reapply_bar_months")
 
     def queued_teams(self) -> list[str]:
         return [self.team]
@@ -105,6 +112,14 @@ class BlueBadgeSettings(ServiceSettings):
         if council is not None and team not in council.team_keys:
             raise ValueError(f"team {team!r} is not one of the council's teams ({', '.join(council.team_keys)})")
         return team
+
+    @field_validator("welsh_refusal_reasons")
+    @classmethod
+    def of_the_standard_reasons(cls, welsh: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        standard = info.data.get("refusal_reasons", ())
+        if unknown := [reason for reason in welsh if reason not in standard]:
+            raise ValueError(f"{unknown[0]!r} is not one of the standard refusal reasons (give each Welsh wording by its reason)")
+        return welsh
 
     @field_validator("badge_fee_pence")
     @classmethod

@@ -3,16 +3,20 @@ notifications.py; both are sent, Welsh first). Same kinds, same placeholders; th
 (dates, how the badge comes, the online reply paragraph) are given in Welsh by welsh_fields().
 
 NEEDS REVIEW by a Welsh-language officer before any council goes live with it: written carefully, but not yet checked
-by a Welsh speaker (mutations after "am" and "â"/"ag" in particular). Missing-item descriptions and refusal reasons
-are filled in as they are held (English) until those lists have Welsh wording too.
+by a Welsh speaker (mutations after "am" and "â"/"ag" in particular). The same goes for the missing items' names
+(WELSH_DESCRIPTIONS). A caseworker's own note on a missing item, and a refusal reason typed rather than picked from the
+council's standard list (or one its admin has given no Welsh wording, BlueBadgeSettings.welsh_refusal_reasons), are
+given as written: staff write them in the language they work in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
+from shared.core.domain.case import MissingItem
 from shared.core.domain.email import EmailTemplate, welsh_contact_footer, welsh_date
+from shared.services.blue_badge.domain.completeness import DESCRIPTIONS, MissingCode
 
 _FOOTER = welsh_contact_footer("Nodwch eich cyfeirnod $case_reference wrth gysylltu â ni.")
 
@@ -139,6 +143,21 @@ Pan fydd yn cyrraedd, gwiriwch fod y manylion arno'n gywir. Cysylltwch â ni os 
 wedi cyrraedd cyn pen 2 wythnos. Peidiwch â defnyddio bathodyn sydd â manylion anghywir arno.
 """ + _FOOTER,
     ),
+    "RENEWAL_REMINDER": EmailTemplate(
+        subject="Mae eich Bathodyn Glas yn dod i ben ar $expires_on - cyfeirnod $case_reference",
+        body="""Annwyl $name,
+
+Mae eich Bathodyn Glas yn dod i ben ar $expires_on.
+
+Rhif y bathodyn: $badge_numbers
+
+Os oes angen Bathodyn Glas arnoch o hyd, gwnewch gais i'w adnewyddu nawr, fel y gall eich bathodyn newydd eich cyrraedd cyn i'r un hwn ddod i ben.
+Gwnewch gais ar-lein yn https://www.gov.uk/apply-blue-badge neu cysylltwch â ni i gael ffurflen bapur. Bydd angen i chi anfon
+prawf cyfredol o gymhwysedd, fel llythyr dyfarnu budd-dal, gyda'ch cais.
+
+Ni allwch ddefnyddio eich bathodyn ar ôl iddo ddod i ben. Pan fydd wedi dod i ben, dychwelwch ef atom.
+""" + _FOOTER,
+    ),
 }
 
 # The words that name the medium (the English is notifications.MEDIUM_WORDS).
@@ -164,3 +183,50 @@ def welsh_working_days(count: int) -> str:
 def welsh_reply_online(reply_url: str, reply_by: date | None) -> str:
     until = f", tan {welsh_date(reply_by)}" if reply_by else ""
     return f"Gallwch ei anfon atom ar-lein:\n{reply_url}\nMae'r ddolen hon ar eich cyfer chi yn unig. Mae'n gweithio unwaith{until}.\n\n"
+
+
+# The missing items' names (the English is completeness.DESCRIPTIONS), for the Welsh missing-information emails.
+WELSH_DESCRIPTIONS: Mapping[MissingCode, str] = {
+    MissingCode.HOLDER_NAME: "Enw llawn deiliad y bathodyn (enwau cyntaf a chyfenw)",
+    MissingCode.DATE_OF_BIRTH: "Dyddiad geni deiliad y bathodyn",
+    MissingCode.ADDRESS: "Cyfeiriad cartref deiliad y bathodyn",
+    MissingCode.POSTCODE: "Cod post dilys yn y DU ar gyfer y cyfeiriad cartref",
+    MissingCode.NINO: "Rhif Yswiriant Gwladol dilys (sydd ei angen ar gyfer cais ar sail budd-dal)",
+    MissingCode.ELIGIBILITY_CODE: "Y rheswm dros wneud cais (pa faen prawf cymhwysedd sy'n berthnasol)",
+    MissingCode.AWARD_DATES: "Dyddiadau dechrau a gorffen y dyfarniad budd-dal",
+    MissingCode.PROOF_OF_ELIGIBILITY: "Prawf o gymhwysedd, fel y llythyr dyfarnu budd-dal",
+    MissingCode.WALKING_DETAILS: "Sut mae'r cyflwr yn effeithio ar gerdded (anawsterau, pellter, cymhorthion)",
+    MissingCode.ARMS_DETAILS: "A yw'r deiliad yn gyrru'n rheolaidd, a sut mae'r cyflwr yn effeithio ar y breichiau",
+    MissingCode.CHILD_EQUIPMENT: "Yr offer meddygol y mae'n rhaid i'r plentyn ei gael gydag ef neu hi bob amser",
+    MissingCode.PROOF_OF_IDENTITY: "Prawf o hunaniaeth",
+    MissingCode.PROOF_OF_ADDRESS: "Prawf o gyfeiriad",
+    MissingCode.PHOTO: "Llun diweddar o ddeiliad y bathodyn, yn null llun pasbort",
+    MissingCode.FEE: "Taliad ffi'r bathodyn",
+    MissingCode.CONTACT: "Cyfeiriad e-bost neu rif ffôn i gysylltu â'r ymgeisydd",
+    MissingCode.ORGANISATION_ADDRESS: "Cyfeiriad y sefydliad, gyda chod post dilys yn y DU",
+    MissingCode.PIP_POINTS: "Y pwyntiau PIP a ddyfarnwyd am symud o gwmpas, ac am gynllunio a dilyn teithiau (gyda'r disgrifydd), "
+                            "fel y maent ar y llythyr dyfarnu",
+    MissingCode.CRIME_REFERENCE: "Y cyfeirnod trosedd a roddodd yr heddlu pan roddwyd gwybod bod y bathodyn wedi'i ddwyn",
+    MissingCode.RECENT_PIP_AWARD_LETTER: "Llythyr dyfarnu PIP dyddiedig o fewn y 12 mis diwethaf",
+    MissingCode.REPLACE_REASON: "Pam mae angen bathodyn newydd: wedi'i golli, wedi'i ddwyn, wedi'i ddifrodi neu heb gyrraedd erioed",
+}
+
+# Who an email is addressed to when the application names nobody (the English is notifications.UNNAMED_ADDRESSEE).
+WELSH_UNNAMED_ADDRESSEE = "ymgeisydd"
+
+
+def welsh_missing_items(items: Iterable[MissingItem]) -> str:
+    """One "- description" line per item in Welsh: the item's Welsh name, then the caseworker's note as they wrote it
+    (an item's description is its standard name, or "<standard name>: <note>")."""
+    lines = []
+    for item in items:
+        standard = DESCRIPTIONS.get(item.code, "")
+        note = item.description[len(standard):] if standard and item.description.startswith(standard) else ""
+        welsh = WELSH_DESCRIPTIONS.get(item.code)
+        lines.append(f"- {welsh}{note}" if welsh else f"- {item.description}")
+    return "\n".join(lines)
+
+
+def welsh_reasons(reasons: Iterable[str], welsh_wording: Mapping[str, str]) -> str:
+    """One "- reason" line per reason: the council's Welsh wording of a standard reason, else the reason as written."""
+    return "\n".join(f"- {welsh_wording.get(reason, reason)}" for reason in reasons)

@@ -8,7 +8,7 @@ Each returns None when the case is not in the caller's council table (the API an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -21,7 +21,7 @@ from shared.services.blue_badge.domain.badge import BadgeRuleError, BadgeStatus,
 from shared.core.domain.case import AuditEntry, Case, ExpectedVersion
 from shared.services.blue_badge.domain.case import Assessment, AssessmentOutcome, BadgeOrder, Decision, DecisionOutcome, INFORMATION_REQUEST_STAGES, InformationRequest, ProofCheck, Reasons, Review, ReviewOutcome, Stage
 from shared.services.blue_badge.domain.completeness import DESCRIPTIONS, MissingCode, MissingItem, fee_for, stolen_without_crime_reference
-from shared.services.blue_badge.domain.pip import PipPoints, application_pip_points, pip_qualification
+from shared.services.blue_badge.domain.pip import AWARD_LETTER_FIELD, PipPoints, application_pip_points, award_letter_problem, pip_qualification
 from shared.core.domain.council import CouncilConfig
 from shared.services.blue_badge.domain.ordering import badge_terms
 from shared.core.domain.pending_resume import PendingResume
@@ -48,6 +48,8 @@ class ProofCheckInput(_Input):
     pip_moving_around_points: int | None = Field(default=None, ge=0, le=12, description="PIP: the moving around points on the award letter")
     pip_planning_journeys_descriptor: JourneysDescriptor | None = Field(
         default=None, description="PIP: the planning and following journeys descriptor on the award letter (E qualifies)")
+    pip_award_letter_date: date | None = Field(
+        default=None, description="PIP: the award letter's date (default: the application's); under 12 months old to confirm")
 
 
 class AssessmentInput(_Input):
@@ -159,14 +161,33 @@ def record_proof_check(store: CaseStore, workflows: Workflows, case_id: str, giv
     case = store.get(case_id)
     if case is None:
         return None
-    seen = _pip_points_seen(case, given)
+    seen, letter_date = check_proof(case, given, now.date())
     check = ProofCheck(confirmed=given.confirmed, notes=given.notes, pip_moving_around_points=seen.moving_around,
-                       pip_planning_journeys_descriptor=seen.journeys_descriptor, by=caller.user, at=now)
+                       pip_planning_journeys_descriptor=seen.journeys_descriptor, pip_award_letter_date=letter_date,
+                       by=caller.user, at=now)
     audited = {"confirmed": given.confirmed, "outcome": "CONFIRMED" if given.confirmed else "NOT_CONFIRMED"}
     if seen.given:
         audited |= {"pip_moving_around_points": seen.moving_around, "pip_planning_journeys_descriptor": seen.journeys_descriptor}
+    if letter_date is not None:
+        audited[AWARD_LETTER_FIELD] = letter_date.isoformat()
     return _complete(store, workflows, case, Stage.PROOF_CHECK, given.expected_version, caller, now, "PROOF_CHECKED",
                      {"proof_check": check}, audited)
+
+
+def check_proof(case: Case, given: ProofCheckInput, today: date) -> tuple[PipPoints, date | None]:
+    """The PIP rules of a proof check (InvalidStep naming the field): the points seen, and a confirmation only on an award
+    letter less than 12 months old (domain notes, Eligibility). Returns the points and the letter's date seen: those
+    entered, or (none entered) those the application gave, which confirming says the letter shows."""
+    seen = _pip_points_seen(case, given)
+    if application_pip_points(case.application) is None:
+        if given.pip_award_letter_date is not None:
+            raise InvalidStep(AWARD_LETTER_FIELD, "The PIP award letter's date is recorded only for an application on the PIP route")
+        return seen, None
+    award = case.application.eligibility.benefit
+    letter_date = given.pip_award_letter_date or (award.award_letter_date if award is not None else None)
+    if given.confirmed and (problem := award_letter_problem(letter_date, today)):
+        raise InvalidStep(AWARD_LETTER_FIELD, problem)
+    return seen, letter_date
 
 
 def _pip_points_seen(case: Case, given: ProofCheckInput) -> PipPoints:

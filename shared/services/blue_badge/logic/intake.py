@@ -43,6 +43,7 @@ from shared.services.blue_badge.domain.national import (
     to_application,
 )
 from shared.services.blue_badge.domain.settings import badge_settings
+from shared.services.blue_badge.logic.reapplication import reapplication_bar
 
 
 class IntakeStatus(StrEnum):
@@ -164,7 +165,9 @@ class IntakeService:
         own folder from the application's intake folder (or, for a replacement, from the case it replaces);
         EvidenceRefused names each key outside those folders or whose file is not there. `original`: the record as the
         national service sent it, kept in the case's folder beside its files (domain/national.py). `replayed`: a parked
-        application replayed by staff; a pulled one then owes its national API INPROGRESS (written with the case)."""
+        application replayed by staff; a pulled one then owes its national API INPROGRESS (written with the case). Where the
+        council bars reapplying soon after a refusal, a new application from a person refused within the bar is parked with
+        the reason instead (logic/reapplication.py)."""
         council = self._councils.get(application.council_code)
         if council is None:
             return self._park(application.model_dump(mode="json"), [_unknown_council(application.council_code)], actor)
@@ -179,6 +182,10 @@ class IntakeService:
         if existing_case_id is not None:
             return self._started(store.get(existing_case_id), council, IntakeStatus.DUPLICATE)
         now = self._clock()
+        if (barred := reapplication_bar(store, council, application, now)) is not None:  # parked as delivered, with why
+            if replayed:  # already parked: replay keeps it so, with this reason
+                return IntakeOutcome(status=IntakeStatus.PARKED, council_code=council.code, reasons=[barred])
+            return self._park(original if original is not None else application.model_dump(mode="json"), [barred], actor)
         case_id = new_case_id(council.code, now)
         application = self._copy_evidence(council.code, case_id, application)
         kept = None if original is None else self._keep_original(council.code, case_id, original)
@@ -265,11 +272,13 @@ class IntakeService:
             except EvidenceRefused as refused:
                 reasons = named_nationally(refused.reasons) if national else refused.reasons
             else:
-                kept_for = timedelta(days=self._councils.get(application.council_code).retention.parked_days)
-                store.update_parked(self._next_version(parked, corrected, status=ParkedStatus.REPLAYED, replayed_case_id=outcome.case_id,
-                                                       expires_at=self._clock() + kept_for),
-                                    expected_version=parked.version)
-                return outcome.model_copy(update={"parked_id": parked_id})
+                if outcome.status is not IntakeStatus.PARKED:
+                    kept_for = timedelta(days=self._councils.get(application.council_code).retention.parked_days)
+                    store.update_parked(self._next_version(parked, corrected, status=ParkedStatus.REPLAYED, replayed_case_id=outcome.case_id,
+                                                           expires_at=self._clock() + kept_for),
+                                        expected_version=parked.version)
+                    return outcome.model_copy(update={"parked_id": parked_id})
+                reasons = outcome.reasons  # still barred (reapplying too soon after a refusal): it stays parked
         reasons = capped(reasons)
         store.update_parked(self._next_version(parked, corrected, reasons=reasons, attempts=parked.attempts + 1), expected_version=parked.version)
         return IntakeOutcome(status=IntakeStatus.PARKED, council_code=parked.council_code, parked_id=parked_id, reasons=reasons)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from shared.resources import SUPPLIER_INBOX
-from shared.services.blue_badge.logic.print_results import MAX_RESULT_FILE_BYTES
+from shared.services.blue_badge.domain.print_results import MAX_RESULT_FILE_BYTES  # not its logic: a pull applies nothing
 
 RESULT_CONTENT_TYPE = "application/octet-stream"  # as Transfer Family stores a dropped file
 

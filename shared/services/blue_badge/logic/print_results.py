@@ -45,16 +45,19 @@ from shared.services.blue_badge.adapters.print_store import ResultFiles
 from shared.services.blue_badge.domain.badge import Badge, BadgeStatus, DeliverTo
 from shared.core.domain.case import AuditEntry
 from shared.services.blue_badge.domain.notifications import NotificationKind, format_date
-from shared.services.blue_badge.domain.print_results import Confirmation, MalformedResultFile, Rejection, parse_results
+from shared.services.blue_badge.domain.print_results import (
+    MAX_RESULT_FILE_BYTES,
+    Confirmation,
+    MalformedResultFile,
+    Rejection,
+    parse_results,
+)
 from shared.resources import RESULTS_PROCESSED, RESULTS_QUARANTINE, SUPPLIER_INBOX
 from shared.services.blue_badge.logic.notify import Notifier
 
 log = logging.getLogger(__name__)
 
 RESULTS_ACTOR = "print-supplier"
-# Far above any real file (a confirmation is ~150 bytes, so 10,000 badges make ~1.5 MB); the whole file is read
-# into memory to be parsed before anything is applied, so a larger one is quarantined rather than read.
-MAX_RESULT_FILE_BYTES = 20 * 1024 * 1024
 SAVE_ATTEMPTS = 3  # a badge changed between read and write (another delivery of the same file): read it again
 REASON_FILE_SUFFIX = ".reason.txt"
 MAX_METADATA_REASON = 1800  # S3 user metadata is at most 2 KB, US-ASCII

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from shared.services.blue_badge.adapters.badge_numbers import BadgeNumbers
 from shared.services.blue_badge.adapters.badge_store import BadgeStore, badges_of
-from shared.core.adapters.case_store import CaseStore
+from shared.core.adapters.case_store import CaseFile, CaseStore
 from shared.services.blue_badge.domain.application import ApplicationType
 from shared.services.blue_badge.domain.badge import BadgeStatus, batch_type
 from shared.core.domain.case import AuditEntry, Case
@@ -100,7 +100,12 @@ def withdraw(store: CaseStore, notifier: Notifier, case_id: str, now: datetime) 
 
 def screen(store: CaseStore, case_id: str) -> Stage:
     """Where a complete case goes next: proof check, assessment or straight to a decision."""
-    return stage_after_screening(_load(store, case_id).application)
+    return route_of(_load(store, case_id))
+
+
+def route_of(case: Case) -> Stage:
+    """The route screening gives the case (from its application alone): open_case returns it with the case it opened."""
+    return stage_after_screening(case.application)
 
 
 def wait_for_people(store: CaseStore, notifier: Notifier, council: CouncilConfig, case_id: str, stage: Stage, task_token: str,
@@ -130,11 +135,17 @@ def wait_for_people(store: CaseStore, notifier: Notifier, council: CouncilConfig
     return waiting
 
 
-def check_fee(store: CaseStore, notifier: Notifier, council: CouncilConfig, case_id: str, now: datetime) -> bool:
+def check_fee(store: BadgeStore, numbers: BadgeNumbers, notifier: Notifier, council: CouncilConfig, case_id: str,
+              now: datetime) -> bool:
     """Approved: say whether the fee is still to be paid before the order, and if so tell the applicant of the
-    approval now (otherwise the order follows at once, and its one email says both)."""
-    case = _load(store, case_id)
-    due = fee_due(case.application, council)
+    approval now; otherwise order the badge in this same step (order_badge: its one email says both), so that one read
+    of the case and of the council's settings serves both. A retried step finds the badge ordered and orders nothing twice."""
+    loaded = _load_file(store, case_id)
+    case = loaded.case
+    due = case.stage is not Stage.ORDERED and fee_due(case.application, council)
+    if not due:
+        _order(store, numbers, notifier, loaded, now)
+        return False
     told = approval_email(due)
     if told is not None and case.stage in APPROVING_STAGES:  # approved just now (not a payment that came in later)
         notifier.notify(store, case, told)
@@ -144,10 +155,18 @@ def check_fee(store: CaseStore, notifier: Notifier, council: CouncilConfig, case
 def order_badge(store: BadgeStore, numbers: BadgeNumbers, notifier: Notifier, case_id: str, now: datetime) -> Case:
     """Give the approved case its badge number(s) and order them for the nightly print; a replacement
     marks the old badge REPLACED in the same transaction."""
+    return _order(store, numbers, notifier, _load_file(store, case_id), now)
+
+
+def _load_file(store: BadgeStore, case_id: str) -> CaseFile:
     loaded = store.load(case_id)
     if loaded is None:
         raise CaseNotFound(f"case {case_id} is not in {store.table_name}")
-    case = loaded.case
+    return loaded
+
+
+def _order(store: BadgeStore, numbers: BadgeNumbers, notifier: Notifier, loaded: CaseFile, now: datetime) -> Case:
+    case, case_id = loaded.case, loaded.case.case_id
     if case.stage is Stage.ORDERED:
         return case
     order = approved_order(case)

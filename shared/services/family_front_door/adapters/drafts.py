@@ -1,4 +1,5 @@
-"""Partners' drafts in the council's own table: PORTAL_DRAFTS#<partner's sub> / DRAFT#<draft id>, with a TTL.
+"""Partners' drafts in the council's own table: PORTAL_DRAFTS#<partner's sub> / DRAFT#<draft id>, with a TTL; and the
+files uploaded for them in the evidence bucket (DraftFiles: tagged while they belong to a draft, deleted with it).
 
 Every read names the partner in the key: one partner's draft id opens nothing for another (GetItem answers nothing).
 """
@@ -10,7 +11,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from shared.resources import CASE_TABLE_LAYOUT
-from shared.services.family_front_door.domain.drafts import Draft
+from shared.services.family_front_door.domain.drafts import DRAFT_FILE_TAG, Draft
 
 _TTL = CASE_TABLE_LAYOUT.ttl_attribute
 assert _TTL is not None
@@ -53,10 +54,43 @@ class Drafts:
                 raise DraftGone(draft.draft_id) from None
             raise
 
-    def discard(self, user_id: str, draft_id: str) -> None:
-        self._client.delete_item(TableName=self._table, Key=_key(user_id, draft_id))
+    def discard(self, user_id: str, draft_id: str, still_there: bool = False) -> None:
+        """still_there: DraftGone if it was sent or deleted meanwhile (a partner deleting it; sending deletes it anyway)."""
+        try:
+            self._client.delete_item(TableName=self._table, Key=_key(user_id, draft_id),
+                                     **({"ConditionExpression": "attribute_exists(pk)"} if still_there else {}))
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise DraftGone(draft_id) from None
+            raise
 
     @staticmethod
     def _item(draft: Draft) -> dict[str, Any]:
         return {**_key(draft.user_id, draft.draft_id), "body": {"S": draft.model_dump_json()},
                 _TTL: {"N": str(int(draft.expires_at().timestamp()))}}
+
+
+class DraftFiles:
+    """A draft's uploads in the evidence bucket, through the council's own scoped credentials (which may list only the
+    council's folder, and tag or delete only partners' uploads: infra/constructs/tenancy.py)."""
+
+    def __init__(self, s3: Any, bucket: str):
+        self._s3 = s3
+        self._bucket = bucket
+
+    def under(self, prefix: str) -> list[str]:
+        """Every file whose key starts with `prefix` (a draft's attachment prefix: one folder, so one page or few)."""
+        pages = self._s3.get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=prefix)
+        return [item["Key"] for page in pages for item in page.get("Contents", [])]
+
+    def mark_draft(self, key: str) -> None:
+        """The file belongs to a draft: the lifecycle rule deletes it if the draft is never sent."""
+        tag, value = DRAFT_FILE_TAG
+        self._s3.put_object_tagging(Bucket=self._bucket, Key=key, Tagging={"TagSet": [{"Key": tag, "Value": value}]})
+
+    def release(self, key: str) -> None:
+        """The file is the case's now: out of the draft files' lifecycle rule."""
+        self._s3.delete_object_tagging(Bucket=self._bucket, Key=key)
+
+    def delete(self, key: str) -> None:
+        self._s3.delete_object(Bucket=self._bucket, Key=key)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from shared.resources import PARTNER_COUNCIL_ATTRIBUTE
 
 COUNCIL_CLAIM = f"custom:{PARTNER_COUNCIL_ATTRIBUTE}"
@@ -65,6 +67,10 @@ class PartnerRegistration:
             raise RegistrationRefused("code", "A new code cannot be sent now: try again in a few minutes") from error
 
 
+class PoolRefused(Exception):
+    """The partner user pool did not make the change; the message says why, for the admin."""
+
+
 class PartnerPool:
     """The web function's admin calls on the partner pool (its role may make only these, on this pool)."""
 
@@ -83,8 +89,19 @@ class PartnerPool:
         return account["Enabled"] and account["UserStatus"] == self.ACTIVE_STATUS
 
     def disable(self, email: str) -> None:
-        """Disabled: no sign-in, and Cognito revokes the account's tokens."""
-        self._cognito.admin_disable_user(UserPoolId=self._pool, Username=email)
+        """Disabled: no sign-in, and Cognito revokes the account's tokens. Idempotent; an account the pool no longer
+        has cannot sign in either, so it counts as disabled."""
+        try:
+            self._cognito.admin_disable_user(UserPoolId=self._pool, Username=email)
+        except self._cognito.exceptions.UserNotFoundException:
+            return
+        except (ClientError, BotoCoreError) as error:
+            raise PoolRefused(_message(error) or type(error).__name__) from error
 
     def enable(self, email: str) -> None:
-        self._cognito.admin_enable_user(UserPoolId=self._pool, Username=email)
+        try:
+            self._cognito.admin_enable_user(UserPoolId=self._pool, Username=email)
+        except self._cognito.exceptions.UserNotFoundException as error:
+            raise PoolRefused("the user pool has no account with this email address") from error
+        except (ClientError, BotoCoreError) as error:
+            raise PoolRefused(_message(error) or type(error).__name__) from error

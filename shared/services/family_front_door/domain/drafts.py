@@ -2,7 +2,16 @@
 
 The draft's id is the case id the submission will have (shared.core.domain.case.new_case_id), so a document attached
 to the draft is uploaded straight into the case's own evidence folder and is already where the team finds it once the
-form is sent. Drafts nobody touches for DRAFT_LIFETIME are deleted by the table's TTL (the files by the folder's).
+form is sent.
+
+How long a draft and its files are kept:
+- a draft is deleted (the table's TTL) DRAFT_LIFETIME after it was last saved, and at the latest DRAFT_MAX_AGE after it
+  was started;
+- a document attached to it carries the tag DRAFT_FILE_TAG while it belongs to a draft; the evidence bucket's lifecycle
+  rule (infra/constructs/storage.py) deletes tagged files DRAFT_FILES_EXPIRE_AFTER after upload, which is always after
+  their draft has gone (a file is uploaded after its draft was started);
+- deleting a draft deletes its files at once (every file under the draft's own attachment prefix, attached or not);
+- sending it takes the tag off, and the files are the case's, kept as the case's documents are.
 """
 
 from __future__ import annotations
@@ -20,6 +29,9 @@ from shared.core.domain.uploads import FileFormat
 from shared.services.family_front_door.domain.submission import Form, Phone, SubmissionKind
 
 DRAFT_LIFETIME = timedelta(days=30)
+DRAFT_MAX_AGE = timedelta(days=90)
+DRAFT_FILES_EXPIRE_AFTER = DRAFT_MAX_AGE + timedelta(days=1)
+DRAFT_FILE_TAG = ("portal-draft", "yes")  # (key, value) of the S3 object tag
 MAX_ATTACHMENTS = 10
 # A partner's upload in the case's folder. It starts "reply-", the platform's mark of a file uploaded from outside the
 # council, the only kind a session may delete (a refused upload: infra/constructs/tenancy.py).
@@ -57,7 +69,7 @@ class Draft(BaseModel):
         return self.form.kind
 
     def expires_at(self) -> datetime:
-        return self.saved_at + DRAFT_LIFETIME
+        return min(self.saved_at + DRAFT_LIFETIME, self.created_at + DRAFT_MAX_AGE)
 
 
 def attachment_prefix(council_code: str, draft_id: str) -> str:

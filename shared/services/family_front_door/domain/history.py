@@ -29,6 +29,10 @@ def _responsible(entry: AuditEntry, words: Words) -> str:
     return f"{_after(entry).get('screening_officer')} took responsibility as screening officer."
 
 
+def _handed(entry: AuditEntry, words: Words) -> str:
+    return f"Handed the contact to {_after(entry).get('screening_officer')} as screening officer."
+
+
 def _overridden(entry: AuditEntry, words: Words) -> str:
     before, after = entry.before or {}, _after(entry)
     return (f"Changed the level of need from {before.get('level')} to {after.get('level')}, to respond by "
@@ -72,7 +76,8 @@ FFD_HISTORY = ServiceHistory(
     noun="contact", recipient="the partner", stages=STAGES,
     actors={CONNECTOR_ACTOR: "The social care record system"},
     sentences={
-        "CONTACT_RECEIVED": _received, "RESPONSIBILITY_TAKEN": _responsible, "PRIORITY_OVERRIDDEN": _overridden,
+        "CONTACT_RECEIVED": _received, "RESPONSIBILITY_TAKEN": _responsible, "RESPONSIBILITY_GIVEN": _handed,
+        "PRIORITY_OVERRIDDEN": _overridden,
         "INFORMATION_REQUESTED": _requested, "PARTNER_ASKED": _question_sent, "PARTNER_REMINDED": _reminded,
         "PARTNER_ANSWERED": _answered, "NO_ANSWER": _no_answer, "OUTCOME_RECORDED": _outcome,
         "WAITING_FOR_SCREENING": _waiting, "EPISODE_OPENED": _episode,

@@ -6,6 +6,7 @@ EmailMessage.
 Wording lives in REFERRER_EMAILS, one template per ContactEmail with string.Template placeholders (REFERRER_FIELDS); a
 council's own wording is a config change (`services.family-front-door.email_templates`, checked when the councils are
 loaded). Nothing about the child beyond their name goes into an email: the detail stays behind the portal's sign-in.
+A Welsh council writes in Welsh and English, Welsh first (welsh_notifications.py).
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from enum import StrEnum
 
 from shared.core.domain.business_hours import LONDON
 from shared.core.domain.council import CouncilConfig
-from shared.core.domain.email import COUNCIL_PLACEHOLDERS, EmailCatalogue, EmailMessage, EmailTemplate, contact_footer, council_fields
+from shared.core.domain.email import (
+    COUNCIL_PLACEHOLDERS, EmailCatalogue, EmailMessage, EmailTemplate, contact_footer, council_fields, welsh_council_fields,
+)
 from shared.resources import PORTAL_PATH
 from shared.services.family_front_door.domain.case import OUTCOME_NAMES, ContactCase
 from shared.services.family_front_door.domain.settings import front_door_settings
+from shared.services.family_front_door.domain.welsh_notifications import WELSH_TEMPLATES, welsh_fields
 
 
 class ContactEmail(StrEnum):
@@ -97,7 +101,7 @@ If the child's circumstances change, or you are still worried, contact us again.
     ),
 }
 
-REFERRER_EMAILS = EmailCatalogue(templates=DEFAULT_TEMPLATES, placeholders=REFERRER_FIELDS)
+REFERRER_EMAILS = EmailCatalogue(templates=DEFAULT_TEMPLATES, placeholders=REFERRER_FIELDS, welsh=WELSH_TEMPLATES)
 
 
 def portal_submission_path(case_id: str) -> str:
@@ -112,7 +116,8 @@ def _day_and_time(moment: datetime) -> str:
 
 
 def referrer_email(kind: ContactEmail, council: CouncilConfig, case: ContactCase, base_url: str | None) -> EmailMessage:
-    """The email of `kind` to the partner who sent the contact, in the council's wording."""
+    """The email of `kind` to the partner who sent the contact, in the council's wording (a Welsh council's: Welsh,
+    then English)."""
     submitter, settings = case.application.submitter, front_door_settings(council)
     question = case.information_requests[-1] if case.information_requests else None
     outcome = case.outcome
@@ -128,7 +133,12 @@ def referrer_email(kind: ContactEmail, council: CouncilConfig, case: ContactCase
         "reply": outcome.reply if outcome else "",
         "threshold_guidance_url": str(settings.threshold_guidance_url),
     }
-    subject, body = REFERRER_EMAILS.render(kind, fields, settings.email_templates)
+    welsh = None
+    if council.in_wales:  # the parts worked out here, in Welsh; the team's reply as written
+        welsh = fields | welsh_council_fields(council) | welsh_fields(
+            case.response_due, question.due if question is not None else None, outcome.outcome if outcome else None)
+    subject, body = REFERRER_EMAILS.render(kind, fields, settings.email_templates, welsh_fields=welsh,
+                                           welsh_overrides=settings.welsh_email_templates)
     contact = council.contact
     return EmailMessage(to=submitter.email, reply_to=str(contact.email), sender=str(contact.email), subject=subject,
                         body_text=body)

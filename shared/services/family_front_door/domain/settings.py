@@ -6,7 +6,7 @@ emails (ServiceSettings.email_templates)."""
 
 from __future__ import annotations
 
-from typing import Self
+from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator, model_validator
 
@@ -49,6 +49,12 @@ class FamilyFrontDoorSettings(ServiceSettings):
     reminder_after_hours: int = Field(default=24, ge=1, le=168, description="Hours before a partner who has not answered is reminded")
     answer_within_hours: int = Field(default=72, ge=2, le=720, description="Hours a partner has to answer before the team decides without it")
     crm: CrmEndpoint | None = Field(default=None, description="Where accepted contacts are pushed; none: not pushed")
+
+    # What its council admin may change without a redeploy (read at each step: a contact's clock is set when it arrives;
+    # not warn_within_hours, which the deployment checks against the response watch's schedule and its alarms state).
+    COUNCIL_EDITABLE: ClassVar[tuple[str, ...]] = (
+        *ServiceSettings.COUNCIL_EDITABLE, "levels", "threshold_guidance_url", "colleagues_see_agency_submissions",
+        "reminder_after_hours", "answer_within_hours")
 
     def queued_teams(self) -> list[str]:
         return [self.team]

@@ -31,7 +31,7 @@ def record_episode_id(store: CaseStore, case_id: str, episode_id: str, now: Call
         at = now()
         audit = AuditEntry(case_id=case_id, at=at, actor=CONNECTOR_ACTOR, action=EPISODE_OPENED, after={"episode_id": episode_id})
         try:
-            store.save(case.changed(at, episode_id=episode_id), expected_version=case.version, audit=audit)
+            store.save(case.changed(at, episode_id=episode_id), expected_version=case.version, audit=audit, before=case)
             return
         except StaleVersion:
             continue

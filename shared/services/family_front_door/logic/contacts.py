@@ -29,7 +29,7 @@ from shared.core.domain.business_hours import add_business_hours
 from shared.core.domain.case import CASE_ID_PATTERN, AuditEntry, MissingItem
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.pending_resume import PendingResume
-from shared.core.logic.casework import EDITING_ROLES, can_see, require
+from shared.core.logic.casework import ALLOCATING_ROLES, EDITING_ROLES, StaffCheck, can_see, ensure_staff, require
 from shared.core.logic.resumes import record_and_resume, resend_retried
 from shared.core.logic.steps import InvalidStep, NotWaitingForInformation, StepNotOpen
 from shared.core.logic.tenancy import Caller
@@ -67,6 +67,7 @@ from shared.services.family_front_door.domain.submission import (
 # Audit actions of the steps recorded here (the history words them: shared.services.family_front_door.domain.history).
 CONTACT_RECEIVED = "CONTACT_RECEIVED"
 RESPONSIBILITY_TAKEN = "RESPONSIBILITY_TAKEN"
+RESPONSIBILITY_GIVEN = "RESPONSIBILITY_GIVEN"
 PRIORITY_OVERRIDDEN = "PRIORITY_OVERRIDDEN"
 INFORMATION_REQUESTED = "INFORMATION_REQUESTED"
 PARTNER_ANSWERED = "PARTNER_ANSWERED"
@@ -267,11 +268,29 @@ def take_responsibility(store: CaseStore, council: CouncilConfig, case_id: str, 
     if case is None:
         return None
     _open(case)
-    updated = case.changed(now, screening_officer=caller.user, assignee=caller.user)
-    audit = AuditEntry(case_id=case_id, at=now, actor=caller.actor, action=RESPONSIBILITY_TAKEN,
+    return _make_screening_officer(store, case, expected_version, caller.user, caller, now, RESPONSIBILITY_TAKEN)
+
+
+def hand_to_officer(store: CaseStore, council: CouncilConfig, case_id: str, expected_version: int, officer: str,
+                    caller: Caller, now: datetime, is_officer: StaffCheck) -> ContactCase | None:
+    """A team leader makes an officer of the front-door team (`is_officer` says who is: InvalidStep on "assignee" for
+    anyone else) the contact's screening officer, and its assignee in the queues."""
+    require(caller, ALLOCATING_ROLES, "handing a contact to an officer")
+    case = _team_contact(store, council, case_id, caller, "handing a contact to an officer")
+    if case is None:
+        return None
+    _open(case)
+    ensure_staff("assignee", officer, caller, is_officer)
+    return _make_screening_officer(store, case, expected_version, officer.lower(), caller, now, RESPONSIBILITY_GIVEN)
+
+
+def _make_screening_officer(store: CaseStore, case: ContactCase, expected_version: int, officer: str, caller: Caller,
+                            now: datetime, action: str) -> ContactCase:
+    updated = case.changed(now, screening_officer=officer, assignee=officer)
+    audit = AuditEntry(case_id=case.case_id, at=now, actor=caller.actor, action=action,
                        before={"screening_officer": case.screening_officer, "assignee": case.assignee},
-                       after={"screening_officer": caller.user, "assignee": caller.user})
-    store.save(updated, expected_version=expected_version, audit=audit)
+                       after={"screening_officer": officer, "assignee": officer})
+    store.save(updated, expected_version=expected_version, audit=audit, before=case)
     return updated  # type: ignore[return-value]
 
 
@@ -297,7 +316,7 @@ def override_priority(store: CaseStore, council: CouncilConfig, case_id: str, ex
     audit = AuditEntry(case_id=case_id, at=now, actor=caller.actor, action=PRIORITY_OVERRIDDEN,
                        before={"level": case.level, "response_due": case.response_due.isoformat()},
                        after={"level": level, "response_due": due.isoformat(), "reason": override.reason})
-    store.save(updated, expected_version=expected_version, audit=audit)
+    store.save(updated, expected_version=expected_version, audit=audit, before=case)
     return updated  # type: ignore[return-value]
 
 

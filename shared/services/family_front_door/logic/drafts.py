@@ -1,6 +1,7 @@
 """A partner's drafts: starting one (if their agency may send that form), saving it, attaching documents (uploaded by
-pre-signed POST into the future case's own folder, checked here before they count), and sending it, when nothing is
-missing, as the case whose id the draft had all along."""
+pre-signed POST into the future case's own folder, checked here before they count, and tagged as a draft's), sending
+it, when nothing is missing, as the case whose id the draft had all along (its files then the case's), and deleting it
+with its files. How long an untouched draft and its files are kept: shared.services.family_front_door.domain.drafts."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from shared.core.domain.case import new_case_id
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.evidence import is_within
 from shared.core.domain.uploads import FileFormat, UploadProblem, sniff, upload_problem
-from shared.services.family_front_door.adapters.drafts import Drafts
+from shared.services.family_front_door.adapters.drafts import DraftFiles, Drafts
 from shared.services.family_front_door.domain.agencies import PartnerPermission
 from shared.services.family_front_door.domain.case import ContactCase
 from shared.services.family_front_door.domain.drafts import MAX_ATTACHMENTS, Attachment, Draft, attachment_prefix
 from shared.services.family_front_door.domain.partners import Partner
 from shared.services.family_front_door.domain.submission import CauseForConcern, InformationRequest, SubmissionKind
-from shared.services.family_front_door.logic.contacts import submit
+from shared.services.family_front_door.logic.contacts import SubmissionIncomplete, submit
 
 PERMISSION_FOR = {SubmissionKind.CAUSE_FOR_CONCERN: PartnerPermission.CAUSE_FOR_CONCERN,
                   SubmissionKind.INFORMATION_REQUEST: PartnerPermission.INFORMATION_REQUEST}
@@ -52,9 +53,10 @@ def save(drafts: Drafts, draft: Draft, form: CauseForConcern | InformationReques
     return saved
 
 
-def attach(drafts: Drafts, uploads: EvidenceUploads, draft: Draft, key: str, now: datetime) -> tuple[Draft, UploadProblem | None]:
+def attach(drafts: Drafts, uploads: EvidenceUploads, files: DraftFiles, draft: Draft, key: str,
+           now: datetime) -> tuple[Draft, UploadProblem | None]:
     """Keep the file S3 holds at `key` (only inside the draft's own folder) if it is what it says: a PDF, JPEG or PNG
-    within the size limit; a refused file is deleted."""
+    within the size limit, tagged as a draft's; a refused file is deleted."""
     if not is_within(key, attachment_prefix(draft.council_code, draft.draft_id)) or any(a.key == key for a in draft.attachments):
         return draft, UploadProblem.MISSING
     if len(draft.attachments) >= MAX_ATTACHMENTS:
@@ -67,18 +69,38 @@ def attach(drafts: Drafts, uploads: EvidenceUploads, draft: Draft, key: str, now
     if problem is not None or found is None:
         uploads.delete(key)
         return draft, problem or UploadProblem.WRONG_TYPE
+    files.mark_draft(key)  # first: a file kept by a draft always expires with it
     attached = draft.model_copy(update={"attachments": [*draft.attachments, Attachment(
         key=key, file_format=FileFormat(found.value), size=stored.size, uploaded_at=now)], "saved_at": now})
     drafts.save(attached)
     return attached, None
 
 
-def send(drafts: Drafts, store: CaseStore, workflows: Workflows, council: CouncilConfig, partner: Partner, draft: Draft,
-         now: datetime) -> ContactCase:
-    """The draft as a contact (SubmissionIncomplete names what is missing, and the draft stays); the draft then goes."""
+def discard(drafts: Drafts, files: DraftFiles, partner: Partner, draft: Draft) -> None:
+    """Delete the partner's own draft (DraftGone if it was sent or deleted meanwhile: then nothing else is touched), then
+    every file uploaded for it: those under its attachment prefix, attached or not. The draft was read under the
+    partner's own key, so the prefix is never another partner's; and once a draft is sent it is gone, so a case's
+    files are never reached from here."""
+    assert draft.user_id == partner.user_id
+    drafts.discard(partner.user_id, draft.draft_id, still_there=True)
+    for key in files.under(attachment_prefix(draft.council_code, draft.draft_id)):
+        files.delete(key)
+
+
+def send(drafts: Drafts, files: DraftFiles, store: CaseStore, workflows: Workflows, council: CouncilConfig, partner: Partner,
+         draft: Draft, now: datetime) -> ContactCase:
+    """The draft as a contact (SubmissionIncomplete names what is missing, and the draft stays); the draft then goes.
+    Its files lose their draft tag first, so a case never holds a file the draft files' lifecycle rule would delete."""
     if not may_send(partner, draft.kind):
         raise FormNotAllowed(f"{partner.agency.name} is not approved to send this form: ask the council's Family Front Door")
-    case = submit(store, workflows, council, partner.submitter(draft.role, draft.phone), draft.form, now,
-                  case_id=draft.draft_id, submission_id=draft.draft_id)
+    for attachment in draft.attachments:
+        files.release(attachment.key)
+    try:
+        case = submit(store, workflows, council, partner.submitter(draft.role, draft.phone), draft.form, now,
+                      case_id=draft.draft_id, submission_id=draft.draft_id)
+    except SubmissionIncomplete:
+        for attachment in draft.attachments:  # still a draft's
+            files.mark_draft(attachment.key)
+        raise
     drafts.discard(partner.user_id, draft.draft_id)
     return case

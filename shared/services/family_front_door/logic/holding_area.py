@@ -33,6 +33,7 @@ from shared.services.family_front_door.domain.notifications import (
     referrer_email,
 )
 from shared.services.family_front_door.domain.queue_row import ContactQueueRow
+from shared.services.family_front_door.domain.response_watch import response_state
 from shared.services.family_front_door.domain.settings import (
     NeedLevel,
     front_door_settings,
@@ -110,14 +111,8 @@ def response_clock(contact: ContactCase | ContactQueueRow, council: CouncilConfi
     due = contact.response_due
     if contact.is_closed:
         return ResponseClock(due, None, 0.0)
-    left = business_hours_between(now, due, council.nation.value)
-    if now > due:
-        state = ClockState.OVERDUE
-    elif left < front_door_settings(council).warn_within_hours:
-        state = ClockState.DUE_SOON
-    else:
-        state = ClockState.ON_TIME
-    return ResponseClock(due, state, left)
+    # The same state the response watch alarms on (domain/response_watch.py).
+    return ResponseClock(due, response_state(due, council, now), business_hours_between(now, due, council.nation.value))
 
 
 def age_in_business_hours(received_at: datetime, council: CouncilConfig, until: datetime) -> float:

@@ -54,7 +54,7 @@ def _move(store: CaseStore, case: ContactCase, stage: ContactStage, now: datetim
     moved = case.moved_to(stage, now).model_copy(update=fields)
     audit = AuditEntry(case_id=case.case_id, at=now, actor=WORKFLOW_ACTOR, action=action,
                        before={"stage": case.stage.value}, after={"stage": stage.value} | (audited or {}))
-    store.save(moved, expected_version=case.version, audit=audit)
+    store.save(moved, expected_version=case.version, audit=audit, before=case)
     return moved
 
 
@@ -79,7 +79,7 @@ def wait_for_screening(store: CaseStore, case_id: str, task_token: str, now: dat
                            needs_attention=None if arriving else case.needs_attention)
     audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action="STAGE_CHANGED" if arriving else WAITING_FOR_SCREENING,
                        before={"stage": case.stage.value}, after={"stage": ContactStage.SCREENING.value})
-    store.save(waiting, expected_version=case.version, audit=audit)
+    store.save(waiting, expected_version=case.version, audit=audit, before=case)
     return waiting
 
 
@@ -109,7 +109,7 @@ def ask_partner(store: CaseStore, mail: PartnerMail, councils: CouncilRegistry, 
                            reminder_sent_at=None, information_requests=[*case.information_requests[:-1], asked])
     audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action=PARTNER_ASKED if asking else "TASK_RENEWED",
                        before={"stage": case.stage.value}, after={"stage": ContactStage.AWAITING_INFORMATION.value, "due": due.isoformat()})
-    store.save(waiting, expected_version=case.version, audit=audit)
+    store.save(waiting, expected_version=case.version, audit=audit, before=case)
     if asking:
         mail.send(store, waiting, ContactEmail.QUESTION)
     return waiting
@@ -129,7 +129,7 @@ def remind_partner(store: CaseStore, mail: PartnerMail, workflows: Workflows, ca
     waiting = case.changed(now, task_token=task_token, reminder_sent_at=case.reminder_sent_at or now)
     audit = AuditEntry(case_id=case_id, at=now, actor=WORKFLOW_ACTOR, action=PARTNER_REMINDED if reminding else "TASK_RENEWED",
                        after={"due": case.information_due.isoformat() if case.information_due else None})
-    store.save(waiting, expected_version=case.version, audit=audit)
+    store.save(waiting, expected_version=case.version, audit=audit, before=case)
     if reminding:
         mail.send(store, waiting, ContactEmail.REMINDER)
     return waiting
