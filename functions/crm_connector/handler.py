@@ -15,11 +15,12 @@ from functools import cache
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.parser import parse
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from shared.bootstrap import TRACED_MODULES, store_for
-from shared.core.adapters.lambda_events import EventBridgeEvent
 from shared.core.domain.case import utcnow
 from shared.core.adapters.metrics import emit
 from shared.core.domain.crm import CaseHandOver, CrmEndpoint, CrmEndpoints, crm_endpoints_by_service
@@ -106,11 +107,11 @@ def _accepted_from(event: dict) -> tuple[ServiceSpec, BaseModel]:
         logger.error("not an accepted-case event of any service")
         raise UnreadableReferralEvent("not an accepted-case event of any service (its source and detail-type)")
 
-    class AcceptedEvent(EventBridgeEvent):
+    class AcceptedEvent(EventBridgeModel):
         detail: _hand_over(spec).detail_model  # type: ignore[valid-type]
 
     try:
-        return spec, AcceptedEvent.model_validate(event).detail
+        return spec, parse(event=event, model=AcceptedEvent).detail
     except ValidationError as error:
         # pydantic's message quotes the values it refused; the log and the raised error name only where they were.
         problems = sorted({f"{'.'.join(str(part) for part in problem['loc'])} ({problem['type']})"

@@ -4,10 +4,10 @@ inbox folder: a confirmation or rejection file, applied by shared/services/blue_
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.bootstrap import TRACED_MODULES, one_invocation, results_desk
-from shared.core.adapters.lambda_events import S3Notification, parsed_event
 from shared.core.domain.case import utcnow
 from shared.resources import SUPPLIER_INBOX
 from shared.services.blue_badge.logic import print_results
@@ -22,13 +22,13 @@ metrics = Metrics()
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-@parsed_event(S3Notification)
+@event_source(data_class=S3Event)
 @one_invocation  # each council's settings read once per invocation, never kept for the next
-def lambda_handler(event: S3Notification, context: LambdaContext) -> dict:
+def lambda_handler(event: S3Event, context: LambdaContext) -> dict:
     desk = results_desk()
     files = []
     for record in event.records:
-        key = unquote_plus(record.s3.s3_object.key)  # S3 sends keys URL-encoded (a space as "+")
+        key = unquote_plus(record.s3.get_object.key)  # S3 sends keys URL-encoded (a space as "+")
         logger.append_keys(result_file=key)
         if record.s3.bucket.name != desk.files.bucket or not key.startswith(SUPPLIER_INBOX) or key.endswith("/"):
             logger.info("not a result file in the supplier's inbox: ignored")  # e.g. the folder marker an SFTP mkdir makes
