@@ -359,7 +359,10 @@ def scanned(answers: Answers) -> list[tuple[EvidenceType, str]]:
 
 
 def _needs_fee(answers: Answers, council: CouncilConfig) -> bool:
-    return badge_settings(council).charges_fee and badge_settings(council).fee_taken_on is FeeTiming.APPLICATION and answers.application_type != ApplicationType.CANCEL
+    settings = badge_settings(council)
+    if not settings.charges_fee or settings.fee_taken_on is not FeeTiming.APPLICATION or answers.application_type == ApplicationType.CANCEL:
+        return False
+    return answers.application_type != ApplicationType.REPLACE or settings.replacement_fee  # the council's choice (fee_for)
 
 
 def _fee_required(answers: Answers) -> dict[str, str]:

@@ -88,7 +88,7 @@ def lambda_handler(request: WorkflowStepRequest, context: LambdaContext) -> dict
         case "order_badge":
             case = workflow_steps.order_badge(store, badge_numbers(), notifier(), case_id, now)
         case "cancel_badge":
-            case = workflow_steps.cancel_badge(store, case_id, now)
+            case = workflow_steps.cancel_badge(store, notifier(), case_id, now)
         case "close_refused":
             case = workflow_steps.close_refused(store, notifier(), case_id, now)
         case "flag_attention":

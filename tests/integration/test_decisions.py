@@ -330,6 +330,11 @@ def test_cancelling_a_badge_directly_and_through_a_cancellation_request(casework
     assert execution_status(stack, clients, WorkflowKey.CANCELLATION, case_id) == "SUCCEEDED"
     badge = badge_store_for(NORTHSHIRE).get_badge(second["badge_number"])
     assert badge.status is BadgeStatus.CANCELLED and badge.status_reason == "DECEASE"
+    # Whoever asked is told that the badge can no longer be used and goes back (domain notes, Badge lifecycle).
+    [notice] = wait_until(lambda: [mail for mail in emails_to(request["contact"]["email"])
+                                   if mail.subject == f"Blue Badge {second['badge_number']} has been cancelled - reference {case_id}"] or None,
+                          what="the cancellation notice")
+    assert "can no longer be used. Please return it to us" in notice.body
     assert caseworker.call("GET", "/badges/000000")[0] == 404
 
     # A request to cancel a badge that is already cancelled is refused at the decision, saying why.

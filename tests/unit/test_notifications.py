@@ -60,6 +60,7 @@ def compose_any(kind: NotificationKind, council=NORTHSHIRE, case: Case | None = 
         NotificationKind.BADGE_POSTED: {"badge_numbers": ["AB12CD"], "dispatched_on": DISPATCHED},
         NotificationKind.BADGE_FOR_COLLECTION: {"badge_numbers": ["AB12CD"], "dispatched_on": DISPATCHED},
         NotificationKind.RENEWAL_REMINDER: {"badge_numbers": ["AB12CD"], "expires_on": DISPATCHED},
+        NotificationKind.BADGE_CANCELLED: {"badge_numbers": ["AB12CD"]},
     }.get(kind, {})
     return compose(kind, council, case, **{**defaults, **kwargs})
 
@@ -77,6 +78,7 @@ EXPECTED_SUBJECT = {
     NotificationKind.BADGE_POSTED: "Your Blue Badge has been posted",
     NotificationKind.BADGE_FOR_COLLECTION: "Blue Badge for collection posted to Northshire County Council",
     NotificationKind.RENEWAL_REMINDER: "Your Blue Badge expires on",
+    NotificationKind.BADGE_CANCELLED: "Blue Badge AB12CD has been cancelled",
 }
 
 

@@ -225,7 +225,8 @@ SETTINGS = {"contact-phone": "01632 960009", "contact-email": "badges@northshire
             "contact-web": "https://northshire.example.gov.uk/badges", "information-request-days": "21",
             "information-reminder-days": "5", "fee": "7.50", "days-to-decision": "25", "days-to-decision-automatic": "4",
             "signpost-url": "https://northshire.example.gov.uk/other-help",
-            "refusal-reasons": "Your award does not qualify.\nThe evidence is out of date.", "reapply-bar-months": "3"}
+            "refusal-reasons": "Your award does not qualify.\nThe evidence is out of date.", "reapply-bar-months": "3",
+            "replacement-fee": "no", "organisation-min-people": "2"}
 
 
 def test_the_settings_page_shows_the_councils_values_and_a_change_applies_at_once(admin):
@@ -240,6 +241,7 @@ def test_the_settings_page_shows_the_councils_values_and_a_change_applies_at_onc
     assert (now.information_request_days, now.information_reminder_days, now.contact.phone) == (21, 5, "01632 960009")
     assert settings.refusal_reasons == ("Your award does not qualify.", "The evidence is out of date.")
     assert str(settings.signpost_url) == "https://northshire.example.gov.uk/other-help"
+    assert (settings.replacement_fee, settings.organisation_min_people_carried) == (False, 2)
     assert settings.reapply_bar_months == 3  # the intake reads it at once (tests/unit/test_reapplication_bar.py: the bar)
     assert badge_settings(councils().deployed(NORTHSHIRE)).badge_fee_pence == 1000  # the deployment config is unchanged
     assert councils().get(VALEWYE) == councils().deployed(VALEWYE)  # and another council untouched
@@ -265,6 +267,7 @@ def test_the_settings_page_shows_the_councils_values_and_a_change_applies_at_onc
     ("contact-web", "northshire", "Web page for the public: input should be a valid URL, relative URL without a base"),
     ("refusal-reasons", "x" * 201, "Standard reasons for a refusal: string should have at most 200 characters"),
     ("reapply-bar-months", "soon", "Months after a refusal before the same person may apply again: enter a whole number of months, like 3"),
+    ("organisation-min-people", "some", "Fewest eligible people an organisation must carry: enter a whole number of people, like 20"),
     ("reapply-bar-months", "13", "Months after a refusal before the same person may apply again: input should be less than or equal to 12"),
 ])
 def test_a_bad_setting_is_refused_naming_the_field_and_nothing_changes(admin, field, value, message):

@@ -40,6 +40,7 @@ WELSH = {"contact-phone": "01632 960002", "contact-email": "bathodynlas@valewye.
          "information-reminder-days": "7", "fee": "0", "days-to-decision": "20", "days-to-decision-automatic": "5",
          "signpost-url": "https://valewye.example.gov.uk/other-help", "welsh-name": "Cyngor Bro Gwy a'r Cylch",
          "refusal-reasons": "Your award does not qualify.\nThe evidence is out of date.", "reapply-bar-months": "0",
+         "replacement-fee": "yes", "organisation-min-people": "0",
          "welsh-refusal-reasons": "\nMae'r dystiolaeth yn rhy hen."}
 
 

@@ -350,3 +350,18 @@ def test_no_descriptor_and_no_moving_points_asks_the_applicant_for_them(keyer):
     no_points = {name: value for name, value in PIP_AWARD.items() if name != "pip-moving-points"}
     case = keyed_in(keyer(), no_points)
     assert "PIP_POINTS" in case.missing_codes
+
+
+@pytest.mark.parametrize(("application_type", "replacement_fee", "asked"), [
+    ("REPLACE", True, True), ("REPLACE", False, False), ("NEW", False, True), ("CANCEL", True, False)])
+def test_the_fee_page_follows_the_councils_choice_about_replacements(application_type, replacement_fee, asked):
+    """Keying in asks for the fee only where fee_for would charge one: a council may not charge for replacements."""
+    from types import SimpleNamespace
+
+    from shared.bootstrap import councils
+    from shared.services.blue_badge.domain.application import ApplicationType
+    from tests.factories import with_badge_settings
+    from web.intake_journey import _needs_fee
+
+    council = with_badge_settings(councils().get("NORTHSHIRE"), replacement_fee=replacement_fee)
+    assert _needs_fee(SimpleNamespace(application_type=ApplicationType(application_type)), council) is asked

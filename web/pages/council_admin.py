@@ -164,7 +164,7 @@ class SettingField:
     id: str  # the input's id and name
     path: str  # where its value is in the settings (dotted, a list's items by position; the models' errors name it)
     label: str
-    kind: str = "text"  # text, optional (empty: none), days, hours, whole-hours, whole-months, pounds, lines, welsh-lines, yes-no or teams
+    kind: str = "text"  # text, optional (empty: none), days, hours, whole-<unit> (hours, months, people), pounds, lines, welsh-lines, yes-no or teams
     hint: str | None = None
     pairs_with: str | None = None  # welsh-lines: the path of the English lines each line gives the Welsh of
     words: str | None = None  # how the models' complaint about its value (a pattern) reads to a person
@@ -189,6 +189,10 @@ BADGE_FIELDS = (
     SettingField("reapply-bar-months", f"services.{BLUE_BADGE}.reapply_bar_months",
                  "Months after a refusal before the same person may apply again", "whole-months",
                  "0 for no wait (at most 12). An application within the wait is parked with the reason, for staff to see."),
+    SettingField("replacement-fee", f"services.{BLUE_BADGE}.replacement_fee", "Charge the badge fee again for a replacement", "yes-no"),
+    SettingField("organisation-min-people", f"services.{BLUE_BADGE}.organisation_min_people_carried",
+                 "Fewest eligible people an organisation must carry", "whole-people",
+                 "0 for no minimum. Screening states it on an organisation's case for the decision."),
 )
 WELSH_REFUSAL_REASONS = SettingField(
     "welsh-refusal-reasons", f"services.{BLUE_BADGE}.welsh_refusal_reasons", "Standard reasons for a refusal, in Welsh",
@@ -295,7 +299,7 @@ _INVALID = object()
 def _parsed(field: SettingField, form: Form, edits: dict[str, Any], errors: Errors) -> Any:
     """A field's value from the form in the settings' shape, or _INVALID (with the reason in `errors`)."""
     raw = form.get(field.id)
-    if field.kind in ("days", "whole-hours", "whole-months"):
+    if field.kind == "days" or field.kind.startswith("whole-"):
         if raw.isdigit() and len(raw) <= 4:
             return int(raw)
         unit = field.kind.removeprefix("whole-")

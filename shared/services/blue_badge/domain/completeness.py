@@ -196,10 +196,16 @@ def stolen_without_crime_reference(application: Application) -> bool:
 
 
 def fee_for(application: Application, council: CouncilConfig) -> int:
-    """The council's fee is per badge: an organisation ordering several pays for each."""
-    return badge_settings(council).badge_fee_pence * application.badges_wanted
+    """The council's fee is per badge: an organisation ordering several pays for each; a replacement pays it again only
+    where the council charges for replacements."""
+    settings = badge_settings(council)
+    if application.application_type is ApplicationType.REPLACE and not settings.replacement_fee:
+        return 0
+    return settings.badge_fee_pence * application.badges_wanted
 
 
 def fee_paid(application: Application, council: CouncilConfig) -> bool:
+    """Paid in full, or nothing is due."""
+    due = fee_for(application, council)
     payment = application.payment
-    return payment is not None and payment.paid and payment.amount_pence >= fee_for(application, council)
+    return due == 0 or (payment is not None and payment.paid and payment.amount_pence >= due)

@@ -49,6 +49,7 @@ class NotificationKind(StrEnum):
     BADGE_POSTED = "BADGE_POSTED"  # the printer posted the badge to the holder's home
     BADGE_FOR_COLLECTION = "BADGE_FOR_COLLECTION"  # to the COUNCIL: the printer posted it a badge to hand over
     RENEWAL_REMINDER = "RENEWAL_REMINDER"  # the badge expires within 12 weeks: how to renew (domain/renewal.py)
+    BADGE_CANCELLED = "BADGE_CANCELLED"  # a cancellation was carried out: the badge must not be used and goes back
 
 
 # Kinds addressed to the council's own Blue Badge team (its contact email), not to the applicant.
@@ -233,6 +234,16 @@ proof of eligibility, such as a benefit award letter, with your application.
 You cannot use your badge after it expires. When it has expired, please return it to us.
 """ + _FOOTER,
     ),
+    # Domain notes, Badge lifecycle: "Badges must be returned when they expire, are cancelled or are replaced".
+    NotificationKind.BADGE_CANCELLED: EmailTemplate(
+        subject="Blue Badge $badge_numbers has been cancelled - reference $case_reference",
+        body="""Dear $name,
+
+We have cancelled Blue Badge $badge_numbers, as we were asked to.
+
+The badge can no longer be used. Please return it to us, by post or at our offices.
+""" + _FOOTER,
+    ),
     # To the council's Blue Badge team: the wording is for staff, so no applicant footer.
     NotificationKind.BADGE_FOR_COLLECTION: EmailTemplate(
         subject="Blue Badge for collection posted to $council_name - case $case_reference",
@@ -344,7 +355,7 @@ def compose(
     missing defaults to the case's own missing items; INFORMATION_REQUESTED and INFORMATION_REMINDER
     need at least one, and they and WITHDRAWN need reply_by. DECISION_REFUSED needs at least one
     reason (a refusal must give reasons) and reply_by (the last day to ask for a review). BADGE_POSTED and BADGE_FOR_COLLECTION need badge_numbers
-    and dispatched_on, RENEWAL_REMINDER badge_numbers and expires_on. BADGE_ORDERED and APPROVED_AND_ORDERED need the case's approval (its order says how the badge comes). reply_url is the applicant's single-use link for INFORMATION_REQUESTED and
+    and dispatched_on, RENEWAL_REMINDER badge_numbers and expires_on, BADGE_CANCELLED badge_numbers. BADGE_ORDERED and APPROVED_AND_ORDERED need the case's approval (its order says how the badge comes). reply_url is the applicant's single-use link for INFORMATION_REQUESTED and
     INFORMATION_REMINDER (without one the email asks for a reply by email or phone only). templates overrides
     DEFAULT_TEMPLATES kind by kind (default: the council's own wording, its Blue Badge email_templates).
     Raises ValueError when a required input is missing, KeyError for an unknown template placeholder.
@@ -369,6 +380,8 @@ def compose(
         raise ValueError(f"{kind.value} email needs the badge numbers and the dispatch date")
     if kind is NotificationKind.RENEWAL_REMINDER and (not numbers or expires_on is None):
         raise ValueError(f"{kind.value} email needs the badge numbers and the expiry date")
+    if kind is NotificationKind.BADGE_CANCELLED and not numbers:
+        raise ValueError(f"{kind.value} email needs the badge number")
 
     settings = badge_settings(council)
     fields = {

@@ -37,6 +37,24 @@ def stage_after_screening(application: Application) -> Stage:
     return Stage.PROOF_CHECK if routes_automatically(application) else Stage.ASSESSMENT
 
 
+def organisation_route_reason(application: Application, council: CouncilConfig) -> str | None:
+    """The council's local minimum of eligible people an organisation carries (domain notes, Party types), in words for
+    the decision: screening states it, the caseworker decides. None: not an organisation's new badge, or no minimum."""
+    minimum = badge_settings(council).organisation_min_people_carried
+    organisation = application.organisation
+    if organisation is None or not minimum or application.application_type not in (ApplicationType.NEW, ApplicationType.RENEW):
+        return None
+    carried = organisation.people_carried
+    if carried is None:
+        return (f"The organisation has not said how many eligible people it carries: the council's minimum is {minimum}, "
+                "so ask the organisation before deciding")
+    people = "person" if carried == 1 else "people"
+    if carried < minimum:
+        return (f"The organisation carries {carried} eligible {people}, fewer than the council's minimum of {minimum}: "
+                "refuse with that reason, unless there is cause to depart from the minimum")
+    return f"The organisation carries {carried} eligible {people}, at least the council's minimum of {minimum}"
+
+
 def fee_due(application: Application, council: CouncilConfig) -> bool:
     """Whether the council's fee is still to be paid before the badge can be ordered (councils that take
     it with the application have it checked as a missing item already; this is the guard before ordering)."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from shared.services.blue_badge.domain.application import Application, EligibilityCode, JourneysDescriptor
-from shared.services.blue_badge.domain.badge import anniversary
+from shared.services.blue_badge.domain.application import Application, EligibilityCode, JourneysDescriptor, Party
+from shared.services.blue_badge.domain.badge import AUTOMATIC_ROUTE_MIN_AGE, age_on, anniversary
 
 MOVING_AROUND_POINTS_NEEDED = 8
 QUALIFYING_JOURNEYS_DESCRIPTOR = JourneysDescriptor.E
@@ -70,17 +70,32 @@ def application_pip_points(application: Application) -> PipPoints | None:
     return PipPoints(award.pip_moving_around_points, award.pip_planning_journeys_points, award.pip_planning_journeys_descriptor)
 
 
+def under_automatic_age(application: Application) -> bool:
+    """The holder was under 3 when the application was made: the automatic routes are for people aged 3 or over (domain
+    notes, Eligibility), so the route is assessed instead (a child under 3 qualifies under CHILDBULK or CHILDVEHIC)."""
+    holder = application.holder
+    if application.party is not Party.PERSON or holder is None or holder.date_of_birth is None:
+        return False
+    return age_on(holder.date_of_birth, application.submitted_at.date()) < AUTOMATIC_ROUTE_MIN_AGE
+
+
 def routes_automatically(application: Application) -> bool:
-    """On an automatic route, and (for PIP) not with points that fall short of it."""
+    """On an automatic route, the holder aged 3 or over, and (for PIP) not with points that fall short of it."""
     eligibility = application.eligibility
-    if eligibility is None or not eligibility.code.is_automatic:
+    if eligibility is None or not eligibility.code.is_automatic or under_automatic_age(application):
         return False
     points = application_pip_points(application)
     return points is None or pip_qualification(points).qualifies is not False
 
 
 def route_reason(application: Application) -> str | None:
-    """Why a PIP application goes where screening sends it, in words (None for every other route)."""
+    """Why a PIP application, or a child under 3 on an automatic route, goes where screening sends it, in words (None
+    for every other application)."""
+    eligibility = application.eligibility
+    if eligibility is not None and eligibility.code.is_automatic and under_automatic_age(application):
+        return (f"The holder was under 3 when the application was made: the {eligibility.code.words} route gives a badge without "
+                "further assessment only from age 3, so it goes to further assessment (a child under 3 qualifies with bulky "
+                "medical equipment, or when they must be kept near a vehicle)")
     points = application_pip_points(application)
     return pip_qualification(points).reason if points is not None else None
 

@@ -96,10 +96,15 @@ class BlueBadgeSettings(ServiceSettings):
     # Domain notes: "some councils bar reapplying for 3 months" after a refusal (domain/reapplication.py). Off by default.
     reapply_bar_months: int = Field(default=0, ge=0, le=12, strict=True, description=(
         "Months after a refusal in which a new application from the same person is parked with the reason (0: no bar)"))
+    # Domain notes, Replacement: "Councils may charge the fee again" - their choice, so charging stays the default.
+    replacement_fee: bool = Field(default=True, strict=True, description="Whether a replacement badge costs the council's fee again")
+    # Domain notes, Party types: "councils often set a local minimum number of eligible people carried" by an organisation.
+    organisation_min_people_carried: int = Field(default=0, ge=0, le=1000, strict=True, description=(
+        "The fewest eligible people an organisation must carry for a badge; screening states it for the decision (0: no minimum)"))
 
     COUNCIL_EDITABLE: ClassVar[tuple[str, ...]] = (
         *ServiceSettings.COUNCIL_EDITABLE, "badge_fee_pence", "kpi", "signpost_url", "refusal_reasons", "welsh_refusal_reasons",
-        "reapply_bar_months")
+        "reapply_bar_months", "replacement_fee", "organisation_min_people_carried")
 
     def queued_teams(self) -> list[str]:
         return [self.team]

@@ -158,6 +158,15 @@ prawf cyfredol o gymhwysedd, fel llythyr dyfarnu budd-dal, gyda'ch cais.
 Ni allwch ddefnyddio eich bathodyn ar ôl iddo ddod i ben. Pan fydd wedi dod i ben, dychwelwch ef atom.
 """ + _FOOTER,
     ),
+    "BADGE_CANCELLED": EmailTemplate(
+        subject="Mae Bathodyn Glas $badge_numbers wedi'i ganslo - cyfeirnod $case_reference",
+        body="""Annwyl $name,
+
+Rydym wedi canslo Bathodyn Glas $badge_numbers, fel y gofynnwyd i ni.
+
+Ni ellir defnyddio'r bathodyn mwyach. Dychwelwch ef atom, drwy'r post neu yn ein swyddfeydd.
+""" + _FOOTER,
+    ),
 }
 
 # The words that name the medium (the English is notifications.MEDIUM_WORDS).

@@ -19,7 +19,7 @@ from shared.services.blue_badge.domain.case import Stage, approved_order, review
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.working_days import end_of_day, working_days_later
 from shared.services.blue_badge.domain.notifications import APPROVING_STAGES, NotificationKind, approval_email, ordered_email
-from shared.services.blue_badge.domain.ordering import badge_terms, fee_due, new_badges, stage_after_screening
+from shared.services.blue_badge.domain.ordering import badge_terms, fee_due, new_badges, organisation_route_reason, stage_after_screening
 from shared.services.blue_badge.domain.national import completion_owed
 from shared.services.blue_badge.domain.pip import route_reason
 from shared.services.blue_badge.logic.notify import Notifier
@@ -120,7 +120,8 @@ def wait_for_people(store: CaseStore, notifier: Notifier, council: CouncilConfig
     if arriving:
         case.moved_to(stage, now)  # refuses a move the stage table does not allow
     # A renewed wait (after an escalation) keeps its flag: the team leader has still to see to it.
-    routed = {"route_reason": route_reason(case.application)} if arriving and case.stage is Stage.SCREENING else {}
+    routed = {"route_reason": route_reason(case.application) or organisation_route_reason(case.application, council)} \
+        if arriving and case.stage is Stage.SCREENING else {}
     refused = stage is Stage.REFUSED and case.decision is not None
     window = {"review_due": review_due(case.decision.at, council.nation)} if refused else {}
     waiting = case.changed(now, stage=stage, task_token=task_token, needs_attention=None if arriving else case.needs_attention,
@@ -191,8 +192,9 @@ def _order(store: BadgeStore, numbers: BadgeNumbers, notifier: Notifier, loaded:
     return ordered
 
 
-def cancel_badge(store: BadgeStore, case_id: str, now: datetime) -> Case:
-    """An approved cancellation request: the badge is CANCELLED with the request's reason, and the case closes."""
+def cancel_badge(store: BadgeStore, notifier: Notifier, case_id: str, now: datetime) -> Case:
+    """An approved cancellation request: the badge is CANCELLED with the request's reason, the case closes, and whoever
+    asked is told that the badge can no longer be used and must be returned (domain notes, Badge lifecycle)."""
     case = _load(store, case_id)
     if case.stage is Stage.BADGE_CANCELLED:
         return case
@@ -206,7 +208,9 @@ def cancel_badge(store: BadgeStore, case_id: str, now: datetime) -> Case:
             case_id=badge.case_id, at=now, actor=WORKFLOW_ACTOR, action="BADGE_CANCELLED",
             before={"status": badge.status.value}, after={"status": cancelled.status.value, "reason": cancelled.status_reason,
                                                           "by_case": case_id}))
-    return _move(store, case, Stage.BADGE_CANCELLED, now)
+    cancelled_case = _move(store, case, Stage.BADGE_CANCELLED, now)
+    notifier.notify(store, cancelled_case, NotificationKind.BADGE_CANCELLED, badge_numbers=[badge.badge_number])
+    return cancelled_case
 
 
 def close_refused(store: CaseStore, notifier: Notifier, case_id: str, now: datetime) -> Case:
