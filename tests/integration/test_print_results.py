@@ -160,6 +160,11 @@ def test_a_rejected_badge_is_listed_corrected_and_ordered_again_for_the_next_nig
     listed = [entry for entry in rejected_list(caseworker) if entry["badge_number"] == number]
     assert [(entry["status"], entry["print_problem"]) for entry in listed] == [("REJECT", "Photograph not found")]
     assert number in {entry["badge_number"] for entry in rejected_list(api_as(NORTHSHIRE, Role.READ_ONLY))}
+    # The team leaders' dashboard counts them, as the list has them.
+    from shared.services.blue_badge.logic.statistics import rejected_by_printer
+
+    waiting = rejected_by_printer(store_for(NORTHSHIRE))
+    assert waiting == len(rejected_list(caseworker)) >= 1
     other = api_as("VALEWYE", Role.CASEWORKER, Role.TEAM_LEADER)
     assert number not in {entry["badge_number"] for entry in rejected_list(other)}
     status, body = caseworker.call("GET", "/badges?status=ISSUED")
@@ -184,6 +189,7 @@ def test_a_rejected_badge_is_listed_corrected_and_ordered_again_for_the_next_nig
     [audit] = [entry for entry in store_for(NORTHSHIRE).history(case_id) if entry.action == "BADGE_REORDERED"]
     assert audit.before["print_problem"] == "Photograph not found" and set(audit.after["corrected"]) == {"forenames", "address"}
     assert number not in {entry["badge_number"] for entry in rejected_list(caseworker)}
+    assert rejected_by_printer(store_for(NORTHSHIRE)) == waiting - 1
     status, body = caseworker.call("POST", f"/badges/{number}/reorder", {"expected_version": version + 1})
     assert status == 422 and "from ORDERED" in body["errors"][0]["message"]  # only a rejected badge is ordered again
 

@@ -96,12 +96,25 @@ def test_dashboard_figures():
     assert [(row.label, row.approved, row.refused) for row in figures.outcomes_by_route] == [("PIP", 2, 0), ("Walking difficulty", 0, 1)]
     assert (figures.reviews.requested, figures.reviews.upheld, figures.reviews.overturned) == (1, 0, 1)
     assert figures.badges_ordered == 4  # N1, N2, N3 and the overturned refusal's N4
+    # By the route they qualified on, as councils report to DfT (all four are PIP awards here).
+    assert [(row.label, row.count) for row in figures.badges_by_route] == [("PIP", 4)]
     # Open today, in working days: screening (18), decision (17), awaiting information (16), decision (20) and the
     # review (26: received 20 May, before the spring bank holiday, which does not count).
     assert {figure.label: figure.count for figure in figures.backlog_by_age} == {
         "Under 5 working days": 0, "5 to 10 working days": 0, "10 to 20 working days": 3, "20 to 40 working days": 2,
         "40 to 60 working days": 0, "60 working days or more": 0}
     assert figures.backlog_overdue == 3  # the three PIP cases at screening and decision (past 5 working days)
+
+
+def test_badges_ordered_are_counted_by_the_route_they_qualified_on():
+    period = Period(date(2026, 6, 1), date(2026, 6, 26))
+    cases = [decided(date(2026, 6, 1), date(2026, 6, 5), badge_numbers=["N1"]),
+             decided(date(2026, 6, 1), date(2026, 6, 8), badge_numbers=["W1", "W2"], application={"eligibility": WALKD}),
+             decided(date(2026, 6, 1), date(2026, 6, 9), DecisionOutcome.REFUSE, application={"eligibility": WALKD}),
+             decided(date(2026, 5, 1), date(2026, 5, 5), badge_numbers=["OLD"])]  # ordered before the period
+    figures = compute_dashboard(cases, NORTHSHIRE, period, TODAY)
+    assert [(row.label, row.count) for row in figures.badges_by_route] == [("PIP", 1), ("Walking difficulty", 2)]
+    assert figures.badges_ordered == 3
 
 
 def test_a_period_cannot_end_before_it_starts():

@@ -25,7 +25,8 @@ from web.pages import dashboards
 # Periods long ago in which only this file's cases were received or decided.
 BADGE_PERIOD = "from-day=4&from-month=9&from-year=2023&to-day=17&to-month=9&to-year=2023"
 REFERRAL_PERIOD = "from-day=13&from-month=1&from-year=2025&to-day=19&to-month=1&to-year=2025"
-BADGE_TABLES = ("key-figures", "channels", "decided-on-time", "outcomes", "reviews", "backlog")
+BADGE_TABLES = ("key-figures", "channels", "decided-on-time", "outcomes", "badges-by-route", "reviews", "backlog")
+NO_BADGES_ORDERED = "badges-by-route"  # no badge was ordered in BADGE_PERIOD: its page says so, with nothing to download
 REFERRAL_TABLES = ("key-figures", "referrers", "organisations", "recommendations", "decisions", "overrides", "routing")
 
 
@@ -68,9 +69,11 @@ def test_blue_badge_tables_download_for_the_period(leader, badge_cases):
     assert glance["Applications received"] == ["3", "", ""] and glance["Badges ordered"] == ["0", "", ""]
     assert glance["Decided within target"] == ["1", "1", "100%"]
     assert rows_of(leader.get(f"/dashboards/blue-badge/outcomes.csv?{BADGE_PERIOD}"))[1] == ["PIP", "1", "0", "100%"]
+    assert glance["Badges rejected by the printer, waiting to be corrected (whole council, today)"] == ["0", "", ""]
+    assert rows_of(leader.get(f"/dashboards/blue-badge/{NO_BADGES_ORDERED}.csv?{BADGE_PERIOD}")) == [["Route", "Badges ordered"]]
     for table in BADGE_TABLES:
         rows = rows_of(leader.get(f"/dashboards/blue-badge/{table}.csv?{BADGE_PERIOD}"))
-        assert len(rows) >= 2 and all(len(line) == len(rows[0]) for line in rows)
+        assert (len(rows) >= 2 or table == NO_BADGES_ORDERED) and all(len(line) == len(rows[0]) for line in rows)
 
 
 def test_blue_badge_tables_download_for_a_team(leader, badge_cases):
@@ -85,8 +88,8 @@ def test_the_blue_badge_page_links_each_table_to_its_csv(leader, badge_cases):
     assert page.status == 200, page.text
     links = re.findall(r'href="/dashboards/blue-badge/([a-z-]+)\.csv\?from-day=4&amp;from-month=9&amp;from-year=2023'
                        r'&amp;to-day=17&amp;to-month=9&amp;to-year=2023&amp;team=blue-badge"', page.html)
-    assert sorted(links) == sorted(BADGE_TABLES)
-    assert page.text.count("Download as CSV") == len(BADGE_TABLES)
+    assert sorted(links) == sorted(set(BADGE_TABLES) - {NO_BADGES_ORDERED})
+    assert page.text.count("Download as CSV") == len(BADGE_TABLES) - 1 and "No badges were ordered in this period." in page.text
     assert "Download as CSV (Backlog by age)" in page.text  # each link names its table for screen reader users
 
 

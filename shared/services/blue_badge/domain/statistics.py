@@ -83,8 +83,10 @@ class Dashboard:
     outcomes_by_route: list[RouteOutcomes]
     reviews: Reviews
     badges_ordered: int
+    badges_by_route: list[Figure]  # the badges ordered, by eligibility route (what councils report to DfT)
     backlog_by_age: list[Figure]
     backlog_overdue: int
+    rejected_by_printer: int = 0  # today, the whole council's: badges the printer rejected, waiting to be corrected
 
     @property
     def received(self) -> int:
@@ -133,6 +135,13 @@ def compute_dashboard(cases: Iterable[Case], council: CouncilConfig, period: Per
         counts = outcomes.setdefault(eligibility.code if eligibility else None, [0, 0])
         counts[case.decision.outcome is DecisionOutcome.REFUSE] += 1
 
+    ordered_by_route: dict[EligibilityCode | None, int] = {}
+    for case in badge_cases:
+        if case.badge_numbers and period.holds(approval_time(case)):
+            eligibility = case.application.eligibility
+            route = eligibility.code if eligibility else None
+            ordered_by_route[route] = ordered_by_route.get(route, 0) + len(case.badge_numbers)
+
     reviews = [case.review for case in cases if case.review is not None]
     backlog = [case for case in cases if case.stage in BACKLOG_STAGES]
     return Dashboard(
@@ -152,7 +161,8 @@ def compute_dashboard(cases: Iterable[Case], council: CouncilConfig, period: Per
             upheld=sum(review.outcome is ReviewOutcome.UPHOLD and period.holds(review.at) for review in reviews),
             overturned=sum(review.outcome is ReviewOutcome.OVERTURN and period.holds(review.at) for review in reviews),
         ),
-        badges_ordered=sum(len(case.badge_numbers) for case in badge_cases if period.holds(approval_time(case))),
+        badges_ordered=sum(ordered_by_route.values()),
+        badges_by_route=[Figure(route_label(route), ordered_by_route[route]) for route in [*EligibilityCode, None] if route in ordered_by_route],
         backlog_by_age=[Figure(band.label, sum(_in_band(case, band, today, council) for case in backlog)) for band in AGE_BANDS],
         backlog_overdue=sum(case_age(case, council, today).overdue for case in backlog),
     )

@@ -28,7 +28,18 @@ def key_figures(figures: Dashboard) -> Table:
             ("Open cases today", figures.backlog, None, None),
             ("Open cases past the days-to-decision target", figures.backlog_overdue, figures.backlog,
              share(figures.backlog_overdue, figures.backlog)),
+            ("Badges rejected by the printer, waiting to be corrected (whole council, today)", figures.rejected_by_printer, None, None),
         ],
+    )
+
+
+def badges_by_route(figures: Dashboard) -> Table:
+    return Table(
+        "badges-by-route", "Badges ordered by eligibility route",
+        "Badges of the approvals made in the period, by the route they qualified on (the figures councils report to DfT)",
+        ("Route", "Badges ordered"),
+        [(row.label, row.count) for row in figures.badges_by_route],
+        when_empty="No badges were ordered in this period.",
     )
 
 
@@ -79,7 +90,8 @@ def backlog(figures: Dashboard) -> Table:
 
 def badge_tables(figures: Dashboard) -> dict[str, Table]:
     return {table.name: table for table in (
-        key_figures(figures), channels(figures), decided_on_time(figures), outcomes(figures), reviews(figures), backlog(figures),
+        key_figures(figures), channels(figures), decided_on_time(figures), outcomes(figures), badges_by_route(figures), reviews(figures),
+        backlog(figures),
     )}
 
 

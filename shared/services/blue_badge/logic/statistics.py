@@ -11,10 +11,12 @@ the period on a case received more than DECISION_LOOKBACK before it is not count
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 from shared.core.adapters.case_store import CaseStore
 from shared.core.domain.case import Case
+from shared.services.blue_badge.domain.badge import REJECTED_QUEUE, Badge
 from shared.services.blue_badge.domain.case import Stage
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.statistics import Period, of_team
@@ -33,4 +35,15 @@ def council_dashboard(store: CaseStore, council: CouncilConfig, period: Period, 
             cases += store.received_at_stage(stage, since=None, before=max(end, now + timedelta(minutes=1)))
         else:
             cases += store.received_at_stage(stage, since=start - DECISION_LOOKBACK, before=end)
-    return compute_dashboard(of_team(cases, team), council, period, now.astimezone(UTC).date())
+    figures = compute_dashboard(of_team(cases, team), council, period, now.astimezone(UTC).date())
+    return replace(figures, rejected_by_printer=rejected_by_printer(store))
+
+
+def rejected_by_printer(store: CaseStore) -> int:
+    """The council's badges on the printer's rejected queue (one Query a page of them)."""
+    count, cursor = 0, None
+    while True:
+        badges, cursor = store.record_queue(Badge, REJECTED_QUEUE, 100, cursor)
+        count += len(badges)
+        if cursor is None:
+            return count
