@@ -82,6 +82,9 @@ class PartnerIdentity(Construct):
             self_sign_up_enabled=True,
             sign_in_aliases=cognito.SignInAliases(email=True),
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            # The email's domain decides the partner's agency: a changed address takes effect only once confirmed, so an
+            # unconfirmed one never stands (the portal also refuses a token whose email is not verified).
+            keep_original=cognito.KeepOriginalAttrs(email=True),
             user_verification=cognito.UserVerificationConfig(
                 email_subject="Your Family Front Door portal code",
                 email_body="Your code to finish registering for the Family Front Door portal is {####}. "

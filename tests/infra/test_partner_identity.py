@@ -22,6 +22,8 @@ def test_partners_have_their_own_pool_with_self_registration_email_verification_
     assert partners["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False
     assert staff["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
     assert partners["AutoVerifiedAttributes"] == ["email"] and partners["UsernameAttributes"] == ["email"]
+    # A changed email (whose domain decides the agency) stands only once confirmed.
+    assert partners["UserAttributeUpdateSettings"] == {"AttributesRequireVerificationBeforeUpdate": ["email"]}
     assert partners["MfaConfiguration"] == "ON" and partners["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
     # The same threat protection as staff (compromised credentials, adaptive authentication).
     assert partners.get("UserPoolAddOns") == staff.get("UserPoolAddOns") and partners.get("UserPoolTier") == staff.get("UserPoolTier")

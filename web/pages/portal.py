@@ -25,7 +25,7 @@ from shared.core.logic.steps import InvalidStep, NotWaitingForInformation
 from shared.resources import PORTAL_PATH, Env
 from shared.services.family_front_door import SERVICE_KEY
 from shared.services.family_front_door.adapters.drafts import DraftGone, Drafts
-from shared.services.family_front_door.domain.drafts import MAX_ATTACHMENTS, Draft, attachment_key
+from shared.services.family_front_door.domain.drafts import DRAFT_FILE_TAG, MAX_ATTACHMENTS, Draft, attachment_key
 from shared.services.family_front_door.domain.partners import Partner
 from shared.services.family_front_door.domain.submission import missing_information
 from shared.services.family_front_door.logic import drafts as draft_steps
@@ -106,8 +106,10 @@ def _upload_form(draft: Draft) -> tuple[object, FileFormat] | None:
         return None
     fmt = FileFormat.named((router.current_event.query_string_parameters or {}).get("format")) or FileFormat.PDF
     redirect_to = f"{os.environ[Env.WEB_BASE_URL].rstrip('/')}{DRAFTS}/{draft.draft_id}/uploaded"
+    # Tagged as a draft's by the upload itself: a file never brought back here (the tab closed, or uploaded past the
+    # limit of attachments) still expires, by the draft files' lifecycle rule.
     form = evidence_uploads_for(draft.council_code).form(attachment_key(draft.council_code, draft.draft_id, fmt), fmt,
-                                                         MAX_UPLOAD_BYTES, redirect_to, UPLOAD_FORM_SECONDS)
+                                                         MAX_UPLOAD_BYTES, redirect_to, UPLOAD_FORM_SECONDS, tags=dict([DRAFT_FILE_TAG]))
     return form, fmt
 
 
@@ -179,8 +181,11 @@ def uploaded(draft_id: str) -> Response:
     if draft is None:
         return portal_not_found(router)
     key = (router.current_event.query_string_parameters or {}).get("key", "")
-    draft, problem = draft_steps.attach(_drafts(partner), evidence_uploads_for(draft.council_code),
-                                        portal_draft_files_for(draft.council_code), draft, key, utcnow())
+    try:
+        draft, problem = draft_steps.attach(_drafts(partner), evidence_uploads_for(draft.council_code),
+                                            portal_draft_files_for(draft.council_code), draft, key, utcnow())
+    except DraftGone:  # sent or deleted in another tab meanwhile (the file keeps its draft tag, so it expires)
+        return portal_not_found(router)
     if problem is not None:
         return redirect(f"{DRAFTS}/{draft.draft_id}?{urlencode({'why': problem.value})}#attachments")
     return redirect(f"{DRAFTS}/{draft.draft_id}?attached=1#attachments")

@@ -7,8 +7,10 @@ what the browser said.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
 
 from botocore.exceptions import ClientError
 
@@ -33,13 +35,19 @@ class EvidenceUploads:
         self._s3 = s3
         self.bucket = bucket
 
-    def form(self, key: str, fmt: FileFormat, max_bytes: int, redirect: str, expires_seconds: int) -> UploadForm:
+    def form(self, key: str, fmt: FileFormat, max_bytes: int, redirect: str, expires_seconds: int,
+             tags: Mapping[str, str] | None = None) -> UploadForm:
+        """`tags`: set by S3 on the upload itself, so a file uploaded and never brought back to us still carries them."""
         fields = {"Content-Type": fmt.value, "success_action_redirect": redirect}
         conditions: list[Any] = [
             {"Content-Type": fmt.value},
             ["content-length-range", 1, max_bytes],
             {"success_action_redirect": redirect},
         ]
+        if tags:
+            tagging = "".join(f"<Tag><Key>{escape(name)}</Key><Value>{escape(value)}</Value></Tag>" for name, value in tags.items())
+            fields["tagging"] = f"<Tagging><TagSet>{tagging}</TagSet></Tagging>"
+            conditions.append({"tagging": fields["tagging"]})
         post = self._s3.generate_presigned_post(self.bucket, key, Fields=fields, Conditions=conditions, ExpiresIn=expires_seconds)
         return UploadForm(url=post["url"], fields=post["fields"])
 

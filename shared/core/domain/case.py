@@ -4,6 +4,7 @@ model as `application`, its stages and their transitions, and the records its st
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -30,6 +31,13 @@ class TransitionNotAllowed(ValueError):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def is_case_id_of(council_code: str, case_id: str) -> bool:
+    """Whether `case_id` has the form of the council's case ids (new_case_id): anything else, e.g. a reference typed into
+    an address or set by another sender, is no case of the council's and is never looked up (a key too long for
+    DynamoDB would fail the request)."""
+    return bool(re.fullmatch(CASE_ID_PATTERN, case_id)) and case_id.startswith(f"{council_code}-")
 
 
 def new_case_id(council_code: str, now: datetime) -> str:

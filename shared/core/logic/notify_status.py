@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from shared.core.adapters.case_store import CaseStore, StaleVersion
 from shared.core.adapters.metrics import emit
 from shared.core.adapters.notify import NotifyStatusReader, StatusWatermark
-from shared.core.domain.case import AuditEntry, Case
+from shared.core.domain.case import AuditEntry, Case, is_case_id_of
 from shared.core.domain.metrics import NOTIFICATION_STATUSES
 from shared.core.domain.notify import (
     NOTIFY_RETENTION_DAYS,
@@ -72,8 +72,18 @@ def read_back_statuses(council_code: str, store: CaseStore, reader: NotifyStatus
     return done
 
 
+def _ours(council_code: str, reference: str | None) -> tuple[str, str] | None:
+    """(case id, kind) when the reference names one of this council's case ids. Another sender on the council's Notify
+    service may set any reference: one naming another council's case, or too long to be a key (which DynamoDB would
+    refuse, failing every run until Notify forgets it), is never looked up."""
+    parts = reference_parts(reference)
+    if parts is None or not is_case_id_of(council_code, parts[0]):
+        return None
+    return parts
+
+
 def _record(store: CaseStore, report: NotificationReport, now: datetime, done: StatusReadBack) -> None:
-    parts = reference_parts(report.reference)
+    parts = _ours(done.council_code, report.reference)
     case = store.get(parts[0]) if parts else None
     if parts is None or case is None:
         done.not_ours += 1

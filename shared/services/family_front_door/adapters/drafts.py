@@ -6,10 +6,12 @@ Every read names the partner in the key: one partner's draft id opens nothing fo
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from shared.core.domain.case import CASE_ID_PATTERN
 from shared.resources import CASE_TABLE_LAYOUT
 from shared.services.family_front_door.domain.drafts import DRAFT_FILE_TAG, Draft
 
@@ -31,6 +33,10 @@ class Drafts:
         self._table = table_name
 
     def get(self, user_id: str, draft_id: str) -> Draft | None:
+        """None too for an id no draft can have (an address typed or made up): never looked up, since a key too long
+        for DynamoDB would fail the request."""
+        if not re.fullmatch(CASE_ID_PATTERN, draft_id):
+            return None
         item = self._client.get_item(TableName=self._table, Key=_key(user_id, draft_id), ConsistentRead=True).get("Item")
         return Draft.model_validate_json(item["body"]["S"]) if item else None
 

@@ -7,11 +7,12 @@ form is sent.
 How long a draft and its files are kept:
 - a draft is deleted (the table's TTL) DRAFT_LIFETIME after it was last saved, and at the latest DRAFT_MAX_AGE after it
   was started;
-- a document attached to it carries the tag DRAFT_FILE_TAG while it belongs to a draft; the evidence bucket's lifecycle
+- a document uploaded for it carries the tag DRAFT_FILE_TAG while it belongs to a draft (S3 sets it on upload, as the
+  upload form's policy says, so a file never brought back to the portal has it too); the evidence bucket's lifecycle
   rule (infra/constructs/storage.py) deletes tagged files DRAFT_FILES_EXPIRE_AFTER after upload, which is always after
   their draft has gone (a file is uploaded after its draft was started);
 - deleting a draft deletes its files at once (every file under the draft's own attachment prefix, attached or not);
-- sending it takes the tag off, and the files are the case's, kept as the case's documents are.
+- sending it takes the tag off its attached files, which are the case's then, kept as the case's documents are.
 """
 
 from __future__ import annotations

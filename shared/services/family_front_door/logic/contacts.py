@@ -16,7 +16,6 @@ search key (shared.services.family_front_door.domain.lookups).
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +25,7 @@ from pydantic import ValidationError
 from shared.core.adapters.case_store import CaseStore, DuplicateApplication
 from shared.core.adapters.workflows import Workflows
 from shared.core.domain.business_hours import add_business_hours
-from shared.core.domain.case import CASE_ID_PATTERN, AuditEntry, MissingItem
+from shared.core.domain.case import AuditEntry, MissingItem, is_case_id_of
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.pending_resume import PendingResume
 from shared.core.logic.casework import ALLOCATING_ROLES, EDITING_ROLES, StaffCheck, can_see, ensure_staff, require
@@ -117,7 +116,7 @@ def submit(
     portal's id of the form (a repeat of it answers the contact it became)."""
     if missing := missing_information(form):
         raise SubmissionIncomplete(missing)
-    if case_id is not None and not (re.fullmatch(CASE_ID_PATTERN, case_id) and case_id.startswith(f"{council.code}-")):
+    if case_id is not None and not is_case_id_of(council.code, case_id):
         raise ValueError(f"case_id: {case_id!r} is not an id of {council.code}'s (shared.core.domain.case.new_case_id)")
     if isinstance(form, CauseForConcern):
         form = form.relevant_only()
@@ -210,7 +209,7 @@ def partner_view(case: ContactCase) -> PartnerView:
 
 def partner_submission(store: CaseStore, council: CouncilConfig, case_id: str, user_id: str, agency_id: str) -> PartnerView | None:
     """One submission as the partner may see it (GetItem); None when it is not theirs to see (the page answers 404)."""
-    case = store.get(case_id)
+    case = store.get(case_id) if is_case_id_of(council.code, case_id) else None
     if not isinstance(case, ContactCase) or case.council_code != council.code or not may_partner_see(council, case, user_id, agency_id):
         return None
     return partner_view(case)
@@ -223,7 +222,7 @@ def answer_information_request(
     """The partner's answer to the team's open question, recorded and the waiting workflow resumed (back to
     screening). None when the submission is not theirs to see; NotWaitingForInformation when no question waits
     (answered already, or past its time); InvalidStep("answer") for an empty or overlong answer."""
-    case = store.get(case_id)
+    case = store.get(case_id) if is_case_id_of(council.code, case_id) else None
     if not isinstance(case, ContactCase) or case.council_code != council.code or \
             not may_partner_see(council, case, submitter.user_id, submitter.agency_id):
         return None

@@ -43,6 +43,11 @@ def admit(email: str, council_code: str | None, councils: CouncilRegistry,
 
 def signed_in_partner(claims: dict, councils: CouncilRegistry, directory_for: Callable[[str], PartnerDirectory]) -> Partner:
     """The partner an ID token of the partner pool names, with the agency the allow-list gives them now."""
+    # A partner may change their own email in the pool (UpdateUserAttributes): until they prove the new address it is
+    # unverified, and its domain must not admit them to another agency. (The session's account check passes no such
+    # claim: it re-checks the address this check admitted at sign-in.)
+    if claims.get("email_verified") in (False, "false"):
+        raise PartnerRefused("Your email address is not confirmed: ask the council's Family Front Door to check your account")
     email = str(claims.get("email") or "").lower()
     council_code = str(claims.get("custom:council") or "")
     agency = admit(email, council_code, councils, directory_for)
