@@ -91,7 +91,9 @@ def test_asc_routing_and_directory_links_change_at_once_and_are_audited(admin):
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"routing-target-hours": "0"}, "routing-target-hours", "Target for routing a referral, in business hours: input should be greater than 0"),
     ({"routing-target-hours": "soon"}, "routing-target-hours", "Target for routing a referral, in business hours: enter a number of hours, like 24 or 1.5"),
-    ({"routing-teams": []}, "routing-teams", "Select at least one team a screening officer may pass a referral to"),
+    ({"routing-teams": []}, "routing-teams", "Select at least one of the teams a screening officer may pass a referral to"),
+    ({"routing-teams": ["community-ot", "not-a-team"]}, "routing-teams",
+     "Teams a screening officer may pass a referral to: team 'not-a-team' is not one of the council's teams ("),
     ({"directory-carers-centre-email": "carers"}, "directory-carers-centre-email",
      "Enter an email address in the correct format, like help@example.org.uk, or leave it empty"),
     ({"directory-work-and-learning-web": ""}, "directory-work-and-learning-phone",

@@ -210,7 +210,6 @@ PROBLEM_FIELDS = {  # a rule across fields, on the field it is about
 WORDS = {  # how the models' complaints about a few patterns read to a person
     "contact-phone": "Enter a phone number of 10 to 16 digits, like 01632 960001",
     "contact-email": "Enter an email address in the correct format, like bluebadge@council.gov.uk",
-    "routing-teams": "Select at least one team a screening officer may pass a referral to",
     "colleagues-see": "Select yes if partners can see what colleagues at the same agency have sent",
 }
 
@@ -334,7 +333,9 @@ def _parsed(field: SettingField, form: Form, edits: dict[str, Any], errors: Erro
             return raw == "yes"
         errors.add(field.id, WORDS.get(field.id, "Select yes or no"))
     elif field.kind == "teams":
-        return form.all(field.id)
+        if chosen := form.all(field.id):
+            return chosen  # each is checked by the service's model against the council's teams, naming any other
+        errors.add(field.id, f"Select at least one of the {field.label[:1].lower()}{field.label[1:]}")
     elif field.kind == "optional":
         return raw or None
     else:
