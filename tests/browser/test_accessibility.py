@@ -395,6 +395,11 @@ def test_the_family_front_door_team_pages(audit: Audit, page: Page, local_stack:
     page.locator("summary", has_text="Who has opened this contact").click()
     audit.check("contact with who opened it")
     audit.visit(f"{contact}/views", "every time a contact was opened", heading="Who opened this contact")
+    from .ffd_documents import contact_with_a_document
+
+    documented = f"/family-front-door/contacts/{contact_with_a_document(local_stack)}"
+    audit.visit(documented, "contact with the partner's documents", heading=re.compile(r"^Robin "))
+    audit.visit(f"{documented}/documents/1", "a partner's document on a contact", heading=re.compile(r"^PDF document"))
     audit.visit(f"{contact}/responsibility", "taking a contact, or handing it to an officer",
                 heading="Take responsibility for this contact")
     submit(page, "Hand over")

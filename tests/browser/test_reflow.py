@@ -232,6 +232,10 @@ def test_the_family_front_door_team_pages_reflow(page: Page, local_stack: LocalS
     reflow.visit("/family-front-door", "holding area", heading="Holding area", shot="ffd-holding-area")
     expect(page.get_by_role("region", name=re.compile("^Waiting for screening"))).to_have_attribute("tabindex", "0")
     reflow.visit(f"/family-front-door/contacts/{case.case_id}", "contact", heading=case.application.child.full_name, shot="ffd-contact")
+    from .ffd_documents import contact_with_a_document
+
+    reflow.visit(f"/family-front-door/contacts/{contact_with_a_document(local_stack)}", "contact with the partner's documents",
+                 heading=re.compile(r"^Robin "))
     reflow.visit(f"/family-front-door/contacts/{case.case_id}/priority", "change the level of need", heading="Change the level of need")
     submit(page, "Change the level of need")
     reflow.check("change the level of need, with errors")

@@ -134,3 +134,19 @@ def test_a_saved_views_name_with_markup_is_shown_as_text(signed_in):
     assert page.status == 200 and name not in page.html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page.html
     browser.submit("/family-front-door", {"action": "delete-view", "view": name})
+
+
+def test_a_partner_keeps_no_more_than_the_limit_of_drafts(stack, monkeypatch):
+    """One account cannot fill storage with drafts: past the limit a new form is refused, saying what to do."""
+    from shared.services.family_front_door.logic import drafts as draft_steps
+
+    monkeypatch.setattr(draft_steps, "MAX_DRAFTS", 2)
+    browser = Browser()
+    new_partner(browser, NORTHSHIRE, DOMAIN, "Max Drafts")
+    first, _ = start_draft(browser), start_draft(browser)
+    home = browser.get("/portal/home")
+    refused = browser.post("/portal/forms/cause-for-concern", {"csrf_token": home.csrf_token})
+    assert refused.status == 409 and "You already have 2 drafts. Send or delete one of them before you start another" in refused.text
+    form = browser.get(f"/portal/drafts/{first}")
+    assert browser.post(f"/portal/drafts/{first}/delete", {"csrf_token": form.csrf_token}).status == 303
+    start_draft(browser)  # room again

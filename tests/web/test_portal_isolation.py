@@ -56,9 +56,15 @@ def partners(stack) -> dict[str, Browser]:
 
 @pytest.fixture(scope="module")
 def b_work(partners) -> dict[str, str]:
-    """Agency B's submission and draft, and a Vale of Wye submission."""
-    return {"submission": send_concern(partners["B"]), "draft": start_draft(partners["B"]),
+    """Agency B's submission and draft, and a Vale of Wye submission; B's submission settled in the holding area (its
+    workflow's first steps would otherwise change its version while a probe compares it)."""
+    from tests.integration.conftest import wait_until
+
+    work = {"submission": send_concern(partners["B"]), "draft": start_draft(partners["B"]),
             "vale_submission": send_concern(partners["VALE"], **{"child.address.postcode": "NP1 1AA"})}
+    wait_until(lambda: (case := store_for(NORTHSHIRE).get(work["submission"])).stage == "SCREENING" and case.task_token,
+               what="B's submission waiting at screening")
+    return work
 
 
 def _refused_to_staff_sign_in(page: Page) -> bool:

@@ -1,7 +1,9 @@
 """A Family Front Door contact as the front-door team sees it: the submission in summary lists, the consent, the response
 clock and levels of need, the single view of the child (earlier contacts about the same child, and at the same
-address), the questions to the partner, the outcome, and the history in sentences. Every read of the page is logged in
-the contact's view log (shared.core.logic.casework.view_case), which council admins see on the page and in full.
+address), the documents the partner attached (each opened on a page of its own by a short-lived pre-signed link), the
+questions to the partner, the outcome, and the history in sentences. Every read of the page, and every opening of a
+document, is logged in the contact's view log (shared.core.logic.casework.view_case, contacts.open_document), which
+council admins see on the page and in full.
 
 The team's steps have pages of their own under the contact's (web/pages/ffd_steps.py); each comes back here with a
 banner named by `?done=`.
@@ -9,6 +11,7 @@ banner named by `?done=`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,8 +19,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.router import Router
 
-from shared.bootstrap import store_for
+from shared.bootstrap import evidence_links_for, store_for
 from shared.core.domain.case import utcnow
+from shared.core.domain.evidence import case_evidence_prefix
 from shared.core.domain.history import readable_history
 from shared.core.logic.case_actions import actions_on
 from shared.core.logic.casework import EDITING_ROLES, view_case
@@ -30,7 +34,7 @@ from shared.services.family_front_door.domain.submission import (
     InformationRequest,
     NeglectArea,
 )
-from shared.services.family_front_door.logic.contacts import earlier_contacts
+from shared.services.family_front_door.logic.contacts import earlier_contacts, open_document
 from shared.services.family_front_door.logic.dashboard import (
     CHANNEL_NAMES,
     KIND_NAMES,
@@ -48,8 +52,10 @@ from web.page import LEADER_ROLES, caller, render_page, require_any
 from web.pages.ffd_holding import STATUS_COLOURS
 from web.pages.ffd_team import CASE_ID, HOME, contact_of, front_door_council, front_door_officers, london
 from web.rendering import _format_date as format_date  # the pages' own date wording
+from web.rendering import origin_of
 
 router = Router()
+DOCUMENT_NUMBER = re.compile(r"[1-9][0-9]{0,2}")
 
 RECENT_VIEWS = 20  # the latest reads listed on the page; a council admin's "every view" page lists them all
 NEGLECT_AREAS = {NeglectArea.FOOD: "Food", NeglectArea.HYGIENE: "Hygiene", NeglectArea.CLOTHING: "Clothing",
@@ -197,3 +203,23 @@ def contact_views(case_id: str) -> Response:
     require_any(router, Role.COUNCIL_ADMIN, doing="Seeing who opened a contact")
     return render_page(router, "ffd_team/views.html", title="Who opened this contact", case=case, views=store.views(case.case_id),
                        london=london)
+
+
+@router.get(f"{HOME}/contacts/<case_id>/documents/<index>")
+def contact_document(case_id: str, index: str) -> Response:
+    """A document the partner attached, shown in the page by a pre-signed link that works for a few minutes only and
+    is signed only for a file in the contact's own folder. Every opening is logged in the contact's view log."""
+    council = front_door_council(router)
+    not_found = NotFoundError(f"Contact {case_id} has no document {index}.")
+    opened = open_document(store_for(council.code), council, case_id, int(index), caller(router), utcnow()) \
+        if CASE_ID.match(case_id) and DOCUMENT_NUMBER.fullmatch(index) else None
+    if opened is None:
+        raise not_found
+    case, document = opened
+    folder = case_evidence_prefix(case.council_code, case.case_id)
+    link = evidence_links_for(case.council_code).link(folder, document.key, document.file_format.value, document.name)
+    if link is None:  # a contact names only files in its own folder (ContactCase checks): never signed for another
+        raise not_found
+    return render_page(router, "ffd_team/document.html", title=f"Document {index}, contact {case.case_id}",
+                       evidence_origin=origin_of(link.url), case=case, document=document, number=int(index),
+                       count=len(case.documents), link=link, when=_when)

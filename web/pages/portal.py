@@ -86,6 +86,8 @@ def start_form(slug: str) -> Response:
         draft = draft_steps.start(_drafts(partner), partner, kind, utcnow())
     except draft_steps.FormNotAllowed as refused:
         return portal_page(router, "portal/error.html", HTTPStatus.FORBIDDEN, title="You cannot send this form", message=str(refused))
+    except draft_steps.TooManyDrafts as refused:
+        return portal_page(router, "portal/error.html", HTTPStatus.CONFLICT, title="You have too many drafts", message=str(refused))
     return redirect(f"{DRAFTS}/{draft.draft_id}")
 
 

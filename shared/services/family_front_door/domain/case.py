@@ -5,16 +5,19 @@ action)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from shared.core.domain.case import Case, CaseStage, Record, new_case_id
+from shared.core.domain.evidence import case_evidence_prefix, is_within
 from shared.core.domain.formats import LongText, Text
 from shared.resources import WorkflowKey
 from shared.services.family_front_door import SERVICE_KEY
+from shared.services.family_front_door.domain.drafts import MAX_ATTACHMENTS, Attachment
 from shared.services.family_front_door.domain.submission import Submission, SubmissionKind
 
 WORKFLOW_KEY = WorkflowKey.FFD_CONTACT
@@ -117,14 +120,26 @@ class ContactCase(Case):
     information_requests: list[InformationAsk] = Field(default_factory=list, max_length=MAX_INFORMATION_REQUESTS)
     outcome: Outcome | None = None
     episode_id: Text | None = Field(default=None, description="The contact and referral episode the social care record system opened")
+    # Left out of the stored item when there are none, so a contact without documents costs no more to write.
+    documents: list[Attachment] = Field(default_factory=list, max_length=MAX_ATTACHMENTS, exclude_if=lambda documents: not documents,
+                                        description="What the partner attached to the form, in the contact's own folder")
+
+    @model_validator(mode="after")
+    def _documents_in_own_folder(self) -> Self:
+        """A contact names no file outside its own folder: the team's links are signed only for the contact's own."""
+        folder = case_evidence_prefix(self.council_code, self.case_id)
+        for index, document in enumerate(self.documents):
+            if not is_within(document.key, folder):
+                raise ValueError(f"documents.{index}.key: {document.key!r} is not in the contact's own folder ({folder})")
+        return self
 
     @classmethod
     def open(cls, case_id: str | None, submission: Submission, level: str, priority: int, team: str, response_due: datetime,
-             now: datetime) -> ContactCase:
+             now: datetime, documents: Sequence[Attachment] = ()) -> ContactCase:
         return cls(
             case_id=case_id or new_case_id(submission.council_code, now), council_code=submission.council_code,
             application=submission, level=level, requested_level=level, priority=priority, team=team,
-            response_due=response_due, received_at=now, updated_at=now,
+            response_due=response_due, received_at=now, updated_at=now, documents=list(documents),
         )
 
     @property

@@ -34,6 +34,7 @@ DRAFT_MAX_AGE = timedelta(days=90)
 DRAFT_FILES_EXPIRE_AFTER = DRAFT_MAX_AGE + timedelta(days=1)
 DRAFT_FILE_TAG = ("portal-draft", "yes")  # (key, value) of the S3 object tag
 MAX_ATTACHMENTS = 10
+MAX_DRAFTS = 20  # per partner: enough for any real workload, and a bound on what one account can keep in storage
 # A partner's upload in the case's folder. It starts "reply-", the platform's mark of a file uploaded from outside the
 # council, the only kind a session may delete (a refused upload: infra/constructs/tenancy.py).
 ATTACHMENT_MARK = "reply-portal-"

@@ -5,8 +5,8 @@ their own submissions and (where the council allows) their agency's, read one as
 question (which resumes the waiting workflow).
 
 The team: take responsibility as screening officer, override the level of need with a reason, ask the partner for
-more, record the outcome (which resumes the workflow: accepted contacts go to the record system), and see earlier
-contacts about the same child.
+more, record the outcome (which resumes the workflow: accepted contacts go to the record system), see earlier
+contacts about the same child, and open a document the partner attached (each opening logged as a read of the record).
 
 Every change of a contact is conditional on the version the caller read and audited (CaseStore.save); a step the
 workflow waits for is saved with the resume it owes (shared.core.logic.resumes). Functions given a caller answer None
@@ -17,6 +17,7 @@ search key (shared.services.family_front_door.domain.lookups).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +28,7 @@ from shared.core.adapters.workflows import Workflows
 from shared.core.domain.business_hours import add_business_hours
 from shared.core.domain.case import AuditEntry, MissingItem, is_case_id_of
 from shared.core.domain.council import CouncilConfig
+from shared.core.domain.history import VIEWED
 from shared.core.domain.pending_resume import PendingResume
 from shared.core.logic.casework import ALLOCATING_ROLES, EDITING_ROLES, StaffCheck, can_see, ensure_staff, require
 from shared.core.logic.resumes import record_and_resume, resend_retried
@@ -45,6 +47,7 @@ from shared.services.family_front_door.domain.case import (
     PriorityOverride,
     ScreeningDecision,
 )
+from shared.services.family_front_door.domain.drafts import Attachment
 from shared.services.family_front_door.domain.lookups import (
     AGENCY_LOOKUP,
     SUBMITTER_LOOKUP,
@@ -108,12 +111,13 @@ def workflow_input(case: ContactCase, council: CouncilConfig) -> dict:
 def submit(
     store: CaseStore, workflows: Workflows, council: CouncilConfig, submitter: Submitter,
     form: CauseForConcern | InformationRequest, now: datetime, *, case_id: str | None = None,
-    submission_id: str | None = None, channel: Channel = Channel.PORTAL,
+    submission_id: str | None = None, channel: Channel = Channel.PORTAL, documents: Sequence[Attachment] = (),
 ) -> ContactCase:
     """The complete form as a new contact in the council's holding area at the level the partner's urgency maps to,
     its workflow started (which acknowledges it by email with its reference). SubmissionIncomplete names what is
-    missing. `case_id`: the id the portal gave the draft (its attachments already sit under it); `submission_id`: the
-    portal's id of the form (a repeat of it answers the contact it became)."""
+    missing. `case_id`: the id the portal gave the draft (its attachments already sit under it); `documents`: those
+    attachments, kept on the contact (each must lie in its own folder); `submission_id`: the portal's id of the form
+    (a repeat of it answers the contact it became)."""
     if missing := missing_information(form):
         raise SubmissionIncomplete(missing)
     if case_id is not None and not is_case_id_of(council.code, case_id):
@@ -128,11 +132,11 @@ def submit(
     settings = front_door_settings(council)
     level = settings.urgency_levels[form.urgency]
     case = ContactCase.open(case_id, submission, level, settings.priority_of(level), settings.team,
-                            _due(council, settings, level, now), now)
+                            _due(council, settings, level, now), now, documents)
     audit = AuditEntry(case_id=case.case_id, at=now, actor=partner_actor(submitter), action=CONTACT_RECEIVED,
                        after={"kind": submission.kind.value, "level": level, "team": settings.team,
                               "response_due": case.response_due.isoformat(), "agency": submitter.agency_name,
-                              "channel": channel.value})
+                              "channel": channel.value, "documents": len(case.documents)})
     try:
         store.create(case, audit)
     except DuplicateApplication as duplicate:  # the same form sent twice at the same moment
@@ -188,6 +192,7 @@ class PartnerView:
     outcome: str | None
     reply: str | None
     version: int  # what the partner's answer sends back
+    documents: list[Attachment]  # what they attached (named and described on the page, never linked)
 
 
 PARTNER_STATUS = {
@@ -203,7 +208,7 @@ def partner_view(case: ContactCase) -> PartnerView:
         status=OUTCOME_NAMES[outcome.outcome] if outcome and case.is_closed else PARTNER_STATUS.get(case.stage, "Closed"),
         questions=list(case.information_requests), question_open=case.open_request is not None and bool(case.task_token),
         outcome=OUTCOME_NAMES[outcome.outcome] if outcome and case.is_closed else None,
-        reply=outcome.reply if outcome and case.is_closed else None, version=case.version,
+        reply=outcome.reply if outcome and case.is_closed else None, version=case.version, documents=list(case.documents),
     )
 
 
@@ -382,6 +387,22 @@ def record_outcome(
     resume = PendingResume(case_id=case_id, task_token=case.task_token, output={"decision": decision.value},
                            action=OUTCOME_RECORDED, actor=caller.actor, expected_version=expected_version, at=now)
     return record_and_resume(store, workflows, updated, expected_version, audit, resume)  # type: ignore[return-value]
+
+
+def open_document(store: CaseStore, council: CouncilConfig, case_id: str, number: int, caller: Caller,
+                  now: datetime) -> tuple[ContactCase, Attachment] | None:
+    """The contact's document `number` (from 1) for the team to open (one GetItem), the opening logged in the contact's
+    view log as a read of the child's record (who, when, which document). None when the contact is not one of the
+    caller's council's or has no such document (the page answers 404): nothing is logged then."""
+    if caller.council_code != council.code or not is_case_id_of(council.code, case_id):
+        return None
+    case = store.get(case_id)
+    if not isinstance(case, ContactCase) or not can_see(caller, case) or not 1 <= number <= len(case.documents):
+        return None
+    document = case.documents[number - 1]
+    store.record_view(AuditEntry(case_id=case_id, at=now, actor=caller.actor, action=VIEWED,
+                                 after={"document": number, "key": document.key}))
+    return case, document
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from shared.core.domain.uploads import FileFormat, UploadProblem, sniff, upload_
 from shared.services.family_front_door.adapters.drafts import DraftFiles, Drafts
 from shared.services.family_front_door.domain.agencies import PartnerPermission
 from shared.services.family_front_door.domain.case import ContactCase
-from shared.services.family_front_door.domain.drafts import MAX_ATTACHMENTS, Attachment, Draft, attachment_prefix
+from shared.services.family_front_door.domain.drafts import MAX_ATTACHMENTS, MAX_DRAFTS, Attachment, Draft, attachment_prefix
 from shared.services.family_front_door.domain.partners import Partner
 from shared.services.family_front_door.domain.submission import CauseForConcern, InformationRequest, SubmissionKind
 from shared.services.family_front_door.logic.contacts import SubmissionIncomplete, submit
@@ -30,6 +30,10 @@ class FormNotAllowed(PermissionError):
     """The partner's agency may not send this kind of form (the council's allow-list says what it may)."""
 
 
+class TooManyDrafts(ValueError):
+    """The partner already keeps MAX_DRAFTS drafts."""
+
+
 def may_send(partner: Partner, kind: SubmissionKind) -> bool:
     return partner.may(PERMISSION_FOR[kind])
 
@@ -37,6 +41,8 @@ def may_send(partner: Partner, kind: SubmissionKind) -> bool:
 def start(drafts: Drafts, partner: Partner, kind: SubmissionKind, now: datetime) -> Draft:
     if not may_send(partner, kind):
         raise FormNotAllowed(f"{partner.agency.name} is not approved to send this form: ask the council's Family Front Door")
+    if len(drafts.of(partner.user_id)) >= MAX_DRAFTS:
+        raise TooManyDrafts(f"You already have {MAX_DRAFTS} drafts. Send or delete one of them before you start another")
     form = CauseForConcern() if kind is SubmissionKind.CAUSE_FOR_CONCERN else InformationRequest()
     draft = Draft(draft_id=new_case_id(partner.council_code, now), council_code=partner.council_code, user_id=partner.user_id,
                   form=form, created_at=now, saved_at=now)
@@ -97,7 +103,7 @@ def send(drafts: Drafts, files: DraftFiles, store: CaseStore, workflows: Workflo
         files.release(attachment.key)
     try:
         case = submit(store, workflows, council, partner.submitter(draft.role, draft.phone), draft.form, now,
-                      case_id=draft.draft_id, submission_id=draft.draft_id)
+                      case_id=draft.draft_id, submission_id=draft.draft_id, documents=draft.attachments)
     except SubmissionIncomplete:
         for attachment in draft.attachments:  # still a draft's
             files.mark_draft(attachment.key)
