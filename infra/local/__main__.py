@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto server: one line per AWS call otherwise
     logging.getLogger("infra.local").setLevel(logging.INFO)  # local API requests and authorizer refusals
+    # moto's ASL interpreter logs an ERROR for every Choice rule whose path is absent, even an `IsPresent: false` that
+    # holds as Step Functions means it (each new workflow's ResumeAt): noise that reads as a fault to a newcomer.
+    logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").setLevel(logging.CRITICAL)
     for port in (args.moto_port, args.port, args.web_port):
         if not _port_free(args.host, port):
             print(f"port {port} on {args.host} is in use; choose another with --port / --moto-port", file=sys.stderr)
