@@ -27,7 +27,7 @@ from shared.services.blue_badge.domain.application import (
     JourneysDescriptor,
     Party,
 )
-from shared.services.blue_badge.domain.completeness import documents_needed
+from shared.services.blue_badge.domain.completeness import documents_needed, fee_applies
 from shared.core.domain.formats import is_valid_nino, is_valid_postcode
 from shared.core.domain.uploads import FileFormat
 from shared.services.blue_badge.domain.badge import normalise_badge_number
@@ -362,7 +362,7 @@ def _needs_fee(answers: Answers, council: CouncilConfig) -> bool:
     settings = badge_settings(council)
     if not settings.charges_fee or settings.fee_taken_on is not FeeTiming.APPLICATION or answers.application_type == ApplicationType.CANCEL:
         return False
-    return answers.application_type != ApplicationType.REPLACE or settings.replacement_fee  # the council's choice (fee_for)
+    return fee_applies(answers.application_type, council)
 
 
 def _fee_required(answers: Answers) -> dict[str, str]:

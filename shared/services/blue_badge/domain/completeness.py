@@ -195,13 +195,17 @@ def stolen_without_crime_reference(application: Application) -> bool:
             and not application.crime_reference)
 
 
+def fee_applies(application_type: ApplicationType, council: CouncilConfig) -> bool:
+    """Whether the council's fee applies to this type of application: to a replacement only where the council charges
+    again for one (its replacement_fee)."""
+    return application_type != ApplicationType.REPLACE or badge_settings(council).replacement_fee
+
+
 def fee_for(application: Application, council: CouncilConfig) -> int:
-    """The council's fee is per badge: an organisation ordering several pays for each; a replacement pays it again only
-    where the council charges for replacements."""
-    settings = badge_settings(council)
-    if application.application_type is ApplicationType.REPLACE and not settings.replacement_fee:
+    """The council's fee is per badge: an organisation ordering several pays for each (fee_applies: which types pay)."""
+    if not fee_applies(application.application_type, council):
         return 0
-    return settings.badge_fee_pence * application.badges_wanted
+    return badge_settings(council).badge_fee_pence * application.badges_wanted
 
 
 def fee_paid(application: Application, council: CouncilConfig) -> bool:
