@@ -24,7 +24,7 @@ import base64
 import json
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -59,6 +59,18 @@ PARKED_QUEUE = "PARKED"
 
 PageItem = TypeVar("PageItem", Case, QueueRow, ParkedApplication, CaseRecord, PendingResume)
 Record = TypeVar("Record", bound=CaseRecord)
+Item = TypeVar("Item")
+
+
+def every_item(page: Callable[[str | None], tuple[list[Item], str | None]]) -> Iterator[Item]:
+    """Each item of a paged read, page after page: `page(cursor)` answers one page and the cursor of the next (None
+    after the last). A page is read only once the items before it are taken."""
+    cursor: str | None = None
+    while True:
+        items, cursor = page(cursor)
+        yield from items
+        if cursor is None:
+            return
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from shared.core.adapters.case_store import CaseStore, StaleVersion
+from shared.core.adapters.case_store import CaseStore, StaleVersion, every_item
 from shared.core.adapters.workflows import Workflows
 from shared.core.domain.case import AuditEntry, Case
 from shared.core.domain.council import CouncilConfig
@@ -69,13 +69,8 @@ def _waiting_cases(store: CaseStore, council: CouncilConfig) -> Iterator[tuple[W
         if service.recovery is None or not council.runs(service.key):
             continue
         for stage in service.recovery.wait_states:
-            cursor: str | None = None
-            while True:
-                cases, cursor = store.by_stage(stage, limit=PAGE_SIZE, after=cursor)
-                for case in cases:
-                    yield service.recovery, case
-                if cursor is None:
-                    break
+            for case in every_item(lambda after, stage=stage: store.by_stage(stage, limit=PAGE_SIZE, after=after)):
+                yield service.recovery, case
 
 
 def _reconcile_case(store: CaseStore, workflows: Workflows, council: CouncilConfig, recovery: WorkflowRecovery, case: Case,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from shared.core.adapters.case_store import CaseStore, QueueFilter, QueueOrder
+from shared.core.adapters.case_store import CaseStore, QueueFilter, QueueOrder, every_item
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.queue_row import QueueRow
 from shared.core.domain.response_watch import ResponseCounts, ResponseWatch, count_response_clocks
@@ -22,9 +22,5 @@ def watch_responses(store: CaseStore, watch: ResponseWatch, council: CouncilConf
 
 def _open_rows(store: CaseStore, watch: ResponseWatch) -> Iterator[QueueRow]:
     for stage in watch.stages:
-        cursor: str | None = None
-        while True:
-            rows, cursor = store.queue(QueueFilter(stage=stage, order=QueueOrder.PRIORITY), limit=PAGE_SIZE, after=cursor)
-            yield from rows
-            if cursor is None:
-                break
+        by_priority = QueueFilter(stage=stage, order=QueueOrder.PRIORITY)
+        yield from every_item(lambda after, by_priority=by_priority: store.queue(by_priority, limit=PAGE_SIZE, after=after))

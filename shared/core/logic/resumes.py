@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from shared.core.adapters.case_store import CaseStore
+from shared.core.adapters.case_store import CaseStore, every_item
 from shared.core.adapters.workflows import ResumeFailed, Workflows
 from shared.core.domain.case import AuditEntry, Case
 from shared.core.domain.pending_resume import PendingResume
@@ -72,13 +72,9 @@ def sweep_resumes(store: CaseStore, workflows: Workflows, now: datetime) -> Swee
     """Send every resume one council's cases still owe (a Query on the pending-resume queue, never a Scan)."""
     sweep = Sweep()
     outcome = {Delivery.SENT: sweep.resumed, Delivery.SPENT: sweep.dropped, Delivery.OWED: sweep.still_owed}
-    cursor: str | None = None
-    while True:
-        owed, cursor = store.resume_queue(limit=PAGE_SIZE, after=cursor)
-        for resume in owed:
-            outcome[_redeliver(store, workflows, resume, SWEEPER_ACTOR, now)].append(resume.case_id)
-        if cursor is None:
-            return sweep
+    for resume in every_item(lambda after: store.resume_queue(limit=PAGE_SIZE, after=after)):
+        outcome[_redeliver(store, workflows, resume, SWEEPER_ACTOR, now)].append(resume.case_id)
+    return sweep
 
 
 def _redeliver(store: CaseStore, workflows: Workflows, resume: PendingResume, actor: str, now: datetime) -> Delivery:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
-from shared.core.adapters.case_store import CaseStore
+from shared.core.adapters.case_store import CaseStore, every_item
 from shared.core.domain.case import Case
 from shared.services.blue_badge.domain.badge import REJECTED_QUEUE, Badge
 from shared.services.blue_badge.domain.case import Stage
@@ -41,9 +41,4 @@ def council_dashboard(store: CaseStore, council: CouncilConfig, period: Period, 
 
 def rejected_by_printer(store: CaseStore) -> int:
     """The council's badges on the printer's rejected queue (one Query a page of them)."""
-    count, cursor = 0, None
-    while True:
-        badges, cursor = store.record_queue(Badge, REJECTED_QUEUE, 100, cursor)
-        count += len(badges)
-        if cursor is None:
-            return count
+    return sum(1 for _ in every_item(lambda after: store.record_queue(Badge, REJECTED_QUEUE, 100, after)))
