@@ -20,12 +20,14 @@ class PathCounts:
         return self.reads + self.writes
 
 
-# Submitted online, screened, proof checked and approved, the badge ordered: ingest, the workflow's steps (the step that
-# opens a complete case returns its route, and the fee check orders the badge: no step reads the case only to route it), the emails'
-# audit entries and the two caseworker calls (proof check, decision); each of those invocations that reads the council's
-# settings reads its council admin's stored settings once (4 GetItems: ingest, open case, the decision's timeliness
-# against the council's target, and the fee check that also orders the badge; the waits need only the deployment entry).
-ONLINE_AUTOMATIC_ROUTE = PathCounts(reads=13, writes=12, write_units=186)
+# Submitted online, screened, proof checked and approved, the badge ordered: ingest (its case write refuses a repeat: no
+# read first), the workflow's steps (the step that opens a complete case returns its route, and the fee check orders the
+# badge: no step reads the case only to route it), the emails' audit entries and the two caseworker calls (proof check,
+# decision: each sends its resume, whose outbox item the workflow's next write deletes); each of those invocations
+# that reads the council's settings reads its council admin's stored settings once (4 GetItems: ingest, open case, the
+# decision's timeliness against the council's target, and the fee check that also orders the badge; the waits need only
+# the deployment entry).
+ONLINE_AUTOMATIC_ROUTE = PathCounts(reads=12, writes=10, write_units=186)
 WHOLE_PATH_REQUESTS = 12  # the target the whole path is held to
 # GET /cases/{id}: the case's partition and the view-log entry.
 READ_A_CASE = PathCounts(reads=1, writes=1, write_units=1)

@@ -67,14 +67,18 @@ class GatewayRefusal(Answer):
 
 
 class CaseView(BadgeCase):
-    """A case as staff see it: the workflow's callback token stays inside the platform."""
+    """A case as staff see it: the workflow's callback token, and the resume owed on one, stay inside the platform."""
 
     task_token: SkipJsonSchema[str | None] = Field(default=None, exclude=True)
+    owed_resume: SkipJsonSchema[str | None] = Field(default=None, exclude=True)
 
     @classmethod
     def of(cls, case: Case) -> CaseView:
         # Built without validating again: the case was validated when it was read or changed.
-        return cls.model_construct(**{name: getattr(case, name) for name in BadgeCase.model_fields if name != "task_token"})
+        return cls.model_construct(**{name: getattr(case, name) for name in BadgeCase.model_fields if name not in WORKFLOW_INTERNAL})
+
+
+WORKFLOW_INTERNAL = ("task_token", "owed_resume")
 
 
 class CaseAnswer(Answer):

@@ -7,7 +7,8 @@ import boto3
 
 from shared.bootstrap import councils, store_for
 from shared.services.blue_badge.domain.case import Stage
-from shared.resources import CASE_TABLE_LAYOUT, DEFAULT_REGION, NATIONAL_ADMIN_GROUP, Role, council_table_name
+from shared.resources import CASE_TABLE_LAYOUT, DEFAULT_REGION, EVIDENCE_BUCKET_LOCAL_NAME, NATIONAL_ADMIN_GROUP, Role, council_table_name
+from shared.core.domain.evidence import case_evidence_prefix
 from tests.factories import complete_application
 from tests.integration.conftest import upload_intake_files, wait_for_step
 
@@ -43,13 +44,33 @@ def test_same_validation_as_the_bus_names_each_bad_field(api_as):
     assert status == 422 and body["errors"][0]["field"] == "(body)"
 
 
+def case_files() -> list[str]:
+    s3 = boto3.client("s3", region_name=DEFAULT_REGION)
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Prefix=case_evidence_prefix("NORTHSHIRE", ""))
+    return [item["Key"] for page in pages for item in page.get("Contents", [])]
+
+
 def test_keying_twice_gives_the_same_case(api_as):
     api = api_as("NORTHSHIRE", *CASEWORKER)
     application = upload_intake_files(complete_application("NORTHSHIRE", channel="INPERSON"))
     first_status, first = api.call("POST", "/applications", application)
+    files = case_files()
     second_status, second = api.call("POST", "/applications", application)
     assert (first_status, second_status) == (201, 200)
     assert second["status"] == "DUPLICATE" and second["case_id"] == first["case_id"]
+    # The repeat is refused by the case's own write, after its files were copied: the copies are not left behind.
+    assert case_files() == files
+
+
+def test_a_repeat_whose_files_its_case_took_is_a_duplicate_not_parked(api_as):
+    api = api_as("NORTHSHIRE", *CASEWORKER)
+    application = upload_intake_files(complete_application("NORTHSHIRE", channel="INPERSON"))
+    _, first = api.call("POST", "/applications", application)
+    s3 = boto3.client("s3", region_name=DEFAULT_REGION)
+    for item in application["evidence"]:  # the intake folder emptied since (its files are the case's now)
+        s3.delete_object(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Key=item["key"])
+    status, second = api.call("POST", "/applications", application)
+    assert (status, second["status"], second["case_id"]) == (200, "DUPLICATE", first["case_id"])
 
 
 def test_a_caseworker_cannot_key_in_for_another_council(api_as):

@@ -105,7 +105,7 @@ def sweep() -> dict:
 INTAKE_SHOTS: list[Shot] = [
     (DDB_THROTTLED, "dynamodb", "TransactWriteItems", 2, None),  # the case, its marker and search keys
     (DDB_TRANSACTION_CANCELLED, "dynamodb", "TransactWriteItems", 1, None),
-    (DDB_KMS_DENIED, "dynamodb", "GetItem", 1, key_is("APPLICATION")),  # the marker: already a case?
+    (DDB_KMS_DENIED, "dynamodb", "GetItem", 1, key_is("CURRENT")),  # the council's stored settings
     (S3_SLOW_DOWN, "s3", "CopyObject", 2, None),  # evidence into the case's folder
     (S3_KMS_DENIED, "s3", "CopyObject", 1, None),
     (SFN_THROTTLED, "stepfunctions", "StartExecution", 2, None),  # after the case is written

@@ -22,12 +22,12 @@ def test_requests_for_one_complete_online_application(intake, stack, clients, dy
     settle(stack, clients)  # asks Step Functions only, so nothing here adds to the count
     counted = dict(dynamodb_calls)
     print(f"\nDynamoDB requests, intake + open case + received email + screening to the proof check: {counted}")
-    # ingest: the application's marker (get: already a case?) and the case transaction, whose marker is the one
-    # duplicate-refusing write (2); open: get + save transaction (2), notification audit (1), and the route it returns
+    # ingest: the case transaction, whose application marker is the one duplicate-refusing write (a repeat is refused
+    # by it, not by a read first) (1); open: get + save transaction (2), notification audit (1), and the route it returns
     # (no Screen step: no read); wait at the proof check: get + save transaction (2); and each invocation that reads the
     # council's settings reads its council admin's stored settings once (ingest, open: 2 GetItems; a wait needs only the
     # deployment's entry)
-    assert counted == {"PutItem": 1, "TransactWriteItems": 3, "GetItem": 5}
+    assert counted == {"PutItem": 1, "TransactWriteItems": 3, "GetItem": 4}
     assert "Scan" not in counted
 
 
@@ -41,9 +41,9 @@ def test_requests_for_recording_supplied_information(api_as, stack, clients, dyn
     assert status == 200
     api_calls = dict(dynamodb_calls)
     print(f"\nDynamoDB requests, POST /cases/{{id}}/supplied: {api_calls}")
-    # The step and its pending resume in one transaction, then the resume's outbox item deleted once Step Functions took it;
-    # the council's stored settings, read once (the missing items are checked against its fee).
-    assert api_calls == {"GetItem": 2, "TransactWriteItems": 1, "DeleteItem": 1}
+    # The step and its pending resume in one transaction (the resume's outbox item is deleted by the workflow's next write
+    # of the case, not by this request); the council's stored settings, read once (the missing items are checked against its fee).
+    assert api_calls == {"GetItem": 2, "TransactWriteItems": 1}
 
 
 def test_requests_for_reading_a_case(api_as, stack, clients, dynamodb_calls, write_units):
@@ -107,7 +107,7 @@ def test_requests_per_api_call_along_the_decision_path(api_as, stack, clients, d
     for name, counted in counts.items():
         print(f"  {name:45} {sum(counted.values()):2} requests {units[name]:3} write units  {counted}")
     assert all("Scan" not in counted for counted in counts.values())
-    assert counts["POST /cases/{id}/proof-check"] == {"GetItem": 1, "TransactWriteItems": 1, "DeleteItem": 1}
+    assert counts["POST /cases/{id}/proof-check"] == {"GetItem": 1, "TransactWriteItems": 1}  # its resume's outbox item: the workflow deletes it
     # An approval also checks the person's other badges (lookups, then each earlier case's partition).
     assert counts["POST /cases/{id}/review (overturn)"]["TransactWriteItems"] == 1
     assert counts["GET /cases/{id}"] == {"Query": 1, "PutItem": 1}

@@ -61,6 +61,19 @@ def sweep() -> dict:
     return result
 
 
+def test_a_resume_taken_at_once_is_deleted_by_the_workflows_next_write_and_never_swept(caseworker, stack, clients):
+    """The step's request sends its resume and leaves the outbox item; the workflow's next write of the case (here the
+    wait at the decision) deletes it in its own transaction, so nothing is left for the sweeper to send again."""
+    store = store_for(NORTHSHIRE)
+    case_id = key_in(caseworker, someone_new())
+    seen = at(case_id, Stage.PROOF_CHECK)
+    status, _ = post(caseworker, case_id, "proof-check", seen.version, {"confirmed": True, "pip_moving_around_points": 10})
+    assert status == 200
+    waiting = at(case_id, Stage.DECISION)
+    assert waiting.task_token and waiting.owed_resume is None
+    assert store.pending_resumes(case_id) == []  # nothing left for the sweeper
+
+
 def test_a_throttled_resume_is_sent_again_by_the_same_persons_retry_and_the_case_completes(caseworker, api_as, throttle, stack, clients):
     store = store_for(NORTHSHIRE)
     case_id = key_in(caseworker, someone_new())

@@ -34,7 +34,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from shared.core.adapters.metrics import case_written
-from shared.core.domain.case import AuditEntry, Case, CaseStage, Note, ParkedApplication, ParkedStatus
+from shared.core.domain.case import WORKFLOW_ACTOR, AuditEntry, Case, CaseStage, Note, ParkedApplication, ParkedStatus
 from shared.core.domain.pending_resume import PendingResume
 from shared.core.domain.queue_row import QueueRow
 from shared.core.domain.records import CaseRecord
@@ -160,7 +160,11 @@ def _oldest_first(entries: list[AuditEntry]) -> list[AuditEntry]:
 
 
 def resume_key(resume: PendingResume) -> dict[str, str]:
-    return {PK: f"CASE#{resume.case_id}", SK: f"RESUME#{resume.token_digest}"}
+    return resume_key_of(resume.case_id, resume.token_digest)
+
+
+def resume_key_of(case_id: str, token_digest: str) -> dict[str, str]:
+    return {PK: f"CASE#{case_id}", SK: f"RESUME#{token_digest}"}
 
 
 def record_key(kind: str, case_id: str, record_id: str) -> dict[str, str]:
@@ -322,13 +326,25 @@ class CaseStore:
         and with it the workflow resume the change owes, if any (an outbox entry: see pending_resume), and any new
         records the change makes (a service's own outbox entries, e.g. a status owed to another system). `before`:
         the case as read, so that only the listed search keys the change alters are written (_listed_lookup_writes)."""
-        writes = [self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))]
+        writes = self._case_writes(case, expected_version, audit, resume)
         writes += self._listed_lookup_writes(case, before)
         if resume is not None:
             writes.append(self._put(self._resume_item(resume), new_only=True))
         writes += [write for record in records for write in self._new_record_writes(record, None)]
         self._transact(writes, "case", case.case_id)
         case_written(case, self._services.for_case(case))
+
+    def _case_writes(self, case: Case, expected_version: int, audit: AuditEntry, resume: PendingResume | None = None) -> list[dict[str, Any]]:
+        """The case's conditional write and its audit entry. A person's step that owes its workflow a resume notes it on
+        the case (owed_resume); the workflow's next write of the case deletes its outbox item, in the same transaction:
+        the workflow runs on only once it took the resume, so the step's own request need not delete it."""
+        settled = case.owed_resume if audit.actor == WORKFLOW_ACTOR else None
+        if resume is not None or settled:
+            case = case.model_copy(update={"owed_resume": resume.token_digest if resume is not None else None})
+        writes = [self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))]
+        if settled:
+            writes.append({"Delete": {"TableName": self.table_name, "Key": _marshal(resume_key_of(case.case_id, settled))}})
+        return writes
 
     def audit_together(self, unchanged: Sequence[tuple[str, int]], audits: Sequence[AuditEntry]) -> None:
         """Audit entries about several cases (two linked as duplicates), written all or none, and only while each
@@ -518,7 +534,7 @@ class CaseStore:
         *earlier, last = chunks or [[]]
         for chunk in earlier:
             self._transact([write for record in chunk for write in self._new_record_writes(record, extra_write)], "case", case.case_id)
-        writes = [self._conditional_put(self._case_item(case), expected_version), self._put(self._audit_item(audit))]
+        writes = self._case_writes(case, expected_version, audit)
         writes += [self._put(item) for item in self._lookup_items(case, listed_only=True)]
         writes += [write for record in last for write in self._new_record_writes(record, extra_write)]
         if replaced is not None:  # already changed by the caller, one version on from the one read

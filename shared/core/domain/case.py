@@ -14,6 +14,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 CASE_ID_PATTERN = r"^[A-Z0-9-]{6,64}$"  # what the API and the pages accept as a case id in a path
+WORKFLOW_ACTOR = "workflow"  # who a case workflow's own steps are audited as
 
 
 class CaseStage(StrEnum):
@@ -96,6 +97,9 @@ class Case(BaseModel):
     # The callback token of the workflow step waiting on this case (e.g. for missing information);
     # internal to the platform, never shown to users.
     task_token: str | None = Field(default=None, repr=False)
+    # The resume a person's step owes the workflow (its outbox item, named by the token's digest: pending_resume), until
+    # the workflow next writes the case: that write deletes the outbox item, so the step's own request need not.
+    owed_resume: str | None = Field(default=None, repr=False)
     information_due: datetime | None = None
     reminder_sent_at: datetime | None = None
     referred_to: str | None = Field(default=None, description="The assessor the case is referred to")

@@ -103,7 +103,7 @@ def person_case_ids(store: CaseStore, case: Case) -> list[str]:
 
 def _case_record(case_file: CaseFile) -> dict:
     return {
-        "case": case_file.case.model_dump(mode="json", exclude={"task_token"}),
+        "case": case_file.case.model_dump(mode="json", exclude={"task_token", "owed_resume"}),
         # Each kind of record its service keeps on the case, by the plural of its kind ("badges").
         **{f"{kind.lower()}s": [record.model_dump(mode="json") for record in records] for kind, records in case_file.records.items()},
         "notes": [note.model_dump(mode="json") for note in case_file.notes],

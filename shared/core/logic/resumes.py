@@ -1,7 +1,8 @@
 """The workflow resumes that the steps people record owe (the outbox of shared.core.domain.pending_resume).
 
-A step is saved in one transaction with the resume it owes; the resume is then sent and dropped. When the send
-fails (throttled, an outage), the step stands and the resume stays owed, so the case cannot be stranded: the sweeper
+A step is saved in one transaction with the resume it owes; the resume is then sent, and the workflow's next write of
+the case deletes it (CaseStore: owed_resume), so the step's request makes no delete of its own. When the send fails
+(throttled, an outage), the step stands and the resume stays owed, so the case cannot be stranded: the sweeper
 (functions/resume_sweeper) sends it again every few minutes, and so does the same person sending the same step again.
 A resume whose task waits no more (already resumed, timed out) is dropped: sending one twice is harmless.
 """
@@ -40,9 +41,9 @@ def record_and_resume(
     """Save a person's step with the resume it owes (and any new records it makes), then send the resume; the step
     stands even if the send fails."""
     store.save(updated, expected_version=expected_version, audit=audit, resume=resume, records=records)
-    # After the save, so the next workflow step reads what was recorded.
+    # After the save, so the next workflow step reads what was recorded (and deletes the resume with its write).
     _deliver(store, workflows, resume)
-    return updated
+    return updated.model_copy(update={"owed_resume": resume.token_digest})
 
 
 def resend_retried(
@@ -92,5 +93,7 @@ def _deliver(store: CaseStore, workflows: Workflows, resume: PendingResume) -> D
     except ResumeFailed:
         logger.warning("the workflow of case %s did not take its resume; it stays owed", resume.case_id, exc_info=True)
         return Delivery.OWED
-    store.drop_resume(resume)  # best effort: the workflow has it, so the step is done whatever the delete does
-    return Delivery.SENT if sent else Delivery.SPENT
+    if not sent:  # no task waits for it, so no workflow write will delete it
+        store.drop_resume(resume)  # best effort: dropping it twice is harmless
+        return Delivery.SPENT
+    return Delivery.SENT

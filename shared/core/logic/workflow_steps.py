@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from shared.core.adapters.case_store import CaseStore
-from shared.core.domain.case import AuditEntry, Case, CaseStage
-
-WORKFLOW_ACTOR = "workflow"
+from shared.core.domain.case import WORKFLOW_ACTOR, AuditEntry, Case, CaseStage
 
 
 class CaseNotFound(LookupError):

@@ -14,7 +14,7 @@ from shared.core.adapters.case_store import CaseStore
 from shared.core.adapters.email import EmailSender
 from shared.core.adapters.notify import CouncilChannels
 from shared.core.adapters.reply_links import ReplyLinks
-from shared.core.domain.case import AuditEntry, utcnow
+from shared.core.domain.case import WORKFLOW_ACTOR, AuditEntry, utcnow
 from shared.core.domain.council import CouncilConfig, CouncilRegistry
 from shared.core.logic.emails import send_and_record
 from shared.services.asc_triage.adapters.events import ReferralEvents
@@ -27,7 +27,7 @@ from shared.services.asc_triage.domain.signposting import OUTCOMES, signposts_fo
 from shared.services.asc_triage.logic.screening import referral_reply_path
 
 # Service-neutral pieces that live with Blue Badge's workflow steps until the core holds them.
-from shared.core.logic.workflow_steps import WORKFLOW_ACTOR, CaseNotFound
+from shared.core.logic.workflow_steps import CaseNotFound
 
 CARER_SUPPORT = "carer_support"
 MAX_EVENT_REASON = 300  # a reason in the Referral Accepted event is one line of at most this many characters

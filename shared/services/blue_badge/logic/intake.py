@@ -178,16 +178,23 @@ class IntakeService:
         refused = refused_keys([item.key for item in application.evidence], allowed)
         if refused:
             raise EvidenceRefused(refused)
-        existing_case_id = store.case_for_application(application.application_id)
-        if existing_case_id is not None:
-            return self._started(store.get(existing_case_id), council, IntakeStatus.DUPLICATE)
+        # A repeat delivery is refused by the case's own write (its application marker), not by a read first: one
+        # request fewer for every application. Only where a repeat would take another path first (barred, or its
+        # files already taken by its case) is the marker read, to answer with the case it became.
         now = self._clock()
         if (barred := reapplication_bar(store, council, application, now)) is not None:  # parked as delivered, with why
+            if (repeated := self._repeat_of(store, council, application)) is not None:
+                return repeated
             if replayed:  # already parked: replay keeps it so, with this reason
                 return IntakeOutcome(status=IntakeStatus.PARKED, council_code=council.code, reasons=[barred])
             return self._park(original if original is not None else application.model_dump(mode="json"), [barred], actor)
         case_id = new_case_id(council.code, now)
-        application = self._copy_evidence(council.code, case_id, application)
+        try:
+            application = self._copy_evidence(council.code, case_id, application)
+        except EvidenceRefused:
+            if (repeated := self._repeat_of(store, council, application)) is not None:
+                return repeated
+            raise
         kept = None if original is None else self._keep_original(council.code, case_id, original)
         case = BadgeCase.open(application, missing_items(application, council), now, case_id=case_id,
                               team=badge_settings(council).team)
@@ -201,9 +208,15 @@ class IntakeService:
         try:
             store.create(case, audit, records=progress_owed(application, case.case_id, now) if replayed else ())
             status = IntakeStatus.CREATED
-        except DuplicateApplication as duplicate:  # a delivery of the same application at the same moment
+        except DuplicateApplication as duplicate:  # a repeat delivery: the copies made for it are not a case's
+            self._files_for(council.code).delete_folder(case_evidence_prefix(council.code, case_id))
             case, status = store.get(duplicate.existing_case_id), IntakeStatus.DUPLICATE
         return self._started(case, council, status)
+
+    def _repeat_of(self, store: CaseStore, council: CouncilConfig, application: Application) -> IntakeOutcome | None:
+        """The outcome of a repeat delivery of an application that is a case already (None: it is not)."""
+        existing_case_id = store.case_for_application(application.application_id)
+        return None if existing_case_id is None else self._started(store.get(existing_case_id), council, IntakeStatus.DUPLICATE)
 
     def _started(self, case: Case | None, council: CouncilConfig, status: IntakeStatus) -> IntakeOutcome:
         if case is None:

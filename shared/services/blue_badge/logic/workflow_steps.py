@@ -13,7 +13,7 @@ from shared.services.blue_badge.adapters.badge_store import BadgeStore, badges_o
 from shared.core.adapters.case_store import CaseFile, CaseStore
 from shared.services.blue_badge.domain.application import ApplicationType
 from shared.services.blue_badge.domain.badge import BadgeStatus, batch_type
-from shared.core.domain.case import AuditEntry, Case
+from shared.core.domain.case import WORKFLOW_ACTOR, AuditEntry, Case
 from shared.core.domain.records import CaseRecord
 from shared.services.blue_badge.domain.case import Stage, approved_order, review_due
 from shared.core.domain.council import CouncilConfig
@@ -23,7 +23,7 @@ from shared.services.blue_badge.domain.ordering import badge_terms, fee_due, new
 from shared.services.blue_badge.domain.national import completion_owed
 from shared.services.blue_badge.domain.pip import route_reason
 from shared.services.blue_badge.logic.notify import Notifier
-from shared.core.logic.workflow_steps import WORKFLOW_ACTOR, CaseNotFound, load_case as _load
+from shared.core.logic.workflow_steps import CaseNotFound, load_case as _load
 
 def _move(store: CaseStore, case: Case, stage: Stage, now: datetime, records: Sequence[CaseRecord] = ()) -> Case:
     moved = case.moved_to(stage, now)

@@ -15,10 +15,10 @@ from shared.core.adapters.case_store import CaseStore
 from shared.core.adapters.email import EmailSender
 from shared.core.adapters.notify import CouncilChannels
 from shared.core.adapters.workflows import Workflows
-from shared.core.domain.case import AuditEntry, utcnow
+from shared.core.domain.case import WORKFLOW_ACTOR, AuditEntry, utcnow
 from shared.core.domain.council import CouncilRegistry
 from shared.core.logic.emails import send_and_record
-from shared.core.logic.workflow_steps import WORKFLOW_ACTOR, CaseNotFound
+from shared.core.logic.workflow_steps import CaseNotFound
 from shared.services.family_front_door.domain.accepted import CONTACT_ACCEPTED, accepted_event
 from shared.services.family_front_door.domain.case import ContactCase, ContactStage, ScreeningDecision
 from shared.services.family_front_door.domain.notifications import ContactEmail, referrer_email
