@@ -118,20 +118,19 @@ def test_requests_and_transitions_per_path(stack, clients, requests, accepted_ev
 
 # Each path's requests on the contact's own items. A change of a contact is one transaction (the case, its audit entry,
 # its listed search keys whose key or row the change alters, and any resume it owes); a person's step read first (GetItem);
-# a resume's outbox item deleted once Step Functions took it; an email's outcome one audit PutItem.
+# a resume's outbox item deleted by the workflow's next save of the contact; an email's outcome one audit PutItem.
 PINNED_REQUESTS: dict[str, dict[str, int]] = {
     # submit: the marker (already a contact?) + the create transaction; open: get + save + the acknowledgement's audit;
     # wait at screening: get + save (the token)
     "submit (portal) + open + wait at screening": {"GetItem": 3, "TransactWriteItems": 3, "PutItem": 1},
     "take responsibility": {"GetItem": 1, "TransactWriteItems": 1},
     "override the level of need": {"GetItem": 1, "TransactWriteItems": 1},
-    # the question with its resume, the resume's outbox deleted; ask_partner: get + save + the email's audit
-    "ask the partner + wait for the answer": {"GetItem": 2, "TransactWriteItems": 2, "DeleteItem": 1, "PutItem": 1},
-    # the answer with its resume, the outbox deleted; wait at screening: get + save
-    "partner answers + back to screening": {"GetItem": 2, "TransactWriteItems": 2, "DeleteItem": 1},
-    # the outcome with its resume, the outbox deleted; accept: get + save + the reply's audit (the event goes on the bus)
-    "outcome (refer to children's social care) + accepted + event + reply": {"GetItem": 2, "TransactWriteItems": 2,
-                                                                             "DeleteItem": 1, "PutItem": 1},
+    # the question with its resume; ask_partner: get + save (deleting the resume's outbox item) + the email's audit
+    "ask the partner + wait for the answer": {"GetItem": 2, "TransactWriteItems": 2, "PutItem": 1},
+    # the answer with its resume; wait at screening: get + save (deleting the outbox item)
+    "partner answers + back to screening": {"GetItem": 2, "TransactWriteItems": 2},
+    # the outcome with its resume; accept: get + save (deleting the outbox item) + the reply's audit (the event goes on the bus)
+    "outcome (refer to children's social care) + accepted + event + reply": {"GetItem": 2, "TransactWriteItems": 2, "PutItem": 1},
     # Powertools idempotency (put, then the result) in its own table; the contact read and the episode id saved
     "connector: episode opened + id on the contact": {"PutItem (casework-idempotency)": 1, "UpdateItem (casework-idempotency)": 1,
                                                       "GetItem": 1, "TransactWriteItems": 1},
