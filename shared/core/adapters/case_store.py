@@ -220,9 +220,10 @@ class CaseFile:
 
     @property
     def catching_up(self) -> bool:
-        """A step is recorded and its workflow not yet resumed (a resume is owed). Once the workflow waits again
-        (a new token), an entry left behind is stale: the sweeper finds its token spent and drops it."""
-        return bool(self.pending_resumes) and not self.case.task_token
+        """A step is recorded and Step Functions did not take its resume (it is sent again). A resume it took stays owed
+        only until the workflow's next write of the case; once the workflow waits again (a new token), an entry left
+        behind is stale: the sweeper finds its token spent and drops it."""
+        return any(resume.refused for resume in self.pending_resumes) and not self.case.task_token
 
 
 def _queue_sort_key(case: Case) -> str:
@@ -646,6 +647,15 @@ class CaseStore:
         """One page of the resumes this council's cases owe, oldest first (for the sweeper)."""
         return self._query_page(_body_reader(PendingResume), STAGE_INDEX, RESUME_QUEUE, limit, after)
 
+    def note_resume_refused(self, resume: PendingResume) -> None:
+        """Step Functions did not take the resume: say so on its outbox item (only while it is there), so that the case
+        shows its workflow catching up. Best effort: the sweeper sends it again whether or not this lands."""
+        try:
+            self._client.put_item(TableName=self.table_name, Item=_marshal(self._resume_item(resume.model_copy(update={"refused": True}))),
+                                  ConditionExpression="attribute_exists(#pk)", ExpressionAttributeNames={"#pk": PK})
+        except ClientError:
+            logger.warning("case %s's owed resume is not marked refused", resume.case_id, exc_info=True)
+
     def drop_resume(self, resume: PendingResume) -> None:
         """The resume was taken (or its task waits no more); dropping it twice is harmless. A delete that fails (throttled)
         leaves the item for the next sweep, which finds its token spent and drops it: the step it belongs to is done."""
@@ -752,7 +762,8 @@ class CaseStore:
         spec = self._services.for_case(case)
         filters = spec.queue_filters(case)
         item = case_key(case.case_id) | {
-            "body": case.model_dump_json(),
+            # owed_resume is written only while a resume is owed: the item is no larger for it otherwise
+            "body": case.model_dump_json(exclude=None if case.owed_resume else {"owed_resume"}),
             QUEUE_ROW_ATTRIBUTE: spec.queue_row.of(case).model_dump_json(),
             "version": case.version,
             "service": case.service,

@@ -24,6 +24,8 @@ class PendingResume(BaseModel):
     actor: str = Field(description="Who recorded the step: the same person retrying it gets the resume sent again")
     expected_version: int = Field(description="The version of the case the step was recorded on")
     at: datetime
+    refused: bool = Field(default=False, description="Step Functions did not take it when it was sent: the case shows its "
+                                                     "workflow catching up until it is sent again")
 
     @property
     def token_digest(self) -> str:

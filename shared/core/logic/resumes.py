@@ -2,9 +2,10 @@
 
 A step is saved in one transaction with the resume it owes; the resume is then sent, and the workflow's next write of
 the case deletes it (CaseStore: owed_resume), so the step's request makes no delete of its own. When the send fails
-(throttled, an outage), the step stands and the resume stays owed, so the case cannot be stranded: the sweeper
-(functions/resume_sweeper) sends it again every few minutes, and so does the same person sending the same step again.
-A resume whose task waits no more (already resumed, timed out) is dropped: sending one twice is harmless.
+(throttled, an outage), the step stands and the resume stays owed, marked refused (the case shows its workflow catching
+up), so the case cannot be stranded: the sweeper (functions/resume_sweeper) sends it again every few minutes, and so
+does the same person sending the same step again; a resume sent late is dropped once sent. A resume whose task waits no
+more (already resumed, timed out) is dropped: sending one twice is harmless.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ def _redeliver(store: CaseStore, workflows: Workflows, resume: PendingResume, ac
     """Send a resume after the request that recorded its step; the history says when the workflow got it."""
     delivery = _deliver(store, workflows, resume)
     if delivery is Delivery.SENT:
+        store.drop_resume(resume)  # sent late (and perhaps marked refused): not left for the workflow's next write
         store.append_audit(AuditEntry(case_id=resume.case_id, at=now, actor=actor, action=RESUMED,
                                       after={"step": resume.action, "recorded_at": resume.at.isoformat()}))
     return delivery
@@ -92,6 +94,8 @@ def _deliver(store: CaseStore, workflows: Workflows, resume: PendingResume) -> D
         sent = workflows.resume(resume.task_token, resume.output)
     except ResumeFailed:
         logger.warning("the workflow of case %s did not take its resume; it stays owed", resume.case_id, exc_info=True)
+        if not resume.refused:
+            store.note_resume_refused(resume)
         return Delivery.OWED
     if not sent:  # no task waits for it, so no workflow write will delete it
         store.drop_resume(resume)  # best effort: dropping it twice is harmless
