@@ -20,18 +20,18 @@ class PathCounts:
         return self.reads + self.writes
 
 
-# Submitted online, screened, proof checked and approved, the badge ordered: ingest (its case write refuses a repeat: no
-# read first), the workflow's steps (the step that opens a complete case returns its route, and the fee check orders the
-# badge: no step reads the case only to route it), the emails' audit entries and the two caseworker calls (proof check,
-# decision: each sends its resume, whose outbox item the workflow's next write deletes); each of those invocations
-# that reads the council's settings reads its council admin's stored settings once (4 GetItems: ingest, open case, the
-# decision's timeliness against the council's target, and the fee check that also orders the badge; the waits need only
-# the deployment entry). Write units: a delete inside a transaction costs 2 where a DeleteItem cost 1 (187 -> 189).
-ONLINE_AUTOMATIC_ROUTE = PathCounts(reads=12, writes=10, write_units=189)
+# Submitted online, screened, proof checked and approved, the badge ordered: ingest (it opens the case at its first
+# working stage and tells the applicant; its case write refuses a repeat: no read first), the workflow's steps (none
+# opens or screens the case: the execution starts from what opening found; the fee check orders the badge), the emails'
+# audit entries and the two caseworker calls (proof check, decision: each sends its resume, whose outbox item the
+# workflow's next write deletes); each of those invocations that reads the council's settings reads its council
+# admin's stored settings once (3 GetItems: ingest, the decision's timeliness against the council's target, and the fee
+# check that also orders the badge; the waits need only the deployment entry).
+ONLINE_AUTOMATIC_ROUTE = PathCounts(reads=10, writes=9, write_units=163)
 WHOLE_PATH_REQUESTS = 12  # the target the whole path is held to
 # GET /cases/{id}: the case's partition and the view-log entry.
 READ_A_CASE = PathCounts(reads=1, writes=1, write_units=1)
 # Step Functions Standard state transitions of the automatic route (tests/integration/test_request_counts.py).
-AUTOMATIC_ROUTE_TRANSITIONS = 10
+AUTOMATIC_ROUTE_TRANSITIONS = 9
 # Emails the automatic route sends (SES messages): application received, badge ordered.
 AUTOMATIC_ROUTE_EMAILS = 2

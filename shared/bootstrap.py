@@ -239,7 +239,7 @@ def _staff_directory(user_pool_id: str) -> StaffDirectory:
 def intake_service() -> IntakeService:
     from shared.services.blue_badge.logic.intake import IntakeService
 
-    return IntakeService(councils(), store_for, workflows(), evidence_files_for, parked_payloads_for)
+    return IntakeService(councils(), store_for, workflows(), evidence_files_for, parked_payloads_for, notifier())
 
 
 @cache

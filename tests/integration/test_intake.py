@@ -38,16 +38,38 @@ def test_complete_online_application_becomes_a_case_and_its_workflow_screens_it(
     assert case_id and case_id.startswith("NORTHSHIRE-")
     case = wait_for_step(store_for("NORTHSHIRE"), case_id, Stage.PROOF_CHECK)
     assert case.missing == []
-    assert case.version == 3
+    assert case.version == 2  # opened by intake at screening; the workflow's wait moved it to the proof check
     history = store_for("NORTHSHIRE").history(case_id)
-    assert [entry.action for entry in history] == ["CASE_OPENED", "STAGE_CHANGED", "NOTIFICATION_SENT", "STAGE_CHANGED"]
-    assert history[0].actor == "event:casework.intake"
-    assert history[1].before == {"stage": "RECEIVED"} and history[1].after == {"stage": "SCREENING"}
-    assert history[2].after["kind"] == "RECEIVED" and history[2].after["delivered"] is True
-    assert history[3].before == {"stage": "SCREENING"}
-    assert history[3].after == {"stage": "PROOF_CHECK", "route_reason": "PIP award with 10 points in moving around (8 or more qualify)"}
+    assert [entry.action for entry in history] == ["CASE_OPENED", "NOTIFICATION_SENT", "STAGE_CHANGED"]
+    assert history[0].actor == "event:casework.intake" and history[0].after["stage"] == "SCREENING"
+    assert history[1].after["kind"] == "RECEIVED" and history[1].after["delivered"] is True
+    assert history[2].before == {"stage": "SCREENING"}
+    assert history[2].after == {"stage": "PROOF_CHECK", "route_reason": "PIP award with 10 points in moving around (8 or more qualify)"}
     [email] = [mail for mail in emails_to(application["contact"]["email"]) if case_id in mail.body]
     assert email.source == "bluebadge@northshire.example.gov.uk"
+
+
+def test_a_case_stored_received_before_intake_opened_cases_is_opened_by_its_workflow(stack):
+    """Cases written RECEIVED by an earlier version (their workflow never started, or restarted by the reconciler) start
+    without what opening found: the workflow's OpenCase step opens them, tells the applicant, and screens them."""
+    from shared.bootstrap import councils, workflows
+    from shared.core.domain.case import AuditEntry, utcnow
+    from shared.services.blue_badge.domain.application import Application
+    from shared.services.blue_badge.domain.case import BadgeCase
+    from shared.services.blue_badge.logic.intake import workflow_input
+
+    application = Application.model_validate(complete_application("NORTHSHIRE", evidence=[]))  # nothing missing but files
+    now = utcnow()
+    case = BadgeCase.open(application, [], now)
+    store_for("NORTHSHIRE").create(case, AuditEntry(case_id=case.case_id, at=now, actor="earlier version", action="CASE_OPENED"))
+    given = workflow_input(case, councils().get("NORTHSHIRE"))
+    assert "screened" not in given
+    workflows().start(case.workflow, case.case_id, given)
+    opened = wait_for_step(store_for("NORTHSHIRE"), case.case_id, Stage.PROOF_CHECK)
+    actions = [(entry.action, entry.before, entry.after) for entry in store_for("NORTHSHIRE").history(case.case_id)]
+    assert ("STAGE_CHANGED", {"stage": "RECEIVED"}, {"stage": "SCREENING"}) in actions
+    assert [after["kind"] for action, _, after in actions if action == "NOTIFICATION_SENT"] == ["RECEIVED"]
+    assert opened.task_token
 
 
 def test_case_is_written_to_its_own_council_table_only(intake, clients):

@@ -21,13 +21,12 @@ def test_requests_for_one_complete_online_application(intake, stack, clients, dy
     intake.deliver(complete_application("NORTHSHIRE"))
     settle(stack, clients)  # asks Step Functions only, so nothing here adds to the count
     counted = dict(dynamodb_calls)
-    print(f"\nDynamoDB requests, intake + open case + received email + screening to the proof check: {counted}")
-    # ingest: the case transaction, whose application marker is the one duplicate-refusing write (a repeat is refused
-    # by it, not by a read first) (1); open: get + save transaction (2), notification audit (1), and the route it returns
-    # (no Screen step: no read); wait at the proof check: get + save transaction (2); and each invocation that reads the
-    # council's settings reads its council admin's stored settings once (ingest, open: 2 GetItems; a wait needs only the
-    # deployment's entry)
-    assert counted == {"PutItem": 1, "TransactWriteItems": 3, "GetItem": 4}
+    print(f"\nDynamoDB requests, intake (opening the case) + received email + screening to the proof check: {counted}")
+    # ingest: the council's stored settings (1), the case transaction, opening the case at its first working stage, whose
+    # application marker is the one duplicate-refusing write (a repeat is refused by it, not by a read first) (1), the
+    # received email's audit entry (1); no workflow step opens or screens it (the execution starts from what opening
+    # found); wait at the proof check: get + save transaction (2; a wait needs only the deployment's entry)
+    assert counted == {"PutItem": 1, "TransactWriteItems": 2, "GetItem": 2}
     assert "Scan" not in counted
 
 
@@ -165,8 +164,8 @@ def test_state_transitions_per_workflow_path(api_as, stack, clients):
         print(f"  {name:50} {len(states):2}  {' > '.join(states)}")
     assert len(paths["automatic route, approved, ordered"]) == AUTOMATIC_ROUTE_TRANSITIONS  # ProofChecked: the check may ask for information instead
     # Each timed wait is set by the step before it from the working-day calendar: InformationDeadline, ReviewDeadline.
-    assert len(paths["one round of missing information, then ordered"]) == 15
-    assert len(paths["assessment, refused, review upholds"]) == 13  # Assessed: likewise
+    assert len(paths["one round of missing information, then ordered"]) == 14
+    assert len(paths["assessment, refused, review upholds"]) == 12  # Assessed: likewise
     assert store_for(NORTHSHIRE).get(case_id).stage is Stage.ORDERED
 
 

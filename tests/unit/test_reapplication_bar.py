@@ -91,6 +91,16 @@ class Started:
         self.started.append(case_id)
 
 
+class Told:
+    """The applicants told their application arrived (intake tells them once it is a case)."""
+
+    def __init__(self):
+        self.cases = []
+
+    def notify(self, store, case, kind):
+        self.cases.append((case.case_id, kind))
+
+
 class CopiedFiles:
     def copy(self, source, target):
         from shared.core.adapters.evidence_files import CopyOutcome
@@ -110,7 +120,7 @@ def store(monkeypatch):
 def intake(store, months, now: datetime) -> tuple[IntakeService, Started]:
     workflows = Started()
     return IntakeService(councils(months), lambda code: store, workflows, lambda code: CopiedFiles(), lambda code: None,
-                         clock=lambda: now), workflows
+                         Told(), clock=lambda: now), workflows
 
 
 def test_a_barred_application_is_parked_with_the_reason_and_a_replay_keeps_it_parked_until_the_bar_ends(store):

@@ -45,7 +45,7 @@ def test_the_case_page_shows_the_application_what_is_missing_the_documents_and_t
     assert "pip-letter.pdf" in page.text
     # The history of changes, newest first; the reads (this one too) are listed apart, under a details toggle.
     history = page.html.split('id="history"')[1]
-    assert history.index("The case moved from received to waiting for information") < history.index("Application received")
+    assert "Application received. Missing: a recent passport-style photo of the badge holder. The case moved to waiting for information." in history
     assert "Case viewed" not in history
     assert re.search(r"Who has opened this case \(\d+ times?\)", page.text)
     # Nothing may be decided yet: the only things to do are notes, taking the case, and recording the photo if it arrives

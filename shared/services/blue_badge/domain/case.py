@@ -191,6 +191,11 @@ class BadgeCase(Case):
     def first_working_stage(self) -> Stage:
         return Stage.AWAITING_INFORMATION if self.missing else Stage.SCREENING
 
+    def opened(self) -> BadgeCase:
+        """This new case at its first working stage, as intake writes it (a case stored RECEIVED, before intake opened
+        cases, is moved there by its workflow's OpenCase step)."""
+        return self.model_copy(update={"stage": self.first_working_stage()})
+
 
 # A refusal's review is asked for within this many working days of the refusal (the domain notes' usual 28 days,
 # counted as the council's working days like every other deadline: four weeks of them).

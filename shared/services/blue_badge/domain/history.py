@@ -42,7 +42,9 @@ def _record(entry: AuditEntry, name: str) -> dict:
 def _opened(entry: AuditEntry, words: Words) -> str:
     note = (entry.after or {}).get("note")
     missing = _missing((entry.after or {}).get("missing"))
-    return (f"Application received ({note})." if note else "Application received.") + (f" Missing: {missing}." if missing else "")
+    stage = (entry.after or {}).get("stage")  # intake opens a case at its first working stage (earlier ones: RECEIVED)
+    moved = f" The case moved to {STAGES[Stage(stage)]}." if stage in STAGES and stage != Stage.RECEIVED else ""
+    return (f"Application received ({note})." if note else "Application received.") + (f" Missing: {missing}." if missing else "") + moved
 
 
 def _information_requested(entry: AuditEntry, words: Words) -> str:

@@ -28,7 +28,7 @@ from shared.services.blue_badge.domain.completeness import MissingItem, missing_
 from shared.core.domain.council import CouncilConfig, CouncilRegistry
 from shared.core.domain.metrics import APPLICATIONS_RECEIVED, UNKNOWN
 from shared.core.domain.evidence import EvidenceRefused, case_copy_key, case_evidence_prefix, intake_evidence_prefix, refused_keys
-from shared.services.blue_badge.domain.case import BadgeCase
+from shared.services.blue_badge.domain.case import BadgeCase, Stage
 from shared.services.blue_badge.domain.national import (
     PULL_SOURCE,
     Unmappable,
@@ -43,6 +43,9 @@ from shared.services.blue_badge.domain.national import (
     to_application,
 )
 from shared.services.blue_badge.domain.settings import badge_settings
+from shared.services.blue_badge.domain.notifications import NotificationKind
+from shared.services.blue_badge.domain.ordering import stage_after_screening
+from shared.services.blue_badge.logic.notify import Notifier
 from shared.services.blue_badge.logic.reapplication import reapplication_bar
 
 
@@ -138,9 +141,12 @@ class IntakeService:
         workflows: Workflows,
         files_for: Callable[[str], EvidenceFiles],
         payloads_for: Callable[[str | None], ParkedPayloads],
+        notifier: Notifier,
         clock: Callable[[], datetime] = utcnow,
     ):
+        """`notifier` tells the applicant their application arrived, once it is a case."""
         self._councils = councils
+        self._notifier = notifier
         self._store_for = store_for
         self._workflows = workflows
         self._files_for = files_for
@@ -196,8 +202,10 @@ class IntakeService:
                 return repeated
             raise
         kept = None if original is None else self._keep_original(council.code, case_id, original)
+        # Opened here at its first working stage (waiting for information, or screening), not by a workflow step that
+        # would read it back: its workflow starts from what opening found (workflow_input).
         case = BadgeCase.open(application, missing_items(application, council), now, case_id=case_id,
-                              team=badge_settings(council).team)
+                              team=badge_settings(council).team).opened()
         audit = AuditEntry(
             case_id=case.case_id,
             at=now,
@@ -207,11 +215,11 @@ class IntakeService:
         )
         try:
             store.create(case, audit, records=progress_owed(application, case.case_id, now) if replayed else ())
-            status = IntakeStatus.CREATED
         except DuplicateApplication as duplicate:  # a repeat delivery: the copies made for it are not a case's
             self._files_for(council.code).delete_folder(case_evidence_prefix(council.code, case_id))
-            case, status = store.get(duplicate.existing_case_id), IntakeStatus.DUPLICATE
-        return self._started(case, council, status)
+            return self._started(store.get(duplicate.existing_case_id), council, IntakeStatus.DUPLICATE)
+        self._notifier.notify(store, case, NotificationKind.RECEIVED)  # before the start: a repeat delivery sends none
+        return self._started(case, council, IntakeStatus.CREATED)
 
     def _repeat_of(self, store: CaseStore, council: CouncilConfig, application: Application) -> IntakeOutcome | None:
         """The outcome of a repeat delivery of an application that is a case already (None: it is not)."""
@@ -371,9 +379,15 @@ def parked_id_for(payload: Any) -> str:
 
 
 def workflow_input(case: Case, council: CouncilConfig) -> dict[str, Any]:
-    """What a case workflow execution starts with. Its timed waits (the information wait, the review window) are set
-    by the step before each from the council's working-day calendar, when the wait begins."""
-    return {"council_code": case.council_code, "case_id": case.case_id}
+    """What a case workflow execution starts with: for a case intake opened, what opening found (`screened`: its stage,
+    what is missing, its route), which the workflow's first Choice goes by; a case still RECEIVED (stored before intake
+    opened cases) is opened by the workflow's OpenCase step. Its timed waits (the information wait, the review window)
+    are set by the step before each from the council's working-day calendar, when the wait begins."""
+    started = {"council_code": case.council_code, "case_id": case.case_id}
+    if case.stage is Stage.RECEIVED:
+        return started
+    return started | {"screened": {"stage": case.stage.value, "missing": case.missing_codes,
+                                   "route_to": stage_after_screening(case.application).value}}
 
 
 def _national_settings(council: CouncilConfig):

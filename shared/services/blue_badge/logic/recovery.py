@@ -30,7 +30,8 @@ REVIEW_DEADLINE = "ReviewDeadline"
 
 
 def resume_at(case: Case, council: CouncilConfig) -> str | None:
-    """The workflow state a restart begins at, from what the case records (None: from the start, OpenCase).
+    """The workflow state a restart begins at, from what the case records (None: from the start, where a case still
+    RECEIVED is opened by OpenCase).
 
     A step a person already recorded is not asked for again: an approval goes on to the payment or the order."""
     cancellation = case.application.application_type is ApplicationType.CANCEL

@@ -34,7 +34,8 @@ def _move(store: CaseStore, case: Case, stage: Stage, now: datetime, records: Se
 
 
 def open_case(store: CaseStore, notifier: Notifier, case_id: str, now: datetime) -> Case:
-    """Move a RECEIVED case to its first working stage and tell the applicant it arrived."""
+    """Move a RECEIVED case to its first working stage and tell the applicant it arrived: for a case stored RECEIVED
+    before intake opened cases itself (IntakeService.accept)."""
     case = _load(store, case_id)
     if case.stage is not Stage.RECEIVED:
         return case
