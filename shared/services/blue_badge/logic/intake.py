@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -45,8 +45,10 @@ from shared.services.blue_badge.domain.national import (
 from shared.services.blue_badge.domain.settings import badge_settings
 from shared.services.blue_badge.domain.notifications import NotificationKind
 from shared.services.blue_badge.domain.ordering import stage_after_screening
-from shared.services.blue_badge.logic.notify import Notifier
 from shared.services.blue_badge.logic.reapplication import reapplication_bar
+
+if TYPE_CHECKING:  # built by the caller (shared.bootstrap.notifier) when the first application arrives
+    from shared.services.blue_badge.logic.notify import Notifier
 
 
 class IntakeStatus(StrEnum):
