@@ -11,6 +11,7 @@ from shared.core.adapters.lambda_events import parsed_event
 from shared.bootstrap import TRACED_MODULES, one_invocation, badge_numbers, badge_store_for, councils, deployed_councils, notifier
 from shared.core.domain.case import utcnow
 from shared.services.blue_badge.domain.case import HUMAN_STAGES, Stage
+from shared.services.blue_badge.domain.ordering import screened
 from shared.core.domain.council import COUNCIL_CODE_PATTERN
 from shared.core.logic.workflow_steps import escalate, flag_attention
 from shared.services.blue_badge.logic import workflow_steps
@@ -97,7 +98,6 @@ def lambda_handler(request: WorkflowStepRequest, context: LambdaContext) -> dict
         case "escalate":
             case = escalate(store, case_id, request.stage, now)
     logger.info("workflow step done", extra={"stage": case.stage.value})
-    done = {"stage": case.stage.value, "missing": case.missing_codes}
-    if request.action == "open_case":  # its route, screened from the case in hand: a complete case needs no Screen step
-        done["route_to"] = workflow_steps.route_of(case).value
-    return done
+    if request.action == "open_case":  # with its route, screened from the case in hand: a complete case needs no Screen step
+        return screened(case)
+    return {"stage": case.stage.value, "missing": case.missing_codes}

@@ -6,6 +6,7 @@ Pure domain code: no I/O and no clock (callers pass `today` and `now`).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from shared.services.blue_badge.domain.application import Application, ApplicationType, EvidenceType, Party
 from shared.services.blue_badge.domain.badge import (
@@ -35,6 +36,12 @@ def stage_after_screening(application: Application) -> Stage:
     if application.party is Party.ORG or application.eligibility is None:
         return Stage.DECISION
     return Stage.PROOF_CHECK if routes_automatically(application) else Stage.ASSESSMENT
+
+
+def screened(case: Case) -> dict[str, Any]:
+    """What opening a case found, as the workflows' first Choice reads it (`$.screened`): its stage, what is missing,
+    and the route screening gives. Intake starts an execution with it; OpenCase returns it for a case stored RECEIVED."""
+    return {"stage": case.stage.value, "missing": case.missing_codes, "route_to": stage_after_screening(case.application).value}
 
 
 def organisation_route_reason(application: Application, council: CouncilConfig) -> str | None:

@@ -44,7 +44,7 @@ from shared.services.blue_badge.domain.national import (
 )
 from shared.services.blue_badge.domain.settings import badge_settings
 from shared.services.blue_badge.domain.notifications import NotificationKind
-from shared.services.blue_badge.domain.ordering import stage_after_screening
+from shared.services.blue_badge.domain.ordering import screened
 from shared.services.blue_badge.logic.reapplication import reapplication_bar
 
 if TYPE_CHECKING:  # built by the caller (shared.bootstrap.notifier) when the first application arrives
@@ -386,10 +386,7 @@ def workflow_input(case: Case, council: CouncilConfig) -> dict[str, Any]:
     opened cases) is opened by the workflow's OpenCase step. Its timed waits (the information wait, the review window)
     are set by the step before each from the council's working-day calendar, when the wait begins."""
     started = {"council_code": case.council_code, "case_id": case.case_id}
-    if case.stage is Stage.RECEIVED:
-        return started
-    return started | {"screened": {"stage": case.stage.value, "missing": case.missing_codes,
-                                   "route_to": stage_after_screening(case.application).value}}
+    return started if case.stage is Stage.RECEIVED else started | {"screened": screened(case)}
 
 
 def _national_settings(council: CouncilConfig):

@@ -101,12 +101,7 @@ def withdraw(store: CaseStore, notifier: Notifier, case_id: str, now: datetime) 
 
 def screen(store: CaseStore, case_id: str) -> Stage:
     """Where a complete case goes next: proof check, assessment or straight to a decision."""
-    return route_of(_load(store, case_id))
-
-
-def route_of(case: Case) -> Stage:
-    """The route screening gives the case (from its application alone): open_case returns it with the case it opened."""
-    return stage_after_screening(case.application)
+    return stage_after_screening(_load(store, case_id).application)
 
 
 def wait_for_people(store: CaseStore, notifier: Notifier, council: CouncilConfig, case_id: str, stage: Stage, task_token: str,
