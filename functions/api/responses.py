@@ -19,7 +19,7 @@ from shared.core.adapters.case_store import CaseFile
 from shared.services.blue_badge.domain.application import ApplicationType, Channel, EligibilityCode
 from shared.services.blue_badge.adapters.badge_store import badges_of
 from shared.services.blue_badge.domain.badge import Badge
-from shared.core.domain.case import AuditEntry, Case, Note, ParkedApplication
+from shared.core.domain.case import WORKFLOW_INTERNAL, AuditEntry, Case, Note, ParkedApplication
 from shared.services.blue_badge.domain.case import BadgeCase
 from shared.services.blue_badge.domain.case import Stage
 from shared.services.blue_badge.domain.completeness import MissingCode
@@ -76,9 +76,6 @@ class CaseView(BadgeCase):
     def of(cls, case: Case) -> CaseView:
         # Built without validating again: the case was validated when it was read or changed.
         return cls.model_construct(**{name: getattr(case, name) for name in BadgeCase.model_fields if name not in WORKFLOW_INTERNAL})
-
-
-WORKFLOW_INTERNAL = ("task_token", "owed_resume")
 
 
 class CaseAnswer(Answer):

@@ -15,6 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 CASE_ID_PATTERN = r"^[A-Z0-9-]{6,64}$"  # what the API and the pages accept as a case id in a path
 WORKFLOW_ACTOR = "workflow"  # who a case workflow's own steps are audited as
+# Case fields that are the platform's workflow plumbing, never shown to staff nor given to the person (task_token,
+# owed_resume): the API's view of a case and a subject-access export leave them out.
+WORKFLOW_INTERNAL = frozenset({"task_token", "owed_resume"})
 
 
 class CaseStage(StrEnum):

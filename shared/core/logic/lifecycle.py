@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from shared.core.adapters.case_store import CaseFile, CaseStore, QueueFilter, StaleVersion
 from shared.core.adapters.evidence_files import EvidenceFiles
-from shared.core.domain.case import AuditEntry, Case
+from shared.core.domain.case import WORKFLOW_INTERNAL, AuditEntry, Case
 from shared.core.domain.council import CouncilConfig
 from shared.core.domain.services import ServiceRegistry
 from shared.core.domain.evidence import INTAKE_FOLDER, case_evidence_prefix, council_evidence_prefix, intake_evidence_prefix
@@ -103,7 +103,7 @@ def person_case_ids(store: CaseStore, case: Case) -> list[str]:
 
 def _case_record(case_file: CaseFile) -> dict:
     return {
-        "case": case_file.case.model_dump(mode="json", exclude={"task_token", "owed_resume"}),
+        "case": case_file.case.model_dump(mode="json", exclude=WORKFLOW_INTERNAL),
         # Each kind of record its service keeps on the case, by the plural of its kind ("badges").
         **{f"{kind.lower()}s": [record.model_dump(mode="json") for record in records] for kind, records in case_file.records.items()},
         "notes": [note.model_dump(mode="json") for note in case_file.notes],
