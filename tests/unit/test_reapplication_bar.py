@@ -84,21 +84,17 @@ def test_only_a_standing_refusal_bars_and_only_new_applications_and_renewals():
 
 # ---------------------------------------------------------------- at intake, on a council table (moto)
 class Started:
+    """The workflows intake starts and the applicants it tells their application arrived (it does both for a case)."""
+
     def __init__(self):
         self.started = []
+        self.told = []
 
     def start(self, workflow, case_id, given):
         self.started.append(case_id)
 
-
-class Told:
-    """The applicants told their application arrived (intake tells them once it is a case)."""
-
-    def __init__(self):
-        self.cases = []
-
     def notify(self, store, case, kind):
-        self.cases.append((case.case_id, kind))
+        self.told.append(case.case_id)
 
 
 class CopiedFiles:
@@ -120,7 +116,7 @@ def store(monkeypatch):
 def intake(store, months, now: datetime) -> tuple[IntakeService, Started]:
     workflows = Started()
     return IntakeService(councils(months), lambda code: store, workflows, lambda code: CopiedFiles(), lambda code: None,
-                         Told(), clock=lambda: now), workflows
+                         workflows, clock=lambda: now), workflows
 
 
 def test_a_barred_application_is_parked_with_the_reason_and_a_replay_keeps_it_parked_until_the_bar_ends(store):
@@ -134,7 +130,7 @@ def test_a_barred_application_is_parked_with_the_reason_and_a_replay_keeps_it_pa
 
     service, started = intake(store, 3, REFUSED_AT + timedelta(days=30))
     outcome = service.accept(again, actor="user:test")
-    assert outcome.status is IntakeStatus.PARKED and outcome.case_id is None and started.started == []
+    assert outcome.status is IntakeStatus.PARKED and outcome.case_id is None and started.started == started.told == []
     [reason] = outcome.reasons
     assert f"case {earlier.case_id}" in reason.message and "apply again from 10/12/2026" in reason.message
     assert store.get_parked(outcome.parked_id).reasons == [reason]
@@ -147,4 +143,4 @@ def test_a_barred_application_is_parked_with_the_reason_and_a_replay_keeps_it_pa
 
     after, started = intake(store, 3, datetime(2026, 12, 10, 9, tzinfo=UTC))
     opened = after.replay(store, outcome.parked_id, None, actor="user:test")
-    assert opened.status is IntakeStatus.CREATED and started.started == [opened.case_id]
+    assert opened.status is IntakeStatus.CREATED and started.started == started.told == [opened.case_id]
