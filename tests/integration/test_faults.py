@@ -28,6 +28,7 @@ from shared.services.blue_badge.domain.case import Stage
 from shared.services.blue_badge.domain.settings import FeeTiming
 from shared.resources import (
     DEFAULT_REGION,
+    EVIDENCE_BUCKET_LOCAL_NAME,
     PRINT_DISPATCH_FUNCTION,
     PRINT_DROP_BUCKET_LOCAL_NAME,
     REMINDERS_FUNCTION,
@@ -37,6 +38,7 @@ from shared.resources import (
     SUPPLIER_OUTBOX,
     Role,
 )
+from shared.core.domain.evidence import CASES_FOLDER, council_evidence_prefix
 from shared.core.logic.resumes import RESUMED
 from tests.factories import with_badge_settings, REMOVE, case_file, complete_application
 from tests.integration.conftest import emails_to, invoke, upload_intake_files, wait_for_step, wait_until
@@ -143,6 +145,30 @@ def test_an_ses_outage_at_intake_opens_the_case_and_records_the_received_email_a
     [told] = [entry for entry in store_for(NORTHSHIRE).history(case_id) if entry.action.startswith("NOTIFICATION")]
     assert (told.action, told.after["kind"], told.after["delivered"]) == ("NOTIFICATION_FAILED", "RECEIVED", False)
 
+
+def case_folders_files(s3) -> set[str]:
+    folder = council_evidence_prefix(NORTHSHIRE) + CASES_FOLDER
+    return {item["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Prefix=folder)
+            for item in page.get("Contents", [])}
+
+
+def test_a_repeat_delivery_whose_copies_s3_will_not_delete_is_answered_with_its_case(intake, pump, faults, s3):
+    """A repeat delivery copies its files before the case's own write refuses it; deleting those copies is best effort:
+    an S3 failure there neither fails the record (a redelivery would only copy again) nor opens a second case, and the
+    copies left are the ones named in the log."""
+    application = someone_new()
+    intake.publish(application)
+    assert pump.drain(max_seconds=30).drained
+    case_id = assert_became_one_case_and_its_workflow_runs(application)
+    before = case_folders_files(s3)
+    intake.publish(application)
+    armed = faults.arm(S3_INTERNAL_ERROR, "s3", "DeleteObjects", 1, any_thread=True)
+    stats = pump.drain(max_seconds=30)
+    assert armed.fired == 1
+    assert stats.drained and stats.failed == 0, stats
+    assert case_id_for(application["application_id"], NORTHSHIRE) == case_id
+    left = case_folders_files(s3) - before
+    assert len(left) == len(application["evidence"]) and not any(case_id in key for key in left)  # the repeat's copies only
 
 def test_a_lambda_dying_mid_batch_loses_no_application_and_makes_no_second_case(intake, pump, faults, monkeypatch):
     """The ingest function stops (timeout, out of memory) after the first record and with the second record's case

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -46,6 +47,8 @@ from shared.services.blue_badge.domain.settings import badge_settings
 from shared.services.blue_badge.domain.notifications import NotificationKind
 from shared.services.blue_badge.domain.ordering import screened
 from shared.services.blue_badge.logic.reapplication import reapplication_bar
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # built by the caller (shared.bootstrap.notifier) when the first application arrives
     from shared.services.blue_badge.logic.notify import Notifier
@@ -218,10 +221,21 @@ class IntakeService:
         try:
             store.create(case, audit, records=progress_owed(application, case.case_id, now) if replayed else ())
         except DuplicateApplication as duplicate:  # a repeat delivery: the copies made for it are not a case's
-            self._files_for(council.code).delete_folder(case_evidence_prefix(council.code, case_id))
+            self._discard_copies(council.code, case_id)
             return self._started(store.get(duplicate.existing_case_id), council, IntakeStatus.DUPLICATE)
         self._notifier.notify(store, case, NotificationKind.RECEIVED)  # before the start: a repeat delivery sends none
         return self._started(case, council, IntakeStatus.CREATED)
+
+    def _discard_copies(self, council_code: str, case_id: str) -> None:
+        """Delete the files copied for a repeat delivery, best effort: the repeat is answered with its case either way
+        (failing it would only be redelivered, copy again under a new id and leave these behind all the same); a
+        folder S3 would not empty is logged by name for removal by hand."""
+        folder = case_evidence_prefix(council_code, case_id)
+        try:
+            self._files_for(council_code).delete_folder(folder)
+        except Exception:  # any S3 or KMS refusal: the answer to the repeat does not depend on it
+            logger.error("the files copied for a repeat delivery are left in %s: delete them by hand", folder, exc_info=True,
+                         extra={"council_code": council_code})
 
     def _repeat_of(self, store: CaseStore, council: CouncilConfig, application: Application) -> IntakeOutcome | None:
         """The outcome of a repeat delivery of an application that is a case already (None: it is not)."""
