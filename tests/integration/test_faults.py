@@ -309,6 +309,23 @@ def test_a_persons_step_survives_the_fault(api_as, faults, monkeypatch, step, sh
     assert store.pending_resumes(case_id) == []
 
 
+def test_a_refused_resume_whose_refused_mark_is_throttled_still_answers_success_and_is_swept(api_as, faults):
+    """Step Functions refuses a step's resume, and marking its outbox item refused (for the case page's "catching up") is
+    throttled too: the step stands recorded, its resume stays owed (unmarked) and the sweeper delivers it."""
+    api = api_as(NORTHSHIRE, Role.CASEWORKER, user=CASEWORKER)
+    case_id = at_proof_check(api, None)
+    body = {"expected_version": store_for(NORTHSHIRE).get(case_id).version, "confirmed": True}
+    faults.arm(SFN_THROTTLED, "stepfunctions", "SendTaskSuccess")
+    faults.arm(DDB_THROTTLED, "dynamodb", "PutItem", when=key_is("RESUME#"))
+    status, answer = attempt(api, "POST", f"/cases/{case_id}/proof-check", body)
+    assert status == 200, answer
+    assert [fired for _, _, fired in faults.fired()] == [1, 1]  # both faults were met
+    [owed] = store_for(NORTHSHIRE).pending_resumes(case_id)
+    assert not owed.refused
+    sweep()
+    at(case_id, Stage.DECISION)
+    assert store_for(NORTHSHIRE).pending_resumes(case_id) == []
+
 def sent_late_with_its_outbox_delete_throttled(api, faults) -> tuple[str, int, int]:
     """A proof check whose resume Step Functions refused once, sent again by the same person's retry; deleting the
     outbox item after that late send is throttled. The two answers' statuses."""
