@@ -66,9 +66,10 @@ TEAM_INDEX = IndexSpec(name="gsi7-team-rows", partition_key="gsi7pk", sort_key="
 # CloudFormation adds at most one GSI to an existing table per deployment: add new indexes one release at a time.
 # The "-rows" indexes replaced ALL-projection indexes of the same keys (a projection cannot change in place, so each got a
 # new name). An existing deployment migrates in steps, never losing a queue: (1) deploy the code that writes rows while
-# the old names are still listed here, and rewrite every case item once so each has its row; (2) add the six "-rows"
-# indexes, one per deployment, waiting for each to be ACTIVE; (3) deploy these names (reads move to the new indexes);
-# (4) drop the six old indexes, one per deployment. A new deployment creates them as they are here.
+# the old names are still listed here, and write every case again once so each has its row (python -m
+# infra.migrate_queue_rows); (2) add the six "-rows" indexes, one per deployment, waiting for each to be ACTIVE;
+# (3) deploy these names (reads move to the new indexes); (4) drop the six old indexes, one per deployment. A new
+# deployment creates them as they are here.
 # TTL (epoch seconds): DynamoDB removes a record kept only for a while, e.g. an erasure request nobody confirmed.
 CASE_TABLE_LAYOUT = TableLayout(
     indexes=(STAGE_INDEX, ASSIGNEE_INDEX, *FILTER_INDEXES, PRIORITY_INDEX, REFERRAL_INDEX, TEAM_INDEX),

@@ -108,12 +108,23 @@ def decode_cursor(cursor: str, key_names: set[str]) -> dict[str, Any]:
     return last_key
 
 
+class RowsWrite(StrEnum):
+    """What writing a case again with its queue rows did (CaseStore.write_rows)."""
+
+    WRITTEN = "WRITTEN"
+    GONE = "GONE"  # erased meanwhile: no rows to write
+    CHANGED = "CHANGED"  # changed since it was read: nothing written
+
+
 class StaleVersion(Exception):
     """Someone else changed the item since it was read."""
 
 
+CASE_PARTITION_PREFIX = "CASE#"
+
+
 def case_key(case_id: str) -> dict[str, str]:
-    return {PK: f"CASE#{case_id}", SK: CASE_SK}
+    return {PK: f"{CASE_PARTITION_PREFIX}{case_id}", SK: CASE_SK}
 
 
 def parked_key(parked_id: str) -> dict[str, str]:
@@ -663,6 +674,38 @@ class CaseStore:
             self._client.delete_item(TableName=self.table_name, Key=_marshal(resume_key(resume)))
         except ClientError:
             logger.warning("the outbox item of case %s's resume stays until the next sweep", resume.case_id, exc_info=True)
+
+    # ------------------------------------------------------------ one-off migration (shared/core/logic/migrations.py)
+    def cases_without_rows(self) -> Iterator[str]:
+        """The ids of cases an earlier version stored without their queue rows: on the case's item, or on a listed
+        search key's item. A Scan of the table, for the migration to the row-projecting indexes only (run once per
+        deployment, never in a request path); an id may come more than once."""
+        listed = sorted({kind for spec in self._services for kind in spec.listed_lookups})
+        names = {"#pk": PK, "#sk": SK, "#row": QUEUE_ROW_ATTRIBUTE}
+        values = {":case": {"S": CASE_SK}} | {f":listed{n}": {"S": f"LOOKUP#{kind}#"} for n, kind in enumerate(listed)}
+        holders = " OR ".join(["#sk = :case", *(f"begins_with(#pk, :listed{n})" for n in range(len(listed)))])
+        pages = self._client.get_paginator("scan").paginate(
+            TableName=self.table_name, FilterExpression=f"attribute_not_exists(#row) AND ({holders})",
+            ProjectionExpression="#pk, #sk, case_id", ExpressionAttributeNames=names, ExpressionAttributeValues=values)
+        for page in pages:
+            for item in map(_unmarshal, page["Items"]):
+                yield item["case_id"] if "case_id" in item else item[PK].removeprefix(CASE_PARTITION_PREFIX)
+
+    def write_rows(self, case_id: str) -> RowsWrite:
+        """Write the case's item and its listed search keys again as this version writes them (each with its queue row),
+        only while the case is at the version read. The case itself does not change (its version, body and history stay
+        as they were), so no audit entry."""
+        item = self._get_item(case_key(case_id))
+        if item is None:
+            return RowsWrite.GONE
+        case = self._read_case(item)
+        writes = [self._conditional_put(self._case_item(case), case.version),
+                  *(self._put(lookup) for lookup in self._lookup_items(case, listed_only=True))]
+        try:
+            self._transact(writes, "case", case_id)
+        except StaleVersion:
+            return RowsWrite.CHANGED
+        return RowsWrite.WRITTEN
 
     # ------------------------------------------------------------ erasure (shared/core/logic/lifecycle.py)
     def erase(self, case_file: CaseFile, tombstone: AuditEntry) -> None:
