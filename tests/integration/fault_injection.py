@@ -70,6 +70,7 @@ class Armed:
     times: int
     when: Callable[[dict[str, Any]], bool] | None
     thread: threading.Thread | None  # only calls made from this thread; None: any thread (a workflow's task too)
+    answer_lost: bool = False  # the call goes through, and its answer is the fault (a commit whose answer never came)
     fired: int = 0
 
     def matches(self, service: str, operation: str, params: dict[str, Any]) -> bool:
@@ -79,15 +80,16 @@ class Armed:
 
 
 class FaultInjector:
-    """arm(fault, "dynamodb", "TransactWriteItems", times=2): the next two such calls fail as AWS would answer them."""
+    """arm(fault, "dynamodb", "TransactWriteItems", times=2): the next two such calls fail as AWS would answer them
+    (answer_lost=True: they are carried out, and then fail)."""
 
     def __init__(self) -> None:
         self._armed: list[Armed] = []
         self._lock = threading.Lock()
 
     def arm(self, fault: Fault, service: str, operation: str, times: int = 1, *,
-            when: Callable[[dict[str, Any]], bool] | None = None, any_thread: bool = False) -> Armed:
-        armed = Armed(fault, service, operation, times, when, None if any_thread else threading.current_thread())
+            when: Callable[[dict[str, Any]], bool] | None = None, any_thread: bool = False, answer_lost: bool = False) -> Armed:
+        armed = Armed(fault, service, operation, times, when, None if any_thread else threading.current_thread(), answer_lost)
         with self._lock:
             self._armed.append(armed)
         return armed
@@ -115,9 +117,12 @@ class FaultInjector:
 
         def call(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
             armed = injector._should_fail(client.meta.service_model.service_name, operation, params)
+            if armed is not None and not armed.answer_lost:
+                armed.fault.raise_for(operation)
+            answer = real(client, operation, params)
             if armed is not None:
                 armed.fault.raise_for(operation)
-            return real(client, operation, params)
+            return answer
 
         BaseClient._make_api_call = call  # type: ignore[method-assign]
         try:

@@ -110,6 +110,7 @@ INTAKE_SHOTS: list[Shot] = [
     (DDB_KMS_DENIED, "dynamodb", "GetItem", 1, key_is("CURRENT")),  # the council's stored settings
     (S3_SLOW_DOWN, "s3", "CopyObject", 2, None),  # evidence into the case's folder
     (S3_KMS_DENIED, "s3", "CopyObject", 1, None),
+    (S3_SLOW_DOWN, "s3", "CopyObject", 1, nth_call(2)),  # the second file's, after the first was copied
     (SFN_THROTTLED, "stepfunctions", "StartExecution", 2, None),  # after the case is written
 ]
 
@@ -123,14 +124,23 @@ def assert_became_one_case_and_its_workflow_runs(application: dict) -> str:
     return case_id
 
 
+def case_folders_files(s3) -> set[str]:
+    folder = council_evidence_prefix(NORTHSHIRE) + CASES_FOLDER
+    return {item["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Prefix=folder)
+            for item in page.get("Contents", [])}
+
+
 @pytest.mark.parametrize("shot", INTAKE_SHOTS, ids=shot_id)
-def test_intake_completes_on_redelivery(intake, pump, faults, shot):
+def test_intake_completes_on_redelivery(intake, pump, faults, shot, s3):
     application = someone_new()
     intake.publish(application)
+    before = case_folders_files(s3)
     arm(faults, shot)
     stats = pump.drain(max_seconds=30)
     assert stats.drained and stats.failed >= 1, stats  # the fault did fail the record; redelivery took it in
-    assert_became_one_case_and_its_workflow_runs(application)
+    case_id = assert_became_one_case_and_its_workflow_runs(application)
+    # The files copied for an attempt that wrote no case are gone: only the case's own are new.
+    assert case_folders_files(s3) - before == {item.key for item in store_for(NORTHSHIRE).get(case_id).application.evidence}
 
 
 def test_an_ses_outage_at_intake_opens_the_case_and_records_the_received_email_as_failed(intake, pump, faults):
@@ -144,12 +154,6 @@ def test_an_ses_outage_at_intake_opens_the_case_and_records_the_received_email_a
     case_id = assert_became_one_case_and_its_workflow_runs(application)
     [told] = [entry for entry in store_for(NORTHSHIRE).history(case_id) if entry.action.startswith("NOTIFICATION")]
     assert (told.action, told.after["kind"], told.after["delivered"]) == ("NOTIFICATION_FAILED", "RECEIVED", False)
-
-
-def case_folders_files(s3) -> set[str]:
-    folder = council_evidence_prefix(NORTHSHIRE) + CASES_FOLDER
-    return {item["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Prefix=folder)
-            for item in page.get("Contents", [])}
 
 
 def test_a_repeat_delivery_whose_copies_s3_will_not_delete_is_answered_with_its_case(intake, pump, faults, s3):
@@ -169,6 +173,30 @@ def test_a_repeat_delivery_whose_copies_s3_will_not_delete_is_answered_with_its_
     assert case_id_for(application["application_id"], NORTHSHIRE) == case_id
     left = case_folders_files(s3) - before
     assert len(left) == len(application["evidence"]) and not any(case_id in key for key in left)  # the repeat's copies only
+
+def test_a_case_written_though_its_answer_was_an_error_keeps_its_files(intake, pump, faults, s3):
+    """The case's transaction commits but its answer is an error (the SDK's last retry of a write that went through):
+    the record fails and is redelivered as a repeat of the case. The files are discarded only where a read shows no
+    case, so the case keeps its own, and the repeat's copies go."""
+    application = someone_new()
+    intake.publish(application)
+    before = case_folders_files(s3)
+    armed = faults.arm(DDB_THROTTLED, "dynamodb", "TransactWriteItems", answer_lost=True)
+    stats = pump.drain(max_seconds=30)
+    assert armed.fired == 1 and stats.drained and stats.failed == 1, stats
+    case_id = assert_became_one_case_and_its_workflow_runs(application)
+    assert case_folders_files(s3) - before == {item.key for item in store_for(NORTHSHIRE).get(case_id).application.evidence}
+
+def test_an_application_parked_for_a_missing_file_leaves_no_copy_of_the_others(intake, pump, s3):
+    """Its files are copied one by one before the missing one refuses it: the copies made go, as the case never is."""
+    application = someone_new()
+    assert len(application["evidence"]) > 1
+    intake.publish(application)  # the files are uploaded as the sender would ...
+    s3.delete_object(Bucket=EVIDENCE_BUCKET_LOCAL_NAME, Key=application["evidence"][-1]["key"])  # ... but the last
+    before = case_folders_files(s3)
+    assert pump.drain(max_seconds=30).drained
+    assert case_id_for(application["application_id"], NORTHSHIRE) is None  # parked
+    assert case_folders_files(s3) == before
 
 def test_a_lambda_dying_mid_batch_loses_no_application_and_makes_no_second_case(intake, pump, faults, monkeypatch):
     """The ingest function stops (timeout, out of memory) after the first record and with the second record's case

@@ -201,11 +201,30 @@ class IntakeService:
             return self._park(original if original is not None else application.model_dump(mode="json"), [barred], actor)
         case_id = new_case_id(council.code, now)
         try:
-            application = self._copy_evidence(council.code, case_id, application)
+            case, audit = self._opening(council, case_id, application, actor, note, original, now)
         except EvidenceRefused:
+            self._discard_copies(council.code, case_id)
             if (repeated := self._repeat_of(store, council, application)) is not None:
                 return repeated
             raise
+        except Exception:  # S3 or KMS failed before the case was written: redelivered, it copies again under a new id
+            self._discard_copies(council.code, case_id)
+            raise
+        try:
+            store.create(case, audit, records=progress_owed(application, case.case_id, now) if replayed else ())
+        except DuplicateApplication as duplicate:  # a repeat delivery: the copies made for it are not a case's
+            self._discard_copies(council.code, case_id)
+            return self._started(store.get(duplicate.existing_case_id), council, IntakeStatus.DUPLICATE)
+        except Exception:
+            self._discard_copies_unless_written(store, council.code, case_id)
+            raise
+        self._notifier.notify(store, case, NotificationKind.RECEIVED)  # before the start: a repeat delivery sends none
+        return self._started(case, council, IntakeStatus.CREATED)
+
+    def _opening(self, council: CouncilConfig, case_id: str, application: Application, actor: str, note: str | None,
+                 original: Any, now: datetime) -> tuple[BadgeCase, AuditEntry]:
+        """The case to write and its opening audit entry, its files copied into its folder (with the national original)."""
+        application = self._copy_evidence(council.code, case_id, application)
         kept = None if original is None else self._keep_original(council.code, case_id, original)
         # Opened here at its first working stage (waiting for information, or screening), not by a workflow step that
         # would read it back: its workflow starts from what opening found (workflow_input).
@@ -218,24 +237,30 @@ class IntakeService:
             action="CASE_OPENED",
             after={"stage": case.stage.value, "missing": case.missing_codes, "note": note, **({"national_original": kept} if kept else {})},
         )
-        try:
-            store.create(case, audit, records=progress_owed(application, case.case_id, now) if replayed else ())
-        except DuplicateApplication as duplicate:  # a repeat delivery: the copies made for it are not a case's
-            self._discard_copies(council.code, case_id)
-            return self._started(store.get(duplicate.existing_case_id), council, IntakeStatus.DUPLICATE)
-        self._notifier.notify(store, case, NotificationKind.RECEIVED)  # before the start: a repeat delivery sends none
-        return self._started(case, council, IntakeStatus.CREATED)
+        return case, audit
 
     def _discard_copies(self, council_code: str, case_id: str) -> None:
-        """Delete the files copied for a repeat delivery, best effort: the repeat is answered with its case either way
-        (failing it would only be redelivered, copy again under a new id and leave these behind all the same); a
-        folder S3 would not empty is logged by name for removal by hand."""
+        """Delete the files copied for a case that was not written (a repeat delivery, refused evidence, a failed opening),
+        best effort: the answer does not depend on it (a failure here would only be redelivered, copy again under a new
+        id and leave these behind all the same); a folder S3 would not empty is logged by name for removal by hand."""
         folder = case_evidence_prefix(council_code, case_id)
         try:
             self._files_for(council_code).delete_folder(folder)
-        except Exception:  # any S3 or KMS refusal: the answer to the repeat does not depend on it
-            logger.error("the files copied for a repeat delivery are left in %s: delete them by hand", folder, exc_info=True,
+        except Exception:  # any S3 or KMS refusal
+            logger.error("the files copied for a case not written are left in %s: delete them by hand", folder, exc_info=True,
                          extra={"council_code": council_code})
+
+    def _discard_copies_unless_written(self, store: CaseStore, council_code: str, case_id: str) -> None:
+        """After the case's write failed: its copies go only once a read shows the case is not there, since a write whose
+        answer was lost may have committed all the same (the case would then be the repeat's, with these files)."""
+        try:
+            written = store.get(case_id) is not None
+        except Exception:  # the table is unreachable as well: the files stay (and are logged) rather than risk a case's
+            logger.error("case %s may or may not be written: its files stay in %s", case_id, case_evidence_prefix(council_code, case_id),
+                         exc_info=True, extra={"council_code": council_code})
+            return
+        if not written:
+            self._discard_copies(council_code, case_id)
 
     def _repeat_of(self, store: CaseStore, council: CouncilConfig, application: Application) -> IntakeOutcome | None:
         """The outcome of a repeat delivery of an application that is a case already (None: it is not)."""
