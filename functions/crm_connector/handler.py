@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
-from shared.bootstrap import TRACED_MODULES, store_for
+from shared.bootstrap import TRACED_MODULES, aws_session, store_for
 from shared.core.domain.case import utcnow
 from shared.core.adapters.metrics import emit
 from shared.core.domain.crm import CaseHandOver, CrmEndpoint, CrmEndpoints, crm_endpoints_by_service
@@ -39,7 +39,7 @@ metrics = Metrics()
 # A day covers EventBridge's and Lambda's redeliveries; a repeat after that still finds the record by its alternate key.
 idempotency_config = IdempotencyConfig(event_key_jmespath="event_id", raise_on_no_idempotency_key=True,
                                        expires_after_seconds=24 * 3600)
-persistence = DynamoDBPersistenceLayer(table_name=os.environ[Env.IDEMPOTENCY_TABLE])
+persistence = DynamoDBPersistenceLayer(table_name=os.environ[Env.IDEMPOTENCY_TABLE], boto3_session=aws_session())
 tokens = TokenCache()  # kept while the function is warm: one token request per council per hour, not per case
 
 
