@@ -337,6 +337,25 @@ def test_a_persons_step_survives_the_fault(api_as, faults, monkeypatch, step, sh
     assert store.pending_resumes(case_id) == []
 
 
+@pytest.mark.parametrize("step", list(STEPS))
+def test_a_persons_step_whose_answer_was_lost_is_recorded_once(api_as, faults, monkeypatch, step):
+    """The step's transaction commits but answers an error (the SDK's last retry of a write that went through): the
+    person sees a 500 and sends the step again, which finds it recorded; the workflow moves on, the step recorded once."""
+    reach, path, answer, next_stage, actor = STEPS[step]
+    api = api_as(NORTHSHIRE, Role.CASEWORKER, user=actor)
+    case_id = reach(api_as(NORTHSHIRE, Role.CASEWORKER, user=CASEWORKER), monkeypatch)
+    store = store_for(NORTHSHIRE)
+    body = {"expected_version": store.get(case_id).version, **(answer(case_id) if callable(answer) else answer)}
+    before = persons_entries(case_id, actor)
+    armed = faults.arm(DDB_THROTTLED, "dynamodb", "TransactWriteItems", answer_lost=True)
+    assert attempt(api, "POST", f"/cases/{case_id}/{path}", body)[0] == 500 and armed.fired == 1
+    status, again = attempt(api, "POST", f"/cases/{case_id}/{path}", body)
+    assert status == 200, again
+    sweep()
+    at(case_id, next_stage)
+    assert len(persons_entries(case_id, actor)) == len(before) + 1
+    assert store.pending_resumes(case_id) == []
+
 def test_a_refused_resume_whose_refused_mark_is_throttled_still_answers_success_and_is_swept(api_as, faults):
     """Step Functions refuses a step's resume, and marking its outbox item refused (for the case page's "catching up") is
     throttled too: the step stands recorded, its resume stays owed (unmarked) and the sweeper delivers it."""
