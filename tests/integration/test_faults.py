@@ -67,9 +67,15 @@ from tests.integration.test_print_results import confirmations_file, drop
 Shot = tuple[Fault, str, str, int, Any]
 
 
+# Stand-ins for a shot's parameter match, resolved by the test that arms it.
+SECOND_CALL = "the second matching call"  # a fresh nth_call(2) per test
+APPLICANT = "calls for the test's applicant"  # email_to(that address) per test
+ANSWER_LOST = "the call goes through, and its answer is the fault"  # answer_lost=True
+
+
 def shot_id(shot: Shot) -> str:
-    fault, _, operation, times, _ = shot
-    return f"{fault.label} on {operation} x{times}"
+    fault, _, operation, times, when = shot
+    return f"{fault.label} on {operation} x{times}" + (" (answer lost)" if when == ANSWER_LOST else "")
 
 
 @pytest.fixture
@@ -457,14 +463,13 @@ def test_the_reply_page_send_survives_the_fault(stack, faults, shot):
 
 
 # ------------------------------------------------------------------ print dispatch
-SECOND_CALL = "the second matching call"  # a fresh nth_call(2) per test
-APPLICANT = "calls for the test's applicant"  # email_to(that address) per test
 DISPATCH_SHOTS: list[Shot] = [
     (DDB_THROTTLED, "dynamodb", "Query", 1, None),  # reading the print queue (or a resumed batch's badges)
     (S3_INTERNAL_ERROR, "s3", "GetObject", 1, None),  # a photo for the extract
     (S3_KMS_DENIED, "s3", "GetObject", 1, None),
     (S3_SLOW_DOWN, "s3", "UploadPart", 1, None),  # the extract into the supplier's outbox
     (DDB_THROTTLED, "dynamodb", "TransactWriteItems", 1, None),  # taking the badges into the batch PROCESSED
+    (DDB_THROTTLED, "dynamodb", "TransactWriteItems", 1, ANSWER_LOST),  # taken, but the run is told it failed
     (LAMBDA_DIES, "dynamodb", "PutItem", 1, SECOND_CALL),  # mid-claim: the first badge taken, the function stops
 ]
 NIGHTS = iter(datetime(2027, 3, 1, 0, 30, tzinfo=UTC) + timedelta(days=index) for index in range(1000))
@@ -500,11 +505,13 @@ def test_print_dispatch_finishes_every_badge_once_after_the_fault(api_as, stack,
     settle(stack, clients)
     night = next(NIGHTS)
     fault, service, operation, times, when = shot
-    faults.arm(fault, service, operation, times, when=nth_call(2) if when == SECOND_CALL else when, any_thread=True)  # photos are read in a pool
+    faults.arm(fault, service, operation, times, when=nth_call(2) if when == SECOND_CALL else None if when == ANSWER_LOST else when,
+               any_thread=True, answer_lost=when == ANSWER_LOST)  # photos are read in a pool
     try:
         answer, failed = invoke(PRINT_DISPATCH_FUNCTION, {"action": "dispatch", "batch_type": "STANDARD", "run_at": night_of(night)})
     except LambdaDied:
         answer, failed = None, True
+    assert [fired for *_, fired in faults.fired()] == [times]  # the fault was met
     if failed:  # the night's batch stays unfinished, listed for the next run; a badge PROCESSED outside a file is in it
         unfinished = {batch.batch_id for batch in print_desk().batches.unfinished(updated_before=datetime.now(UTC) + timedelta(days=1))}
         for number in badges:
@@ -526,6 +533,7 @@ RESULTS_SHOTS: list[Shot] = [
     (S3_INTERNAL_ERROR, "s3", "GetObject", 1, None),  # reading the result file
     (S3_KMS_DENIED, "s3", "GetObject", 1, None),
     (DDB_THROTTLED, "dynamodb", "TransactWriteItems", 1, None),  # the badge ISSUED with its audit entry
+    (DDB_THROTTLED, "dynamodb", "TransactWriteItems", 1, ANSWER_LOST),  # ISSUED, but the run is told it failed
     (S3_SLOW_DOWN, "s3", "CopyObject", 1, None),  # moving the file to processed/
 ]
 
@@ -558,8 +566,10 @@ def results_for(badges_at_the_printer, stack, clients, s3, faults, shot: Shot) -
     settle(stack, clients)
     name = drop(s3, confirmations_file((number, "no", "2027-03-01")))
     fault, service, operation, times, when = shot
-    faults.arm(fault, service, operation, times, when=email_to(address) if when == APPLICANT else when, any_thread=True)
+    faults.arm(fault, service, operation, times, when=email_to(address) if when == APPLICANT else None if when == ANSWER_LOST else when,
+               any_thread=True, answer_lost=when == ANSWER_LOST)
     first = deliver_results(s3)
+    assert [fired for *_, fired in faults.fired()] == [times]  # the fault was met
     if any(answer["failed"] for answer in first):  # S3 invokes again (twice, asynchronously)
         assert name in keys_under(s3, SUPPLIER_INBOX)  # the file waits in the inbox, nothing lost
         assert not [answer for answer in deliver_results(s3) if answer["failed"]]
