@@ -86,7 +86,8 @@ def faults(stack):
 
 def arm(faults: FaultInjector, shot: Shot, any_thread: bool = False) -> None:
     fault, service, operation, times, when = shot
-    faults.arm(fault, service, operation, times, when=when, any_thread=any_thread)
+    lost = when == ANSWER_LOST
+    faults.arm(fault, service, operation, times, when=None if lost else when, any_thread=any_thread, answer_lost=lost)
 
 
 def nth_call(n: int):
@@ -118,6 +119,7 @@ INTAKE_SHOTS: list[Shot] = [
     (S3_KMS_DENIED, "s3", "CopyObject", 1, None),
     (S3_SLOW_DOWN, "s3", "CopyObject", 1, nth_call(2)),  # the second file's, after the first was copied
     (SFN_THROTTLED, "stepfunctions", "StartExecution", 2, None),  # after the case is written
+    (SFN_THROTTLED, "stepfunctions", "StartExecution", 1, ANSWER_LOST),  # started, but intake is told it failed
 ]
 
 
@@ -144,6 +146,7 @@ def test_intake_completes_on_redelivery(intake, pump, faults, shot, s3):
     arm(faults, shot)
     stats = pump.drain(max_seconds=30)
     assert stats.drained and stats.failed >= 1, stats  # the fault did fail the record; redelivery took it in
+    assert [fired for *_, fired in faults.fired()] == [shot[3]]  # the fault was met as often as armed
     case_id = assert_became_one_case_and_its_workflow_runs(application)
     # The files copied for an attempt that wrote no case are gone: only the case's own are new.
     assert case_folders_files(s3) - before == {item.key for item in store_for(NORTHSHIRE).get(case_id).application.evidence}
@@ -294,13 +297,14 @@ STEPS: dict[str, tuple[Any, str, Any, Stage, str]] = {
 
 STEP_SAVE_THROTTLED: Shot = (DDB_THROTTLED, "dynamodb", "TransactWriteItems", 1, None)
 STEP_RESUME_THROTTLED: Shot = (SFN_THROTTLED, "stepfunctions", "SendTaskSuccess", 2, None)  # the step's send, the retry's
+STEP_RESUME_ANSWER_LOST: Shot = (SFN_THROTTLED, "stepfunctions", "SendTaskSuccess", 1, ANSWER_LOST)  # taken, told it failed
 STEP_SAVE_CANCELLED: Shot = (DDB_TRANSACTION_CANCELLED, "dynamodb", "TransactWriteItems", 1, None)
 STEP_READ_KMS_DENIED: Shot = (DDB_KMS_DENIED, "dynamodb", "GetItem", 1, key_is("CASE"))
 
 STEP_CASES = (
     [(step, STEP_SAVE_THROTTLED) for step in STEPS]
     + [(step, STEP_RESUME_THROTTLED) for step in STEPS]
-    + [(step, shot) for step in ("decision", "supplied information") for shot in (STEP_SAVE_CANCELLED, STEP_READ_KMS_DENIED)]
+    + [(step, shot) for step in ("decision", "supplied information") for shot in (STEP_SAVE_CANCELLED, STEP_READ_KMS_DENIED, STEP_RESUME_ANSWER_LOST)]
 )
 
 
@@ -337,6 +341,7 @@ def test_a_persons_step_survives_the_fault(api_as, faults, monkeypatch, step, sh
     # The same person sends the step again (the page's retry), then the sweeper runs as its schedule would.
     status, again = attempt(api, "POST", f"/cases/{case_id}/{path}", body)
     assert status == 200, again
+    assert [fired for *_, fired in faults.fired()] == [shot[3]]  # the fault was met as often as armed
     sweep()
     at(case_id, next_stage)
     assert len(persons_entries(case_id, actor)) == len(before) + 1  # recorded once
