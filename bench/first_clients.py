@@ -5,15 +5,16 @@ Run on demand (not part of the tests):  .venv/bin/python -m bench.first_clients 
 A cold start is the import (bench/cold_import.py) and then the first request, which builds the clients it uses. Each
 boto3 session reads the service models and endpoint data for itself, so clients spread over several sessions pay that
 read once per session. The functions build their clients from one: boto3's default session, which the councils'
-sessions (TenantSessions) share their loader with and Powertools' idempotency client is built on
+sessions (TenantSessions) share their loader with and Powertools' idempotency and Secrets Manager clients are built on
 (shared.bootstrap.aws_session). Before, the councils' sessions had a base session of their own, and Powertools built
-another.
+one for each of its utilities.
 
 Each sample starts a fresh interpreter with the function's environment (bench/cold_import.py), imports boto3 and the
 composition root (not timed), then times building (no request is made) the clients of a typical first request:
 - api: a council's DynamoDB and S3, and Step Functions (a step that resumes its workflow);
 - workflow-step: a council's DynamoDB, the badge-number table's DynamoDB and SES (ordering a badge, telling the applicant);
-- crm-connector: Powertools' idempotency DynamoDB and the council's DynamoDB (recording the record system's id).
+- crm-connector: Powertools' idempotency DynamoDB, the council's DynamoDB (recording the record system's id) and
+  Secrets Manager (the record system's client secret).
 "one session" is the code as it is (shared.bootstrap); "a session each" builds the same clients the earlier way.
 """
 
@@ -41,8 +42,9 @@ FIRST_CLIENTS: dict[str, tuple[str, str]] = {
         f"t = TenantSessions(role, 'bench'); t.client('dynamodb', {COUNCIL!r}); b.badge_numbers(); boto3.client('ses')",
     ),
     "crm-connector": (
-        f"DynamoDBPersistenceLayer(table_name='t', boto3_session=b.aws_session()); b.council_client('dynamodb', {COUNCIL!r})",
-        f"DynamoDBPersistenceLayer(table_name='t'); TenantSessions(role, 'bench').client('dynamodb', {COUNCIL!r})",
+        f"DynamoDBPersistenceLayer(table_name='t', boto3_session=b.aws_session()); b.council_client('dynamodb', {COUNCIL!r}); "
+        "b.secret_values()",
+        f"DynamoDBPersistenceLayer(table_name='t'); TenantSessions(role, 'bench').client('dynamodb', {COUNCIL!r}); SecretsProvider()",
     ),
 }
 
@@ -50,6 +52,7 @@ TIMER = """import os, time, boto3
 import shared.bootstrap as b
 from shared.core.adapters.tenant_credentials import TenantSessions
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+from aws_lambda_powertools.utilities.parameters import SecretsProvider
 role = os.environ['{role}']
 started = time.perf_counter()
 {build}

@@ -29,6 +29,8 @@ from shared.resources import Env, council_table_name
 # Each function imports only the wiring it uses (a cold start pays for every module imported): the adapters and
 # services below are imported where they are built.
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
     from shared.core.adapters.notify import CouncilChannels, StatusWatermark
     from shared.core.adapters.evidence_files import EvidenceFiles
     from shared.core.adapters.evidence_links import EvidenceLinks
@@ -138,6 +140,15 @@ def aws_session() -> boto3.session.Session:
     if boto3.DEFAULT_SESSION is None:
         boto3.setup_default_session()
     return boto3.DEFAULT_SESSION
+
+
+@cache
+def secret_values() -> SecretsProvider:
+    """Secrets Manager through Powertools' provider (each value cached for the max_age its caller asks for), on the
+    container's one session."""
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    return SecretsProvider(boto3_session=aws_session())
 
 
 @cache
@@ -256,8 +267,6 @@ def notification_channels() -> CouncilChannels:
     """Each council's channel to people: GOV.UK Notify for the councils Env.NOTIFY_COUNCILS names (read per send, so a
     changed environment applies at once), each with its own API key (shared.resources.notify_secret_name, cached five
     minutes); SES for the others."""
-    from aws_lambda_powertools.utilities import parameters
-
     from shared.core.adapters.email import SesEmailSender
     from shared.core.adapters.notify import CouncilChannels
     from shared.core.domain.notify import notify_councils_from_json
@@ -266,7 +275,7 @@ def notification_channels() -> CouncilChannels:
     return CouncilChannels(
         SesEmailSender(boto3.client("ses")),
         lambda: notify_councils_from_json(os.environ.get(Env.NOTIFY_COUNCILS, "")),
-        lambda council_code: parameters.get_secret(notify_secret_name(council_code), max_age=300),
+        lambda council_code: secret_values().get(notify_secret_name(council_code), max_age=300),
         allow_loopback_http=lambda: os.environ.get(NOTIFY_ALLOW_LOOPBACK_HTTP) == "true",
     )
 
@@ -453,8 +462,6 @@ def notify_status_watermark(council_code: str) -> StatusWatermark:
 def national_pullers() -> list[NationalPuller]:
     """A puller per council whose applications are pulled from a national Applications API (Env.NATIONAL_PULLS), each
     with the council's own scoped credentials and its own API client secret (shared.resources.national_api_secret_name)."""
-    from aws_lambda_powertools.utilities import parameters
-
     from shared.core.domain.case import utcnow
     from shared.resources import NATIONAL_API_ALLOW_LOOPBACK_HTTP, national_api_secret_name
     from shared.services.blue_badge.adapters.national_api import NationalApiClient
@@ -468,7 +475,7 @@ def national_pullers() -> list[NationalPuller]:
         if council is None:
             raise RuntimeError(f"{Env.NATIONAL_PULLS} names {code}, which is not a council of this deployment")
         secret_name = national_api_secret_name(code)
-        api = NationalApiClient(pull, lambda name=secret_name: parameters.get_secret(name, max_age=300),
+        api = NationalApiClient(pull, lambda name=secret_name: secret_values().get(name, max_age=300),
                                 allow_loopback_http=os.environ.get(NATIONAL_API_ALLOW_LOOPBACK_HTTP) == "true")
         pullers.append(NationalPuller(council, pull, api, intake_service(), store_for(code), evidence_files_for(code),
                                       PullWatermarks(council_client("dynamodb", code), council_table_name(code)), utcnow))

@@ -13,14 +13,13 @@ from collections.abc import Callable
 from functools import cache
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
-from shared.bootstrap import TRACED_MODULES, aws_session, store_for
+from shared.bootstrap import TRACED_MODULES, aws_session, secret_values, store_for
 from shared.core.domain.case import utcnow
 from shared.core.adapters.metrics import emit
 from shared.core.domain.crm import CaseHandOver, CrmEndpoint, CrmEndpoints, crm_endpoints_by_service
@@ -129,7 +128,7 @@ def _client_factory(seconds_left: Callable[[], float]) -> Callable[[CrmEndpoint]
     def client_for(endpoint: CrmEndpoint) -> CrmClient:
         return CrmClient(
             endpoint,
-            lambda: parameters.get_secret(endpoint.secret_name, max_age=SECRET_MAX_AGE_SECONDS),
+            lambda: secret_values().get(endpoint.secret_name, max_age=SECRET_MAX_AGE_SECONDS),
             seconds_left=seconds_left,
             tokens=tokens,
             allow_loopback_http=os.environ.get(CRM_ALLOW_LOOPBACK_HTTP) == "true",

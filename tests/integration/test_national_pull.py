@@ -15,7 +15,7 @@ from functions.national_pull.handler import PullFailed, lambda_handler
 from infra.local.bridge import lambda_context
 from infra.local.national_api import NationalApiStandIn, demo_files, demo_records
 from tests.integration.conftest import wait_until
-from shared.bootstrap import evidence_files_for, store_for
+from shared.bootstrap import evidence_files_for, secret_values, store_for
 from shared.core.domain.council import load_councils
 from shared.core.domain.evidence import case_evidence_prefix
 from shared.resources import (
@@ -62,8 +62,7 @@ def national(stack, monkeypatch):
     monkeypatch.setenv(Env.NATIONAL_PULLS, json.dumps(pulls))
     monkeypatch.setenv(NATIONAL_API_ALLOW_LOOPBACK_HTTP, "true")
     monkeypatch.setattr(national_api, "RETRY_BACKOFF_SECONDS", (0.0, 0.0))  # the retries, without the waiting
-    from aws_lambda_powertools.utilities import parameters
-    parameters.clear_caches()  # each test's stand-in has its own client secret
+    secret_values().clear_cache()  # each test's stand-in has its own client secret
     yield stand_in
     stand_in.stop()
 

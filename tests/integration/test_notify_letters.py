@@ -12,10 +12,9 @@ from datetime import timedelta
 
 import boto3
 import pytest
-from aws_lambda_powertools.utilities import parameters
 
 from infra.local.notify_api import NotifyStandIn, Received, start_notify_stand_in
-from shared.bootstrap import store_for
+from shared.bootstrap import secret_values, store_for
 from shared.core.domain.email import BILINGUAL_DIVIDER
 from shared.core.domain.notify import NotificationStatus
 from shared.core.logic.emails import LETTER_TO_POST
@@ -46,7 +45,7 @@ def notify(stack, monkeypatch) -> Iterator[NotifyStandIn]:
             secrets.create_secret(Name=notify_secret_name(code), SecretString=api_key)
         except secrets.exceptions.ResourceExistsException:
             secrets.put_secret_value(SecretId=notify_secret_name(code), SecretString=api_key)
-    parameters.clear_caches()  # a key from an earlier test's service is cached for five minutes
+    secret_values().clear_cache()  # a key from an earlier test's service is cached for five minutes
     monkeypatch.setenv(Env.NOTIFY_COUNCILS, json.dumps(councils))
     monkeypatch.setenv(NOTIFY_ALLOW_LOOPBACK_HTTP, "true")
     yield server

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
-from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 from moto.core.models import MockAWS
 
 from infra.local.bridge import install_lambda_bridge
 from infra.local.provision import LocalResources, provision
+from shared.bootstrap import secret_values
 from shared.core.domain.council import CouncilRegistry, load_councils
 from shared.resources import DEFAULT_REGION
 from tests.local import standins
@@ -35,7 +35,7 @@ def local_aws() -> Iterator[boto3.session.Session]:
     install_lambda_bridge()
     standins.received.clear()
     # The handlers run in this process: a secret one cached from an earlier test's moto (a CRM's client secret) went with it.
-    parameters.clear_caches()
+    secret_values().clear_cache()
     try:
         with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
             yield _SESSION
