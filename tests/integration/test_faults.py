@@ -338,9 +338,10 @@ def test_a_persons_step_survives_the_fault(api_as, faults, monkeypatch, step, sh
         assert (after.version, after.task_token) == (case.version, case.task_token), first
     else:
         assert status == 200, first
-    # The same person sends the step again (the page's retry), then the sweeper runs as its schedule would.
+    # The same person sends the step again (the page's retry), then the sweeper runs as its schedule would. After a lost
+    # answer the workflow has the resume: once it has moved the case on, the retry is told the step is no longer open.
     status, again = attempt(api, "POST", f"/cases/{case_id}/{path}", body)
-    assert status == 200, again
+    assert status == 200 or (shot[4] == ANSWER_LOST and status == 409), again
     assert [fired for *_, fired in faults.fired()] == [shot[3]]  # the fault was met as often as armed
     sweep()
     at(case_id, next_stage)
