@@ -89,6 +89,15 @@ def tenant_id(council_code: str) -> str:
     return council_code.lower()
 
 
+# A case's partition in its council's table: the case item, its history, notes, records, owed resumes and reply links
+# (and the sort key of each of its search-key items).
+CASE_PARTITION_PREFIX = "CASE#"
+
+
+def case_partition(case_id: str) -> str:
+    return f"{CASE_PARTITION_PREFIX}{case_id}"
+
+
 def council_table_name(council_code: str) -> str:
     return f"{COUNCIL_TABLE_PREFIX}{tenant_id(council_code)}"
 

@@ -8,10 +8,10 @@ import pytest
 
 from infra import migrate_queue_rows
 from shared.bootstrap import councils, store_for
-from shared.core.adapters.case_store import CASE_PARTITION_PREFIX, PK, SK, case_key
+from shared.core.adapters.case_store import PK, SK, case_key
 from shared.core.domain.case import AuditEntry, utcnow
 from shared.core.logic.migrations import write_queue_rows
-from shared.resources import QUEUE_ROW_ATTRIBUTE, council_table_name
+from shared.resources import QUEUE_ROW_ATTRIBUTE, case_partition, council_table_name
 from shared.services.blue_badge.domain.application import Application
 from shared.services.blue_badge.domain.case import BadgeCase
 from shared.services.family_front_door.domain.lookups import SUBMITTER_LOOKUP
@@ -28,7 +28,7 @@ TABLE = council_table_name(NORTHSHIRE)
 
 def stored_without_rows(clients, case) -> None:
     """The case's items as an earlier version left them: its item and its listed search keys without a queue row."""
-    keys = [case_key(case.case_id)] + [{PK: key, SK: f"{CASE_PARTITION_PREFIX}{case.case_id}"} for key in store_for(NORTHSHIRE).lookup_keys(case)]
+    keys = [case_key(case.case_id)] + [{PK: key, SK: case_partition(case.case_id)} for key in store_for(NORTHSHIRE).lookup_keys(case)]
     for key in keys:
         clients["dynamodb"].update_item(TableName=TABLE, Key={name: {"S": value} for name, value in key.items()},
                                         UpdateExpression="REMOVE #row", ConditionExpression="attribute_exists(#pk)",

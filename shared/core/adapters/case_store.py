@@ -42,6 +42,7 @@ from shared.core.domain.retention import ErasureRequest
 from shared.core.domain.services import ServiceRegistry
 from shared.resources import (
     ASSIGNEE_INDEX,
+    CASE_PARTITION_PREFIX,
     CASE_TABLE_LAYOUT,
     PRIORITY_INDEX,
     QUEUE_ROW_ATTRIBUTE,
@@ -50,6 +51,7 @@ from shared.resources import (
     TEAM_INDEX,
     FILTER_INDEXES,
     IndexSpec,
+    case_partition,
 )
 
 PK, SK = CASE_TABLE_LAYOUT.partition_key, CASE_TABLE_LAYOUT.sort_key
@@ -120,11 +122,9 @@ class StaleVersion(Exception):
     """Someone else changed the item since it was read."""
 
 
-CASE_PARTITION_PREFIX = "CASE#"
-
 
 def case_key(case_id: str) -> dict[str, str]:
-    return {PK: f"{CASE_PARTITION_PREFIX}{case_id}", SK: CASE_SK}
+    return {PK: case_partition(case_id), SK: CASE_SK}
 
 
 def parked_key(parked_id: str) -> dict[str, str]:
@@ -175,11 +175,11 @@ def resume_key(resume: PendingResume) -> dict[str, str]:
 
 
 def resume_key_of(case_id: str, token_digest: str) -> dict[str, str]:
-    return {PK: f"CASE#{case_id}", SK: f"RESUME#{token_digest}"}
+    return {PK: case_partition(case_id), SK: f"RESUME#{token_digest}"}
 
 
 def record_key(kind: str, case_id: str, record_id: str) -> dict[str, str]:
-    return {PK: f"CASE#{case_id}", SK: f"{kind}#{record_id}"}
+    return {PK: case_partition(case_id), SK: f"{kind}#{record_id}"}
 
 
 def record_owner_key(kind: str, record_id: str) -> dict[str, str]:
@@ -393,7 +393,7 @@ class CaseStore:
         items = self._query_all(
             KeyConditionExpression="#pk = :pk AND begins_with(#sk, :audit)",
             ExpressionAttributeNames={"#pk": PK, "#sk": SK},
-            ExpressionAttributeValues={":pk": {"S": f"CASE#{case_id}"}, ":audit": {"S": "AUDIT#"}},
+            ExpressionAttributeValues={":pk": {"S": case_partition(case_id)}, ":audit": {"S": "AUDIT#"}},
         )
         return _oldest_first([AuditEntry.model_validate_json(item["body"]) for item in items] + self.views(case_id))
 
@@ -403,7 +403,7 @@ class CaseStore:
         items = self._query_all(
             KeyConditionExpression="#pk = :pk",
             ExpressionAttributeNames={"#pk": PK},
-            ExpressionAttributeValues={":pk": {"S": f"CASE#{case_id}"}},
+            ExpressionAttributeValues={":pk": {"S": case_partition(case_id)}},
         )
         by_kind: dict[str, list[str]] = {}
         case_item = None
@@ -425,7 +425,7 @@ class CaseStore:
 
     def add_note(self, note: Note, audit: AuditEntry) -> None:
         """A note and its audit entry, on condition the case exists."""
-        item = {PK: f"CASE#{note.case_id}", SK: f"NOTE#{note.at.isoformat()}#{secrets.token_hex(4)}", "body": note.model_dump_json()}
+        item = {PK: case_partition(note.case_id), SK: f"NOTE#{note.at.isoformat()}#{secrets.token_hex(4)}", "body": note.model_dump_json()}
         exists = {"ConditionCheck": {"TableName": self.table_name, "Key": _marshal(case_key(note.case_id)),
                                      "ConditionExpression": "attribute_exists(#pk)", "ExpressionAttributeNames": {"#pk": PK}}}
         self._transact([exists, self._put(item, new_only=True), self._put(self._audit_item(audit))], "case", note.case_id)
@@ -618,7 +618,7 @@ class CaseStore:
         kept = {item[PK] for item in self._lookup_items(before, listed_only=True)}
         gone = kept - {item[PK] for item in items}
         return ([self._put(item) for item in items if row_changed or item[PK] not in kept]
-                + [self._delete({PK: key, SK: f"CASE#{case.case_id}"}) for key in sorted(gone)])
+                + [self._delete({PK: key, SK: case_partition(case.case_id)}) for key in sorted(gone)])
 
     def _lookup_items(self, case: Case, listed_only: bool = False) -> list[dict[str, Any]]:
         """The case's search-key items; those of its service's listed kinds carry its queue row, rewritten with every
@@ -630,7 +630,7 @@ class CaseStore:
             listed = key.removeprefix("LOOKUP#").split("#", 1)[0] in spec.listed_lookups
             if listed_only and not listed:
                 continue
-            item = {PK: key, SK: f"CASE#{case.case_id}", "case_id": case.case_id}
+            item = {PK: key, SK: case_partition(case.case_id), "case_id": case.case_id}
             if listed:
                 item |= {QUEUE_ROW_ATTRIBUTE: row, "service": case.service}
             items.append(item)
@@ -650,7 +650,7 @@ class CaseStore:
         items = self._query_all(
             KeyConditionExpression="#pk = :pk AND begins_with(#sk, :resume)",
             ExpressionAttributeNames={"#pk": PK, "#sk": SK},
-            ExpressionAttributeValues={":pk": {"S": f"CASE#{case_id}"}, ":resume": {"S": "RESUME#"}},
+            ExpressionAttributeValues={":pk": {"S": case_partition(case_id)}, ":resume": {"S": "RESUME#"}},
         )
         return [PendingResume.model_validate_json(item["body"]) for item in items]
 
@@ -718,7 +718,7 @@ class CaseStore:
         case = case_file.case
         partition = self._query_all(
             KeyConditionExpression="#pk = :pk", ExpressionAttributeNames={"#pk": PK, "#sk": SK},
-            ExpressionAttributeValues={":pk": {"S": f"CASE#{case.case_id}"}}, ProjectionExpression="#pk, #sk",
+            ExpressionAttributeValues={":pk": {"S": case_partition(case.case_id)}}, ProjectionExpression="#pk, #sk",
         )
         views = self._query_all(
             KeyConditionExpression="#pk = :pk", ExpressionAttributeNames={"#pk": PK, "#sk": SK},
@@ -733,7 +733,7 @@ class CaseStore:
         for start in range(0, len(hanging), ERASE_PER_TRANSACTION):
             self._transact([unchanged, *(self._delete(key) for key in hanging[start:start + ERASE_PER_TRANSACTION])], "case", case.case_id)
         spec = self._services.for_case(case)
-        keys = [{PK: key, SK: f"CASE#{case.case_id}"} for key in dict.fromkeys(spec.lookup_keys(case))]
+        keys = [{PK: key, SK: case_partition(case.case_id)} for key in dict.fromkeys(spec.lookup_keys(case))]
         keys.append(application_marker_key(spec.application_id(case.application)))
         last = self._delete(case_key(case.case_id))
         last["Delete"] |= {"ConditionExpression": "version = :expected", "ExpressionAttributeValues": {":expected": {"N": str(case.version)}}}
@@ -849,7 +849,7 @@ class CaseStore:
     def _audit_item(audit: AuditEntry) -> dict[str, Any]:
         # The random tail keeps two entries written in the same microsecond apart.
         sort_key = f"AUDIT#{audit.at.isoformat()}#{secrets.token_hex(4)}"
-        return {PK: f"CASE#{audit.case_id}", SK: sort_key, "body": audit.model_dump_json()}
+        return {PK: case_partition(audit.case_id), SK: sort_key, "body": audit.model_dump_json()}
 
     @staticmethod
     def _resume_item(resume: PendingResume) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
 from shared.core.domain.reply_tokens import new_token, parse_token, token_hash
-from shared.resources import CASE_TABLE_LAYOUT
+from shared.resources import CASE_TABLE_LAYOUT, case_partition
 
 PK, SK = CASE_TABLE_LAYOUT.partition_key, CASE_TABLE_LAYOUT.sort_key
 LINK_PREFIX = "REPLY#"
@@ -45,7 +45,7 @@ class ReplyLinks:
         """A new link for this round (returns the token, which is not kept); links of earlier rounds go."""
         token = new_token(case_id)
         self._client.put_item(TableName=self._table, Item={
-            PK: {"S": f"CASE#{case_id}"}, SK: {"S": LINK_PREFIX + token_hash(token)},
+            PK: {"S": case_partition(case_id)}, SK: {"S": LINK_PREFIX + token_hash(token)},
             # "body", as every item on a case's partition has (CaseStore.load groups them by kind).
             "body": {"S": json.dumps({"due": due.isoformat(), "issued_at": now.isoformat()})},
             "uploads": {"M": {}}, "attempts": {"N": "0"},
@@ -103,11 +103,11 @@ class ReplyLinks:
         response = self._client.query(
             TableName=self._table, KeyConditionExpression="#pk = :pk AND begins_with(#sk, :link)",
             ExpressionAttributeNames={"#pk": PK, "#sk": SK},
-            ExpressionAttributeValues={":pk": {"S": f"CASE#{case_id}"}, ":link": {"S": LINK_PREFIX}},
+            ExpressionAttributeValues={":pk": {"S": case_partition(case_id)}, ":link": {"S": LINK_PREFIX}},
             ProjectionExpression="#pk, #sk, body",
         )
         return [({PK: item[PK], SK: item[SK]}, item) for item in response["Items"]]
 
     @staticmethod
     def _key(case_id: str, token: str) -> dict[str, Any]:
-        return {PK: {"S": f"CASE#{case_id}"}, SK: {"S": LINK_PREFIX + token_hash(token)}}
+        return {PK: {"S": case_partition(case_id)}, SK: {"S": LINK_PREFIX + token_hash(token)}}
