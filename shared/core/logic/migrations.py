@@ -27,8 +27,10 @@ def write_queue_rows(store: CaseStore) -> RowsWritten:
     read again (the change may have come from a function still running the code before rows were kept)."""
     outcome = RowsWritten()
     for case_id in dict.fromkeys(store.cases_without_rows()):  # a case lacking rows on several items comes once
-        attempts = (store.write_rows(case_id) for _ in range(ATTEMPTS))
-        done = next((result for result in attempts if result is not RowsWrite.CHANGED), RowsWrite.CHANGED)
+        for _ in range(ATTEMPTS):
+            done = store.write_rows(case_id)
+            if done is not RowsWrite.CHANGED:
+                break
         if done is RowsWrite.WRITTEN:
             outcome.written += 1
         elif done is RowsWrite.CHANGED:
