@@ -84,10 +84,20 @@ def faults(stack):
         yield injector
 
 
-def arm(faults: FaultInjector, shot: Shot, any_thread: bool = False) -> None:
+def arm(faults: FaultInjector, shot: Shot, any_thread: bool = False, applicant: str | None = None) -> None:
+    """Arm the shot, its stand-in match resolved for this test (APPLICANT: calls for `applicant`'s address)."""
     fault, service, operation, times, when = shot
+    if when == SECOND_CALL:
+        when = nth_call(2)
+    elif when == APPLICANT:
+        when = email_to(applicant)
     lost = when == ANSWER_LOST
     faults.arm(fault, service, operation, times, when=None if lost else when, any_thread=any_thread, answer_lost=lost)
+
+
+def met_as_armed(faults: FaultInjector, shot: Shot) -> bool:
+    """The shot's fault fired as many times as it was armed for (a shot that never fires proves nothing)."""
+    return [fired for *_, fired in faults.fired()] == [shot[3]]
 
 
 def nth_call(n: int):
@@ -146,7 +156,7 @@ def test_intake_completes_on_redelivery(intake, pump, faults, shot, s3):
     arm(faults, shot)
     stats = pump.drain(max_seconds=30)
     assert stats.drained and stats.failed >= 1, stats  # the fault did fail the record; redelivery took it in
-    assert [fired for *_, fired in faults.fired()] == [shot[3]]  # the fault was met as often as armed
+    assert met_as_armed(faults, shot), faults.fired()
     case_id = assert_became_one_case_and_its_workflow_runs(application)
     # The files copied for an attempt that wrote no case are gone: only the case's own are new.
     assert case_folders_files(s3) - before == {item.key for item in store_for(NORTHSHIRE).get(case_id).application.evidence}
@@ -342,7 +352,7 @@ def test_a_persons_step_survives_the_fault(api_as, faults, monkeypatch, step, sh
     # answer the workflow has the resume: once it has moved the case on, the retry is told the step is no longer open.
     status, again = attempt(api, "POST", f"/cases/{case_id}/{path}", body)
     assert status == 200 or (shot[4] == ANSWER_LOST and status == 409), again
-    assert [fired for *_, fired in faults.fired()] == [shot[3]]  # the fault was met as often as armed
+    assert met_as_armed(faults, shot), faults.fired()
     sweep()
     at(case_id, next_stage)
     assert len(persons_entries(case_id, actor)) == len(before) + 1  # recorded once
@@ -510,14 +520,12 @@ def test_print_dispatch_finishes_every_badge_once_after_the_fault(api_as, stack,
     badges = [order_a_badge(api, someone_new())[1]["badge_number"] for _ in range(2)]
     settle(stack, clients)
     night = next(NIGHTS)
-    fault, service, operation, times, when = shot
-    faults.arm(fault, service, operation, times, when=nth_call(2) if when == SECOND_CALL else None if when == ANSWER_LOST else when,
-               any_thread=True, answer_lost=when == ANSWER_LOST)  # photos are read in a pool
+    arm(faults, shot, any_thread=True)  # photos are read in a pool
     try:
         answer, failed = invoke(PRINT_DISPATCH_FUNCTION, {"action": "dispatch", "batch_type": "STANDARD", "run_at": night_of(night)})
     except LambdaDied:
         answer, failed = None, True
-    assert [fired for *_, fired in faults.fired()] == [times]  # the fault was met
+    assert met_as_armed(faults, shot), faults.fired()
     if failed:  # the night's batch stays unfinished, listed for the next run; a badge PROCESSED outside a file is in it
         unfinished = {batch.batch_id for batch in print_desk().batches.unfinished(updated_before=datetime.now(UTC) + timedelta(days=1))}
         for number in badges:
@@ -571,11 +579,9 @@ def results_for(badges_at_the_printer, stack, clients, s3, faults, shot: Shot) -
     case_id, number, address = badges_at_the_printer.pop()
     settle(stack, clients)
     name = drop(s3, confirmations_file((number, "no", "2027-03-01")))
-    fault, service, operation, times, when = shot
-    faults.arm(fault, service, operation, times, when=email_to(address) if when == APPLICANT else None if when == ANSWER_LOST else when,
-               any_thread=True, answer_lost=when == ANSWER_LOST)
+    arm(faults, shot, any_thread=True, applicant=address)
     first = deliver_results(s3)
-    assert [fired for *_, fired in faults.fired()] == [times]  # the fault was met
+    assert met_as_armed(faults, shot), faults.fired()
     if any(answer["failed"] for answer in first):  # S3 invokes again (twice, asynchronously)
         assert name in keys_under(s3, SUPPLIER_INBOX)  # the file waits in the inbox, nothing lost
         assert not [answer for answer in deliver_results(s3) if answer["failed"]]
